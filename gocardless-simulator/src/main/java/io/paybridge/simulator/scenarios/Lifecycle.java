@@ -1,0 +1,132 @@
+package io.paybridge.simulator.scenarios;
+
+import io.paybridge.simulator.billing.BillingRequestFlow;
+import io.paybridge.simulator.internal.State;
+import io.paybridge.simulator.internal.Times;
+import io.paybridge.simulator.mandates.Mandate;
+import io.paybridge.simulator.mandates.MandatesApi;
+import io.paybridge.simulator.payments.Payment;
+import io.paybridge.simulator.payments.PaymentsApi;
+import io.paybridge.simulator.payments.Payout;
+import java.time.LocalDate;
+
+/**
+ * Time-driven transitions, applied on every tick of the simulated clock (API.md §4.3–4.4, timings
+ * simplified):
+ *
+ * <ul>
+ *   <li>mandate {@code pending_submission → submitted} the next working day, {@code → active} two
+ *       working days later;
+ *   <li>Direct Debit payment {@code pending_submission → submitted} two working days before its
+ *       charge date, {@code → confirmed} on the charge date, {@code → paid_out} two working days
+ *       after it; instant payments are submitted and confirmed on their charge date and paid out
+ *       the next working day;
+ *   <li>payouts {@code pending → paid} on their arrival date; flows expire after 7 days.
+ * </ul>
+ *
+ * Name-triggered sandbox scenarios (customer {@code given_name}): {@code Penniless} payments fail,
+ * {@code Late} payments fail after confirmation, {@code Fickle} payments are charged back after
+ * being paid out.
+ */
+public final class Lifecycle {
+  private final State state;
+  private final MandatesApi mandates;
+  private final PaymentsApi payments;
+
+  public Lifecycle(State state, MandatesApi mandates, PaymentsApi payments) {
+    this.state = state;
+    this.mandates = mandates;
+    this.payments = payments;
+  }
+
+  /** Applies every due transition; call with the lock held. */
+  public void tick() {
+    boolean changed = true;
+    int guard = 0;
+    while (changed && guard++ < 50) {
+      changed = step(state.today());
+    }
+    for (BillingRequestFlow flow : state.flows.all()) {
+      if (!flow.expired && flow.expiry != null && state.now().isAfter(flow.expiry)) {
+        flow.expired = true;
+      }
+    }
+  }
+
+  private boolean step(LocalDate today) {
+    boolean changed = false;
+    for (Mandate m : state.mandates.all()) {
+      if ("pending_submission".equals(m.status) && !today.isBefore(m.submitOn)) {
+        mandates.submit(m);
+        changed = true;
+      } else if ("submitted".equals(m.status) && !today.isBefore(m.activateOn)) {
+        mandates.activate(m);
+        changed = true;
+      }
+    }
+    for (Payment p : state.payments.all()) {
+      changed |= advance(p, today);
+    }
+    for (Payout payout : state.payouts.all()) {
+      if ("pending".equals(payout.status) && !today.isBefore(payout.payoutDate)) {
+        payments.payoutPaid(payout);
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  private boolean advance(Payment p, LocalDate today) {
+    Mandate m = p.instant ? null : state.mandates.get(p.links.get("mandate"));
+    switch (p.status) {
+      case "pending_submission" -> {
+        if (today.isBefore(payments.submitOn(p))) {
+          return false;
+        }
+        if (m != null && "pending_submission".equals(m.status)) {
+          mandates.submit(m);
+        }
+        if (m != null && m.isInactive()) {
+          return false;
+        }
+        payments.submit(p);
+        return true;
+      }
+      case "submitted" -> {
+        if (today.isBefore(p.chargeDate()) || (m != null && !"active".equals(m.status))) {
+          return false;
+        }
+        if ("Penniless".equalsIgnoreCase(p.fate)) {
+          payments.fail(p, PaymentsApi.Failure.insufficientFunds(p.scheme));
+        } else {
+          payments.confirm(p);
+        }
+        return true;
+      }
+      case "confirmed" -> {
+        if (today.isBefore(payments.paidOutOn(p))) {
+          return false;
+        }
+        if ("Late".equalsIgnoreCase(p.fate)) {
+          payments.fail(p, PaymentsApi.Failure.insufficientFunds(p.scheme));
+          p.fate = null;
+        } else {
+          payments.payOut(p);
+        }
+        return true;
+      }
+      case "paid_out" -> {
+        if ("Fickle".equalsIgnoreCase(p.fate)
+            && !today.isBefore(Times.addWorkingDays(payments.paidOutOn(p), 1))) {
+          payments.chargeBack(p);
+          p.fate = null;
+          return true;
+        }
+        return false;
+      }
+      default -> {
+        return false;
+      }
+    }
+  }
+}
