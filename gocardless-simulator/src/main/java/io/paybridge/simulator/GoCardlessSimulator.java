@@ -303,6 +303,23 @@ public final class GoCardlessSimulator implements AutoCloseable {
   }
 
   /**
+   * Creates a new organisation (merchant) with one creditor in the given verification status,
+   * connected to the partner app, and an app access token for it: a quick way to give each test its
+   * own merchant.
+   */
+  public SimulatedOrganisation createOrganisation(String name, String verificationStatus) {
+    if (!CreditorsApi.VERIFICATION_STATUSES.contains(verificationStatus)) {
+      throw new IllegalArgumentException("Unknown verification status " + verificationStatus);
+    }
+    return state.locked(
+        () -> {
+          Organisation o = organisations.create(null, null, name, null, verificationStatus, true);
+          return new SimulatedOrganisation(
+              o.id, o.creditorId, organisations.issueToken(o.id, "read_write").token());
+        });
+  }
+
+  /**
    * Changes the webhook URL and secret (applies to webhooks sent from now on, including retries).
    */
   public void configureWebhookEndpoint(String url, String secret) {

@@ -69,8 +69,20 @@ public final class State {
     return Times.iso(now.get());
   }
 
+  /** Simulated date; while a tick replays past days, the day being replayed. */
   public LocalDate today() {
-    return LocalDate.ofInstant(now.get(), ZoneOffset.UTC);
+    LocalDate replaying = replayDate;
+    return replaying != null ? replaying : LocalDate.ofInstant(now.get(), ZoneOffset.UTC);
+  }
+
+  private LocalDate replayDate;
+
+  /**
+   * Makes {@link #today()} answer {@code date} until cleared with null (ticks replay skipped days
+   * in order).
+   */
+  public void replayDate(LocalDate date) {
+    this.replayDate = date;
   }
 
   public void eventSink(Consumer<Event> sink) {

@@ -244,7 +244,7 @@ public final class MandatesApi {
 
   public void submit(Mandate m) {
     m.status = "submitted";
-    if (m.activateOn == null || m.activateOn.isBefore(state.today())) {
+    if (m.activateOn == null) {
       m.activateOn = Times.addWorkingDays(state.today(), 2);
     }
     state

@@ -37,15 +37,33 @@ public final class Lifecycle {
     this.state = state;
     this.mandates = mandates;
     this.payments = payments;
+    this.lastTicked = state.today();
   }
 
-  /** Applies every due transition; call with the lock held. */
+  private LocalDate lastTicked;
+
+  /**
+   * Applies every due transition; call with the lock held. When the clock jumped several days, the
+   * days in between are replayed in order, so that a payment is paid out on its own schedule, not
+   * on the day of the jump.
+   */
   public void tick() {
-    boolean changed = true;
-    int guard = 0;
-    while (changed && guard++ < 50) {
-      changed = step(state.today());
+    LocalDate today = state.today();
+    LocalDate day = lastTicked == null || lastTicked.isAfter(today) ? today : lastTicked;
+    try {
+      while (!day.isAfter(today)) {
+        state.replayDate(day);
+        boolean changed = true;
+        int guard = 0;
+        while (changed && guard++ < 50) {
+          changed = step(day);
+        }
+        day = day.plusDays(1);
+      }
+    } finally {
+      state.replayDate(null);
     }
+    lastTicked = today;
     for (BillingRequestFlow flow : state.flows.all()) {
       if (!flow.expired && flow.expiry != null && state.now().isAfter(flow.expiry)) {
         flow.expired = true;
