@@ -26,7 +26,8 @@ public final class CloudEventHeaders {
    *
    * @param id the event id (unique per source)
    * @param type the event type
-   * @param source a URI-reference naming the producing service, e.g. {@code /paybridge/webhook-ingest}
+   * @param source a URI-reference naming the producing service, e.g. {@code
+   *     /paybridge/webhook-ingest}
    * @param time when the event happened
    */
   public static Map<String, String> of(String id, String type, String source, Instant time) {

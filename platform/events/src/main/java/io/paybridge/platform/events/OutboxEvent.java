@@ -4,10 +4,12 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * The envelope of an event on its way out of a service: one row of the service's {@code outbox_event}
- * table, one Kafka record once relayed.
+ * The envelope of an event on its way out of a service: one row of the service's {@code
+ * outbox_event} table, one Kafka record once relayed.
  *
- * @param id the event id; becomes the {@code id} and {@code ce_id} headers (the dedup key)
+ * @param id the event id, unique per producing service; becomes the {@code id} and {@code ce_id}
+ *     headers, the key consumers deduplicate on (a GoCardless event id, or a UUID for the
+ *     platform's own events)
  * @param topic the destination topic (the outbox's {@code aggregatetype} column)
  * @param key the record key, the id of the resource the event is about (the {@code aggregateid})
  * @param type the event type ({@code eventType} and {@code ce_type} headers)
@@ -17,7 +19,7 @@ import java.util.UUID;
  * @param traceparent W3C trace context, or {@code null}
  */
 public record OutboxEvent(
-    UUID id,
+    String id,
     String topic,
     String key,
     String type,
@@ -27,7 +29,9 @@ public record OutboxEvent(
     String traceparent) {
 
   public OutboxEvent {
-    Objects.requireNonNull(id, "id");
+    if (id == null || id.isBlank() || id.length() > 64) {
+      throw new IllegalArgumentException("An outbox event needs an id of at most 64 characters");
+    }
     Topics.requireValid(topic);
     if (key == null || key.isBlank()) {
       throw new IllegalArgumentException("An outbox event needs a key (the resource id)");
@@ -39,8 +43,13 @@ public record OutboxEvent(
   }
 
   /** An event without tenant, organisation or trace context. */
-  public static OutboxEvent of(UUID id, String topic, String key, String type, String payload) {
+  public static OutboxEvent of(String id, String topic, String key, String type, String payload) {
     return new OutboxEvent(id, topic, key, type, payload, null, null, null);
+  }
+
+  /** An event with a new random id, for the platform's own facts. */
+  public static OutboxEvent newEvent(String topic, String key, String type, String payload) {
+    return of(UUID.randomUUID().toString(), topic, key, type, payload);
   }
 
   /** The same event, owned by {@code tenant}. */

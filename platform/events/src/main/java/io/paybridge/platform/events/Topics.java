@@ -12,7 +12,9 @@ import java.util.regex.Pattern;
  */
 public final class Topics {
 
-  /** One topic per GoCardless resource type; the record payload is the event as GoCardless sent it. */
+  /**
+   * One topic per GoCardless resource type; the record payload is the event as GoCardless sent it.
+   */
   public static final String GOCARDLESS_PAYMENTS = "gocardless.payments";
 
   public static final String GOCARDLESS_MANDATES = "gocardless.mandates";
@@ -33,7 +35,8 @@ public final class Topics {
   public static final String BILLING_MANDATE = "billing.mandate";
   public static final String NOTIFICATIONS_DELIVERY = "notifications.delivery";
 
-  private static final Pattern VALID_NAME = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)+");
+  private static final Pattern VALID_NAME =
+      Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)+");
 
   private static final Map<String, String> GOCARDLESS_TOPIC_BY_RESOURCE_TYPE =
       Map.of(
@@ -75,7 +78,10 @@ public final class Topics {
         GOCARDLESS_OTHER);
   }
 
-  /** The dead-letter topic where {@code consumerGroup} parks poison messages read from {@code topic}. */
+  /**
+   * The dead-letter topic where {@code consumerGroup} parks poison messages read from {@code
+   * topic}.
+   */
   public static String deadLetter(String topic, String consumerGroup) {
     return requireValid(topic) + "." + requireValid("x." + consumerGroup).substring(2) + ".dlt";
   }

@@ -1,0 +1,107 @@
+package io.paybridge.platform.outbox;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** Health of the outbox relay and of the Kafka cluster it relays to. */
+final class OutboxHealthIndicators {
+
+  private OutboxHealthIndicators() {}
+
+  /**
+   * UP while this instance streams as the leader or waits as a standby; DOWN when its leader cannot
+   * get batches acknowledged by Kafka, or its engine has stopped. Details: role, backlog, lag.
+   */
+  static final class Relay extends AbstractHealthIndicator {
+    private final OutboxRelay relay;
+    private final OutboxBacklog backlog;
+
+    Relay(OutboxRelay relay, OutboxBacklog backlog) {
+      super("Outbox relay health check failed");
+      this.relay = relay;
+      this.backlog = backlog;
+    }
+
+    @Override
+    protected void doHealthCheck(Health.Builder builder) {
+      RelayStatus status = relay.status();
+      boolean healthy =
+          switch (status.role()) {
+            case STANDBY -> true;
+            case LEADER -> status.streaming() && status.failingSince() == null;
+            case STOPPED -> false;
+          };
+      (healthy ? builder.up() : builder.down())
+          .withDetail("role", status.role())
+          .withDetail("streaming", status.streaming())
+          .withDetail("relayed", status.relayed())
+          .withDetail("lagSeconds", status.lastLag().toMillis() / 1000.0)
+          .withDetail("backlogBytes", backlog.bytes());
+      if (status.lastRelayedAt() != null) {
+        builder.withDetail("lastRelayedAt", status.lastRelayedAt().toString());
+      }
+      if (status.failingSince() != null) {
+        builder.withDetail("failingSince", status.failingSince().toString());
+      }
+      if (status.lastError() != null) {
+        builder.withDetail("lastError", status.lastError());
+      }
+    }
+  }
+
+  /** UP when the Kafka cluster answers a metadata request within a few seconds. */
+  static final class Kafka extends AbstractHealthIndicator {
+    private static final Duration TIMEOUT = Duration.ofSeconds(3);
+    private final Map<String, Object> adminConfig;
+
+    Kafka(Map<String, Object> adminConfig) {
+      super("Kafka health check failed");
+      this.adminConfig = Map.copyOf(adminConfig);
+    }
+
+    @Override
+    protected void doHealthCheck(Health.Builder builder) throws Exception {
+      var config = new java.util.HashMap<>(adminConfig);
+      config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+      config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+      try (Admin admin = Admin.create(config)) {
+        var cluster =
+            admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) TIMEOUT.toMillis()));
+        int nodes = cluster.nodes().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).size();
+        builder.up().withDetail("clusterId", cluster.clusterId().get()).withDetail("nodes", nodes);
+      }
+    }
+  }
+
+  /** WAL retained by the slot and not yet confirmed by the relay: outbox events not yet relayed. */
+  static final class OutboxBacklog {
+    private final JdbcTemplate jdbc;
+    private final String slot;
+
+    OutboxBacklog(JdbcTemplate jdbc, String slot) {
+      this.jdbc = jdbc;
+      this.slot = slot;
+    }
+
+    long bytes() {
+      try {
+        Long bytes =
+            jdbc.queryForObject(
+                "select coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn), 0)::bigint "
+                    + "from pg_replication_slots where slot_name = ?",
+                Long.class,
+                slot);
+        return bytes == null ? -1 : bytes;
+      } catch (RuntimeException e) {
+        return -1;
+      }
+    }
+  }
+}

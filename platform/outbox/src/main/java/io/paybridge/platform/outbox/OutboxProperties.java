@@ -1,0 +1,72 @@
+package io.paybridge.platform.outbox;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings of a service's outbox and its relay ({@code paybridge.outbox.*}).
+ *
+ * @param serviceName the service's name; defaults to {@code spring.application.name}. Names the
+ *     replication slot, the publication and the CloudEvents source.
+ * @param relayEnabled whether this instance runs a relay (leader or standby); {@code false} for an
+ *     instance that only writes to the outbox
+ * @param deleteAfterInsert whether outbox rows are deleted in the transaction that inserted them
+ *     (the relay reads inserts from the WAL, so the table never grows); turn off to keep rows for
+ *     debugging
+ * @param slotName the logical replication slot; defaults to {@code <service>_outbox}
+ * @param publicationName the publication over the outbox table; defaults to {@code
+ *     <service>_outbox}
+ * @param source the CloudEvents {@code ce_source} of every record; defaults to {@code
+ *     /paybridge/<service>}
+ * @param leaderPollInterval how often a standby tries to become the leader, and the leader checks
+ *     it still is; a standby takes over within about this long after the leader dies
+ * @param heartbeatInterval Debezium heartbeats, so that the slot advances on a quiet outbox and the
+ *     WAL does not grow
+ * @param offsetFlushInterval how often the relay records its position (a restart re-sends at most
+ *     what was relayed in this window)
+ * @param pollInterval how long the relay waits for new changes before polling again
+ * @param maxBatchSize most changes handed to the publisher at once
+ * @param retryBackoff wait before re-sending a batch that Kafka did not acknowledge
+ * @param sendTimeout how long a batch may wait for Kafka's acknowledgements before it is retried
+ */
+@ConfigurationProperties("paybridge.outbox")
+public record OutboxProperties(
+    String serviceName,
+    @DefaultValue("true") boolean relayEnabled,
+    @DefaultValue("true") boolean deleteAfterInsert,
+    String slotName,
+    String publicationName,
+    String source,
+    @DefaultValue("2s") Duration leaderPollInterval,
+    @DefaultValue("10s") Duration heartbeatInterval,
+    @DefaultValue("1s") Duration offsetFlushInterval,
+    @DefaultValue("50ms") Duration pollInterval,
+    @DefaultValue("2048") int maxBatchSize,
+    @DefaultValue("1s") Duration retryBackoff,
+    @DefaultValue("30s") Duration sendTimeout) {
+
+  /** These settings with every derived default filled in from {@code applicationName}. */
+  public OutboxProperties resolve(String applicationName) {
+    String service = serviceName != null ? serviceName : applicationName;
+    if (service == null || service.isBlank()) {
+      throw new IllegalStateException(
+          "The outbox needs a service name: set spring.application.name or paybridge.outbox.service-name");
+    }
+    String identifier = service.toLowerCase().replaceAll("[^a-z0-9]", "_") + "_outbox";
+    return new OutboxProperties(
+        service,
+        relayEnabled,
+        deleteAfterInsert,
+        slotName != null ? slotName : identifier,
+        publicationName != null ? publicationName : identifier,
+        source != null ? source : "/paybridge/" + service,
+        leaderPollInterval,
+        heartbeatInterval,
+        offsetFlushInterval,
+        pollInterval,
+        maxBatchSize,
+        retryBackoff,
+        sendTimeout);
+  }
+}

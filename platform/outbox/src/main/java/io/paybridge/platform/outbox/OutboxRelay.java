@@ -1,0 +1,333 @@
+package io.paybridge.platform.outbox;
+
+import io.debezium.embedded.Connect;
+import io.debezium.engine.ChangeEvent;
+import io.debezium.engine.DebeziumEngine;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Relays a service's outbox to Kafka with the Debezium embedded engine, on exactly one instance of
+ * the service at a time.
+ *
+ * <p>Every instance runs a relay. The relay that holds the service's PostgreSQL advisory lock is
+ * the leader and streams the outbox's replication slot; the others stand by and try for the lock
+ * every {@link OutboxProperties#leaderPollInterval()}. The lock lives on a connection of the
+ * relay's own, so when the leader dies its session ends, the lock frees and a standby takes over. A
+ * leader that loses its lock connection stops streaming at once.
+ *
+ * <p>Starts after, and stops before, the beans it needs (a late {@link SmartLifecycle} phase).
+ */
+public class OutboxRelay implements SmartLifecycle {
+
+  /** Late start, early stop: after the data source and web server are up, before they go down. */
+  public static final int PHASE = Integer.MAX_VALUE - 2048;
+
+  private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+
+  private final OutboxProperties properties;
+  private final DatabaseEndpoint database;
+  private final Map<String, Object> producerConfig;
+  private final MeterRegistry meters;
+  private final RelayState state = new RelayState();
+  private final long lockKey;
+  private final Object engineLock = new Object();
+
+  private volatile boolean running;
+  private Thread leaderThread;
+  private volatile DebeziumEngine<ChangeEvent<SourceRecord, SourceRecord>> engine;
+  private volatile KafkaRelayPublisher publisher;
+  private volatile CountDownLatch engineDone = new CountDownLatch(0);
+  private ExecutorService engineExecutor;
+
+  /**
+   * @param properties resolved outbox settings
+   * @param database the service's database
+   * @param producerConfig Kafka producer settings (bootstrap servers, security); the relay adds
+   *     idempotence, {@code acks=all} and its serializers
+   * @param meters where the relay's metrics go
+   */
+  public OutboxRelay(
+      OutboxProperties properties,
+      DatabaseEndpoint database,
+      Map<String, Object> producerConfig,
+      MeterRegistry meters) {
+    this.properties = properties;
+    this.database = database;
+    this.producerConfig = Map.copyOf(producerConfig);
+    this.meters = meters;
+    this.lockKey = ("paybridge.outbox.relay:" + properties.slotName()).hashCode();
+    Gauge.builder(
+            "paybridge.outbox.relay.leader",
+            state,
+            s -> s.role() == RelayStatus.Role.LEADER ? 1 : 0)
+        .description("1 when this instance is its service's relay leader")
+        .register(meters);
+    Gauge.builder(
+            "paybridge.outbox.relay.lag.seconds",
+            state,
+            s -> s.snapshot().lastLag().toNanos() / 1e9)
+        .description(
+            "Outbox insert to Kafka acknowledgement of the last relayed batch's oldest record")
+        .register(meters);
+  }
+
+  /** What this relay instance is doing now. */
+  public RelayStatus status() {
+    return state.snapshot();
+  }
+
+  @Override
+  public synchronized void start() {
+    if (running) {
+      return;
+    }
+    running = true;
+    state.role(RelayStatus.Role.STANDBY);
+    engineExecutor =
+        Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("outbox-relay-engine-" + properties.serviceName()).factory());
+    leaderThread =
+        Thread.ofPlatform()
+            .name("outbox-relay-leader-" + properties.serviceName())
+            .daemon()
+            .start(this::leadOrStandBy);
+    log.info(
+        "Outbox relay started for {} (slot {}, publication {})",
+        properties.serviceName(),
+        properties.slotName(),
+        properties.publicationName());
+  }
+
+  @Override
+  public synchronized void stop() {
+    if (!running) {
+      return;
+    }
+    running = false;
+    leaderThread.interrupt();
+    try {
+      leaderThread.join(30_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    stopEngine();
+    engineExecutor.shutdownNow();
+    state.role(RelayStatus.Role.STOPPED);
+    log.info("Outbox relay stopped for {}", properties.serviceName());
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  @Override
+  public int getPhase() {
+    return PHASE;
+  }
+
+  private void leadOrStandBy() {
+    while (running) {
+      try (Connection lock = database.open()) {
+        if (tryLock(lock)) {
+          state.role(RelayStatus.Role.LEADER);
+          log.info("Outbox relay of {} is the leader", properties.serviceName());
+          lead(lock);
+        } else {
+          state.role(RelayStatus.Role.STANDBY);
+          sleep(properties.leaderPollInterval().toMillis());
+          continue;
+        }
+      } catch (SQLException e) {
+        state.error(e);
+        log.warn(
+            "Outbox relay of {} lost its database: {}", properties.serviceName(), e.toString());
+      } catch (RuntimeException e) {
+        state.error(e);
+        log.error("Outbox relay of {} failed; retrying", properties.serviceName(), e);
+      } finally {
+        stopEngine();
+      }
+      if (running) {
+        state.role(RelayStatus.Role.STANDBY);
+        sleep(properties.retryBackoff().toMillis());
+      }
+    }
+  }
+
+  private boolean tryLock(Connection connection) throws SQLException {
+    try (var statement = connection.prepareStatement("select pg_try_advisory_lock(?)")) {
+      statement.setLong(1, lockKey);
+      try (var result = statement.executeQuery()) {
+        return result.next() && result.getBoolean(1);
+      }
+    }
+  }
+
+  /** Streams while this instance holds the lock, the engine runs and the relay is not stopped. */
+  private void lead(Connection lock) throws SQLException {
+    startEngine();
+    int validationTimeout = Math.max(1, (int) properties.leaderPollInterval().toSeconds());
+    while (running && engineDone.getCount() > 0) {
+      sleep(properties.leaderPollInterval().toMillis());
+      if (running && !lock.isValid(validationTimeout)) {
+        log.warn("Outbox relay of {} lost its leader lock; stopping", properties.serviceName());
+        return;
+      }
+    }
+    if (running) {
+      log.warn(
+          "Outbox relay engine of {} ended ({}); giving up the lead for now",
+          properties.serviceName(),
+          state.snapshot().lastError());
+    }
+  }
+
+  private void startEngine() {
+    var newPublisher = new KafkaRelayPublisher(this::newProducer, properties, state, meters);
+    var done = new CountDownLatch(1);
+    engine =
+        DebeziumEngine.create(Connect.class)
+            .using(debeziumConfig())
+            .notifying(newPublisher)
+            .using(
+                (success, message, error) -> {
+                  if (!success) {
+                    state.error(error != null ? error : new IllegalStateException(message));
+                  }
+                  state.streaming(false);
+                  done.countDown();
+                })
+            .build();
+    publisher = newPublisher;
+    engineDone = done;
+    state.streaming(true);
+    engineExecutor.execute(engine);
+  }
+
+  private void stopEngine() {
+    synchronized (engineLock) {
+      stopEngineLocked();
+    }
+  }
+
+  private void stopEngineLocked() {
+    var current = engine;
+    if (current == null) {
+      return;
+    }
+    if (publisher != null) {
+      publisher.stop();
+    }
+    try {
+      current.close();
+      if (!engineDone.await(30, TimeUnit.SECONDS)) {
+        log.warn("Outbox relay engine of {} did not stop within 30 s", properties.serviceName());
+      }
+    } catch (IOException | RuntimeException e) {
+      // An engine that failed on its own refuses to be closed again: nothing is left to stop.
+      log.debug("Closing the outbox relay engine failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      if (publisher != null) {
+        publisher.closeProducer();
+      }
+      engine = null;
+      publisher = null;
+      state.streaming(false);
+    }
+  }
+
+  private Producer<String, String> newProducer() {
+    var config = new java.util.HashMap<>(producerConfig);
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+    config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
+    config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, properties.sendTimeout().toMillis());
+    int sendTimeout = (int) properties.sendTimeout().toMillis();
+    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, sendTimeout);
+    config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(sendTimeout - 10, 10_000));
+    config.put(ProducerConfig.CLIENT_ID_CONFIG, properties.serviceName() + "-outbox-relay");
+    config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+    return new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
+  }
+
+  Properties debeziumConfig() {
+    var config = new Properties();
+    config.setProperty("name", properties.serviceName() + "-outbox-relay");
+    config.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+    config.setProperty("topic.prefix", properties.slotName());
+    config.setProperty("database.hostname", database.host());
+    config.setProperty("database.port", database.port());
+    config.setProperty("database.dbname", database.database());
+    config.setProperty("database.user", database.username());
+    config.setProperty("database.password", database.password() == null ? "" : database.password());
+    config.setProperty("plugin.name", "pgoutput");
+    config.setProperty("slot.name", properties.slotName());
+    config.setProperty("publication.name", properties.publicationName());
+    config.setProperty("publication.autocreate.mode", "disabled");
+    config.setProperty("table.include.list", "public.outbox_event");
+    // The slot is created at start-up, before the first outbox write: stream from it, never
+    // snapshot.
+    config.setProperty("snapshot.mode", "no_data");
+    config.setProperty("skipped.operations", "u,d,t");
+    config.setProperty("tombstones.on.delete", "false");
+    config.setProperty(
+        "heartbeat.interval.ms", String.valueOf(properties.heartbeatInterval().toMillis()));
+    config.setProperty("poll.interval.ms", String.valueOf(properties.pollInterval().toMillis()));
+    config.setProperty("max.batch.size", String.valueOf(properties.maxBatchSize()));
+    config.setProperty("max.queue.size", String.valueOf(properties.maxBatchSize() * 4));
+    config.setProperty(
+        "offset.flush.interval.ms", String.valueOf(properties.offsetFlushInterval().toMillis()));
+    config.setProperty("offset.storage", "io.debezium.storage.jdbc.offset.JdbcOffsetBackingStore");
+    config.setProperty("offset.storage.jdbc.connection.url", database.jdbcUrl());
+    config.setProperty("offset.storage.jdbc.connection.user", database.username());
+    config.setProperty(
+        "offset.storage.jdbc.connection.password",
+        database.password() == null ? "" : database.password());
+    config.setProperty("offset.storage.jdbc.table.name", "outbox_relay_offset");
+
+    config.setProperty("transforms", "outbox");
+    config.setProperty("transforms.outbox.type", "io.debezium.transforms.outbox.EventRouter");
+    config.setProperty("transforms.outbox.route.by.field", "aggregatetype");
+    // The aggregatetype column holds the topic name itself.
+    config.setProperty("transforms.outbox.route.topic.replacement", "${routedByValue}");
+    config.setProperty("transforms.outbox.table.field.event.id", "id");
+    config.setProperty("transforms.outbox.table.field.event.key", "aggregateid");
+    config.setProperty("transforms.outbox.table.field.event.payload", "payload");
+    config.setProperty("transforms.outbox.table.expand.json.payload", "false");
+    config.setProperty(
+        "transforms.outbox.table.fields.additional.placement",
+        "type:header:eventType,tenant:header:tenant,organisation_id:header:organisationId,"
+            + "traceparent:header:traceparent,created_at:header:createdAt");
+    return config;
+  }
+
+  private void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      // stop() interrupts the leader thread: the loop condition ends it
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package io.paybridge.platform.outbox;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The mutable status of one relay instance, shared by its leader loop and its publisher. */
+final class RelayState {
+
+  private volatile RelayStatus.Role role = RelayStatus.Role.STOPPED;
+  private volatile boolean streaming;
+  private final AtomicLong relayed = new AtomicLong();
+  private volatile Instant lastRelayedAt;
+  private volatile Duration lastLag = Duration.ZERO;
+  private volatile Instant failingSince;
+  private volatile String lastError;
+
+  void role(RelayStatus.Role role) {
+    this.role = role;
+  }
+
+  RelayStatus.Role role() {
+    return role;
+  }
+
+  void streaming(boolean streaming) {
+    this.streaming = streaming;
+  }
+
+  void relayed(int count, Instant at, Duration lag) {
+    relayed.addAndGet(count);
+    lastRelayedAt = at;
+    lastLag = lag;
+  }
+
+  void publishingFailed(Throwable error) {
+    if (failingSince == null) {
+      failingSince = Instant.now();
+    }
+    error(error);
+  }
+
+  void publishingRecovered() {
+    failingSince = null;
+  }
+
+  void error(Throwable error) {
+    lastError = error.getClass().getSimpleName() + ": " + error.getMessage();
+  }
+
+  RelayStatus snapshot() {
+    return new RelayStatus(
+        role, streaming, relayed.get(), lastRelayedAt, lastLag, failingSince, lastError);
+  }
+}

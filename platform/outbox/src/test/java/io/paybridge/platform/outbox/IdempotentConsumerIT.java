@@ -1,0 +1,85 @@
+package io.paybridge.platform.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.paybridge.platform.events.EventHeaders;
+import io.paybridge.platform.testsupport.EmbeddedKafkaServer;
+import io.paybridge.platform.testsupport.IntegrationTest;
+import io.paybridge.platform.testsupport.KafkaTestConsumer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+@IntegrationTest
+class IdempotentConsumerIT {
+
+  @Autowired JdbcTemplate jdbc;
+
+  @Test
+  void appliesAnEventDeliveredTwiceOnceAndPublishesItsConsequenceOnce() throws Exception {
+    String eventId = UUID.randomUUID().toString();
+    try (var bookings = KafkaTestConsumer.fromNow("test.bookings")) {
+      send(eventId, "ORD-1", "42");
+      send(eventId, "ORD-1", "42");
+      String marker = UUID.randomUUID().toString();
+      send(marker, "ORD-1", "1"); // same partition, after both copies
+
+      bookings.await(r -> ("booked-" + marker).equals(r.header(EventHeaders.ID)));
+      assertThat(
+              jdbc.queryForObject(
+                  "select count(*) from test_ledger where event_id = ?", Integer.class, eventId))
+          .isEqualTo(1);
+      assertThat(
+              jdbc.queryForObject(
+                  "select count(*) from consumed_message where consumer = 'outbox-test' and event_id = ?",
+                  Integer.class,
+                  eventId))
+          .isEqualTo(1);
+      var booked =
+          bookings.drain(
+              r -> ("booked-" + eventId).equals(r.header(EventHeaders.ID)), Duration.ofSeconds(1));
+      assertThat(booked).hasSize(1);
+    }
+  }
+
+  @Test
+  void parksAPoisonMessageOnTheDeadLetterTopicWithTheError() throws Exception {
+    String eventId = UUID.randomUUID().toString();
+    String deadLetters = "test.orders.outbox-test.dlt";
+    try (var dlt = KafkaTestConsumer.fromNow(deadLetters)) {
+      send(eventId, "ORD-2", "poison");
+
+      var parked = dlt.await(r -> eventId.equals(r.header(EventHeaders.ID)));
+      parked.hasKey("ORD-2");
+      assertThat(parked.value()).isEqualTo("poison");
+      assertThat(parked.header(EventHeaders.DLT_EXCEPTION_MESSAGE))
+          .contains("unreadable order " + eventId);
+      assertThat(
+              jdbc.queryForObject(
+                  "select count(*) from test_ledger where event_id = ?", Integer.class, eventId))
+          .isZero();
+    }
+  }
+
+  private static void send(String eventId, String key, String value) throws Exception {
+    try (var producer =
+        new KafkaProducer<>(
+            Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                EmbeddedKafkaServer.shared().bootstrapServers()),
+            new StringSerializer(),
+            new StringSerializer())) {
+      var record = new ProducerRecord<>(OutboxTestApplication.ORDERS, key, value);
+      record.headers().add(EventHeaders.ID, eventId.getBytes(StandardCharsets.UTF_8));
+      producer.send(record).get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+}

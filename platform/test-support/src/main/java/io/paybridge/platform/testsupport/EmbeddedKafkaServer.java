@@ -1,0 +1,65 @@
+package io.paybridge.platform.testsupport;
+
+import java.util.Map;
+import org.springframework.boot.SpringApplication;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+/**
+ * One embedded KRaft Kafka broker per JVM, started on first use and stopped after every Spring
+ * application context of the JVM has been closed.
+ */
+public final class EmbeddedKafkaServer {
+
+  /** Partitions of a topic created on first use, as a small production topic would have. */
+  public static final int DEFAULT_PARTITIONS = 3;
+
+  private static volatile EmbeddedKafkaServer shared;
+
+  private final EmbeddedKafkaKraftBroker broker;
+
+  private EmbeddedKafkaServer(EmbeddedKafkaKraftBroker broker) {
+    this.broker = broker;
+  }
+
+  /** The JVM's broker, started on first call on a free port. */
+  public static EmbeddedKafkaServer shared() {
+    return shared(0);
+  }
+
+  /** The JVM's broker, started on first call on {@code port} (0 for any free port). */
+  public static synchronized EmbeddedKafkaServer shared(int port) {
+    if (shared == null) {
+      var broker = new EmbeddedKafkaKraftBroker(1, DEFAULT_PARTITIONS);
+      if (port > 0) {
+        broker.kafkaPorts(port);
+      }
+      broker.brokerProperties(
+          Map.of(
+              "auto.create.topics.enable", "true",
+              "num.partitions", String.valueOf(DEFAULT_PARTITIONS),
+              "offsets.topic.replication.factor", "1",
+              "transaction.state.log.replication.factor", "1",
+              "transaction.state.log.min.isr", "1",
+              "group.initial.rebalance.delay.ms", "0"));
+      broker.afterPropertiesSet();
+      shared = new EmbeddedKafkaServer(broker);
+      SpringApplication.getShutdownHandlers().add(broker::destroy);
+    }
+    return shared;
+  }
+
+  /** {@code host:port} of the broker. */
+  public String bootstrapServers() {
+    return broker.getBrokersAsString();
+  }
+
+  /** Creates the topics that do not exist yet, with {@link #DEFAULT_PARTITIONS} partitions. */
+  public void createTopics(String... topics) {
+    var existing = broker.getTopics();
+    for (String topic : topics) {
+      if (!existing.contains(topic)) {
+        broker.addTopicsWithResults(topic);
+      }
+    }
+  }
+}

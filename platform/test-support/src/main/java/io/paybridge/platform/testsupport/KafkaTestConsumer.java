@@ -1,0 +1,199 @@
+package io.paybridge.platform.testsupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.Awaitility;
+
+/**
+ * Reads what was published to some topics after it was created, for assertions on keys, headers and
+ * values. Not thread-safe: one per test.
+ */
+public final class KafkaTestConsumer implements AutoCloseable {
+
+  private final KafkaConsumer<String, String> consumer;
+  private final List<Received> received = new ArrayList<>();
+
+  private KafkaTestConsumer(String bootstrapServers, Collection<String> topics) {
+    var properties = new Properties();
+    properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    properties.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+    properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    consumer = new KafkaConsumer<>(properties, new StringDeserializer(), new StringDeserializer());
+    var partitions = new ArrayList<TopicPartition>();
+    for (String topic : topics) {
+      consumer
+          .partitionsFor(topic)
+          .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+    }
+    consumer.assign(partitions);
+    consumer.seekToEnd(partitions);
+    partitions.forEach(
+        consumer::position); // resolve the end offsets now, before anything is produced
+  }
+
+  /**
+   * A consumer of {@code topics} on the JVM's embedded broker that sees only what is published from
+   * now on. Topics that do not exist yet are created.
+   */
+  public static KafkaTestConsumer fromNow(String... topics) {
+    var kafka = EmbeddedKafkaServer.shared();
+    kafka.createTopics(topics);
+    return new KafkaTestConsumer(kafka.bootstrapServers(), List.of(topics));
+  }
+
+  /** Polls until a record matches, then returns it. */
+  public Received await(Predicate<Received> match) {
+    return await(match, Duration.ofSeconds(30));
+  }
+
+  /** Polls until a record matches or {@code timeout} passes. */
+  public Received await(Predicate<Received> match, Duration timeout) {
+    Awaitility.await()
+        .atMost(timeout)
+        .pollInterval(Duration.ZERO)
+        .pollDelay(Duration.ZERO)
+        .until(
+            () -> {
+              poll(Duration.ofMillis(200));
+              return received.stream().anyMatch(match);
+            });
+    return received.stream().filter(match).findFirst().orElseThrow();
+  }
+
+  /** Polls until {@code count} records match, then returns them in arrival order. */
+  public List<Received> awaitCount(Predicate<Received> match, int count, Duration timeout) {
+    Awaitility.await()
+        .atMost(timeout)
+        .pollInterval(Duration.ZERO)
+        .pollDelay(Duration.ZERO)
+        .until(
+            () -> {
+              poll(Duration.ofMillis(200));
+              return received.stream().filter(match).count() >= count;
+            });
+    return received.stream().filter(match).toList();
+  }
+
+  /**
+   * Polls until records with {@code count} distinct event ids ({@code id} header) match, then
+   * returns every matching record, duplicates included.
+   */
+  public List<Received> awaitDistinctIds(Predicate<Received> match, int count, Duration timeout) {
+    Awaitility.await()
+        .atMost(timeout)
+        .pollInterval(Duration.ZERO)
+        .pollDelay(Duration.ZERO)
+        .until(
+            () -> {
+              poll(Duration.ofMillis(200));
+              return received.stream().filter(match).map(r -> r.header("id")).distinct().count()
+                  >= count;
+            });
+    return received.stream().filter(match).toList();
+  }
+
+  /**
+   * Keeps polling for {@code quietPeriod} and returns every record received so far that matches.
+   */
+  public List<Received> drain(Predicate<Received> match, Duration quietPeriod) {
+    long deadline = System.nanoTime() + quietPeriod.toNanos();
+    while (System.nanoTime() < deadline) {
+      poll(Duration.ofMillis(200));
+    }
+    return received.stream().filter(match).toList();
+  }
+
+  /** Every record received so far. */
+  public List<Received> received() {
+    return List.copyOf(received);
+  }
+
+  private void poll(Duration timeout) {
+    for (ConsumerRecord<String, String> record : consumer.poll(timeout)) {
+      received.add(new Received(record));
+    }
+  }
+
+  @Override
+  public void close() {
+    consumer.close(Duration.ofSeconds(5));
+  }
+
+  /** A record as the test saw it. */
+  public static final class Received {
+    private final ConsumerRecord<String, String> record;
+
+    Received(ConsumerRecord<String, String> record) {
+      this.record = record;
+    }
+
+    public String topic() {
+      return record.topic();
+    }
+
+    public String key() {
+      return record.key();
+    }
+
+    public String value() {
+      return record.value();
+    }
+
+    public int partition() {
+      return record.partition();
+    }
+
+    public long timestamp() {
+      return record.timestamp();
+    }
+
+    /** The last value of header {@code name} as UTF-8, or {@code null} when absent. */
+    public String header(String name) {
+      Header header = record.headers().lastHeader(name);
+      return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    /** Every header, last value per name. */
+    public Map<String, String> headers() {
+      var headers = new java.util.LinkedHashMap<String, String>();
+      for (Header h : record.headers()) {
+        headers.put(
+            h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
+      }
+      return headers;
+    }
+
+    /** Asserts the record's key. */
+    public Received hasKey(String expected) {
+      assertThat(key()).as("key of record on %s", topic()).isEqualTo(expected);
+      return this;
+    }
+
+    /** Asserts one header's value. */
+    public Received hasHeader(String name, String expected) {
+      assertThat(header(name)).as("header %s of record on %s", name, topic()).isEqualTo(expected);
+      return this;
+    }
+
+    @Override
+    public String toString() {
+      return topic() + "/" + partition() + " key=" + key() + " headers=" + headers();
+    }
+  }
+}
