@@ -53,6 +53,22 @@ public final class BillingRequestsApi {
   /** Schemes where the simulator can verify the payer through their bank (Verified Mandates). */
   static final Set<String> VERIFIABLE_SCHEMES = Set.of("ach", "autogiro", "bacs", "sepa_core");
 
+  static final List<String> PREFILLED_CUSTOMER_FIELDS =
+      List.of(
+          "given_name",
+          "family_name",
+          "company_name",
+          "email",
+          "address_line1",
+          "address_line2",
+          "address_line3",
+          "city",
+          "region",
+          "postal_code",
+          "country_code",
+          "danish_identity_number",
+          "swedish_identity_number");
+
   private final State state;
   private final Idempotency idempotency;
   private final CustomersApi customers;
@@ -490,9 +506,7 @@ public final class BillingRequestsApi {
     if (detail != null) {
       brq.resources.put("customer_billing_detail", detail);
     }
-    if (account != null) {
-      brq.resources.put("customer_bank_account", account);
-    }
+    brq.resources.put("customer_bank_account", account);
     BillingRequest.Action details = brq.action("collect_customer_details");
     if (details != null && customer != null && detail != null) {
       Map<String, Object> info = new LinkedHashMap<>();
@@ -1001,6 +1015,9 @@ public final class BillingRequestsApi {
     JsonNode prefilled = Json.object(body, "prefilled_customer");
     if (prefilled != null) {
       flow.prefilledCustomer = new LinkedHashMap<>();
+      for (String key : PREFILLED_CUSTOMER_FIELDS) {
+        flow.prefilledCustomer.put(key, null);
+      }
       for (Map.Entry<String, JsonNode> e : prefilled.properties()) {
         flow.prefilledCustomer.put(
             e.getKey(), e.getValue().isNull() ? null : e.getValue().asString());
