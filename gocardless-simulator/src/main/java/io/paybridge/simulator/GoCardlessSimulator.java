@@ -326,6 +326,14 @@ public final class GoCardlessSimulator implements AutoCloseable {
     webhooks.configure(url, secret);
   }
 
+  /**
+   * Sends one organisation's webhooks to its own endpoint (a merchant's webhook endpoint) instead
+   * of the app's; {@code url == null} goes back to the app's endpoint.
+   */
+  public void configureWebhookEndpoint(String organisationId, String url, String secret) {
+    webhooks.configure(organisationId, url, secret);
+  }
+
   /** The webhook delivery log, oldest first. */
   public List<WebhookDelivery> webhookDeliveries() {
     return state.locked(
@@ -422,6 +430,15 @@ public final class GoCardlessSimulator implements AutoCloseable {
       configureWebhookEndpoint(params.get("url"), params.getOrDefault("secret", webhooks.secret()));
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("url", webhooks.url());
+      result = m;
+    } else if (parts.length == 5
+        && "organisations".equals(parts[2])
+        && "webhook_endpoint".equals(parts[4])
+        && "PUT".equals(method)) {
+      configureWebhookEndpoint(parts[3], params.get("url"), params.get("secret"));
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("organisation_id", parts[3]);
+      m.put("url", params.get("url"));
       result = m;
     } else if (path.equals("/_simulator/webhooks") && "GET".equals(method)) {
       result = Map.of("webhooks", webhookDeliveries());

@@ -117,6 +117,30 @@ class WebhookDeliveryTest {
   }
 
   @Test
+  void anOrganisationCanHaveItsOwnEndpointAndSecret() {
+    SimulatedOrganisation org = SIM.createOrganisation("Own Endpoint Ltd", "in_review");
+    try (WebhookReceiver own = new WebhookReceiver("merchant-secret")) {
+      SIM.configureWebhookEndpoint(org.organisationId(), own.url(), "merchant-secret");
+      client(org.accessToken())
+          .scenarioSimulators()
+          .run("creditor_verification_status_successful")
+          .withLinksResource(org.creditorId())
+          .execute();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(own.events())
+                      .singleElement()
+                      .satisfies(
+                          e -> assertThat(e.getLinks().getCreditor()).isEqualTo(org.creditorId())));
+      assertThat(RECEIVER.received()).noneMatch(r -> r.body().contains(org.organisationId()));
+    } finally {
+      SIM.configureWebhookEndpoint(org.organisationId(), null, null);
+    }
+  }
+
+  @Test
   void withoutAnEndpointWebhooksAreLoggedAsUndelivered() {
     try (GoCardlessSimulator quiet =
         GoCardlessSimulator.start(

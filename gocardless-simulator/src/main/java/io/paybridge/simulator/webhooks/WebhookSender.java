@@ -49,6 +49,12 @@ public final class WebhookSender implements AutoCloseable {
   private volatile String url;
   private volatile String secret;
 
+  /** An organisation's own endpoint (a merchant's webhook endpoint), overriding the app's. */
+  private record Endpoint(String url, String secret) {}
+
+  private final Map<String, Endpoint> organisationEndpoints =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   public WebhookSender(
       State state,
       JsonMapper mapper,
@@ -83,6 +89,19 @@ public final class WebhookSender implements AutoCloseable {
   public void configure(String newUrl, String newSecret) {
     this.url = newUrl;
     this.secret = newSecret;
+  }
+
+  /**
+   * Sends an organisation's webhooks to its own endpoint instead of the app's; a null {@code
+   * newUrl} removes the override.
+   */
+  public void configure(String organisationId, String newUrl, String newSecret) {
+    if (newUrl == null) {
+      organisationEndpoints.remove(organisationId);
+    } else {
+      organisationEndpoints.put(
+          organisationId, new Endpoint(newUrl, newSecret != null ? newSecret : secret));
+    }
   }
 
   public String url() {
@@ -158,8 +177,9 @@ public final class WebhookSender implements AutoCloseable {
   }
 
   private void deliver(Webhook webhook) {
-    String target = url;
-    String key = secret;
+    Endpoint own = organisationEndpoints.get(webhook.organisationId);
+    String target = own != null ? own.url() : url;
+    String key = own != null ? own.secret() : secret;
     byte[] body = webhook.requestBody.getBytes(StandardCharsets.UTF_8);
     String signature = sign(key, body);
     Map<String, String> requestHeaders = new LinkedHashMap<>();
