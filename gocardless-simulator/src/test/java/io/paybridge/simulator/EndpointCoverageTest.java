@@ -265,6 +265,30 @@ class EndpointCoverageTest {
     Event first = client.events().list().execute().getItems().getFirst();
     assertThat(client.events().get(first.getId()).execute().getAction())
         .isEqualTo(first.getAction());
+    List<Event> all = client.events().list().withLimit(500).execute().getItems();
+    Event middle = all.get(all.size() / 2);
+    List<Event> later =
+        client
+            .events()
+            .list()
+            .withLimit(500)
+            .withCreatedAtGt(middle.getCreatedAt())
+            .execute()
+            .getItems();
+    assertThat(later)
+        .isNotEmpty()
+        .allSatisfy(e -> assertThat(e.getCreatedAt()).isGreaterThan(middle.getCreatedAt()));
+    assertThat(later.size()).isLessThan(all.size());
+    assertThat(
+            client
+                .events()
+                .list()
+                .withResourceType(
+                    com.gocardless.services.EventService.EventListRequest.ResourceType.MANDATES)
+                .execute()
+                .getItems())
+        .isNotEmpty()
+        .allSatisfy(e -> assertThat(e.getResourceType()).isEqualTo(Event.ResourceType.MANDATES));
     assertThatThrownBy(
             () ->
                 client.scenarioSimulators().run("refund_paid").withLinksResource("RF123").execute())
