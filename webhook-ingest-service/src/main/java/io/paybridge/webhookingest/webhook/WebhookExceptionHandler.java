@@ -1,0 +1,81 @@
+package io.paybridge.webhookingest.webhook;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+/**
+ * Turns every failure of the webhook endpoint into problem+json from {@link WebhookProblem}. A
+ * database that cannot be reached answers 503, so that GoCardless delivers again later.
+ */
+@RestControllerAdvice(assignableTypes = GoCardlessWebhookController.class)
+class WebhookExceptionHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(WebhookExceptionHandler.class);
+  private static final String RETRY_AFTER_SECONDS = "30";
+
+  private final WebhookMetrics metrics;
+
+  WebhookExceptionHandler(MeterRegistry meters) {
+    this.metrics = new WebhookMetrics(meters);
+  }
+
+  @ExceptionHandler(WebhookRejectedException.class)
+  ResponseEntity<ProblemDetail> rejected(WebhookRejectedException e, HttpServletRequest request) {
+    log.warn("Rejected webhook from {}: {}", request.getRemoteAddr(), e.getMessage());
+    return problem(e.problem, e.getMessage(), request);
+  }
+
+  @ExceptionHandler(InvalidWebhookException.class)
+  ResponseEntity<ProblemDetail> malformed(InvalidWebhookException e, HttpServletRequest request) {
+    log.warn("Rejected malformed webhook from {}: {}", request.getRemoteAddr(), e.getMessage());
+    return problem(WebhookProblem.MALFORMED, e.getMessage(), request);
+  }
+
+  @ExceptionHandler({
+    DataAccessResourceFailureException.class,
+    TransientDataAccessException.class,
+    CannotCreateTransactionException.class
+  })
+  ResponseEntity<ProblemDetail> unavailable(Exception e, HttpServletRequest request) {
+    log.error("Could not store a webhook: {}", e.toString());
+    var response = problem(WebhookProblem.UNAVAILABLE, "The webhook store is unavailable", request);
+    return ResponseEntity.status(response.getStatusCode())
+        .headers(response.getHeaders())
+        .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
+        .body(response.getBody());
+  }
+
+  @ExceptionHandler(Exception.class)
+  ResponseEntity<ProblemDetail> internal(Exception e, HttpServletRequest request) {
+    log.error("Could not process a webhook", e);
+    return problem(WebhookProblem.INTERNAL, "The webhook could not be processed", request);
+  }
+
+  private ResponseEntity<ProblemDetail> problem(
+      WebhookProblem problem, String detail, HttpServletRequest request) {
+    metrics.rejected(problem);
+    var body = ProblemDetail.forStatus(problem.status);
+    body.setType(problem.type);
+    body.setTitle(problem.title);
+    body.setDetail(detail);
+    body.setInstance(URI.create(request.getRequestURI()));
+    String requestId = request.getHeader("X-Request-Id");
+    body.setProperty("requestId", requestId != null ? requestId : UUID.randomUUID().toString());
+    return ResponseEntity.status(problem.status)
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .body(body);
+  }
+}
