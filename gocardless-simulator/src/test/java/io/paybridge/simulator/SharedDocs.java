@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Locates the project's shared GoCardless reference (examples and client fixtures) next to the
- * repository.
+ * Locates the GoCardless reference examples and client fixtures: the copy kept with these tests
+ * (src/test/resources/gocardless), or another copy named by {@code paybridge.shared.dir}.
  */
 final class SharedDocs {
   private SharedDocs() {}
@@ -17,7 +17,7 @@ final class SharedDocs {
     List<Path> candidates =
         configured != null
             ? List.of(Path.of(configured, "gocardless"))
-            : List.of(Path.of("../../shared/gocardless"), Path.of("../shared/gocardless"));
+            : List.of(Path.of("src/test/resources/gocardless"));
     for (Path candidate : candidates) {
       if (Files.isDirectory(candidate.resolve("examples"))) {
         return candidate;
