@@ -1,0 +1,57 @@
+package io.paybridge.oauth.gocardless;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * PayBridge's GoCardless partner app and where GoCardless lives ({@code
+ * paybridge.oauth.gocardless.*}). The defaults point at the sandbox; local runs and tests point
+ * them at the simulator.
+ *
+ * @param apiUrl the REST API base URL
+ * @param connectUrl the OAuth host ({@code /oauth/authorize}, {@code /oauth/access_token}, {@code
+ *     /oauth/revoke})
+ * @param verifyUrl where a merchant whose verification needs action is sent (API.md §2.4)
+ * @param clientId the partner app's client id
+ * @param clientSecret the partner app's client secret: from the secret store, never committed
+ * @param redirectUri this service's callback URL exactly as registered with the app ({@code
+ *     https://<host>/oauth/callback})
+ * @param scope the access asked for: {@code read_write} (billing needs it) or {@code read_only}
+ * @param connectTimeout TCP connect timeout for calls to GoCardless
+ * @param readTimeout how long a call to GoCardless may take
+ */
+@ConfigurationProperties("paybridge.oauth.gocardless")
+public record GoCardlessProperties(
+    @DefaultValue("https://api-sandbox.gocardless.com") String apiUrl,
+    @DefaultValue("https://connect-sandbox.gocardless.com") String connectUrl,
+    @DefaultValue("https://verify-sandbox.gocardless.com") String verifyUrl,
+    String clientId,
+    String clientSecret,
+    String redirectUri,
+    @DefaultValue("read_write") String scope,
+    @DefaultValue("2s") Duration connectTimeout,
+    @DefaultValue("10s") Duration readTimeout) {
+
+  public GoCardlessProperties {
+    apiUrl = stripSlash(apiUrl);
+    connectUrl = stripSlash(connectUrl);
+  }
+
+  private static String stripSlash(String url) {
+    return url != null && url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
+  @Override
+  public String toString() {
+    return "GoCardlessProperties[apiUrl="
+        + apiUrl
+        + ", connectUrl="
+        + connectUrl
+        + ", clientId="
+        + clientId
+        + ", redirectUri="
+        + redirectUri
+        + "]";
+  }
+}

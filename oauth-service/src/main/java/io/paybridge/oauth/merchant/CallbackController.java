@@ -1,0 +1,79 @@
+package io.paybridge.oauth.merchant;
+
+import io.paybridge.oauth.web.ProblemException;
+import io.paybridge.oauth.web.ProblemType;
+import io.paybridge.oauth.web.RequestIds;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.HtmlUtils;
+
+/** Where GoCardless sends the merchant's browser back (public: the state is the credential). */
+@RestController
+@Tag(name = "oauth", description = "Reached by the merchant's browser")
+class CallbackController {
+
+  private final ConnectService connect;
+
+  CallbackController(ConnectService connect) {
+    this.connect = connect;
+  }
+
+  @GetMapping("/oauth/callback")
+  @Operation(
+      summary = "GoCardless OAuth redirect target",
+      description =
+          "Validates the state, exchanges the code once, and redirects (303) to the team's return"
+              + " page with merchant_id, outcome and reason. A refused state answers 400.")
+  ResponseEntity<Void> callback(
+      @RequestParam(required = false) String state,
+      @RequestParam(required = false) String code,
+      @RequestParam(required = false) String error,
+      HttpServletRequest request) {
+    String target;
+    try {
+      target =
+          connect.callback(
+              new ConnectService.CallbackParameters(
+                  state, code, error, request.getRemoteAddr(), RequestIds.of(request)));
+    } catch (ConnectionState.Refused e) {
+      throw new ProblemException(
+          ProblemType.INVALID_OAUTH_STATE,
+          "This connection link is not valid (" + e.refusal.wire() + "). Ask for a new one.");
+    }
+    return ResponseEntity.status(HttpStatus.SEE_OTHER)
+        .location(URI.create(target))
+        .cacheControl(CacheControl.noStore())
+        .build();
+  }
+
+  /** The return page of teams that configured none of their own. */
+  @GetMapping(value = "/oauth/complete", produces = MediaType.TEXT_HTML_VALUE)
+  @Operation(summary = "Default return page after a connection")
+  String complete(
+      @RequestParam(name = "merchant_id", required = false) String merchantId,
+      @RequestParam(required = false) String outcome,
+      @RequestParam(required = false) String reason) {
+    boolean connected = "connected".equals(outcome);
+    return "<!doctype html><html><head><meta charset=\"utf-8\"><title>PayBridge</title></head><body>"
+        + "<h1>"
+        + (connected ? "Your GoCardless account is connected" : "The connection did not complete")
+        + "</h1><p>Merchant: <code id=\"merchant\">"
+        + HtmlUtils.htmlEscape(merchantId == null ? "" : merchantId)
+        + "</code></p><p>Outcome: <code id=\"outcome\">"
+        + HtmlUtils.htmlEscape(outcome == null ? "" : outcome)
+        + "</code>"
+        + (reason == null
+            ? ""
+            : " (<code id=\"reason\">" + HtmlUtils.htmlEscape(reason) + "</code>)")
+        + "</p><p>You can close this window.</p></body></html>";
+  }
+}

@@ -1,0 +1,172 @@
+package io.paybridge.oauth.merchant;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.paybridge.oauth.gocardless.Creditor;
+import io.paybridge.oauth.gocardless.GoCardlessClient;
+import io.paybridge.oauth.gocardless.GoCardlessProperties;
+import io.paybridge.oauth.gocardless.GoCardlessRejectedException;
+import io.paybridge.oauth.merchant.MerchantConnectionEvent.MerchantDisconnected;
+import io.paybridge.oauth.merchant.MerchantConnectionEvent.MerchantVerificationChanged;
+import io.paybridge.oauth.vault.TokenVault;
+import io.paybridge.oauth.web.ProblemException;
+import io.paybridge.oauth.web.ProblemType;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** A team's merchants, and what GoCardless tells us about them. */
+@Service
+class MerchantService {
+
+  static final String REVOKED_BY_MERCHANT = "revoked_by_merchant";
+  static final String DISCONNECTED_BY_TEAM = "disconnected_by_team";
+
+  private static final Logger log = LoggerFactory.getLogger(MerchantService.class);
+
+  private final MerchantRepository merchants;
+  private final TokenVault vault;
+  private final MerchantEvents events;
+  private final GoCardlessClient gocardless;
+  private final String verifyUrl;
+  private final TransactionTemplate transactions;
+  private final MeterRegistry meters;
+  private final Clock clock = Clock.systemUTC();
+
+  MerchantService(
+      MerchantRepository merchants,
+      TokenVault vault,
+      MerchantEvents events,
+      GoCardlessClient gocardless,
+      GoCardlessProperties gocardlessProperties,
+      TransactionTemplate transactions,
+      MeterRegistry meters) {
+    this.merchants = merchants;
+    this.vault = vault;
+    this.events = events;
+    this.gocardless = gocardless;
+    this.verifyUrl = gocardlessProperties.verifyUrl();
+    this.transactions = transactions;
+    this.meters = meters;
+  }
+
+  List<MerchantView> list(String team, MerchantStatus status, int limit, int offset) {
+    return merchants.listForTeam(team, status, limit, offset).stream().map(this::view).toList();
+  }
+
+  /** A merchant of the team; another team's merchant does not exist for it. */
+  MerchantView get(String team, String id) {
+    return view(owned(team, id));
+  }
+
+  MerchantView view(Merchant merchant) {
+    return MerchantView.of(merchant, verifyUrl);
+  }
+
+  /**
+   * Ends a merchant's connection at the team's request: the token is shredded and the fact
+   * published in one transaction, then revoked at GoCardless. A pending connection is cancelled.
+   * Repeating it changes nothing.
+   */
+  MerchantView disconnect(String team, String id) {
+    Merchant merchant = owned(team, id);
+    switch (merchant.status()) {
+      case PENDING -> merchants.markFailed(id, "cancelled_by_team");
+      case CONNECTED -> {
+        var token = vault.reveal(id);
+        boolean ended =
+            Boolean.TRUE.equals(
+                transactions.execute(status -> endConnection(merchant, DISCONNECTED_BY_TEAM)));
+        if (ended && token.isPresent()) {
+          try {
+            gocardless.revoke(token.get().accessToken());
+          } catch (RuntimeException e) {
+            // The token is forgotten either way; GoCardless keeps it valid until the merchant
+            // revokes the app.
+            meters.counter("paybridge.oauth.revocations.failed").increment();
+            log.warn("Could not revoke the token of merchant {}: {}", id, e.getMessage());
+          }
+        }
+      }
+      case DISCONNECTED, FAILED -> {}
+    }
+    return view(merchants.find(id).orElseThrow());
+  }
+
+  /** GoCardless says the merchant revoked PayBridge's access; call inside the consumer's tx. */
+  void organisationDisconnected(String organisationId) {
+    merchants
+        .findConnectedByOrganisationForUpdate(organisationId)
+        .ifPresentOrElse(
+            merchant -> endConnection(merchant, REVOKED_BY_MERCHANT),
+            () ->
+                log.info(
+                    "Disconnect of organisation {} names no connected merchant", organisationId));
+  }
+
+  /**
+   * A creditor of a connected merchant changed its verification status: the event does not say to
+   * what, so the creditor is read again. Call inside the consumer's transaction.
+   */
+  void creditorVerificationChanged(String organisationId, String creditorId) {
+    var found = merchants.findConnectedByOrganisationForUpdate(organisationId);
+    if (found.isEmpty()) {
+      log.info("Creditor update for organisation {} names no connected merchant", organisationId);
+      return;
+    }
+    Merchant merchant = found.get();
+    var token = vault.reveal(merchant.id());
+    if (token.isEmpty()) {
+      return;
+    }
+    Creditor creditor;
+    try {
+      creditor =
+          gocardless.creditor(
+              token.get().accessToken(), creditorId != null ? creditorId : merchant.creditorId());
+    } catch (GoCardlessRejectedException e) {
+      // A revoked token (401) means the disconnect event is on its way; nothing to update.
+      log.info(
+          "GoCardless refused the creditor read for merchant {}: {}", merchant.id(), e.error());
+      return;
+    }
+    if (Objects.equals(creditor.verificationStatus(), merchant.verificationStatus())) {
+      return;
+    }
+    merchants.updateVerification(merchant.id(), creditor.id(), creditor.verificationStatus());
+    events.publish(
+        new MerchantVerificationChanged(
+            merchant.id(),
+            merchant.team(),
+            merchant.organisationId(),
+            creditor.id(),
+            merchant.verificationStatus(),
+            creditor.verificationStatus(),
+            MerchantView.ACTION_REQUIRED.equals(creditor.verificationStatus()) ? verifyUrl : null,
+            clock.instant()));
+  }
+
+  private boolean endConnection(Merchant merchant, String reason) {
+    Instant now = clock.instant();
+    if (!merchants.markDisconnected(merchant.id(), reason, now)) {
+      return false;
+    }
+    vault.shred(merchant.id());
+    events.publish(
+        new MerchantDisconnected(
+            merchant.id(), merchant.team(), merchant.organisationId(), reason, now));
+    meters.counter("paybridge.oauth.disconnections", "reason", reason).increment();
+    return true;
+  }
+
+  private Merchant owned(String team, String id) {
+    return merchants
+        .findForTeam(id, team)
+        .orElseThrow(
+            () -> new ProblemException(ProblemType.MERCHANT_NOT_FOUND, "No merchant " + id));
+  }
+}

@@ -1,0 +1,120 @@
+package io.paybridge.oauth.vault;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The merchants' GoCardless access tokens, encrypted ({@code merchant_token}). A row exists exactly
+ * while its merchant is connected: connecting stores it, disconnecting shreds it.
+ */
+@Component
+public class TokenVault {
+
+  private final JdbcTemplate jdbc;
+  private final TokenCipher cipher;
+  private final int rotationBatchSize;
+
+  TokenVault(JdbcTemplate jdbc, TokenEncryptionProperties properties, MeterRegistry meters) {
+    this.jdbc = jdbc;
+    this.cipher = TokenCipher.from(properties);
+    this.rotationBatchSize = properties.rotationBatchSize();
+    Gauge.builder("paybridge.oauth.tokens.stale.key", this, TokenVault::countUnderOldKeys)
+        .description("Stored tokens still encrypted under a key other than the active one")
+        .register(meters);
+  }
+
+  /** Stores (or replaces) a merchant's token; call inside the connecting transaction. */
+  public void store(String merchantId, String organisationId, String accessToken) {
+    String ciphertext = cipher.encrypt(accessToken, merchantId);
+    jdbc.update(
+        """
+        insert into merchant_token (merchant_id, organisation_id, key_id, ciphertext, stored_at)
+        values (?, ?, ?, ?, ?)
+        on conflict (merchant_id) do update set organisation_id = excluded.organisation_id,
+            key_id = excluded.key_id, ciphertext = excluded.ciphertext, stored_at = excluded.stored_at
+        """,
+        merchantId,
+        organisationId,
+        cipher.activeKeyId(),
+        ciphertext,
+        Timestamp.from(Instant.now()));
+  }
+
+  /** The token of a connected merchant. */
+  public Optional<MerchantToken> reveal(String merchantId) {
+    return jdbc
+        .query(
+            "select organisation_id, ciphertext from merchant_token where merchant_id = ?",
+            (rs, i) ->
+                new MerchantToken(
+                    merchantId,
+                    rs.getString("organisation_id"),
+                    cipher.decrypt(rs.getString("ciphertext"), merchantId)),
+            merchantId)
+        .stream()
+        .findFirst();
+  }
+
+  /** Forgets a merchant's token for good; call inside the disconnecting transaction. */
+  public boolean shred(String merchantId) {
+    return jdbc.update("delete from merchant_token where merchant_id = ?", merchantId) > 0;
+  }
+
+  /**
+   * Re-encrypts up to one batch of tokens that are not under the active key. Rows are locked with
+   * {@code skip locked}, so several replicas can rotate at once without doing the same row twice.
+   *
+   * @return how many tokens were re-encrypted
+   */
+  @Transactional
+  public int reencryptBatch() {
+    List<String[]> stale =
+        jdbc.query(
+            """
+            select merchant_id, ciphertext from merchant_token where key_id <> ?
+            order by merchant_id limit ? for update skip locked
+            """,
+            (rs, i) -> new String[] {rs.getString(1), rs.getString(2)},
+            cipher.activeKeyId(),
+            rotationBatchSize);
+    for (String[] row : stale) {
+      String plain = cipher.decrypt(row[1], row[0]);
+      jdbc.update(
+          "update merchant_token set key_id = ?, ciphertext = ?, reencrypted_at = ? where merchant_id = ?",
+          cipher.activeKeyId(),
+          cipher.encrypt(plain, row[0]),
+          Timestamp.from(Instant.now()),
+          row[0]);
+    }
+    return stale.size();
+  }
+
+  /** Tokens still under a key other than the active one. */
+  public long countUnderOldKeys() {
+    Long count =
+        jdbc.queryForObject(
+            "select count(*) from merchant_token where key_id <> ?",
+            Long.class,
+            cipher.activeKeyId());
+    return count == null ? 0 : count;
+  }
+
+  /**
+   * A merchant's decrypted access token.
+   *
+   * @param accessToken secret: never log it, never put it in an event
+   */
+  public record MerchantToken(String merchantId, String organisationId, String accessToken) {
+    @Override
+    public String toString() {
+      return "MerchantToken[merchantId=" + merchantId + ", organisationId=" + organisationId + "]";
+    }
+  }
+}

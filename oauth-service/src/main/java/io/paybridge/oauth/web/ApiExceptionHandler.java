@@ -1,0 +1,81 @@
+package io.paybridge.oauth.web;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+
+/**
+ * Every failure of the API as problem+json from {@link ProblemType}. Details never echo request
+ * values beyond what the caller sent in the clear, and never a token.
+ */
+@RestControllerAdvice
+class ApiExceptionHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+  @ExceptionHandler(ProblemException.class)
+  ResponseEntity<ProblemDetail> problem(ProblemException e, HttpServletRequest request) {
+    if (e.problem().status() >= 500) {
+      log.warn("{} {}: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
+    }
+    return Problems.response(e.problem(), e.getMessage(), request);
+  }
+
+  @ExceptionHandler({
+    HttpMessageNotReadableException.class,
+    MissingServletRequestParameterException.class,
+    MethodArgumentTypeMismatchException.class
+  })
+  ResponseEntity<ProblemDetail> unreadable(Exception e, HttpServletRequest request) {
+    return Problems.response(
+        ProblemType.INVALID_REQUEST, "The request could not be read: " + summary(e), request);
+  }
+
+  @ExceptionHandler(IllegalArgumentException.class)
+  ResponseEntity<ProblemDetail> invalid(IllegalArgumentException e, HttpServletRequest request) {
+    return Problems.response(ProblemType.INVALID_REQUEST, e.getMessage(), request);
+  }
+
+  @ExceptionHandler(MethodArgumentNotValidException.class)
+  ResponseEntity<ProblemDetail> invalid(
+      MethodArgumentNotValidException e, HttpServletRequest request) {
+    return Problems.response(ProblemType.INVALID_REQUEST, e.getMessage(), request);
+  }
+
+  @ExceptionHandler(NoResourceFoundException.class)
+  ResponseEntity<ProblemDetail> notFound(NoResourceFoundException e, HttpServletRequest request) {
+    return Problems.response(ProblemType.NOT_FOUND, "No such resource", request);
+  }
+
+  @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
+  ResponseEntity<ProblemDetail> method(
+      HttpRequestMethodNotSupportedException e, HttpServletRequest request) {
+    return Problems.response(ProblemType.METHOD_NOT_ALLOWED, e.getMessage(), request);
+  }
+
+  @ExceptionHandler(Exception.class)
+  ResponseEntity<ProblemDetail> internal(Exception e, HttpServletRequest request) {
+    log.error("{} {} failed", request.getMethod(), request.getRequestURI(), e);
+    return Problems.response(ProblemType.INTERNAL, "The request could not be processed", request);
+  }
+
+  private static String summary(Exception e) {
+    if (e instanceof MissingServletRequestParameterException m) {
+      return "parameter " + m.getParameterName() + " is missing";
+    }
+    if (e instanceof MethodArgumentTypeMismatchException m) {
+      return "parameter " + m.getName() + " has the wrong type";
+    }
+    return "malformed body";
+  }
+}

@@ -1,0 +1,45 @@
+package io.paybridge.oauth.web;
+
+import java.net.URI;
+
+/**
+ * The catalogue of problems the service answers with (RFC 9457 problem+json). The type URIs are
+ * stable: clients may rely on them.
+ */
+public enum ProblemType {
+  INVALID_REQUEST(400, "invalid-request", "The request is not valid"),
+  INVALID_OAUTH_STATE(400, "invalid-oauth-state", "The connection link is not valid"),
+  UNAUTHENTICATED(401, "unauthenticated", "A valid bearer token is required"),
+  FORBIDDEN(403, "forbidden", "The caller may not do this"),
+  TEAM_CLAIM_MISSING(403, "team-claim-missing", "The token names no team"),
+  MERCHANT_NOT_FOUND(404, "merchant-not-found", "No such merchant"),
+  NOT_FOUND(404, "not-found", "No such resource"),
+  METHOD_NOT_ALLOWED(405, "method-not-allowed", "Method not allowed"),
+  MERCHANT_NOT_CONNECTED(404, "merchant-not-connected", "No connected merchant with this id"),
+  GOCARDLESS_UNAVAILABLE(503, "gocardless-unavailable", "GoCardless could not be reached"),
+  INTERNAL(500, "internal-error", "The request could not be processed");
+
+  private static final String BASE = "https://paybridge.io/problems/";
+
+  private final int status;
+  private final URI type;
+  private final String title;
+
+  ProblemType(int status, String slug, String title) {
+    this.status = status;
+    this.type = URI.create(BASE + slug);
+    this.title = title;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public URI type() {
+    return type;
+  }
+
+  public String title() {
+    return title;
+  }
+}

@@ -1,0 +1,46 @@
+package io.paybridge.oauth.web;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import tools.jackson.databind.ObjectMapper;
+
+/** Builds the problem+json bodies of {@link ProblemType}, each with the request id. */
+public final class Problems {
+
+  private Problems() {}
+
+  public static ProblemDetail body(ProblemType problem, String detail, HttpServletRequest request) {
+    var body = ProblemDetail.forStatus(problem.status());
+    body.setType(problem.type());
+    body.setTitle(problem.title());
+    body.setDetail(detail);
+    body.setInstance(URI.create(request.getRequestURI()));
+    body.setProperty("requestId", RequestIds.of(request));
+    return body;
+  }
+
+  public static ResponseEntity<ProblemDetail> response(
+      ProblemType problem, String detail, HttpServletRequest request) {
+    return ResponseEntity.status(problem.status())
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .body(body(problem, detail, request));
+  }
+
+  /** Writes a problem outside Spring MVC (security filters). */
+  public static void write(
+      ObjectMapper mapper,
+      ProblemType problem,
+      String detail,
+      HttpServletRequest request,
+      HttpServletResponse response)
+      throws IOException {
+    response.setStatus(problem.status());
+    response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+    mapper.writeValue(response.getOutputStream(), body(problem, detail, request));
+  }
+}

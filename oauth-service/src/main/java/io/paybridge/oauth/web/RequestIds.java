@@ -1,0 +1,52 @@
+package io.paybridge.oauth.web;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.slf4j.MDC;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Gives every request an id: the caller's {@code X-Request-Id} when it is a plain token (the
+ * gateway sets one), else a new UUID. It is echoed in the response header, put in the logging MDC
+ * and carried by every problem body, so that a caller's report can be found in the logs.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE)
+public class RequestIds extends OncePerRequestFilter {
+
+  public static final String HEADER = "X-Request-Id";
+  private static final String ATTRIBUTE = RequestIds.class.getName();
+  private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
+
+  @Override
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws ServletException, IOException {
+    String given = request.getHeader(HEADER);
+    // An id that could forge log lines is replaced rather than echoed.
+    String id =
+        given != null && SAFE.matcher(given).matches() ? given : UUID.randomUUID().toString();
+    request.setAttribute(ATTRIBUTE, id);
+    response.setHeader(HEADER, id);
+    MDC.put("requestId", id);
+    try {
+      chain.doFilter(request, response);
+    } finally {
+      MDC.remove("requestId");
+    }
+  }
+
+  /** The id of the current request (a new one if the filter did not run). */
+  public static String of(HttpServletRequest request) {
+    Object id = request.getAttribute(ATTRIBUTE);
+    return id != null ? id.toString() : UUID.randomUUID().toString();
+  }
+}
