@@ -1,0 +1,116 @@
+package io.paybridge.oauth.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** A small HTTP client for tests: no redirects followed, so every hop can be asserted. */
+public final class Http {
+
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private Http() {}
+
+  public record Response(int status, java.net.http.HttpHeaders headers, String body) {
+    public JsonNode json() {
+      return JSON.readTree(body);
+    }
+
+    public String header(String name) {
+      return headers.firstValue(name).orElse(null);
+    }
+
+    public String location() {
+      return header("Location");
+    }
+  }
+
+  public static Response get(String url, String bearer) {
+    return send(request(url, bearer).GET());
+  }
+
+  public static Response getWithHeaders(String url, String bearer, Map<String, String> headers) {
+    var request = request(url, bearer).GET();
+    headers.forEach(request::header);
+    return send(request);
+  }
+
+  public static Response delete(String url, String bearer) {
+    return send(request(url, bearer).DELETE());
+  }
+
+  public static Response postJson(String url, String bearer, String json) {
+    if (json == null) {
+      return send(request(url, bearer).POST(HttpRequest.BodyPublishers.noBody()));
+    }
+    return send(
+        request(url, bearer)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  public static Response postForm(String url, Map<String, String> form) {
+    String body =
+        form.entrySet().stream()
+            .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
+            .collect(Collectors.joining("&"));
+    return send(
+        request(url, null)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  public static Map<String, String> query(String url) {
+    var params = new LinkedHashMap<String, String>();
+    String query = URI.create(url).getRawQuery();
+    if (query == null) {
+      return params;
+    }
+    for (String pair : query.split("&")) {
+      int eq = pair.indexOf('=');
+      String key = eq < 0 ? pair : pair.substring(0, eq);
+      String value = eq < 0 ? "" : pair.substring(eq + 1);
+      params.put(
+          URLDecoder.decode(key, StandardCharsets.UTF_8),
+          URLDecoder.decode(value, StandardCharsets.UTF_8));
+    }
+    return params;
+  }
+
+  public static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+
+  private static HttpRequest.Builder request(String url, String bearer) {
+    var builder = HttpRequest.newBuilder(URI.create(url));
+    if (bearer != null) {
+      builder.header("Authorization", "Bearer " + bearer);
+    }
+    return builder;
+  }
+
+  private static Response send(HttpRequest.Builder request) {
+    try {
+      var response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      return new Response(response.statusCode(), response.headers(), response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}

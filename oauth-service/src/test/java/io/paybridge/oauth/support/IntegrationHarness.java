@@ -1,0 +1,79 @@
+package io.paybridge.oauth.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.paybridge.platform.testsupport.IntegrationTest;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The base of every integration test: one application context for the whole suite, on the embedded
+ * PostgreSQL and Kafka, the simulator and the OIDC issuer of {@link TestWorld}.
+ */
+@IntegrationTest
+public abstract class IntegrationHarness {
+
+  protected static final TestWorld world = TestWorld.get();
+
+  @Autowired protected JdbcTemplate jdbc;
+
+  @DynamicPropertySource
+  static void world(DynamicPropertyRegistry properties) {
+    // The port was chosen before the simulator started, so that its app registers our callback.
+    properties.add("server.port", () -> world.servicePort);
+    properties.add("spring.security.oauth2.resourceserver.jwt.issuer-uri", world::issuerUri);
+    properties.add("paybridge.oauth.gocardless.api-url", world.gocardless::url);
+    properties.add("paybridge.oauth.gocardless.connect-url", world.gocardless::url);
+    properties.add(
+        "paybridge.oauth.gocardless.redirect-uri", () -> TestWorld.callbackUrl(world.servicePort));
+  }
+
+  protected String url(String path) {
+    return "http://127.0.0.1:" + world.servicePort + path;
+  }
+
+  /** Starts a connection for {@code team}; returns the answer (merchantId, authorisationUrl). */
+  protected Http.Response startConnection(String team, String body) {
+    var response = Http.postJson(url("/merchant-connections"), world.teamToken(team), body);
+    assertThat(response.status()).as(response.body()).isEqualTo(201);
+    return response;
+  }
+
+  /**
+   * The merchant's browser at GoCardless: opens the consent page and approves (for a new
+   * organisation, or an existing one) or denies. Returns where GoCardless redirects it (our
+   * callback URL with code/error and state).
+   */
+  protected String consent(String authorisationUrl, String organisation, boolean approve) {
+    var page = Http.get(authorisationUrl, null);
+    assertThat(page.status()).as(page.body()).isEqualTo(200);
+    Map<String, String> params = Http.query(authorisationUrl);
+    var form = new LinkedHashMap<String, String>();
+    form.put("client_id", params.get("client_id"));
+    form.put("redirect_uri", params.get("redirect_uri"));
+    form.put("scope", params.get("scope"));
+    form.put("state", params.get("state"));
+    form.put("organisation", organisation == null ? "new" : organisation);
+    form.put("organisation_name", "Merchant " + System.nanoTime());
+    form.put("email", "owner@merchant.test");
+    form.put("decision", approve ? "approve" : "deny");
+    String consentUrl = authorisationUrl.substring(0, authorisationUrl.indexOf('?'));
+    var decision = Http.postForm(consentUrl, form);
+    assertThat(decision.status()).as(decision.body()).isEqualTo(302);
+    return decision.location();
+  }
+
+  /** The whole journey for a new organisation; returns the merchant id. */
+  protected String connectNewMerchant(String team) {
+    var started = startConnection(team, "{}").json();
+    String callback = consent(started.get("authorisationUrl").asString(), null, true);
+    var back = Http.get(callback, null);
+    assertThat(back.status()).as(back.body()).isEqualTo(303);
+    assertThat(Http.query(back.location())).containsEntry("outcome", "connected");
+    return started.get("merchantId").asString();
+  }
+}
