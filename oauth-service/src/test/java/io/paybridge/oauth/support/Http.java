@@ -62,6 +62,16 @@ public final class Http {
             .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
+  public static Response postJsonWithHeaders(
+      String url, String bearer, String json, Map<String, String> headers) {
+    var request =
+        request(url, bearer)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json));
+    headers.forEach(request::header);
+    return send(request);
+  }
+
   public static Response postForm(String url, Map<String, String> form) {
     String body =
         form.entrySet().stream()
