@@ -59,9 +59,10 @@ class TokenAccessAudit implements InternalAccessDeniedListener {
   /** The identity of a caller as its JWT states it. */
   record Caller(String subject, String clientId) {
     static Caller of(org.springframework.security.oauth2.jwt.Jwt jwt) {
-      String client = jwt.getClaimAsString("azp");
+      // client_id (RFC 9068) where the issuer sets it, else the authorised party.
+      String client = jwt.getClaimAsString("client_id");
       if (client == null) {
-        client = jwt.getClaimAsString("client_id");
+        client = jwt.getClaimAsString("azp");
       }
       return new Caller(jwt.getSubject(), client);
     }

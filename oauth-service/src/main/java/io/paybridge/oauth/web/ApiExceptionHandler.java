@@ -76,6 +76,12 @@ class ApiExceptionHandler {
     if (e instanceof MethodArgumentTypeMismatchException m) {
       return "parameter " + m.getName() + " has the wrong type";
     }
+    // A request record refusing its values (compact constructor) says why; pass that on.
+    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+      if (cause instanceof IllegalArgumentException invalid && invalid.getMessage() != null) {
+        return invalid.getMessage();
+      }
+    }
     return "malformed body";
   }
 }

@@ -73,7 +73,7 @@ public final class TestWorld {
             ISSUER,
             service,
             "paybridge",
-            Map.of("azp", service, "scope", withTokenScope ? TOKEN_SCOPE : "billing:write"),
+            Map.of("client_id", service, "scope", withTokenScope ? TOKEN_SCOPE : "billing:write"),
             3600)
         .serialize();
   }

@@ -1,0 +1,102 @@
+package io.paybridge.oauth.merchant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.paybridge.oauth.support.Http;
+import io.paybridge.oauth.support.IntegrationHarness;
+import org.junit.jupiter.api.Test;
+
+/** A team sees and touches only its own merchants; callers are who their JWT says. */
+class TeamIsolationIT extends IntegrationHarness {
+
+  @Test
+  void anotherTeamCannotSeeListOrDisconnectTheMerchant() {
+    String merchantId = connectNewMerchant("team-a");
+
+    var read = Http.get(url("/merchants/" + merchantId), world.teamToken("team-b"));
+    assertThat(read.status()).isEqualTo(404);
+    assertThat(read.json().get("type").asString())
+        .isEqualTo("https://paybridge.io/problems/merchant-not-found");
+    assertThat(Http.get(url("/merchants?limit=500"), world.teamToken("team-b")).body())
+        .doesNotContain(merchantId);
+    assertThat(Http.delete(url("/merchants/" + merchantId), world.teamToken("team-b")).status())
+        .isEqualTo(404);
+
+    var own = Http.get(url("/merchants/" + merchantId), world.teamToken("team-a")).json();
+    assertThat(own.get("status").asString()).isEqualTo("connected");
+  }
+
+  @Test
+  void callsWithoutAValidTokenOrTeamAreRefusedAsProblems() {
+    var anonymous = Http.get(url("/merchants"), null);
+    assertThat(anonymous.status()).isEqualTo(401);
+    assertThat(anonymous.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(anonymous.json().get("type").asString())
+        .isEqualTo("https://paybridge.io/problems/unauthenticated");
+    assertThat(anonymous.json().get("requestId").asString()).isNotBlank();
+
+    // Signed by another issuer's key: not a token of ours.
+    String foreign =
+        new no.nav.security.mock.oauth2.MockOAuth2Server().issueToken("paybridge").serialize();
+    assertThat(Http.get(url("/merchants"), foreign).status()).isEqualTo(401);
+
+    var noTeam = Http.get(url("/merchants"), world.tokenWithoutTeam());
+    assertThat(noTeam.status()).isEqualTo(403);
+    assertThat(noTeam.json().get("type").asString())
+        .isEqualTo("https://paybridge.io/problems/team-claim-missing");
+  }
+
+  @Test
+  void theTokenEndpointRefusesCallersWithoutTheServiceScopeAndAuditsThem() {
+    String merchantId = connectNewMerchant("team-a");
+
+    var asTeam =
+        Http.get(
+            url("/internal/merchants/" + merchantId + "/access-token"), world.teamToken("team-a"));
+    var asOtherService =
+        Http.get(
+            url("/internal/merchants/" + merchantId + "/access-token"),
+            world.serviceToken("reporting-service", false));
+    var anonymous = Http.get(url("/internal/merchants/" + merchantId + "/access-token"), null);
+
+    assertThat(asTeam.status()).isEqualTo(403);
+    assertThat(asTeam.json().get("type").asString())
+        .isEqualTo("https://paybridge.io/problems/forbidden");
+    assertThat(asTeam.body()).doesNotContain("accessToken");
+    assertThat(asOtherService.status()).isEqualTo(403);
+    assertThat(anonymous.status()).isEqualTo(401);
+    assertThat(
+            jdbc.queryForList(
+                "select caller_subject from token_access_audit where merchant_id = ? and outcome = 'forbidden'"
+                    + " order by id",
+                String.class,
+                merchantId))
+        .containsExactly("user-of-team-a", "reporting-service");
+
+    var asBilling =
+        Http.get(
+            url("/internal/merchants/" + merchantId + "/access-token"),
+            world.serviceToken("billing-service", true));
+    assertThat(asBilling.status()).isEqualTo(200);
+    assertThat(asBilling.header("Cache-Control")).contains("no-store");
+    assertThat(
+            jdbc.queryForObject(
+                "select caller_client_id from token_access_audit where merchant_id = ? and outcome = 'granted'",
+                String.class,
+                merchantId))
+        .isEqualTo("billing-service");
+  }
+
+  @Test
+  void invalidConnectRequestsAreProblems() {
+    var response =
+        Http.postJson(
+            url("/merchant-connections"),
+            world.teamToken("team-a"),
+            "{\"countryCode\": \"Great Britain\"}");
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.json().get("type").asString())
+        .isEqualTo("https://paybridge.io/problems/invalid-request");
+    assertThat(response.json().get("detail").asString()).contains("countryCode");
+  }
+}
