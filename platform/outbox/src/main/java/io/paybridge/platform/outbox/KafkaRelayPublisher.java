@@ -156,11 +156,17 @@ final class KafkaRelayPublisher
         if (producer == null) {
           producer = producers.get();
         }
+        long deadline = System.nanoTime() + properties.sendTimeout().toNanos();
         var acknowledgements = new ArrayList<Future<RecordMetadata>>(records.size());
         for (var record : records) {
+          // send() itself may block while Kafka is unreachable: the whole batch shares one
+          // deadline.
+          if (System.nanoTime() > deadline) {
+            throw new TimeoutException(
+                "Kafka did not take the batch within " + properties.sendTimeout());
+          }
           acknowledgements.add(producer.send(record));
         }
-        long deadline = System.nanoTime() + properties.sendTimeout().toNanos();
         for (var acknowledgement : acknowledgements) {
           acknowledgement.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         }

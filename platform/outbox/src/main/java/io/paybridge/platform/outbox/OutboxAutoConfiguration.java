@@ -141,10 +141,9 @@ class OutboxAutoConfiguration {
   static class Health {
 
     @Bean
-    @ConditionalOnBean(OutboxRelay.class)
     HealthIndicator outboxRelayHealthIndicator(
-        OutboxRelay relay, OutboxHealthIndicators.OutboxBacklog backlog) {
-      return new OutboxHealthIndicators.Relay(relay, backlog);
+        ObjectProvider<OutboxRelay> relay, OutboxHealthIndicators.OutboxBacklog backlog) {
+      return new OutboxHealthIndicators.Relay(relay.getIfAvailable(), backlog);
     }
 
     @Bean

@@ -17,7 +17,8 @@ final class OutboxHealthIndicators {
 
   /**
    * UP while this instance streams as the leader or waits as a standby; DOWN when its leader cannot
-   * get batches acknowledged by Kafka, or its engine has stopped. Details: role, backlog, lag.
+   * get batches acknowledged by Kafka, or its engine has stopped. Details: role, backlog, lag. An
+   * instance configured without a relay reports the role {@code disabled}.
    */
   static final class Relay extends AbstractHealthIndicator {
     private final OutboxRelay relay;
@@ -31,6 +32,10 @@ final class OutboxHealthIndicators {
 
     @Override
     protected void doHealthCheck(Health.Builder builder) {
+      if (relay == null) {
+        builder.up().withDetail("role", "disabled").withDetail("backlogBytes", backlog.bytes());
+        return;
+      }
       RelayStatus status = relay.status();
       boolean healthy =
           switch (status.role()) {

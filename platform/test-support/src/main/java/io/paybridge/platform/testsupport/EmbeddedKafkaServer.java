@@ -21,18 +21,13 @@ public final class EmbeddedKafkaServer {
     this.broker = broker;
   }
 
-  /** The JVM's broker, started on first call on a free port. */
-  public static EmbeddedKafkaServer shared() {
-    return shared(0);
-  }
-
-  /** The JVM's broker, started on first call on {@code port} (0 for any free port). */
-  public static synchronized EmbeddedKafkaServer shared(int port) {
+  /**
+   * The JVM's broker, started on first call on a free port (the KRaft test kit chooses its ports;
+   * read the address from {@link #bootstrapServers()}).
+   */
+  public static synchronized EmbeddedKafkaServer shared() {
     if (shared == null) {
       var broker = new EmbeddedKafkaKraftBroker(1, DEFAULT_PARTITIONS);
-      if (port > 0) {
-        broker.kafkaPorts(port);
-      }
       broker.brokerProperties(
           Map.of(
               "auto.create.topics.enable", "true",
@@ -46,6 +41,11 @@ public final class EmbeddedKafkaServer {
       SpringApplication.getShutdownHandlers().add(broker::destroy);
     }
     return shared;
+  }
+
+  /** Stops the broker; called after every application context of the JVM has closed. */
+  public void close() {
+    broker.destroy();
   }
 
   /** {@code host:port} of the broker. */

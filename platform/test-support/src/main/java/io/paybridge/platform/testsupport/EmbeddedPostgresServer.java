@@ -131,7 +131,8 @@ public final class EmbeddedPostgresServer {
     }
   }
 
-  private void close() {
+  /** Stops the server; called after every application context of the JVM has closed. */
+  public void close() {
     try {
       postgres.close();
     } catch (IOException e) {

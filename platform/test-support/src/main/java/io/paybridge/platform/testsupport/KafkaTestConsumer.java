@@ -37,6 +37,11 @@ public final class KafkaTestConsumer implements AutoCloseable {
     consumer = new KafkaConsumer<>(properties, new StringDeserializer(), new StringDeserializer());
     var partitions = new ArrayList<TopicPartition>();
     for (String topic : topics) {
+      // A topic created a moment ago may not be in the metadata yet: wait for its partitions.
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(15))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> !consumer.partitionsFor(topic).isEmpty());
       consumer
           .partitionsFor(topic)
           .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
@@ -55,6 +60,11 @@ public final class KafkaTestConsumer implements AutoCloseable {
     var kafka = EmbeddedKafkaServer.shared();
     kafka.createTopics(topics);
     return new KafkaTestConsumer(kafka.bootstrapServers(), List.of(topics));
+  }
+
+  /** A consumer of {@code topics}, which must exist, on the broker at {@code bootstrapServers}. */
+  public static KafkaTestConsumer onBroker(String bootstrapServers, String... topics) {
+    return new KafkaTestConsumer(bootstrapServers, List.of(topics));
   }
 
   /** Polls until a record matches, then returns it. */

@@ -1,0 +1,119 @@
+package io.paybridge.localstack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A service running from its executable jar in a JVM of its own, logging to a file. */
+final class ServiceProcess {
+
+  private final String name;
+  private final Path targetDirectory;
+  private final int port;
+  private final List<String> arguments;
+  private final Path log;
+  private Process process;
+
+  ServiceProcess(
+      String name, Path targetDirectory, int port, List<String> arguments, Path logDirectory) {
+    this.name = name;
+    this.targetDirectory = targetDirectory;
+    this.port = port;
+    this.arguments = arguments;
+    this.log = logDirectory.resolve(name + ".log");
+  }
+
+  Path log() {
+    return log;
+  }
+
+  void start() throws IOException {
+    Files.createDirectories(log.getParent());
+    var command = new ArrayList<String>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx384m");
+    command.add("-XX:TieredStopAtLevel=1");
+    command.add("-jar");
+    command.add(executableJar().toString());
+    command.addAll(arguments);
+    process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
+            .start();
+  }
+
+  /** Waits until the service's readiness probe answers 200, printing progress. */
+  void awaitReady(Duration timeout) throws InterruptedException {
+    var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    var probe =
+        HttpRequest.newBuilder(
+                URI.create("http://localhost:" + port + "/actuator/health/readiness"))
+            .timeout(Duration.ofSeconds(2))
+            .build();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    System.out.print("[local-stack] waiting for " + name);
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        System.out.println();
+        throw new IllegalStateException(
+            name + " exited with " + process.exitValue() + "; see " + log);
+      }
+      try {
+        if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          System.out.println(" ready");
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      System.out.print(".");
+      Thread.sleep(1000);
+    }
+    System.out.println();
+    throw new IllegalStateException(name + " was not ready within " + timeout + "; see " + log);
+  }
+
+  void stop() {
+    if (process == null || !process.isAlive()) {
+      return;
+    }
+    process.destroy(); // SIGTERM: graceful shutdown, the relay stops before the database goes
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+
+  private Path executableJar() {
+    try (var files = Files.list(targetDirectory)) {
+      return files
+          .filter(path -> path.getFileName().toString().startsWith(name + "-"))
+          .filter(path -> path.getFileName().toString().endsWith(".jar"))
+          .findFirst()
+          .orElseThrow(
+              () ->
+                  new IllegalStateException(
+                      "No executable jar of "
+                          + name
+                          + " in "
+                          + targetDirectory
+                          + ": build it with ./mvnw package"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
