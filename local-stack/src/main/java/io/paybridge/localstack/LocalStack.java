@@ -4,6 +4,7 @@ import io.paybridge.platform.events.EventHeaders;
 import io.paybridge.platform.events.Topics;
 import io.paybridge.platform.testsupport.EmbeddedKafkaServer;
 import io.paybridge.platform.testsupport.EmbeddedPostgresServer;
+import io.paybridge.platform.testsupport.ServiceProcess;
 import io.paybridge.simulator.GoCardlessSimulator;
 import io.paybridge.simulator.SimulatorSettings;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.paybridge.localstack;
+package io.paybridge.platform.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,8 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** A service running from its executable jar in a JVM of its own, logging to a file. */
-final class ServiceProcess {
+/**
+ * A PayBridge service running from its executable jar ({@code <module>/target/<name>-*.jar}) in a
+ * JVM of its own, logging to a file: how the local stack and the benchmarks run services, as
+ * production does, one process each.
+ */
+public final class ServiceProcess {
 
   private final String name;
   private final Path targetDirectory;
@@ -23,7 +27,7 @@ final class ServiceProcess {
   private final Path log;
   private Process process;
 
-  ServiceProcess(
+  public ServiceProcess(
       String name, Path targetDirectory, int port, List<String> arguments, Path logDirectory) {
     this.name = name;
     this.targetDirectory = targetDirectory;
@@ -32,11 +36,11 @@ final class ServiceProcess {
     this.log = logDirectory.resolve(name + ".log");
   }
 
-  Path log() {
+  public Path log() {
     return log;
   }
 
-  void start() throws IOException {
+  public void start() throws IOException {
     Files.createDirectories(log.getParent());
     var command = new ArrayList<String>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -53,7 +57,7 @@ final class ServiceProcess {
   }
 
   /** Waits until the service's readiness probe answers 200, printing progress. */
-  void awaitReady(Duration timeout) throws InterruptedException {
+  public void awaitReady(Duration timeout) throws InterruptedException {
     var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     var probe =
         HttpRequest.newBuilder(
@@ -83,7 +87,7 @@ final class ServiceProcess {
     throw new IllegalStateException(name + " was not ready within " + timeout + "; see " + log);
   }
 
-  void stop() {
+  public void stop() {
     if (process == null || !process.isAlive()) {
       return;
     }
