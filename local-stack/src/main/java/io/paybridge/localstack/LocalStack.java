@@ -7,14 +7,18 @@ import io.paybridge.platform.testsupport.EmbeddedPostgresServer;
 import io.paybridge.platform.testsupport.ServiceProcess;
 import io.paybridge.simulator.GoCardlessSimulator;
 import io.paybridge.simulator.SimulatorSettings;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -25,19 +29,26 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * process of its own from its executable jar, wired together. Runs until interrupted (Ctrl-C).
  *
  * <p>Ports can be changed with environment variables: {@code POSTGRES_PORT} (15432), {@code
- * SIMULATOR_PORT} (8089), {@code WEBHOOK_INGEST_PORT} (8082). Kafka listens where the embedded
- * broker chooses; the walkthrough prints its address.
+ * SIMULATOR_PORT} (8089), {@code OIDC_ISSUER_PORT} (8180), {@code WEBHOOK_INGEST_PORT} (8082),
+ * {@code OAUTH_PORT} (8083). Kafka listens where the embedded broker chooses; the walkthrough
+ * prints its address. Secrets (state signing and token encryption keys) are generated at each
+ * start.
  */
 public final class LocalStack {
+
+  private static final String ISSUER_ID = "paybridge";
 
   private final Path root = Path.of("").toAbsolutePath();
   private final int postgresPort = port("POSTGRES_PORT", 15432);
   private final int simulatorPort = port("SIMULATOR_PORT", 8089);
   private final int webhookIngestPort = port("WEBHOOK_INGEST_PORT", 8082);
+  private final int oauthPort = port("OAUTH_PORT", 8083);
+  private final int issuerPort = port("OIDC_ISSUER_PORT", 8180);
   private final List<ServiceProcess> services = new ArrayList<>();
   private EmbeddedPostgresServer postgres;
   private EmbeddedKafkaServer kafka;
   private GoCardlessSimulator simulator;
+  private MockOAuth2Server issuer;
   private volatile boolean running = true;
 
   public static void main(String[] args) throws Exception {
@@ -52,39 +63,83 @@ public final class LocalStack {
     postgres = EmbeddedPostgresServer.shared(postgresPort);
     step("Starting embedded Kafka (KRaft)");
     kafka = EmbeddedKafkaServer.shared();
-    kafka.createTopics(Topics.gocardlessTopics().toArray(String[]::new));
+    kafka.createTopics(watchedTopics().toArray(String[]::new));
+
+    step("Starting the development OIDC issuer on port " + issuerPort);
+    issuer = new MockOAuth2Server();
+    issuer.start(issuerPort);
 
     String webhookUrl = "http://localhost:" + webhookIngestPort + "/webhooks/gocardless";
+    String oauthCallback = "http://localhost:" + oauthPort + "/oauth/callback";
     step("Starting the GoCardless simulator on port " + simulatorPort);
     simulator =
         GoCardlessSimulator.start(
             SimulatorSettings.defaults()
                 .withPort(simulatorPort)
+                .withRedirectUris(List.of(oauthCallback))
                 .withWebhookEndpoint(webhookUrl, SimulatorSettings.DEFAULT_WEBHOOK_SECRET));
 
-    var webhookIngest =
-        new ServiceProcess(
-            "webhook-ingest-service",
-            root.resolve("webhook-ingest-service/target"),
-            webhookIngestPort,
-            serviceArguments(
-                "webhook-ingest-service",
-                webhookIngestPort,
-                Map.of(
-                    "paybridge.webhooks.gocardless.secrets",
-                    SimulatorSettings.DEFAULT_WEBHOOK_SECRET)),
-            root.resolve("local-stack/target/logs"));
-    services.add(webhookIngest);
-    step(
-        "Starting webhook-ingest-service on port "
-            + webhookIngestPort
-            + " (log: "
-            + webhookIngest.log()
-            + ")");
-    webhookIngest.start();
-    webhookIngest.awaitReady(Duration.ofMinutes(3));
+    startService(
+        "webhook-ingest-service",
+        webhookIngestPort,
+        Map.of("paybridge.webhooks.gocardless.secrets", SimulatorSettings.DEFAULT_WEBHOOK_SECRET));
+    startService(
+        "oauth-service",
+        oauthPort,
+        Map.ofEntries(
+            Map.entry("spring.security.oauth2.resourceserver.jwt.issuer-uri", issuerUri()),
+            Map.entry("paybridge.oauth.gocardless.api-url", simulator.baseUrl()),
+            Map.entry("paybridge.oauth.gocardless.connect-url", simulator.connectUrl()),
+            // The simulator has no verification flow of its own: its control page stands in.
+            Map.entry("paybridge.oauth.gocardless.verify-url", simulator.baseUrl() + "/_simulator"),
+            Map.entry("paybridge.oauth.gocardless.client-id", SimulatorSettings.DEFAULT_CLIENT_ID),
+            Map.entry(
+                "paybridge.oauth.gocardless.client-secret",
+                SimulatorSettings.DEFAULT_CLIENT_SECRET),
+            Map.entry("paybridge.oauth.gocardless.redirect-uri", oauthCallback),
+            Map.entry("paybridge.oauth.connect.state-signing-key", randomKey()),
+            Map.entry("paybridge.oauth.token-encryption.keys.local1", randomKey()),
+            Map.entry("paybridge.oauth.token-encryption.active-key-id", "local1")));
 
     printWalkthrough(webhookUrl);
+  }
+
+  private void startService(String name, int port, Map<String, String> extra)
+      throws IOException, InterruptedException {
+    var service =
+        new ServiceProcess(
+            name,
+            root.resolve(name + "/target"),
+            port,
+            serviceArguments(name, port, extra),
+            root.resolve("local-stack/target/logs"));
+    services.add(service);
+    step("Starting " + name + " on port " + port + " (log: " + service.log() + ")");
+    service.start();
+    service.awaitReady(Duration.ofMinutes(3));
+  }
+
+  private String issuerUri() {
+    return issuer.issuerUrl(ISSUER_ID).toString();
+  }
+
+  /** A team's access token, as the company IdP would issue it. */
+  private String teamToken(String team) {
+    return issuer
+        .issueToken(ISSUER_ID, "developer@" + team, "paybridge", Map.of("team", team), 12 * 3600)
+        .serialize();
+  }
+
+  private static String randomKey() {
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    return Base64.getEncoder().encodeToString(key);
+  }
+
+  private static List<String> watchedTopics() {
+    var topics = new ArrayList<>(Topics.gocardlessTopics());
+    topics.add(Topics.MERCHANTS_CONNECTION);
+    return topics;
   }
 
   private List<String> serviceArguments(String service, int port, Map<String, String> extra) {
@@ -109,48 +164,66 @@ public final class LocalStack {
             + "\"links\":{\"payment\":\"PM00ABCD1234XY\",\"organisation\":\"OR0000SIMACME1\"},"
             + "\"details\":{\"origin\":\"gocardless\",\"cause\":\"payment_confirmed\"},\"metadata\":{}}],"
             + "\"meta\":{\"webhook_id\":\"WB0000LOCAL01\"}}";
+    String oauth = "http://localhost:" + oauthPort;
     System.out.printf(
         """
 
         ================================================================================
          PayBridge local stack is up
         ================================================================================
-         PostgreSQL       %s   (user postgres / postgres; a database per service)
-                          psql -h localhost -p %d -U postgres webhook_ingest_service
+         PostgreSQL       localhost:%d  user postgres / postgres, a database per service:
+                          psql -h localhost -p %d -U postgres webhook_ingest_service   (or oauth_service)
          Kafka            %s
                           kcat -b %s -C -t gocardless.payments -f '%%t %%k %%h\\n%%s\\n'
-         GoCardless sim   http://localhost:%d   (state and control: http://localhost:%d/_simulator)
-                          partner app %s / %s
-                          access tokens: sandbox_simulator_acme (OR0000SIMACME1), sandbox_simulator_beta, sandbox_simulator_gamma
-         webhook-ingest   %s
-                          health  http://localhost:%d/actuator/health
-                          metrics http://localhost:%d/actuator/prometheus
+         OIDC issuer      %s
+         GoCardless sim   %s   (state and control: %s/_simulator)
+         webhook-ingest   %s   (health %s/actuator/health)
+         oauth-service    %s   (API docs %s/v3/api-docs)
 
-         Send a signed sample webhook (the secret is the simulator's, %s):
+         1. Send a signed sample webhook (signed with the simulator's secret, %s):
 
            BODY='%s'
            SIG=$(printf '%%s' "$BODY" | openssl dgst -sha256 -hmac %s | sed 's/^.* //')
            curl -i %s -H "Webhook-Signature: $SIG" -H 'Content-Type: application/json' --data-binary "$BODY"
 
+         2. Connect a simulated merchant for team-a:
+
+           TOKEN=%s
+           curl -s -X POST %s/merchant-connections -H "Authorization: Bearer $TOKEN" \\
+                -H 'Content-Type: application/json' -d '{"companyName":"Acme Yoga"}'
+           # open the authorizeUrl it returns in a browser, approve on the simulator's consent page,
+           # and you are sent back through %s/oauth/callback; then:
+           curl -s %s/merchants -H "Authorization: Bearer $TOKEN"
+
+         3. The merchant revokes access at GoCardless: the simulator sends the organisations.disconnected
+            webhook, webhook-ingest publishes it, oauth-service disconnects the merchant:
+
+           curl -X POST %s/_simulator/organisations/<organisationId from step 2>/disconnect
+
          Every event that reaches Kafka is printed below as it arrives. Ctrl-C stops everything.
         ================================================================================
 
         """,
-        postgres.jdbcUrl("webhook_ingest_service"),
+        postgresPort,
         postgresPort,
         kafka.bootstrapServers(),
         kafka.bootstrapServers(),
-        simulatorPort,
-        simulatorPort,
-        SimulatorSettings.DEFAULT_CLIENT_ID,
-        SimulatorSettings.DEFAULT_CLIENT_SECRET,
+        issuerUri(),
+        simulator.baseUrl(),
+        simulator.baseUrl(),
         webhookUrl,
-        webhookIngestPort,
-        webhookIngestPort,
+        "http://localhost:" + webhookIngestPort,
+        oauth,
+        oauth,
         SimulatorSettings.DEFAULT_WEBHOOK_SECRET,
         sample,
         SimulatorSettings.DEFAULT_WEBHOOK_SECRET,
-        webhookUrl);
+        webhookUrl,
+        teamToken("team-a"),
+        oauth,
+        oauth,
+        oauth,
+        simulator.baseUrl());
   }
 
   /** Prints every record published to a gocardless.* topic, so a developer sees events arrive. */
@@ -161,7 +234,7 @@ public final class LocalStack {
     properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
     try (var consumer =
         new KafkaConsumer<>(properties, new StringDeserializer(), new StringDeserializer())) {
-      consumer.subscribe(Topics.gocardlessTopics());
+      consumer.subscribe(watchedTopics());
       while (running) {
         for (var record : consumer.poll(Duration.ofMillis(500))) {
           var eventType = record.headers().lastHeader(EventHeaders.EVENT_TYPE);
@@ -188,6 +261,9 @@ public final class LocalStack {
     }
     if (simulator != null) {
       simulator.close();
+    }
+    if (issuer != null) {
+      issuer.shutdown();
     }
     if (kafka != null) {
       kafka.close();
