@@ -1,0 +1,138 @@
+package io.paybridge.bench;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What the benchmark runs, from {@code key=value} arguments. {@code profile=full} (the default) is
+ * the run recorded in docs/benchmarks.md; {@code profile=smoke} is a one-to-two-minute check of the
+ * harness. Any setting can be overridden, e.g. {@code latencyDuration=30s singleConcurrency=16}.
+ */
+record BenchSettings(
+    String profile,
+    Duration baselineDuration,
+    int baselineConcurrency,
+    Duration warmupDuration,
+    double warmupRate,
+    Duration latencyDuration,
+    double singleRate,
+    double batchRate,
+    int batchSize,
+    Duration throughputDuration,
+    int singleConcurrency,
+    int batchConcurrency,
+    Duration targetRateDuration,
+    double singleTargetRate,
+    double batchTargetRate,
+    int maxInFlight,
+    Duration requestTimeout,
+    Duration drainTimeout) {
+
+  static BenchSettings parse(String... args) {
+    var values = new LinkedHashMap<String, String>();
+    for (String arg : args) {
+      for (String token : arg.trim().split("\\s+")) {
+        if (token.isBlank()) {
+          continue;
+        }
+        int equals = token.indexOf('=');
+        if (equals <= 0) {
+          throw new IllegalArgumentException("Expected key=value, got: " + token);
+        }
+        values.put(token.substring(0, equals), token.substring(equals + 1));
+      }
+    }
+    String profile = values.getOrDefault("profile", "full");
+    Map<String, String> defaults =
+        switch (profile) {
+          case "full" ->
+              Map.ofEntries(
+                  Map.entry("baselineDuration", "10s"),
+                  Map.entry("warmupDuration", "30s"),
+                  Map.entry("latencyDuration", "60s"),
+                  Map.entry("throughputDuration", "30s"),
+                  Map.entry("targetRateDuration", "30s"),
+                  Map.entry("drainTimeout", "90s"));
+          case "smoke" ->
+              Map.ofEntries(
+                  Map.entry("baselineDuration", "3s"),
+                  Map.entry("warmupDuration", "5s"),
+                  Map.entry("latencyDuration", "8s"),
+                  Map.entry("throughputDuration", "8s"),
+                  Map.entry("targetRateDuration", "5s"),
+                  Map.entry("drainTimeout", "30s"));
+          default -> throw new IllegalArgumentException("Unknown profile " + profile);
+        };
+    var merged = new LinkedHashMap<>(defaults);
+    merged.putAll(values);
+    var settings =
+        new BenchSettings(
+            profile,
+            duration(merged, "baselineDuration", "10s"),
+            integer(merged, "baselineConcurrency", 16),
+            duration(merged, "warmupDuration", "30s"),
+            decimal(merged, "warmupRate", 300),
+            duration(merged, "latencyDuration", "60s"),
+            decimal(merged, "singleRate", 500),
+            decimal(merged, "batchRate", 10),
+            integer(merged, "batchSize", 50),
+            duration(merged, "throughputDuration", "30s"),
+            integer(merged, "singleConcurrency", 32),
+            integer(merged, "batchConcurrency", 8),
+            duration(merged, "targetRateDuration", "30s"),
+            decimal(merged, "singleTargetRate", 1000),
+            decimal(merged, "batchTargetRate", 200),
+            integer(merged, "maxInFlight", 2000),
+            duration(merged, "requestTimeout", "10s"),
+            duration(merged, "drainTimeout", "90s"));
+    merged.keySet().removeAll(KNOWN);
+    if (!merged.isEmpty()) {
+      throw new IllegalArgumentException("Unknown settings: " + merged.keySet());
+    }
+    return settings;
+  }
+
+  private static final java.util.Set<String> KNOWN =
+      java.util.Set.of(
+          "profile",
+          "baselineDuration",
+          "baselineConcurrency",
+          "warmupDuration",
+          "warmupRate",
+          "latencyDuration",
+          "singleRate",
+          "batchRate",
+          "batchSize",
+          "throughputDuration",
+          "singleConcurrency",
+          "batchConcurrency",
+          "targetRateDuration",
+          "singleTargetRate",
+          "batchTargetRate",
+          "maxInFlight",
+          "requestTimeout",
+          "drainTimeout");
+
+  private static Duration duration(Map<String, String> values, String key, String fallback) {
+    String value = values.getOrDefault(key, fallback).trim().toLowerCase();
+    if (value.endsWith("ms")) {
+      return Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
+    }
+    if (value.endsWith("s")) {
+      return Duration.ofSeconds(Long.parseLong(value.substring(0, value.length() - 1)));
+    }
+    if (value.endsWith("m")) {
+      return Duration.ofMinutes(Long.parseLong(value.substring(0, value.length() - 1)));
+    }
+    return Duration.ofSeconds(Long.parseLong(value));
+  }
+
+  private static int integer(Map<String, String> values, String key, int fallback) {
+    return values.containsKey(key) ? Integer.parseInt(values.get(key).trim()) : fallback;
+  }
+
+  private static double decimal(Map<String, String> values, String key, double fallback) {
+    return values.containsKey(key) ? Double.parseDouble(values.get(key).trim()) : fallback;
+  }
+}

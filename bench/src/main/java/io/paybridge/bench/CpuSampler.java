@@ -1,0 +1,144 @@
+package io.paybridge.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Where the machine's CPU time goes during a phase: this JVM (load generator, Kafka consumer and
+ * the embedded Kafka broker), the service's JVM, the PostgreSQL processes, and everything else on
+ * the machine (other engineers' builds and tests), from {@code /proc}.
+ */
+final class CpuSampler {
+
+  private static final double TICKS_PER_SECOND = 100.0; // USER_HZ on Linux
+
+  private final long servicePid;
+
+  /** CPU seconds used in an interval, and the interval's wall-clock length. */
+  record Usage(
+      double wallSeconds,
+      double machineBusy,
+      double machineCapacity,
+      double bench,
+      double service,
+      double postgres) {
+
+    double other() {
+      return Math.max(0, machineBusy - bench - service - postgres);
+    }
+
+    /** e.g. "bench 0.41 / service 0.93 / postgres 0.38 / other 0.12 of 2 cores". */
+    String describe() {
+      if (wallSeconds <= 0) {
+        return "n/a";
+      }
+      return String.format(
+          "%.2f / %.2f / %.2f / %.2f (busy %.0f%%)",
+          bench / wallSeconds,
+          service / wallSeconds,
+          postgres / wallSeconds,
+          other() / wallSeconds,
+          100 * machineBusy / Math.max(1e-9, machineCapacity));
+    }
+  }
+
+  /** A point-in-time reading. */
+  record Sample(
+      long nanos,
+      long machineBusyTicks,
+      long machineTotalTicks,
+      long bench,
+      long service,
+      long pg) {
+
+    Usage since(Sample before) {
+      double wall = (nanos - before.nanos) / 1e9;
+      return new Usage(
+          wall,
+          (machineBusyTicks - before.machineBusyTicks) / TICKS_PER_SECOND,
+          (machineTotalTicks - before.machineTotalTicks) / TICKS_PER_SECOND,
+          (bench - before.bench) / TICKS_PER_SECOND,
+          (service - before.service) / TICKS_PER_SECOND,
+          (pg - before.pg) / TICKS_PER_SECOND);
+    }
+  }
+
+  CpuSampler(long servicePid) {
+    this.servicePid = servicePid;
+  }
+
+  Sample sample() {
+    long[] machine = machineTicks();
+    long self = ProcessHandle.current().pid();
+    long postgres =
+        ProcessHandle.current()
+            .descendants()
+            .filter(p -> p.pid() != servicePid)
+            .filter(p -> p.info().command().map(c -> c.endsWith("postgres")).orElse(false))
+            .mapToLong(p -> processTicks(p.pid()))
+            .sum();
+    return new Sample(
+        System.nanoTime(),
+        machine[0],
+        machine[1],
+        processTicks(self),
+        servicePid > 0 ? processTicks(servicePid) : 0,
+        postgres);
+  }
+
+  /** {busy, total} ticks of all CPUs since boot. */
+  private static long[] machineTicks() {
+    try {
+      String[] fields = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+      long total = 0;
+      for (int i = 1; i < Math.min(fields.length, 9); i++) {
+        total += Long.parseLong(fields[i]);
+      }
+      long idle = Long.parseLong(fields[4]) + Long.parseLong(fields[5]);
+      return new long[] {total - idle, total};
+    } catch (IOException | RuntimeException e) {
+      return new long[] {0, 0};
+    }
+  }
+
+  /** utime + stime of a process (its threads included), in ticks; 0 when it is gone. */
+  private static long processTicks(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+  /** The 1-minute load average and the number of runnable tasks, from /proc/loadavg. */
+  static String loadAverage() {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return fields[0];
+    } catch (IOException e) {
+      return "?";
+    }
+  }
+
+  /** The busiest processes on the machine now (name and CPU share since they started). */
+  static List<String> busiestProcesses(int limit) {
+    try {
+      var process =
+          new ProcessBuilder("ps", "-eo", "pcpu,etime,comm", "--sort=-pcpu")
+              .redirectErrorStream(true)
+              .start();
+      var lines = new String(process.getInputStream().readAllBytes()).lines().toList();
+      process.waitFor();
+      return lines.stream().skip(1).limit(limit).map(String::strip).toList();
+    } catch (IOException e) {
+      return List.of();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return List.of();
+    }
+  }
+}

@@ -1,0 +1,224 @@
+package io.paybridge.bench;
+
+import io.paybridge.platform.events.Topics;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The baseline: the rows the service writes per webhook, inserted straight into PostgreSQL over
+ * JDBC with the service's own SQL — one webhook_delivery row, the gocardless_event rows (one unnest
+ * statement), the outbox_event rows (a JDBC batch) and their delete, in one transaction — with no
+ * HTTP, no signature check, no JSON parsing, no Spring and no relay reading the WAL.
+ */
+final class JdbcBaseline {
+
+  /** What one baseline run measured. */
+  record Result(
+      int eventsPerTransaction,
+      int connections,
+      Duration elapsed,
+      long transactions,
+      Histogram commitLatencyMicros,
+      CpuSampler.Usage cpu,
+      String loadBefore,
+      String loadAfter) {
+
+    double transactionsPerSecond() {
+      return transactions / (elapsed.toNanos() / 1e9);
+    }
+
+    double eventsPerSecond() {
+      return transactionsPerSecond() * eventsPerTransaction;
+    }
+  }
+
+  private final String jdbcUrl;
+  private final ProductionSql sql;
+  private final SignedWebhooks webhooks;
+  private final CpuSampler cpu;
+
+  JdbcBaseline(String jdbcUrl, ProductionSql sql, SignedWebhooks webhooks, CpuSampler cpu) {
+    this.jdbcUrl = jdbcUrl;
+    this.sql = sql;
+    this.webhooks = webhooks;
+    this.cpu = cpu;
+  }
+
+  /** Creates the service's tables in the (empty) baseline database from its migrations. */
+  void createSchema() throws SQLException {
+    try (var connection = connect();
+        var statement = connection.createStatement()) {
+      statement.execute(sql.outboxSchema());
+      statement.execute(sql.inboxSchema());
+    }
+  }
+
+  Result run(String phase, int eventsPerTransaction, int connections, Duration duration)
+      throws Exception {
+    var latency = new ConcurrentHistogram(Duration.ofSeconds(60).toNanos() / 1000, 3);
+    var transactions = new AtomicLong();
+    var failure = new java.util.concurrent.atomic.AtomicReference<Exception>();
+    var open = new ArrayList<Connection>();
+    for (int i = 0; i < connections; i++) {
+      var connection = connect();
+      connection.setAutoCommit(false);
+      open.add(connection);
+    }
+    String loadBefore = CpuSampler.loadAverage();
+    var before = cpu.sample();
+    long start = System.nanoTime();
+    long end = start + duration.toNanos();
+    var threads = new ArrayList<Thread>();
+    for (var connection : open) {
+      threads.add(
+          Thread.ofPlatform()
+              .name("baseline-" + threads.size())
+              .start(
+                  () -> {
+                    try {
+                      while (System.nanoTime() < end) {
+                        var webhook = webhooks.next(phase, eventsPerTransaction);
+                        long begin = System.nanoTime();
+                        insert(connection, webhook);
+                        latency.recordValue((System.nanoTime() - begin) / 1000);
+                        transactions.incrementAndGet();
+                      }
+                    } catch (Exception e) {
+                      failure.compareAndSet(null, e);
+                    }
+                  }));
+    }
+    for (var thread : threads) {
+      thread.join();
+    }
+    long elapsed = System.nanoTime() - start;
+    var usage = cpu.sample().since(before);
+    String loadAfter = CpuSampler.loadAverage();
+    for (var connection : open) {
+      connection.close();
+    }
+    if (failure.get() != null) {
+      throw new IllegalStateException("Baseline failed", failure.get());
+    }
+    return new Result(
+        eventsPerTransaction,
+        connections,
+        Duration.ofNanos(elapsed),
+        transactions.get(),
+        latency,
+        usage,
+        loadBefore,
+        loadAfter);
+  }
+
+  /** One webhook's transaction, as WebhookIngestion.ingest and OutboxWriter.appendAll run it. */
+  private void insert(Connection connection, SignedWebhooks.Webhook webhook) throws SQLException {
+    UUID deliveryId = UUID.randomUUID();
+    var receivedAt = Timestamp.from(Instant.now());
+    String traceparent = traceparent();
+    List<SignedWebhooks.Event> events = webhook.events();
+    try (var delivery = connection.prepareStatement(sql.insertDelivery())) {
+      delivery.setObject(1, deliveryId);
+      delivery.setString(2, webhook.webhookId());
+      delivery.setTimestamp(3, receivedAt);
+      delivery.setString(4, webhook.signature());
+      delivery.setString(5, "gocardless-webhook-service/1.1");
+      delivery.setString(6, null);
+      delivery.setString(7, traceparent);
+      delivery.setBytes(8, webhook.body());
+      delivery.setInt(9, events.size());
+      delivery.executeUpdate();
+    }
+    var fresh = new ArrayList<String>(events.size());
+    try (var insert = connection.prepareStatement(sql.insertNewEvents())) {
+      int n = events.size();
+      insert.setObject(1, deliveryId);
+      insert.setTimestamp(2, receivedAt);
+      insert.setArray(
+          3,
+          connection.createArrayOf(
+              "varchar", events.stream().map(SignedWebhooks.Event::id).toArray()));
+      insert.setArray(4, connection.createArrayOf("boolean", filled(n, Boolean.FALSE)));
+      insert.setArray(
+          5, connection.createArrayOf("varchar", filled(n, SignedWebhooks.RESOURCE_TYPE)));
+      insert.setArray(6, connection.createArrayOf("varchar", filled(n, SignedWebhooks.ACTION)));
+      insert.setArray(
+          7,
+          connection.createArrayOf(
+              "varchar", events.stream().map(SignedWebhooks.Event::paymentId).toArray()));
+      insert.setArray(
+          8, connection.createArrayOf("varchar", filled(n, SignedWebhooks.ORGANISATION)));
+      insert.setArray(
+          9,
+          connection.createArrayOf(
+              "timestamptz",
+              events.stream().map(e -> Timestamp.from(e.createdAt())).toArray(Timestamp[]::new)));
+      insert.setArray(
+          10,
+          connection.createArrayOf(
+              "text", events.stream().map(SignedWebhooks.Event::json).toArray()));
+      try (var rows = insert.executeQuery()) {
+        while (rows.next()) {
+          fresh.add(rows.getString(1));
+        }
+      }
+    }
+    if (fresh.size() != events.size()) {
+      throw new IllegalStateException("Event ids were not unique: " + fresh.size());
+    }
+    var createdAt = Timestamp.from(Instant.now());
+    String topic = Topics.forGoCardlessResourceType(SignedWebhooks.RESOURCE_TYPE);
+    try (var outbox = connection.prepareStatement(sql.insertOutbox())) {
+      for (var event : events) {
+        outbox.setString(1, event.id());
+        outbox.setString(2, topic);
+        outbox.setString(3, event.paymentId());
+        outbox.setString(4, SignedWebhooks.RESOURCE_TYPE + "." + SignedWebhooks.ACTION);
+        outbox.setString(5, event.json());
+        outbox.setString(6, null);
+        outbox.setString(7, SignedWebhooks.ORGANISATION);
+        outbox.setString(8, traceparent);
+        outbox.setTimestamp(9, createdAt);
+        outbox.addBatch();
+      }
+      outbox.executeBatch();
+    }
+    try (var delete = connection.prepareStatement(sql.deleteOutbox())) {
+      delete.setArray(1, connection.createArrayOf("varchar", fresh.toArray()));
+      delete.executeUpdate();
+    }
+    connection.commit();
+  }
+
+  private static Object[] filled(int n, Object value) {
+    var values = new Object[n];
+    java.util.Arrays.fill(values, value);
+    return values;
+  }
+
+  private static String traceparent() {
+    var random = ThreadLocalRandom.current();
+    var hex = HexFormat.of();
+    byte[] trace = new byte[16];
+    byte[] span = new byte[8];
+    random.nextBytes(trace);
+    random.nextBytes(span);
+    return "00-" + hex.formatHex(trace) + "-" + hex.formatHex(span) + "-01";
+  }
+
+  private Connection connect() throws SQLException {
+    return DriverManager.getConnection(jdbcUrl);
+  }
+}

@@ -1,0 +1,180 @@
+package io.paybridge.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Sends signed webhooks to the service over HTTP/1.1 (JDK HttpClient, one virtual thread per
+ * request) and records ack latencies in microseconds.
+ *
+ * <ul>
+ *   <li>{@link #openLoop}: requests are due at a fixed rate whatever the service does, and each
+ *       latency is measured from the request's <em>intended</em> send time, so a stall is charged
+ *       to every request it delayed (no coordinated omission).
+ *   <li>{@link #closedLoop}: a fixed number of clients, each sending its next request when the
+ *       previous one is answered: the service's saturation throughput.
+ * </ul>
+ */
+final class LoadGenerator {
+
+  private final HttpClient http;
+  private final URI endpoint;
+  private final SignedWebhooks webhooks;
+  private final Duration requestTimeout;
+  private final int maxInFlight;
+
+  /** The live counters and histograms of one phase. */
+  static final class Phase {
+    final String name;
+    final String tag;
+    final String mode;
+    final int eventsPerWebhook;
+    final Histogram ackMicros = new ConcurrentHistogram(Duration.ofMinutes(5).toNanos() / 1000, 3);
+    final LongAdder sent = new LongAdder();
+    final LongAdder acked = new LongAdder();
+    final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+
+    /** Event id to the nanoTime its webhook's 204 was received. */
+    final Map<String, Long> ackedAt = new ConcurrentHashMap<>();
+
+    final AtomicLong lastAck = new AtomicLong();
+    final AtomicLong inFlight = new AtomicLong();
+    volatile long startNanos;
+    volatile long endNanos;
+
+    /**
+     * @param tag a short code put in event ids (alphanumeric)
+     * @param mode how the load was offered, for the report
+     */
+    Phase(String name, String tag, String mode, int eventsPerWebhook) {
+      this.name = name;
+      this.tag = tag;
+      this.mode = mode;
+      this.eventsPerWebhook = eventsPerWebhook;
+    }
+
+    long errorCount() {
+      return errors.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+  }
+
+  LoadGenerator(URI endpoint, SignedWebhooks webhooks, Duration requestTimeout, int maxInFlight) {
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    this.endpoint = endpoint;
+    this.webhooks = webhooks;
+    this.requestTimeout = requestTimeout;
+    this.maxInFlight = maxInFlight;
+  }
+
+  /** Sends {@code rate} webhooks per second for {@code duration}, then waits for the answers. */
+  Phase openLoop(Phase phase, double rate, Duration duration) throws InterruptedException {
+    long interval = Math.round(1e9 / rate);
+    var permits = new Semaphore(maxInFlight);
+    phase.startNanos = System.nanoTime() + 20_000_000;
+    long end = phase.startNanos + duration.toNanos();
+    try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (long i = 0; ; i++) {
+        long intended = phase.startNanos + i * interval;
+        if (intended >= end) {
+          break;
+        }
+        long wait;
+        while ((wait = intended - System.nanoTime()) > 0) {
+          LockSupport.parkNanos(wait);
+        }
+        // When maxInFlight requests are outstanding the next one waits here; its latency still
+        // counts from its intended time.
+        permits.acquire();
+        executor.execute(
+            () -> {
+              try {
+                send(phase, intended);
+              } finally {
+                permits.release();
+              }
+            });
+      }
+    }
+    phase.endNanos = System.nanoTime();
+    return phase;
+  }
+
+  /** {@code clients} clients send back to back for {@code duration}. */
+  Phase closedLoop(Phase phase, int clients, Duration duration) throws InterruptedException {
+    phase.startNanos = System.nanoTime();
+    long end = phase.startNanos + duration.toNanos();
+    try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int c = 0; c < clients; c++) {
+        executor.execute(
+            () -> {
+              long now;
+              while ((now = System.nanoTime()) < end) {
+                send(phase, now);
+              }
+            });
+      }
+    }
+    phase.endNanos = System.nanoTime();
+    return phase;
+  }
+
+  private void send(Phase phase, long intended) {
+    var webhook = webhooks.next(phase.tag, phase.eventsPerWebhook);
+    var request =
+        HttpRequest.newBuilder(endpoint)
+            .timeout(requestTimeout)
+            .header("Content-Type", "application/json")
+            .header("User-Agent", "gocardless-webhook-service/1.1")
+            .header("Webhook-Signature", webhook.signature())
+            .POST(HttpRequest.BodyPublishers.ofByteArray(webhook.body()))
+            .build();
+    phase.sent.increment();
+    phase.inFlight.incrementAndGet();
+    try {
+      var response = http.send(request, HttpResponse.BodyHandlers.discarding());
+      long done = System.nanoTime();
+      if (response.statusCode() == 204) {
+        phase.ackMicros.recordValue(Math.max(0, (done - intended) / 1000));
+        for (var event : webhook.events()) {
+          phase.ackedAt.put(event.id(), done);
+        }
+        phase.acked.increment();
+        phase.lastAck.accumulateAndGet(done, Math::max);
+      } else {
+        error(phase, "HTTP " + response.statusCode());
+      }
+    } catch (HttpTimeoutException e) {
+      error(phase, "timeout");
+    } catch (IOException e) {
+      error(phase, e.getClass().getSimpleName());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      error(phase, "interrupted");
+    } finally {
+      phase.inFlight.decrementAndGet();
+    }
+  }
+
+  private static void error(Phase phase, String reason) {
+    phase.errors.computeIfAbsent(reason, r -> new LongAdder()).increment();
+  }
+}

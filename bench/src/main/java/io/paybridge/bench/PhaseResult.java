@@ -1,0 +1,100 @@
+package io.paybridge.bench;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+
+/** What one load phase measured, ready for the report. */
+record PhaseResult(
+    String name,
+    String mode,
+    int eventsPerWebhook,
+    double seconds,
+    long sent,
+    long acked,
+    Map<String, Long> errors,
+    double webhooksPerSecond,
+    Histogram ackMicros,
+    Histogram kafkaLagMicros,
+    long eventsAcked,
+    long missingOnKafka,
+    long beforeAck,
+    double drainSeconds,
+    double relayedEventsPerSecond,
+    CpuSampler.Usage cpu,
+    String loadBefore,
+    String loadAfter) {
+
+  static PhaseResult of(
+      LoadGenerator.Phase phase,
+      Histogram kafkaLagMicros,
+      long missingOnKafka,
+      long beforeAck,
+      double drainSeconds,
+      double relayedEventsPerSecond,
+      CpuSampler.Usage cpu,
+      String loadBefore,
+      String loadAfter) {
+    long acked = phase.acked.sum();
+    long last = Math.max(phase.lastAck.get(), phase.startNanos + 1);
+    double activeSeconds = (last - phase.startNanos) / 1e9;
+    var errors = new TreeMap<String, Long>();
+    phase.errors.forEach((reason, count) -> errors.put(reason, count.sum()));
+    return new PhaseResult(
+        phase.name,
+        phase.mode,
+        phase.eventsPerWebhook,
+        (phase.endNanos - phase.startNanos) / 1e9,
+        phase.sent.sum(),
+        acked,
+        errors,
+        acked == 0 ? 0 : acked / activeSeconds,
+        phase.ackMicros,
+        kafkaLagMicros,
+        phase.ackedAt.size(),
+        missingOnKafka,
+        beforeAck,
+        drainSeconds,
+        relayedEventsPerSecond,
+        cpu,
+        loadBefore,
+        loadAfter);
+  }
+
+  double eventsPerSecond() {
+    return webhooksPerSecond * eventsPerWebhook;
+  }
+
+  long errorCount() {
+    return errors.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  static String ms(Histogram micros, double percentile) {
+    if (micros.getTotalCount() == 0) {
+      return "–";
+    }
+    return millis(micros.getValueAtPercentile(percentile));
+  }
+
+  static String max(Histogram micros) {
+    return micros.getTotalCount() == 0 ? "–" : millis(micros.getMaxValue());
+  }
+
+  static String millis(long micros) {
+    double ms = micros / 1000.0;
+    if (ms >= 100) {
+      return String.format("%.0f", ms);
+    }
+    if (ms >= 10) {
+      return String.format("%.1f", ms);
+    }
+    return String.format("%.2f", ms);
+  }
+
+  static Map<String, Long> counts(Map<String, LongAdder> adders) {
+    var counts = new TreeMap<String, Long>();
+    adders.forEach((k, v) -> counts.put(k, v.sum()));
+    return counts;
+  }
+}

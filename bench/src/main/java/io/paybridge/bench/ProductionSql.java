@@ -1,0 +1,69 @@
+package io.paybridge.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+/**
+ * The SQL webhook-ingest-service runs per webhook and its schema, read from the production sources
+ * at run time (the classes are package-private to the service, and copying the statements would let
+ * the baseline drift from what the service does). Fails loudly when a statement cannot be found.
+ */
+record ProductionSql(
+    String insertDelivery,
+    String insertNewEvents,
+    String insertOutbox,
+    String deleteOutbox,
+    String outboxSchema,
+    String inboxSchema) {
+
+  static final String INGESTION =
+      "webhook-ingest-service/src/main/java/io/paybridge/webhookingest/webhook/WebhookIngestion.java";
+  static final String OUTBOX_WRITER =
+      "platform/outbox/src/main/java/io/paybridge/platform/outbox/OutboxWriter.java";
+  static final String OUTBOX_SCHEMA =
+      "platform/outbox/src/main/resources/db/migration/V0_1__platform_outbox.sql";
+  static final String INBOX_SCHEMA =
+      "webhook-ingest-service/src/main/resources/db/migration/V1__webhook_inbox.sql";
+
+  static ProductionSql read(Path root) {
+    String ingestion = text(root.resolve(INGESTION));
+    String writer = text(root.resolve(OUTBOX_WRITER));
+    return new ProductionSql(
+        textBlock(ingestion, "INSERT_DELIVERY", INGESTION),
+        textBlock(ingestion, "INSERT_NEW_EVENTS", INGESTION),
+        textBlock(writer, "INSERT", OUTBOX_WRITER),
+        literal(writer, "delete from outbox_event", OUTBOX_WRITER),
+        text(root.resolve(OUTBOX_SCHEMA)),
+        text(root.resolve(INBOX_SCHEMA)));
+  }
+
+  private static String textBlock(String source, String constant, String file) {
+    var matcher =
+        Pattern.compile("\\b" + constant + "\\s*=\\s*\"\"\"\\s*\\n(.*?)\"\"\"", Pattern.DOTALL)
+            .matcher(source);
+    if (!matcher.find()) {
+      throw new IllegalStateException("No text block " + constant + " in " + file);
+    }
+    return matcher.group(1).stripIndent().strip();
+  }
+
+  private static String literal(String source, String prefix, String file) {
+    var matcher = Pattern.compile("\"(" + Pattern.quote(prefix) + "[^\"]*)\"").matcher(source);
+    if (!matcher.find()) {
+      throw new IllegalStateException("No statement starting '" + prefix + "' in " + file);
+    }
+    return matcher.group(1);
+  }
+
+  private static String text(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Run the benchmark from the repository root (cannot read " + file + ")", e);
+    }
+  }
+}

@@ -1,0 +1,788 @@
+package io.paybridge.bench;
+
+import io.paybridge.platform.events.Topics;
+import io.paybridge.platform.testsupport.EmbeddedKafkaServer;
+import io.paybridge.platform.testsupport.EmbeddedPostgresServer;
+import io.paybridge.platform.testsupport.ServiceProcess;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The webhook-ingest-service benchmark of issue 2: ack latency and sustained throughput for
+ * single-event webhooks and 50-event batches, the lag from ack to the record on Kafka, and, in the
+ * same run, the raw rate of inserting the same rows into PostgreSQL over JDBC.
+ *
+ * <p>Everything runs on this machine, as the local stack does: embedded PostgreSQL 17 and an
+ * embedded KRaft broker in this JVM, the service from its executable jar in a JVM of its own, and
+ * the load generator and a Kafka consumer in this JVM. Run from the repository root:
+ *
+ * <pre>./mvnw -pl bench -am -Pbench package -DskipTests</pre>
+ *
+ * <p>Prints progress and a results table, and writes the table to {@code
+ * bench/results/webhook-ingest-<date>-<profile>.md}. See docs/benchmarks.md.
+ */
+public final class WebhookIngestBenchmark {
+
+  static final String SERVICE = "webhook-ingest-service";
+  static final String SECRET = "bench-webhook-endpoint-secret";
+  static final String DEFAULT_COMMAND = "./mvnw -pl bench -am -Pbench package -DskipTests";
+
+  private final BenchSettings settings;
+  private final String[] args;
+  private final Path root = Path.of("").toAbsolutePath();
+  private final String runId = Long.toString(System.currentTimeMillis() / 1000 % 60_466_176, 36);
+  private final SignedWebhooks webhooks = new SignedWebhooks(SECRET, runId.toUpperCase());
+  private final ZonedDateTime startedAt = ZonedDateTime.now();
+  private final List<String> notes = new ArrayList<>();
+  private final Map<String, String> machine = new LinkedHashMap<>();
+  private final List<String> busiestAtStart;
+  private CpuSampler cpu = new CpuSampler(0);
+  private volatile LoadGenerator.Phase current;
+  private KafkaArrivals arrivals;
+
+  private WebhookIngestBenchmark(BenchSettings settings, String[] args) {
+    this.settings = settings;
+    this.args = args;
+    this.busiestAtStart = CpuSampler.busiestProcesses(8);
+  }
+
+  public static void main(String[] args) throws Exception {
+    var benchmark = new WebhookIngestBenchmark(BenchSettings.parse(args), args);
+    int status = 0;
+    try {
+      benchmark.run();
+    } catch (Exception e) {
+      e.printStackTrace();
+      status = 1;
+    }
+    // The embedded broker leaves non-daemon threads behind.
+    System.exit(status);
+  }
+
+  private void run() throws Exception {
+    say("webhook-ingest benchmark, profile " + settings.profile() + ", run " + runId);
+    loadAtStart = CpuSampler.loadAverage();
+    say("load average at start: " + loadAtStart + " (uptime: " + uptime() + ")");
+    describeMachine();
+    var sql = ProductionSql.read(root);
+
+    say("starting embedded PostgreSQL 17 and Kafka");
+    var postgres = EmbeddedPostgresServer.shared();
+    var kafka = EmbeddedKafkaServer.shared();
+    kafka.createTopics(Topics.gocardlessTopics().toArray(String[]::new));
+    describePostgres(postgres);
+
+    ServiceProcess service = null;
+    var progress = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().factory());
+    try {
+      var baselines = runBaseline(postgres, sql);
+
+      int port;
+      try (var socket = new ServerSocket(0)) {
+        port = socket.getLocalPort();
+      }
+      service =
+          new ServiceProcess(
+              SERVICE,
+              root.resolve(SERVICE + "/target"),
+              port,
+              serviceArguments(postgres, kafka, port),
+              root.resolve("bench/target/logs"));
+      say("starting " + SERVICE + " on port " + port + " (log: " + service.log() + ")");
+      service.start();
+      ServiceProcess running = service;
+      Runtime.getRuntime().addShutdownHook(new Thread(running::stop));
+      service.awaitReady(Duration.ofMinutes(3));
+      long servicePid = findServicePid();
+      cpu = new CpuSampler(servicePid);
+      describeServiceJvm(servicePid);
+
+      arrivals = new KafkaArrivals(kafka.bootstrapServers(), Topics.GOCARDLESS_PAYMENTS);
+      var load =
+          new LoadGenerator(
+              URI.create("http://localhost:" + port + "/webhooks/gocardless"),
+              webhooks,
+              settings.requestTimeout(),
+              settings.maxInFlight());
+      startProgress(progress);
+      awaitRelay(load);
+
+      var results = new ArrayList<PhaseResult>();
+      say("warm-up (not reported against the targets)");
+      var warmups = new ArrayList<PhaseResult>();
+      warmups.add(
+          openLoop(
+              load, "warm-up, single", "W", 1, settings.warmupRate(), settings.warmupDuration()));
+      warmups.add(
+          openLoop(
+              load,
+              "warm-up, batches",
+              "X",
+              settings.batchSize(),
+              settings.batchRate(),
+              settings.warmupDuration().dividedBy(3)));
+
+      results.add(
+          openLoop(load, "single, fixed rate", "A", 1, settings.singleRate(), latencyDuration()));
+      results.add(
+          openLoop(
+              load,
+              "batch of " + settings.batchSize() + ", fixed rate",
+              "B",
+              settings.batchSize(),
+              settings.batchRate(),
+              latencyDuration()));
+      results.add(
+          closedLoop(
+              load,
+              "single, saturation",
+              "C",
+              1,
+              settings.singleConcurrency(),
+              settings.throughputDuration()));
+      results.add(
+          closedLoop(
+              load,
+              "batch of " + settings.batchSize() + ", saturation",
+              "D",
+              settings.batchSize(),
+              settings.batchConcurrency(),
+              settings.throughputDuration()));
+      results.add(
+          openLoop(
+              load,
+              "single, target rate",
+              "E",
+              1,
+              settings.singleTargetRate(),
+              settings.targetRateDuration()));
+      results.add(
+          openLoop(
+              load,
+              "batch of " + settings.batchSize() + ", target rate",
+              "F",
+              settings.batchSize(),
+              settings.batchTargetRate(),
+              settings.targetRateDuration()));
+      current = null;
+
+      String serviceMetrics = scrapeServiceMetrics(port);
+      String report = report(baselines, warmups, results, serviceMetrics);
+      Path file =
+          root.resolve(
+              "bench/results/webhook-ingest-"
+                  + startedAt.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmm"))
+                  + "-"
+                  + settings.profile()
+                  + ".md");
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, report);
+      System.out.println();
+      System.out.println(report);
+      say("results written to " + root.relativize(file));
+    } finally {
+      progress.shutdownNow();
+      if (arrivals != null) {
+        arrivals.close();
+      }
+      if (service != null) {
+        say("stopping " + SERVICE);
+        service.stop();
+      }
+      kafka.close();
+      postgres.close();
+    }
+  }
+
+  private Duration latencyDuration() {
+    return settings.latencyDuration();
+  }
+
+  // --- baseline ---------------------------------------------------------------------------------
+
+  private List<JdbcBaseline.Result> runBaseline(EmbeddedPostgresServer postgres, ProductionSql sql)
+      throws Exception {
+    say("baseline: the service's SQL straight over JDBC (database bench_baseline)");
+    var baseline = new JdbcBaseline(postgres.jdbcUrl("bench_baseline"), sql, webhooks, cpu);
+    baseline.createSchema();
+    var results = new ArrayList<JdbcBaseline.Result>();
+    // a short untimed pass so that the driver and the server have their plans and caches
+    baseline.run("Y", 1, 2, Duration.ofSeconds(2));
+    for (int size : new int[] {1, settings.batchSize()}) {
+      for (int connections : new int[] {1, settings.baselineConcurrency()}) {
+        var result = baseline.run("Z", size, connections, settings.baselineDuration());
+        say(
+            String.format(
+                "baseline %d event(s)/txn, %d connection(s): %.0f txn/s, %.0f events/s, commit p50"
+                    + " %s ms p99 %s ms; CPU bench/service/postgres/other %s",
+                size,
+                connections,
+                result.transactionsPerSecond(),
+                result.eventsPerSecond(),
+                PhaseResult.ms(result.commitLatencyMicros(), 50),
+                PhaseResult.ms(result.commitLatencyMicros(), 99),
+                result.cpu().describe()));
+        results.add(result);
+      }
+    }
+    return results;
+  }
+
+  // --- load phases ------------------------------------------------------------------------------
+
+  private PhaseResult openLoop(
+      LoadGenerator load, String name, String tag, int size, double rate, Duration duration)
+      throws InterruptedException {
+    var phase =
+        new LoadGenerator.Phase(
+            name,
+            tag,
+            String.format(
+                "open loop, %s webhooks/s (%s events/s), %ds",
+                number(rate), number(rate * size), duration.toSeconds()),
+            size);
+    say("phase '" + name + "': " + phase.mode);
+    return measure(phase, () -> load.openLoop(phase, rate, duration));
+  }
+
+  private PhaseResult closedLoop(
+      LoadGenerator load, String name, String tag, int size, int clients, Duration duration)
+      throws InterruptedException {
+    var phase =
+        new LoadGenerator.Phase(
+            name,
+            tag,
+            String.format("closed loop, %d clients, %ds", clients, duration.toSeconds()),
+            size);
+    say("phase '" + name + "': " + phase.mode);
+    return measure(phase, () -> load.closedLoop(phase, clients, duration));
+  }
+
+  private interface Load {
+    void run() throws InterruptedException;
+  }
+
+  private PhaseResult measure(LoadGenerator.Phase phase, Load load) throws InterruptedException {
+    String loadBefore = CpuSampler.loadAverage();
+    var before = cpu.sample();
+    current = phase;
+    load.run();
+    var usage = cpu.sample().since(before);
+    String loadAfter = CpuSampler.loadAverage();
+
+    // Wait until every acknowledged event is readable on Kafka (or the drain timeout).
+    long drainDeadline = System.nanoTime() + settings.drainTimeout().toNanos();
+    long missing;
+    while ((missing = countMissing(phase)) > 0 && System.nanoTime() < drainDeadline) {
+      Thread.sleep(250);
+    }
+    current = null;
+    var lag = new Histogram(Duration.ofMinutes(10).toNanos() / 1000, 3);
+    long beforeAck = 0;
+    long lastArrival = 0;
+    for (var entry : phase.ackedAt.entrySet()) {
+      Long arrival = arrivals.arrival(entry.getKey());
+      if (arrival == null) {
+        continue;
+      }
+      lastArrival = Math.max(lastArrival, arrival);
+      long delta = arrival - entry.getValue();
+      if (delta < 0) {
+        beforeAck++; // readable before the client had the 204: the commit preceded the response
+        delta = 0;
+      }
+      lag.recordValue(delta / 1000);
+    }
+    double drain =
+        lastArrival == 0 ? Double.NaN : Math.max(0, (lastArrival - phase.lastAck.get()) / 1e9);
+    double relayed =
+        lastArrival == 0 ? 0 : lag.getTotalCount() / ((lastArrival - phase.startNanos) / 1e9);
+    var result =
+        PhaseResult.of(
+            phase, lag, missing, beforeAck, drain, relayed, usage, loadBefore, loadAfter);
+    arrivals.forget(phase.ackedAt.keySet());
+    say(
+        String.format(
+            "  -> %.0f webhooks/s (%.0f events/s), ack p50 %s ms p99 %s ms max %s ms; ack->Kafka p50"
+                + " %s ms p99 %s ms; errors %s; missing on Kafka %d; CPU"
+                + " bench/service/postgres/other %s; load %s -> %s",
+            result.webhooksPerSecond(),
+            result.eventsPerSecond(),
+            PhaseResult.ms(result.ackMicros(), 50),
+            PhaseResult.ms(result.ackMicros(), 99),
+            PhaseResult.max(result.ackMicros()),
+            PhaseResult.ms(lag, 50),
+            PhaseResult.ms(lag, 99),
+            result.errors().isEmpty() ? "none" : result.errors(),
+            missing,
+            usage.describe(),
+            loadBefore,
+            loadAfter));
+    return result;
+  }
+
+  private long countMissing(LoadGenerator.Phase phase) {
+    long missing = 0;
+    for (String id : phase.ackedAt.keySet()) {
+      if (arrivals.arrival(id) == null) {
+        missing++;
+      }
+    }
+    return missing;
+  }
+
+  private void startProgress(ScheduledExecutorService progress) {
+    progress.scheduleAtFixedRate(
+        () -> {
+          var phase = current;
+          if (phase == null) {
+            return;
+          }
+          double elapsed = (System.nanoTime() - phase.startNanos) / 1e9;
+          if (elapsed < 0) {
+            return;
+          }
+          say(
+              String.format(
+                  "  %-28s t=%3.0fs sent=%d acked=%d in-flight=%d errors=%d kafka-received=%d"
+                      + " load=%s",
+                  phase.name,
+                  elapsed,
+                  phase.sent.sum(),
+                  phase.acked.sum(),
+                  phase.inFlight.get(),
+                  phase.errorCount(),
+                  arrivals.received(),
+                  CpuSampler.loadAverage()));
+        },
+        5,
+        5,
+        TimeUnit.SECONDS);
+  }
+
+  /** Sends one webhook and waits for it on Kafka: the relay has taken the lead and streams. */
+  private void awaitRelay(LoadGenerator load) throws InterruptedException {
+    say("waiting for the relay: one webhook, then its record on Kafka");
+    var phase = new LoadGenerator.Phase("relay check", "R", "1 webhook", 1);
+    load.openLoop(phase, 1, Duration.ofMillis(500));
+    if (phase.acked.sum() != 1) {
+      throw new IllegalStateException("The first webhook was not accepted: " + phase.errors);
+    }
+    String id = phase.ackedAt.keySet().iterator().next();
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (arrivals.arrival(id) == null) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("The relay published nothing within 2 minutes");
+      }
+      Thread.sleep(100);
+    }
+    say(
+        String.format(
+            "relay is streaming (first record %.0f ms after its ack)",
+            (arrivals.arrival(id) - phase.ackedAt.get(id)) / 1e6));
+  }
+
+  // --- the service ------------------------------------------------------------------------------
+
+  private List<String> serviceArguments(
+      EmbeddedPostgresServer postgres, EmbeddedKafkaServer kafka, int port) {
+    // As local-stack runs it (LocalStack.serviceArguments), plus: no INFO line per webhook.
+    String database = EmbeddedPostgresServer.databaseNameFor(SERVICE);
+    return List.of(
+        "--server.port=" + port,
+        "--spring.datasource.url=" + postgres.jdbcUrl(database),
+        "--spring.datasource.username=" + EmbeddedPostgresServer.USER,
+        "--spring.datasource.password=" + EmbeddedPostgresServer.PASSWORD,
+        "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+        "--logging.structured.format.console=",
+        "--logging.level.io.paybridge=warn",
+        "--paybridge.webhooks.gocardless.secrets=" + SECRET);
+  }
+
+  private static long findServicePid() {
+    return ProcessHandle.current()
+        .children()
+        .filter(
+            p -> p.info().arguments().map(a -> String.join(" ", a).contains(SERVICE)).orElse(false))
+        .mapToLong(ProcessHandle::pid)
+        .findFirst()
+        .orElse(0);
+  }
+
+  private void describeServiceJvm(long pid) {
+    var jvmOptions =
+        ProcessHandle.of(pid)
+            .flatMap(p -> p.info().arguments())
+            .map(
+                a -> {
+                  var options = new ArrayList<String>();
+                  for (String arg : a) {
+                    if (arg.equals("-jar")) {
+                      break;
+                    }
+                    options.add(arg);
+                  }
+                  return String.join(" ", options);
+                })
+            .orElse("?");
+    machine.put("Service JVM options (set by ServiceProcess)", "`" + jvmOptions + "`");
+  }
+
+  private String scrapeServiceMetrics(int port) {
+    try {
+      var http = HttpClient.newHttpClient();
+      var body =
+          http.send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://localhost:" + port + "/actuator/prometheus"))
+                      .timeout(Duration.ofSeconds(5))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      return String.join(
+          "\n",
+          body.lines()
+              .filter(line -> !line.startsWith("#"))
+              .filter(
+                  line ->
+                      line.startsWith("paybridge_")
+                          || line.startsWith("hikaricp_connections_pending")
+                          || line.startsWith("hikaricp_connections_timeout")
+                          || line.startsWith("hikaricp_connections_acquire_seconds")
+                          || line.startsWith("jvm_gc_pause_seconds"))
+              .toList());
+    } catch (IOException e) {
+      return "(could not read the service's metrics: " + e + ")";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "(interrupted)";
+    }
+  }
+
+  // --- the machine ------------------------------------------------------------------------------
+
+  private void describeMachine() {
+    machine.put("Date", startedAt.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+    machine.put("CPU", cpuModel());
+    machine.put(
+        "Cores (available to the JVM)", String.valueOf(Runtime.getRuntime().availableProcessors()));
+    machine.put("RAM", memTotal());
+    machine.put(
+        "JDK",
+        System.getProperty("java.vendor")
+            + " "
+            + System.getProperty("java.runtime.version")
+            + " ("
+            + System.getProperty("java.vm.name")
+            + ")");
+    machine.put("OS", osName() + ", kernel " + System.getProperty("os.version"));
+    machine.put(
+        "Kafka",
+        "embedded KRaft broker "
+            + org.apache.kafka.common.utils.AppInfoParser.getVersion()
+            + " in the benchmark JVM");
+    machine.put("Git", command("git", "rev-parse", "--short", "HEAD") + gitDirty());
+  }
+
+  private void describePostgres(EmbeddedPostgresServer postgres) throws SQLException {
+    try (var connection = postgres.dataSource("bench_baseline").getConnection();
+        var statement = connection.createStatement()) {
+      var settingsSeen = new ArrayList<String>();
+      for (String setting :
+          List.of(
+              "server_version",
+              "synchronous_commit",
+              "fsync",
+              "wal_level",
+              "shared_buffers",
+              "max_wal_size",
+              "data_directory")) {
+        try (var rows = statement.executeQuery("show " + setting)) {
+          rows.next();
+          String value = rows.getString(1);
+          if (setting.equals("data_directory")) {
+            value = command("stat", "-f", "-c", "%T", value) + " file system (" + value + ")";
+          }
+          settingsSeen.add(setting + "=" + value);
+        }
+      }
+      machine.put("PostgreSQL (embedded, zonky)", String.join(", ", settingsSeen));
+    }
+  }
+
+  private static String cpuModel() {
+    try {
+      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+          .filter(line -> line.startsWith("model name"))
+          .findFirst()
+          .map(line -> line.substring(line.indexOf(':') + 1).strip())
+          .orElse("?");
+    } catch (IOException e) {
+      return "?";
+    }
+  }
+
+  private static String memTotal() {
+    try {
+      return Files.readAllLines(Path.of("/proc/meminfo")).stream()
+          .filter(line -> line.startsWith("MemTotal"))
+          .findFirst()
+          .map(
+              line ->
+                  String.format(
+                      "%.1f GiB", Long.parseLong(line.replaceAll("\\D", "")) / 1024.0 / 1024.0))
+          .orElse("?");
+    } catch (IOException e) {
+      return "?";
+    }
+  }
+
+  private static String osName() {
+    try {
+      return Files.readAllLines(Path.of("/etc/os-release")).stream()
+          .filter(line -> line.startsWith("PRETTY_NAME="))
+          .findFirst()
+          .map(line -> line.substring("PRETTY_NAME=".length()).replace("\"", ""))
+          .orElse(System.getProperty("os.name"));
+    } catch (IOException e) {
+      return System.getProperty("os.name");
+    }
+  }
+
+  private String gitDirty() {
+    String status = command("git", "status", "--porcelain", "--untracked-files=no");
+    long changed = status.isBlank() ? 0 : status.lines().count();
+    return changed == 0
+        ? " (clean)"
+        : " (+ " + changed + " uncommitted tracked file(s) in the shared working tree)";
+  }
+
+  private static String uptime() {
+    return command("uptime").strip();
+  }
+
+  private static String command(String... command) {
+    try {
+      var process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes()).strip();
+      process.waitFor();
+      return output;
+    } catch (IOException e) {
+      return "?";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "?";
+    }
+  }
+
+  // --- the report -------------------------------------------------------------------------------
+
+  private String report(
+      List<JdbcBaseline.Result> baselines,
+      List<PhaseResult> warmups,
+      List<PhaseResult> results,
+      String serviceMetrics) {
+    var out = new StringBuilder();
+    out.append("# webhook-ingest-service benchmark, ")
+        .append(startedAt.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")))
+        .append(" (profile ")
+        .append(settings.profile())
+        .append(")\n\n");
+    String argLine = String.join(" ", args).strip();
+    out.append("Command: `")
+        .append(DEFAULT_COMMAND)
+        .append(
+            argLine.isEmpty() || argLine.equals("profile=full")
+                ? ""
+                : " -Dbench.args=\"" + argLine + "\"")
+        .append("` (from the repository root, JAVA_HOME = a JDK 25)\n\n");
+    out.append("Settings: `").append(settings).append("`\n\n");
+
+    out.append("## Machine\n\n| | |\n|---|---|\n");
+    machine.forEach((k, v) -> out.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+    out.append("| Load average (1 min) at start / end | ").append(busiestLoad()).append(" |\n\n");
+    out.append(
+        "Busiest processes when the benchmark started (`ps -eo pcpu,etime,comm`, CPU % since each started):\n\n```\n");
+    busiestAtStart.forEach(line -> out.append(line).append('\n'));
+    out.append("```\n\nand when it ended:\n\n```\n");
+    CpuSampler.busiestProcesses(8).forEach(line -> out.append(line).append('\n'));
+    out.append("```\n\n");
+
+    out.append("## Targets\n\n");
+    out.append(targets(results));
+
+    out.append("\n## Load phases\n\n");
+    out.append(
+        "Ack latency: from the request's intended send time (open loop) or its send time (closed loop) to the"
+            + " 204 received. Ack→Kafka: from the 204 received to the record returned by a consumer poll"
+            + " (per event). CPU: cores used on average by the benchmark JVM (load generator + Kafka"
+            + " broker + consumer) / the service JVM / PostgreSQL / everything else on the machine.\n\n");
+    out.append(
+        "| Phase | Load | Webhooks/s | Events/s | Ack p50 | Ack p90 | Ack p99 | Ack p99.9 | Ack max | Ack→Kafka p50 | Ack→Kafka p99 | Ack→Kafka max | Errors | Missing on Kafka | Kafka drain after last ack | CPU bench / service / pg / other | Load avg before→after |\n");
+    out.append(
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
+    for (var result : warmups) {
+      out.append(row(result));
+    }
+    for (var result : results) {
+      out.append(row(result));
+    }
+    out.append("\nLatencies in ms.\n\n");
+
+    out.append("## Baseline: the same rows straight into PostgreSQL over JDBC\n\n");
+    out.append(
+        "Per transaction, with the service's own SQL (read from WebhookIngestion.java and OutboxWriter.java):"
+            + " one webhook_delivery row, the gocardless_event rows (one `unnest` insert), the outbox_event"
+            + " rows (a JDBC batch) and their delete, commit. Same PostgreSQL server, another database"
+            + " (no replication slot on it). Measured before the service was started.\n\n");
+    out.append(
+        "| Events per transaction | Connections | Transactions/s | Events/s | Txn p50 | Txn p99 | CPU bench / service / pg / other | Load avg before→after |\n");
+    out.append("|---:|---:|---:|---:|---:|---:|---|---|\n");
+    for (var b : baselines) {
+      out.append(
+          String.format(
+              "| %d | %d | %s | %s | %s | %s | %s | %s→%s |\n",
+              b.eventsPerTransaction(),
+              b.connections(),
+              number(b.transactionsPerSecond()),
+              number(b.eventsPerSecond()),
+              PhaseResult.ms(b.commitLatencyMicros(), 50),
+              PhaseResult.ms(b.commitLatencyMicros(), 99),
+              b.cpu().describe(),
+              b.loadBefore(),
+              b.loadAfter()));
+    }
+    out.append("\n## Service metrics at the end of the run\n\n```\n")
+        .append(serviceMetrics)
+        .append("\n```\n");
+    notes.forEach(note -> out.append("\n").append(note).append("\n"));
+    return out.toString();
+  }
+
+  private String loadAtStart;
+
+  private String busiestLoad() {
+    return (loadAtStart == null ? "" : loadAtStart + " / ") + CpuSampler.loadAverage();
+  }
+
+  private static String row(PhaseResult r) {
+    String errors =
+        r.errors().isEmpty() ? "0" : r.errorCount() + " " + r.errors().toString().replace("|", "/");
+    return String.format(
+        "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d of %d | %s | %s | %s→%s |\n",
+        r.name(),
+        r.mode(),
+        number(r.webhooksPerSecond()),
+        number(r.eventsPerSecond()),
+        PhaseResult.ms(r.ackMicros(), 50),
+        PhaseResult.ms(r.ackMicros(), 90),
+        PhaseResult.ms(r.ackMicros(), 99),
+        PhaseResult.ms(r.ackMicros(), 99.9),
+        PhaseResult.max(r.ackMicros()),
+        PhaseResult.ms(r.kafkaLagMicros(), 50),
+        PhaseResult.ms(r.kafkaLagMicros(), 99),
+        PhaseResult.max(r.kafkaLagMicros()),
+        errors,
+        r.missingOnKafka(),
+        r.eventsAcked(),
+        Double.isNaN(r.drainSeconds()) ? "–" : String.format("%.1f s", r.drainSeconds()),
+        r.cpu().describe(),
+        r.loadBefore(),
+        r.loadAfter());
+  }
+
+  private String targets(List<PhaseResult> results) {
+    var byTag = new LinkedHashMap<String, PhaseResult>();
+    var tags = List.of("A", "B", "C", "D", "E", "F");
+    for (int i = 0; i < results.size(); i++) {
+      byTag.put(tags.get(i), results.get(i));
+    }
+    var single500 = byTag.get("A");
+    var batch500 = byTag.get("B");
+    var singleMax = byTag.get("C");
+    var batchMax = byTag.get("D");
+    var single1000 = byTag.get("E");
+    var batch10k = byTag.get("F");
+    var out = new StringBuilder();
+    out.append("| Target | Measured | Met? |\n|---|---|---|\n");
+    out.append(
+        String.format(
+            "| ≥ 1,000 single-event webhooks/s | %s webhooks/s at saturation (%s); open loop at %s/s: %s/s achieved, ack p99 %s ms, %d errors | %s |\n",
+            number(singleMax.webhooksPerSecond()),
+            singleMax.mode(),
+            number(settings.singleTargetRate()),
+            number(single1000.webhooksPerSecond()),
+            PhaseResult.ms(single1000.ackMicros(), 99),
+            single1000.errorCount(),
+            verdict(singleMax.webhooksPerSecond() >= 1000 && singleMax.errorCount() == 0)));
+    out.append(
+        String.format(
+            "| ≥ 10,000 events/s in batches | %s events/s at saturation (%s, batches of %d); open loop at %s events/s: %s events/s achieved, ack p99 %s ms, %d errors | %s |\n",
+            number(batchMax.eventsPerSecond()),
+            batchMax.mode(),
+            batchMax.eventsPerWebhook(),
+            number(settings.batchTargetRate() * settings.batchSize()),
+            number(batch10k.eventsPerSecond()),
+            PhaseResult.ms(batch10k.ackMicros(), 99),
+            batch10k.errorCount(),
+            verdict(batchMax.eventsPerSecond() >= 10_000 && batchMax.errorCount() == 0)));
+    boolean ackMet =
+        single500.ackMicros().getValueAtPercentile(99) <= 50_000
+            && single500.errorCount() == 0
+            && single500.ackMicros().getTotalCount() > 0;
+    out.append(
+        String.format(
+            "| p99 ack ≤ 50 ms at 500 webhooks/s (open loop) | p99 %s ms (p50 %s, p99.9 %s, max %s) at %s | %s |\n",
+            PhaseResult.ms(single500.ackMicros(), 99),
+            PhaseResult.ms(single500.ackMicros(), 50),
+            PhaseResult.ms(single500.ackMicros(), 99.9),
+            PhaseResult.max(single500.ackMicros()),
+            single500.mode(),
+            verdict(ackMet)));
+    boolean lagMet =
+        single500.kafkaLagMicros().getValueAtPercentile(99) <= 1_000_000
+            && batch500.kafkaLagMicros().getValueAtPercentile(99) <= 1_000_000
+            && single500.missingOnKafka() == 0
+            && batch500.missingOnKafka() == 0;
+    out.append(
+        String.format(
+            "| p99 ack→Kafka ≤ 1 s at 500 events/s | single events: p99 %s ms (max %s); batches of %d: p99 %s ms (max %s) | %s |\n",
+            PhaseResult.ms(single500.kafkaLagMicros(), 99),
+            PhaseResult.max(single500.kafkaLagMicros()),
+            batch500.eventsPerWebhook(),
+            PhaseResult.ms(batch500.kafkaLagMicros(), 99),
+            PhaseResult.max(batch500.kafkaLagMicros()),
+            verdict(lagMet)));
+    return out.toString();
+  }
+
+  private static String verdict(boolean met) {
+    return met ? "**met**" : "**not met**";
+  }
+
+  private static String number(double value) {
+    return value >= 100 ? String.format("%,.0f", value) : String.format("%.1f", value);
+  }
+
+  private void say(String message) {
+    System.out.println("[bench " + java.time.LocalTime.now().withNano(0) + "] " + message);
+  }
+}
