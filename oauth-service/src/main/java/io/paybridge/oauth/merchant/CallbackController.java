@@ -1,8 +1,8 @@
 package io.paybridge.oauth.merchant;
 
+import io.paybridge.oauth.web.ApiProblem;
 import io.paybridge.oauth.web.ProblemException;
-import io.paybridge.oauth.web.ProblemType;
-import io.paybridge.oauth.web.RequestIds;
+import io.paybridge.platform.web.RequestIds;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
@@ -46,7 +46,7 @@ class CallbackController {
                   state, code, error, request.getRemoteAddr(), RequestIds.of(request)));
     } catch (ConnectionState.Refused e) {
       throw new ProblemException(
-          ProblemType.INVALID_OAUTH_STATE,
+          ApiProblem.INVALID_OAUTH_STATE,
           "This connection link is not valid (" + e.refusal.wire() + "). Ask for a new one.");
     }
     return ResponseEntity.status(HttpStatus.SEE_OTHER)

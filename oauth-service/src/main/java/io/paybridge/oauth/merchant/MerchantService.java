@@ -8,8 +8,8 @@ import io.paybridge.oauth.gocardless.GoCardlessRejectedException;
 import io.paybridge.oauth.merchant.MerchantConnectionEvent.MerchantDisconnected;
 import io.paybridge.oauth.merchant.MerchantConnectionEvent.MerchantVerificationChanged;
 import io.paybridge.oauth.vault.TokenVault;
+import io.paybridge.oauth.web.ApiProblem;
 import io.paybridge.oauth.web.ProblemException;
-import io.paybridge.oauth.web.ProblemType;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -167,6 +167,6 @@ class MerchantService {
     return merchants
         .findForTeam(id, team)
         .orElseThrow(
-            () -> new ProblemException(ProblemType.MERCHANT_NOT_FOUND, "No merchant " + id));
+            () -> new ProblemException(ApiProblem.MERCHANT_NOT_FOUND, "No merchant " + id));
   }
 }

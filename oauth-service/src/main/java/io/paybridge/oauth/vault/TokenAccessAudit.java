@@ -2,7 +2,7 @@ package io.paybridge.oauth.vault;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.paybridge.oauth.web.InternalAccessDeniedListener;
-import io.paybridge.oauth.web.RequestIds;
+import io.paybridge.platform.web.RequestIds;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.regex.Pattern;
 import org.springframework.jdbc.core.JdbcTemplate;

@@ -1,8 +1,8 @@
 package io.paybridge.oauth.vault;
 
+import io.paybridge.oauth.web.ApiProblem;
 import io.paybridge.oauth.web.ProblemException;
-import io.paybridge.oauth.web.ProblemType;
-import io.paybridge.oauth.web.RequestIds;
+import io.paybridge.platform.web.RequestIds;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -62,7 +62,7 @@ class TokenAccessController {
             });
     if (token == null || token.isEmpty()) {
       throw new ProblemException(
-          ProblemType.MERCHANT_NOT_CONNECTED, "No connected merchant " + merchantId);
+          ApiProblem.MERCHANT_NOT_CONNECTED, "No connected merchant " + merchantId);
     }
     var found = token.get();
     return ResponseEntity.ok()

@@ -1,5 +1,6 @@
 package io.paybridge.oauth.web;
 
+import io.paybridge.platform.web.Problems;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +16,7 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
- * Every failure of the API as problem+json from {@link ProblemType}. Details never echo request
+ * Every failure of the API as problem+json from {@link ApiProblem}. Details never echo request
  * values beyond what the caller sent in the clear, and never a token.
  */
 @RestControllerAdvice
@@ -38,35 +39,35 @@ class ApiExceptionHandler {
   })
   ResponseEntity<ProblemDetail> unreadable(Exception e, HttpServletRequest request) {
     return Problems.response(
-        ProblemType.INVALID_REQUEST, "The request could not be read: " + summary(e), request);
+        ApiProblem.INVALID_REQUEST, "The request could not be read: " + summary(e), request);
   }
 
   @ExceptionHandler(IllegalArgumentException.class)
   ResponseEntity<ProblemDetail> invalid(IllegalArgumentException e, HttpServletRequest request) {
-    return Problems.response(ProblemType.INVALID_REQUEST, e.getMessage(), request);
+    return Problems.response(ApiProblem.INVALID_REQUEST, e.getMessage(), request);
   }
 
   @ExceptionHandler(MethodArgumentNotValidException.class)
   ResponseEntity<ProblemDetail> invalid(
       MethodArgumentNotValidException e, HttpServletRequest request) {
-    return Problems.response(ProblemType.INVALID_REQUEST, e.getMessage(), request);
+    return Problems.response(ApiProblem.INVALID_REQUEST, e.getMessage(), request);
   }
 
   @ExceptionHandler(NoResourceFoundException.class)
   ResponseEntity<ProblemDetail> notFound(NoResourceFoundException e, HttpServletRequest request) {
-    return Problems.response(ProblemType.NOT_FOUND, "No such resource", request);
+    return Problems.response(ApiProblem.NOT_FOUND, "No such resource", request);
   }
 
   @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
   ResponseEntity<ProblemDetail> method(
       HttpRequestMethodNotSupportedException e, HttpServletRequest request) {
-    return Problems.response(ProblemType.METHOD_NOT_ALLOWED, e.getMessage(), request);
+    return Problems.response(ApiProblem.METHOD_NOT_ALLOWED, e.getMessage(), request);
   }
 
   @ExceptionHandler(Exception.class)
   ResponseEntity<ProblemDetail> internal(Exception e, HttpServletRequest request) {
     log.error("{} {} failed", request.getMethod(), request.getRequestURI(), e);
-    return Problems.response(ProblemType.INTERNAL, "The request could not be processed", request);
+    return Problems.response(ApiProblem.INTERNAL, "The request could not be processed", request);
   }
 
   private static String summary(Exception e) {

@@ -3,14 +3,14 @@ package io.paybridge.oauth.web;
 /** A failure that the API reports as the given problem; the message becomes its detail. */
 public class ProblemException extends RuntimeException {
 
-  private final ProblemType problem;
+  private final ApiProblem problem;
 
-  public ProblemException(ProblemType problem, String detail) {
+  public ProblemException(ApiProblem problem, String detail) {
     super(detail);
     this.problem = problem;
   }
 
-  public ProblemType problem() {
+  public ApiProblem problem() {
     return problem;
   }
 }

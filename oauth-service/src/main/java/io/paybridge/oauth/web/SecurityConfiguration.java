@@ -1,5 +1,6 @@
 package io.paybridge.oauth.web;
 
+import io.paybridge.platform.web.Problems;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -27,7 +28,7 @@ class SecurityConfiguration {
         (request, response, e) ->
             Problems.write(
                 mapper,
-                ProblemType.UNAUTHENTICATED,
+                ApiProblem.UNAUTHENTICATED,
                 "Missing or invalid bearer token",
                 request,
                 response);
@@ -36,7 +37,7 @@ class SecurityConfiguration {
           denials.denied(request);
           Problems.write(
               mapper,
-              ProblemType.FORBIDDEN,
+              ApiProblem.FORBIDDEN,
               "The token lacks the scope this endpoint needs",
               request,
               response);

@@ -22,7 +22,7 @@ public class Teams {
     Object team = jwt.getClaims().get(claim);
     if (!(team instanceof String value) || value.isBlank()) {
       throw new ProblemException(
-          ProblemType.TEAM_CLAIM_MISSING, "The token has no '" + claim + "' claim");
+          ApiProblem.TEAM_CLAIM_MISSING, "The token has no '" + claim + "' claim");
     }
     return value;
   }

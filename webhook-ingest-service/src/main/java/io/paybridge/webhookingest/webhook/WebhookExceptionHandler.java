@@ -1,15 +1,13 @@
 package io.paybridge.webhookingest.webhook;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.paybridge.platform.web.Problems;
 import jakarta.servlet.http.HttpServletRequest;
-import java.net.URI;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.transaction.CannotCreateTransactionException;
@@ -67,15 +65,6 @@ class WebhookExceptionHandler {
   private ResponseEntity<ProblemDetail> problem(
       WebhookProblem problem, String detail, HttpServletRequest request) {
     metrics.rejected(problem);
-    var body = ProblemDetail.forStatus(problem.status);
-    body.setType(problem.type);
-    body.setTitle(problem.title);
-    body.setDetail(detail);
-    body.setInstance(URI.create(request.getRequestURI()));
-    String requestId = request.getHeader("X-Request-Id");
-    body.setProperty("requestId", requestId != null ? requestId : UUID.randomUUID().toString());
-    return ResponseEntity.status(problem.status)
-        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-        .body(body);
+    return Problems.response(problem, detail, request);
   }
 }

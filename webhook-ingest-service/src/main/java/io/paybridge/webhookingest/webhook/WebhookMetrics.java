@@ -22,7 +22,7 @@ final class WebhookMetrics {
   }
 
   void rejected(WebhookProblem problem) {
-    delivery(problem.outcome);
+    delivery(problem.outcome());
   }
 
   private void delivery(String outcome) {

@@ -2,6 +2,7 @@ package io.paybridge.platform.testsupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.paybridge.platform.events.EventHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,30 +75,12 @@ public final class KafkaTestConsumer implements AutoCloseable {
 
   /** Polls until a record matches or {@code timeout} passes. */
   public Received await(Predicate<Received> match, Duration timeout) {
-    Awaitility.await()
-        .atMost(timeout)
-        .pollInterval(Duration.ZERO)
-        .pollDelay(Duration.ZERO)
-        .until(
-            () -> {
-              poll(Duration.ofMillis(200));
-              return received.stream().anyMatch(match);
-            });
-    return received.stream().filter(match).findFirst().orElseThrow();
+    return pollUntil(match, matching -> !matching.isEmpty(), timeout).getFirst();
   }
 
   /** Polls until {@code count} records match, then returns them in arrival order. */
   public List<Received> awaitCount(Predicate<Received> match, int count, Duration timeout) {
-    Awaitility.await()
-        .atMost(timeout)
-        .pollInterval(Duration.ZERO)
-        .pollDelay(Duration.ZERO)
-        .until(
-            () -> {
-              poll(Duration.ofMillis(200));
-              return received.stream().filter(match).count() >= count;
-            });
-    return received.stream().filter(match).toList();
+    return pollUntil(match, matching -> matching.size() >= count, timeout);
   }
 
   /**
@@ -105,6 +88,15 @@ public final class KafkaTestConsumer implements AutoCloseable {
    * returns every matching record, duplicates included.
    */
   public List<Received> awaitDistinctIds(Predicate<Received> match, int count, Duration timeout) {
+    return pollUntil(
+        match,
+        matching ->
+            matching.stream().map(r -> r.header(EventHeaders.ID)).distinct().count() >= count,
+        timeout);
+  }
+
+  private List<Received> pollUntil(
+      Predicate<Received> match, Predicate<List<Received>> done, Duration timeout) {
     Awaitility.await()
         .atMost(timeout)
         .pollInterval(Duration.ZERO)
@@ -112,8 +104,7 @@ public final class KafkaTestConsumer implements AutoCloseable {
         .until(
             () -> {
               poll(Duration.ofMillis(200));
-              return received.stream().filter(match).map(r -> r.header("id")).distinct().count()
-                  >= count;
+              return done.test(received.stream().filter(match).toList());
             });
     return received.stream().filter(match).toList();
   }

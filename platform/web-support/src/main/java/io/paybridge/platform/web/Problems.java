@@ -1,4 +1,4 @@
-package io.paybridge.oauth.web;
+package io.paybridge.platform.web;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -9,7 +9,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import tools.jackson.databind.ObjectMapper;
 
-/** Builds the problem+json bodies of {@link ProblemType}, each with the request id. */
+/** Builds problem+json bodies of a {@link ProblemType}, each with the request's id. */
 public final class Problems {
 
   private Problems() {}
@@ -31,7 +31,7 @@ public final class Problems {
         .body(body(problem, detail, request));
   }
 
-  /** Writes a problem outside Spring MVC (security filters). */
+  /** Writes a problem outside Spring MVC (security filters, for example). */
   public static void write(
       ObjectMapper mapper,
       ProblemType problem,

@@ -1,4 +1,4 @@
-package io.paybridge.oauth.web;
+package io.paybridge.platform.web;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -8,9 +8,6 @@ import java.io.IOException;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.slf4j.MDC;
-import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
-import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -18,8 +15,6 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * gateway sets one), else a new UUID. It is echoed in the response header, put in the logging MDC
  * and carried by every problem body, so that a caller's report can be found in the logs.
  */
-@Component
-@Order(Ordered.HIGHEST_PRECEDENCE)
 public class RequestIds extends OncePerRequestFilter {
 
   public static final String HEADER = "X-Request-Id";

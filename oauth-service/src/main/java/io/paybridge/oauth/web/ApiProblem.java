@@ -1,12 +1,13 @@
 package io.paybridge.oauth.web;
 
+import io.paybridge.platform.web.ProblemType;
 import java.net.URI;
 
 /**
  * The catalogue of problems the service answers with (RFC 9457 problem+json). The type URIs are
  * stable: clients may rely on them.
  */
-public enum ProblemType {
+public enum ApiProblem implements ProblemType {
   INVALID_REQUEST(400, "invalid-request", "The request is not valid"),
   INVALID_OAUTH_STATE(400, "invalid-oauth-state", "The connection link is not valid"),
   UNAUTHENTICATED(401, "unauthenticated", "A valid bearer token is required"),
@@ -19,26 +20,27 @@ public enum ProblemType {
   GOCARDLESS_UNAVAILABLE(503, "gocardless-unavailable", "GoCardless could not be reached"),
   INTERNAL(500, "internal-error", "The request could not be processed");
 
-  private static final String BASE = "https://paybridge.io/problems/";
-
   private final int status;
   private final URI type;
   private final String title;
 
-  ProblemType(int status, String slug, String title) {
+  ApiProblem(int status, String slug, String title) {
     this.status = status;
-    this.type = URI.create(BASE + slug);
+    this.type = ProblemType.typeNamed(slug);
     this.title = title;
   }
 
+  @Override
   public int status() {
     return status;
   }
 
+  @Override
   public URI type() {
     return type;
   }
 
+  @Override
   public String title() {
     return title;
   }
