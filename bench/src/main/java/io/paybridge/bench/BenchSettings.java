@@ -8,6 +8,12 @@ import java.util.Map;
  * What the benchmark runs, from {@code key=value} arguments. {@code profile=full} (the default) is
  * the run recorded in docs/benchmarks.md; {@code profile=smoke} is a one-to-two-minute check of the
  * harness. Any setting can be overridden, e.g. {@code latencyDuration=30s singleConcurrency=16}.
+ *
+ * <p>{@code durability}: {@code production} (the default) turns the embedded server's {@code fsync}
+ * back on and runs the service's and the baseline's databases with {@code synchronous_commit=on},
+ * so that a commit, and so a 204, waits for the WAL to reach the disk, as it must in production;
+ * {@code embedded} keeps the embedded server's test defaults ({@code fsync=off}, {@code
+ * synchronous_commit=off}), under which nothing waits for the disk.
  */
 record BenchSettings(
     String profile,
@@ -27,7 +33,8 @@ record BenchSettings(
     double batchTargetRate,
     int maxInFlight,
     Duration requestTimeout,
-    Duration drainTimeout) {
+    Duration drainTimeout,
+    String durability) {
 
   static BenchSettings parse(String... args) {
     var values = new LinkedHashMap<String, String>();
@@ -85,7 +92,11 @@ record BenchSettings(
             decimal(merged, "batchTargetRate", 200),
             integer(merged, "maxInFlight", 2000),
             duration(merged, "requestTimeout", "10s"),
-            duration(merged, "drainTimeout", "90s"));
+            duration(merged, "drainTimeout", "90s"),
+            merged.getOrDefault("durability", "production"));
+    if (!java.util.Set.of("production", "embedded").contains(settings.durability())) {
+      throw new IllegalArgumentException("durability is production or embedded");
+    }
     merged.keySet().removeAll(KNOWN);
     if (!merged.isEmpty()) {
       throw new IllegalArgumentException("Unknown settings: " + merged.keySet());
@@ -112,7 +123,8 @@ record BenchSettings(
           "batchTargetRate",
           "maxInFlight",
           "requestTimeout",
-          "drainTimeout");
+          "drainTimeout",
+          "durability");
 
   private static Duration duration(Map<String, String> values, String key, String fallback) {
     String value = values.getOrDefault(key, fallback).trim().toLowerCase();

@@ -15,6 +15,7 @@ final class CpuSampler {
   private static final double TICKS_PER_SECOND = 100.0; // USER_HZ on Linux
 
   private final long servicePid;
+  private final long postmasterPid;
 
   /** CPU seconds used in an interval, and the interval's wall-clock length. */
   record Usage(
@@ -65,20 +66,31 @@ final class CpuSampler {
     }
   }
 
-  CpuSampler(long servicePid) {
+  /**
+   * @param servicePid the service's process, 0 when it is not running
+   * @param postmasterPid PostgreSQL's postmaster; its children are the backends, the WAL writer and
+   *     the WAL senders
+   */
+  CpuSampler(long servicePid, long postmasterPid) {
     this.servicePid = servicePid;
+    this.postmasterPid = postmasterPid;
+  }
+
+  CpuSampler withService(long pid) {
+    return new CpuSampler(pid, postmasterPid);
   }
 
   Sample sample() {
     long[] machine = machineTicks();
     long self = ProcessHandle.current().pid();
     long postgres =
-        ProcessHandle.current()
-            .descendants()
-            .filter(p -> p.pid() != servicePid)
-            .filter(p -> p.info().command().map(c -> c.endsWith("postgres")).orElse(false))
-            .mapToLong(p -> processTicks(p.pid()))
-            .sum();
+        postmasterPid <= 0
+            ? 0
+            : processTicks(postmasterPid)
+                + ProcessHandle.of(postmasterPid).stream()
+                    .flatMap(ProcessHandle::descendants)
+                    .mapToLong(p -> processTicks(p.pid()))
+                    .sum();
     return new Sample(
         System.nanoTime(),
         machine[0],

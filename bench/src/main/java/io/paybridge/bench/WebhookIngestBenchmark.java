@@ -54,7 +54,7 @@ public final class WebhookIngestBenchmark {
   private final List<String> notes = new ArrayList<>();
   private final Map<String, String> machine = new LinkedHashMap<>();
   private final List<String> busiestAtStart;
-  private CpuSampler cpu = new CpuSampler(0);
+  private CpuSampler cpu = new CpuSampler(0, 0);
   private volatile LoadGenerator.Phase current;
   private KafkaArrivals arrivals;
 
@@ -85,9 +85,10 @@ public final class WebhookIngestBenchmark {
     var sql = ProductionSql.read(root);
 
     say("starting embedded PostgreSQL 17 and Kafka");
-    var postgres = EmbeddedPostgresServer.shared();
+    var postgres = BenchPostgres.start(settings.durability());
     var kafka = EmbeddedKafkaServer.shared();
     kafka.createTopics(Topics.gocardlessTopics().toArray(String[]::new));
+    recordDurability();
     describePostgres(postgres);
 
     ServiceProcess service = null;
@@ -112,7 +113,7 @@ public final class WebhookIngestBenchmark {
       Runtime.getRuntime().addShutdownHook(new Thread(running::stop));
       service.awaitReady(Duration.ofMinutes(3));
       long servicePid = findServicePid();
-      cpu = new CpuSampler(servicePid);
+      cpu = cpu.withService(servicePid);
       describeServiceJvm(servicePid);
 
       arrivals = new KafkaArrivals(kafka.bootstrapServers(), Topics.GOCARDLESS_PAYMENTS);
@@ -218,7 +219,7 @@ public final class WebhookIngestBenchmark {
 
   // --- baseline ---------------------------------------------------------------------------------
 
-  private List<JdbcBaseline.Result> runBaseline(EmbeddedPostgresServer postgres, ProductionSql sql)
+  private List<JdbcBaseline.Result> runBaseline(BenchPostgres postgres, ProductionSql sql)
       throws Exception {
     say("baseline: the service's SQL straight over JDBC (database bench_baseline)");
     var baseline = new JdbcBaseline(postgres.jdbcUrl("bench_baseline"), sql, webhooks, cpu);
@@ -403,7 +404,7 @@ public final class WebhookIngestBenchmark {
   // --- the service ------------------------------------------------------------------------------
 
   private List<String> serviceArguments(
-      EmbeddedPostgresServer postgres, EmbeddedKafkaServer kafka, int port) {
+      BenchPostgres postgres, EmbeddedKafkaServer kafka, int port) {
     // As local-stack runs it (LocalStack.serviceArguments), plus: no INFO line per webhook.
     String database = EmbeddedPostgresServer.databaseNameFor(SERVICE);
     return List.of(
@@ -502,8 +503,8 @@ public final class WebhookIngestBenchmark {
     machine.put("Git", command("git", "rev-parse", "--short", "HEAD") + gitDirty());
   }
 
-  private void describePostgres(EmbeddedPostgresServer postgres) throws SQLException {
-    try (var connection = postgres.dataSource("bench_baseline").getConnection();
+  private void describePostgres(BenchPostgres postgres) throws SQLException {
+    try (var connection = java.sql.DriverManager.getConnection(postgres.jdbcUrl("bench_baseline"));
         var statement = connection.createStatement()) {
       var settingsSeen = new ArrayList<String>();
       for (String setting :
@@ -511,6 +512,8 @@ public final class WebhookIngestBenchmark {
               "server_version",
               "synchronous_commit",
               "fsync",
+              "wal_writer_delay",
+              "commit_delay",
               "wal_level",
               "shared_buffers",
               "max_wal_size",
@@ -519,12 +522,76 @@ public final class WebhookIngestBenchmark {
           rows.next();
           String value = rows.getString(1);
           if (setting.equals("data_directory")) {
-            value = command("stat", "-f", "-c", "%T", value) + " file system (" + value + ")";
+            cpu = new CpuSampler(0, postmasterPid(Path.of(value)));
+            probeFsync(Path.of(value).getParent());
+            value =
+                command("df", "--output=fstype", value).lines().reduce((a, b) -> b).orElse("?")
+                    + " file system ("
+                    + value
+                    + ")";
           }
           settingsSeen.add(setting + "=" + value);
         }
       }
       machine.put("PostgreSQL (embedded, zonky)", String.join(", ", settingsSeen));
+    }
+  }
+
+  private void recordDurability() {
+    machine.put(
+        "Durability",
+        settings.durability().equals("production")
+            ? "production: fsync=on, synchronous_commit=on (a 204 waits for the WAL flush);"
+                + " the benchmark's own embedded PostgreSQL with EmbeddedPostgresServer's settings"
+            : "embedded test defaults (EmbeddedPostgresServer): fsync=off, synchronous_commit=off"
+                + " (nothing waits for the disk; a 204 is not durable)");
+  }
+
+  private static String show(java.sql.Statement statement, String setting) throws SQLException {
+    try (var rows = statement.executeQuery("show " + setting)) {
+      rows.next();
+      return rows.getString(1);
+    }
+  }
+
+  /** 8 KiB write + fsync (FileChannel.force) latency, as a WAL flush costs, next to the data. */
+  private void probeFsync(Path directory) {
+    try {
+      Path file = Files.createTempFile(directory, "fsync-probe", ".bin");
+      var histogram = new Histogram(10_000_000, 3);
+      try (var channel =
+          java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+        var buffer = java.nio.ByteBuffer.allocate(8192);
+        for (int i = 0; i < 300; i++) {
+          buffer.clear();
+          long begin = System.nanoTime();
+          channel.write(buffer, (long) (i % 16) * 8192);
+          channel.force(false);
+          histogram.recordValue((System.nanoTime() - begin) / 1000);
+        }
+      } finally {
+        Files.deleteIfExists(file);
+      }
+      machine.put(
+          "fsync probe (8 KiB write + fdatasync, 300 times, next to the data directory)",
+          "p50 "
+              + PhaseResult.ms(histogram, 50)
+              + " ms, p99 "
+              + PhaseResult.ms(histogram, 99)
+              + " ms, max "
+              + PhaseResult.max(histogram)
+              + " ms");
+    } catch (IOException e) {
+      machine.put("fsync probe", "failed: " + e);
+    }
+  }
+
+  private static long postmasterPid(Path dataDirectory) {
+    try {
+      return Long.parseLong(
+          Files.readAllLines(dataDirectory.resolve("postmaster.pid")).getFirst().strip());
+    } catch (IOException | RuntimeException e) {
+      return 0;
     }
   }
 
@@ -636,9 +703,9 @@ public final class WebhookIngestBenchmark {
             + " (per event). CPU: cores used on average by the benchmark JVM (load generator + Kafka"
             + " broker + consumer) / the service JVM / PostgreSQL / everything else on the machine.\n\n");
     out.append(
-        "| Phase | Load | Webhooks/s | Events/s | Ack p50 | Ack p90 | Ack p99 | Ack p99.9 | Ack max | Ack→Kafka p50 | Ack→Kafka p99 | Ack→Kafka max | Errors | Missing on Kafka | Kafka drain after last ack | CPU bench / service / pg / other | Load avg before→after |\n");
+        "| Phase | Load | Webhooks/s | Events/s | Ack p50 | Ack p90 | Ack p99 | Ack p99.9 | Ack max | Ack→Kafka p50 | Ack→Kafka p99 | Ack→Kafka max | Errors | Missing on Kafka | Kafka drain after last ack | Relayed events/s | CPU bench / service / pg / other | CPU ms per webhook: service / pg | Load avg before→after |\n");
     out.append(
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|\n");
     for (var result : warmups) {
       out.append(row(result));
     }
@@ -687,7 +754,7 @@ public final class WebhookIngestBenchmark {
     String errors =
         r.errors().isEmpty() ? "0" : r.errorCount() + " " + r.errors().toString().replace("|", "/");
     return String.format(
-        "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d of %d | %s | %s | %s→%s |\n",
+        "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d of %d | %s | %s | %s | %s | %s→%s |\n",
         r.name(),
         r.mode(),
         number(r.webhooksPerSecond()),
@@ -704,7 +771,13 @@ public final class WebhookIngestBenchmark {
         r.missingOnKafka(),
         r.eventsAcked(),
         Double.isNaN(r.drainSeconds()) ? "–" : String.format("%.1f s", r.drainSeconds()),
+        number(r.relayedEventsPerSecond()),
         r.cpu().describe(),
+        r.acked() == 0
+            ? "–"
+            : String.format(
+                "%.2f / %.2f",
+                1000 * r.cpu().service() / r.acked(), 1000 * r.cpu().postgres() / r.acked()),
         r.loadBefore(),
         r.loadAfter());
   }

@@ -1,0 +1,92 @@
+package io.paybridge.bench;
+
+import io.paybridge.platform.testsupport.EmbeddedPostgresServer;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.SQLException;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The PostgreSQL the benchmark runs against.
+ *
+ * <ul>
+ *   <li>{@code embedded}: the tests' {@link EmbeddedPostgresServer}, as is. Its embedded server is
+ *       started with {@code -F} (fsync off) and {@code synchronous_commit=off}: nothing ever waits
+ *       for the disk, and a 204 is not durable.
+ *   <li>{@code production}: an embedded PostgreSQL 17 of the benchmark's own with the same settings
+ *       as {@link EmbeddedPostgresServer} (logical WAL, slots, senders, connections, buffers) but
+ *       production durability: {@code fsync=on}, {@code synchronous_commit=on}, so a commit — and
+ *       the service's 204 — waits for its WAL to be flushed. The test server cannot be switched:
+ *       {@code -F} is on its command line, above anything {@code ALTER SYSTEM} sets.
+ * </ul>
+ */
+final class BenchPostgres implements AutoCloseable {
+
+  private final EmbeddedPostgres own;
+  private final EmbeddedPostgresServer shared;
+  private final Set<String> databases = new HashSet<>();
+
+  private BenchPostgres(EmbeddedPostgres own, EmbeddedPostgresServer shared) {
+    this.own = own;
+    this.shared = shared;
+  }
+
+  static BenchPostgres start(String durability) {
+    if (durability.equals("embedded")) {
+      return new BenchPostgres(null, EmbeddedPostgresServer.shared());
+    }
+    try {
+      return new BenchPostgres(
+          EmbeddedPostgres.builder()
+              .setRegisterShutdownHook(true)
+              // as EmbeddedPostgresServer
+              .setServerConfig("wal_level", "logical")
+              .setServerConfig("max_replication_slots", "32")
+              .setServerConfig("max_wal_senders", "32")
+              .setServerConfig("max_connections", "300")
+              .setServerConfig("shared_buffers", "128MB")
+              .setServerConfig("max_slot_wal_keep_size", "1GB")
+              .setServerConfig("wal_sender_timeout", "10s")
+              // production durability; -c fsync=on comes after zonky's -F and wins
+              .setServerConfig("fsync", "on")
+              .setServerConfig("synchronous_commit", "on")
+              .start(),
+          null);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not start embedded PostgreSQL", e);
+    }
+  }
+
+  /** The JDBC URL of {@code database}, created on first use. */
+  String jdbcUrl(String database) {
+    if (shared != null) {
+      return shared.jdbcUrl(database);
+    }
+    ensureDatabase(database);
+    return own.getJdbcUrl(EmbeddedPostgresServer.USER, database);
+  }
+
+  private synchronized void ensureDatabase(String database) {
+    if (!database.matches("[a-z][a-z0-9_]{0,62}") || databases.contains(database)) {
+      return;
+    }
+    try (var connection = own.getPostgresDatabase().getConnection();
+        var statement = connection.createStatement()) {
+      statement.execute("create database " + database);
+    } catch (SQLException e) {
+      throw new IllegalStateException("Could not create database " + database, e);
+    }
+    databases.add(database);
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (own != null) {
+      own.close();
+    } else {
+      shared.close();
+    }
+  }
+}
