@@ -3,7 +3,9 @@ package io.paybridge.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Where the machine's CPU time goes during a phase: this JVM (load generator, Kafka consumer and
@@ -24,7 +26,8 @@ final class CpuSampler {
       double machineCapacity,
       double bench,
       double service,
-      double postgres) {
+      double postgres,
+      List<String> busiestOthers) {
 
     double other() {
       return Math.max(0, machineBusy - bench - service - postgres);
@@ -45,24 +48,42 @@ final class CpuSampler {
     }
   }
 
-  /** A point-in-time reading. */
+  /** A point-in-time reading; {@code others}: pid to (comm, ticks) of every other process. */
   record Sample(
       long nanos,
       long machineBusyTicks,
       long machineTotalTicks,
       long bench,
       long service,
-      long pg) {
+      long pg,
+      Map<Long, Map.Entry<String, Long>> others) {
 
     Usage since(Sample before) {
       double wall = (nanos - before.nanos) / 1e9;
+      var busiest =
+          others.entrySet().stream()
+              .map(
+                  e -> {
+                    var earlier = before.others.get(e.getKey());
+                    long used =
+                        e.getValue().getValue()
+                            - (earlier == null ? 0 : earlier.getValue().longValue());
+                    return Map.entry(e.getValue().getKey() + " (pid " + e.getKey() + ")", used);
+                  })
+              .filter(e -> e.getValue() > 0)
+              .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+              .limit(3)
+              .map(
+                  e -> String.format("%s %.2f", e.getKey(), e.getValue() / TICKS_PER_SECOND / wall))
+              .toList();
       return new Usage(
           wall,
           (machineBusyTicks - before.machineBusyTicks) / TICKS_PER_SECOND,
           (machineTotalTicks - before.machineTotalTicks) / TICKS_PER_SECOND,
           (bench - before.bench) / TICKS_PER_SECOND,
           (service - before.service) / TICKS_PER_SECOND,
-          (pg - before.pg) / TICKS_PER_SECOND);
+          (pg - before.pg) / TICKS_PER_SECOND,
+          busiest);
     }
   }
 
@@ -83,21 +104,41 @@ final class CpuSampler {
   Sample sample() {
     long[] machine = machineTicks();
     long self = ProcessHandle.current().pid();
-    long postgres =
-        postmasterPid <= 0
-            ? 0
-            : processTicks(postmasterPid)
-                + ProcessHandle.of(postmasterPid).stream()
-                    .flatMap(ProcessHandle::descendants)
-                    .mapToLong(p -> processTicks(p.pid()))
-                    .sum();
+    var postgresPids = new java.util.HashSet<Long>();
+    if (postmasterPid > 0) {
+      postgresPids.add(postmasterPid);
+      ProcessHandle.of(postmasterPid).stream()
+          .flatMap(ProcessHandle::descendants)
+          .forEach(p -> postgresPids.add(p.pid()));
+    }
+    long postgres = postgresPids.stream().mapToLong(CpuSampler::processTicks).sum();
+    var others = new HashMap<Long, Map.Entry<String, Long>>();
+    ProcessHandle.allProcesses()
+        .filter(p -> p.pid() != self && p.pid() != servicePid && !postgresPids.contains(p.pid()))
+        .forEach(
+            p -> {
+              String comm = comm(p.pid());
+              long ticks = processTicks(p.pid());
+              if (ticks > 0) {
+                others.put(p.pid(), Map.entry(comm, ticks));
+              }
+            });
     return new Sample(
         System.nanoTime(),
         machine[0],
         machine[1],
         processTicks(self),
         servicePid > 0 ? processTicks(servicePid) : 0,
-        postgres);
+        postgres,
+        others);
+  }
+
+  private static String comm(long pid) {
+    try {
+      return Files.readString(Path.of("/proc", String.valueOf(pid), "comm")).strip();
+    } catch (IOException e) {
+      return "?";
+    }
   }
 
   /** {busy, total} ticks of all CPUs since boot. */

@@ -713,6 +713,17 @@ public final class WebhookIngestBenchmark {
       out.append(row(result));
     }
     out.append("\nLatencies in ms.\n\n");
+    out.append(
+        "Busiest other processes during each phase (cores; `java` processes not ours are other"
+            + " engineers' builds and tests; the parent Maven JVM of the benchmark is counted here"
+            + " too):\n\n");
+    for (var r : warmups) {
+      out.append("- ").append(r.name()).append(": ").append(r.cpu().busiestOthers()).append('\n');
+    }
+    for (var r : results) {
+      out.append("- ").append(r.name()).append(": ").append(r.cpu().busiestOthers()).append('\n');
+    }
+    out.append('\n');
 
     out.append("## Baseline: the same rows straight into PostgreSQL over JDBC\n\n");
     out.append(
