@@ -9,7 +9,7 @@ create table outbox_event (
     type            varchar(255) not null, -- eventType / ce_type header
     payload         json         not null, -- json, not jsonb: the record value is kept byte for byte
     tenant          varchar(100),
-    organisation_id varchar(64),
+    organisation_id varchar(255),
     traceparent     varchar(55),
     created_at      timestamptz  not null default clock_timestamp()
 );

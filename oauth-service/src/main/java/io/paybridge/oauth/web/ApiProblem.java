@@ -17,7 +17,6 @@ public enum ApiProblem implements ProblemType {
   NOT_FOUND(404, "not-found", "No such resource"),
   METHOD_NOT_ALLOWED(405, "method-not-allowed", "Method not allowed"),
   MERCHANT_NOT_CONNECTED(404, "merchant-not-connected", "No connected merchant with this id"),
-  GOCARDLESS_UNAVAILABLE(503, "gocardless-unavailable", "GoCardless could not be reached"),
   INTERNAL(500, "internal-error", "The request could not be processed");
 
   private final int status;

@@ -71,7 +71,8 @@ class ActuatorIT {
         .contains("paybridge_webhooks_events_total{resource_type=\"mandates\",result=\"new\"")
         .contains("paybridge_outbox_relay_leader")
         .contains("paybridge_outbox_backlog_bytes")
-        .contains("paybridge_outbox_relay_lag_seconds");
+        .contains("paybridge_outbox_relay_behind_seconds")
+        .contains("paybridge_outbox_relay_lag_seconds_bucket");
     await()
         .atMost(Duration.ofSeconds(30))
         .until(

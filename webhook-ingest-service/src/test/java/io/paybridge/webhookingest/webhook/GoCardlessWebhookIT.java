@@ -314,6 +314,25 @@ class GoCardlessWebhookIT {
     }
   }
 
+  @Test
+  void acceptsLongIdentifiersInLinksWithoutFailingTheDelivery() {
+    String id = "EV" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toUpperCase();
+    String longPayment = "PM" + "X".repeat(120);
+    String body =
+        "{\"events\":[{\"id\":\""
+            + id
+            + "\",\"created_at\":\"2026-03-02T10:15:47.578Z\",\"resource_type\":\"payments\","
+            + "\"action\":\"created\",\"links\":{\"payment\":\""
+            + longPayment
+            + "\",\"organisation\":\"OR"
+            + "Y".repeat(100)
+            + "\"},\"details\":{},\"metadata\":{}}]}";
+    try (var kafka = KafkaTestConsumer.fromNow(Topics.GOCARDLESS_PAYMENTS)) {
+      assertThat(client.postSigned(body, SIMULATOR_SECRET).statusCode()).isEqualTo(204);
+      kafka.await(r -> id.equals(r.header(EventHeaders.ID))).hasKey(longPayment);
+    }
+  }
+
   private int deliveries() {
     return jdbc.queryForObject("select count(*) from webhook_delivery", Integer.class);
   }

@@ -2,6 +2,7 @@ package io.paybridge.platform.outbox;
 
 import io.paybridge.platform.events.EventHeaders;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -46,6 +47,18 @@ public class IdempotentConsumer {
               return true;
             });
     return Boolean.TRUE.equals(applied);
+  }
+
+  /**
+   * Forgets applied event ids older than {@code retention}, so that {@code consumed_message} does
+   * not grow forever.
+   *
+   * @return how many were forgotten
+   */
+  public int forgetOlderThan(Duration retention) {
+    return jdbc.update(
+        "delete from consumed_message where consumed_at < clock_timestamp() - ?::interval",
+        retention.toSeconds() + " seconds");
   }
 
   /**

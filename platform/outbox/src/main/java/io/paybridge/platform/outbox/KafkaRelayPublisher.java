@@ -88,6 +88,7 @@ final class KafkaRelayPublisher
       }
     }
     if (!records.isEmpty()) {
+      state.sending(oldest == null ? Instant.now() : oldest);
       sendUntilAcknowledged(records);
       Instant now = Instant.now();
       for (var record : records) {

@@ -4,7 +4,11 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.paybridge.platform.events.Topics;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -92,6 +96,27 @@ class OutboxAutoConfiguration {
   IdempotentConsumer idempotentConsumer(
       JdbcTemplate jdbc, PlatformTransactionManager transactions) {
     return new IdempotentConsumer(jdbc, new TransactionTemplate(transactions));
+  }
+
+  /** Forgets applied event ids past their retention, hourly, on every instance (idempotent). */
+  @Bean(destroyMethod = "shutdownNow")
+  ScheduledExecutorService consumedMessagePruning(IdempotentConsumer consumer) {
+    var scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("consumed-message-pruning").factory());
+    scheduler.scheduleWithFixedDelay(
+        () -> {
+          try {
+            consumer.forgetOlderThan(outbox.consumedMessageRetention());
+          } catch (RuntimeException e) {
+            LoggerFactory.getLogger(IdempotentConsumer.class)
+                .warn("Pruning consumed_message failed: {}", e.toString());
+          }
+        },
+        1,
+        60,
+        TimeUnit.MINUTES);
+    return scheduler;
   }
 
   @Bean

@@ -47,7 +47,7 @@ final class OutboxHealthIndicators {
           .withDetail("role", status.role())
           .withDetail("streaming", status.streaming())
           .withDetail("relayed", status.relayed())
-          .withDetail("lagSeconds", status.lastLag().toMillis() / 1000.0)
+          .withDetail("lagSeconds", status.lag().toMillis() / 1000.0)
           .withDetail("backlogBytes", backlog.bytes());
       if (status.lastRelayedAt() != null) {
         builder.withDetail("lastRelayedAt", status.lastRelayedAt().toString());

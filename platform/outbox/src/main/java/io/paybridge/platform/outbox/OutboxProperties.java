@@ -29,6 +29,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxBatchSize most changes handed to the publisher at once
  * @param retryBackoff wait before re-sending a batch that Kafka did not acknowledge
  * @param sendTimeout how long a batch may wait for Kafka's acknowledgements before it is retried
+ * @param consumedMessageRetention how long an idempotent consumer remembers an applied event id;
+ *     keep it longer than the retention of the topics it consumes, or a redelivery older than this
+ *     could apply twice
  */
 @ConfigurationProperties("paybridge.outbox")
 public record OutboxProperties(
@@ -44,7 +47,8 @@ public record OutboxProperties(
     @DefaultValue("50ms") Duration pollInterval,
     @DefaultValue("2048") int maxBatchSize,
     @DefaultValue("1s") Duration retryBackoff,
-    @DefaultValue("30s") Duration sendTimeout) {
+    @DefaultValue("30s") Duration sendTimeout,
+    @DefaultValue("30d") Duration consumedMessageRetention) {
 
   /** These settings with every derived default filled in from {@code applicationName}. */
   public OutboxProperties resolve(String applicationName) {
@@ -67,6 +71,7 @@ public record OutboxProperties(
         pollInterval,
         maxBatchSize,
         retryBackoff,
-        sendTimeout);
+        sendTimeout,
+        consumedMessageRetention);
   }
 }

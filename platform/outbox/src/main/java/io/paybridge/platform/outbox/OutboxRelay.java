@@ -80,12 +80,11 @@ public class OutboxRelay implements SmartLifecycle {
             s -> s.role() == RelayStatus.Role.LEADER ? 1 : 0)
         .description("1 when this instance is its service's relay leader")
         .register(meters);
-    Gauge.builder(
-            "paybridge.outbox.relay.lag.seconds",
-            state,
-            s -> s.snapshot().lastLag().toNanos() / 1e9)
-        .description(
-            "Outbox insert to Kafka acknowledgement of the last relayed batch's oldest record")
+    // Distinct from the paybridge.outbox.relay.lag timer (per-record distribution): this one
+    // keeps growing while Kafka does not acknowledge, so an outage shows.
+    Gauge.builder("paybridge.outbox.relay.behind", state, s -> s.currentLag().toNanos() / 1e9)
+        .description("How far behind the outbox the relay is")
+        .baseUnit("seconds")
         .register(meters);
   }
 

@@ -13,6 +13,7 @@ final class RelayState {
   private volatile Instant lastRelayedAt;
   private volatile Duration lastLag = Duration.ZERO;
   private volatile Instant failingSince;
+  private volatile Instant pendingSince;
   private volatile String lastError;
 
   void role(RelayStatus.Role role) {
@@ -27,10 +28,25 @@ final class RelayState {
     this.streaming = streaming;
   }
 
+  /** A batch whose oldest record was written at {@code oldestCreatedAt} is being sent. */
+  void sending(Instant oldestCreatedAt) {
+    pendingSince = oldestCreatedAt;
+  }
+
   void relayed(int count, Instant at, Duration lag) {
     relayed.addAndGet(count);
     lastRelayedAt = at;
     lastLag = lag;
+    pendingSince = null;
+  }
+
+  /**
+   * How far behind the outbox the relay is: while a batch waits for Kafka, the age of its oldest
+   * record (it grows during an outage); otherwise the lag of the last acknowledged batch.
+   */
+  Duration currentLag() {
+    Instant pending = pendingSince;
+    return pending != null ? Duration.between(pending, Instant.now()) : lastLag;
   }
 
   void publishingFailed(Throwable error) {
@@ -50,6 +66,6 @@ final class RelayState {
 
   RelayStatus snapshot() {
     return new RelayStatus(
-        role, streaming, relayed.get(), lastRelayedAt, lastLag, failingSince, lastError);
+        role, streaming, relayed.get(), lastRelayedAt, currentLag(), failingSince, lastError);
   }
 }

@@ -10,7 +10,8 @@ import java.time.Instant;
  * @param streaming whether the leader's Debezium engine is running
  * @param relayed records relayed (acknowledged by Kafka) by this instance since it started
  * @param lastRelayedAt when the last batch was acknowledged, or {@code null}
- * @param lastLag outbox insert to Kafka acknowledgement, for the oldest record of the last batch
+ * @param lag how far behind the outbox the relay is: the age of the oldest record of the batch
+ *     waiting for Kafka, else insert-to-acknowledgement of the last batch's oldest record
  * @param failingSince since when Kafka has not acknowledged the pending batch, or {@code null}
  * @param lastError the last error seen, or {@code null}
  */
@@ -19,7 +20,7 @@ public record RelayStatus(
     boolean streaming,
     long relayed,
     Instant lastRelayedAt,
-    Duration lastLag,
+    Duration lag,
     Instant failingSince,
     String lastError) {
 

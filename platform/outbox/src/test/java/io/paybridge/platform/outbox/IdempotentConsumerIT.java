@@ -69,6 +69,27 @@ class IdempotentConsumerIT {
     }
   }
 
+  @Test
+  void forgetsAppliedEventIdsPastTheirRetentionOnly(@Autowired IdempotentConsumer consumer) {
+    String old = UUID.randomUUID().toString();
+    String recent = UUID.randomUUID().toString();
+    jdbc.update(
+        "insert into consumed_message (consumer, event_id, consumed_at) values ('outbox-test', ?, now() - interval '40 days')",
+        old);
+    jdbc.update(
+        "insert into consumed_message (consumer, event_id) values ('outbox-test', ?)", recent);
+
+    assertThat(consumer.forgetOlderThan(Duration.ofDays(30))).isGreaterThanOrEqualTo(1);
+
+    assertThat(
+            jdbc.queryForList(
+                "select event_id from consumed_message where event_id in (?, ?)",
+                String.class,
+                old,
+                recent))
+        .containsExactly(recent);
+  }
+
   private static void send(String eventId, String key, String value) throws Exception {
     try (var producer =
         new KafkaProducer<>(

@@ -57,7 +57,8 @@ class KafkaOutageIT {
                 properties.pollInterval(),
                 properties.maxBatchSize(),
                 Duration.ofMillis(500),
-                Duration.ofSeconds(3))
+                Duration.ofSeconds(3),
+                properties.consumedMessageRetention())
             .resolve("outbox-test");
     new ReplicationSetup(jdbc, relayProperties).ensureReplication();
     String run = UUID.randomUUID().toString();
@@ -70,6 +71,11 @@ class KafkaOutageIT {
           .until(() -> unreachable.status().failingSince() != null);
       assertThat(unreachable.status().role()).isEqualTo(RelayStatus.Role.LEADER);
       assertThat(unreachable.status().relayed()).isZero();
+      // The relay's lag keeps growing while the batch waits, so an outage shows in the metric.
+      var lagDuringOutage = unreachable.status().lag();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> unreachable.status().lag().compareTo(lagDuringOutage) > 0);
       unreachable.stop();
 
       var reachable = relay(relayProperties, EmbeddedKafkaServer.shared().bootstrapServers());

@@ -159,7 +159,7 @@ class OutboxRelayIT {
       assertThat(standby.status().role()).isEqualTo(RelayStatus.Role.STANDBY);
       assertThat(standby.status().relayed()).isZero();
 
-      // The leader "crashes": its database sessions are killed, as if its process had died.
+      // The leader goes away (stopped here; killed sessions are the next test).
       relay.stop();
       commitEvents(run + "-b", 30);
       await()
