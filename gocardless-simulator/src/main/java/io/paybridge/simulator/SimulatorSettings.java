@@ -65,7 +65,7 @@ public record SimulatorSettings(
   /** Default partner app client secret. */
   public static final String DEFAULT_CLIENT_SECRET = "paybridge-simulator-secret";
 
-  /** Default webhook secret (the one of API.md §5.5 vector #3). */
+  /** Default webhook secret (the one of docs/gocardless/API.md §5.5 vector #3). */
   public static final String DEFAULT_WEBHOOK_SECRET = "local-simulator-webhook-secret";
 
   public SimulatorSettings {

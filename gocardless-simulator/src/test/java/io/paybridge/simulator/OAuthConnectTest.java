@@ -26,7 +26,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * OAuth connect (API.md §2) driven over plain HTTP, then the token used with the official client.
+ * OAuth connect (docs/gocardless/API.md §2) driven over plain HTTP, then the token used with the
+ * official client.
  */
 class OAuthConnectTest {
   private static final JsonMapper JSON = JsonMapper.builder().build();

@@ -24,7 +24,7 @@ class WebhookDeliveryTest {
 
   @Test
   void signsLikeGoCardless() throws Exception {
-    // Test vectors of API.md §5.5 (bodies byte-exact).
+    // Test vectors of docs/gocardless/API.md §5.5 (bodies byte-exact).
     assertThat(
             WebhookSender.sign(
                 "ED7D658C-D8EB-4941-948B-3973214F2D49",

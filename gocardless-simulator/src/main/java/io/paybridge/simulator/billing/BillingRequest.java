@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
-/** A billing request ({@code BRQ...}) with its actions (API.md §3.3–3.4). */
+/** A billing request ({@code BRQ...}) with its actions (docs/gocardless/API.md §3.3–3.4). */
 public class BillingRequest extends Resource {
   public String status = "pending";
   public MandateRequest mandateRequest;

@@ -33,7 +33,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code /billing_requests} (create, list, get, actions), {@code /billing_request_flows} and
- * institutions, with the billing request state machine of API.md §3.
+ * institutions, with the billing request state machine of docs/gocardless/API.md §3.
  */
 public final class BillingRequestsApi {
   static final Set<String> SCHEMES =

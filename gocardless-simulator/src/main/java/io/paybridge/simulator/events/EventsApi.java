@@ -17,8 +17,8 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * {@code GET /events} (filters, cursors, {@code include}) and {@code GET /events/:id} (API.md
- * §5.4).
+ * {@code GET /events} (filters, cursors, {@code include}) and {@code GET /events/:id}
+ * (docs/gocardless/API.md §5.4).
  */
 public final class EventsApi {
   /** Resource-id filters; at most one, and not combined with {@code resource_type}. */

@@ -19,9 +19,9 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.MissingNode;
 
 /**
- * The conventions every API call goes through (API.md §1): bearer auth, rate limit with {@code
- * RateLimit-*} headers, the {@code GoCardless-Version} header, JSON parsing, routing, error bodies
- * and request ids.
+ * The conventions every API call goes through (docs/gocardless/API.md §1): bearer auth, rate limit
+ * with {@code RateLimit-*} headers, the {@code GoCardless-Version} header, JSON parsing, routing,
+ * error bodies and request ids.
  */
 public final class ApiDispatcher {
   /** The only API version GoCardless has. */
@@ -182,7 +182,7 @@ public final class ApiDispatcher {
     windows.clear();
   }
 
-  /** Error body per API.md §1.7 (and examples 14–17). */
+  /** Error body per docs/gocardless/API.md §1.7 (and examples 14–17). */
   public static Map<String, Object> errorBody(ApiException e, String requestId) {
     Map<String, Object> error = new LinkedHashMap<>();
     error.put(

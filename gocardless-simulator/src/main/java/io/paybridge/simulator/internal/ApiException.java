@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * An API error as GoCardless reports it: HTTP status (repeated as {@code error.code}), {@code
- * type}, message and {@code errors[]} (API.md §1.7).
+ * type}, message and {@code errors[]} (docs/gocardless/API.md §1.7).
  */
 public final class ApiException extends RuntimeException {
 

@@ -99,7 +99,7 @@ public final class Banks {
     };
   }
 
-  /** Payment reference length limits per scheme (API.md §4.4); 0 = no limit. */
+  /** Payment reference length limits per scheme (docs/gocardless/API.md §4.4); 0 = no limit. */
   public static int maxReferenceLength(String scheme) {
     return switch (scheme) {
       case "ach", "bacs" -> 10;

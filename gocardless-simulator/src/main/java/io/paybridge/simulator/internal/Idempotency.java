@@ -4,9 +4,10 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * {@code Idempotency-Key} on creates (API.md §1.6): a key that already created a resource answers
- * 409 {@code idempotent_creation_conflict} with {@code links.conflicting_resource_id}, and never
- * creates a second resource. A create that failed (4xx) does not consume the key.
+ * {@code Idempotency-Key} on creates (docs/gocardless/API.md §1.6): a key that already created a
+ * resource answers 409 {@code idempotent_creation_conflict} with {@code
+ * links.conflicting_resource_id}, and never creates a second resource. A create that failed (4xx)
+ * does not consume the key.
  */
 public final class Idempotency {
   private final State state;

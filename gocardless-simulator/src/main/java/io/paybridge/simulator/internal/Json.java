@@ -62,7 +62,7 @@ public final class Json {
 
   /**
    * Reads and validates {@code metadata}: string values, at most 3 keys, keys up to 50 and values
-   * up to 500 characters (API.md §1.3). Returns null when absent.
+   * up to 500 characters (docs/gocardless/API.md §1.3). Returns null when absent.
    */
   public static Map<String, String> metadata(
       JsonNode node, String pointerPrefix, ApiException.Validation validation) {

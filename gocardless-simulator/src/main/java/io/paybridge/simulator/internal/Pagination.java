@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Cursor pagination as GoCardless does it (API.md §1.4): {@code after}/{@code before} ids, {@code
- * limit} ≤ 500.
+ * Cursor pagination as GoCardless does it (docs/gocardless/API.md §1.4): {@code after}/{@code
+ * before} ids, {@code limit} ≤ 500.
  */
 public final class Pagination {
   private Pagination() {}

@@ -176,7 +176,9 @@ public final class State {
       return this;
     }
 
-    /** Webhook-only event without an id (organisations/disconnected, API.md §2.5). */
+    /**
+     * Webhook-only event without an id (organisations/disconnected, docs/gocardless/API.md §2.5).
+     */
     public EventBuilder withoutId() {
       stored = false;
       return this;

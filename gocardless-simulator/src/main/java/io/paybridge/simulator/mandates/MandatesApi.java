@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 import tools.jackson.databind.JsonNode;
 
-/** {@code /mandates} and the mandate state machine (API.md §4.3). */
+/** {@code /mandates} and the mandate state machine (docs/gocardless/API.md §4.3). */
 public final class MandatesApi {
   private static final String SANDBOX = " [SANDBOX TRANSITION]";
 

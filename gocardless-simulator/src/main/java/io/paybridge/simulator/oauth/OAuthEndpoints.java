@@ -17,9 +17,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The partner OAuth endpoints of the connect host (API.md §2): the consent page at {@code GET
- * /oauth/authorize} (a plain HTML form: pick or create an organisation, approve or deny), the code
- * exchange at {@code POST /oauth/access_token}, and {@code POST /oauth/revoke}.
+ * The partner OAuth endpoints of the connect host (docs/gocardless/API.md §2): the consent page at
+ * {@code GET /oauth/authorize} (a plain HTML form: pick or create an organisation, approve or
+ * deny), the code exchange at {@code POST /oauth/access_token}, and {@code POST /oauth/revoke}.
  */
 public final class OAuthEndpoints {
   private static final Duration CODE_LIFETIME = Duration.ofMinutes(10);
@@ -299,7 +299,8 @@ public final class OAuthEndpoints {
       return;
     }
     if (grant.used) {
-      // A second exchange of the same code revokes what the first one issued (API.md §2.3).
+      // A second exchange of the same code revokes what the first one issued
+      // (docs/gocardless/API.md §2.3).
       if (grant.issuedToken != null) {
         state.tokens.remove(grant.issuedToken);
         grant.issuedToken = null;

@@ -38,7 +38,7 @@ public final class Organisations {
   /**
    * Disconnects the partner app from an organisation: its OAuth tokens stop working (401) and the
    * app receives the {@code organisations}/{@code disconnected} event with {@code "id": null}
-   * (API.md §2.5). Call with the lock held.
+   * (docs/gocardless/API.md §2.5). Call with the lock held.
    *
    * @return false if the app was not connected
    */

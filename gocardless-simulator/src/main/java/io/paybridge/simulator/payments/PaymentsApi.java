@@ -23,11 +23,13 @@ import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
-/** {@code /payments}, {@code /payouts} and the payment state machine (API.md §4.4). */
+/**
+ * {@code /payments}, {@code /payouts} and the payment state machine (docs/gocardless/API.md §4.4).
+ */
 public final class PaymentsApi {
   private static final String SANDBOX = " [SANDBOX TRANSITION]";
 
-  /** Maximum retries of one payment (API.md §4.4). */
+  /** Maximum retries of one payment (docs/gocardless/API.md §4.4). */
   public static final int MAX_RETRIES = 3;
 
   /** A bank failure: simplified {@code cause}, scheme reason code and description. */

@@ -11,8 +11,8 @@ import io.paybridge.simulator.payments.Payout;
 import java.time.LocalDate;
 
 /**
- * Time-driven transitions, applied on every tick of the simulated clock (API.md §4.3–4.4, timings
- * simplified):
+ * Time-driven transitions, applied on every tick of the simulated clock (docs/gocardless/API.md
+ * §4.3–4.4, timings simplified):
  *
  * <ul>
  *   <li>mandate {@code pending_submission → submitted} the next working day, {@code → active} two

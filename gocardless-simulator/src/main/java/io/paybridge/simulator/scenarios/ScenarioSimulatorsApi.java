@@ -22,8 +22,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * {@code POST /scenario_simulators/:identity/actions/run} with {@code
- * {"data":{"links":{"resource":"ID"}}}} → {@code {"scenario_simulators":{"id":...}}} (API.md §6).
- * Each scenario moves the resource through the real transitions, emitting every intermediate event.
+ * {"data":{"links":{"resource":"ID"}}}} → {@code {"scenario_simulators":{"id":...}}}
+ * (docs/gocardless/API.md §6). Each scenario moves the resource through the real transitions,
+ * emitting every intermediate event.
  */
 public final class ScenarioSimulatorsApi {
   private final State state;

@@ -28,8 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Batches events into webhooks ({@code {"events":[...],"meta":{"webhook_id":"WB..."}}}), signs each
  * body with {@code Webhook-Signature} = lower-case hex HMAC-SHA256 of the exact body bytes, POSTs
  * it to the configured URL and retries a failed delivery (non-2xx, redirect, timeout, connection
- * error) on the configured schedule (API.md §5.1). Events of one organisation go together; a
- * webhook carries at most 250 events.
+ * error) on the configured schedule (docs/gocardless/API.md §5.1). Events of one organisation go
+ * together; a webhook carries at most 250 events.
  */
 public final class WebhookSender implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(WebhookSender.class.getName());

@@ -16,9 +16,9 @@ import org.springframework.web.client.RestClient;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The GoCardless calls of onboarding: the OAuth connect endpoints (API.md §2) and the creditors
- * API. The OAuth dance has no official client; the creditor reads are two GETs, so a plain HTTP
- * client is enough here.
+ * The GoCardless calls of onboarding: the OAuth connect endpoints (docs/gocardless/API.md §2) and
+ * the creditors API. The OAuth dance has no official client; the creditor reads are two GETs, so a
+ * plain HTTP client is enough here.
  *
  * <p>Nothing here retries: a code must be exchanged at most once (a second exchange revokes the
  * token GoCardless issued for it), and the callers decide what a failure means.
@@ -43,7 +43,7 @@ public class GoCardlessClient {
     this.http = builder.clone().requestFactory(factory).build();
   }
 
-  /** The authorize URL a merchant's browser is sent to (API.md §2.2). */
+  /** The authorize URL a merchant's browser is sent to (docs/gocardless/API.md §2.2). */
   public String authorizeUrl(String state, Map<String, String> extraParameters) {
     var params = new LinkedHashMap<String, String>();
     params.put("response_type", "code");
@@ -64,7 +64,10 @@ public class GoCardlessClient {
             .collect(Collectors.joining("&"));
   }
 
-  /** Exchanges an authorization code for the merchant's access token, once (API.md §2.3). */
+  /**
+   * Exchanges an authorization code for the merchant's access token, once (docs/gocardless/API.md
+   * §2.3).
+   */
   public TokenGrant exchange(String code) {
     var form = new LinkedMultiValueMap<String, String>();
     form.add("grant_type", "authorization_code");
@@ -90,7 +93,10 @@ public class GoCardlessClient {
     return new TokenGrant(token, organisation, text(body, "scope"));
   }
 
-  /** Revokes a token at GoCardless (partner-initiated disconnect; API.md §2.5, unconfirmed). */
+  /**
+   * Revokes a token at GoCardless (partner-initiated disconnect; docs/gocardless/API.md §2.5,
+   * unconfirmed).
+   */
   public void revoke(String accessToken) {
     var form = new LinkedMultiValueMap<String, String>();
     form.add("client_id", properties.clientId());
@@ -187,7 +193,7 @@ public class GoCardlessClient {
     return URLEncoder.encode(value, StandardCharsets.UTF_8);
   }
 
-  /** Unused keys of the prefill are dropped; GoCardless's names (API.md §2.2). */
+  /** Unused keys of the prefill are dropped; GoCardless's names (docs/gocardless/API.md §2.2). */
   public static Map<String, String> prefill(
       String email, String companyName, String countryCode, String initialView) {
     var params = new LinkedHashMap<String, String>();

@@ -12,7 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param apiUrl the REST API base URL
  * @param connectUrl the OAuth host ({@code /oauth/authorize}, {@code /oauth/access_token}, {@code
  *     /oauth/revoke})
- * @param verifyUrl where a merchant whose verification needs action is sent (API.md §2.4)
+ * @param verifyUrl where a merchant whose verification needs action is sent (docs/gocardless/API.md
+ *     §2.4)
  * @param clientId the partner app's client id
  * @param clientSecret the partner app's client secret: from the secret store, never committed
  * @param redirectUri this service's callback URL exactly as registered with the app ({@code

@@ -1,8 +1,8 @@
 package io.paybridge.platform.events;
 
 /**
- * Names of the Kafka record headers that every platform record carries (ARCHITECTURE.md, "Headers
- * on every record"). Values are UTF-8 strings.
+ * Names of the Kafka record headers that every platform record carries (docs/architecture.md,
+ * "Headers on every record"). Values are UTF-8 strings.
  */
 public final class EventHeaders {
 

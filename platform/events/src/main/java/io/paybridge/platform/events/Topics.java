@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Kafka topic names of the platform (ARCHITECTURE.md, "Topics"; docs/adr/0002-topic-naming.md).
+ * Kafka topic names of the platform (docs/architecture.md; docs/adr/0002-topic-naming.md).
  *
  * <p>Names are lowercase, dot-separated segments, hyphens inside a segment, no underscores: {@code
  * <domain>.<entity>}. Dead-letter topics append the consumer group and {@code dlt}.
