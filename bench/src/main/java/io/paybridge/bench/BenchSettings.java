@@ -86,7 +86,7 @@ record BenchSettings(
             integer(merged, "batchSize", 50),
             duration(merged, "throughputDuration", "30s"),
             integer(merged, "singleConcurrency", 32),
-            integer(merged, "batchConcurrency", 8),
+            integer(merged, "batchConcurrency", 16),
             duration(merged, "targetRateDuration", "30s"),
             decimal(merged, "singleTargetRate", 1000),
             decimal(merged, "batchTargetRate", 200),

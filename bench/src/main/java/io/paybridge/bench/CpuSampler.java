@@ -55,7 +55,7 @@ final class CpuSampler {
       long machineTotalTicks,
       long bench,
       long service,
-      long pg,
+      Map<Long, Long> pg,
       Map<Long, Map.Entry<String, Long>> others) {
 
     Usage since(Sample before) {
@@ -82,7 +82,11 @@ final class CpuSampler {
           (machineTotalTicks - before.machineTotalTicks) / TICKS_PER_SECOND,
           (bench - before.bench) / TICKS_PER_SECOND,
           (service - before.service) / TICKS_PER_SECOND,
-          (pg - before.pg) / TICKS_PER_SECOND,
+          // per process: a backend that exited in between must not count negative
+          pg.entrySet().stream()
+                  .mapToLong(e -> e.getValue() - before.pg.getOrDefault(e.getKey(), 0L))
+                  .sum()
+              / TICKS_PER_SECOND,
           busiest);
     }
   }
@@ -111,7 +115,8 @@ final class CpuSampler {
           .flatMap(ProcessHandle::descendants)
           .forEach(p -> postgresPids.add(p.pid()));
     }
-    long postgres = postgresPids.stream().mapToLong(CpuSampler::processTicks).sum();
+    var postgres = new HashMap<Long, Long>();
+    postgresPids.forEach(pid -> postgres.put(pid, processTicks(pid)));
     var others = new HashMap<Long, Map.Entry<String, Long>>();
     ProcessHandle.allProcesses()
         .filter(p -> p.pid() != self && p.pid() != servicePid && !postgresPids.contains(p.pid()))

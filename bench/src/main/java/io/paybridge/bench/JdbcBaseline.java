@@ -33,7 +33,8 @@ final class JdbcBaseline {
       Histogram commitLatencyMicros,
       CpuSampler.Usage cpu,
       String loadBefore,
-      String loadAfter) {
+      String loadAfter,
+      String serverActivity) {
 
     double transactionsPerSecond() {
       return transactions / (elapsed.toNanos() / 1e9);
@@ -49,7 +50,15 @@ final class JdbcBaseline {
   private final SignedWebhooks webhooks;
   private final CpuSampler cpu;
 
-  JdbcBaseline(String jdbcUrl, ProductionSql sql, SignedWebhooks webhooks, CpuSampler cpu) {
+  private final ServerStats stats;
+
+  JdbcBaseline(
+      String jdbcUrl,
+      ProductionSql sql,
+      SignedWebhooks webhooks,
+      CpuSampler cpu,
+      ServerStats stats) {
+    this.stats = stats;
     this.jdbcUrl = jdbcUrl;
     this.sql = sql;
     this.webhooks = webhooks;
@@ -78,6 +87,7 @@ final class JdbcBaseline {
     }
     String loadBefore = CpuSampler.loadAverage();
     var before = cpu.sample();
+    var statsBefore = stats.sample();
     long start = System.nanoTime();
     long end = start + duration.toNanos();
     var threads = new ArrayList<Thread>();
@@ -105,6 +115,7 @@ final class JdbcBaseline {
     }
     long elapsed = System.nanoTime() - start;
     var usage = cpu.sample().since(before);
+    String activity = stats.sample().since(statsBefore, false);
     String loadAfter = CpuSampler.loadAverage();
     for (var connection : open) {
       connection.close();
@@ -120,7 +131,8 @@ final class JdbcBaseline {
         latency,
         usage,
         loadBefore,
-        loadAfter);
+        loadAfter,
+        activity);
   }
 
   /** One webhook's transaction, as WebhookIngestion.ingest and OutboxWriter.appendAll run it. */

@@ -45,6 +45,15 @@ final class LoadGenerator {
     final String mode;
     final int eventsPerWebhook;
     final Histogram ackMicros = new ConcurrentHistogram(Duration.ofMinutes(5).toNanos() / 1000, 3);
+
+    /** The same latencies, read and reset every progress interval for the timeline. */
+    final org.HdrHistogram.Recorder interval =
+        new org.HdrHistogram.Recorder(Duration.ofMinutes(5).toNanos() / 1000, 3);
+
+    /** "t=5s p50 3.1 p99 12.0 max 20.3" per progress interval. */
+    final java.util.List<String> timeline =
+        java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
     final LongAdder sent = new LongAdder();
     final LongAdder acked = new LongAdder();
     final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
@@ -153,7 +162,9 @@ final class LoadGenerator {
       var response = http.send(request, HttpResponse.BodyHandlers.discarding());
       long done = System.nanoTime();
       if (response.statusCode() == 204) {
-        phase.ackMicros.recordValue(Math.max(0, (done - intended) / 1000));
+        long micros = Math.max(0, (done - intended) / 1000);
+        phase.ackMicros.recordValue(micros);
+        phase.interval.recordValue(micros);
         for (var event : webhook.events()) {
           phase.ackedAt.put(event.id(), done);
         }

@@ -24,7 +24,9 @@ record PhaseResult(
     double relayedEventsPerSecond,
     CpuSampler.Usage cpu,
     String loadBefore,
-    String loadAfter) {
+    String loadAfter,
+    String serverActivity,
+    java.util.List<String> timeline) {
 
   static PhaseResult of(
       LoadGenerator.Phase phase,
@@ -35,7 +37,8 @@ record PhaseResult(
       double relayedEventsPerSecond,
       CpuSampler.Usage cpu,
       String loadBefore,
-      String loadAfter) {
+      String loadAfter,
+      String serverActivity) {
     long acked = phase.acked.sum();
     long last = Math.max(phase.lastAck.get(), phase.startNanos + 1);
     double activeSeconds = (last - phase.startNanos) / 1e9;
@@ -59,7 +62,9 @@ record PhaseResult(
         relayedEventsPerSecond,
         cpu,
         loadBefore,
-        loadAfter);
+        loadAfter,
+        serverActivity,
+        java.util.List.copyOf(phase.timeline));
   }
 
   double eventsPerSecond() {

@@ -57,6 +57,7 @@ public final class WebhookIngestBenchmark {
   private CpuSampler cpu = new CpuSampler(0, 0);
   private volatile LoadGenerator.Phase current;
   private KafkaArrivals arrivals;
+  private ServerStats stats;
 
   private WebhookIngestBenchmark(BenchSettings settings, String[] args) {
     this.settings = settings;
@@ -114,6 +115,7 @@ public final class WebhookIngestBenchmark {
       service.awaitReady(Duration.ofMinutes(3));
       long servicePid = findServicePid();
       cpu = cpu.withService(servicePid);
+      stats.service(port);
       describeServiceJvm(servicePid);
 
       arrivals = new KafkaArrivals(kafka.bootstrapServers(), Topics.GOCARDLESS_PAYMENTS);
@@ -204,6 +206,9 @@ public final class WebhookIngestBenchmark {
       if (arrivals != null) {
         arrivals.close();
       }
+      if (stats != null) {
+        stats.close();
+      }
       if (service != null) {
         say("stopping " + SERVICE);
         service.stop();
@@ -222,7 +227,8 @@ public final class WebhookIngestBenchmark {
   private List<JdbcBaseline.Result> runBaseline(BenchPostgres postgres, ProductionSql sql)
       throws Exception {
     say("baseline: the service's SQL straight over JDBC (database bench_baseline)");
-    var baseline = new JdbcBaseline(postgres.jdbcUrl("bench_baseline"), sql, webhooks, cpu);
+    stats = new ServerStats(postgres.jdbcUrl("bench_baseline"));
+    var baseline = new JdbcBaseline(postgres.jdbcUrl("bench_baseline"), sql, webhooks, cpu, stats);
     baseline.createSchema();
     var results = new ArrayList<JdbcBaseline.Result>();
     // a short untimed pass so that the driver and the server have their plans and caches
@@ -233,16 +239,22 @@ public final class WebhookIngestBenchmark {
         say(
             String.format(
                 "baseline %d event(s)/txn, %d connection(s): %.0f txn/s, %.0f events/s, commit p50"
-                    + " %s ms p99 %s ms; CPU bench/service/postgres/other %s",
+                    + " %s ms p99 %s ms; CPU bench/service/postgres/other %s; %s",
                 size,
                 connections,
                 result.transactionsPerSecond(),
                 result.eventsPerSecond(),
                 PhaseResult.ms(result.commitLatencyMicros(), 50),
                 PhaseResult.ms(result.commitLatencyMicros(), 99),
-                result.cpu().describe()));
+                result.cpu().describe(),
+                result.serverActivity()));
         results.add(result);
       }
+    }
+    // The baseline's dirty pages must not be flushed on the service's time.
+    try (var connection = java.sql.DriverManager.getConnection(postgres.jdbcUrl("bench_baseline"));
+        var statement = connection.createStatement()) {
+      statement.execute("checkpoint");
     }
     return results;
   }
@@ -284,9 +296,11 @@ public final class WebhookIngestBenchmark {
   private PhaseResult measure(LoadGenerator.Phase phase, Load load) throws InterruptedException {
     String loadBefore = CpuSampler.loadAverage();
     var before = cpu.sample();
+    var statsBefore = stats.sample();
     current = phase;
     load.run();
     var usage = cpu.sample().since(before);
+    String activity = stats.sample().since(statsBefore, true);
     String loadAfter = CpuSampler.loadAverage();
 
     // Wait until every acknowledged event is readable on Kafka (or the drain timeout).
@@ -318,13 +332,13 @@ public final class WebhookIngestBenchmark {
         lastArrival == 0 ? 0 : lag.getTotalCount() / ((lastArrival - phase.startNanos) / 1e9);
     var result =
         PhaseResult.of(
-            phase, lag, missing, beforeAck, drain, relayed, usage, loadBefore, loadAfter);
+            phase, lag, missing, beforeAck, drain, relayed, usage, loadBefore, loadAfter, activity);
     arrivals.forget(phase.ackedAt.keySet());
     say(
         String.format(
             "  -> %.0f webhooks/s (%.0f events/s), ack p50 %s ms p99 %s ms max %s ms; ack->Kafka p50"
                 + " %s ms p99 %s ms; errors %s; missing on Kafka %d; CPU"
-                + " bench/service/postgres/other %s; load %s -> %s",
+                + " bench/service/postgres/other %s; load %s -> %s; %s",
             result.webhooksPerSecond(),
             result.eventsPerSecond(),
             PhaseResult.ms(result.ackMicros(), 50),
@@ -336,7 +350,8 @@ public final class WebhookIngestBenchmark {
             missing,
             usage.describe(),
             loadBefore,
-            loadAfter));
+            loadAfter,
+            activity));
     return result;
   }
 
@@ -361,10 +376,21 @@ public final class WebhookIngestBenchmark {
           if (elapsed < 0) {
             return;
           }
+          var window = phase.interval.getIntervalHistogram();
+          String acks =
+              window.getTotalCount() == 0
+                  ? "no acks"
+                  : String.format(
+                      "%d acks, p50 %s p99 %s max %s ms",
+                      window.getTotalCount(),
+                      PhaseResult.ms(window, 50),
+                      PhaseResult.ms(window, 99),
+                      PhaseResult.max(window));
+          phase.timeline.add(String.format("t=%.0fs: %s", elapsed, acks));
           say(
               String.format(
                   "  %-28s t=%3.0fs sent=%d acked=%d in-flight=%d errors=%d kafka-received=%d"
-                      + " load=%s",
+                      + " load=%s | last 5 s: %s",
                   phase.name,
                   elapsed,
                   phase.sent.sum(),
@@ -372,7 +398,8 @@ public final class WebhookIngestBenchmark {
                   phase.inFlight.get(),
                   phase.errorCount(),
                   arrivals.received(),
-                  CpuSampler.loadAverage()));
+                  CpuSampler.loadAverage(),
+                  acks));
         },
         5,
         5,
@@ -461,7 +488,7 @@ public final class WebhookIngestBenchmark {
       return String.join(
           "\n",
           body.lines()
-              .filter(line -> !line.startsWith("#"))
+              .filter(line -> !line.startsWith("#") && !line.contains("_bucket{"))
               .filter(
                   line ->
                       line.startsWith("paybridge_")
@@ -703,9 +730,9 @@ public final class WebhookIngestBenchmark {
             + " (per event). CPU: cores used on average by the benchmark JVM (load generator + Kafka"
             + " broker + consumer) / the service JVM / PostgreSQL / everything else on the machine.\n\n");
     out.append(
-        "| Phase | Load | Webhooks/s | Events/s | Ack p50 | Ack p90 | Ack p99 | Ack p99.9 | Ack max | Ack→Kafka p50 | Ack→Kafka p99 | Ack→Kafka max | Errors | Missing on Kafka | Kafka drain after last ack | Relayed events/s | CPU bench / service / pg / other | CPU ms per webhook: service / pg | Load avg before→after |\n");
+        "| Phase | Load | Webhooks/s | Events/s | Ack p50 | Ack p90 | Ack p99 | Ack p99.9 | Ack max | Ack→Kafka p50 | Ack→Kafka p99 | Ack→Kafka max | Errors | Missing on Kafka | Kafka drain after last ack | Relayed events/s | CPU bench / service / pg / other | CPU ms per webhook: service / pg | Load avg before→after | PostgreSQL WAL and checkpoints; service GC |\n");
     out.append(
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|\n");
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|---|\n");
     for (var result : warmups) {
       out.append(row(result));
     }
@@ -724,6 +751,16 @@ public final class WebhookIngestBenchmark {
       out.append("- ").append(r.name()).append(": ").append(r.cpu().busiestOthers()).append('\n');
     }
     out.append('\n');
+    out.append(
+        "Ack latency per 5-second window of the fixed-rate and target-rate phases (from the"
+            + " progress output):\n\n");
+    for (var r : results) {
+      if (r.mode().startsWith("open loop")) {
+        out.append("- ").append(r.name()).append(": ").append(String.join("; ", r.timeline()));
+        out.append('\n');
+      }
+    }
+    out.append('\n');
 
     out.append("## Baseline: the same rows straight into PostgreSQL over JDBC\n\n");
     out.append(
@@ -732,12 +769,12 @@ public final class WebhookIngestBenchmark {
             + " rows (a JDBC batch) and their delete, commit. Same PostgreSQL server, another database"
             + " (no replication slot on it). Measured before the service was started.\n\n");
     out.append(
-        "| Events per transaction | Connections | Transactions/s | Events/s | Txn p50 | Txn p99 | CPU bench / service / pg / other | Load avg before→after |\n");
-    out.append("|---:|---:|---:|---:|---:|---:|---|---|\n");
+        "| Events per transaction | Connections | Transactions/s | Events/s | Txn p50 | Txn p99 | CPU bench / service / pg / other | Load avg before→after | PostgreSQL WAL and checkpoints |\n");
+    out.append("|---:|---:|---:|---:|---:|---:|---|---|---|\n");
     for (var b : baselines) {
       out.append(
           String.format(
-              "| %d | %d | %s | %s | %s | %s | %s | %s→%s |\n",
+              "| %d | %d | %s | %s | %s | %s | %s | %s→%s | %s |\n",
               b.eventsPerTransaction(),
               b.connections(),
               number(b.transactionsPerSecond()),
@@ -746,7 +783,8 @@ public final class WebhookIngestBenchmark {
               PhaseResult.ms(b.commitLatencyMicros(), 99),
               b.cpu().describe(),
               b.loadBefore(),
-              b.loadAfter()));
+              b.loadAfter(),
+              b.serverActivity()));
     }
     out.append("\n## Service metrics at the end of the run\n\n```\n")
         .append(serviceMetrics)
@@ -765,7 +803,7 @@ public final class WebhookIngestBenchmark {
     String errors =
         r.errors().isEmpty() ? "0" : r.errorCount() + " " + r.errors().toString().replace("|", "/");
     return String.format(
-        "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d of %d | %s | %s | %s | %s | %s→%s |\n",
+        "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d of %d | %s | %s | %s | %s | %s→%s | %s |\n",
         r.name(),
         r.mode(),
         number(r.webhooksPerSecond()),
@@ -790,7 +828,8 @@ public final class WebhookIngestBenchmark {
                 "%.2f / %.2f",
                 1000 * r.cpu().service() / r.acked(), 1000 * r.cpu().postgres() / r.acked()),
         r.loadBefore(),
-        r.loadAfter());
+        r.loadAfter(),
+        r.serverActivity());
   }
 
   private String targets(List<PhaseResult> results) {

@@ -1,0 +1,111 @@
+package io.paybridge.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+
+/**
+ * What PostgreSQL (WAL written, checkpoints) and the service's JVM (GC pauses, from its Prometheus
+ * endpoint) did during a phase: the usual suspects of a latency spike.
+ */
+final class ServerStats implements AutoCloseable {
+
+  /** A reading. */
+  record Sample(
+      long walBytes,
+      long checkpoints,
+      double checkpointWriteMs,
+      double checkpointSyncMs,
+      long gcPauses,
+      double gcSeconds) {
+
+    /** e.g. "WAL 120 MB, 1 checkpoint (write 20.1 s, sync 1.2 s); GC 14 pauses, 0.31 s". */
+    String since(Sample before, boolean withService) {
+      long checkpoints = this.checkpoints - before.checkpoints;
+      String text =
+          String.format(
+              "WAL %.0f MB, %d checkpoint%s",
+              (walBytes - before.walBytes) / 1e6, checkpoints, checkpoints == 1 ? "" : "s");
+      if (checkpoints > 0 || checkpointWriteMs > before.checkpointWriteMs) {
+        text +=
+            String.format(
+                " (write %.1f s, sync %.1f s)",
+                (checkpointWriteMs - before.checkpointWriteMs) / 1000,
+                (checkpointSyncMs - before.checkpointSyncMs) / 1000);
+      }
+      if (withService) {
+        text +=
+            String.format(
+                "; GC %d pauses, %.2f s", gcPauses - before.gcPauses, gcSeconds - before.gcSeconds);
+      }
+      return text;
+    }
+  }
+
+  private final Connection connection;
+  private final HttpClient http = HttpClient.newHttpClient();
+  private volatile URI prometheus;
+
+  ServerStats(String jdbcUrl) throws SQLException {
+    connection = DriverManager.getConnection(jdbcUrl);
+  }
+
+  void service(int port) {
+    prometheus = URI.create("http://localhost:" + port + "/actuator/prometheus");
+  }
+
+  Sample sample() {
+    long wal = 0;
+    long checkpoints = 0;
+    double write = 0;
+    double sync = 0;
+    try (var statement = connection.createStatement();
+        var rows =
+            statement.executeQuery(
+                "select (select wal_bytes from pg_stat_wal)::bigint, c.num_timed + c.num_requested,"
+                    + " c.write_time, c.sync_time from pg_stat_checkpointer c")) {
+      if (rows.next()) {
+        wal = rows.getLong(1);
+        checkpoints = rows.getLong(2);
+        write = rows.getDouble(3);
+        sync = rows.getDouble(4);
+      }
+    } catch (SQLException e) {
+      // statistics are a nicety
+    }
+    long pauses = 0;
+    double gc = 0;
+    if (prometheus != null) {
+      try {
+        String body =
+            http.send(
+                    HttpRequest.newBuilder(prometheus).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body();
+        for (String line : body.lines().toList()) {
+          if (line.startsWith("jvm_gc_pause_seconds_count")) {
+            pauses += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+          } else if (line.startsWith("jvm_gc_pause_seconds_sum")) {
+            gc += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+          }
+        }
+      } catch (Exception e) {
+        // statistics are a nicety
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+    return new Sample(wal, checkpoints, write, sync, pauses, gc);
+  }
+
+  @Override
+  public void close() throws SQLException {
+    connection.close();
+  }
+}
