@@ -20,11 +20,19 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ServiceProcess {
 
+  /**
+   * JVM options for a developer's machine: a small heap, and C1 only, which starts several services
+   * quickly but runs them slower than a fully optimising JIT would; benchmarks set their own.
+   */
+  public static final List<String> DEVELOPMENT_JVM_OPTIONS =
+      List.of("-Xmx384m", "-XX:TieredStopAtLevel=1");
+
   private final String name;
   private final Path targetDirectory;
   private final int port;
   private final List<String> arguments;
   private final Path log;
+  private List<String> jvmOptions = DEVELOPMENT_JVM_OPTIONS;
   private Process process;
 
   public ServiceProcess(
@@ -36,6 +44,12 @@ public final class ServiceProcess {
     this.log = logDirectory.resolve(name + ".log");
   }
 
+  /** Runs the service with these JVM options instead of {@link #DEVELOPMENT_JVM_OPTIONS}. */
+  public ServiceProcess withJvmOptions(List<String> options) {
+    this.jvmOptions = List.copyOf(options);
+    return this;
+  }
+
   public Path log() {
     return log;
   }
@@ -44,8 +58,7 @@ public final class ServiceProcess {
     Files.createDirectories(log.getParent());
     var command = new ArrayList<String>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx384m");
-    command.add("-XX:TieredStopAtLevel=1");
+    command.addAll(jvmOptions);
     command.add("-jar");
     command.add(executableJar().toString());
     command.addAll(arguments);
