@@ -27,10 +27,12 @@ final class CpuSampler {
       double bench,
       double service,
       double postgres,
+      double interrupts,
       List<String> busiestOthers) {
 
+    /** Other processes: busy time less interrupts (irq, softirq, steal) less ours. */
     double other() {
-      return Math.max(0, machineBusy - bench - service - postgres);
+      return Math.max(0, machineBusy - interrupts - bench - service - postgres);
     }
 
     /** e.g. "bench 0.41 / service 0.93 / postgres 0.38 / other 0.12 of 2 cores". */
@@ -39,11 +41,12 @@ final class CpuSampler {
         return "n/a";
       }
       return String.format(
-          "%.2f / %.2f / %.2f / %.2f (busy %.0f%%)",
+          "%.2f / %.2f / %.2f / %.2f; irq+softirq+steal %.2f (busy %.0f%%)",
           bench / wallSeconds,
           service / wallSeconds,
           postgres / wallSeconds,
           other() / wallSeconds,
+          interrupts / wallSeconds,
           100 * machineBusy / Math.max(1e-9, machineCapacity));
     }
   }
@@ -53,6 +56,7 @@ final class CpuSampler {
       long nanos,
       long machineBusyTicks,
       long machineTotalTicks,
+      long interruptTicks,
       long bench,
       long service,
       Map<Long, Long> pg,
@@ -87,6 +91,7 @@ final class CpuSampler {
                   .mapToLong(e -> e.getValue() - before.pg.getOrDefault(e.getKey(), 0L))
                   .sum()
               / TICKS_PER_SECOND,
+          (interruptTicks - before.interruptTicks) / TICKS_PER_SECOND,
           busiest);
     }
   }
@@ -132,6 +137,7 @@ final class CpuSampler {
         System.nanoTime(),
         machine[0],
         machine[1],
+        machine[2],
         processTicks(self),
         servicePid > 0 ? processTicks(servicePid) : 0,
         postgres,
@@ -155,9 +161,12 @@ final class CpuSampler {
         total += Long.parseLong(fields[i]);
       }
       long idle = Long.parseLong(fields[4]) + Long.parseLong(fields[5]);
-      return new long[] {total - idle, total};
+      // irq, softirq (loopback networking is processed here), steal (the hypervisor's)
+      long interrupts =
+          Long.parseLong(fields[6]) + Long.parseLong(fields[7]) + Long.parseLong(fields[8]);
+      return new long[] {total - idle, total, interrupts};
     } catch (IOException | RuntimeException e) {
-      return new long[] {0, 0};
+      return new long[] {0, 0, 0};
     }
   }
 

@@ -22,7 +22,9 @@ final class ServerStats implements AutoCloseable {
       double checkpointWriteMs,
       double checkpointSyncMs,
       long gcPauses,
-      double gcSeconds) {
+      double gcSeconds,
+      long benchGcPauses,
+      double benchGcSeconds) {
 
     /** e.g. "WAL 120 MB, 1 checkpoint (write 20.1 s, sync 1.2 s); GC 14 pauses, 0.31 s". */
     String since(Sample before, boolean withService) {
@@ -41,8 +43,13 @@ final class ServerStats implements AutoCloseable {
       if (withService) {
         text +=
             String.format(
-                "; GC %d pauses, %.2f s", gcPauses - before.gcPauses, gcSeconds - before.gcSeconds);
+                "; service GC %d pauses, %.2f s",
+                gcPauses - before.gcPauses, gcSeconds - before.gcSeconds);
       }
+      text +=
+          String.format(
+              "; benchmark JVM GC %d, %.2f s",
+              benchGcPauses - before.benchGcPauses, benchGcSeconds - before.benchGcSeconds);
       return text;
     }
   }
@@ -101,7 +108,16 @@ final class ServerStats implements AutoCloseable {
         }
       }
     }
-    return new Sample(wal, checkpoints, write, sync, pauses, gc);
+    long benchPauses = 0;
+    long benchMillis = 0;
+    for (var collector : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+      if (collector.getName().contains("Concurrent")) {
+        continue; // G1's concurrent cycles run beside the application: not pauses
+      }
+      benchPauses += Math.max(0, collector.getCollectionCount());
+      benchMillis += Math.max(0, collector.getCollectionTime());
+    }
+    return new Sample(wal, checkpoints, write, sync, pauses, gc, benchPauses, benchMillis / 1000.0);
   }
 
   @Override
