@@ -855,7 +855,9 @@ public final class WebhookIngestBenchmark {
             number(single1000.webhooksPerSecond()),
             PhaseResult.ms(single1000.ackMicros(), 99),
             single1000.errorCount(),
-            verdict(singleMax.webhooksPerSecond() >= 1000 && singleMax.errorCount() == 0)));
+            throughputVerdict(
+                singleMax.webhooksPerSecond() >= 1000 && singleMax.errorCount() == 0,
+                sustained(single1000, settings.singleTargetRate()))));
     out.append(
         String.format(
             "| ≥ 10,000 events/s in batches | %s events/s at saturation (%s, batches of %d); open loop at %s events/s: %s events/s achieved, ack p99 %s ms, %d errors | %s |\n",
@@ -866,7 +868,9 @@ public final class WebhookIngestBenchmark {
             number(batch10k.eventsPerSecond()),
             PhaseResult.ms(batch10k.ackMicros(), 99),
             batch10k.errorCount(),
-            verdict(batchMax.eventsPerSecond() >= 10_000 && batchMax.errorCount() == 0)));
+            throughputVerdict(
+                batchMax.eventsPerSecond() >= 10_000 && batchMax.errorCount() == 0,
+                sustained(batch10k, settings.batchTargetRate()))));
     boolean ackMet =
         single500.ackMicros().getValueAtPercentile(99) <= 50_000
             && single500.errorCount() == 0
@@ -895,6 +899,31 @@ public final class WebhookIngestBenchmark {
             PhaseResult.max(batch500.kafkaLagMicros()),
             verdict(lagMet)));
     return out.toString();
+  }
+
+  /**
+   * Whether a fixed arrival rate was kept up with: at least 98% of it answered with 204, at most 1%
+   * errors, and a p99 ack under the 10 s GoCardless waits.
+   */
+  private static boolean sustained(PhaseResult phase, double rate) {
+    return phase.webhooksPerSecond() >= 0.98 * rate
+        && phase.errorCount() <= 0.01 * phase.sent()
+        && phase.ackMicros().getValueAtPercentile(99) < 10_000_000;
+  }
+
+  /** Met only when both the saturation run and the fixed arrival rate reach the target. */
+  private static String throughputVerdict(boolean saturation, boolean fixedRate) {
+    if (saturation && fixedRate) {
+      return "**met**";
+    }
+    if (saturation) {
+      return "**partly met**: reached at saturation (closed loop), not kept up with at a fixed"
+          + " arrival rate";
+    }
+    if (fixedRate) {
+      return "**partly met**: kept up with at a fixed arrival rate, not reached at saturation";
+    }
+    return "**not met**";
   }
 
   private static String verdict(boolean met) {
