@@ -50,7 +50,7 @@ final class BenchPostgres implements AutoCloseable {
               .setServerConfig("max_slot_wal_keep_size", "1GB")
               .setServerConfig("wal_sender_timeout", "10s")
               // production durability; -c fsync=on comes after zonky's -F and wins
-              .setServerConfig("fsync", "on")
+              .setServerConfig("fsync", durability.equals("production") ? "on" : "off")
               .setServerConfig("synchronous_commit", "on")
               .start(),
           null);

@@ -13,7 +13,8 @@ import java.util.Map;
  * back on and runs the service's and the baseline's databases with {@code synchronous_commit=on},
  * so that a commit, and so a 204, waits for the WAL to reach the disk, as it must in production;
  * {@code embedded} keeps the embedded server's test defaults ({@code fsync=off}, {@code
- * synchronous_commit=off}), under which nothing waits for the disk.
+ * synchronous_commit=off}), under which nothing waits for the disk; {@code no-fsync}: commits wait
+ * for their WAL to be written as with {@code production}, but {@code fsync=off}.
  */
 record BenchSettings(
     String profile,
@@ -94,8 +95,8 @@ record BenchSettings(
             duration(merged, "requestTimeout", "10s"),
             duration(merged, "drainTimeout", "90s"),
             merged.getOrDefault("durability", "production"));
-    if (!java.util.Set.of("production", "embedded").contains(settings.durability())) {
-      throw new IllegalArgumentException("durability is production or embedded");
+    if (!java.util.Set.of("production", "no-fsync", "embedded").contains(settings.durability())) {
+      throw new IllegalArgumentException("durability is production, no-fsync or embedded");
     }
     merged.keySet().removeAll(KNOWN);
     if (!merged.isEmpty()) {

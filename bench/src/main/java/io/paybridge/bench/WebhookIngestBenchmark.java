@@ -195,6 +195,7 @@ public final class WebhookIngestBenchmark {
                   + startedAt.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmm"))
                   + "-"
                   + settings.profile()
+                  + (settings.durability().equals("production") ? "" : "-" + settings.durability())
                   + ".md");
       Files.createDirectories(file.getParent());
       Files.writeString(file, report);
@@ -567,18 +568,17 @@ public final class WebhookIngestBenchmark {
   private void recordDurability() {
     machine.put(
         "Durability",
-        settings.durability().equals("production")
-            ? "production: fsync=on, synchronous_commit=on (a 204 waits for the WAL flush);"
-                + " the benchmark's own embedded PostgreSQL with EmbeddedPostgresServer's settings"
-            : "embedded test defaults (EmbeddedPostgresServer): fsync=off, synchronous_commit=off"
-                + " (nothing waits for the disk; a 204 is not durable)");
-  }
-
-  private static String show(java.sql.Statement statement, String setting) throws SQLException {
-    try (var rows = statement.executeQuery("show " + setting)) {
-      rows.next();
-      return rows.getString(1);
-    }
+        switch (settings.durability()) {
+          case "production" ->
+              "production: fsync=on, synchronous_commit=on (a 204 waits for the WAL flush); the"
+                  + " benchmark's own embedded PostgreSQL with EmbeddedPostgresServer's settings";
+          case "no-fsync" ->
+              "no-fsync: fsync=off, synchronous_commit=on (commits wait for the WAL write, nothing"
+                  + " reaches the disk); the benchmark's own embedded PostgreSQL";
+          default ->
+              "embedded test defaults (EmbeddedPostgresServer): fsync=off, synchronous_commit=off"
+                  + " (nothing waits for the disk; a 204 is not durable)";
+        });
   }
 
   /** 8 KiB write + fsync (FileChannel.force) latency, as a WAL flush costs, next to the data. */
