@@ -2,7 +2,6 @@ package io.paybridge.bench;
 
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 
 /** What one load phase measured, ready for the report. */
@@ -95,11 +94,5 @@ record PhaseResult(
       return String.format("%.1f", ms);
     }
     return String.format("%.2f", ms);
-  }
-
-  static Map<String, Long> counts(Map<String, LongAdder> adders) {
-    var counts = new TreeMap<String, Long>();
-    adders.forEach((k, v) -> counts.put(k, v.sum()));
-    return counts;
   }
 }
