@@ -41,6 +41,10 @@ import org.HdrHistogram.Histogram;
  */
 public final class WebhookIngestBenchmark {
 
+  /** The service's JVM as in production: C2 (no TieredStopAtLevel) and a 768 MB heap. */
+  static final java.util.List<String> SERVICE_JVM_OPTIONS =
+      java.util.List.of("-Xmx768m", "-Xms768m");
+
   static final String SERVICE = "webhook-ingest-service";
   static final String SECRET = "bench-webhook-endpoint-secret";
   static final String DEFAULT_COMMAND = "./mvnw -pl bench -am -Pbench package -DskipTests";
@@ -103,11 +107,14 @@ public final class WebhookIngestBenchmark {
       }
       service =
           new ServiceProcess(
-              SERVICE,
-              root.resolve(SERVICE + "/target"),
-              port,
-              serviceArguments(postgres, kafka, port),
-              root.resolve("bench/target/logs"));
+                  SERVICE,
+                  root.resolve(SERVICE + "/target"),
+                  port,
+                  serviceArguments(postgres, kafka, port),
+                  root.resolve("bench/target/logs"))
+              // The optimising JIT and a production-sized heap, not the local stack's fast-start
+              // C1.
+              .withJvmOptions(SERVICE_JVM_OPTIONS);
       say("starting " + SERVICE + " on port " + port + " (log: " + service.log() + ")");
       service.start();
       ServiceProcess running = service;

@@ -78,7 +78,7 @@ public final class ServiceProcess {
             .timeout(Duration.ofSeconds(2))
             .build();
     long deadline = System.nanoTime() + timeout.toNanos();
-    System.out.print("[local-stack] waiting for " + name);
+    System.out.print("waiting for " + name);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         System.out.println();
