@@ -4,21 +4,33 @@ import java.net.URI;
 
 /**
  * One entry of a service's catalogue of problems (RFC 9457): a stable type URI that clients and
- * dashboards may rely on, its HTTP status and a short title. Services list theirs as an enum.
+ * dashboards may rely on, its HTTP status and a short title. Services list theirs as an enum whose
+ * constants each hold a {@link Definition}.
  */
 public interface ProblemType {
 
   /** The base of every PayBridge problem type URI; documented in docs/problems.md. */
   String BASE = "https://paybridge.io/problems/";
 
-  int status();
+  Definition definition();
 
-  URI type();
+  default int status() {
+    return definition().status();
+  }
 
-  String title();
+  default URI type() {
+    return definition().type();
+  }
 
-  /** The type URI of a problem named {@code slug}, e.g. {@code invalid-webhook-signature}. */
-  static URI typeNamed(String slug) {
-    return URI.create(BASE + slug);
+  default String title() {
+    return definition().title();
+  }
+
+  /** What a problem type is: status, type URI ({@link #BASE} + slug) and title. */
+  record Definition(int status, URI type, String title) {
+
+    public static Definition of(int status, String slug, String title) {
+      return new Definition(status, URI.create(BASE + slug), title);
+    }
   }
 }
