@@ -440,17 +440,15 @@ public final class WebhookIngestBenchmark {
 
   private List<String> serviceArguments(
       BenchPostgres postgres, EmbeddedKafkaServer kafka, int port) {
-    // As local-stack runs it (LocalStack.serviceArguments), plus: no INFO line per webhook.
-    String database = EmbeddedPostgresServer.databaseNameFor(SERVICE);
-    return List.of(
-        "--server.port=" + port,
-        "--spring.datasource.url=" + postgres.jdbcUrl(database),
-        "--spring.datasource.username=" + EmbeddedPostgresServer.USER,
-        "--spring.datasource.password=" + EmbeddedPostgresServer.PASSWORD,
-        "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-        "--logging.structured.format.console=",
-        "--logging.level.io.paybridge=warn",
-        "--paybridge.webhooks.gocardless.secrets=" + SECRET);
+    // As local-stack runs it, plus: no INFO line per webhook.
+    var extra = new java.util.LinkedHashMap<String, String>();
+    extra.put("logging.level.io.paybridge", "warn");
+    extra.put("paybridge.webhooks.gocardless.secrets", SECRET);
+    return ServiceProcess.arguments(
+        port,
+        postgres.jdbcUrl(EmbeddedPostgresServer.databaseNameFor(SERVICE)),
+        kafka.bootstrapServers(),
+        extra);
   }
 
   private static long findServicePid() {

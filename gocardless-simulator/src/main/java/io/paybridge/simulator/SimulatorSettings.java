@@ -2,11 +2,11 @@ package io.paybridge.simulator;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Everything the simulator can be configured with. Start from {@link #defaults()} and change what
@@ -181,87 +181,19 @@ public record SimulatorSettings(
   }
 
   public SimulatorSettings withHost(String value) {
-    return new SimulatorSettings(
-        value,
-        port,
-        publicUrl,
-        partnerApp,
-        organisations,
-        staticTokens,
-        webhookUrl,
-        webhookSecret,
-        webhookRetryDelays,
-        webhookTimeout,
-        webhookBatchWindow,
-        rateLimit,
-        rateLimitWindow,
-        clockStart,
-        tickInterval,
-        replayIdempotentCreates,
-        seed);
+    return with(d -> d.host = value);
   }
 
   public SimulatorSettings withPort(int value) {
-    return new SimulatorSettings(
-        host,
-        value,
-        publicUrl,
-        partnerApp,
-        organisations,
-        staticTokens,
-        webhookUrl,
-        webhookSecret,
-        webhookRetryDelays,
-        webhookTimeout,
-        webhookBatchWindow,
-        rateLimit,
-        rateLimitWindow,
-        clockStart,
-        tickInterval,
-        replayIdempotentCreates,
-        seed);
+    return with(d -> d.port = value);
   }
 
   public SimulatorSettings withPublicUrl(String value) {
-    return new SimulatorSettings(
-        host,
-        port,
-        value,
-        partnerApp,
-        organisations,
-        staticTokens,
-        webhookUrl,
-        webhookSecret,
-        webhookRetryDelays,
-        webhookTimeout,
-        webhookBatchWindow,
-        rateLimit,
-        rateLimitWindow,
-        clockStart,
-        tickInterval,
-        replayIdempotentCreates,
-        seed);
+    return with(d -> d.publicUrl = value);
   }
 
   public SimulatorSettings withPartnerApp(PartnerApp value) {
-    return new SimulatorSettings(
-        host,
-        port,
-        publicUrl,
-        value,
-        organisations,
-        staticTokens,
-        webhookUrl,
-        webhookSecret,
-        webhookRetryDelays,
-        webhookTimeout,
-        webhookBatchWindow,
-        rateLimit,
-        rateLimitWindow,
-        clockStart,
-        tickInterval,
-        replayIdempotentCreates,
-        seed);
+    return with(d -> d.partnerApp = value);
   }
 
   /** Replaces the registered redirect URIs of the partner app. */
@@ -271,215 +203,127 @@ public record SimulatorSettings(
   }
 
   public SimulatorSettings withOrganisations(List<SeedOrganisation> value) {
-    return new SimulatorSettings(
-        host,
-        port,
-        publicUrl,
-        partnerApp,
-        value,
-        staticTokens,
-        webhookUrl,
-        webhookSecret,
-        webhookRetryDelays,
-        webhookTimeout,
-        webhookBatchWindow,
-        rateLimit,
-        rateLimitWindow,
-        clockStart,
-        tickInterval,
-        replayIdempotentCreates,
-        seed);
+    return with(d -> d.organisations = value);
   }
 
   /** Adds a static bearer token for an organisation. */
   public SimulatorSettings withStaticToken(String token, String organisationId) {
     Map<String, String> tokens = new LinkedHashMap<>(staticTokens);
     tokens.put(token, organisationId);
-    return new SimulatorSettings(
-        host,
-        port,
-        publicUrl,
-        partnerApp,
-        organisations,
-        tokens,
-        webhookUrl,
-        webhookSecret,
-        webhookRetryDelays,
-        webhookTimeout,
-        webhookBatchWindow,
-        rateLimit,
-        rateLimitWindow,
-        clockStart,
-        tickInterval,
-        replayIdempotentCreates,
-        seed);
+    return with(d -> d.staticTokens = tokens);
   }
 
   public SimulatorSettings withWebhookEndpoint(String url, String secret) {
-    return new SimulatorSettings(
-        host,
-        port,
-        publicUrl,
-        partnerApp,
-        organisations,
-        staticTokens,
-        url,
-        secret,
-        webhookRetryDelays,
-        webhookTimeout,
-        webhookBatchWindow,
-        rateLimit,
-        rateLimitWindow,
-        clockStart,
-        tickInterval,
-        replayIdempotentCreates,
-        seed);
+    return with(
+        d -> {
+          d.webhookUrl = url;
+          d.webhookSecret = secret;
+        });
   }
 
   public SimulatorSettings withWebhookRetryDelays(List<Duration> value) {
-    return new SimulatorSettings(
-        host,
-        port,
-        publicUrl,
-        partnerApp,
-        organisations,
-        staticTokens,
-        webhookUrl,
-        webhookSecret,
-        new ArrayList<>(value),
-        webhookTimeout,
-        webhookBatchWindow,
-        rateLimit,
-        rateLimitWindow,
-        clockStart,
-        tickInterval,
-        replayIdempotentCreates,
-        seed);
+    return with(d -> d.webhookRetryDelays = value);
   }
 
   public SimulatorSettings withWebhookTimeout(Duration value) {
-    return new SimulatorSettings(
-        host,
-        port,
-        publicUrl,
-        partnerApp,
-        organisations,
-        staticTokens,
-        webhookUrl,
-        webhookSecret,
-        webhookRetryDelays,
-        value,
-        webhookBatchWindow,
-        rateLimit,
-        rateLimitWindow,
-        clockStart,
-        tickInterval,
-        replayIdempotentCreates,
-        seed);
+    return with(d -> d.webhookTimeout = value);
   }
 
   public SimulatorSettings withWebhookBatchWindow(Duration value) {
-    return new SimulatorSettings(
-        host,
-        port,
-        publicUrl,
-        partnerApp,
-        organisations,
-        staticTokens,
-        webhookUrl,
-        webhookSecret,
-        webhookRetryDelays,
-        webhookTimeout,
-        value,
-        rateLimit,
-        rateLimitWindow,
-        clockStart,
-        tickInterval,
-        replayIdempotentCreates,
-        seed);
+    return with(d -> d.webhookBatchWindow = value);
   }
 
   public SimulatorSettings withRateLimit(int limit, Duration window) {
-    return new SimulatorSettings(
-        host,
-        port,
-        publicUrl,
-        partnerApp,
-        organisations,
-        staticTokens,
-        webhookUrl,
-        webhookSecret,
-        webhookRetryDelays,
-        webhookTimeout,
-        webhookBatchWindow,
-        limit,
-        window,
-        clockStart,
-        tickInterval,
-        replayIdempotentCreates,
-        seed);
+    return with(
+        d -> {
+          d.rateLimit = limit;
+          d.rateLimitWindow = window;
+        });
   }
 
   public SimulatorSettings withClockStart(Instant value) {
-    return new SimulatorSettings(
-        host,
-        port,
-        publicUrl,
-        partnerApp,
-        organisations,
-        staticTokens,
-        webhookUrl,
-        webhookSecret,
-        webhookRetryDelays,
-        webhookTimeout,
-        webhookBatchWindow,
-        rateLimit,
-        rateLimitWindow,
-        value,
-        tickInterval,
-        replayIdempotentCreates,
-        seed);
+    return with(d -> d.clockStart = value);
   }
 
   public SimulatorSettings withTickInterval(Duration value) {
-    return new SimulatorSettings(
-        host,
-        port,
-        publicUrl,
-        partnerApp,
-        organisations,
-        staticTokens,
-        webhookUrl,
-        webhookSecret,
-        webhookRetryDelays,
-        webhookTimeout,
-        webhookBatchWindow,
-        rateLimit,
-        rateLimitWindow,
-        clockStart,
-        value,
-        replayIdempotentCreates,
-        seed);
+    return with(d -> d.tickInterval = value);
   }
 
   public SimulatorSettings withReplayIdempotentCreates(boolean value) {
-    return new SimulatorSettings(
-        host,
-        port,
-        publicUrl,
-        partnerApp,
-        organisations,
-        staticTokens,
-        webhookUrl,
-        webhookSecret,
-        webhookRetryDelays,
-        webhookTimeout,
-        webhookBatchWindow,
-        rateLimit,
-        rateLimitWindow,
-        clockStart,
-        tickInterval,
-        value,
-        seed);
+    return with(d -> d.replayIdempotentCreates = value);
+  }
+
+  /**
+   * A copy of these settings with {@code change} applied, validated by the canonical constructor.
+   */
+  private SimulatorSettings with(Consumer<Draft> change) {
+    var draft = new Draft(this);
+    change.accept(draft);
+    return draft.settings();
+  }
+
+  /**
+   * The components of a settings value while one {@code with...} method changes some: one copy
+   * mechanism instead of each method repeating all seventeen components. Never escapes this record.
+   */
+  private static final class Draft {
+    String host;
+    int port;
+    String publicUrl;
+    PartnerApp partnerApp;
+    List<SeedOrganisation> organisations;
+    Map<String, String> staticTokens;
+    String webhookUrl;
+    String webhookSecret;
+    List<Duration> webhookRetryDelays;
+    Duration webhookTimeout;
+    Duration webhookBatchWindow;
+    int rateLimit;
+    Duration rateLimitWindow;
+    Instant clockStart;
+    Duration tickInterval;
+    boolean replayIdempotentCreates;
+    long seed;
+
+    Draft(SimulatorSettings from) {
+      host = from.host;
+      port = from.port;
+      publicUrl = from.publicUrl;
+      partnerApp = from.partnerApp;
+      organisations = from.organisations;
+      staticTokens = from.staticTokens;
+      webhookUrl = from.webhookUrl;
+      webhookSecret = from.webhookSecret;
+      webhookRetryDelays = from.webhookRetryDelays;
+      webhookTimeout = from.webhookTimeout;
+      webhookBatchWindow = from.webhookBatchWindow;
+      rateLimit = from.rateLimit;
+      rateLimitWindow = from.rateLimitWindow;
+      clockStart = from.clockStart;
+      tickInterval = from.tickInterval;
+      replayIdempotentCreates = from.replayIdempotentCreates;
+      seed = from.seed;
+    }
+
+    SimulatorSettings settings() {
+      return new SimulatorSettings(
+          host,
+          port,
+          publicUrl,
+          partnerApp,
+          organisations,
+          staticTokens,
+          webhookUrl,
+          webhookSecret,
+          webhookRetryDelays,
+          webhookTimeout,
+          webhookBatchWindow,
+          rateLimit,
+          rateLimitWindow,
+          clockStart,
+          tickInterval,
+          replayIdempotentCreates,
+          seed);
+    }
   }
 }

@@ -111,7 +111,11 @@ public final class LocalStack {
             name,
             root.resolve(name + "/target"),
             port,
-            serviceArguments(name, port, extra),
+            ServiceProcess.arguments(
+                port,
+                postgres.jdbcUrl(EmbeddedPostgresServer.databaseNameFor(name)),
+                kafka.bootstrapServers(),
+                extra),
             root.resolve("local-stack/target/logs"));
     services.add(service);
     step("Starting " + name + " on port " + port + " (log: " + service.log() + ")");
@@ -140,20 +144,6 @@ public final class LocalStack {
     var topics = new ArrayList<>(Topics.gocardlessTopics());
     topics.add(Topics.MERCHANTS_CONNECTION);
     return topics;
-  }
-
-  private List<String> serviceArguments(String service, int port, Map<String, String> extra) {
-    var arguments = new ArrayList<String>();
-    String database = EmbeddedPostgresServer.databaseNameFor(service);
-    arguments.add("--server.port=" + port);
-    arguments.add("--spring.datasource.url=" + postgres.jdbcUrl(database));
-    arguments.add("--spring.datasource.username=" + EmbeddedPostgresServer.USER);
-    arguments.add("--spring.datasource.password=" + EmbeddedPostgresServer.PASSWORD);
-    arguments.add("--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers());
-    // Human-readable logs on a developer's machine; services log structured JSON by default.
-    arguments.add("--logging.structured.format.console=");
-    extra.forEach((key, value) -> arguments.add("--" + key + "=" + value));
-    return arguments;
   }
 
   private void printWalkthrough(String webhookUrl) {

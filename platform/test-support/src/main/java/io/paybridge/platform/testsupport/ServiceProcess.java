@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,6 +43,24 @@ public final class ServiceProcess {
     this.port = port;
     this.arguments = arguments;
     this.log = logDirectory.resolve(name + ".log");
+  }
+
+  /**
+   * The command-line properties that run a service against a database and a broker of the embedded
+   * infrastructure, with human-readable logs (services log structured JSON by default), plus {@code
+   * extra} ({@code key → value}, in order).
+   */
+  public static List<String> arguments(
+      int port, String jdbcUrl, String bootstrapServers, Map<String, String> extra) {
+    var arguments = new ArrayList<String>();
+    arguments.add("--server.port=" + port);
+    arguments.add("--spring.datasource.url=" + jdbcUrl);
+    arguments.add("--spring.datasource.username=" + EmbeddedPostgresServer.USER);
+    arguments.add("--spring.datasource.password=" + EmbeddedPostgresServer.PASSWORD);
+    arguments.add("--spring.kafka.bootstrap-servers=" + bootstrapServers);
+    arguments.add("--logging.structured.format.console=");
+    extra.forEach((key, value) -> arguments.add("--" + key + "=" + value));
+    return arguments;
   }
 
   /** Runs the service with these JVM options instead of {@link #DEVELOPMENT_JVM_OPTIONS}. */
