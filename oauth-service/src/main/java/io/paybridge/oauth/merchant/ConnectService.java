@@ -44,7 +44,7 @@ class ConnectService {
   private final TransactionTemplate transactions;
   private final JdbcTemplate jdbc;
   private final MeterRegistry meters;
-  private final Clock clock = Clock.systemUTC();
+  private final Clock clock;
 
   ConnectService(
       MerchantRepository merchants,
@@ -55,7 +55,8 @@ class ConnectService {
       ConnectProperties properties,
       TransactionTemplate transactions,
       JdbcTemplate jdbc,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      Clock clock) {
     this.merchants = merchants;
     this.vault = vault;
     this.events = events;
@@ -66,6 +67,7 @@ class ConnectService {
     this.transactions = transactions;
     this.jdbc = jdbc;
     this.meters = meters;
+    this.clock = clock;
   }
 
   /** Starts a connection for {@code team}: a pending merchant and the URL to send it to. */

@@ -35,7 +35,7 @@ class MerchantService {
   private final String verifyUrl;
   private final TransactionTemplate transactions;
   private final MeterRegistry meters;
-  private final Clock clock = Clock.systemUTC();
+  private final Clock clock;
 
   MerchantService(
       MerchantRepository merchants,
@@ -44,7 +44,8 @@ class MerchantService {
       GoCardlessClient gocardless,
       GoCardlessProperties gocardlessProperties,
       TransactionTemplate transactions,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      Clock clock) {
     this.merchants = merchants;
     this.vault = vault;
     this.events = events;
@@ -52,6 +53,7 @@ class MerchantService {
     this.verifyUrl = gocardlessProperties.verifyUrl();
     this.transactions = transactions;
     this.meters = meters;
+    this.clock = clock;
   }
 
   List<MerchantView> list(String team, MerchantStatus status, int limit, int offset) {
