@@ -2,11 +2,15 @@ package io.paybridge.oauth.vault;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.paybridge.oauth.web.InternalAccessDeniedListener;
+import io.paybridge.oauth.web.SecurityProperties;
 import io.paybridge.platform.web.RequestIds;
+import io.paybridge.platform.web.security.ClientAllowList;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.List;
 import java.util.regex.Pattern;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.stereotype.Component;
 
@@ -26,10 +30,17 @@ class TokenAccessAudit implements InternalAccessDeniedListener {
 
   private final JdbcTemplate jdbc;
   private final MeterRegistry meters;
+  private final List<String> clientIdClaims;
 
-  TokenAccessAudit(JdbcTemplate jdbc, MeterRegistry meters) {
+  TokenAccessAudit(JdbcTemplate jdbc, MeterRegistry meters, SecurityProperties security) {
     this.jdbc = jdbc;
     this.meters = meters;
+    this.clientIdClaims = security.clientIdClaims();
+  }
+
+  /** The identity of a caller as its JWT states it. */
+  Caller caller(Jwt jwt) {
+    return new Caller(jwt.getSubject(), ClientAllowList.clientId(jwt, clientIdClaims));
   }
 
   void record(String merchantId, Caller caller, String outcome, String requestId) {
@@ -52,19 +63,10 @@ class TokenAccessAudit implements InternalAccessDeniedListener {
     if (matcher.matches()
         && SecurityContextHolder.getContext().getAuthentication()
             instanceof JwtAuthenticationToken jwt) {
-      record(matcher.group(1), Caller.of(jwt.getToken()), FORBIDDEN, RequestIds.of(request));
+      record(matcher.group(1), caller(jwt.getToken()), FORBIDDEN, RequestIds.of(request));
     }
   }
 
-  /** The identity of a caller as its JWT states it. */
-  record Caller(String subject, String clientId) {
-    static Caller of(org.springframework.security.oauth2.jwt.Jwt jwt) {
-      // client_id (RFC 9068) where the issuer sets it, else the authorised party.
-      String client = jwt.getClaimAsString("client_id");
-      if (client == null) {
-        client = jwt.getClaimAsString("azp");
-      }
-      return new Caller(jwt.getSubject(), client);
-    }
-  }
+  /** The caller's subject and client ({@link SecurityProperties#clientIdClaims()}). */
+  record Caller(String subject, String clientId) {}
 }

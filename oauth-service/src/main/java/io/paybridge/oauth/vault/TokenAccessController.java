@@ -46,7 +46,7 @@ class TokenAccessController {
       @PathVariable String merchantId,
       @AuthenticationPrincipal Jwt caller,
       HttpServletRequest request) {
-    var who = TokenAccessAudit.Caller.of(caller);
+    var who = audit.caller(caller);
     String requestId = RequestIds.of(request);
     // The audit row commits with the read: no token leaves without its record.
     var token =

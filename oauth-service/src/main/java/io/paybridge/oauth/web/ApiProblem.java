@@ -18,7 +18,10 @@ public enum ApiProblem implements ProblemType {
   METHOD_NOT_ALLOWED(Definition.of(405, "method-not-allowed", "Method not allowed")),
   MERCHANT_NOT_CONNECTED(
       Definition.of(404, "merchant-not-connected", "No connected merchant with this id")),
-  INTERNAL(Definition.of(500, "internal-error", "The request could not be processed"));
+  INTERNAL(Definition.of(500, "internal-error", "The request could not be processed")),
+  IDENTITY_PROVIDER_UNAVAILABLE(
+      Definition.of(
+          503, "identity-provider-unavailable", "The token cannot be checked now; retry later"));
 
   private final Definition definition;
 

@@ -1,8 +1,12 @@
 package io.paybridge.oauth.web;
 
 import io.paybridge.platform.web.Problems;
+import io.paybridge.platform.web.security.BearerTokenProblems;
+import io.paybridge.platform.web.security.ClientAllowList;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.security.authorization.AuthorityAuthorizationManager;
+import org.springframework.security.authorization.AuthorizationManagers;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.AuthenticationEntryPoint;
@@ -11,8 +15,9 @@ import org.springframework.security.web.access.AccessDeniedHandler;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * The service is an OAuth2 resource server: every API call carries a JWT of the configured issuer.
- * The callback is public (the merchant's browser reaches it); its {@code state} is its credential.
+ * The service is an OAuth2 resource server: every API call carries a JWT of the configured issuer,
+ * checked by platform/web-support's decoder (issuer, audience, asymmetric signature, expiry). The
+ * callback is public (the merchant's browser reaches it); its {@code state} is its credential.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -25,20 +30,15 @@ class SecurityConfiguration {
       InternalAccessDeniedListener denials)
       throws Exception {
     AuthenticationEntryPoint unauthenticated =
-        (request, response, e) ->
-            Problems.write(
-                mapper,
-                ApiProblem.UNAUTHENTICATED,
-                "Missing or invalid bearer token",
-                request,
-                response);
+        BearerTokenProblems.entryPoint(
+            mapper, ApiProblem.UNAUTHENTICATED, ApiProblem.IDENTITY_PROVIDER_UNAVAILABLE);
     AccessDeniedHandler denied =
         (request, response, e) -> {
           denials.denied(request);
           Problems.write(
               mapper,
               ApiProblem.FORBIDDEN,
-              "The token lacks the scope this endpoint needs",
+              "The caller may not use this endpoint",
               request,
               response);
         };
@@ -58,7 +58,14 @@ class SecurityConfiguration {
                         "/error")
                     .permitAll()
                     .requestMatchers("/internal/**")
-                    .hasAuthority("SCOPE_" + properties.tokenScope())
+                    // The scope and an allow-listed client: a scope granted to another client
+                    // by mistake does not hand out merchants' GoCardless tokens.
+                    .access(
+                        AuthorizationManagers.allOf(
+                            AuthorityAuthorizationManager.hasAuthority(
+                                "SCOPE_" + properties.tokenScope()),
+                            ClientAllowList.of(
+                                properties.tokenClients(), properties.clientIdClaims())))
                     .anyRequest()
                     .authenticated())
         .oauth2ResourceServer(

@@ -1,17 +1,25 @@
 package io.paybridge.oauth.web;
 
+import java.util.List;
+import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Who may call the service ({@code paybridge.oauth.security.*}). The issuer, its keys and the
- * accepted audiences are Spring Boot's {@code spring.security.oauth2.resourceserver.jwt.*}.
+ * Who may call the service ({@code paybridge.oauth.security.*}). The issuer, its keys, the accepted
+ * audiences and algorithms are platform/web-support's {@code paybridge.security.jwt.*}.
  *
  * @param teamClaim the JWT claim that names the caller's team; a team sees only its own merchants
  * @param tokenScope the scope a service identity needs to obtain merchants' access tokens from the
  *     internal endpoint (billing-service and other services that call GoCardless for a merchant)
+ * @param tokenClients the service clients that may use the internal token endpoint at all, scope or
+ *     not (default {@code billing-service}); empty: none
+ * @param clientIdClaims the claims that name a service's client, first present wins (default {@code
+ *     client_id} of RFC 9068, then {@code azp})
  */
 @ConfigurationProperties("paybridge.oauth.security")
 public record SecurityProperties(
     @DefaultValue("team") String teamClaim,
-    @DefaultValue("merchant-tokens:read") String tokenScope) {}
+    @DefaultValue("merchant-tokens:read") String tokenScope,
+    @DefaultValue("billing-service") Set<String> tokenClients,
+    @DefaultValue({"client_id", "azp"}) List<String> clientIdClaims) {}

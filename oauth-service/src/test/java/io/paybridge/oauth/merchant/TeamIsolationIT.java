@@ -88,6 +88,30 @@ class TeamIsolationIT extends IntegrationHarness {
   }
 
   @Test
+  void theTokenEndpointServesOnlyTheAllowListedServicesEvenWithTheScope() {
+    String merchantId = connectNewMerchant("team-a");
+    String path = "/internal/merchants/" + merchantId + "/access-token";
+
+    var notAllowed = Http.get(url(path), world.serviceToken("reporting-service", true));
+
+    assertThat(notAllowed.status()).isEqualTo(403);
+    assertThat(notAllowed.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(notAllowed.json().get("type").asString())
+        .isEqualTo("https://paybridge.io/problems/forbidden");
+    assertThat(notAllowed.body()).doesNotContain("accessToken");
+    assertThat(
+            jdbc.queryForList(
+                "select caller_client_id from token_access_audit where merchant_id = ? and outcome = 'forbidden'",
+                String.class,
+                merchantId))
+        .containsExactly("reporting-service");
+
+    var allowed = Http.get(url(path), world.serviceToken("billing-service", true));
+    assertThat(allowed.status()).isEqualTo(200);
+    assertThat(allowed.json().get("accessToken").asString()).isNotBlank();
+  }
+
+  @Test
   void invalidConnectRequestsAreProblems() {
     var response =
         Http.postJson(

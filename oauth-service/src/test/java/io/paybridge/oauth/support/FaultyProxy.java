@@ -10,12 +10,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.Executors;
 
 /**
- * A reverse proxy in front of the simulator that can be switched to answer 503, so that a test can
- * take "GoCardless" down at an exact moment (for example between consent and code exchange).
+ * A reverse proxy that can be switched to answer 503 or to answer late, so that a test can take
+ * "GoCardless" (or the identity provider) down or make it slow at an exact moment (for example
+ * between consent and code exchange).
  */
 public final class FaultyProxy implements AutoCloseable {
 
@@ -27,6 +29,7 @@ public final class FaultyProxy implements AutoCloseable {
   private final HttpClient client =
       HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
   private volatile boolean down;
+  private volatile Duration delay = Duration.ZERO;
 
   private FaultyProxy(String target) throws IOException {
     this.target = target;
@@ -52,8 +55,21 @@ public final class FaultyProxy implements AutoCloseable {
     this.down = value;
   }
 
+  /** Every answer from now on is held back this long (zero: at once). */
+  public void delay(Duration value) {
+    this.delay = value;
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
+      if (!delay.isZero()) {
+        try {
+          Thread.sleep(delay);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
       if (down) {
         byte[] body =
             "{\"error\":{\"type\":\"gocardless\",\"code\":503,\"message\":\"Service unavailable\"}}"

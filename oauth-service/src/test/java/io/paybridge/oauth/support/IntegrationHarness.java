@@ -25,7 +25,13 @@ public abstract class IntegrationHarness {
   static void world(DynamicPropertyRegistry properties) {
     // The port was chosen before the simulator started, so that its app registers our callback.
     properties.add("server.port", () -> world.servicePort);
-    properties.add("spring.security.oauth2.resourceserver.jwt.issuer-uri", world::issuerUri);
+    properties.add("paybridge.security.jwt.issuer-uri", world::issuerUri);
+    properties.add("paybridge.security.jwt.audiences", () -> TestWorld.AUDIENCE);
+    // The keys come through a proxy that tests can take down; refreshed often so that they can
+    // watch a refresh fail while requests go on with the cached keys.
+    properties.add("paybridge.security.jwt.jwks-uri", world::jwksUri);
+    properties.add("paybridge.security.jwt.refresh-interval", () -> "1s");
+    properties.add("paybridge.security.jwt.read-timeout", () -> "1s");
     properties.add("paybridge.oauth.gocardless.api-url", world.gocardless::url);
     properties.add("paybridge.oauth.gocardless.connect-url", world.gocardless::url);
     properties.add(

@@ -1,5 +1,12 @@
 package io.paybridge.oauth.support;
 
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import io.paybridge.simulator.GoCardlessSimulator;
 import io.paybridge.simulator.SimulatorSettings;
 import java.io.IOException;
@@ -9,6 +16,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.OAuth2Config;
+import no.nav.security.mock.oauth2.token.KeyProvider;
+import no.nav.security.mock.oauth2.token.OAuth2TokenProvider;
 
 /**
  * The real parts around the service, started once per test JVM: the GoCardless simulator (behind a
@@ -20,12 +30,20 @@ public final class TestWorld {
   public static final String ISSUER = "paybridge";
   public static final String TOKEN_SCOPE = "merchant-tokens:read";
 
+  /** The audience oauth-service accepts; tokens for other services carry theirs. */
+  public static final String AUDIENCE = "oauth-service";
+
   private static TestWorld world;
 
   public final int servicePort;
   public final GoCardlessSimulator simulator;
   public final FaultyProxy gocardless;
   public final MockOAuth2Server issuer;
+
+  private final KeyProvider keys;
+
+  /** The issuer's key set as the service fetches it: can be taken down or made slow. */
+  public final FaultyProxy identityProvider;
 
   private TestWorld() {
     servicePort = freePort();
@@ -35,8 +53,12 @@ public final class TestWorld {
                 .withRedirectUris(List.of(callbackUrl(servicePort)))
                 .withTickInterval(Duration.ZERO));
     gocardless = FaultyProxy.to(simulator.baseUrl());
-    issuer = new MockOAuth2Server();
+    keys = new KeyProvider();
+    issuer =
+        new MockOAuth2Server(
+            new OAuth2Config(false, null, null, false, new OAuth2TokenProvider(keys)));
     issuer.start();
+    identityProvider = FaultyProxy.to("http://127.0.0.1:" + issuer.baseUrl().port());
   }
 
   public static synchronized TestWorld get() {
@@ -54,16 +76,49 @@ public final class TestWorld {
     return issuer.issuerUrl(ISSUER).toString();
   }
 
+  /** Where the service fetches the issuer's keys: through {@link #identityProvider}. */
+  public String jwksUri() {
+    return identityProvider.url() + "/" + ISSUER + "/jwks";
+  }
+
   /** A team member's token. */
   public String teamToken(String team) {
     return issuer
-        .issueToken(ISSUER, "user-of-" + team, "paybridge", Map.of("team", team), 3600)
+        .issueToken(ISSUER, "user-of-" + team, AUDIENCE, Map.of("team", team), 3600)
         .serialize();
+  }
+
+  /** A team member's token for another audience (another service of the platform). */
+  public String teamTokenFor(String team, String audience) {
+    return issuer
+        .issueToken(ISSUER, "user-of-" + team, audience, Map.of("team", team), 3600)
+        .serialize();
+  }
+
+  /**
+   * A token signed with the issuer's own key (RS256, its key id) whose claims are exactly {@code
+   * claims}: for tokens the issuer would not issue itself (no audience, issued long ago).
+   */
+  public String signedByTheIssuer(JWTClaimsSet claims) {
+    try {
+      var key = keys.signingKey(ISSUER).toRSAKey();
+      var jwt =
+          new SignedJWT(
+              new JWSHeader.Builder(JWSAlgorithm.RS256)
+                  .keyID(key.getKeyID())
+                  .type(JOSEObjectType.JWT)
+                  .build(),
+              claims);
+      jwt.sign(new RSASSASigner(key));
+      return jwt.serialize();
+    } catch (JOSEException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** A token without a team claim. */
   public String tokenWithoutTeam() {
-    return issuer.issueToken(ISSUER, "nobody", "paybridge", Map.of(), 3600).serialize();
+    return issuer.issueToken(ISSUER, "nobody", AUDIENCE, Map.of(), 3600).serialize();
   }
 
   /** A platform service's token (client credentials), with or without the token scope. */
@@ -72,7 +127,7 @@ public final class TestWorld {
         .issueToken(
             ISSUER,
             service,
-            "paybridge",
+            AUDIENCE,
             Map.of("client_id", service, "scope", withTokenScope ? TOKEN_SCOPE : "billing:write"),
             3600)
         .serialize();

@@ -1,0 +1,74 @@
+package io.paybridge.platform.web.security;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+
+/**
+ * Checks a bearer token against {@link JwtProperties}: signature by one of the issuer's keys with
+ * an accepted algorithm, issuer, audience, expiry (required) and not-before with the clock skew. A
+ * token that fails any of these is a {@link JwtException} (401); keys that cannot be had are an
+ * {@link IdentityProviderUnavailableException} (503).
+ */
+public final class IssuerJwtDecoder implements JwtDecoder {
+
+  private final NimbusJwtDecoder delegate;
+  private final JwtProperties properties;
+
+  public IssuerJwtDecoder(JwtProperties properties, IssuerKeys keys, Clock clock) {
+    this.properties = properties;
+    List<SignatureAlgorithm> algorithms =
+        properties.algorithms().stream().map(SignatureAlgorithm::from).toList();
+    delegate =
+        NimbusJwtDecoder.withJwkSource(keys)
+            .jwsAlgorithms(
+                accepted -> {
+                  accepted.clear();
+                  accepted.addAll(algorithms);
+                })
+            .build();
+    var timestamps = new JwtTimestampValidator(properties.clockSkew());
+    // A token without expiry would be valid for ever.
+    timestamps.setAllowEmptyExpiryClaim(false);
+    if (clock != null) {
+      timestamps.setClock(clock);
+    }
+    List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
+    validators.add(timestamps);
+    validators.add(new JwtIssuerValidator(properties.issuerUri()));
+    validators.add(
+        new JwtClaimValidator<Object>(
+            JwtClaimNames.AUD,
+            audience ->
+                audience instanceof Collection<?> named
+                    && named.stream().anyMatch(properties.audiences()::contains)));
+    delegate.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators));
+  }
+
+  @Override
+  public Jwt decode(String token) throws JwtException {
+    try {
+      return delegate.decode(token);
+    } catch (JwtException e) {
+      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+        if (cause instanceof IssuerKeys.KeysUnavailableException unavailable) {
+          throw new IdentityProviderUnavailableException(
+              unavailable.getMessage(), properties.retryInterval());
+        }
+      }
+      throw e;
+    }
+  }
+}

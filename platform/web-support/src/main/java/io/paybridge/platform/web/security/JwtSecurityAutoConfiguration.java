@@ -1,0 +1,65 @@
+package io.paybridge.platform.web.security;
+
+import com.nimbusds.jose.jwk.source.JWKSource;
+import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+
+/**
+ * The JWT decoder of a resource server, from {@link JwtProperties}: replaces Spring Boot's
+ * issuer-uri decoder (which resolves the issuer lazily on the first request and fails it with a
+ * bare 500 when the issuer is slow). On wherever Spring Security's resource server is on the class
+ * path; {@code paybridge.security.jwt.enabled=false} switches it off.
+ */
+@AutoConfiguration(
+    beforeName =
+        "org.springframework.boot.security.oauth2.server.resource.autoconfigure.servlet.OAuth2ResourceServerAutoConfiguration")
+@ConditionalOnClass({JwtDecoder.class, JWKSource.class})
+@ConditionalOnProperty(
+    prefix = "paybridge.security.jwt",
+    name = "enabled",
+    havingValue = "true",
+    matchIfMissing = true)
+@EnableConfigurationProperties(JwtProperties.class)
+class JwtSecurityAutoConfiguration {
+
+  @Bean
+  IssuerKeys issuerKeys(JwtProperties properties) {
+    return new IssuerKeys(properties);
+  }
+
+  @Bean
+  JwtDecoder jwtDecoder(JwtProperties properties, IssuerKeys keys, ObjectProvider<Clock> clock) {
+    return new IssuerJwtDecoder(properties, keys, clock.getIfUnique());
+  }
+
+  /** {@code jwtKeys}: DOWN while no keys of the issuer could be had; add it to readiness. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(HealthIndicator.class)
+  static class KeysHealth {
+
+    @Bean
+    HealthIndicator jwtKeysHealthIndicator(IssuerKeys keys, JwtProperties properties) {
+      return () -> {
+        var state = keys.state();
+        var health = state.available() ? Health.up() : Health.down();
+        health
+            .withDetail("issuer", properties.issuerUri())
+            .withDetail("keyIds", state.keyIds())
+            .withDetail("failedRefreshes", state.failedRefreshes());
+        if (state.lastFailure() != null) {
+          health.withDetail("lastFailure", state.lastFailure());
+        }
+        return health.build();
+      };
+    }
+  }
+}
