@@ -24,12 +24,14 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
         "org.springframework.boot.security.oauth2.server.resource.autoconfigure.servlet.OAuth2ResourceServerAutoConfiguration")
 @ConditionalOnClass({JwtDecoder.class, JWKSource.class})
 @ConditionalOnProperty(
-    prefix = "paybridge.security.jwt",
+    prefix = JwtSecurityAutoConfiguration.PREFIX,
     name = "enabled",
     havingValue = "true",
     matchIfMissing = true)
 @EnableConfigurationProperties(JwtProperties.class)
 class JwtSecurityAutoConfiguration {
+
+  static final String PREFIX = "paybridge.security.jwt";
 
   @Bean
   IssuerKeys issuerKeys(JwtProperties properties) {
@@ -44,6 +46,12 @@ class JwtSecurityAutoConfiguration {
   /** {@code jwtKeys}: DOWN while no keys of the issuer could be had; add it to readiness. */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(HealthIndicator.class)
+  // Member classes are registered on their own conditions: repeat the switch.
+  @ConditionalOnProperty(
+      prefix = PREFIX,
+      name = "enabled",
+      havingValue = "true",
+      matchIfMissing = true)
   static class KeysHealth {
 
     @Bean
