@@ -37,6 +37,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 public final class LocalStack {
 
   private static final String ISSUER_ID = "paybridge";
+  private static final String OAUTH_AUDIENCE = "oauth-service";
+  private static final String TOKEN_SCOPE = "merchant-tokens:read";
 
   private final Path root = Path.of("").toAbsolutePath();
   private final int postgresPort = port("POSTGRES_PORT", 15432);
@@ -87,7 +89,11 @@ public final class LocalStack {
         "oauth-service",
         oauthPort,
         Map.ofEntries(
-            Map.entry("spring.security.oauth2.resourceserver.jwt.issuer-uri", issuerUri()),
+            // The local profile allows development defaults; the issuer is still given, its port
+            // may move.
+            Map.entry("spring.profiles.active", "local"),
+            Map.entry("paybridge.security.jwt.issuer-uri", issuerUri()),
+            Map.entry("paybridge.security.jwt.audiences", OAUTH_AUDIENCE),
             Map.entry("paybridge.oauth.gocardless.api-url", simulator.baseUrl()),
             Map.entry("paybridge.oauth.gocardless.connect-url", simulator.connectUrl()),
             // The simulator has no verification flow of its own: its control page stands in.
@@ -130,7 +136,19 @@ public final class LocalStack {
   /** A team's access token, as the company IdP would issue it. */
   private String teamToken(String team) {
     return issuer
-        .issueToken(ISSUER_ID, "developer@" + team, "paybridge", Map.of("team", team), 12 * 3600)
+        .issueToken(ISSUER_ID, "developer@" + team, OAUTH_AUDIENCE, Map.of("team", team), 12 * 3600)
+        .serialize();
+  }
+
+  /** billing-service's client-credentials token for oauth-service's internal token endpoint. */
+  private String billingServiceToken() {
+    return issuer
+        .issueToken(
+            ISSUER_ID,
+            "billing-service",
+            OAUTH_AUDIENCE,
+            Map.of("client_id", "billing-service", "scope", TOKEN_SCOPE),
+            12 * 3600)
         .serialize();
   }
 
@@ -184,6 +202,9 @@ public final class LocalStack {
            # open the authorizeUrl it returns in a browser, approve on the simulator's consent page,
            # and you are sent back through %s/oauth/callback; then:
            curl -s %s/merchants -H "Authorization: Bearer $TOKEN"
+           # what billing-service does to call GoCardless for the merchant (allow-listed client):
+           BILLING=%s
+           curl -s %s/internal/merchants/<merchantId>/access-token -H "Authorization: Bearer $BILLING"
 
          3. The merchant revokes access at GoCardless: the simulator sends the organisations.disconnected
             webhook, webhook-ingest publishes it, oauth-service disconnects the merchant:
@@ -212,6 +233,8 @@ public final class LocalStack {
         teamToken("team-a"),
         oauth,
         oauth,
+        oauth,
+        billingServiceToken(),
         oauth,
         simulator.baseUrl());
   }
