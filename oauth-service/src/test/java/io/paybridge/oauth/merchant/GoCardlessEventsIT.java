@@ -59,14 +59,15 @@ class GoCardlessEventsIT extends IntegrationHarness {
           .extracting(f -> f.get("verificationStatus").asString())
           .containsExactly("in_review", "successful", "action_required");
       assertThat(facts.get(2).get("verificationUrl").asString())
-          .isEqualTo("https://verify.simulator.test/");
+          .isEqualTo(world.verificationUrl(merchant.get("organisationId").asString()));
       assertThat(facts.get(0).get("verificationUrl").isNull()).isTrue();
       assertThat(consumed(first)).isEqualTo(1);
       assertThat(consumed(second)).isEqualTo(1);
     }
     var after = view("team-a", merchantId);
     assertThat(after.get("verificationStatus").asString()).isEqualTo("action_required");
-    assertThat(after.get("verificationUrl").asString()).isEqualTo("https://verify.simulator.test/");
+    assertThat(after.get("verificationUrl").asString())
+        .isEqualTo(world.verificationUrl(merchant.get("organisationId").asString()));
   }
 
   @Test

@@ -31,6 +31,7 @@ public abstract class IntegrationHarness {
     properties.add("spring.security.oauth2.resourceserver.jwt.issuer-uri", world::issuerUri);
     properties.add("paybridge.oauth.gocardless.api-url", world.gocardless::url);
     properties.add("paybridge.oauth.gocardless.connect-url", world.gocardless::url);
+    properties.add("paybridge.oauth.gocardless.verify-url", TestWorld::verifyUrlTemplate);
     properties.add(
         "paybridge.oauth.gocardless.redirect-uri", () -> TestWorld.callbackUrl(world.servicePort));
   }
