@@ -6,6 +6,7 @@ import io.paybridge.simulator.billing.BillingRequest;
 import io.paybridge.simulator.billing.BillingRequestsApi;
 import io.paybridge.simulator.billing.HostedPages;
 import io.paybridge.simulator.creditors.CreditorsApi;
+import io.paybridge.simulator.creditors.VerificationPage;
 import io.paybridge.simulator.customers.CustomersApi;
 import io.paybridge.simulator.events.EventsApi;
 import io.paybridge.simulator.internal.AccessToken;
@@ -110,7 +111,7 @@ public final class GoCardlessSimulator implements AutoCloseable {
           }
         });
     this.organisations = new Organisations(state, creditors);
-    this.lifecycle = new Lifecycle(state, mandates, payments);
+    this.lifecycle = new Lifecycle(state, mandates, payments, creditors);
 
     this.server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 200);
     String host = settings.host().equals("0.0.0.0") ? "127.0.0.1" : settings.host();
@@ -136,6 +137,8 @@ public final class GoCardlessSimulator implements AutoCloseable {
         new ApiDispatcher(router, state, mapper, settings.rateLimit(), settings.rateLimitWindow());
     OAuthEndpoints oauth = new OAuthEndpoints(state, mapper, settings.partnerApp(), organisations);
     HostedPages pages = new HostedPages(state, billing);
+    VerificationPage verification =
+        new VerificationPage(state, creditors, settings.verificationReviewDelay());
 
     state.locked(this::seed);
     clock.onAdvance(this::tick);
@@ -151,6 +154,8 @@ public final class GoCardlessSimulator implements AutoCloseable {
               oauth.handle(exchange);
             } else if (path.startsWith("/billing/static/")) {
               pages.handle(exchange);
+            } else if (path.equals("/verify")) {
+              verification.handle(exchange);
             } else if (path.equals("/_simulator") || path.startsWith("/_simulator/")) {
               control(exchange);
             } else {
@@ -359,6 +364,14 @@ public final class GoCardlessSimulator implements AutoCloseable {
   }
 
   /**
+   * The verification page of an organisation's creditor (GoCardless's onboarding flow, where a
+   * merchant in {@code action_required} is sent): {@code <base>/verify?organisation=OR...}.
+   */
+  public String verificationUrl(String organisationId) {
+    return baseUrl + "/verify?organisation=" + organisationId;
+  }
+
+  /**
    * Scenario simulator identifiers supported by {@code POST /scenario_simulators/:id/actions/run}.
    */
   public List<String> supportedScenarios() {
@@ -494,6 +507,7 @@ public final class GoCardlessSimulator implements AutoCloseable {
     }
     settings.staticTokens().forEach((t, o) -> tokens.add(t + " -> " + o));
     m.put("static_tokens", tokens);
+    m.put("verification_url", baseUrl + "/verify?organisation={organisation}");
     m.put("clock", clockInfo());
     m.put("scenarios", supportedScenarios());
     return m;
@@ -524,6 +538,8 @@ public final class GoCardlessSimulator implements AutoCloseable {
               + ") token "
               + o.accessToken());
     }
+    System.out.println(
+        "  Verification:    " + sim.baseUrl() + "/verify?organisation=<organisation id>");
     System.out.println("  Control:         " + sim.baseUrl() + "/_simulator");
     Thread.currentThread().join();
   }

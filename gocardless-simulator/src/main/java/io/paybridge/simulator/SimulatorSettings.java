@@ -38,6 +38,10 @@ import java.util.function.Consumer;
  * @param replayIdempotentCreates false (default, as GoCardless): any reuse of an {@code
  *     Idempotency-Key} answers 409 {@code idempotent_creation_conflict}; true: a reuse with the
  *     same body answers 201 with the original resource
+ * @param verificationReviewDelay how long a merchant's verification details stay {@code in_review}
+ *     after they are submitted on the verification page ({@code /verify}) before the creditor
+ *     becomes {@code successful}, in simulated time (default 5 minutes; GoCardless's own review
+ *     takes hours to days)
  * @param seed seed of the id generator (ids are reproducible for a given sequence of calls)
  */
 public record SimulatorSettings(
@@ -57,6 +61,7 @@ public record SimulatorSettings(
     Instant clockStart,
     Duration tickInterval,
     boolean replayIdempotentCreates,
+    Duration verificationReviewDelay,
     long seed) {
 
   /** Default partner app client id. */
@@ -79,6 +84,10 @@ public record SimulatorSettings(
     Objects.requireNonNull(webhookBatchWindow, "webhookBatchWindow");
     Objects.requireNonNull(rateLimitWindow, "rateLimitWindow");
     Objects.requireNonNull(tickInterval, "tickInterval");
+    Objects.requireNonNull(verificationReviewDelay, "verificationReviewDelay");
+    if (verificationReviewDelay.isNegative()) {
+      throw new IllegalArgumentException("verificationReviewDelay must not be negative");
+    }
     if (rateLimit < 1) {
       throw new IllegalArgumentException("rateLimit must be at least 1");
     }
@@ -177,6 +186,7 @@ public record SimulatorSettings(
         null,
         Duration.ofSeconds(1),
         false,
+        Duration.ofMinutes(5),
         42L);
   }
 
@@ -253,6 +263,10 @@ public record SimulatorSettings(
     return with(d -> d.replayIdempotentCreates = value);
   }
 
+  public SimulatorSettings withVerificationReviewDelay(Duration value) {
+    return with(d -> d.verificationReviewDelay = value);
+  }
+
   /**
    * A copy of these settings with {@code change} applied, validated by the canonical constructor.
    */
@@ -264,7 +278,7 @@ public record SimulatorSettings(
 
   /**
    * The components of a settings value while one {@code with...} method changes some: one copy
-   * mechanism instead of each method repeating all seventeen components. Never escapes this record.
+   * mechanism instead of each method repeating all eighteen components. Never escapes this record.
    */
   private static final class Draft {
     String host;
@@ -283,6 +297,7 @@ public record SimulatorSettings(
     Instant clockStart;
     Duration tickInterval;
     boolean replayIdempotentCreates;
+    Duration verificationReviewDelay;
     long seed;
 
     Draft(SimulatorSettings from) {
@@ -302,6 +317,7 @@ public record SimulatorSettings(
       clockStart = from.clockStart;
       tickInterval = from.tickInterval;
       replayIdempotentCreates = from.replayIdempotentCreates;
+      verificationReviewDelay = from.verificationReviewDelay;
       seed = from.seed;
     }
 
@@ -323,6 +339,7 @@ public record SimulatorSettings(
           clockStart,
           tickInterval,
           replayIdempotentCreates,
+          verificationReviewDelay,
           seed);
     }
   }

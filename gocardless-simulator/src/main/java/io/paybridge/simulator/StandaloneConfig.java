@@ -134,6 +134,9 @@ final class StandaloneConfig {
     if ((value = get("clock-start")) != null) {
       s = s.withClockStart(Instant.parse(value.trim()));
     }
+    if ((value = get("verification-review-delay")) != null) {
+      s = s.withVerificationReviewDelay(duration(value));
+    }
     if ((value = get("replay-idempotent-creates")) != null) {
       s = s.withReplayIdempotentCreates(Boolean.parseBoolean(value.trim()));
     }

@@ -96,8 +96,11 @@ public final class LocalStack {
             Map.entry("paybridge.security.jwt.audiences", OAUTH_AUDIENCE),
             Map.entry("paybridge.oauth.gocardless.api-url", simulator.baseUrl()),
             Map.entry("paybridge.oauth.gocardless.connect-url", simulator.connectUrl()),
-            // The simulator has no verification flow of its own: its control page stands in.
-            Map.entry("paybridge.oauth.gocardless.verify-url", simulator.baseUrl() + "/_simulator"),
+            // The simulator's verification page has no login to tell it the merchant: the link
+            // names it.
+            Map.entry(
+                "paybridge.oauth.gocardless.verify-url",
+                simulator.baseUrl() + "/verify?organisation={organisation}"),
             Map.entry("paybridge.oauth.gocardless.client-id", SimulatorSettings.DEFAULT_CLIENT_ID),
             Map.entry(
                 "paybridge.oauth.gocardless.client-secret",
@@ -206,7 +209,14 @@ public final class LocalStack {
            BILLING=%s
            curl -s %s/internal/merchants/<merchantId>/access-token -H "Authorization: Bearer $BILLING"
 
-         3. The merchant revokes access at GoCardless: the simulator sends the organisations.disconnected
+         3. The new merchant's verification is action_required: open the merchant's verificationUrl (from
+            step 2) in a browser and submit the form. The creditor goes in_review (creditors.updated,
+            then MerchantVerificationChanged); after the review delay (5 minutes) it is successful.
+            To skip the wait, move the simulator's clock:
+
+           curl -X POST '%s/_simulator/clock/advance?minutes=5'
+
+         4. The merchant revokes access at GoCardless: the simulator sends the organisations.disconnected
             webhook, webhook-ingest publishes it, oauth-service disconnects the merchant:
 
            curl -X POST %s/_simulator/organisations/<organisationId from step 2>/disconnect
@@ -236,6 +246,7 @@ public final class LocalStack {
         oauth,
         billingServiceToken(),
         oauth,
+        simulator.baseUrl(),
         simulator.baseUrl());
   }
 

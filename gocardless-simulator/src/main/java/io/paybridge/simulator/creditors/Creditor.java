@@ -1,6 +1,8 @@
 package io.paybridge.simulator.creditors;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.paybridge.simulator.internal.Resource;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +29,12 @@ public class Creditor extends Resource {
   public boolean merchantResponsibleForNotifications;
   public List<SchemeIdentifier> schemeIdentifiers = new ArrayList<>();
   public Map<String, String> links = new LinkedHashMap<>();
+
+  /**
+   * When the review of details submitted on the verification page ends ({@code in_review →
+   * successful}); null when no such review is running. Never on the wire.
+   */
+  @JsonIgnore public Instant reviewEndsAt;
 
   /** A scheme identifier the creditor collects under. */
   public static class SchemeIdentifier {

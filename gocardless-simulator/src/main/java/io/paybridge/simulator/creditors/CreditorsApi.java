@@ -90,6 +90,8 @@ public final class CreditorsApi {
       return false;
     }
     creditor.verificationStatus = status;
+    // Any other change (a scenario simulator) ends a review started on the verification page.
+    creditor.reviewEndsAt = null;
     state
         .event(creditor.organisationId, "creditors", "updated")
         .link("creditor", creditor.id)
@@ -99,6 +101,26 @@ public final class CreditorsApi {
         .detail("property", "verification_status")
         .emit();
     return true;
+  }
+
+  /**
+   * The merchant submitted its details on the verification page: {@code action_required →
+   * in_review} until {@code reviewEndsAt}. Call with the lock held.
+   */
+  public void detailsSubmitted(Creditor creditor, Instant reviewEndsAt) {
+    setVerificationStatus(creditor, "in_review");
+    creditor.reviewEndsAt = reviewEndsAt;
+  }
+
+  /** Completes every review that has ended by {@code now} ({@code → successful}); lock held. */
+  public void completeReviews(Instant now) {
+    for (Creditor c : state.creditors.all()) {
+      if (c.reviewEndsAt != null
+          && "in_review".equals(c.verificationStatus)
+          && !now.isBefore(c.reviewEndsAt)) {
+        setVerificationStatus(c, "successful");
+      }
+    }
   }
 
   private ApiResponse update(ApiRequest r) {

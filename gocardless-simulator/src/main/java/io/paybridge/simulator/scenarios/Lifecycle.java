@@ -1,6 +1,7 @@
 package io.paybridge.simulator.scenarios;
 
 import io.paybridge.simulator.billing.BillingRequestFlow;
+import io.paybridge.simulator.creditors.CreditorsApi;
 import io.paybridge.simulator.internal.State;
 import io.paybridge.simulator.internal.Times;
 import io.paybridge.simulator.mandates.Mandate;
@@ -21,7 +22,9 @@ import java.time.LocalDate;
  *       charge date, {@code → confirmed} on the charge date, {@code → paid_out} two working days
  *       after it; instant payments are submitted and confirmed on their charge date and paid out
  *       the next working day;
- *   <li>payouts {@code pending → paid} on their arrival date; flows expire after 7 days.
+ *   <li>payouts {@code pending → paid} on their arrival date; flows expire after 7 days;
+ *   <li>a creditor whose details were submitted on the verification page {@code in_review →
+ *       successful} once the review delay has passed.
  * </ul>
  *
  * Name-triggered sandbox scenarios (customer {@code given_name}): {@code Penniless} payments fail,
@@ -32,11 +35,14 @@ public final class Lifecycle {
   private final State state;
   private final MandatesApi mandates;
   private final PaymentsApi payments;
+  private final CreditorsApi creditors;
 
-  public Lifecycle(State state, MandatesApi mandates, PaymentsApi payments) {
+  public Lifecycle(
+      State state, MandatesApi mandates, PaymentsApi payments, CreditorsApi creditors) {
     this.state = state;
     this.mandates = mandates;
     this.payments = payments;
+    this.creditors = creditors;
     this.lastTicked = state.today();
   }
 
@@ -64,6 +70,7 @@ public final class Lifecycle {
       state.replayDate(null);
     }
     lastTicked = today;
+    creditors.completeReviews(state.now());
     for (BillingRequestFlow flow : state.flows.all()) {
       if (!flow.expired && flow.expiry != null && state.now().isAfter(flow.expiry)) {
         flow.expired = true;

@@ -1,5 +1,7 @@
 package io.paybridge.oauth.gocardless;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -13,7 +15,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param connectUrl the OAuth host ({@code /oauth/authorize}, {@code /oauth/access_token}, {@code
  *     /oauth/revoke})
  * @param verifyUrl where a merchant whose verification needs action is sent (docs/gocardless/API.md
- *     §2.4)
+ *     §2.4). GoCardless's onboarding flow is one URL (the merchant logs in there); a flow that
+ *     needs to be told the merchant, such as the simulator's page, names it with the placeholders
+ *     {@code {organisation}} and {@code {creditor}}, replaced per merchant
  * @param clientId the partner app's client id
  * @param clientSecret the partner app's client secret: from the secret store, never committed
  * @param redirectUri this service's callback URL exactly as registered with the app ({@code
@@ -37,6 +41,20 @@ public record GoCardlessProperties(
   public GoCardlessProperties {
     apiUrl = stripSlash(apiUrl);
     connectUrl = stripSlash(connectUrl);
+  }
+
+  /** The verification link of one merchant: {@link #verifyUrl} with its placeholders filled. */
+  public String verificationUrl(String organisationId, String creditorId) {
+    if (verifyUrl == null) {
+      return null;
+    }
+    return verifyUrl
+        .replace("{organisation}", encode(organisationId))
+        .replace("{creditor}", encode(creditorId));
+  }
+
+  private static String encode(String value) {
+    return value == null ? "" : URLEncoder.encode(value, StandardCharsets.UTF_8);
   }
 
   private static String stripSlash(String url) {

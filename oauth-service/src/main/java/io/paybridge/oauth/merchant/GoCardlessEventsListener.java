@@ -5,7 +5,12 @@ import io.paybridge.platform.events.Topics;
 import io.paybridge.platform.outbox.IdempotentConsumer;
 import io.paybridge.platform.outbox.PoisonMessageException;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
@@ -22,6 +27,8 @@ import tools.jackson.databind.ObjectMapper;
 class GoCardlessEventsListener {
 
   static final String CONSUMER = "oauth-service";
+
+  private static final Logger log = LoggerFactory.getLogger(GoCardlessEventsListener.class);
 
   private final IdempotentConsumer idempotent;
   private final MerchantService merchants;
@@ -55,18 +62,41 @@ class GoCardlessEventsListener {
     }
     if ("organisations".equals(resourceType) && "disconnected".equals(action)) {
       requireOrganisation(organisationId, eventId);
-      String organisation = organisationId;
-      idempotent.apply(CONSUMER, eventId, () -> merchants.organisationDisconnected(organisation));
+      var applied =
+          new GoCardlessEvent(
+              eventId, resourceType, action, organisationId, createdAt(event, eventId));
+      idempotent.apply(CONSUMER, eventId, () -> merchants.organisationDisconnected(applied));
     } else if ("creditors".equals(resourceType)
         && "updated".equals(action)
         && "verification_status".equals(text(event.path("details"), "property"))) {
       requireOrganisation(organisationId, eventId);
-      String organisation = organisationId;
+      var applied =
+          new GoCardlessEvent(
+              eventId, resourceType, action, organisationId, createdAt(event, eventId));
       String creditor = text(links, "creditor");
       idempotent.apply(
-          CONSUMER, eventId, () -> merchants.creditorVerificationChanged(organisation, creditor));
+          CONSUMER, eventId, () -> merchants.creditorVerificationChanged(applied, creditor));
     }
     // Every other event of these topics (new payout currency, logo, ...) changes nothing here.
+  }
+
+  /**
+   * GoCardless's time of the event (docs/gocardless/API.md §5.2, ISO 8601 with an offset). Every
+   * GoCardless event has one; one without a readable time is applied as current (null), never
+   * dead-lettered for it: what it says (a revoked app) is still true, and refusing it would leave a
+   * revoked connection looking connected.
+   */
+  static Instant createdAt(JsonNode event, String eventId) {
+    String value = text(event, "created_at");
+    if (value != null) {
+      try {
+        return DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(value, Instant::from);
+      } catch (DateTimeException e) {
+        // logged below
+      }
+    }
+    log.warn("Event {} has no readable created_at ({}): applied as current", eventId, value);
+    return null;
   }
 
   private static void requireOrganisation(String organisationId, String eventId) {

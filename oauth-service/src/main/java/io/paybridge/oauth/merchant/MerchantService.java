@@ -32,7 +32,8 @@ class MerchantService {
   private final TokenVault vault;
   private final MerchantEvents events;
   private final GoCardlessClient gocardless;
-  private final String verifyUrl;
+  private final GoCardlessProperties gocardlessProperties;
+  private final StaleGoCardlessEventRepository staleEvents;
   private final TransactionTemplate transactions;
   private final MeterRegistry meters;
   private final Clock clock;
@@ -43,6 +44,7 @@ class MerchantService {
       MerchantEvents events,
       GoCardlessClient gocardless,
       GoCardlessProperties gocardlessProperties,
+      StaleGoCardlessEventRepository staleEvents,
       TransactionTemplate transactions,
       MeterRegistry meters,
       Clock clock) {
@@ -50,7 +52,8 @@ class MerchantService {
     this.vault = vault;
     this.events = events;
     this.gocardless = gocardless;
-    this.verifyUrl = gocardlessProperties.verifyUrl();
+    this.gocardlessProperties = gocardlessProperties;
+    this.staleEvents = staleEvents;
     this.transactions = transactions;
     this.meters = meters;
     this.clock = clock;
@@ -66,7 +69,9 @@ class MerchantService {
   }
 
   MerchantView view(Merchant merchant) {
-    return MerchantView.of(merchant, verifyUrl);
+    return MerchantView.of(
+        merchant,
+        gocardlessProperties.verificationUrl(merchant.organisationId(), merchant.creditorId()));
   }
 
   /**
@@ -99,28 +104,44 @@ class MerchantService {
     return view(merchants.find(id).orElseThrow());
   }
 
-  /** GoCardless says the merchant revoked PayBridge's access; call inside the consumer's tx. */
-  void organisationDisconnected(String organisationId) {
+  /**
+   * GoCardless says the merchant revoked PayBridge's access; call inside the consumer's tx. A
+   * revocation older than the current connection was of an earlier one: the current token is valid
+   * and kept.
+   */
+  void organisationDisconnected(GoCardlessEvent event) {
     merchants
-        .findConnectedByOrganisationForUpdate(organisationId)
+        .findConnectedByOrganisationForUpdate(event.organisationId())
         .ifPresentOrElse(
-            merchant -> endConnection(merchant, REVOKED_BY_MERCHANT),
+            merchant -> {
+              if (!stale(event, merchant)) {
+                endConnection(merchant, REVOKED_BY_MERCHANT);
+              }
+            },
             () ->
                 log.info(
-                    "Disconnect of organisation {} names no connected merchant", organisationId));
+                    "Disconnect of organisation {} names no connected merchant",
+                    event.organisationId()));
   }
 
   /**
    * A creditor of a connected merchant changed its verification status: the event does not say to
    * what, so the creditor is read again. Call inside the consumer's transaction.
    */
-  void creditorVerificationChanged(String organisationId, String creditorId) {
-    var found = merchants.findConnectedByOrganisationForUpdate(organisationId);
+  void creditorVerificationChanged(GoCardlessEvent event, String creditorId) {
+    var found = merchants.findConnectedByOrganisationForUpdate(event.organisationId());
     if (found.isEmpty()) {
-      log.info("Creditor update for organisation {} names no connected merchant", organisationId);
+      log.info(
+          "Creditor update for organisation {} names no connected merchant",
+          event.organisationId());
       return;
     }
     Merchant merchant = found.get();
+    // The status read when the connection was made already includes an older change, and any
+    // change since has its own, newer event: reading the creditor again would add nothing.
+    if (stale(event, merchant)) {
+      return;
+    }
     var token = vault.reveal(merchant.id());
     if (token.isEmpty()) {
       return;
@@ -148,8 +169,52 @@ class MerchantService {
             creditor.id(),
             merchant.verificationStatus(),
             creditor.verificationStatus(),
-            MerchantView.ACTION_REQUIRED.equals(creditor.verificationStatus()) ? verifyUrl : null,
+            MerchantView.ACTION_REQUIRED.equals(creditor.verificationStatus())
+                ? gocardlessProperties.verificationUrl(merchant.organisationId(), creditor.id())
+                : null,
             clock.instant()));
+  }
+
+  /**
+   * True (and the event recorded and counted) if GoCardless created the event before the merchant's
+   * connection was stored: it is about an earlier connection of the organisation, delivered late (a
+   * retried webhook, consumer lag, a dead-letter replay), and must not change this one.
+   *
+   * <p>No tolerance. The two times come from different clocks (GoCardless's for the event, ours for
+   * {@code connected_at}), but between them lies the merchant going through consent again: a
+   * revocation of the old connection precedes the new consent, the code exchange and our storing of
+   * the connection by at least that human step (seconds to minutes), far more than the skew of two
+   * NTP-synchronised clocks. A revocation of the new connection comes after the code exchange,
+   * which precedes {@code connected_at} only by the callback's own duration. Misjudging either
+   * needs a skew beyond both; the recorded row (both times) lets an operator check a case close to
+   * the boundary. An event without a time is applied, as before this check.
+   */
+  private boolean stale(GoCardlessEvent event, Merchant merchant) {
+    if (event.createdAt() == null
+        || merchant.connectedAt() == null
+        || !event.createdAt().isBefore(merchant.connectedAt())) {
+      return false;
+    }
+    staleEvents.record(event, merchant.id(), merchant.connectedAt());
+    meters
+        .counter(
+            "paybridge.oauth.events.stale",
+            "resource_type",
+            event.resourceType(),
+            "action",
+            event.action())
+        .increment();
+    log.info(
+        "Ignored GoCardless event {} ({}.{}) of organisation {}: created at {}, before merchant {}"
+            + " connected at {}",
+        event.id(),
+        event.resourceType(),
+        event.action(),
+        event.organisationId(),
+        event.createdAt(),
+        merchant.id(),
+        merchant.connectedAt());
+    return true;
   }
 
   private boolean endConnection(Merchant merchant, String reason) {

@@ -29,7 +29,7 @@ public record MerchantView(
 
   static final String ACTION_REQUIRED = "action_required";
 
-  static MerchantView of(Merchant m, String verifyUrl) {
+  static MerchantView of(Merchant m, String verificationUrl) {
     boolean connected = m.status() == MerchantStatus.CONNECTED;
     return new MerchantView(
         m.id(),
@@ -37,7 +37,7 @@ public record MerchantView(
         m.organisationId(),
         m.creditorId(),
         m.verificationStatus(),
-        connected && ACTION_REQUIRED.equals(m.verificationStatus()) ? verifyUrl : null,
+        connected && ACTION_REQUIRED.equals(m.verificationStatus()) ? verificationUrl : null,
         m.failureReason(),
         m.disconnectReason(),
         m.createdAt(),

@@ -67,7 +67,7 @@ class ConnectJourneyIT extends IntegrationHarness {
       assertThat(merchant.get("creditorId").asString()).startsWith("CR");
       assertThat(merchant.get("verificationStatus").asString()).isEqualTo("action_required");
       assertThat(merchant.get("verificationUrl").asString())
-          .isEqualTo("https://verify.simulator.test/");
+          .isEqualTo(world.verificationUrl(merchant.get("organisationId").asString()));
       String organisationId = merchant.get("organisationId").asString();
 
       var listed = Http.get(url("/merchants?status=connected"), world.teamToken("team-a")).json();

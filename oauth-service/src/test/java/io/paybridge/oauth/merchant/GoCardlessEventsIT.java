@@ -10,7 +10,9 @@ import io.paybridge.platform.events.Topics;
 import io.paybridge.platform.testsupport.KafkaTestConsumer;
 import io.paybridge.platform.testsupport.KafkaTestConsumer.Received;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -57,14 +59,15 @@ class GoCardlessEventsIT extends IntegrationHarness {
           .extracting(f -> f.get("verificationStatus").asString())
           .containsExactly("in_review", "successful", "action_required");
       assertThat(facts.get(2).get("verificationUrl").asString())
-          .isEqualTo("https://verify.simulator.test/");
+          .isEqualTo(world.verificationUrl(merchant.get("organisationId").asString()));
       assertThat(facts.get(0).get("verificationUrl").isNull()).isTrue();
       assertThat(consumed(first)).isEqualTo(1);
       assertThat(consumed(second)).isEqualTo(1);
     }
     var after = view("team-a", merchantId);
     assertThat(after.get("verificationStatus").asString()).isEqualTo("action_required");
-    assertThat(after.get("verificationUrl").asString()).isEqualTo("https://verify.simulator.test/");
+    assertThat(after.get("verificationUrl").asString())
+        .isEqualTo(world.verificationUrl(merchant.get("organisationId").asString()));
   }
 
   @Test
@@ -148,6 +151,182 @@ class GoCardlessEventsIT extends IntegrationHarness {
       assertThat(again.status()).isEqualTo(200);
       assertThat(again.json().get("status").asString()).isEqualTo("disconnected");
     }
+  }
+
+  /**
+   * The merchant revokes access (E1), E1 is held up (a 503 and GoCardless's retry, consumer lag, a
+   * dead-letter replay) while the team reconnects the organisation as a new merchant; E1 arrives
+   * after that.
+   */
+  @Test
+  void aDisconnectOlderThanTheCurrentConnectionIsRecordedAndChangesNothing() {
+    String first = connectNewMerchant("team-a");
+    String organisationId = view("team-a", first).get("organisationId").asString();
+
+    assertThat(world.simulator.disconnect(organisationId)).isTrue();
+    JsonNode late = awaitDisconnect(organisationId, null);
+    // The team finds the first connection dead and replaces it (the merchant takes a while).
+    assertThat(Http.delete(url("/merchants/" + first), world.teamToken("team-a")).status())
+        .isEqualTo(200);
+    world.simulator.clock().advance(Duration.ofSeconds(30));
+    String second = reconnect("team-a", organisationId);
+    JsonNode connected = view("team-a", second);
+    assertThat(connected.get("status").asString()).isEqualTo("connected");
+    assertThat(Instant.parse(late.get("created_at").asString()))
+        .isBefore(Instant.parse(connected.get("connectedAt").asString()));
+    double staleBefore = staleCount("organisations", "disconnected");
+
+    try (var kafka = KafkaTestConsumer.fromNow(Topics.MERCHANTS_CONNECTION)) {
+      String lateId = ingest.publish(late);
+      Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> consumed(lateId) == 1);
+
+      assertThat(view("team-a", second).get("status").asString()).isEqualTo("connected");
+      var token =
+          Http.get(
+              url("/internal/merchants/" + second + "/access-token"),
+              world.serviceToken("billing-service", true));
+      assertThat(token.status()).isEqualTo(200);
+      assertThat(creditorsStatus(token.json().get("accessToken").asString())).isEqualTo(200);
+      assertThat(
+              kafka.drain(
+                  r ->
+                      second.equals(r.key())
+                          && "MerchantDisconnected".equals(r.header(EventHeaders.EVENT_TYPE)),
+                  Duration.ofSeconds(2)))
+          .isEmpty();
+      var recorded =
+          jdbc.queryForMap(
+              "select resource_type, action, organisation_id, merchant_id, event_created_at,"
+                  + " connected_at from stale_gocardless_event where event_id = ?",
+              lateId);
+      assertThat(recorded)
+          .containsEntry("resource_type", "organisations")
+          .containsEntry("action", "disconnected")
+          .containsEntry("organisation_id", organisationId)
+          .containsEntry("merchant_id", second);
+      assertThat(((java.sql.Timestamp) recorded.get("event_created_at")).toInstant())
+          .isEqualTo(Instant.parse(late.get("created_at").asString()));
+      assertThat(((java.sql.Timestamp) recorded.get("connected_at")).toInstant())
+          .isEqualTo(Instant.parse(connected.get("connectedAt").asString()));
+      assertThat(staleCount("organisations", "disconnected")).isEqualTo(staleBefore + 1);
+
+      // A disconnect made after the second connection does end it.
+      world.simulator.clock().advance(Duration.ofSeconds(5));
+      assertThat(world.simulator.disconnect(organisationId)).isTrue();
+      JsonNode fresh = awaitDisconnect(organisationId, late.get("created_at").asString());
+      ingest.publish(fresh);
+      kafka.await(
+          r ->
+              second.equals(r.key())
+                  && "MerchantDisconnected".equals(r.header(EventHeaders.EVENT_TYPE)));
+      var ended = view("team-a", second);
+      assertThat(ended.get("status").asString()).isEqualTo("disconnected");
+      assertThat(ended.get("disconnectReason").asString()).isEqualTo("revoked_by_merchant");
+      assertThat(staleCount("organisations", "disconnected")).isEqualTo(staleBefore + 1);
+    }
+  }
+
+  /**
+   * A verification change of the organisation's previous connection, arriving after the
+   * reconnection, publishes nothing for the new one; the change made since does.
+   */
+  @Test
+  void aCreditorUpdateOlderThanTheCurrentConnectionIsRecordedAndPublishesNothing() {
+    String first = connectNewMerchant("team-b");
+    var merchant = view("team-b", first);
+    String organisationId = merchant.get("organisationId").asString();
+    String creditorId = merchant.get("creditorId").asString();
+    JsonNode old = runVerificationScenario(token(first), creditorId, "in_review");
+
+    assertThat(Http.delete(url("/merchants/" + first), world.teamToken("team-b")).status())
+        .isEqualTo(200);
+    world.simulator.clock().advance(Duration.ofSeconds(30));
+    String second = reconnect("team-b", organisationId);
+    assertThat(view("team-b", second).get("verificationStatus").asString()).isEqualTo("in_review");
+    JsonNode current = runVerificationScenario(token(second), creditorId, "successful");
+    double staleBefore = staleCount("creditors", "updated");
+
+    try (var kafka = KafkaTestConsumer.fromNow(Topics.MERCHANTS_CONNECTION)) {
+      String oldId = ingest.publish(old);
+      Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> consumed(oldId) == 1);
+      assertThat(
+              jdbc.queryForObject(
+                  "select merchant_id from stale_gocardless_event where event_id = ?",
+                  String.class,
+                  oldId))
+          .isEqualTo(second);
+      assertThat(staleCount("creditors", "updated")).isEqualTo(staleBefore + 1);
+      assertThat(view("team-b", second).get("verificationStatus").asString())
+          .isEqualTo("in_review");
+
+      ingest.publish(current);
+      awaitVerification(kafka, second, "successful");
+      var facts =
+          kafka.drain(
+              r ->
+                  second.equals(r.key())
+                      && "MerchantVerificationChanged".equals(r.header(EventHeaders.EVENT_TYPE)),
+              Duration.ofSeconds(2));
+      assertThat(facts)
+          .singleElement()
+          .extracting(r -> JSON.readTree(r.value()).get("previousVerificationStatus").asString())
+          .isEqualTo("in_review");
+    }
+  }
+
+  /** Runs a verification scenario and returns its creditors.updated event, not yet delivered. */
+  private JsonNode runVerificationScenario(String accessToken, String creditorId, String status) {
+    var run =
+        Http.postJsonWithHeaders(
+            world.simulator.baseUrl()
+                + "/scenario_simulators/creditor_verification_status_"
+                + status
+                + "/actions/run",
+            accessToken,
+            "{\"data\":{\"links\":{\"resource\":\"" + creditorId + "\"}}}",
+            Map.of("GoCardless-Version", "2015-07-06"));
+    assertThat(run.status()).as(run.body()).isEqualTo(200);
+    JsonNode event =
+        WebhookIngestStandIn.awaitEvent(
+            world.simulator,
+            e ->
+                "creditors".equals(e.get("resource_type").asString())
+                    && creditorId.equals(e.get("links").get("creditor").asString())
+                    && !seen.contains(e.get("id").asString()));
+    seen.add(event.get("id").asString());
+    return event;
+  }
+
+  /** The organisation's disconnect event other than the one created at {@code notCreatedAt}. */
+  private static JsonNode awaitDisconnect(String organisationId, String notCreatedAt) {
+    return WebhookIngestStandIn.awaitEvent(
+        world.simulator,
+        e ->
+            "organisations".equals(e.get("resource_type").asString())
+                && organisationId.equals(e.get("links").get("organisation").asString())
+                && !e.get("created_at").asString().equals(notCreatedAt));
+  }
+
+  /** The team connects an organisation GoCardless already knows again; returns the merchant id. */
+  private String reconnect(String team, String organisationId) {
+    var started = startConnection(team, "{}").json();
+    String callback = consent(started.get("authorisationUrl").asString(), organisationId, true);
+    var back = Http.get(callback, null);
+    assertThat(back.status()).as(back.body()).isEqualTo(303);
+    assertThat(Http.query(back.location())).containsEntry("outcome", "connected");
+    return started.get("merchantId").asString();
+  }
+
+  /** {@code paybridge_oauth_events_stale_total} of one event type, as Prometheus scrapes it. */
+  private double staleCount(String resourceType, String action) {
+    return Http.get(url("/actuator/prometheus"), null)
+        .body()
+        .lines()
+        .filter(l -> l.startsWith("paybridge_oauth_events_stale_total{"))
+        .filter(l -> l.contains("resource_type=\"" + resourceType + "\""))
+        .filter(l -> l.contains("action=\"" + action + "\""))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   /** Runs the sandbox scenario and publishes its creditors.updated event {@code times} times. */

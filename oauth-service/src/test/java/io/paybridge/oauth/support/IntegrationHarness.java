@@ -6,15 +6,18 @@ import io.paybridge.platform.testsupport.IntegrationTest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The base of every integration test: one application context for the whole suite, on the embedded
- * PostgreSQL and Kafka, the simulator and the OIDC issuer of {@link TestWorld}.
+ * PostgreSQL and Kafka, the simulator and the OIDC issuer of {@link TestWorld}, with the service's
+ * clock following the simulator's ({@link SimulatedTime}).
  */
 @IntegrationTest
+@Import(SimulatedTime.class)
 public abstract class IntegrationHarness {
 
   protected static final TestWorld world = TestWorld.get();
@@ -34,6 +37,7 @@ public abstract class IntegrationHarness {
     properties.add("paybridge.security.jwt.read-timeout", () -> "1s");
     properties.add("paybridge.oauth.gocardless.api-url", world.gocardless::url);
     properties.add("paybridge.oauth.gocardless.connect-url", world.gocardless::url);
+    properties.add("paybridge.oauth.gocardless.verify-url", TestWorld::verifyUrlTemplate);
     properties.add(
         "paybridge.oauth.gocardless.redirect-uri", () -> TestWorld.callbackUrl(world.servicePort));
   }

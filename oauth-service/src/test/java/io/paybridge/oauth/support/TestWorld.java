@@ -72,6 +72,16 @@ public final class TestWorld {
     return "http://127.0.0.1:" + port + "/oauth/callback";
   }
 
+  /** The service's {@code verify-url}: the simulator's verification page, per organisation. */
+  public static String verifyUrlTemplate() {
+    return get().simulator.baseUrl() + "/verify?organisation={organisation}";
+  }
+
+  /** The verification link the service gives a merchant of {@code organisationId}. */
+  public String verificationUrl(String organisationId) {
+    return simulator.verificationUrl(organisationId);
+  }
+
   public String issuerUri() {
     return issuer.issuerUrl(ISSUER).toString();
   }
