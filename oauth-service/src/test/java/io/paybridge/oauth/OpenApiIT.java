@@ -21,6 +21,14 @@ class OpenApiIT extends IntegrationHarness {
             "/oauth/callback",
             "/internal/merchants/{merchantId}/access-token");
     assertThat(docs.json().get("components").get("securitySchemes").has("bearer")).isTrue();
+    assertThat(
+            paths
+                .get("/oauth/callback")
+                .get("get")
+                .get("parameters")
+                .valueStream()
+                .map(p -> p.get("in").asString() + ":" + p.get("name").asString()))
+        .contains("query:state", "query:code", "query:error");
 
     var health = Http.get(url("/actuator/health"), null);
     assertThat(health.status()).isEqualTo(200);

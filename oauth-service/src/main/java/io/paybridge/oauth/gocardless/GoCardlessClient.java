@@ -5,15 +5,16 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
-import org.springframework.util.LinkedMultiValueMap;
-import org.springframework.web.client.HttpStatusCodeException;
-import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientException;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * The GoCardless calls of onboarding: the OAuth connect endpoints (docs/gocardless/API.md §2) and
@@ -27,12 +28,16 @@ import tools.jackson.databind.JsonNode;
 public class GoCardlessClient {
 
   private static final String API_VERSION = "2015-07-06";
+  private static final Pattern ERROR_CODE = Pattern.compile("[a-z_]{1,50}");
 
   private final GoCardlessProperties properties;
+  private final ObjectMapper mapper;
   private final RestClient http;
 
-  GoCardlessClient(GoCardlessProperties properties, RestClient.Builder builder) {
+  GoCardlessClient(
+      GoCardlessProperties properties, RestClient.Builder builder, ObjectMapper mapper) {
     this.properties = properties;
+    this.mapper = mapper;
     var jdk =
         HttpClient.newBuilder()
             .connectTimeout(properties.connectTimeout())
@@ -69,22 +74,13 @@ public class GoCardlessClient {
    * §2.3).
    */
   public TokenGrant exchange(String code) {
-    var form = new LinkedMultiValueMap<String, String>();
-    form.add("grant_type", "authorization_code");
-    form.add("code", code);
-    form.add("redirect_uri", properties.redirectUri());
-    form.add("client_id", properties.clientId());
-    form.add("client_secret", properties.clientSecret());
-    JsonNode body =
-        call(
-            () ->
-                http.post()
-                    .uri(properties.connectUrl() + "/oauth/access_token")
-                    .contentType(MediaType.APPLICATION_FORM_URLENCODED)
-                    .accept(MediaType.APPLICATION_JSON)
-                    .body(form)
-                    .retrieve()
-                    .body(JsonNode.class));
+    var form = new LinkedHashMap<String, String>();
+    form.put("grant_type", "authorization_code");
+    form.put("code", code);
+    form.put("redirect_uri", properties.redirectUri());
+    form.put("client_id", properties.clientId());
+    form.put("client_secret", properties.clientSecret());
+    JsonNode body = json("the code exchange", postForm("/oauth/access_token", form));
     String token = text(body, "access_token");
     String organisation = text(body, "organisation_id");
     if (token == null || organisation == null) {
@@ -98,24 +94,17 @@ public class GoCardlessClient {
    * unconfirmed).
    */
   public void revoke(String accessToken) {
-    var form = new LinkedMultiValueMap<String, String>();
-    form.add("client_id", properties.clientId());
-    form.add("client_secret", properties.clientSecret());
-    form.add("token", accessToken);
-    call(
-        () ->
-            http.post()
-                .uri(properties.connectUrl() + "/oauth/revoke")
-                .contentType(MediaType.APPLICATION_FORM_URLENCODED)
-                .body(form)
-                .retrieve()
-                .toBodilessEntity());
+    var form = new LinkedHashMap<String, String>();
+    form.put("client_id", properties.clientId());
+    form.put("client_secret", properties.clientSecret());
+    form.put("token", accessToken);
+    checked("the token revocation", postForm("/oauth/revoke", form));
   }
 
   /** The merchant's creditor: a connected account has one, partners take the first (§2.4). */
   public Creditor firstCreditor(String accessToken) {
-    JsonNode body = call(() -> api(accessToken, "/creditors?limit=1"));
-    JsonNode creditors = body == null ? null : body.get("creditors");
+    JsonNode body = json("the creditor read", api(accessToken, "/creditors?limit=1"));
+    JsonNode creditors = body.get("creditors");
     if (creditors == null || !creditors.isArray() || creditors.isEmpty()) {
       throw new GoCardlessRejectedException(404, "no_creditor");
     }
@@ -124,64 +113,110 @@ public class GoCardlessClient {
 
   /** One creditor of the merchant. */
   public Creditor creditor(String accessToken, String creditorId) {
-    JsonNode body = call(() -> api(accessToken, "/creditors/" + encode(creditorId)));
-    JsonNode creditor = body == null ? null : body.get("creditors");
+    JsonNode body = json("the creditor read", api(accessToken, "/creditors/" + encode(creditorId)));
+    JsonNode creditor = body.get("creditors");
     if (creditor == null || !creditor.isObject()) {
       throw new GoCardlessUnavailableException("The creditor response has no creditor");
     }
     return creditor(creditor);
   }
 
-  private JsonNode api(String accessToken, String path) {
-    return http.get()
-        .uri(properties.apiUrl() + path)
-        .header("Authorization", "Bearer " + accessToken)
-        .header("GoCardless-Version", API_VERSION)
-        .accept(MediaType.APPLICATION_JSON)
-        .retrieve()
-        .body(JsonNode.class);
+  /**
+   * The form is written as bytes here: RestClient logs a body object it converts (at DEBUG, {@code
+   * Writing [{client_secret=[...], code=[...]}]}), and a byte array prints as its type only.
+   */
+  private Answer postForm(String path, Map<String, String> form) {
+    byte[] body =
+        form.entrySet().stream()
+            .filter(e -> e.getValue() != null)
+            .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
+            .collect(Collectors.joining("&"))
+            .getBytes(StandardCharsets.UTF_8);
+    return send(
+        http.post()
+            .uri(properties.connectUrl() + path)
+            .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+            .accept(MediaType.APPLICATION_JSON)
+            .body(body));
+  }
+
+  private Answer api(String accessToken, String path) {
+    return send(
+        http.get()
+            .uri(properties.apiUrl() + path)
+            .header("Authorization", "Bearer " + accessToken)
+            .header("GoCardless-Version", API_VERSION)
+            .accept(MediaType.APPLICATION_JSON));
+  }
+
+  /**
+   * Status and body, read raw: RestClient's own status exceptions carry the response body in their
+   * message, and a token response holds the merchant's access token.
+   */
+  private static Answer send(RestClient.RequestHeadersSpec<?> request) {
+    try {
+      return request.exchange(
+          (req, response) ->
+              new Answer(response.getStatusCode().value(), response.getBody().readAllBytes()));
+    } catch (RestClientException e) {
+      throw new GoCardlessUnavailableException("GoCardless could not be reached");
+    }
+  }
+
+  private record Answer(int status, byte[] body) {}
+
+  /** Fails unless GoCardless answered 2xx; the message names the operation and status only. */
+  private Answer checked(String operation, Answer answer) {
+    int status = answer.status();
+    if (status >= 500 || status == 429) {
+      throw new GoCardlessUnavailableException(
+          "GoCardless answered " + status + " to " + operation);
+    }
+    if (status >= 300) {
+      throw new GoCardlessRejectedException(status, errorCode(answer));
+    }
+    return answer;
+  }
+
+  private JsonNode json(String operation, Answer answer) {
+    try {
+      JsonNode body = mapper.readTree(checked(operation, answer).body());
+      if (body == null || !body.isObject()) {
+        throw new GoCardlessUnavailableException(
+            "GoCardless answered no JSON object to " + operation);
+      }
+      return body;
+    } catch (JacksonException e) {
+      throw new GoCardlessUnavailableException("GoCardless answered no JSON to " + operation);
+    }
   }
 
   private static Creditor creditor(JsonNode node) {
     return new Creditor(text(node, "id"), text(node, "name"), text(node, "verification_status"));
   }
 
-  private static <T> T call(java.util.function.Supplier<T> request) {
+  /**
+   * The error code of an OAuth ({@code error}) or API ({@code error.errors[0].reason}) error. Only
+   * a code-shaped value is kept, as it ends up in exception messages and logs.
+   */
+  private String errorCode(Answer answer) {
+    String code = null;
     try {
-      return request.get();
-    } catch (HttpStatusCodeException e) {
-      int status = e.getStatusCode().value();
-      if (status >= 500 || status == 429) {
-        throw new GoCardlessUnavailableException("GoCardless answered " + status);
-      }
-      throw new GoCardlessRejectedException(status, errorCode(e));
-    } catch (ResourceAccessException e) {
-      throw new GoCardlessUnavailableException("GoCardless could not be reached");
-    }
-  }
-
-  /** The error code of an OAuth ({@code error}) or API ({@code error.errors[0].reason}) error. */
-  private static String errorCode(HttpStatusCodeException e) {
-    try {
-      JsonNode body =
-          new tools.jackson.databind.ObjectMapper().readTree(e.getResponseBodyAsString());
-      JsonNode error = body.get("error");
+      JsonNode error = mapper.readTree(answer.body()).get("error");
       if (error != null && error.isString()) {
-        return error.asString();
+        code = error.asString();
+      } else if (error != null
+          && error.get("errors") != null
+          && !error.get("errors").isEmpty()
+          && text(error.get("errors").get(0), "reason") != null) {
+        code = text(error.get("errors").get(0), "reason");
+      } else if (error != null) {
+        code = text(error, "type");
       }
-      if (error != null && error.get("errors") != null && !error.get("errors").isEmpty()) {
-        String reason = text(error.get("errors").get(0), "reason");
-        if (reason != null) {
-          return reason;
-        }
-      }
-      if (error != null && text(error, "type") != null) {
-        return text(error, "type");
-      }
-    } catch (RuntimeException ignored) {
+    } catch (JacksonException ignored) {
       // Not JSON: the status is all we know.
     }
-    return "http_" + e.getStatusCode().value();
+    return code != null && ERROR_CODE.matcher(code).matches() ? code : "http_" + answer.status();
   }
 
   private static String text(JsonNode node, String field) {

@@ -7,6 +7,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
+import org.springdoc.core.annotations.ParameterObject;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -33,17 +34,17 @@ class CallbackController {
       description =
           "Validates the state, exchanges the code once, and redirects (303) to the team's return"
               + " page with merchant_id, outcome and reason. A refused state answers 400.")
-  ResponseEntity<Void> callback(
-      @RequestParam(required = false) String state,
-      @RequestParam(required = false) String code,
-      @RequestParam(required = false) String error,
-      HttpServletRequest request) {
+  ResponseEntity<Void> callback(@ParameterObject CallbackQuery query, HttpServletRequest request) {
     String target;
     try {
       target =
           connect.callback(
               new ConnectService.CallbackParameters(
-                  state, code, error, request.getRemoteAddr(), RequestIds.of(request)));
+                  query.state(),
+                  query.code(),
+                  query.error(),
+                  request.getRemoteAddr(),
+                  RequestIds.of(request)));
     } catch (ConnectionState.Refused e) {
       throw new ProblemException(
           ApiProblem.INVALID_OAUTH_STATE,
@@ -53,6 +54,25 @@ class CallbackController {
         .location(URI.create(target))
         .cacheControl(CacheControl.noStore())
         .build();
+  }
+
+  /**
+   * GoCardless's redirect parameters, bound as one object: Spring MVC logs a handler's arguments at
+   * TRACE, and the code is a credential until it is exchanged.
+   *
+   * @param state the state this service issued
+   * @param code the authorisation code (on consent)
+   * @param error the OAuth error (on refusal)
+   */
+  record CallbackQuery(String state, String code, String error) {
+    @Override
+    public String toString() {
+      return "CallbackQuery[code="
+          + (code == null ? "absent" : "(redacted)")
+          + ", error="
+          + error
+          + "]";
+    }
   }
 
   /** The return page of teams that configured none of their own. */

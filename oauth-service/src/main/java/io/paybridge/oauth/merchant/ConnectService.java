@@ -260,6 +260,18 @@ class ConnectService {
 
   record StartedConnection(Merchant merchant, String authorisationUrl) {}
 
+  /** A callback to handle; {@code code} is a credential, kept out of {@link #toString}. */
   record CallbackParameters(
-      String state, String code, String error, String remoteAddress, String requestId) {}
+      String state, String code, String error, String remoteAddress, String requestId) {
+    @Override
+    public String toString() {
+      return "CallbackParameters[error="
+          + error
+          + ", remoteAddress="
+          + remoteAddress
+          + ", requestId="
+          + requestId
+          + "]";
+    }
+  }
 }

@@ -24,4 +24,19 @@ public record TokenEncryptionProperties(
     @DefaultValue Map<String, String> keys,
     String activeKeyId,
     @DefaultValue("1m") Duration rotationInterval,
-    @DefaultValue("100") int rotationBatchSize) {}
+    @DefaultValue("100") int rotationBatchSize) {
+
+  /** Key ids only: the keys themselves never reach a log. */
+  @Override
+  public String toString() {
+    return "TokenEncryptionProperties[keyIds="
+        + keys.keySet()
+        + ", activeKeyId="
+        + activeKeyId
+        + ", rotationInterval="
+        + rotationInterval
+        + ", rotationBatchSize="
+        + rotationBatchSize
+        + "]";
+  }
+}

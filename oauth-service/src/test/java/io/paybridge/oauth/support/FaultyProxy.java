@@ -11,13 +11,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 
 /**
  * A reverse proxy that can be switched to answer 503 or to answer late, so that a test can take
  * "GoCardless" (or the identity provider) down or make it slow at an exact moment (for example
- * between consent and code exchange).
+ * between consent and code exchange), for every path or only some. It keeps what it relayed, so a
+ * test knows what GoCardless issued (codes, access tokens) without asking the service under test.
  */
 public final class FaultyProxy implements AutoCloseable {
 
@@ -28,8 +31,13 @@ public final class FaultyProxy implements AutoCloseable {
   private final String target;
   private final HttpClient client =
       HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
-  private volatile boolean down;
   private volatile Duration delay = Duration.ZERO;
+  private volatile List<String> failing = List.of();
+  private final List<Relayed> relayed = new CopyOnWriteArrayList<>();
+
+  /** One request relayed to GoCardless and its answer. */
+  public record Relayed(
+      String method, String path, int status, String location, String responseBody) {}
 
   private FaultyProxy(String target) throws IOException {
     this.target = target;
@@ -52,7 +60,17 @@ public final class FaultyProxy implements AutoCloseable {
   }
 
   public void down(boolean value) {
-    this.down = value;
+    this.failing = value ? List.of("/") : List.of();
+  }
+
+  /** Answers 503 to requests whose path starts with one of {@code pathPrefixes}; none: back up. */
+  public void downFor(String... pathPrefixes) {
+    this.failing = List.of(pathPrefixes);
+  }
+
+  /** Everything relayed so far, oldest first. */
+  public List<Relayed> relayed() {
+    return List.copyOf(relayed);
   }
 
   /** Every answer from now on is held back this long (zero: at once). */
@@ -70,7 +88,8 @@ public final class FaultyProxy implements AutoCloseable {
           return;
         }
       }
-      if (down) {
+      String path = exchange.getRequestURI().getPath();
+      if (failing.stream().anyMatch(path::startsWith)) {
         byte[] body =
             "{\"error\":{\"type\":\"gocardless\",\"code\":503,\"message\":\"Service unavailable\"}}"
                 .getBytes(StandardCharsets.UTF_8);
@@ -112,6 +131,13 @@ public final class FaultyProxy implements AutoCloseable {
                 }
               });
       byte[] body = response.body();
+      relayed.add(
+          new Relayed(
+              exchange.getRequestMethod(),
+              path,
+              response.statusCode(),
+              response.headers().firstValue("Location").orElse(null),
+              new String(body, StandardCharsets.UTF_8)));
       exchange.sendResponseHeaders(response.statusCode(), body.length == 0 ? -1 : body.length);
       if (body.length > 0) {
         exchange.getResponseBody().write(body);
