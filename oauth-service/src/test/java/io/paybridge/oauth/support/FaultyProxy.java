@@ -10,12 +10,18 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A reverse proxy in front of the simulator that can be switched to answer 503, so that a test can
- * take "GoCardless" down at an exact moment (for example between consent and code exchange).
+ * take "GoCardless" down at an exact moment (for example between consent and code exchange), hold
+ * a request until the test lets it through, and see what GoCardless answered (a token the service
+ * never stored, for example).
  */
 public final class FaultyProxy implements AutoCloseable {
 
@@ -26,7 +32,9 @@ public final class FaultyProxy implements AutoCloseable {
   private final String target;
   private final HttpClient client =
       HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+  private final Map<String, String> lastResponseBodies = new ConcurrentHashMap<>();
   private volatile boolean down;
+  private volatile Hold hold;
 
   private FaultyProxy(String target) throws IOException {
     this.target = target;
@@ -52,8 +60,71 @@ public final class FaultyProxy implements AutoCloseable {
     this.down = value;
   }
 
+  /** Holds the next request to {@code path} until {@link Hold#release()} (or 30 s). */
+  public Hold hold(String path) {
+    var next = new Hold(path);
+    this.hold = next;
+    return next;
+  }
+
+  /** The body of the last answer to a request for {@code path}, if any passed. */
+  public String lastResponseBody(String path) {
+    return lastResponseBodies.get(path);
+  }
+
+  /** A request held on its way to the simulator. */
+  public final class Hold implements AutoCloseable {
+    private final String path;
+    private final CountDownLatch arrived = new CountDownLatch(1);
+    private final CountDownLatch released = new CountDownLatch(1);
+
+    private Hold(String path) {
+      this.path = path;
+    }
+
+    /** Waits until the held request has arrived. */
+    public void awaitArrival() {
+      try {
+        if (!arrived.await(30, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("No request for " + path + " arrived");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+
+    public void release() {
+      released.countDown();
+    }
+
+    @Override
+    public void close() {
+      release();
+      if (hold == this) {
+        hold = null;
+      }
+    }
+
+    private void block() throws IOException {
+      arrived.countDown();
+      try {
+        released.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException(e);
+      }
+    }
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
+      String path = exchange.getRequestURI().getPath();
+      Hold held = hold;
+      if (held != null && held.path.equals(path)) {
+        hold = null;
+        held.block();
+      }
       if (down) {
         byte[] body =
             "{\"error\":{\"type\":\"gocardless\",\"code\":503,\"message\":\"Service unavailable\"}}"
@@ -96,6 +167,7 @@ public final class FaultyProxy implements AutoCloseable {
                 }
               });
       byte[] body = response.body();
+      lastResponseBodies.put(path, new String(body, StandardCharsets.UTF_8));
       exchange.sendResponseHeaders(response.statusCode(), body.length == 0 ? -1 : body.length);
       if (body.length > 0) {
         exchange.getResponseBody().write(body);
