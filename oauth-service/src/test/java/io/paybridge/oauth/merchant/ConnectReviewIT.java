@@ -96,8 +96,7 @@ class ConnectReviewIT extends IntegrationHarness {
   @Test
   void aRejectedReviewRevokesTheTokenAtGoCardlessAndForgetsIt() {
     try (var kafka = KafkaTestConsumer.fromNow(Topics.MERCHANTS_CONNECTION)) {
-      var started =
-          startConnection("team-b", "{\"companyName\": \"Yoga Ltd\"}").json();
+      var started = startConnection("team-b", "{\"companyName\": \"Yoga Ltd\"}").json();
       String merchantId = started.get("merchantId").asString();
       String callback =
           consent(
@@ -121,9 +120,7 @@ class ConnectReviewIT extends IntegrationHarness {
       assertThat(tokenRows(merchantId)).isZero();
       assertThat(creditorsStatus(issued)).isEqualTo(401);
       assertThat(tokenRequest(merchantId).status()).isEqualTo(404);
-      assertThat(
-              kafka.drain(r -> merchantId.equals(r.key()), Duration.ofSeconds(2)))
-          .isEmpty();
+      assertThat(kafka.drain(r -> merchantId.equals(r.key()), Duration.ofSeconds(2))).isEmpty();
       var late =
           Http.postJson(
               url("/merchants/" + merchantId + "/confirmation"), world.teamToken("team-b"), null);

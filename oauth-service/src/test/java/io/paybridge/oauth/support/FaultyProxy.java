@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A reverse proxy in front of the simulator that can be switched to answer 503, so that a test can
- * take "GoCardless" down at an exact moment (for example between consent and code exchange), hold
- * a request until the test lets it through, and see what GoCardless answered (a token the service
+ * take "GoCardless" down at an exact moment (for example between consent and code exchange), hold a
+ * request until the test lets it through, and see what GoCardless answered (a token the service
  * never stored, for example).
  */
 public final class FaultyProxy implements AutoCloseable {
