@@ -92,5 +92,12 @@ public record MerchantView(
   public record Mismatch(
       @Schema(allowableValues = {"companyName", "email"}) String field,
       String expected,
-      String received) {}
+      String received) {
+
+    /** The values may be personal data (an email): kept out of logs. */
+    @Override
+    public String toString() {
+      return "Mismatch[field=" + field + "]";
+    }
+  }
 }

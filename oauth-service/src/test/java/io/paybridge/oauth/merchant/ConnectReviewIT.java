@@ -131,6 +131,41 @@ class ConnectReviewIT extends IntegrationHarness {
   }
 
   @Test
+  void aHeldConnectionIsConfirmedOnlyWhileGoCardlessStillAcceptsItsToken() {
+    var started = startConnection("team-a", EXPECTING_YOGA).json();
+    String merchantId = started.get("merchantId").asString();
+    String callback =
+        consent(
+            started.get("authorisationUrl").asString(), null, "Other Ltd", "x@other.test", true);
+    assertThat(Http.query(Http.get(callback, null).location()))
+        .containsEntry("outcome", "needs_review");
+    String confirmation = url("/merchants/" + merchantId + "/confirmation");
+
+    // GoCardless unreachable: nothing is decided, the team can try again.
+    world.gocardless.down(true);
+    Http.Response unavailable;
+    try {
+      unavailable = Http.postJson(confirmation, world.teamToken("team-a"), null);
+    } finally {
+      world.gocardless.down(false);
+    }
+    assertThat(unavailable.status()).isEqualTo(503);
+    assertThat(unavailable.json().get("type").asString())
+        .isEqualTo("https://paybridge.io/problems/gocardless-unavailable");
+    assertThat(view("team-a", merchantId).get("status").asString()).isEqualTo("needs_review");
+
+    // The merchant revoked the app during the review: there is nothing left to confirm.
+    world.simulator.disconnect(view("team-a", merchantId).get("organisationId").asString());
+    var confirmed = Http.postJson(confirmation, world.teamToken("team-a"), null);
+
+    assertThat(confirmed.status()).isEqualTo(200);
+    assertThat(confirmed.json().get("status").asString()).isEqualTo("failed");
+    assertThat(confirmed.json().get("failureReason").asString()).isEqualTo("revoked_by_merchant");
+    assertThat(tokenRows(merchantId)).isZero();
+    assertThat(tokenRequest(merchantId).status()).isEqualTo(404);
+  }
+
+  @Test
   void namesAndEmailsThatDifferOnlyInFormConnectAtOnce() {
     var started =
         startConnection(
