@@ -86,7 +86,7 @@ public class GoCardlessClient {
     if (token == null || organisation == null) {
       throw new GoCardlessUnavailableException("The token response lacks a token or organisation");
     }
-    return new TokenGrant(token, organisation, text(body, "scope"));
+    return new TokenGrant(token, organisation, text(body, "scope"), text(body, "email"));
   }
 
   /**

@@ -1,7 +1,5 @@
 package io.paybridge.oauth.merchant;
 
-import io.paybridge.oauth.web.ApiProblem;
-import io.paybridge.oauth.web.ProblemException;
 import io.paybridge.platform.web.RequestIds;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -33,23 +31,17 @@ class CallbackController {
       summary = "GoCardless OAuth redirect target",
       description =
           "Validates the state, exchanges the code once, and redirects (303) to the team's return"
-              + " page with merchant_id, outcome and reason. A refused state answers 400.")
+              + " page with merchant_id, outcome (connected, needs_review, failed) and reason. A"
+              + " refused state answers 400; an address with too many refused callbacks 429.")
   ResponseEntity<Void> callback(@ParameterObject CallbackQuery query, HttpServletRequest request) {
-    String target;
-    try {
-      target =
-          connect.callback(
-              new ConnectService.CallbackParameters(
-                  query.state(),
-                  query.code(),
-                  query.error(),
-                  request.getRemoteAddr(),
-                  RequestIds.of(request)));
-    } catch (ConnectionState.Refused e) {
-      throw new ProblemException(
-          ApiProblem.INVALID_OAUTH_STATE,
-          "This connection link is not valid (" + e.refusal.wire() + "). Ask for a new one.");
-    }
+    String target =
+        connect.callback(
+            new ConnectService.CallbackParameters(
+                query.state(),
+                query.code(),
+                query.error(),
+                request.getRemoteAddr(),
+                RequestIds.of(request)));
     return ResponseEntity.status(HttpStatus.SEE_OTHER)
         .location(URI.create(target))
         .cacheControl(CacheControl.noStore())
@@ -82,10 +74,15 @@ class CallbackController {
       @RequestParam(name = "merchant_id", required = false) String merchantId,
       @RequestParam(required = false) String outcome,
       @RequestParam(required = false) String reason) {
-    boolean connected = "connected".equals(outcome);
+    String heading =
+        switch (outcome == null ? "" : outcome) {
+          case "connected" -> "Your GoCardless account is connected";
+          case "needs_review" -> "Your GoCardless account is connected, pending a final check";
+          default -> "The connection did not complete";
+        };
     return "<!doctype html><html><head><meta charset=\"utf-8\"><title>PayBridge</title></head><body>"
         + "<h1>"
-        + (connected ? "Your GoCardless account is connected" : "The connection did not complete")
+        + heading
         + "</h1><p>Merchant: <code id=\"merchant\">"
         + HtmlUtils.htmlEscape(merchantId == null ? "" : merchantId)
         + "</code></p><p>Outcome: <code id=\"outcome\">"

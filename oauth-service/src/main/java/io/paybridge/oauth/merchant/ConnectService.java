@@ -13,13 +13,12 @@ import io.paybridge.oauth.merchant.MerchantConnectionEvent.MerchantConnected;
 import io.paybridge.oauth.vault.TokenVault;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.util.UriComponentsBuilder;
@@ -27,6 +26,8 @@ import org.springframework.web.util.UriComponentsBuilder;
 /**
  * The connect flow: a team starts a connection, the merchant consents at GoCardless, and the
  * callback exchanges the code (once), reads the creditor and stores the token, or records why not.
+ * When the organisation differs from what the team expected, the token is stored held and the
+ * connection waits for the team's review ({@link MerchantService#confirm}).
  */
 @Service
 class ConnectService {
@@ -42,7 +43,7 @@ class ConnectService {
   private final ConnectProperties properties;
   private final ConnectionState states;
   private final TransactionTemplate transactions;
-  private final JdbcTemplate jdbc;
+  private final CallbackRefusals refusals;
   private final MeterRegistry meters;
   private final Clock clock;
 
@@ -54,7 +55,7 @@ class ConnectService {
       GoCardlessProperties gocardlessProperties,
       ConnectProperties properties,
       TransactionTemplate transactions,
-      JdbcTemplate jdbc,
+      CallbackRefusals refusals,
       MeterRegistry meters,
       Clock clock) {
     this.merchants = merchants;
@@ -65,7 +66,7 @@ class ConnectService {
     this.properties = properties;
     this.states = new ConnectionState(properties.stateSigningKey());
     this.transactions = transactions;
-    this.jdbc = jdbc;
+    this.refusals = refusals;
     this.meters = meters;
     this.clock = clock;
   }
@@ -75,7 +76,12 @@ class ConnectService {
     String merchantId = UUID.randomUUID().toString();
     Instant expiresAt = clock.instant().plus(properties.stateTtl());
     var issued = states.issue(merchantId, team, expiresAt);
-    merchants.insertPending(merchantId, team, issued.nonceHash(), expiresAt);
+    merchants.insertPending(
+        merchantId,
+        team,
+        issued.nonceHash(),
+        expiresAt,
+        new MerchantExpectations(request.email(), request.companyName()));
     String url =
         gocardless.authorizeUrl(
             issued.state(),
@@ -90,9 +96,11 @@ class ConnectService {
 
   /**
    * Handles GoCardless's redirect back. A refused state throws {@link Refused} (recorded, nothing
-   * exchanged); every other outcome is a URL of the team's return page.
+   * exchanged), an address with too many refusals {@link CallbackRateLimitedException} (nothing
+   * read or written); every other outcome is a URL of the team's return page.
    */
   String callback(CallbackParameters callback) {
+    refusals.checkAllowed(callback.remoteAddress());
     var claims = verified(callback);
     if (callback.error() != null) {
       String reason =
@@ -122,35 +130,71 @@ class ConnectService {
       revokeQuietly(grant, claims.merchantId());
       return failed(claims, "creditor_unavailable");
     }
+    Outcome outcome;
     try {
-      Outcome outcome = transactions.execute(status -> connect(claims, grant, creditor));
-      if (outcome == Outcome.ORGANISATION_TAKEN) {
-        return failed(claims, "organisation_already_connected");
-      }
-      if (outcome == Outcome.NO_LONGER_PENDING) {
-        // The team cancelled while the merchant was at GoCardless: the token is not kept.
-        revokeQuietly(grant, claims.merchantId());
-        return returnUrl(claims.team(), claims.merchantId(), "failed", "cancelled_by_team");
-      }
+      outcome = transactions.execute(status -> connect(claims, grant, creditor));
     } catch (DuplicateKeyException e) {
       // Another connection of the same organisation committed first. The token is not stored; it
       // is not revoked either, as GoCardless may have handed the same token to both.
       return failed(claims, "organisation_already_connected");
+    } catch (RuntimeException e) {
+      // Nothing was stored (the database is down, a constraint, a bug): a token that nobody keeps
+      // must not stay valid at GoCardless.
+      log.error("Could not store the connection of merchant {}", claims.merchantId(), e);
+      revokeQuietly(grant, claims.merchantId());
+      return failedIfPossible(claims, "storage_failed");
     }
-    meters.counter("paybridge.oauth.connections.completed", "outcome", "connected").increment();
-    return returnUrl(claims.team(), claims.merchantId(), "connected", null);
+    return switch (outcome) {
+      case ORGANISATION_TAKEN -> failed(claims, "organisation_already_connected");
+      case NO_LONGER_PENDING -> {
+        // The team cancelled while the merchant was at GoCardless: the token is not kept.
+        revokeQuietly(grant, claims.merchantId());
+        yield returnUrl(claims.team(), claims.merchantId(), "failed", "cancelled_by_team");
+      }
+      case NEEDS_REVIEW -> {
+        meters
+            .counter("paybridge.oauth.connections.completed", "outcome", "needs_review")
+            .increment();
+        log.warn(
+            "Connection of merchant {} differs from what team {} expected; held for review",
+            claims.merchantId(),
+            claims.team());
+        yield returnUrl(claims.team(), claims.merchantId(), "needs_review", null);
+      }
+      case CONNECTED -> {
+        meters.counter("paybridge.oauth.connections.completed", "outcome", "connected").increment();
+        yield returnUrl(claims.team(), claims.merchantId(), "connected", null);
+      }
+    };
   }
 
   private enum Outcome {
     CONNECTED,
+    NEEDS_REVIEW,
     ORGANISATION_TAKEN,
     NO_LONGER_PENDING
   }
 
   private Outcome connect(ConnectionState.Claims claims, TokenGrant grant, Creditor creditor) {
-    // Not revoked when taken: GoCardless may have handed the connected merchant the same token.
-    if (merchants.findConnectedByOrganisationForUpdate(grant.organisationId()).isPresent()) {
+    // Not revoked when taken: GoCardless may have handed the holding merchant the same token.
+    if (merchants.findHoldingOrganisationForUpdate(grant.organisationId()).isPresent()) {
       return Outcome.ORGANISATION_TAKEN;
+    }
+    Merchant merchant = merchants.find(claims.merchantId()).orElseThrow();
+    List<String> mismatches = merchant.expected().mismatches(grant.email(), creditor.name());
+    if (!mismatches.isEmpty()) {
+      if (!merchants.markNeedsReview(
+          claims.merchantId(),
+          grant.organisationId(),
+          creditor.id(),
+          creditor.verificationStatus(),
+          mismatches,
+          grant.email(),
+          creditor.name())) {
+        return Outcome.NO_LONGER_PENDING;
+      }
+      vault.hold(claims.merchantId(), grant.organisationId(), grant.accessToken());
+      return Outcome.NEEDS_REVIEW;
     }
     Instant now = clock.instant();
     if (!merchants.markConnected(
@@ -199,20 +243,8 @@ class ConnectService {
 
   private Refused refuse(
       Refusal refusal, String merchantId, String team, CallbackParameters callback) {
-    jdbc.update(
-        "insert into oauth_callback_rejection (reason, merchant_id, team, remote_addr, request_id) values (?, ?, ?, ?, ?)",
-        refusal.wire(),
-        merchantId,
-        team,
-        callback.remoteAddress(),
-        callback.requestId());
-    meters.counter("paybridge.oauth.callback.refused", "reason", refusal.wire()).increment();
-    log.warn(
-        "Refused an OAuth callback ({}) for merchant {} from {}",
-        refusal.wire(),
-        merchantId,
-        callback.remoteAddress());
-    return new Refused(refusal);
+    return refusals.refuse(
+        refusal, merchantId, team, callback.remoteAddress(), callback.requestId());
   }
 
   private String failed(ConnectionState.Claims claims, String reason) {
@@ -222,6 +254,21 @@ class ConnectService {
         .increment();
     log.info("Connection of merchant {} failed: {}", claims.merchantId(), reason);
     return returnUrl(claims.team(), claims.merchantId(), "failed", reason);
+  }
+
+  /**
+   * Like {@link #failed}, when the database may be what failed: the merchant's browser is sent back
+   * all the same, and a row left pending is failed by the expiry sweep ({@code
+   * callback_interrupted}).
+   */
+  private String failedIfPossible(ConnectionState.Claims claims, String reason) {
+    try {
+      return failed(claims, reason);
+    } catch (RuntimeException e) {
+      log.warn(
+          "Could not record the failure of merchant {}: {}", claims.merchantId(), e.getMessage());
+      return returnUrl(claims.team(), claims.merchantId(), "failed", reason);
+    }
   }
 
   private void revokeQuietly(TokenGrant grant, String merchantId) {
@@ -243,12 +290,13 @@ class ConnectService {
     return url.encode().build().toUriString();
   }
 
-  /** Pending connections whose merchant never came back are failed, so teams see the outcome. */
-  @Scheduled(
-      fixedDelayString = "${paybridge.oauth.connect.expiry-sweep-interval:1m}",
-      initialDelayString = "${paybridge.oauth.connect.expiry-sweep-interval:1m}")
+  /**
+   * Pending connections whose merchant never came back are failed, so teams see the outcome; one
+   * whose callback is still exchanging its code is left to it (scheduled by {@link
+   * ConnectHousekeeping}).
+   */
   void failExpiredConnections() {
-    int expired = merchants.failExpired(clock.instant());
+    int expired = merchants.failExpired(clock.instant(), properties.abandonedCallbackAfter());
     if (expired > 0) {
       log.info("{} pending connections expired", expired);
     }

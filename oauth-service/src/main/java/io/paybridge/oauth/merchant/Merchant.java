@@ -1,8 +1,15 @@
 package io.paybridge.oauth.merchant;
 
 import java.time.Instant;
+import java.util.List;
 
-/** One row of {@code merchant}; never leaves the feature (see {@link MerchantView}). */
+/**
+ * One row of {@code merchant}; never leaves the feature (see {@link MerchantView}).
+ *
+ * @param reviewMismatches the fields ({@link MerchantExpectations#EMAIL}, {@link
+ *     MerchantExpectations#COMPANY_NAME}) whose received value differed from the expected one; the
+ *     received values are kept for those fields only
+ */
 record Merchant(
     String id,
     String team,
@@ -17,4 +24,10 @@ record Merchant(
     Instant stateConsumedAt,
     Instant createdAt,
     Instant connectedAt,
-    Instant disconnectedAt) {}
+    Instant disconnectedAt,
+    MerchantExpectations expected,
+    List<String> reviewMismatches,
+    String receivedEmail,
+    String receivedCompanyName,
+    String reviewedBy,
+    Instant reviewedAt) {}

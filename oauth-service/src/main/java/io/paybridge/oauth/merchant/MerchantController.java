@@ -68,7 +68,7 @@ class MerchantController {
         filter = MerchantStatus.fromWire(status);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
-            "status must be one of pending, connected, disconnected, failed");
+            "status must be one of pending, needs_review, connected, disconnected, failed");
       }
     }
     return merchants.list(teams.of(caller), filter, limit, offset);
@@ -85,9 +85,22 @@ class MerchantController {
       summary = "Disconnect a merchant",
       description =
           "Forgets and revokes the merchant's token and closes the connection (a pending one is"
-              + " cancelled). Idempotent: answers the merchant as it now is.")
+              + " cancelled, one held for review is rejected). Idempotent: answers the merchant as"
+              + " it now is.")
   MerchantView disconnect(@AuthenticationPrincipal Jwt caller, @PathVariable String merchantId) {
-    return merchants.disconnect(teams.of(caller), merchantId);
+    return merchants.disconnect(teams.of(caller), merchantId, caller.getSubject());
+  }
+
+  @PostMapping("/merchants/{merchantId}/confirmation")
+  @Operation(
+      summary = "Confirm a connection held for review",
+      description =
+          "The organisation that connected differed from what the team expected (see review);"
+              + " confirming connects it: its token is handed out from now on and MerchantConnected"
+              + " published. Reject it with DELETE instead. Idempotent for a connected merchant;"
+              + " 409 merchant-not-in-review otherwise.")
+  MerchantView confirm(@AuthenticationPrincipal Jwt caller, @PathVariable String merchantId) {
+    return merchants.confirm(teams.of(caller), merchantId, caller.getSubject());
   }
 
   /** The answer to a started connection. */

@@ -5,15 +5,17 @@ import io.paybridge.oauth.gocardless.Creditor;
 import io.paybridge.oauth.gocardless.GoCardlessClient;
 import io.paybridge.oauth.gocardless.GoCardlessProperties;
 import io.paybridge.oauth.gocardless.GoCardlessRejectedException;
+import io.paybridge.oauth.gocardless.GoCardlessUnavailableException;
+import io.paybridge.oauth.merchant.MerchantConnectionEvent.MerchantConnected;
 import io.paybridge.oauth.merchant.MerchantConnectionEvent.MerchantDisconnected;
 import io.paybridge.oauth.merchant.MerchantConnectionEvent.MerchantVerificationChanged;
 import io.paybridge.oauth.vault.TokenVault;
-import io.paybridge.oauth.web.ApiProblem;
-import io.paybridge.oauth.web.ProblemException;
+import io.paybridge.oauth.vault.TokenVault.MerchantToken;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -25,6 +27,7 @@ class MerchantService {
 
   static final String REVOKED_BY_MERCHANT = "revoked_by_merchant";
   static final String DISCONNECTED_BY_TEAM = "disconnected_by_team";
+  static final String REJECTED_BY_TEAM = "rejected_by_team";
 
   private static final Logger log = LoggerFactory.getLogger(MerchantService.class);
 
@@ -76,32 +79,98 @@ class MerchantService {
 
   /**
    * Ends a merchant's connection at the team's request: the token is shredded and the fact
-   * published in one transaction, then revoked at GoCardless. A pending connection is cancelled.
-   * Repeating it changes nothing.
+   * published in one transaction, then revoked at GoCardless. A pending connection is cancelled; a
+   * connection held for review is rejected (its token shredded and revoked, nothing published: it
+   * was never announced). Repeating it changes nothing.
    */
-  MerchantView disconnect(String team, String id) {
+  MerchantView disconnect(String team, String id, String teamMember) {
     Merchant merchant = owned(team, id);
     switch (merchant.status()) {
       case PENDING -> merchants.markFailed(id, "cancelled_by_team");
+      case NEEDS_REVIEW -> {
+        var token = vault.revealHeld(id);
+        boolean rejected =
+            Boolean.TRUE.equals(
+                transactions.execute(status -> endReview(merchant, REJECTED_BY_TEAM, teamMember)));
+        if (rejected && token.isPresent()) {
+          revoke(id, token.get().accessToken());
+        }
+      }
       case CONNECTED -> {
         var token = vault.reveal(id);
         boolean ended =
             Boolean.TRUE.equals(
                 transactions.execute(status -> endConnection(merchant, DISCONNECTED_BY_TEAM)));
         if (ended && token.isPresent()) {
-          try {
-            gocardless.revoke(token.get().accessToken());
-          } catch (RuntimeException e) {
-            // The token is forgotten either way; GoCardless keeps it valid until the merchant
-            // revokes the app.
-            meters.counter("paybridge.oauth.revocations.failed").increment();
-            log.warn("Could not revoke the token of merchant {}: {}", id, e.getMessage());
-          }
+          revoke(id, token.get().accessToken());
         }
       }
       case DISCONNECTED, FAILED -> {}
     }
     return view(merchants.find(id).orElseThrow());
+  }
+
+  /**
+   * The team accepts a connection held for review: its token is released and {@code
+   * MerchantConnected} published. The creditor is read again with the held token first, as its
+   * verification status may have changed during the review (creditor events are not applied to held
+   * connections) and the merchant may have revoked the app meanwhile (then the connection fails,
+   * {@code revoked_by_merchant}). Confirming a connected merchant changes nothing.
+   *
+   * @throws MerchantNotInReviewException when the merchant is neither held nor connected
+   * @throws GoCardlessUnavailableException when the creditor cannot be read now
+   */
+  MerchantView confirm(String team, String id, String teamMember) {
+    Merchant merchant = owned(team, id);
+    if (merchant.status() == MerchantStatus.CONNECTED) {
+      return view(merchant);
+    }
+    var token =
+        merchant.status() == MerchantStatus.NEEDS_REVIEW
+            ? vault.revealHeld(id)
+            : Optional.<MerchantToken>empty();
+    if (token.isEmpty()) {
+      throw new MerchantNotInReviewException(id, merchant.status());
+    }
+    Creditor creditor;
+    try {
+      creditor = gocardless.creditor(token.get().accessToken(), merchant.creditorId());
+    } catch (GoCardlessRejectedException e) {
+      log.info("The held token of merchant {} no longer works: {}", id, e.error());
+      transactions.execute(status -> endReview(merchant, REVOKED_BY_MERCHANT, teamMember));
+      return view(merchants.find(id).orElseThrow());
+    }
+    transactions.executeWithoutResult(
+        status -> {
+          Instant now = clock.instant();
+          if (merchants.markReviewConfirmed(
+              id, creditor.id(), creditor.verificationStatus(), now, teamMember)) {
+            vault.release(id);
+            events.publish(
+                new MerchantConnected(
+                    id,
+                    merchant.team(),
+                    merchant.organisationId(),
+                    creditor.id(),
+                    creditor.verificationStatus(),
+                    now));
+            meters
+                .counter("paybridge.oauth.connections.completed", "outcome", "confirmed")
+                .increment();
+          }
+        });
+    return view(merchants.find(id).orElseThrow());
+  }
+
+  private void revoke(String id, String accessToken) {
+    try {
+      gocardless.revoke(accessToken);
+    } catch (RuntimeException e) {
+      // The token is forgotten either way; GoCardless keeps it valid until the merchant
+      // revokes the app.
+      meters.counter("paybridge.oauth.revocations.failed").increment();
+      log.warn("Could not revoke the token of merchant {}: {}", id, e.getMessage());
+    }
   }
 
   /**
@@ -230,10 +299,15 @@ class MerchantService {
     return true;
   }
 
+  private boolean endReview(Merchant merchant, String reason, String teamMember) {
+    if (!merchants.markReviewFailed(merchant.id(), reason, clock.instant(), teamMember)) {
+      return false;
+    }
+    vault.shred(merchant.id());
+    return true;
+  }
+
   private Merchant owned(String team, String id) {
-    return merchants
-        .findForTeam(id, team)
-        .orElseThrow(
-            () -> new ProblemException(ApiProblem.MERCHANT_NOT_FOUND, "No merchant " + id));
+    return merchants.findForTeam(id, team).orElseThrow(() -> new MerchantNotFoundException(id));
   }
 }

@@ -12,7 +12,8 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The merchants' GoCardless access tokens, encrypted ({@code merchant_token}). A row exists exactly
- * while its merchant is connected: connecting stores it, disconnecting shreds it.
+ * while its merchant is connected or held for review: connecting stores it, disconnecting shreds
+ * it. A held token is never revealed to callers until it is released.
  */
 @Component
 public class TokenVault {
@@ -32,32 +33,67 @@ public class TokenVault {
 
   /** Stores (or replaces) a merchant's token; call inside the connecting transaction. */
   public void store(String merchantId, String organisationId, String accessToken) {
+    store(merchantId, organisationId, accessToken, false);
+  }
+
+  /**
+   * Stores a token that {@link #reveal} does not give out until it is {@link #release}d; call
+   * inside the transaction that holds the connection for review.
+   */
+  public void hold(String merchantId, String organisationId, String accessToken) {
+    store(merchantId, organisationId, accessToken, true);
+  }
+
+  /** Lets a held token out; call inside the transaction that confirms the connection. */
+  public boolean release(String merchantId) {
+    return jdbc.update(
+            "update merchant_token set held = false where merchant_id = ? and held", merchantId)
+        == 1;
+  }
+
+  private void store(String merchantId, String organisationId, String accessToken, boolean held) {
     String ciphertext = cipher.encrypt(accessToken, merchantId);
     jdbc.update(
         """
-        insert into merchant_token (merchant_id, organisation_id, key_id, ciphertext, stored_at)
-        values (?, ?, ?, ?, ?)
+        insert into merchant_token (merchant_id, organisation_id, key_id, ciphertext, stored_at, held)
+        values (?, ?, ?, ?, ?, ?)
         on conflict (merchant_id) do update set organisation_id = excluded.organisation_id,
-            key_id = excluded.key_id, ciphertext = excluded.ciphertext, stored_at = excluded.stored_at
+            key_id = excluded.key_id, ciphertext = excluded.ciphertext, stored_at = excluded.stored_at,
+            held = excluded.held
         """,
         merchantId,
         organisationId,
         cipher.activeKeyId(),
         ciphertext,
-        Timestamp.from(Instant.now()));
+        Timestamp.from(Instant.now()),
+        held);
   }
 
-  /** The token of a connected merchant. */
+  /** The token of a connected merchant; never a held one. */
   public Optional<MerchantToken> reveal(String merchantId) {
+    return reveal(merchantId, false);
+  }
+
+  /**
+   * A held token, for the service itself only: to check it before release, or to revoke it when the
+   * connection is rejected.
+   */
+  public Optional<MerchantToken> revealHeld(String merchantId) {
+    return reveal(merchantId, true);
+  }
+
+  private Optional<MerchantToken> reveal(String merchantId, boolean held) {
     return jdbc
         .query(
-            "select organisation_id, ciphertext from merchant_token where merchant_id = ?",
+            "select organisation_id, ciphertext from merchant_token where merchant_id = ?"
+                + " and held = ?",
             (rs, i) ->
                 new MerchantToken(
                     merchantId,
                     rs.getString("organisation_id"),
                     cipher.decrypt(rs.getString("ciphertext"), merchantId)),
-            merchantId)
+            merchantId,
+            held)
         .stream()
         .findFirst();
   }

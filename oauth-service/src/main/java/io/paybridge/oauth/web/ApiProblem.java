@@ -16,9 +16,18 @@ public enum ApiProblem implements ProblemType {
   MERCHANT_NOT_FOUND(Definition.of(404, "merchant-not-found", "No such merchant")),
   NOT_FOUND(Definition.of(404, "not-found", "No such resource")),
   METHOD_NOT_ALLOWED(Definition.of(405, "method-not-allowed", "Method not allowed")),
+  MERCHANT_NOT_IN_REVIEW(
+      Definition.of(409, "merchant-not-in-review", "The merchant is not held for review")),
+  TOO_MANY_REFUSED_CALLBACKS(
+      Definition.of(
+          429,
+          "too-many-refused-callbacks",
+          "Too many invalid connection links from this address")),
   MERCHANT_NOT_CONNECTED(
       Definition.of(404, "merchant-not-connected", "No connected merchant with this id")),
   INTERNAL(Definition.of(500, "internal-error", "The request could not be processed")),
+  GOCARDLESS_UNAVAILABLE(
+      Definition.of(503, "gocardless-unavailable", "GoCardless cannot be reached; try again")),
   IDENTITY_PROVIDER_UNAVAILABLE(
       Definition.of(
           503, "identity-provider-unavailable", "The token cannot be checked now; retry later"));

@@ -219,7 +219,8 @@ class ConnectJourneyIT extends IntegrationHarness {
     String merchantId = UUID.randomUUID().toString();
     Instant expired = Instant.now().minusSeconds(1);
     var issued = state.issue(merchantId, "team-a", expired);
-    merchants.insertPending(merchantId, "team-a", issued.nonceHash(), expired);
+    merchants.insertPending(
+        merchantId, "team-a", issued.nonceHash(), expired, new MerchantExpectations(null, null));
 
     var refused =
         Http.get(url("/oauth/callback?code=x&state=" + Http.encode(issued.state())), null);

@@ -14,13 +14,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A reverse proxy that can be switched to answer 503 or to answer late, so that a test can take
  * "GoCardless" (or the identity provider) down or make it slow at an exact moment (for example
- * between consent and code exchange), for every path or only some. It keeps what it relayed, so a
- * test knows what GoCardless issued (codes, access tokens) without asking the service under test.
+ * between consent and code exchange), for every path or only some, or hold a request until the test
+ * lets it through. It keeps what it relayed, so a test knows what GoCardless issued (codes, access
+ * tokens, a token the service never stored) without asking the service under test.
  */
 public final class FaultyProxy implements AutoCloseable {
 
@@ -38,6 +41,8 @@ public final class FaultyProxy implements AutoCloseable {
   /** One request relayed to GoCardless and its answer. */
   public record Relayed(
       String method, String path, int status, String location, String responseBody) {}
+
+  private volatile Hold hold;
 
   private FaultyProxy(String target) throws IOException {
     this.target = target;
@@ -78,8 +83,75 @@ public final class FaultyProxy implements AutoCloseable {
     this.delay = value;
   }
 
+  /** Holds the next request to {@code path} until {@link Hold#release()} (or 30 s). */
+  public Hold hold(String path) {
+    var next = new Hold(path);
+    this.hold = next;
+    return next;
+  }
+
+  /** The body of the last answer to a request for {@code path}, if any passed. */
+  public String lastResponseBody(String path) {
+    return relayed.reversed().stream()
+        .filter(r -> r.path().equals(path))
+        .map(Relayed::responseBody)
+        .findFirst()
+        .orElse(null);
+  }
+
+  /** A request held on its way to the simulator. */
+  public final class Hold implements AutoCloseable {
+    private final String path;
+    private final CountDownLatch arrived = new CountDownLatch(1);
+    private final CountDownLatch released = new CountDownLatch(1);
+
+    private Hold(String path) {
+      this.path = path;
+    }
+
+    /** Waits until the held request has arrived. */
+    public void awaitArrival() {
+      try {
+        if (!arrived.await(30, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("No request for " + path + " arrived");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+
+    public void release() {
+      released.countDown();
+    }
+
+    @Override
+    public void close() {
+      release();
+      if (hold == this) {
+        hold = null;
+      }
+    }
+
+    private void block() throws IOException {
+      arrived.countDown();
+      try {
+        released.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException(e);
+      }
+    }
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
+      String path = exchange.getRequestURI().getPath();
+      Hold held = hold;
+      if (held != null && held.path.equals(path)) {
+        hold = null;
+        held.block();
+      }
       if (!delay.isZero()) {
         try {
           Thread.sleep(delay);
@@ -88,7 +160,6 @@ public final class FaultyProxy implements AutoCloseable {
           return;
         }
       }
-      String path = exchange.getRequestURI().getPath();
       if (failing.stream().anyMatch(path::startsWith)) {
         byte[] body =
             "{\"error\":{\"type\":\"gocardless\",\"code\":503,\"message\":\"Service unavailable\"}}"

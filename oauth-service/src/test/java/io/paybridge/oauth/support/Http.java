@@ -38,8 +38,23 @@ public final class Http {
     }
   }
 
+  public static JsonNode json(String body) {
+    return JSON.readTree(body);
+  }
+
   public static Response get(String url, String bearer) {
     return send(request(url, bearer).GET());
+  }
+
+  /** A GET sent from another local address (127.0.0.2, for example): another remote client. */
+  public static Response getFrom(java.net.InetAddress localAddress, String url) {
+    try (var client =
+        HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .localAddress(localAddress)
+            .build()) {
+      return send(client, request(url, null).GET());
+    }
   }
 
   public static Response getWithHeaders(String url, String bearer, Map<String, String> headers) {
@@ -113,8 +128,12 @@ public final class Http {
   }
 
   private static Response send(HttpRequest.Builder request) {
+    return send(CLIENT, request);
+  }
+
+  private static Response send(HttpClient client, HttpRequest.Builder request) {
     try {
-      var response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      var response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
       return new Response(response.statusCode(), response.headers(), response.body());
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -55,10 +55,31 @@ public abstract class IntegrationHarness {
 
   /**
    * The merchant's browser at GoCardless: opens the consent page and approves (for a new
-   * organisation, or an existing one) or denies. Returns where GoCardless redirects it (our
-   * callback URL with code/error and state).
+   * organisation, or an existing one) or denies, with the name and email the link pre-filled.
+   * Returns where GoCardless redirects it (our callback URL with code/error and state).
    */
   protected String consent(String authorisationUrl, String organisation, boolean approve) {
+    Map<String, String> params = Http.query(authorisationUrl);
+    String name = params.get("prefill[organisation_name]");
+    String email = params.get("prefill[email]");
+    return consent(
+        authorisationUrl,
+        organisation,
+        name == null ? "Merchant " + System.nanoTime() : name,
+        email == null ? "owner@merchant.test" : email,
+        approve);
+  }
+
+  /**
+   * The browser of whoever opened the link: the form filled in with its own organisation name and
+   * email (a new organisation is created with them).
+   */
+  protected String consent(
+      String authorisationUrl,
+      String organisation,
+      String organisationName,
+      String email,
+      boolean approve) {
     var page = Http.get(authorisationUrl, null);
     assertThat(page.status()).as(page.body()).isEqualTo(200);
     Map<String, String> params = Http.query(authorisationUrl);
@@ -68,8 +89,8 @@ public abstract class IntegrationHarness {
     form.put("scope", params.get("scope"));
     form.put("state", params.get("state"));
     form.put("organisation", organisation == null ? "new" : organisation);
-    form.put("organisation_name", "Merchant " + System.nanoTime());
-    form.put("email", "owner@merchant.test");
+    form.put("organisation_name", organisationName);
+    form.put("email", email);
     form.put("decision", approve ? "approve" : "deny");
     String consentUrl = authorisationUrl.substring(0, authorisationUrl.indexOf('?'));
     var decision = Http.postForm(consentUrl, form);
