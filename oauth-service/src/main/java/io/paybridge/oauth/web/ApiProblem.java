@@ -18,7 +18,15 @@ public enum ApiProblem implements ProblemType {
   METHOD_NOT_ALLOWED(Definition.of(405, "method-not-allowed", "Method not allowed")),
   MERCHANT_NOT_CONNECTED(
       Definition.of(404, "merchant-not-connected", "No connected merchant with this id")),
-  INTERNAL(Definition.of(500, "internal-error", "The request could not be processed"));
+  TOKEN_KEY_NOT_HELD(
+      Definition.of(
+          409, "token-key-not-held", "A running instance does not hold this encryption key")),
+  INTERNAL(Definition.of(500, "internal-error", "The request could not be processed")),
+  TOKEN_KEY_UNAVAILABLE(
+      Definition.of(
+          503,
+          "token-key-unavailable",
+          "This instance does not hold the key the merchant's token needs"));
 
   private final Definition definition;
 

@@ -59,6 +59,8 @@ class SecurityConfiguration {
                     .permitAll()
                     .requestMatchers("/internal/**")
                     .hasAuthority("SCOPE_" + properties.tokenScope())
+                    .requestMatchers("/operations/**")
+                    .hasAuthority("SCOPE_" + properties.keyManagementScope())
                     .anyRequest()
                     .authenticated())
         .oauth2ResourceServer(

@@ -10,8 +10,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param teamClaim the JWT claim that names the caller's team; a team sees only its own merchants
  * @param tokenScope the scope a service identity needs to obtain merchants' access tokens from the
  *     internal endpoint (billing-service and other services that call GoCardless for a merchant)
+ * @param keyManagementScope the scope an operator's token needs for {@code /operations/**}: the
+ *     token encryption key inventory and the activation of a key
  */
 @ConfigurationProperties("paybridge.oauth.security")
 public record SecurityProperties(
     @DefaultValue("team") String teamClaim,
-    @DefaultValue("merchant-tokens:read") String tokenScope) {}
+    @DefaultValue("merchant-tokens:read") String tokenScope,
+    @DefaultValue("merchant-keys:manage") String keyManagementScope) {}

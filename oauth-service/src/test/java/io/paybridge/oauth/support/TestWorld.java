@@ -19,6 +19,7 @@ public final class TestWorld {
 
   public static final String ISSUER = "paybridge";
   public static final String TOKEN_SCOPE = "merchant-tokens:read";
+  public static final String KEY_MANAGEMENT_SCOPE = "merchant-keys:manage";
 
   private static TestWorld world;
 
@@ -74,6 +75,18 @@ public final class TestWorld {
             service,
             "paybridge",
             Map.of("client_id", service, "scope", withTokenScope ? TOKEN_SCOPE : "billing:write"),
+            3600)
+        .serialize();
+  }
+
+  /** An operator's token, with or without the key management scope. */
+  public String operatorToken(String operator, boolean withKeyScope) {
+    return issuer
+        .issueToken(
+            ISSUER,
+            operator,
+            "paybridge",
+            Map.of("scope", withKeyScope ? KEY_MANAGEMENT_SCOPE : TOKEN_SCOPE),
             3600)
         .serialize();
   }
