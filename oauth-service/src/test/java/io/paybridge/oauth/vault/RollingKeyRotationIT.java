@@ -143,6 +143,49 @@ class RollingKeyRotationIT extends IntegrationHarness {
     assertThat(after.get("failedTokens").asLong()).isEqualTo(1);
   }
 
+  @Test
+  void anInstanceStartedWithoutTheActiveKeyIsNotReadyAndEncryptsUnderNoOtherKey() {
+    String connected = connectVia(url(""));
+    assertThat(keyOf(connected)).isEqualTo(NEW);
+    // A stale secret, after the activation was checked.
+    oldPod = ServiceInstance.start(world, Map.of(OLD, key(OLD)), Map.of("active-key-id", OLD));
+
+    assertThat(Http.get(oldPod.url("/actuator/health/readiness"), null).status()).isEqualTo(503);
+    assertThat(
+            Http.get(oldPod.url("/actuator/health"), null)
+                .json()
+                .get("components")
+                .get("tokenEncryption")
+                .get("status")
+                .asString())
+        .isEqualTo("DOWN");
+
+    var read = tokenFrom(oldPod.url(""), connected);
+    assertThat(read.status()).isEqualTo(503);
+    assertThat(read.json().get("type").asString())
+        .isEqualTo("https://paybridge.io/problems/token-key-unavailable");
+
+    var started =
+        Http.postJson(oldPod.url("/merchant-connections"), world.teamToken(TEAM), "{}").json();
+    String merchantId = started.get("merchantId").asString();
+    String callback = consent(started.get("authorisationUrl").asString(), null, true);
+    var back = Http.get(oldPod.url(callback.substring(callback.indexOf("/oauth/callback"))), null);
+    assertThat(back.status()).isEqualTo(503);
+    assertThat(back.json().get("type").asString())
+        .isEqualTo("https://paybridge.io/problems/token-key-unavailable");
+    assertThat(
+            jdbc.queryForObject(
+                "select count(*) from merchant_token where merchant_id = ?",
+                Integer.class,
+                merchantId))
+        .isZero();
+    assertThat(Http.get(oldPod.url("/actuator/prometheus"), null).body())
+        .containsPattern(
+            "paybridge_oauth_token_key_unavailable_total\\{[^}]*operation=\"encrypt\"[^}]*\\} 1\\.0")
+        .containsPattern(
+            "paybridge_oauth_token_key_unavailable_total\\{[^}]*operation=\"decrypt\"[^}]*\\} 1\\.0");
+  }
+
   /** The whole connect journey, with the merchant's callback routed to the given instance. */
   private String connectVia(String base) {
     var started = Http.postJson(base + "/merchant-connections", world.teamToken(TEAM), "{}");
