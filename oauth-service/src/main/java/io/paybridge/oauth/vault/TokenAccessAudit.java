@@ -24,6 +24,7 @@ class TokenAccessAudit implements InternalAccessDeniedListener {
   static final String GRANTED = "granted";
   static final String NOT_CONNECTED = "not_connected";
   static final String FORBIDDEN = "forbidden";
+  static final String KEY_UNAVAILABLE = "key_unavailable";
 
   private static final Pattern TOKEN_PATH =
       Pattern.compile("/internal/merchants/([^/]{1,64})/access-token");

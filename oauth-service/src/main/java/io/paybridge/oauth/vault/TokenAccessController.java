@@ -7,6 +7,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.Optional;
 import org.springframework.http.CacheControl;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -40,7 +41,9 @@ class TokenAccessController {
       summary = "A connected merchant's GoCardless access token",
       description =
           "Requires a service token with the configured token scope. Answers 404 unless the"
-              + " merchant is connected. Every call is recorded in the audit trail.",
+              + " merchant is connected, 503 token-key-unavailable if this instance lacks the key"
+              + " of the stored token (another instance may hold it). Every call is recorded in"
+              + " the audit trail.",
       security = @SecurityRequirement(name = "bearer"))
   ResponseEntity<AccessTokenResponse> accessToken(
       @PathVariable String merchantId,
@@ -49,17 +52,23 @@ class TokenAccessController {
     var who = audit.caller(caller);
     String requestId = RequestIds.of(request);
     // The audit row commits with the read: no token leaves without its record.
-    var token =
-        transactions.execute(
-            status -> {
-              var found = vault.reveal(merchantId);
-              audit.record(
-                  merchantId,
-                  who,
-                  found.isPresent() ? TokenAccessAudit.GRANTED : TokenAccessAudit.NOT_CONNECTED,
-                  requestId);
-              return found;
-            });
+    Optional<TokenVault.MerchantToken> token;
+    try {
+      token =
+          transactions.execute(
+              status -> {
+                var found = vault.reveal(merchantId);
+                audit.record(
+                    merchantId,
+                    who,
+                    found.isPresent() ? TokenAccessAudit.GRANTED : TokenAccessAudit.NOT_CONNECTED,
+                    requestId);
+                return found;
+              });
+    } catch (TokenKeyUnavailableException e) {
+      audit.record(merchantId, who, TokenAccessAudit.KEY_UNAVAILABLE, requestId);
+      throw e;
+    }
     if (token == null || token.isEmpty()) {
       throw new ProblemException(
           ApiProblem.MERCHANT_NOT_CONNECTED, "No connected merchant " + merchantId);

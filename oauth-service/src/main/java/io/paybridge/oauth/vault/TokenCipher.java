@@ -7,6 +7,8 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
@@ -15,9 +17,10 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * AES-256-GCM for access tokens. A ciphertext reads {@code v1.<key id>.<base64url(iv ‖ ciphertext ‖
- * tag)>}: the key id travels with it, so any configured key can decrypt while only the active one
- * encrypts. The merchant id is authenticated data: a ciphertext copied onto another merchant's row
- * does not decrypt.
+ * tag)>}: the key id travels with it, so any key this instance holds can decrypt. Which key
+ * encrypts is the caller's choice (the cluster's active key, {@link TokenKeys}), never this
+ * instance's configuration. The merchant id is authenticated data: a ciphertext copied onto another
+ * merchant's row does not decrypt.
  */
 public final class TokenCipher {
 
@@ -27,10 +30,9 @@ public final class TokenCipher {
   private static final int TAG_BITS = 128;
 
   private final Map<String, SecretKey> keys;
-  private final String activeKeyId;
   private final SecureRandom random = new SecureRandom();
 
-  public TokenCipher(Map<String, String> base64Keys, String activeKeyId) {
+  public TokenCipher(Map<String, String> base64Keys) {
     var parsed = new LinkedHashMap<String, SecretKey>();
     base64Keys.forEach(
         (id, value) -> {
@@ -49,36 +51,66 @@ public final class TokenCipher {
           }
           parsed.put(id, new SecretKeySpec(bytes, "AES"));
         });
-    if (activeKeyId == null || !parsed.containsKey(activeKeyId)) {
+    if (parsed.isEmpty()) {
       throw new IllegalStateException(
-          "paybridge.oauth.token-encryption.active-key-id must name one of the configured keys "
-              + parsed.keySet());
+          "No token encryption key is configured (paybridge.oauth.token-encryption.keys.<id>)");
     }
     this.keys = Map.copyOf(parsed);
-    this.activeKeyId = activeKeyId;
   }
 
+  /**
+   * The cipher of the configured keys.
+   *
+   * @throws IllegalStateException when a key is malformed, none is configured, or the initial
+   *     active key is not one of them
+   */
   public static TokenCipher from(TokenEncryptionProperties properties) {
-    return new TokenCipher(properties.keys(), properties.activeKeyId());
+    var cipher = new TokenCipher(properties.keys());
+    String initial = properties.bootstrapKeyId();
+    if (initial != null && !cipher.holds(initial)) {
+      throw new IllegalStateException(
+          "paybridge.oauth.token-encryption.initial-active-key-id must name one of the configured"
+              + " keys "
+              + cipher.keyIds());
+    }
+    return cipher;
   }
 
-  public String activeKeyId() {
-    return activeKeyId;
+  /** Whether {@code keyId} can name a key (it travels inside every ciphertext). */
+  public static boolean isValidKeyId(String keyId) {
+    return KEY_ID.matcher(keyId).matches();
   }
 
-  /** Encrypts {@code token} for {@code merchantId} under the active key. */
-  public String encrypt(String token, String merchantId) {
+  /** The ids of the keys this instance holds, sorted. */
+  public SortedSet<String> keyIds() {
+    return new TreeSet<>(keys.keySet());
+  }
+
+  public boolean holds(String keyId) {
+    return keyId != null && keys.containsKey(keyId);
+  }
+
+  /**
+   * Encrypts {@code token} for {@code merchantId} under the key {@code keyId}.
+   *
+   * @throws TokenKeyUnavailableException when this instance does not hold that key
+   */
+  public String encrypt(String keyId, String token, String merchantId) {
+    SecretKey key = keys.get(keyId);
+    if (key == null) {
+      throw new TokenKeyUnavailableException(keyId);
+    }
     byte[] iv = new byte[IV_BYTES];
     random.nextBytes(iv);
     try {
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(Cipher.ENCRYPT_MODE, keys.get(activeKeyId), new GCMParameterSpec(TAG_BITS, iv));
+      cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
       cipher.updateAAD(aad(merchantId));
       byte[] sealed = cipher.doFinal(token.getBytes(StandardCharsets.UTF_8));
       byte[] out = ByteBuffer.allocate(iv.length + sealed.length).put(iv).put(sealed).array();
       return VERSION
           + "."
-          + activeKeyId
+          + keyId
           + "."
           + Base64.getUrlEncoder().withoutPadding().encodeToString(out);
     } catch (GeneralSecurityException e) {
@@ -89,7 +121,8 @@ public final class TokenCipher {
   /**
    * Decrypts a ciphertext made by {@link #encrypt} for {@code merchantId}.
    *
-   * @throws IllegalStateException when its key is not configured or it does not authenticate
+   * @throws TokenKeyUnavailableException when this instance does not hold its key
+   * @throws IllegalStateException when it is not a token ciphertext or does not authenticate
    */
   public String decrypt(String ciphertext, String merchantId) {
     String[] parts = ciphertext.split("\\.", 3);
@@ -98,7 +131,7 @@ public final class TokenCipher {
     }
     SecretKey key = keys.get(parts[1]);
     if (key == null) {
-      throw new IllegalStateException("Token encryption key '" + parts[1] + "' is not configured");
+      throw new TokenKeyUnavailableException(parts[1]);
     }
     try {
       byte[] in = Base64.getUrlDecoder().decode(parts[2]);

@@ -1,37 +1,55 @@
 package io.paybridge.oauth.vault;
 
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.sql.Timestamp;
-import java.time.Instant;
-import java.util.List;
+import io.paybridge.oauth.vault.MerchantTokenRepository.ReencryptFailure;
+import java.time.Clock;
 import java.util.Optional;
-import org.springframework.jdbc.core.JdbcTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The merchants' GoCardless access tokens, encrypted ({@code merchant_token}). A row exists exactly
  * while its merchant is connected or held for review: connecting stores it, disconnecting shreds
- * it. A held token is never revealed to callers until it is released.
+ * it. A held token is never revealed to callers until it is released. New tokens are encrypted
+ * under the cluster's active key ({@link TokenKeys}), never under a key this instance would pick by
+ * itself.
  */
 @Component
 public class TokenVault {
 
-  private final JdbcTemplate jdbc;
+  private static final Logger log = LoggerFactory.getLogger(TokenVault.class);
+
+  private final MerchantTokenRepository tokens;
+  private final TokenKeys keys;
   private final TokenCipher cipher;
+  private final MeterRegistry meters;
+  private final Clock clock;
   private final int rotationBatchSize;
 
-  TokenVault(JdbcTemplate jdbc, TokenEncryptionProperties properties, MeterRegistry meters) {
-    this.jdbc = jdbc;
-    this.cipher = TokenCipher.from(properties);
+  TokenVault(
+      MerchantTokenRepository tokens,
+      TokenKeys keys,
+      TokenCipher cipher,
+      TokenEncryptionProperties properties,
+      MeterRegistry meters,
+      Clock clock) {
+    this.tokens = tokens;
+    this.keys = keys;
+    this.cipher = cipher;
+    this.meters = meters;
+    this.clock = clock;
     this.rotationBatchSize = properties.rotationBatchSize();
-    Gauge.builder("paybridge.oauth.tokens.stale.key", this, TokenVault::countUnderOldKeys)
-        .description("Stored tokens still encrypted under a key other than the active one")
-        .register(meters);
   }
 
-  /** Stores (or replaces) a merchant's token; call inside the connecting transaction. */
+  /**
+   * Stores (or replaces) a merchant's token under the cluster's active key; call inside the
+   * connecting transaction.
+   *
+   * @throws TokenKeyUnavailableException when this instance does not hold the active key: the token
+   *     is not stored under another key instead
+   */
   public void store(String merchantId, String organisationId, String accessToken) {
     store(merchantId, organisationId, accessToken, false);
   }
@@ -39,6 +57,8 @@ public class TokenVault {
   /**
    * Stores a token that {@link #reveal} does not give out until it is {@link #release}d; call
    * inside the transaction that holds the connection for review.
+   *
+   * @throws TokenKeyUnavailableException as {@link #store(String, String, String)}
    */
   public void hold(String merchantId, String organisationId, String accessToken) {
     store(merchantId, organisationId, accessToken, true);
@@ -46,30 +66,33 @@ public class TokenVault {
 
   /** Lets a held token out; call inside the transaction that confirms the connection. */
   public boolean release(String merchantId) {
-    return jdbc.update(
-            "update merchant_token set held = false where merchant_id = ? and held", merchantId)
-        == 1;
+    return tokens.release(merchantId);
   }
 
   private void store(String merchantId, String organisationId, String accessToken, boolean held) {
-    String ciphertext = cipher.encrypt(accessToken, merchantId);
-    jdbc.update(
-        """
-        insert into merchant_token (merchant_id, organisation_id, key_id, ciphertext, stored_at, held)
-        values (?, ?, ?, ?, ?, ?)
-        on conflict (merchant_id) do update set organisation_id = excluded.organisation_id,
-            key_id = excluded.key_id, ciphertext = excluded.ciphertext, stored_at = excluded.stored_at,
-            held = excluded.held
-        """,
+    String active = keys.activeKeyIdForWrite();
+    if (!cipher.holds(active)) {
+      keyUnavailable("encrypt");
+      log.error(
+          "Cannot store the token of merchant {}: this instance lacks the active key {}",
+          merchantId,
+          active);
+      throw new TokenKeyUnavailableException(active);
+    }
+    tokens.upsert(
         merchantId,
         organisationId,
-        cipher.activeKeyId(),
-        ciphertext,
-        Timestamp.from(Instant.now()),
-        held);
+        active,
+        cipher.encrypt(active, accessToken, merchantId),
+        held,
+        clock.instant());
   }
 
-  /** The token of a connected merchant; never a held one. */
+  /**
+   * The token of a connected merchant; never a held one.
+   *
+   * @throws TokenKeyUnavailableException when this instance does not hold the token's key
+   */
   public Optional<MerchantToken> reveal(String merchantId) {
     return reveal(merchantId, false);
   }
@@ -77,69 +100,99 @@ public class TokenVault {
   /**
    * A held token, for the service itself only: to check it before release, or to revoke it when the
    * connection is rejected.
+   *
+   * @throws TokenKeyUnavailableException when this instance does not hold the token's key
    */
   public Optional<MerchantToken> revealHeld(String merchantId) {
     return reveal(merchantId, true);
   }
 
   private Optional<MerchantToken> reveal(String merchantId, boolean held) {
-    return jdbc
-        .query(
-            "select organisation_id, ciphertext from merchant_token where merchant_id = ?"
-                + " and held = ?",
-            (rs, i) ->
-                new MerchantToken(
+    return tokens
+        .find(merchantId, held)
+        .map(
+            stored -> {
+              try {
+                return new MerchantToken(
                     merchantId,
-                    rs.getString("organisation_id"),
-                    cipher.decrypt(rs.getString("ciphertext"), merchantId)),
-            merchantId,
-            held)
-        .stream()
-        .findFirst();
+                    stored.organisationId(),
+                    cipher.decrypt(stored.ciphertext(), merchantId));
+              } catch (TokenKeyUnavailableException e) {
+                keyUnavailable("decrypt");
+                throw e;
+              }
+            });
   }
 
   /** Forgets a merchant's token for good; call inside the disconnecting transaction. */
   public boolean shred(String merchantId) {
-    return jdbc.update("delete from merchant_token where merchant_id = ?", merchantId) > 0;
+    return tokens.delete(merchantId);
   }
 
   /**
-   * Re-encrypts up to one batch of tokens that are not under the active key. Rows are locked with
-   * {@code skip locked}, so several replicas can rotate at once without doing the same row twice.
-   *
-   * @return how many tokens were re-encrypted
+   * Re-encrypts up to one batch of tokens that are not under the cluster's active key, if this
+   * instance holds it; never towards any other key. A token that does not decrypt is marked and
+   * reported once, and the rest of the batch goes on.
    */
   @Transactional
-  public int reencryptBatch() {
-    List<String[]> stale =
-        jdbc.query(
-            """
-            select merchant_id, ciphertext from merchant_token where key_id <> ?
-            order by merchant_id limit ? for update skip locked
-            """,
-            (rs, i) -> new String[] {rs.getString(1), rs.getString(2)},
-            cipher.activeKeyId(),
-            rotationBatchSize);
-    for (String[] row : stale) {
-      String plain = cipher.decrypt(row[1], row[0]);
-      jdbc.update(
-          "update merchant_token set key_id = ?, ciphertext = ?, reencrypted_at = ? where merchant_id = ?",
-          cipher.activeKeyId(),
-          cipher.encrypt(plain, row[0]),
-          Timestamp.from(Instant.now()),
-          row[0]);
+  public Batch reencryptBatch() {
+    String active = keys.activeKeyIdForWrite();
+    if (!cipher.holds(active)) {
+      return new Batch(active, false, 0, 0);
     }
-    return stale.size();
+    int rotated = 0;
+    int failed = 0;
+    for (var stored : tokens.lockNotUnder(active, rotationBatchSize)) {
+      String merchantId = stored.merchantId();
+      try {
+        String plain = cipher.decrypt(stored.ciphertext(), merchantId);
+        tokens.reencrypted(
+            merchantId, active, cipher.encrypt(active, plain, merchantId), clock.instant());
+        rotated++;
+      } catch (TokenKeyUnavailableException e) {
+        skip(merchantId, ReencryptFailure.KEY_UNAVAILABLE, e.keyId());
+        failed++;
+      } catch (IllegalStateException e) {
+        skip(merchantId, ReencryptFailure.UNDECRYPTABLE, TokenCipher.keyIdOf(stored.ciphertext()));
+        failed++;
+      }
+    }
+    return new Batch(active, true, rotated, failed);
   }
 
-  /** Tokens still under a key other than the active one. */
-  public long countUnderOldKeys() {
-    Long count =
-        jdbc.queryForObject(
-            "select count(*) from merchant_token where key_id <> ?",
-            Long.class,
-            cipher.activeKeyId());
-    return count == null ? 0 : count;
+  /** Stored tokens not under {@code keyId}, and how many of them the rotation skipped. */
+  MerchantTokenRepository.Remaining remainingNotUnder(String keyId) {
+    return tokens.remainingNotUnder(keyId);
+  }
+
+  private void skip(String merchantId, ReencryptFailure failure, String keyId) {
+    tokens.reencryptFailed(merchantId, failure, clock.instant());
+    meters.counter("paybridge.oauth.tokens.reencrypt.failures", "reason", failure.wire).increment();
+    // Once per token: the mark keeps it out of later batches. Never the ciphertext.
+    log.warn(
+        "Skipped re-encrypting the token of merchant {} (key {}): {}; it is retried when another"
+            + " key is activated or the token is stored again",
+        merchantId,
+        keyId,
+        failure.wire);
+  }
+
+  private void keyUnavailable(String operation) {
+    meters.counter("paybridge.oauth.token.key.unavailable", "operation", operation).increment();
+  }
+
+  /**
+   * One batch of the rotation.
+   *
+   * @param activeKeyId the key the tokens were moved to
+   * @param keyHeld false when this instance lacks the active key and so moved nothing
+   * @param rotated tokens re-encrypted
+   * @param failed tokens skipped (and marked) because they did not decrypt
+   */
+  public record Batch(String activeKeyId, boolean keyHeld, int rotated, int failed) {
+    int processed() {
+      return rotated + failed;
+    }
   }
 
   /**

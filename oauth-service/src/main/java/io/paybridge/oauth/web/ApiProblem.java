@@ -25,12 +25,20 @@ public enum ApiProblem implements ProblemType {
           "Too many invalid connection links from this address")),
   MERCHANT_NOT_CONNECTED(
       Definition.of(404, "merchant-not-connected", "No connected merchant with this id")),
+  TOKEN_KEY_NOT_HELD(
+      Definition.of(
+          409, "token-key-not-held", "A running instance does not hold this encryption key")),
   INTERNAL(Definition.of(500, "internal-error", "The request could not be processed")),
   GOCARDLESS_UNAVAILABLE(
       Definition.of(503, "gocardless-unavailable", "GoCardless cannot be reached; try again")),
   IDENTITY_PROVIDER_UNAVAILABLE(
       Definition.of(
-          503, "identity-provider-unavailable", "The token cannot be checked now; retry later"));
+          503, "identity-provider-unavailable", "The token cannot be checked now; retry later")),
+  TOKEN_KEY_UNAVAILABLE(
+      Definition.of(
+          503,
+          "token-key-unavailable",
+          "This instance does not hold the key the merchant's token needs"));
 
   private final Definition definition;
 

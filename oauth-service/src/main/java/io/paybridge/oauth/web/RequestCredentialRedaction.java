@@ -3,6 +3,7 @@ package io.paybridge.oauth.web;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.LoggerContextListener;
 import ch.qos.logback.classic.turbo.TurboFilter;
 import ch.qos.logback.core.spi.FilterReply;
 import java.util.regex.Pattern;
@@ -34,6 +35,7 @@ class RequestCredentialRedaction implements DisposableBean {
 
   private final Filter filter = new Filter();
   private final LoggerContext context;
+  private final Reinstall reinstall = new Reinstall();
 
   RequestCredentialRedaction() {
     this.context =
@@ -42,6 +44,9 @@ class RequestCredentialRedaction implements DisposableBean {
       filter.setName(RequestCredentialRedaction.class.getName());
       filter.start();
       context.addTurboFilter(filter);
+      // A reset (a reconfiguration: logback's scan of a changed file, or Spring Boot initialising
+      // logging again) drops every turbo filter; the redaction must survive it.
+      context.addListener(reinstall);
     }
   }
 
@@ -63,9 +68,35 @@ class RequestCredentialRedaction implements DisposableBean {
   @Override
   public void destroy() {
     if (context != null) {
+      context.removeListener(reinstall);
       context.getTurboFilterList().remove(filter);
       filter.stop();
     }
+  }
+
+  /** Puts the filter back after the logger context was reset. */
+  private final class Reinstall implements LoggerContextListener {
+
+    @Override
+    public boolean isResetResistant() {
+      return true;
+    }
+
+    @Override
+    public void onReset(LoggerContext resetContext) {
+      if (!resetContext.getTurboFilterList().contains(filter)) {
+        resetContext.addTurboFilter(filter);
+      }
+    }
+
+    @Override
+    public void onStart(LoggerContext startedContext) {}
+
+    @Override
+    public void onStop(LoggerContext stoppedContext) {}
+
+    @Override
+    public void onLevelChange(Logger logger, Level level) {}
   }
 
   /**

@@ -66,6 +66,8 @@ class SecurityConfiguration {
                                 "SCOPE_" + properties.tokenScope()),
                             ClientAllowList.of(
                                 properties.tokenClients(), properties.clientIdClaims())))
+                    .requestMatchers("/operations/**")
+                    .hasAuthority("SCOPE_" + properties.keyManagementScope())
                     .anyRequest()
                     .authenticated())
         .oauth2ResourceServer(

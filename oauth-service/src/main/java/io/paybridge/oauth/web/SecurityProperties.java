@@ -16,10 +16,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     not (default {@code billing-service}); empty: none
  * @param clientIdClaims the claims that name a service's client, first present wins (default {@code
  *     client_id} of RFC 9068, then {@code azp})
+ * @param keyManagementScope the scope an operator's token needs for {@code /operations/**}: the
+ *     token encryption key inventory and the activation of a key
  */
 @ConfigurationProperties("paybridge.oauth.security")
 public record SecurityProperties(
     @DefaultValue("team") String teamClaim,
     @DefaultValue("merchant-tokens:read") String tokenScope,
     @DefaultValue("billing-service") Set<String> tokenClients,
-    @DefaultValue({"client_id", "azp"}) List<String> clientIdClaims) {}
+    @DefaultValue({"client_id", "azp"}) List<String> clientIdClaims,
+    @DefaultValue("merchant-keys:manage") String keyManagementScope) {}

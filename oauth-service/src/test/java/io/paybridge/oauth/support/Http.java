@@ -77,6 +77,13 @@ public final class Http {
             .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
+  public static Response putJson(String url, String bearer, String json) {
+    return send(
+        request(url, bearer)
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
   public static Response postJsonWithHeaders(
       String url, String bearer, String json, Map<String, String> headers) {
     var request =

@@ -29,6 +29,7 @@ public final class TestWorld {
 
   public static final String ISSUER = "paybridge";
   public static final String TOKEN_SCOPE = "merchant-tokens:read";
+  public static final String KEY_MANAGEMENT_SCOPE = "merchant-keys:manage";
 
   /** The audience oauth-service accepts; tokens for other services carry theirs. */
   public static final String AUDIENCE = "oauth-service";
@@ -139,6 +140,18 @@ public final class TestWorld {
             service,
             AUDIENCE,
             Map.of("client_id", service, "scope", withTokenScope ? TOKEN_SCOPE : "billing:write"),
+            3600)
+        .serialize();
+  }
+
+  /** An operator's token, with or without the key management scope. */
+  public String operatorToken(String operator, boolean withKeyScope) {
+    return issuer
+        .issueToken(
+            ISSUER,
+            operator,
+            AUDIENCE,
+            Map.of("scope", withKeyScope ? KEY_MANAGEMENT_SCOPE : TOKEN_SCOPE),
             3600)
         .serialize();
   }
