@@ -17,6 +17,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -149,6 +150,13 @@ class QuarantineController {
       }
       case QuarantineService.Release.NotFound ignored -> notFound(id, request);
     };
+  }
+
+  @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+  ResponseEntity<?> badParameter(
+      MethodArgumentTypeMismatchException e, HttpServletRequest request) {
+    return Problems.response(
+        QuarantineProblem.INVALID_REQUEST, e.getName() + " is not valid", request);
   }
 
   @ExceptionHandler(Exception.class)

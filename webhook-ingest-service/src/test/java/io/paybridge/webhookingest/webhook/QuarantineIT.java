@@ -346,6 +346,8 @@ class QuarantineIT {
         .isEqualTo(401);
     assertThat(operations("GET", "/operations/quarantine/-1", null, OPERATOR_TOKEN).statusCode())
         .isEqualTo(404);
+    assertThat(operations("GET", "/operations/quarantine/abc", null, OPERATOR_TOKEN).statusCode())
+        .isEqualTo(400);
     assertThat(
             operations("POST", "/operations/quarantine/-1/release", "{}", OPERATOR_TOKEN)
                 .statusCode())
