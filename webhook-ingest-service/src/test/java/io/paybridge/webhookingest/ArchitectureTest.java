@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The service's rules: the platform libraries know nothing of it, it never writes to Kafka itself
- * (only through the outbox), controllers leave storage to the ingestion, and configuration comes
- * from properties records.
+ * (only through the outbox), controllers leave storage to the services, SQL stays in repositories,
+ * and configuration comes from properties records.
  */
 class ArchitectureTest {
 
@@ -47,6 +47,19 @@ class ArchitectureTest {
     noClasses()
         .that()
         .haveSimpleNameEndingWith("Controller")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.springframework.jdbc..", "java.sql..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void sqlStaysInRepositories() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.paybridge.webhookingest..")
+        .and()
+        .haveSimpleNameNotEndingWith("Repository")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("org.springframework.jdbc..", "java.sql..")

@@ -3,7 +3,8 @@ package io.paybridge.webhookingest.webhook;
 import java.time.Instant;
 
 /**
- * One event of a webhook, as far as routing needs it, with its JSON exactly as GoCardless sent it.
+ * One event of a webhook that can be routed, as far as routing needs it, with its JSON exactly as
+ * GoCardless sent it.
  *
  * @param id GoCardless's event id, or a synthetic one derived from the event when GoCardless sent
  *     {@code null} (it does for {@code organisations}/{@code disconnected})
@@ -23,7 +24,8 @@ record GoCardlessEvent(
     String resourceId,
     String organisationId,
     Instant occurredAt,
-    String json) {
+    String json)
+    implements ParsedEvent {
 
   /** The event type on the wire: {@code <resource_type>.<action>}. */
   String eventType() {

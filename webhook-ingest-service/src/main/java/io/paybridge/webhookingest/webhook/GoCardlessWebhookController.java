@@ -1,22 +1,23 @@
 package io.paybridge.webhookingest.webhook;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Clock;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.ObjectMapper;
 
 /**
  * {@code POST /webhooks/gocardless}: GoCardless's signed webhook deliveries.
  *
  * <p>Order matters: the size is checked before the body is read, the signature before it is parsed,
- * and 204 is answered only after the delivery's transaction has committed.
+ * and 204 is answered only after the delivery's transaction has committed. A correctly signed
+ * delivery is always stored: what of it cannot be routed goes to quarantine, not back to
+ * GoCardless.
  */
 @RestController
 class GoCardlessWebhookController {
@@ -28,27 +29,30 @@ class GoCardlessWebhookController {
   private final WebhookBatchParser parser;
   private final WebhookIngestion ingestion;
   private final WebhookMetrics metrics;
+  private final Clock clock;
   private final long maxBodySize;
 
   GoCardlessWebhookController(
       WebhookProperties properties,
-      ObjectMapper mapper,
+      WebhookBatchParser parser,
       WebhookIngestion ingestion,
-      MeterRegistry meters) {
+      WebhookMetrics metrics,
+      Clock clock) {
     if (properties.secrets().isEmpty()) {
       throw new IllegalStateException(
           "No GoCardless webhook secret configured: set paybridge.webhooks.gocardless.secrets");
     }
     this.signature = new WebhookSignature(properties.secrets());
-    this.parser = new WebhookBatchParser(mapper);
+    this.parser = parser;
     this.ingestion = ingestion;
-    this.metrics = new WebhookMetrics(meters);
+    this.metrics = metrics;
+    this.clock = clock;
     this.maxBodySize = properties.maxBodySize().toBytes();
   }
 
   @PostMapping("/webhooks/gocardless")
   ResponseEntity<Void> receive(HttpServletRequest request) throws IOException {
-    Instant receivedAt = Instant.now();
+    Instant receivedAt = clock.instant();
     if (request.getContentLengthLong() > maxBodySize) {
       throw new WebhookRejectedException(
           WebhookProblem.TOO_LARGE, "The body exceeds " + maxBodySize + " bytes");
@@ -62,27 +66,46 @@ class GoCardlessWebhookController {
               ? "The " + SIGNATURE_HEADER + " header is missing"
               : "The " + SIGNATURE_HEADER + " header does not match the body");
     }
-    var batch = parser.parse(body);
+    // Signed, so GoCardless's: stored whatever it holds. A body that is not a webhook, or an event
+    // that cannot be routed, is quarantined rather than refused, since GoCardless would only send
+    // the same bytes again, and a refusal would take the good events of the batch down with it.
+    ParsedBody parsed = parser.parse(body);
     String traceparent = Traceparent.fromOrNew(request.getHeader("traceparent"));
     var result =
         ingestion.ingest(
             new WebhookIngestion.WebhookDelivery(
-                batch.webhookId(),
+                parsed instanceof ParsedBody.Batch batch ? batch.webhookId() : null,
                 receivedAt,
                 presented,
                 request.getHeader("User-Agent"),
                 request.getHeader("Origin"),
                 traceparent,
                 body),
-            batch.events());
+            parsed);
     metrics.accepted(result);
-    log.info(
-        "Accepted webhook {} ({} events: {} new, {} duplicate), delivery {}",
-        batch.webhookId(),
-        batch.events().size(),
-        result.fresh().size(),
-        result.duplicates().size(),
-        result.deliveryId());
+    // Reasons only: a parser's detail may quote the body, and bodies are never logged (the detail
+    // is in quarantined_event).
+    switch (parsed) {
+      case ParsedBody.Batch batch ->
+          log.info(
+              "Accepted webhook {} ({} events: {} new, {} duplicate, {} quarantined), delivery {}",
+              batch.webhookId(),
+              batch.events().size(),
+              result.fresh().size(),
+              result.duplicates().size(),
+              batch.rejected().size(),
+              result.deliveryId());
+      case ParsedBody.Malformed ignored ->
+          log.warn(
+              "Accepted and quarantined a signed body that is not a webhook, delivery {}",
+              result.deliveryId());
+    }
+    if (!result.quarantined().isEmpty()) {
+      log.warn(
+          "Quarantined from delivery {}: {}",
+          result.deliveryId(),
+          result.quarantined().stream().map(QuarantineReason::tag).toList());
+    }
     return ResponseEntity.noContent().build();
   }
 

@@ -1,7 +1,9 @@
 package io.paybridge.webhookingest.webhook;
 
 /**
- * The body is not a GoCardless webhook (malformed JSON, or not the webhook shape): answered 400.
+ * Inside {@link WebhookBatchParser}: the text is not what was expected (malformed JSON, or not the
+ * webhook shape). Never leaves the parser's callers: a signed body that is not a webhook is stored
+ * and quarantined, not refused.
  */
 class InvalidWebhookException extends RuntimeException {
 

@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -21,12 +22,18 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * Reads a GoCardless webhook body ({@code {"events": [...], "meta": {...}}}) into its events, each
- * with its JSON sliced from the body as sent (never re-serialised), and its routing facts.
+ * with its JSON sliced from the body as sent (never re-serialised), and its routing facts. Nothing
+ * here throws on content: a body that is not a webhook, or an event that cannot be routed, is
+ * reported as such so that the delivery is stored and the rest of it published.
  */
+@Component
 final class WebhookBatchParser {
 
   /** Prefix of the ids given to events that GoCardless sends with {@code "id": null}. */
   static final String SYNTHETIC_ID_PREFIX = "synthetic-";
+
+  /** The longest event id the outbox and consumers' dedup keys take ({@code OutboxEvent}). */
+  static final int MAX_EVENT_ID_LENGTH = 64;
 
   private final ObjectMapper mapper;
 
@@ -34,12 +41,18 @@ final class WebhookBatchParser {
     this.mapper = mapper;
   }
 
-  /**
-   * @throws InvalidWebhookException when the body is not UTF-8 JSON, or not a GoCardless webhook
-   */
-  WebhookBatch parse(byte[] body) {
+  /** The body's events, or why it is not a GoCardless webhook at all. */
+  ParsedBody parse(byte[] body) {
+    try {
+      return parseOrThrow(body);
+    } catch (InvalidWebhookException e) {
+      return new ParsedBody.Malformed(e.getMessage());
+    }
+  }
+
+  private ParsedBody.Batch parseOrThrow(byte[] body) {
     String text = decodeUtf8(body);
-    var slices = new ArrayList<String>();
+    var slices = new ArrayList<Slice>();
     String webhookId = null;
     boolean sawEvents = false;
     try (JsonParser parser = mapper.createParser(text)) {
@@ -70,11 +83,51 @@ final class WebhookBatchParser {
     if (!sawEvents) {
       throw new InvalidWebhookException("The body has no 'events' array");
     }
-    var events = new ArrayList<GoCardlessEvent>(slices.size());
+    var events = new ArrayList<ParsedEvent>(slices.size());
     for (int i = 0; i < slices.size(); i++) {
-      events.add(toEvent(slices.get(i), i));
+      Slice slice = slices.get(i);
+      events.add(
+          slice.isObject()
+              ? parseEvent(slice.json(), i)
+              : new ParsedEvent.Rejected(
+                  i,
+                  slice.json(),
+                  QuarantineReason.NOT_AN_OBJECT,
+                  "Event " + i + " is not a JSON object",
+                  null));
     }
-    return new WebhookBatch(webhookId, List.copyOf(events));
+    return new ParsedBody.Batch(webhookId, List.copyOf(events));
+  }
+
+  /**
+   * The raw text of the top-level property {@code name} of the JSON object {@code json} (as
+   * written, not re-serialised), or {@code null} when absent or {@code null}.
+   *
+   * @throws InvalidWebhookException when {@code json} is not a JSON object
+   */
+  String rawProperty(String json, String name) {
+    try (JsonParser parser = mapper.createParser(json)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        throw new InvalidWebhookException("Not a JSON object");
+      }
+      String found = null;
+      while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+        boolean wanted = name.equals(parser.currentName());
+        JsonToken value = parser.nextToken();
+        int start = (int) parser.currentTokenLocation().getCharOffset();
+        finish(parser, value);
+        int end = (int) parser.currentLocation().getCharOffset();
+        if (wanted && value != JsonToken.VALUE_NULL) {
+          found = json.substring(start, end);
+        }
+      }
+      if (parser.nextToken() != null) {
+        throw new InvalidWebhookException("Unexpected content after the JSON object");
+      }
+      return found;
+    } catch (JacksonException e) {
+      throw new InvalidWebhookException("Not valid JSON: " + e.getOriginalMessage());
+    }
   }
 
   /** {@code meta.webhook_id}, read in place: the parser stays inside the document. */
@@ -96,29 +149,59 @@ final class WebhookBatchParser {
     return webhookId;
   }
 
-  private static void readEventSlices(JsonParser parser, String text, List<String> slices) {
+  private static void readEventSlices(JsonParser parser, String text, List<Slice> slices) {
     JsonToken token;
     while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
-      if (token != JsonToken.START_OBJECT) {
-        throw new InvalidWebhookException("Event " + slices.size() + " is not a JSON object");
-      }
       int start = (int) parser.currentTokenLocation().getCharOffset();
-      parser.skipChildren();
+      finish(parser, token);
       int end = (int) parser.currentLocation().getCharOffset();
-      slices.add(text.substring(start, end));
+      slices.add(new Slice(text.substring(start, end), token == JsonToken.START_OBJECT));
     }
   }
 
-  private GoCardlessEvent toEvent(String json, int index) {
-    JsonNode event = mapper.readTree(json);
-    String resourceType = stringOrNull(event, "resource_type");
-    String action = stringOrNull(event, "action");
-    if (resourceType == null || resourceType.isBlank() || action == null || action.isBlank()) {
-      throw new InvalidWebhookException("Event " + index + " has no resource_type or action");
+  /**
+   * Moves past the value that starts with {@code token}, so that the parser's location is its end
+   * (a string is read lazily: reading it is what moves the location past its closing quote).
+   */
+  private static void finish(JsonParser parser, JsonToken token) {
+    if (token.isStructStart()) {
+      parser.skipChildren();
+    } else if (token.isScalarValue()) {
+      parser.getString();
+    }
+  }
+
+  /** One element of {@code events} as written in the body. */
+  private record Slice(String json, boolean isObject) {}
+
+  /**
+   * One event, given as a JSON object: routable, or the reason it is not. Used for the events of a
+   * body and for an event an operator releases from quarantine.
+   */
+  ParsedEvent parseEvent(String json, int index) {
+    JsonNode event;
+    try {
+      event = mapper.readTree(json);
+    } catch (JacksonException e) {
+      return rejected(index, json, QuarantineReason.NOT_AN_OBJECT, "is not valid JSON", null);
+    }
+    if (event == null || !event.isObject()) {
+      return rejected(index, json, QuarantineReason.NOT_AN_OBJECT, "is not a JSON object", null);
     }
     JsonNode idNode = event.path("id");
+    String sentId = idNode.isString() ? idNode.stringValue() : null;
     if (!idNode.isMissingNode() && !idNode.isNull() && !idNode.isString()) {
-      throw new InvalidWebhookException("Event " + index + " has an id that is not a string");
+      return rejected(
+          index, json, QuarantineReason.INVALID_ID, "has an id that is not a string", null);
+    }
+    String resourceType = stringOrNull(event, "resource_type");
+    if (resourceType == null || resourceType.isBlank()) {
+      return rejected(
+          index, json, QuarantineReason.MISSING_RESOURCE_TYPE, "has no resource_type", sentId);
+    }
+    String action = stringOrNull(event, "action");
+    if (action == null || action.isBlank()) {
+      return rejected(index, json, QuarantineReason.MISSING_ACTION, "has no action", sentId);
     }
     JsonNode linksNode = event.path("links");
     Map<String, String> links = new TreeMap<>();
@@ -129,17 +212,35 @@ final class WebhookBatchParser {
         }
       }
     }
+    if (hasNul(sentId)
+        || hasNul(resourceType)
+        || hasNul(action)
+        || links.values().stream().anyMatch(WebhookBatchParser::hasNul)) {
+      return rejected(
+          index,
+          json,
+          QuarantineReason.NUL_CHARACTER,
+          "has a NUL character in its id, resource_type, action or links",
+          null);
+    }
     String createdAt = stringOrNull(event, "created_at");
-    String organisationId = links.get("organisation");
-    String id = idNode.isString() && !idNode.stringValue().isBlank() ? idNode.stringValue() : null;
+    String id = sentId != null && !sentId.isBlank() ? sentId : null;
     boolean synthetic = id == null;
     if (synthetic) {
       id = syntheticId(resourceType, action, createdAt, links);
     }
-    if (id.length() > 64) {
-      throw new InvalidWebhookException("Event " + index + " has an id longer than 64 characters");
+    if (id.length() > MAX_EVENT_ID_LENGTH) {
+      return rejected(
+          index,
+          json,
+          QuarantineReason.ID_TOO_LONG,
+          "has an id longer than " + MAX_EVENT_ID_LENGTH + " characters",
+          sentId);
     }
-    String resourceId = links.get(singular(resourceType));
+    String organisationId = nonBlank(links.get("organisation"));
+    // The record key: the resource's link, else the organisation, else the event itself. A blank
+    // link would make an empty key, which the outbox refuses.
+    String resourceId = nonBlank(links.get(singular(resourceType)));
     if (resourceId == null) {
       resourceId = organisationId != null ? organisationId : id;
     }
@@ -152,6 +253,24 @@ final class WebhookBatchParser {
         organisationId,
         instantOrNull(createdAt),
         json);
+  }
+
+  private static ParsedEvent.Rejected rejected(
+      int index, String json, QuarantineReason reason, String what, String eventId) {
+    return new ParsedEvent.Rejected(
+        index,
+        json,
+        reason,
+        "Event " + index + " " + what,
+        eventId == null ? null : eventId.replace("\0", ""));
+  }
+
+  private static boolean hasNul(String value) {
+    return value != null && value.indexOf(0) >= 0;
+  }
+
+  private static String nonBlank(String value) {
+    return value == null || value.isBlank() ? null : value;
   }
 
   /**
@@ -211,7 +330,4 @@ final class WebhookBatchParser {
       throw new InvalidWebhookException("The body is not UTF-8");
     }
   }
-
-  /** A parsed webhook delivery. */
-  record WebhookBatch(String webhookId, List<GoCardlessEvent> events) {}
 }

@@ -1,6 +1,5 @@
 package io.paybridge.webhookingest.webhook;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.paybridge.platform.web.Problems;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
@@ -26,20 +25,14 @@ class WebhookExceptionHandler {
 
   private final WebhookMetrics metrics;
 
-  WebhookExceptionHandler(MeterRegistry meters) {
-    this.metrics = new WebhookMetrics(meters);
+  WebhookExceptionHandler(WebhookMetrics metrics) {
+    this.metrics = metrics;
   }
 
   @ExceptionHandler(WebhookRejectedException.class)
   ResponseEntity<ProblemDetail> rejected(WebhookRejectedException e, HttpServletRequest request) {
     log.warn("Rejected webhook from {}: {}", request.getRemoteAddr(), e.getMessage());
     return problem(e.problem, e.getMessage(), request);
-  }
-
-  @ExceptionHandler(InvalidWebhookException.class)
-  ResponseEntity<ProblemDetail> malformed(InvalidWebhookException e, HttpServletRequest request) {
-    log.warn("Rejected malformed webhook from {}: {}", request.getRemoteAddr(), e.getMessage());
-    return problem(WebhookProblem.MALFORMED, e.getMessage(), request);
   }
 
   @ExceptionHandler({

@@ -9,7 +9,6 @@ import io.paybridge.platform.web.ProblemType;
 enum WebhookProblem implements ProblemType {
   INVALID_SIGNATURE(
       Definition.of(498, "invalid-webhook-signature", "Webhook signature missing or invalid")),
-  MALFORMED(Definition.of(400, "malformed-webhook", "Not a GoCardless webhook")),
   TOO_LARGE(Definition.of(413, "webhook-too-large", "Webhook body too large")),
   UNAVAILABLE(
       Definition.of(503, "storage-unavailable", "Webhook could not be stored; retry later")),

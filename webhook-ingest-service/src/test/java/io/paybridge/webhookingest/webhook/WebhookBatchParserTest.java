@@ -2,7 +2,6 @@ package io.paybridge.webhookingest.webhook;
 
 import static io.paybridge.webhookingest.webhook.WebhookClient.example;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -19,10 +18,12 @@ class WebhookBatchParserTest {
   @Test
   void slicesEachEventFromTheBodyAsSentAndReadsItsRoutingFacts() {
     byte[] body = example("03_webhook_partner_multi_event.json");
-    var batch = parser.parse(body);
+    var parsed = batch(body);
+    var events = parsed.routable();
 
-    assertThat(batch.webhookId()).isEqualTo("WB0031BP85JJTT");
-    assertThat(batch.events())
+    assertThat(parsed.webhookId()).isEqualTo("WB0031BP85JJTT");
+    assertThat(parsed.rejected()).isEmpty();
+    assertThat(events)
         .extracting(GoCardlessEvent::id)
         .containsExactly(
             "EV01PZ44SPF2SM",
@@ -31,46 +32,41 @@ class WebhookBatchParserTest {
             "EV01PZ458ZZX99",
             "EV01PZ4A0MNB77");
     String text = new String(body, StandardCharsets.UTF_8);
-    for (var event : batch.events()) {
+    for (var event : events) {
       assertThat(text).contains(event.json());
       assertThat(mapper.readTree(event.json()).path("id").asString()).isEqualTo(event.id());
     }
-    var fulfilled = batch.events().get(1);
+    var fulfilled = events.get(1);
     assertThat(fulfilled.eventType()).isEqualTo("billing_requests.fulfilled");
     assertThat(fulfilled.resourceId()).isEqualTo("BRQ0006T4Y5J9D3");
     assertThat(fulfilled.organisationId()).isEqualTo("OR00004YQ27G22");
     assertThat(fulfilled.occurredAt()).isEqualTo(Instant.parse("2026-03-02T10:15:50.470Z"));
-    assertThat(batch.events().get(4).resourceId()).isEqualTo("CR000070S65B1S");
+    assertThat(events.get(4).resourceId()).isEqualTo("CR000070S65B1S");
   }
 
   @Test
   void keepsThePrettyPrintedLayoutOfAnEventByteForByte() {
     byte[] body = example("05_webhook_payment_failed.json");
-    var batch = parser.parse(body);
-    var failed = batch.events().getFirst();
+    var events = batch(body).routable();
+    var failed = events.getFirst();
     assertThat(failed.json()).startsWith("{\n      \"id\": \"EV0123FAIL0001\"").endsWith("}");
     assertThat(new String(body, StandardCharsets.UTF_8)).contains(failed.json());
-    assertThat(batch.events()).hasSize(3);
-    assertThat(batch.events().get(2).resourceId()).isEqualTo("MD0018BF1WAW3B");
+    assertThat(events).hasSize(3);
+    assertThat(events.get(2).resourceId()).isEqualTo("MD0018BF1WAW3B");
   }
 
   @Test
   void givesAnEventWithANullIdTheSameSyntheticIdEveryTime() {
     byte[] body = example("04_webhook_organisation_disconnected.json");
-    var first = parser.parse(body).events().getFirst();
-    var again = parser.parse(body).events().getFirst();
+    var first = batch(body).routable().getFirst();
+    var again = batch(body).routable().getFirst();
 
     assertThat(first.syntheticId()).isTrue();
     assertThat(first.id()).startsWith("synthetic-").isEqualTo(again.id());
     assertThat(first.resourceId()).isEqualTo("OR00004YQ27G22");
     String otherOrganisation =
         new String(body, StandardCharsets.UTF_8).replace("OR00004YQ27G22", "OR00009ZZZZZZZ");
-    assertThat(
-            parser
-                .parse(otherOrganisation.getBytes(StandardCharsets.UTF_8))
-                .events()
-                .getFirst()
-                .id())
+    assertThat(batch(otherOrganisation.getBytes(StandardCharsets.UTF_8)).routable().getFirst().id())
         .isNotEqualTo(first.id());
   }
 
@@ -96,32 +92,78 @@ class WebhookBatchParserTest {
   }
 
   @Test
-  void refusesWhatIsNotAGoCardlessWebhook() {
+  void reportsABodyThatIsNotAGoCardlessWebhookWithoutThrowing() {
     for (String body :
         new String[] {
-          "",
-          "[]",
-          "{\"events\": 1}",
-          "{\"events\": [1]}",
-          "{\"events\": [{\"action\": \"created\"}]}",
-          "{\"events\": [{\"resource_type\": \"payments\"}]}",
-          "{\"meta\": {}}",
-          "{\"events\": []}x",
-          "{\"events\": [{]}"
+          "", "[]", "{\"events\": 1}", "{\"meta\": {}}", "{\"events\": []}x", "{\"events\": [{]}"
         }) {
-      assertThatThrownBy(() -> parser.parse(body.getBytes(StandardCharsets.UTF_8)))
+      assertThat(parser.parse(body.getBytes(StandardCharsets.UTF_8)))
           .as(body)
-          .isInstanceOf(InvalidWebhookException.class);
+          .isInstanceOf(ParsedBody.Malformed.class);
     }
+    assertThat(parser.parse(new byte[] {'{', '"', 'e', '"', ':', (byte) 0xC3, '}'}))
+        .isEqualTo(new ParsedBody.Malformed("The body is not UTF-8"));
+  }
+
+  @Test
+  void setsApartEachEventThatCannotBeRoutedWithItsReasonAndKeepsTheOthers() {
+    String good =
+        "{\"id\": \"EV1\", \"resource_type\": \"payments\", \"action\": \"created\","
+            + " \"links\": {\"payment\": \"\", \"organisation\": \"OR1\"}}";
+    String body =
+        "{\"events\": [1, {\"id\": \"EV2\", \"action\": \"created\"}, "
+            + good
+            + ", {\"id\": \"EV3\", \"resource_type\": \"payments\"},"
+            + " {\"id\": 7, \"resource_type\": \"payments\", \"action\": \"created\"},"
+            + " {\"id\": \""
+            + "E".repeat(65)
+            + "\", \"resource_type\": \"payments\", \"action\": \"created\"},"
+            + " {\"id\": \"EV\\u0000\", \"resource_type\": \"payments\", \"action\": \"created\"},"
+            + " \"text\"]}";
+    var parsed = batch(body.getBytes(StandardCharsets.UTF_8));
+
+    assertThat(parsed.routable()).extracting(GoCardlessEvent::id).containsExactly("EV1");
+    // A blank link is no key: the organisation is.
+    assertThat(parsed.routable().getFirst().resourceId()).isEqualTo("OR1");
+    assertThat(parsed.routable().getFirst().json()).isEqualTo(good);
+    assertThat(parsed.rejected())
+        .extracting(r -> r.index() + " " + r.reason().tag() + " " + r.eventId())
+        .containsExactly(
+            "0 not_an_object null",
+            "1 missing_resource_type EV2",
+            "3 missing_action EV3",
+            "4 invalid_id null",
+            "5 id_too_long " + "E".repeat(65),
+            "6 nul_character null",
+            "7 not_an_object null");
+    assertThat(parsed.rejected().getFirst().json()).isEqualTo("1");
+    assertThat(parsed.rejected().getLast().json()).isEqualTo("\"text\"");
+    assertThat(parsed.rejected().get(1).json())
+        .isEqualTo("{\"id\": \"EV2\", \"action\": \"created\"}");
+  }
+
+  @Test
+  void readsAPropertyOfAnObjectAsWritten() {
+    String json = "{\"reason\": \"x\", \"corrected\": {\"a\" : [1, 2]}, \"z\": null}";
+    assertThat(parser.rawProperty(json, "corrected")).isEqualTo("{\"a\" : [1, 2]}");
+    assertThat(parser.rawProperty(json, "reason")).isEqualTo("\"x\"");
+    assertThat(parser.rawProperty(json, "z")).isNull();
+    assertThat(parser.rawProperty(json, "missing")).isNull();
   }
 
   @Test
   void acceptsAnEmptyBatchAndIgnoresUnknownTopLevelFields() {
     var batch =
-        parser.parse(
+        batch(
             "{\"future\": {\"x\": [1]}, \"events\": [], \"meta\": {\"webhook_id\": \"WB1\", \"n\": 2}}"
                 .getBytes());
     assertThat(batch.events()).isEmpty();
     assertThat(batch.webhookId()).isEqualTo("WB1");
+  }
+
+  private ParsedBody.Batch batch(byte[] body) {
+    var parsed = parser.parse(body);
+    assertThat(parsed).isInstanceOf(ParsedBody.Batch.class);
+    return (ParsedBody.Batch) parsed;
   }
 }
