@@ -1,5 +1,7 @@
 package io.paybridge.oauth.merchant;
 
+import io.paybridge.oauth.web.ApiProblem;
+import io.paybridge.oauth.web.ProblemException;
 import io.paybridge.oauth.web.Teams;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -60,14 +62,16 @@ class MerchantController {
       @RequestParam(defaultValue = "50") int limit,
       @RequestParam(defaultValue = "0") int offset) {
     if (limit < 1 || limit > 500 || offset < 0) {
-      throw new IllegalArgumentException("limit must be 1..500 and offset >= 0");
+      throw new ProblemException(
+          ApiProblem.INVALID_REQUEST, "limit must be 1..500 and offset >= 0");
     }
     MerchantStatus filter = null;
     if (status != null) {
       try {
         filter = MerchantStatus.fromWire(status);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
+        throw new ProblemException(
+            ApiProblem.INVALID_REQUEST,
             "status must be one of pending, needs_review, connected, disconnected, failed");
       }
     }

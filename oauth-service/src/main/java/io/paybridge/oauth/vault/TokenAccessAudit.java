@@ -8,7 +8,6 @@ import io.paybridge.platform.web.security.ClientAllowList;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
@@ -29,12 +28,13 @@ class TokenAccessAudit implements InternalAccessDeniedListener {
   private static final Pattern TOKEN_PATH =
       Pattern.compile("/internal/merchants/([^/]{1,64})/access-token");
 
-  private final JdbcTemplate jdbc;
+  private final TokenAccessAuditRepository audits;
   private final MeterRegistry meters;
   private final List<String> clientIdClaims;
 
-  TokenAccessAudit(JdbcTemplate jdbc, MeterRegistry meters, SecurityProperties security) {
-    this.jdbc = jdbc;
+  TokenAccessAudit(
+      TokenAccessAuditRepository audits, MeterRegistry meters, SecurityProperties security) {
+    this.audits = audits;
     this.meters = meters;
     this.clientIdClaims = security.clientIdClaims();
   }
@@ -45,16 +45,7 @@ class TokenAccessAudit implements InternalAccessDeniedListener {
   }
 
   void record(String merchantId, Caller caller, String outcome, String requestId) {
-    jdbc.update(
-        """
-        insert into token_access_audit (merchant_id, caller_subject, caller_client_id, outcome, request_id)
-        values (?, ?, ?, ?, ?)
-        """,
-        merchantId,
-        caller.subject(),
-        caller.clientId(),
-        outcome,
-        requestId);
+    audits.insert(merchantId, caller.subject(), caller.clientId(), outcome, requestId);
     meters.counter("paybridge.oauth.token.access", "outcome", outcome).increment();
   }
 

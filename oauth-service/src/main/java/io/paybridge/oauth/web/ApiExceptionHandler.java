@@ -42,11 +42,6 @@ class ApiExceptionHandler {
         ApiProblem.INVALID_REQUEST, "The request could not be read: " + summary(e), request);
   }
 
-  @ExceptionHandler(IllegalArgumentException.class)
-  ResponseEntity<ProblemDetail> invalid(IllegalArgumentException e, HttpServletRequest request) {
-    return Problems.response(ApiProblem.INVALID_REQUEST, e.getMessage(), request);
-  }
-
   @ExceptionHandler(MethodArgumentNotValidException.class)
   ResponseEntity<ProblemDetail> invalid(
       MethodArgumentNotValidException e, HttpServletRequest request) {
@@ -77,7 +72,8 @@ class ApiExceptionHandler {
     if (e instanceof MethodArgumentTypeMismatchException m) {
       return "parameter " + m.getName() + " has the wrong type";
     }
-    // A request record refusing its values (compact constructor) says why; pass that on.
+    // A request record refusing its values (compact constructor) says why; pass that on. Only
+    // here: an IllegalArgumentException elsewhere is a bug (500), not the caller's fault.
     for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
       if (cause instanceof IllegalArgumentException invalid && invalid.getMessage() != null) {
         return invalid.getMessage();

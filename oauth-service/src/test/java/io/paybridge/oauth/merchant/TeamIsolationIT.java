@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paybridge.oauth.support.Http;
 import io.paybridge.oauth.support.IntegrationHarness;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** A team sees and touches only its own merchants; callers are who their JWT says. */
@@ -122,5 +123,12 @@ class TeamIsolationIT extends IntegrationHarness {
     assertThat(response.json().get("type").asString())
         .isEqualTo("https://paybridge.io/problems/invalid-request");
     assertThat(response.json().get("detail").asString()).contains("countryCode");
+
+    for (String query : List.of("limit=0", "limit=501", "offset=-1", "status=bogus")) {
+      var list = Http.get(url("/merchants?" + query), world.teamToken("team-a"));
+      assertThat(list.status()).as(query).isEqualTo(400);
+      assertThat(list.json().get("type").asString())
+          .isEqualTo("https://paybridge.io/problems/invalid-request");
+    }
   }
 }
