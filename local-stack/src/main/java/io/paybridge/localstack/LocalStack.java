@@ -202,8 +202,12 @@ public final class LocalStack {
            TOKEN=%s
            curl -s -X POST %s/merchant-connections -H "Authorization: Bearer $TOKEN" \\
                 -H 'Content-Type: application/json' -d '{"companyName":"Acme Yoga"}'
-           # open the authorizeUrl it returns in a browser, approve on the simulator's consent page,
-           # and you are sent back through %s/oauth/callback; then:
+           # open the authorisationUrl it returns in a browser; on the simulator's consent page choose
+           # "Create a new organisation" (its name is prefilled with the companyName above) and Connect;
+           # you are sent back through %s/oauth/callback. An existing organisation whose name differs
+           # from companyName is held for review (status needs_review): confirm it with
+           #   curl -s -X POST %s/merchants/<merchantId>/confirmation -H "Authorization: Bearer $TOKEN"
+           # then:
            curl -s %s/merchants -H "Authorization: Bearer $TOKEN"
            # what billing-service does to call GoCardless for the merchant (allow-listed client):
            BILLING=%s
@@ -241,6 +245,7 @@ public final class LocalStack {
         SimulatorSettings.DEFAULT_WEBHOOK_SECRET,
         webhookUrl,
         teamToken("team-a"),
+        oauth,
         oauth,
         oauth,
         oauth,
