@@ -1,5 +1,10 @@
 package io.paybridge.platform.events;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.SequencedMap;
+import java.util.stream.Collectors;
+
 /**
  * Names of the Kafka record headers that every platform record carries (docs/architecture.md,
  * "Headers on every record"). Values are UTF-8 strings.
@@ -29,5 +34,39 @@ public final class EventHeaders {
 
   public static final String DLT_EXCEPTION_MESSAGE = "kafka_dlt-exception-message";
 
+  /** Set on dead-lettered records: the topic the record was read from. */
+  public static final String DLT_ORIGINAL_TOPIC = "kafka_dlt-original-topic";
+
+  /**
+   * Where the relay places the {@code outbox_event} columns other than the record's topic ({@code
+   * aggregatetype}), key ({@code aggregateid}) and value ({@code payload}): column → header, in
+   * this order. {@code id} is the Outbox Event Router's event id field, which it writes as the
+   * {@code id} header itself; the others are its "additional fields" ({@link
+   * #debeziumAdditionalPlacement()}). A column whose value is {@code null} gives no header.
+   */
+  public static final SequencedMap<String, String> OUTBOX_COLUMN_HEADERS = outboxColumnHeaders();
+
   private EventHeaders() {}
+
+  /**
+   * {@link #OUTBOX_COLUMN_HEADERS} without {@code id}, in the form of the Outbox Event Router's
+   * {@code table.fields.additional.placement}: {@code <column>:header:<header>,...}.
+   */
+  public static String debeziumAdditionalPlacement() {
+    return OUTBOX_COLUMN_HEADERS.entrySet().stream()
+        .filter(column -> !column.getKey().equals("id"))
+        .map(column -> column.getKey() + ":header:" + column.getValue())
+        .collect(Collectors.joining(","));
+  }
+
+  private static SequencedMap<String, String> outboxColumnHeaders() {
+    var columns = new LinkedHashMap<String, String>();
+    columns.put("id", ID);
+    columns.put("type", EVENT_TYPE);
+    columns.put("tenant", TENANT);
+    columns.put("organisation_id", ORGANISATION_ID);
+    columns.put("traceparent", TRACEPARENT);
+    columns.put("created_at", CREATED_AT);
+    return Collections.unmodifiableSequencedMap(columns);
+  }
 }

@@ -28,8 +28,11 @@ public record OutboxEvent(
     String organisationId,
     String traceparent) {
 
+  /** The longest event id: the {@code outbox_event.id} column and consumers' dedup keys. */
+  public static final int MAX_ID_LENGTH = 64;
+
   public OutboxEvent {
-    if (id == null || id.isBlank() || id.length() > 64) {
+    if (id == null || id.isBlank() || id.length() > MAX_ID_LENGTH) {
       throw new IllegalArgumentException("An outbox event needs an id of at most 64 characters");
     }
     Topics.requireValid(topic);
