@@ -9,7 +9,7 @@ import io.paybridge.oauth.gocardless.GoCardlessUnavailableException;
 import io.paybridge.oauth.gocardless.TokenGrant;
 import io.paybridge.oauth.merchant.ConnectionState.Refusal;
 import io.paybridge.oauth.merchant.ConnectionState.Refused;
-import io.paybridge.oauth.merchant.MerchantConnectionEvent.MerchantConnected;
+import io.paybridge.platform.events.merchants.MerchantConnectionEvent.MerchantConnected;
 import io.paybridge.oauth.vault.TokenVault;
 import java.time.Clock;
 import java.time.Instant;

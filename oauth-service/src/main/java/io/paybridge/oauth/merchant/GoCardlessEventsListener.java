@@ -2,6 +2,7 @@ package io.paybridge.oauth.merchant;
 
 import io.paybridge.platform.events.EventHeaders;
 import io.paybridge.platform.events.Topics;
+import io.paybridge.platform.events.gocardless.GoCardlessRecords;
 import io.paybridge.platform.outbox.IdempotentConsumer;
 import io.paybridge.platform.outbox.PoisonMessageException;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +20,9 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * Transport for the GoCardless events this service cares about (published by
- * webhook-ingest-service, value = the event as GoCardless sent it). Each event is applied once:
+ * webhook-ingest-service, value = the event as GoCardless sent it). It dispatches on the record's
+ * {@code eventType} header and reads the body only of the events it applies. Each event is applied
+ * once:
  * {@link IdempotentConsumer} records its id in the same transaction as the merchant's change and
  * the outbox row.
  */
@@ -44,6 +47,38 @@ class GoCardlessEventsListener {
   @KafkaListener(topics = {Topics.GOCARDLESS_ORGANISATIONS, Topics.GOCARDLESS_CREDITORS})
   void on(ConsumerRecord<String, String> record) {
     String eventId = IdempotentConsumer.eventId(record);
+    String eventType = header(record, EventHeaders.EVENT_TYPE);
+    if (eventType == null) {
+      // Every record the relay or the runbook's replays produce has the header (docs/asyncapi.yaml);
+      // one written by hand without it is read by the contract's rule rather than dead-lettered,
+      // since a disconnect it may carry must still end the connection.
+      eventType = eventTypeOfBody(parse(record, eventId));
+      log.warn("Event {} has no eventType header: {} by its body", eventId, eventType);
+    }
+    switch (eventType) {
+      case GoCardlessRecords.ORGANISATIONS_DISCONNECTED -> {
+        JsonNode event = parse(record, eventId);
+        var applied = applied(record, event, eventId, eventType);
+        idempotent.apply(CONSUMER, eventId, () -> merchants.organisationDisconnected(applied));
+      }
+      case GoCardlessRecords.CREDITORS_UPDATED -> {
+        JsonNode event = parse(record, eventId);
+        // Of a creditor's changes (payout currency, logo, ...) only its verification status
+        // matters here.
+        if ("verification_status".equals(text(event.path("details"), "property"))) {
+          var applied = applied(record, event, eventId, eventType);
+          String creditor = text(event.path("links"), "creditor");
+          idempotent.apply(
+              CONSUMER, eventId, () -> merchants.creditorVerificationChanged(applied, creditor));
+        }
+      }
+      default -> {
+        // Every other event of these topics changes nothing here: not even parsed.
+      }
+    }
+  }
+
+  private JsonNode parse(ConsumerRecord<String, String> record, String eventId) {
     JsonNode event;
     try {
       event = record.value() == null ? null : mapper.readTree(record.value());
@@ -53,31 +88,35 @@ class GoCardlessEventsListener {
     if (event == null || !event.isObject()) {
       throw new PoisonMessageException("Event " + eventId + " is not a JSON object");
     }
+    return event;
+  }
+
+  /** The event type by the contract's rule, or "" (matching nothing) without the fields it needs. */
+  private static String eventTypeOfBody(JsonNode event) {
     String resourceType = text(event, "resource_type");
     String action = text(event, "action");
-    JsonNode links = event.path("links");
-    String organisationId = text(links, "organisation");
+    return resourceType == null || action == null
+        ? ""
+        : GoCardlessRecords.eventType(resourceType, action);
+  }
+
+  /** What the handler needs of an event of type {@code eventType} (one of the cases above). */
+  private static GoCardlessEvent applied(
+      ConsumerRecord<String, String> record, JsonNode event, String eventId, String eventType) {
+    String organisationId = text(event.path("links"), "organisation");
     if (organisationId == null) {
       organisationId = header(record, EventHeaders.ORGANISATION_ID);
     }
-    if ("organisations".equals(resourceType) && "disconnected".equals(action)) {
-      requireOrganisation(organisationId, eventId);
-      var applied =
-          new GoCardlessEvent(
-              eventId, resourceType, action, organisationId, createdAt(event, eventId));
-      idempotent.apply(CONSUMER, eventId, () -> merchants.organisationDisconnected(applied));
-    } else if ("creditors".equals(resourceType)
-        && "updated".equals(action)
-        && "verification_status".equals(text(event.path("details"), "property"))) {
-      requireOrganisation(organisationId, eventId);
-      var applied =
-          new GoCardlessEvent(
-              eventId, resourceType, action, organisationId, createdAt(event, eventId));
-      String creditor = text(links, "creditor");
-      idempotent.apply(
-          CONSUMER, eventId, () -> merchants.creditorVerificationChanged(applied, creditor));
+    if (organisationId == null) {
+      throw new PoisonMessageException("Event " + eventId + " names no organisation");
     }
-    // Every other event of these topics (new payout currency, logo, ...) changes nothing here.
+    int dot = eventType.indexOf('.');
+    return new GoCardlessEvent(
+        eventId,
+        eventType.substring(0, dot),
+        eventType.substring(dot + 1),
+        organisationId,
+        createdAt(event, eventId));
   }
 
   /**
@@ -97,12 +136,6 @@ class GoCardlessEventsListener {
     }
     log.warn("Event {} has no readable created_at ({}): applied as current", eventId, value);
     return null;
-  }
-
-  private static void requireOrganisation(String organisationId, String eventId) {
-    if (organisationId == null) {
-      throw new PoisonMessageException("Event " + eventId + " names no organisation");
-    }
   }
 
   private static String header(ConsumerRecord<?, ?> record, String name) {

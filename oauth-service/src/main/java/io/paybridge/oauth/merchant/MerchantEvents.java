@@ -1,12 +1,15 @@
 package io.paybridge.oauth.merchant;
 
-import io.paybridge.platform.events.OutboxEvent;
-import io.paybridge.platform.events.Topics;
+import io.paybridge.platform.events.merchants.MerchantConnectionEvent;
 import io.paybridge.platform.outbox.OutboxWriter;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.ObjectMapper;
 
-/** Appends {@link MerchantConnectionEvent}s to the outbox, in the caller's transaction. */
+/**
+ * Appends {@link MerchantConnectionEvent}s to the outbox, in the caller's transaction. Topic, key,
+ * type and headers are the contract's ({@code platform/events}); the JSON is this service's
+ * mapper's rendering of the record, pinned by golden files.
+ */
 @Component
 class MerchantEvents {
 
@@ -19,16 +22,6 @@ class MerchantEvents {
   }
 
   void publish(MerchantConnectionEvent event) {
-    outbox.append(toOutbox(event, mapper));
-  }
-
-  static OutboxEvent toOutbox(MerchantConnectionEvent event, ObjectMapper mapper) {
-    return OutboxEvent.newEvent(
-            Topics.MERCHANTS_CONNECTION,
-            event.merchantId(),
-            event.getClass().getSimpleName(),
-            mapper.writeValueAsString(event))
-        .withTenant(event.team())
-        .withOrganisationId(event.organisationId());
+    outbox.append(event.toOutboxEvent(mapper.writeValueAsString(event)));
   }
 }

@@ -2,16 +2,16 @@ package io.paybridge.oauth.merchant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.paybridge.oauth.merchant.MerchantConnectionEvent.MerchantConnected;
-import io.paybridge.oauth.merchant.MerchantConnectionEvent.MerchantDisconnected;
-import io.paybridge.oauth.merchant.MerchantConnectionEvent.MerchantVerificationChanged;
-import io.paybridge.platform.events.Topics;
+import io.paybridge.platform.events.merchants.MerchantConnectionEvent;
+import io.paybridge.platform.events.merchants.MerchantConnectionEvent.MerchantConnected;
+import io.paybridge.platform.events.merchants.MerchantConnectionEvent.MerchantDisconnected;
+import io.paybridge.platform.events.merchants.MerchantConnectionEvent.MerchantVerificationChanged;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -21,8 +21,10 @@ class MerchantEventsContractTest {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final Instant AT = Instant.parse("2026-03-02T10:15:47.578Z");
 
-  static final List<MerchantConnectionEvent> EXAMPLES =
-      List.of(
+  /** One example per event, by its wire type (the name of its golden file). */
+  static final Map<String, MerchantConnectionEvent> EXAMPLES =
+      Map.of(
+          "MerchantConnected",
           new MerchantConnected(
               "3f1c2a4e-8d4b-4a51-9c39-2f0c1b7e5d10",
               "team-a",
@@ -30,6 +32,7 @@ class MerchantEventsContractTest {
               "CR000070S65B1S",
               "action_required",
               AT),
+          "MerchantVerificationChanged",
           new MerchantVerificationChanged(
               "3f1c2a4e-8d4b-4a51-9c39-2f0c1b7e5d10",
               "team-a",
@@ -39,6 +42,7 @@ class MerchantEventsContractTest {
               "action_required",
               "https://verify-sandbox.gocardless.com",
               AT),
+          "MerchantDisconnected",
           new MerchantDisconnected(
               "3f1c2a4e-8d4b-4a51-9c39-2f0c1b7e5d10",
               "team-a",
@@ -48,19 +52,20 @@ class MerchantEventsContractTest {
 
   @Test
   void everyEventTypeHasAnExampleHere() {
-    assertThat(EXAMPLES.stream().map(Object::getClass).distinct())
+    assertThat(EXAMPLES.values().stream().map(Object::getClass).distinct())
         .containsExactlyInAnyOrder(MerchantConnectionEvent.class.getPermittedSubclasses());
   }
 
   @Test
   void eachEventMatchesItsGoldenFileAndEnvelope() throws IOException {
-    for (MerchantConnectionEvent event : EXAMPLES) {
-      String type = event.getClass().getSimpleName();
-      var outbox = MerchantEvents.toOutbox(event, JSON);
+    for (var example : EXAMPLES.entrySet()) {
+      String type = example.getKey();
+      MerchantConnectionEvent event = example.getValue();
+      var outbox = event.toOutboxEvent(JSON.writeValueAsString(event));
 
       assertThat(outbox.type()).isEqualTo(type);
-      assertThat(outbox.topic()).isEqualTo(Topics.MERCHANTS_CONNECTION);
-      assertThat(outbox.key()).isEqualTo(event.merchantId());
+      assertThat(outbox.topic()).isEqualTo("merchants.connection");
+      assertThat(outbox.key()).isEqualTo("3f1c2a4e-8d4b-4a51-9c39-2f0c1b7e5d10");
       assertThat(outbox.tenant()).isEqualTo("team-a");
       assertThat(outbox.organisationId()).isEqualTo("OR00004YQ27G22");
       assertThat(JSON.readTree(outbox.payload())).as(type).isEqualTo(JSON.readTree(golden(type)));

@@ -1,15 +1,16 @@
 package io.paybridge.oauth.support;
 
 import io.paybridge.platform.events.EventHeaders;
-import io.paybridge.platform.events.Topics;
+import io.paybridge.platform.events.gocardless.GoCardlessEventFields;
+import io.paybridge.platform.events.gocardless.GoCardlessRecord;
+import io.paybridge.platform.events.gocardless.GoCardlessRecords;
 import io.paybridge.platform.testsupport.EmbeddedKafkaServer;
 import io.paybridge.simulator.GoCardlessSimulator;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -21,10 +22,12 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Does what webhook-ingest-service does with the simulator's webhooks: one record per event on the
- * topic of its resource type, key = resource id, headers {@code id} (a synthetic one for {@code
+ * Does what webhook-ingest-service does with the simulator's webhooks, by the contract's rules
+ * ({@link GoCardlessRecords}): one record per event on the topic of its resource type, key =
+ * resource id, headers {@code id} (the synthetic one ingest derives for {@code
  * organisations.disconnected}, which GoCardless sends with {@code "id": null}), {@code eventType},
- * {@code organisationId}, value = the event JSON as sent.
+ * {@code organisationId}; value = the event JSON (re-serialised: the stand-in has no signed body
+ * to slice it from).
  */
 public final class WebhookIngestStandIn implements AutoCloseable {
 
@@ -53,45 +56,48 @@ public final class WebhookIngestStandIn implements AutoCloseable {
         .findFirst();
   }
 
-  /** Publishes one event as webhook-ingest would; returns the event id used. */
+  /**
+   * Publishes one event as webhook-ingest would, by the same rules ({@link GoCardlessRecords}:
+   * topic, key, id — synthetic for {@code "id": null} — and event type); returns the event id.
+   */
   public String publish(JsonNode event) {
-    String json = JSON.writeValueAsString(event);
-    String resourceType = event.get("resource_type").asString();
-    String action = event.get("action").asString();
-    JsonNode links = event.get("links");
-    String organisation = links.get("organisation").asString();
-    String key =
-        "organisations".equals(resourceType)
-            ? organisation
-            : links.get(resourceType.substring(0, resourceType.length() - 1)).asString();
-    String id = event.get("id").isNull() ? synthetic(json) : event.get("id").asString();
+    Map<String, String> links = new TreeMap<>();
+    event
+        .path("links")
+        .properties()
+        .forEach(
+            link -> {
+              if (link.getValue().isString()) {
+                links.put(link.getKey(), link.getValue().stringValue());
+              }
+            });
+    JsonNode id = event.path("id");
+    JsonNode createdAt = event.path("created_at");
+    GoCardlessRecord routed =
+        GoCardlessRecords.of(
+            new GoCardlessEventFields(
+                id.isString() ? id.stringValue() : null,
+                event.path("resource_type").asString(),
+                event.path("action").asString(),
+                createdAt.isString() ? createdAt.stringValue() : null,
+                links));
     var record =
         new ProducerRecord<String, String>(
-            Topics.forGoCardlessResourceType(resourceType), key, json);
-    record.headers().add(EventHeaders.ID, id.getBytes(StandardCharsets.UTF_8));
-    record
-        .headers()
-        .add(
-            EventHeaders.EVENT_TYPE,
-            (resourceType + "." + action).getBytes(StandardCharsets.UTF_8));
-    record
-        .headers()
-        .add(EventHeaders.ORGANISATION_ID, organisation.getBytes(StandardCharsets.UTF_8));
+            routed.topic(), routed.key(), JSON.writeValueAsString(event));
+    header(record, EventHeaders.ID, routed.eventId());
+    header(record, EventHeaders.EVENT_TYPE, routed.eventType());
+    header(record, EventHeaders.ORGANISATION_ID, routed.organisationId());
     try {
       producer.send(record).get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
-    return id;
+    return routed.eventId();
   }
 
-  private static String synthetic(String json) {
-    try {
-      byte[] hash =
-          MessageDigest.getInstance("SHA-256").digest(json.getBytes(StandardCharsets.UTF_8));
-      return "synthetic-" + HexFormat.of().formatHex(hash).substring(0, 32);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
+  private static void header(ProducerRecord<String, String> record, String name, String value) {
+    if (value != null) {
+      record.headers().add(name, value.getBytes(StandardCharsets.UTF_8));
     }
   }
 

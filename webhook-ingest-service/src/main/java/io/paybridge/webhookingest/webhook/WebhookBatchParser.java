@@ -1,15 +1,16 @@
 package io.paybridge.webhookingest.webhook;
 
+import io.paybridge.platform.events.OutboxEvent;
+import io.paybridge.platform.events.gocardless.GoCardlessEventFields;
+import io.paybridge.platform.events.gocardless.GoCardlessRecord;
+import io.paybridge.platform.events.gocardless.GoCardlessRecords;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -28,12 +29,6 @@ import tools.jackson.databind.ObjectMapper;
  */
 @Component
 final class WebhookBatchParser {
-
-  /** Prefix of the ids given to events that GoCardless sends with {@code "id": null}. */
-  static final String SYNTHETIC_ID_PREFIX = "synthetic-";
-
-  /** The longest event id the outbox and consumers' dedup keys take ({@code OutboxEvent}). */
-  static final int MAX_EVENT_ID_LENGTH = 64;
 
   private final ObjectMapper mapper;
 
@@ -225,34 +220,25 @@ final class WebhookBatchParser {
     }
     String createdAt = stringOrNull(event, "created_at");
     String id = sentId != null && !sentId.isBlank() ? sentId : null;
-    boolean synthetic = id == null;
-    if (synthetic) {
-      id = syntheticId(resourceType, action, createdAt, links);
-    }
-    if (id.length() > MAX_EVENT_ID_LENGTH) {
+    if (id != null && id.length() > OutboxEvent.MAX_ID_LENGTH) {
       return rejected(
           index,
           json,
           QuarantineReason.ID_TOO_LONG,
-          "has an id longer than " + MAX_EVENT_ID_LENGTH + " characters",
+          "has an id longer than " + OutboxEvent.MAX_ID_LENGTH + " characters",
           sentId);
     }
-    String organisationId = nonBlank(links.get("organisation"));
-    // The record key: the resource's link, else the organisation, else the event itself. A blank
-    // link would make an empty key, which the outbox refuses.
-    String resourceId = nonBlank(links.get(singular(resourceType)));
-    if (resourceId == null) {
-      resourceId = organisationId != null ? organisationId : id;
+    if (id != null && !GoCardlessRecords.isGoCardlessEventId(id)) {
+      return rejected(
+          index,
+          json,
+          QuarantineReason.INVALID_ID,
+          "has an id that is not a GoCardless event id (EV and uppercase letters and digits)",
+          sentId);
     }
-    return new GoCardlessEvent(
-        id,
-        synthetic,
-        resourceType,
-        action,
-        resourceId,
-        organisationId,
-        instantOrNull(createdAt),
-        json);
+    GoCardlessRecord record =
+        GoCardlessRecords.of(new GoCardlessEventFields(id, resourceType, action, createdAt, links));
+    return new GoCardlessEvent(record, resourceType, action, instantOrNull(createdAt), json);
   }
 
   private static ParsedEvent.Rejected rejected(
@@ -267,39 +253,6 @@ final class WebhookBatchParser {
 
   private static boolean hasNul(String value) {
     return value != null && value.indexOf(0) >= 0;
-  }
-
-  private static String nonBlank(String value) {
-    return value == null || value.isBlank() ? null : value;
-  }
-
-  /**
-   * A deterministic id for an event GoCardless sends without one: the same event delivered again
-   * gets the same id, so its duplicates are caught like any other's.
-   */
-  static String syntheticId(
-      String resourceType, String action, String createdAt, Map<String, String> sortedLinks) {
-    var identity = new StringBuilder();
-    identity.append(resourceType).append('\n').append(action).append('\n').append(createdAt);
-    sortedLinks.forEach(
-        (key, value) -> identity.append('\n').append(key).append('=').append(value));
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256")
-              .digest(identity.toString().getBytes(StandardCharsets.UTF_8));
-      return SYNTHETIC_ID_PREFIX + HexFormat.of().formatHex(digest, 0, 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /**
-   * {@code payments} → {@code payment}: the {@code links} key of the resource an event is about.
-   */
-  static String singular(String resourceType) {
-    return resourceType.endsWith("s")
-        ? resourceType.substring(0, resourceType.length() - 1)
-        : resourceType;
   }
 
   private static String stringOrNull(JsonNode node, String field) {

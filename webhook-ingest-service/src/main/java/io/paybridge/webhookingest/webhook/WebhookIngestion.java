@@ -1,7 +1,5 @@
 package io.paybridge.webhookingest.webhook;
 
-import io.paybridge.platform.events.OutboxEvent;
-import io.paybridge.platform.events.Topics;
 import io.paybridge.platform.outbox.OutboxWriter;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -82,7 +80,7 @@ class WebhookIngestion {
         // remove(): an id repeated inside one batch is new at most once
         (newIds.remove(event.id()) ? fresh : duplicates).add(event);
       }
-      outbox.appendAll(fresh.stream().map(event -> toOutboxEvent(event, traceparent)).toList());
+      outbox.appendAll(fresh.stream().map(event -> event.toOutboxEvent(traceparent)).toList());
     }
     var quarantined = new ArrayList<QuarantineReason>();
     int alreadyQuarantined = 0;
@@ -94,18 +92,6 @@ class WebhookIngestion {
       }
     }
     return new IngestResult(deliveryId, fresh, duplicates, quarantined, alreadyQuarantined);
-  }
-
-  private static OutboxEvent toOutboxEvent(GoCardlessEvent event, String traceparent) {
-    return new OutboxEvent(
-        event.id(),
-        Topics.forGoCardlessResourceType(event.resourceType()),
-        event.resourceId(),
-        event.eventType(),
-        event.json(),
-        null, // the owning team is not known at the edge; consumers that know it add it
-        event.organisationId(),
-        traceparent);
   }
 
   /** What a delivery was made of. */

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -71,24 +69,28 @@ class WebhookBatchParserTest {
   }
 
   @Test
-  void derivesSyntheticIdsFromTheEventsIdentityOnly() {
-    Map<String, String> links = new TreeMap<>(Map.of("organisation", "OR1"));
-    String id =
-        WebhookBatchParser.syntheticId(
-            "organisations", "disconnected", "2021-07-02T11:04:23.357Z", links);
-    assertThat(id).matches("synthetic-[0-9a-f]{32}");
-    assertThat(
-            WebhookBatchParser.syntheticId(
-                "organisations", "disconnected", "2021-07-02T11:04:23.358Z", links))
-        .isNotEqualTo(id);
+  void givesTheDisconnectExampleTheSyntheticIdOfTheContract() {
+    // sha256("organisations\ndisconnected\n2021-07-02T11:04:23.357Z\norganisation=OR00004YQ27G22"),
+    // first 16 bytes, computed with sha256sum outside this code base
+    var event = batch(example("04_webhook_organisation_disconnected.json")).routable().getFirst();
+    assertThat(event.id()).isEqualTo("synthetic-f7ec73b77afa3f19818209591303c76f");
   }
 
   @Test
-  void findsTheResourceLinkOfEachResourceType() {
-    assertThat(WebhookBatchParser.singular("payments")).isEqualTo("payment");
-    assertThat(WebhookBatchParser.singular("billing_requests")).isEqualTo("billing_request");
-    assertThat(WebhookBatchParser.singular("instalment_schedules"))
-        .isEqualTo("instalment_schedule");
+  void quarantinesAnIdThatGoCardlessDoesNotIssue() {
+    for (String id : new String[] {"ev0123", "PM0123", "EV01-23", "synthetic-" + "0".repeat(32)}) {
+      String body =
+          "{\"events\": [{\"id\": \""
+              + id
+              + "\", \"resource_type\": \"payments\", \"action\": \"created\"}]}";
+      var parsed = batch(body.getBytes(StandardCharsets.UTF_8));
+      assertThat(parsed.routable()).as(id).isEmpty();
+      assertThat(parsed.rejected())
+          .as(id)
+          .singleElement()
+          .extracting(r -> r.reason().tag() + " " + r.eventId())
+          .isEqualTo("invalid_id " + id);
+    }
   }
 
   @Test
