@@ -22,9 +22,8 @@ import tools.jackson.databind.ObjectMapper;
  * Transport for the GoCardless events this service cares about (published by
  * webhook-ingest-service, value = the event as GoCardless sent it). It dispatches on the record's
  * {@code eventType} header and reads the body only of the events it applies. Each event is applied
- * once:
- * {@link IdempotentConsumer} records its id in the same transaction as the merchant's change and
- * the outbox row.
+ * once: {@link IdempotentConsumer} records its id in the same transaction as the merchant's change
+ * and the outbox row.
  */
 @Component
 class GoCardlessEventsListener {
@@ -49,7 +48,8 @@ class GoCardlessEventsListener {
     String eventId = IdempotentConsumer.eventId(record);
     String eventType = header(record, EventHeaders.EVENT_TYPE);
     if (eventType == null) {
-      // Every record the relay or the runbook's replays produce has the header (docs/asyncapi.yaml);
+      // Every record the relay or the runbook's replays produce has the header
+      // (docs/asyncapi.yaml);
       // one written by hand without it is read by the contract's rule rather than dead-lettered,
       // since a disconnect it may carry must still end the connection.
       eventType = eventTypeOfBody(parse(record, eventId));
@@ -91,7 +91,9 @@ class GoCardlessEventsListener {
     return event;
   }
 
-  /** The event type by the contract's rule, or "" (matching nothing) without the fields it needs. */
+  /**
+   * The event type by the contract's rule, or "" (matching nothing) without the fields it needs.
+   */
   private static String eventTypeOfBody(JsonNode event) {
     String resourceType = text(event, "resource_type");
     String action = text(event, "action");

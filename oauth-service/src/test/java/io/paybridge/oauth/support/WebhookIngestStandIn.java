@@ -26,8 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
  * ({@link GoCardlessRecords}): one record per event on the topic of its resource type, key =
  * resource id, headers {@code id} (the synthetic one ingest derives for {@code
  * organisations.disconnected}, which GoCardless sends with {@code "id": null}), {@code eventType},
- * {@code organisationId}; value = the event JSON (re-serialised: the stand-in has no signed body
- * to slice it from).
+ * {@code organisationId}; value = the event JSON (re-serialised: the stand-in has no signed body to
+ * slice it from).
  */
 public final class WebhookIngestStandIn implements AutoCloseable {
 

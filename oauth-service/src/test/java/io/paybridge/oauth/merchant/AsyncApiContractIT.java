@@ -1,0 +1,121 @@
+package io.paybridge.oauth.merchant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.paybridge.oauth.support.Http;
+import io.paybridge.oauth.support.IntegrationHarness;
+import io.paybridge.oauth.support.WebhookIngestStandIn;
+import io.paybridge.platform.events.EventHeaders;
+import io.paybridge.platform.events.Topics;
+import io.paybridge.platform.events.merchants.MerchantConnectionEvent;
+import io.paybridge.platform.testsupport.AsyncApiContract;
+import io.paybridge.platform.testsupport.KafkaTestConsumer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The AsyncAPI document in docs/ is the contract of merchants.connection: each fact this service
+ * publishes, on the paths that publish it, is a record whose headers and payload its schemas
+ * accept, under the message its eventType names.
+ */
+class AsyncApiContractIT extends IntegrationHarness {
+
+  private static final AsyncApiContract CONTRACT =
+      AsyncApiContract.load(Path.of("../docs/asyncapi.yaml"));
+
+  private final WebhookIngestStandIn ingest = new WebhookIngestStandIn();
+
+  @AfterEach
+  void close() {
+    ingest.close();
+  }
+
+  @Test
+  void everyFactPublishedMatchesTheAsyncApiDocument() {
+    assertThat(CONTRACT.messageNames(Topics.MERCHANTS_CONNECTION))
+        .containsExactlyInAnyOrderElementsOf(
+            Arrays.stream(MerchantConnectionEvent.class.getPermittedSubclasses())
+                .map(Class::getSimpleName)
+                .toList());
+
+    try (var kafka = KafkaTestConsumer.fromNow(Topics.MERCHANTS_CONNECTION)) {
+      // MerchantConnected, then MerchantVerificationChanged from a creditors.updated event, then
+      // MerchantDisconnected from GoCardless's id-less organisations.disconnected event.
+      String revoked = connectNewMerchant("team-a");
+      var merchant = view("team-a", revoked);
+      String organisationId = merchant.get("organisationId").asString();
+      String creditorId = merchant.get("creditorId").asString();
+      runVerificationScenario(token(revoked), creditorId, "in_review");
+      ingest.publish(
+          WebhookIngestStandIn.awaitEvent(
+              world.simulator,
+              e ->
+                  "creditors".equals(e.get("resource_type").asString())
+                      && creditorId.equals(e.get("links").get("creditor").asString())));
+      awaitFact(kafka, revoked, "MerchantVerificationChanged");
+      assertThat(world.simulator.disconnect(organisationId)).isTrue();
+      ingest.publish(
+          WebhookIngestStandIn.awaitEvent(
+              world.simulator,
+              e ->
+                  "organisations".equals(e.get("resource_type").asString())
+                      && organisationId.equals(e.get("links").get("organisation").asString())));
+      awaitFact(kafka, revoked, "MerchantDisconnected");
+      // MerchantDisconnected by the team.
+      String dropped = connectNewMerchant("team-b");
+      assertThat(Http.delete(url("/merchants/" + dropped), world.teamToken("team-b")).status())
+          .isEqualTo(200);
+      awaitFact(kafka, dropped, "MerchantDisconnected");
+
+      var records =
+          kafka.drain(
+              r -> revoked.equals(r.key()) || dropped.equals(r.key()), Duration.ofSeconds(2));
+      assertThat(records)
+          .extracting(r -> r.key().equals(revoked) + " " + r.header(EventHeaders.EVENT_TYPE))
+          .contains(
+              "true MerchantConnected",
+              "true MerchantVerificationChanged",
+              "true MerchantDisconnected",
+              "false MerchantConnected",
+              "false MerchantDisconnected");
+      for (var record : records) {
+        assertThat(CONTRACT.violations(record)).as("%s %s", record, record.value()).isEmpty();
+      }
+    }
+  }
+
+  private static void awaitFact(KafkaTestConsumer kafka, String merchantId, String type) {
+    kafka.await(r -> merchantId.equals(r.key()) && type.equals(r.header(EventHeaders.EVENT_TYPE)));
+  }
+
+  private void runVerificationScenario(String accessToken, String creditorId, String status) {
+    var run =
+        Http.postJsonWithHeaders(
+            world.simulator.baseUrl()
+                + "/scenario_simulators/creditor_verification_status_"
+                + status
+                + "/actions/run",
+            accessToken,
+            "{\"data\":{\"links\":{\"resource\":\"" + creditorId + "\"}}}",
+            Map.of("GoCardless-Version", "2015-07-06"));
+    assertThat(run.status()).as(run.body()).isEqualTo(200);
+  }
+
+  private JsonNode view(String team, String merchantId) {
+    return Http.get(url("/merchants/" + merchantId), world.teamToken(team)).json();
+  }
+
+  private String token(String merchantId) {
+    return Http.get(
+            url("/internal/merchants/" + merchantId + "/access-token"),
+            world.serviceToken("billing-service", true))
+        .json()
+        .get("accessToken")
+        .asString();
+  }
+}
