@@ -126,6 +126,45 @@ class GoCardlessEventsIT extends IntegrationHarness {
     }
   }
 
+  /**
+   * The listener goes by the eventType header: an event it does not apply is not even read (a value
+   * that is not JSON is no poison then), and a record written without the header is typed from its
+   * body by the contract's rule rather than dead-lettered.
+   */
+  @Test
+  void dispatchesOnTheEventTypeHeaderAndReadsTheTypeFromTheBodyWithoutIt() {
+    String merchantId = connectNewMerchant("team-a");
+    String organisationId = view("team-a", merchantId).get("organisationId").asString();
+
+    try (var kafka =
+        KafkaTestConsumer.fromNow(
+            Topics.MERCHANTS_CONNECTION,
+            Topics.deadLetter(Topics.GOCARDLESS_ORGANISATIONS, "oauth-service"))) {
+      String skipped = "EV" + java.util.UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+      ingest.publishRaw(
+          Topics.GOCARDLESS_ORGANISATIONS,
+          organisationId,
+          Map.of(EventHeaders.ID, skipped, EventHeaders.EVENT_TYPE, "organisations.renamed"),
+          "not json");
+      assertThat(world.simulator.disconnect(organisationId)).isTrue();
+      JsonNode disconnected = awaitDisconnect(organisationId, null);
+      String id = ingest.publishWithoutEventType(disconnected);
+
+      kafka.await(
+          r ->
+              merchantId.equals(r.key())
+                  && "MerchantDisconnected".equals(r.header(EventHeaders.EVENT_TYPE)));
+      assertThat(view("team-a", merchantId).get("status").asString()).isEqualTo("disconnected");
+      assertThat(consumed(id)).isEqualTo(1);
+      assertThat(consumed(skipped)).isZero();
+      assertThat(
+              kafka.drain(
+                  r -> r.topic().endsWith(".dlt") && skipped.equals(r.header(EventHeaders.ID)),
+                  Duration.ofSeconds(2)))
+          .isEmpty();
+    }
+  }
+
   @Test
   void aTeamDisconnectRevokesTheTokenAtGoCardlessAndClosesTheConnection() {
     String merchantId = connectNewMerchant("team-a");

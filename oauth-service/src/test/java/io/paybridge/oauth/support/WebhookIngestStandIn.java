@@ -61,6 +61,10 @@ public final class WebhookIngestStandIn implements AutoCloseable {
    * topic, key, id — synthetic for {@code "id": null} — and event type); returns the event id.
    */
   public String publish(JsonNode event) {
+    return send(event, true);
+  }
+
+  private String send(JsonNode event, boolean withEventType) {
     Map<String, String> links = new TreeMap<>();
     event
         .path("links")
@@ -85,14 +89,35 @@ public final class WebhookIngestStandIn implements AutoCloseable {
         new ProducerRecord<String, String>(
             routed.topic(), routed.key(), JSON.writeValueAsString(event));
     header(record, EventHeaders.ID, routed.eventId());
-    header(record, EventHeaders.EVENT_TYPE, routed.eventType());
+    if (withEventType) {
+      header(record, EventHeaders.EVENT_TYPE, routed.eventType());
+    }
     header(record, EventHeaders.ORGANISATION_ID, routed.organisationId());
+    send(record);
+    return routed.eventId();
+  }
+
+  /**
+   * Publishes one event as webhook-ingest would, but without the {@code eventType} header: a record
+   * an operator wrote by hand.
+   */
+  public String publishWithoutEventType(JsonNode event) {
+    return send(event, false);
+  }
+
+  /** Publishes a record as given (e.g. a value that is not JSON), for consumers' edge cases. */
+  public void publishRaw(String topic, String key, Map<String, String> headers, String value) {
+    var record = new ProducerRecord<String, String>(topic, key, value);
+    headers.forEach((name, header) -> header(record, name, header));
+    send(record);
+  }
+
+  private void send(ProducerRecord<String, String> record) {
     try {
       producer.send(record).get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
-    return routed.eventId();
   }
 
   private static void header(ProducerRecord<String, String> record, String name, String value) {
