@@ -3,118 +3,80 @@ package io.paybridge.platform.outbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.paybridge.platform.events.EventHeaders;
-import io.paybridge.platform.events.OutboxEvent;
-import io.paybridge.platform.testsupport.EmbeddedKafkaServer;
-import io.paybridge.platform.testsupport.IntegrationTest;
 import io.paybridge.platform.testsupport.KafkaTestConsumer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.IntStream;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
- * Kafka cannot be reached while the service keeps committing events; once a relay reaches Kafka
- * again, every committed event arrives. A relay with a replication slot of its own plays the
- * service's relay, first against an address where no broker listens.
+ * Kafka is unreachable while the service keeps committing events: the relay's health is DOWN and it
+ * relays nothing; when a broker comes up at the address, the same relay instance recovers in place
+ * and a {@code read_committed} consumer sees every event exactly once. The broker is one of this
+ * test's own, started late on a port chosen up front (the shared broker cannot be stopped and
+ * brought back).
  */
-@IntegrationTest
 class KafkaOutageIT {
 
-  private static final String TOPIC = "test.outage";
-  private static final String SLOT = "outbox_test_outage";
-
-  @Autowired OutboxWriter outbox;
-  @Autowired TransactionTemplate transactions;
-  @Autowired JdbcTemplate jdbc;
-  @Autowired JdbcConnectionDetails connection;
-  @Autowired OutboxProperties properties;
-
   @Test
-  void keepsCommittingWhileKafkaIsUnreachableAndRelaysEverythingOnceItIsReachable()
-      throws Exception {
-    var relayProperties =
-        new OutboxProperties(
-                "outbox-test-outage",
-                true,
-                true,
-                SLOT,
-                SLOT,
-                null,
-                Duration.ofMillis(500),
-                properties.heartbeatInterval(),
-                properties.offsetFlushInterval(),
-                properties.pollInterval(),
-                properties.maxBatchSize(),
-                Duration.ofMillis(500),
-                Duration.ofSeconds(3),
-                properties.consumedMessageRetention())
-            .resolve("outbox-test");
-    new ReplicationSetup(jdbc, relayProperties).ensureReplication();
-    String run = UUID.randomUUID().toString();
-    var unreachable = relay(relayProperties, "localhost:" + unusedPort());
-    try (var consumer = KafkaTestConsumer.fromNow(TOPIC)) {
-      unreachable.start();
-      commit(run, 25); // the service still commits its state and events
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(() -> unreachable.status().failingSince() != null);
-      assertThat(unreachable.status().role()).isEqualTo(RelayStatus.Role.LEADER);
-      assertThat(unreachable.status().relayed()).isZero();
-      // The relay's lag keeps growing while the batch waits, so an outage shows in the metric.
-      var lagDuringOutage = unreachable.status().lag();
-      await()
-          .atMost(Duration.ofSeconds(10))
-          .until(() -> unreachable.status().lag().compareTo(lagDuringOutage) > 0);
-      unreachable.stop();
+  void keepsCommittingWhileKafkaIsAwayThenRecoversInPlaceAndRelaysEachEventOnce() throws Exception {
+    int port = unusedPort();
+    String bootstrap = "localhost:" + port;
+    try (var fixture = new RelayFixture("outage")) {
+      var relay = fixture.relay(bootstrap);
+      var health =
+          new OutboxHealthIndicators.Relay(
+              relay,
+              new OutboxHealthIndicators.OutboxBacklog(
+                  fixture.jdbc, fixture.properties.slotName()));
+      relay.start();
+      String run = UUID.randomUUID().toString();
+      fixture.commit(run + "-a", 25); // the service still commits its state and events
+      await().atMost(Duration.ofSeconds(60)).until(() -> relay.status().failingSince() != null);
+      assertThat(relay.status().role()).isEqualTo(RelayStatus.Role.LEADER);
+      assertThat(relay.status().relayed()).isZero();
+      assertThat(health.health(true).getStatus()).isEqualTo(Status.DOWN);
+      fixture.commit(run + "-b", 25);
 
-      var reachable = relay(relayProperties, EmbeddedKafkaServer.shared().bootstrapServers());
+      var broker = new EmbeddedKafkaKraftBroker(1, 1).kafkaPorts(port);
+      broker.brokerProperties(
+          Map.of(
+              "auto.create.topics.enable", "true",
+              "offsets.topic.replication.factor", "1",
+              "transaction.state.log.replication.factor", "1",
+              "transaction.state.log.min.isr", "1"));
+      broker.afterPropertiesSet();
       try {
-        reachable.start();
-        // The main relay of this service publishes the same rows to the same topic: count this
-        // relay's own acknowledgements, and that every event arrived.
-        await().atMost(Duration.ofSeconds(60)).until(() -> reachable.status().relayed() >= 25);
-        var records =
-            consumer.awaitDistinctIds(
-                r -> r.header(EventHeaders.ID).startsWith(run), 25, Duration.ofSeconds(30));
-        assertThat(records.stream().map(r -> r.header(EventHeaders.ID)).distinct())
-            .containsExactlyInAnyOrderElementsOf(
-                IntStream.range(0, 25).mapToObj(i -> run + "-" + i).toList());
-        assertThat(reachable.status().failingSince()).isNull();
+        await().atMost(Duration.ofSeconds(120)).until(() -> relay.status().relayed() >= 50);
+        assertThat(relay.status().failingSince()).isNull();
+        assertThat(health.health(true).getStatus()).isEqualTo(Status.UP);
+
+        try (var consumer = KafkaTestConsumer.onBrokerFromBeginning(bootstrap, fixture.topic)) {
+          fixture.commit(run + "-marker", 1);
+          consumer.await(
+              r -> (run + "-marker-0").equals(r.header(EventHeaders.ID)), Duration.ofSeconds(60));
+          var records =
+              consumer.readToEnd(
+                  r -> !r.header(EventHeaders.ID).contains("marker"), Duration.ofSeconds(30));
+          var expected = new java.util.ArrayList<String>();
+          for (int i = 0; i < 25; i++) {
+            expected.add(run + "-a-" + i);
+            expected.add(run + "-b-" + i);
+          }
+          assertThat(ExactlyOnceRelayIT.countById(records, run))
+              .containsOnlyKeys(expected)
+              .allSatisfy((id, count) -> assertThat(count).as(id).isEqualTo(1L));
+        }
       } finally {
-        reachable.stop();
+        relay.stop();
+        broker.destroy();
       }
-    } finally {
-      unreachable.stop();
-      jdbc.queryForList("select pg_drop_replication_slot(?)", SLOT);
     }
-  }
-
-  private OutboxRelay relay(OutboxProperties relayProperties, String bootstrapServers) {
-    return new OutboxRelay(
-        relayProperties,
-        new DatabaseEndpoint(
-            connection.getJdbcUrl(), connection.getUsername(), connection.getPassword()),
-        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
-        new SimpleMeterRegistry());
-  }
-
-  private void commit(String idPrefix, int count) {
-    List<OutboxEvent> events =
-        IntStream.range(0, count)
-            .mapToObj(i -> OutboxEvent.of(idPrefix + "-" + i, TOPIC, "K" + i, "Tested", "{}"))
-            .toList();
-    transactions.executeWithoutResult(status -> outbox.appendAll(events));
   }
 
   private static int unusedPort() throws IOException {
