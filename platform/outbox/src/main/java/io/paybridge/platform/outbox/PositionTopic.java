@@ -66,7 +66,11 @@ final class PositionTopic {
    * producer would make it neither.
    */
   void ensureExists() throws InterruptedException, TimeoutException {
-    try (Admin admin = Admin.create(clientConfig)) {
+    var config = new HashMap<>(clientConfig);
+    config.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+    config.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+    Admin admin = Admin.create(config);
+    try {
       var created =
           new NewTopic(topic, Optional.of(1), Optional.empty())
               .configs(
@@ -76,9 +80,12 @@ final class PositionTopic {
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof TopicExistsException)) {
           throw new org.apache.kafka.common.KafkaException(
-              "Could not create the relay's position topic " + topic, e.getCause());
+              "Could not create the relay's position topic " + topic + ": " + e.getCause(),
+              e.getCause());
         }
       }
+    } finally {
+      admin.close(Duration.ZERO); // nothing left to wait for; a default close waits for a broker
     }
   }
 

@@ -3,80 +3,101 @@ package io.paybridge.platform.outbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.paybridge.platform.events.EventHeaders;
+import io.paybridge.platform.testsupport.EmbeddedKafkaServer;
 import io.paybridge.platform.testsupport.KafkaTestConsumer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.Map;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.Status;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
- * Kafka is unreachable while the service keeps committing events: the relay's health is DOWN and it
- * relays nothing; when a broker comes up at the address, the same relay instance recovers in place
- * and a {@code read_committed} consumer sees every event exactly once. The broker is one of this
- * test's own, started late on a port chosen up front (the shared broker cannot be stopped and
- * brought back).
+ * Kafka away: the service keeps committing, the relay's health is DOWN and it relays nothing; once
+ * Kafka answers again, every event arrives exactly once for a {@code read_committed} consumer.
+ *
+ * <p>Two shapes: a broker address where nothing listens (a real network failure; a second relay
+ * instance with the real address relays afterwards, since the shared broker cannot be moved), and
+ * commits that time out mid-stream on the real broker (a fault injected in the relay's transaction
+ * between its sends and its commit), which the same relay instance recovers from in place.
  */
 class KafkaOutageIT {
 
   @Test
-  void keepsCommittingWhileKafkaIsAwayThenRecoversInPlaceAndRelaysEachEventOnce() throws Exception {
-    int port = unusedPort();
-    String bootstrap = "localhost:" + port;
-    try (var fixture = new RelayFixture("outage")) {
-      var relay = fixture.relay(bootstrap);
-      var health =
-          new OutboxHealthIndicators.Relay(
-              relay,
-              new OutboxHealthIndicators.OutboxBacklog(
-                  fixture.jdbc, fixture.properties.slotName()));
+  void keepsCommittingWhileNoBrokerAnswersAndRelaysEachEventOnceWhenOneDoes() throws Exception {
+    try (var fixture = new RelayFixture("outage-unreachable");
+        var consumer = KafkaTestConsumer.fromNow(fixture.topic)) {
+      var unreachable = fixture.relay("localhost:" + unusedPort());
+      var health = health(fixture, unreachable);
+      unreachable.start();
+      String run = UUID.randomUUID().toString();
+      fixture.commit(run + "-0", 25); // the service still commits its state and events
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> unreachable.status().failingSince() != null);
+      assertThat(unreachable.status().role()).isEqualTo(RelayStatus.Role.LEADER);
+      assertThat(unreachable.status().relayed()).isZero();
+      assertThat(health.health(true).getStatus()).isEqualTo(Status.DOWN);
+      unreachable.stop();
+
+      var reachable = fixture.relay(EmbeddedKafkaServer.shared().bootstrapServers());
+      reachable.start();
+      fixture.commit(run + "-1", 25);
+      var once = ExactlyOnceRelayIT.readAfterMarker(fixture, consumer, run);
+      assertThat(ExactlyOnceRelayIT.countById(once, run))
+          .containsOnlyKeys(ExactlyOnceRelayIT.expectedIds(run, 2, 25))
+          .allSatisfy((id, count) -> assertThat(count).as(id).isEqualTo(1L));
+    }
+  }
+
+  @Test
+  void theSameRelayRecoversInPlaceWhenCommitsTimeOutForAWhile() {
+    try (var fixture = new RelayFixture("outage-timeouts");
+        var consumer = KafkaTestConsumer.fromNow(fixture.topic)) {
+      var relay = fixture.relay(EmbeddedKafkaServer.shared().bootstrapServers());
+      var health = health(fixture, relay);
+      var outageUntil = new java.util.concurrent.atomic.AtomicReference<Instant>();
+      var downSeen = new ArrayList<Status>();
+      relay.beforeCommit(
+          (producer, records) -> {
+            Instant until = outageUntil.get();
+            if (until != null && Instant.now().isBefore(until)) {
+              producer.flush();
+              throw new TimeoutException("injected: Kafka did not answer the commit in time");
+            }
+          });
       relay.start();
       String run = UUID.randomUUID().toString();
-      fixture.commit(run + "-a", 25); // the service still commits its state and events
-      await().atMost(Duration.ofSeconds(60)).until(() -> relay.status().failingSince() != null);
-      assertThat(relay.status().role()).isEqualTo(RelayStatus.Role.LEADER);
-      assertThat(relay.status().relayed()).isZero();
-      assertThat(health.health(true).getStatus()).isEqualTo(Status.DOWN);
-      fixture.commit(run + "-b", 25);
+      fixture.commit(run + "-0", 30);
+      await().atMost(Duration.ofSeconds(60)).until(() -> relay.status().relayed() >= 30);
 
-      var broker = new EmbeddedKafkaKraftBroker(1, 1).kafkaPorts(port);
-      broker.brokerProperties(
-          Map.of(
-              "auto.create.topics.enable", "true",
-              "offsets.topic.replication.factor", "1",
-              "transaction.state.log.replication.factor", "1",
-              "transaction.state.log.min.isr", "1"));
-      broker.afterPropertiesSet();
-      try {
-        await().atMost(Duration.ofSeconds(120)).until(() -> relay.status().relayed() >= 50);
-        assertThat(relay.status().failingSince()).isNull();
-        assertThat(health.health(true).getStatus()).isEqualTo(Status.UP);
+      outageUntil.set(Instant.now().plusSeconds(6));
+      fixture.commit(run + "-1", 30);
+      await().atMost(Duration.ofSeconds(30)).until(() -> relay.status().failingSince() != null);
+      downSeen.add(health.health(true).getStatus());
+      fixture.commit(run + "-2", 30);
 
-        try (var consumer = KafkaTestConsumer.onBrokerFromBeginning(bootstrap, fixture.topic)) {
-          fixture.commit(run + "-marker", 1);
-          consumer.await(
-              r -> (run + "-marker-0").equals(r.header(EventHeaders.ID)), Duration.ofSeconds(60));
-          var records =
-              consumer.readToEnd(
-                  r -> !r.header(EventHeaders.ID).contains("marker"), Duration.ofSeconds(30));
-          var expected = new java.util.ArrayList<String>();
-          for (int i = 0; i < 25; i++) {
-            expected.add(run + "-a-" + i);
-            expected.add(run + "-b-" + i);
-          }
-          assertThat(ExactlyOnceRelayIT.countById(records, run))
-              .containsOnlyKeys(expected)
-              .allSatisfy((id, count) -> assertThat(count).as(id).isEqualTo(1L));
-        }
-      } finally {
-        relay.stop();
-        broker.destroy();
-      }
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> relay.status().relayed() >= 90 && relay.status().failingSince() == null);
+      assertThat(downSeen).containsExactly(Status.DOWN);
+      assertThat(health.health(true).getStatus()).isEqualTo(Status.UP);
+      List<KafkaTestConsumer.Received> once =
+          ExactlyOnceRelayIT.readAfterMarker(fixture, consumer, run);
+      assertThat(ExactlyOnceRelayIT.countById(once, run))
+          .containsOnlyKeys(ExactlyOnceRelayIT.expectedIds(run, 3, 30))
+          .allSatisfy((id, count) -> assertThat(count).as(id).isEqualTo(1L));
     }
+  }
+
+  private static OutboxHealthIndicators.Relay health(RelayFixture fixture, OutboxRelay relay) {
+    return new OutboxHealthIndicators.Relay(
+        relay,
+        new OutboxHealthIndicators.OutboxBacklog(fixture.jdbc, fixture.properties.slotName()));
   }
 
   private static int unusedPort() throws IOException {
