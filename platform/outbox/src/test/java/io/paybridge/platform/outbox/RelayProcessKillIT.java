@@ -47,24 +47,18 @@ class RelayProcessKillIT {
                     }
                   });
       var log = Path.of("target", "relay-host-" + run + ".log");
-      int seen = 0;
       try {
         for (int kill = 0; kill < KILLS; kill++) {
+          // Everything the previous process committed, up to the partitions' ends as they are now.
+          long before = distinctIds(consumer.readToEnd(r -> true, Duration.ofSeconds(30)), run);
           var process = start(fixture, log);
           try {
-            // Let it relay something new, then kill it at a random moment mid-stream.
-            seen =
-                (int)
-                    consumer
-                        .awaitDistinctIds(
-                            r -> r.header(EventHeaders.ID).startsWith(run),
-                            seen + 1,
-                            Duration.ofSeconds(90))
-                        .stream()
-                        .map(r -> r.header(EventHeaders.ID))
-                        .distinct()
-                        .count();
-            sleep(ThreadLocalRandom.current().nextInt(100, 700));
+            // This process relays something new, then is killed at a random moment mid-stream.
+            consumer.awaitDistinctIds(
+                r -> r.header(EventHeaders.ID).startsWith(run),
+                (int) before + 2 * PER_TRANSACTION,
+                Duration.ofSeconds(90));
+            sleep(ThreadLocalRandom.current().nextInt(50, 500));
           } finally {
             process.destroyForcibly(); // SIGKILL: no shutdown hook, no abort, no flush
             process.waitFor(30, TimeUnit.SECONDS);
@@ -76,6 +70,9 @@ class RelayProcessKillIT {
           writer.join();
           var once = ExactlyOnceRelayIT.readAfterMarker(fixture, consumer, run);
           var counts = ExactlyOnceRelayIT.countById(once, run);
+          System.out.printf(
+              "RelayProcessKillIT: %d kills, %d transactions of %d events, %d records read%n",
+              KILLS, transactions.get(), PER_TRANSACTION, once.size());
           assertThat(counts)
               .as("every committed event, each exactly once (%d transactions)", transactions.get())
               .containsOnlyKeys(
@@ -90,6 +87,14 @@ class RelayProcessKillIT {
         writer.join();
       }
     }
+  }
+
+  private static long distinctIds(List<KafkaTestConsumer.Received> records, String run) {
+    return records.stream()
+        .map(r -> r.header(EventHeaders.ID))
+        .filter(id -> id.startsWith(run))
+        .distinct()
+        .count();
   }
 
   private static Process start(RelayFixture fixture, Path log) throws IOException {
