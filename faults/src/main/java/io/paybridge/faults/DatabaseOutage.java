@@ -104,7 +104,9 @@ final class DatabaseOutage {
             settings.retryDelay(),
             Duration.ofMinutes(5));
     var details = new ArrayList<String>();
+    var backlog = new Backlog(stack, tag);
     try {
+      backlog.start();
       load.start(settings.rate(), mixed(stack, load, tag));
       Stack.sleep(settings.loadBefore());
       Instant faultStart = Instant.now();
@@ -112,6 +114,7 @@ final class DatabaseOutage {
       Instant faultEnd = Instant.now();
       Stack.sleep(settings.loadAfter());
       load.stopSending();
+      backlog.stop();
       boolean settled = load.awaitSettled(Duration.ofMinutes(3));
 
       long attemptsInWindow = 0;
@@ -164,7 +167,9 @@ final class DatabaseOutage {
       // oauth-service: every organisations event applied (recorded in consumed_message), none
       // dead-lettered. Its markers are the last organisations events: wait for those.
       var organisationEvents =
-          acknowledged.stream().filter(id -> id.startsWith(stack.prefix(tag) + "o")).toList();
+          new ArrayList<>(
+              acknowledged.stream().filter(id -> id.startsWith(stack.prefix(tag) + "o")).toList());
+      organisationEvents.addAll(backlog.published);
       var organisationMarkers = Stack.ids(stack.organisationMarkers(tag)).stream().toList();
       boolean consumerCaughtUp =
           awaitConsumed(stack, organisationMarkers, settings.markerTimeout());
@@ -174,9 +179,11 @@ final class DatabaseOutage {
               + dlt.recordsSince(Stack.deadLetterTopic(Topics.GOCARDLESS_CREDITORS));
       String consumers =
           String.format(
-              "oauth-service: %d of %d organisations events not applied, %d dead-lettered%s",
+              "oauth-service: %d of %d organisations events (%d of them published straight to the"
+                  + " topic) not applied, %d dead-lettered%s",
               notApplied,
               organisationEvents.size(),
+              backlog.published.size(),
               deadLettered,
               consumerCaughtUp ? "" : " (its markers were not applied within the timeout)");
       details.add(answers);
@@ -205,7 +212,63 @@ final class DatabaseOutage {
               + consumers,
           details);
     } finally {
+      backlog.stop();
       load.close();
+    }
+  }
+
+  /**
+   * Organisations events published straight to the topic (as webhook-ingest-service publishes
+   * them), {@link #RATE} per second through the whole phase. Events that came through the webhook
+   * endpoint cannot reach Kafka while the database is away (the relay reads its WAL), so without
+   * these the consumers would meet the fault with nothing to consume; with them they are in the
+   * middle of their work when it strikes, as consumers with a backlog are.
+   */
+  static final class Backlog {
+    static final int RATE = 20;
+
+    final List<String> published = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Stack stack;
+    private final String tag;
+    private volatile boolean running;
+    private Thread thread;
+
+    Backlog(Stack stack, String tag) {
+      this.stack = stack;
+      this.tag = tag;
+    }
+
+    void start() {
+      running = true;
+      thread =
+          Thread.ofPlatform()
+              .name("organisations-backlog")
+              .daemon()
+              .start(
+                  () -> {
+                    try (var producer = IngestRecords.producer(stack.kafka.bootstrapServers())) {
+                      for (long n = 1; running; n++) {
+                        String id = "EV" + stack.runId + "D" + tag + "n" + n;
+                        var event = Stack.organisationEvent(id, "OR" + stack.runId + "D" + tag + n);
+                        producer
+                            .send(IngestRecords.record(IngestRecords.JSON.readTree(event.json())))
+                            .get();
+                        published.add(id);
+                        Thread.sleep(1000 / RATE);
+                      }
+                    } catch (Exception e) {
+                      if (running) {
+                        FaultHarness.say("  backlog producer stopped: %s", e);
+                      }
+                    }
+                  });
+    }
+
+    void stop() throws InterruptedException {
+      running = false;
+      if (thread != null) {
+        thread.join();
+      }
     }
   }
 

@@ -57,8 +57,22 @@ final class PostgresServer implements AutoCloseable {
   void stop() throws IOException {
     resume();
     if (postgres != null) {
+      // zonky's pg_ctl gives up after 5 s, and a fast shutdown waits for the walsenders to send
+      // what they have: it may still be going on. Starting again before it ended would fail.
       postgres.close();
       postgres = null;
+      long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+      while (Files.exists(data.resolve("postmaster.pid")) && System.nanoTime() < deadline) {
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+      if (Files.exists(data.resolve("postmaster.pid"))) {
+        throw new IOException("PostgreSQL did not stop within 60 s");
+      }
     }
   }
 

@@ -1,7 +1,6 @@
 package io.paybridge.faults;
 
 import com.sun.net.httpserver.HttpServer;
-import io.paybridge.platform.events.CloudEventHeaders;
 import io.paybridge.platform.events.EventHeaders;
 import io.paybridge.platform.events.Topics;
 import io.paybridge.simulator.GoCardlessSimulator;
@@ -14,32 +13,24 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -134,13 +125,13 @@ final class ShuffledDelivery {
       }
       var events = awaitEvents(pairs);
 
-      try (var producer = producer()) {
+      try (var producer = IngestRecords.producer(stack.kafka.bootstrapServers())) {
         // Reference: each event once, in GoCardless's order, the next only after the previous
         // one was consumed.
         int delivered = 0;
         for (var pair : pairs) {
           for (var event : events.get(pair[0].organisationId())) {
-            var sent = producer.send(record(event)).get(30, TimeUnit.SECONDS);
+            var sent = producer.send(IngestRecords.record(event)).get(30, TimeUnit.SECONDS);
             awaitConsumed(
                 Map.of(new TopicPartition(sent.topic(), sent.partition()), sent.offset() + 1));
             delivered++;
@@ -156,7 +147,8 @@ final class ShuffledDelivery {
         Collections.shuffle(shuffled, new Random(seed));
         var ends = new HashMap<TopicPartition, Long>();
         for (var event : shuffled) {
-          RecordMetadata sent = producer.send(record(event)).get(30, TimeUnit.SECONDS);
+          RecordMetadata sent =
+              producer.send(IngestRecords.record(event)).get(30, TimeUnit.SECONDS);
           ends.merge(
               new TopicPartition(sent.topic(), sent.partition()), sent.offset() + 1, Math::max);
         }
@@ -320,55 +312,6 @@ final class ShuffledDelivery {
     }
   }
 
-  /** The record webhook-ingest-service would publish for the event. */
-  private ProducerRecord<String, String> record(JsonNode event) {
-    String resourceType = event.path("resource_type").asString();
-    String action = event.path("action").asString();
-    String createdAt = event.path("created_at").asString();
-    var links = new TreeMap<String, String>();
-    event.path("links").properties().forEach(e -> links.put(e.getKey(), e.getValue().asString()));
-    String id =
-        event.path("id").isNull() || event.path("id").isMissingNode()
-            ? syntheticId(resourceType, action, createdAt, links)
-            : event.path("id").asString();
-    String singular =
-        resourceType.endsWith("s")
-            ? resourceType.substring(0, resourceType.length() - 1)
-            : resourceType;
-    String key = links.getOrDefault(singular, links.getOrDefault("organisation", id));
-    var record =
-        new ProducerRecord<String, String>(
-            Topics.forGoCardlessResourceType(resourceType), key, JSON.writeValueAsString(event));
-    String type = resourceType + "." + action;
-    record.headers().add(EventHeaders.ID, bytes(id));
-    record.headers().add(EventHeaders.EVENT_TYPE, bytes(type));
-    if (links.containsKey("organisation")) {
-      record.headers().add(EventHeaders.ORGANISATION_ID, bytes(links.get("organisation")));
-    }
-    record.headers().add(EventHeaders.CREATED_AT, bytes(createdAt));
-    CloudEventHeaders.of(id, type, "/paybridge/webhook-ingest-service", Instant.parse(createdAt))
-        .forEach((name, value) -> record.headers().add(name, bytes(value)));
-    return record;
-  }
-
-  /**
-   * As webhook-ingest-service derives an id for an event GoCardless sent with {@code "id": null}.
-   */
-  private static String syntheticId(
-      String resourceType, String action, String createdAt, TreeMap<String, String> links) {
-    var identity = new StringBuilder();
-    identity.append(resourceType).append('\n').append(action).append('\n').append(createdAt);
-    links.forEach((key, value) -> identity.append('\n').append(key).append('=').append(value));
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256")
-              .digest(identity.toString().getBytes(StandardCharsets.UTF_8));
-      return "synthetic-" + HexFormat.of().formatHex(digest, 0, 16);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   /** Until the group {@code oauth-service} committed at least these offsets. */
   private void awaitConsumed(Map<TopicPartition, Long> offsets) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
@@ -457,14 +400,6 @@ final class ShuffledDelivery {
           response.request().uri() + " answered " + response.statusCode() + ": " + response.body());
     }
     return response.body();
-  }
-
-  private KafkaProducer<String, String> producer() {
-    var properties = new Properties();
-    properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka.bootstrapServers());
-    properties.put(ProducerConfig.ACKS_CONFIG, "all");
-    properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    return new KafkaProducer<>(properties, new StringSerializer(), new StringSerializer());
   }
 
   private static Map<String, String> query(URI uri) {

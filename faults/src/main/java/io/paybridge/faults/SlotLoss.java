@@ -79,7 +79,7 @@ final class SlotLoss {
               refused ? Duration.ofSeconds(15) : settings.markerTimeout());
       String behaviour =
           refused
-              ? "relay refused to stream: " + after.lastError()
+              ? "relay refused to stream: " + abbreviate(after.lastError())
               : streamed
                   ? "relay streamed from a new slot silently: "
                       + before.missing()
@@ -143,6 +143,10 @@ final class SlotLoss {
       load.close();
       stack.stopServices();
     }
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 160 ? text : text.substring(0, 160) + "…";
   }
 
   /**

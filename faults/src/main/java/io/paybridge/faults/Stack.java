@@ -175,7 +175,8 @@ final class Stack implements AutoCloseable {
           http.send(
                   HttpRequest.newBuilder(
                           URI.create("http://localhost:" + service.port() + "/actuator/health"))
-                      .timeout(Duration.ofSeconds(2))
+                      // the kafka indicator alone may take its 3 s while the broker is away
+                      .timeout(Duration.ofSeconds(6))
                       .build(),
                   HttpResponse.BodyHandlers.ofString())
               .body();
