@@ -133,7 +133,7 @@ final class DatabaseOutage {
           }
           attemptsInWindow++;
           slowest = Math.max(slowest, attempt.millis());
-          if (attempt.outcome().equals("timeout")) {
+          if (attempt.outcome().equals("timeout") || attempt.outcome().equals("connect-timeout")) {
             timeouts++;
           } else if (attempt.millis() > ANSWER_LIMIT.toMillis()) {
             slow++;

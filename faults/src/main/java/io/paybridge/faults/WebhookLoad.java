@@ -35,6 +35,8 @@ final class WebhookLoad {
   /** GoCardless gives up on an answer after 10 s and counts the attempt as failed. */
   static final Duration GOCARDLESS_TIMEOUT = Duration.ofSeconds(10);
 
+  static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(8);
+
   private final HttpClient http =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
@@ -188,8 +190,12 @@ final class WebhookLoad {
         delivery.gaveUp = true;
         return;
       }
-      // A little jitter, as GoCardless's retries are not in lockstep either.
-      long delay = retryDelay.toMillis() + ThreadLocalRandom.current().nextLong(250);
+      // Doubling up to 8 s, with jitter: GoCardless backs off too (over hours; here seconds, so a
+      // run stays short), and retries in lockstep would be a storm of the harness's own making.
+      int failures = delivery.attempts.size();
+      long delay =
+          Math.min(retryDelay.toMillis() << Math.min(failures - 1, 10), MAX_RETRY_DELAY.toMillis())
+              + ThreadLocalRandom.current().nextLong(250);
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(delay));
     }
   }
@@ -209,8 +215,10 @@ final class WebhookLoad {
     try {
       outcome =
           String.valueOf(http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode());
+    } catch (java.net.http.HttpConnectTimeoutException e) {
+      outcome = "connect-timeout"; // not accepted within 2 s
     } catch (HttpTimeoutException e) {
-      outcome = "timeout";
+      outcome = "timeout"; // no answer within GoCardless's 10 s
     } catch (IOException e) {
       outcome = e.getClass().getSimpleName();
     } catch (InterruptedException e) {
