@@ -170,11 +170,13 @@ public class ConsumerRetries {
     }
   }
 
+  /** Whether no record is being retried (checked before every applied record: keep it cheap). */
+  boolean idle() {
+    return retrying.isEmpty();
+  }
+
   /** {@code record} was applied: its partition moves on. Called on the consumer's thread. */
   void succeeded(String consumer, ConsumerRecord<?, ?> record) {
-    if (retrying.isEmpty()) {
-      return;
-    }
     var key = new Key(consumer, new TopicPartition(record.topic(), record.partition()));
     Entry entry = retrying.get(key);
     if (entry != null

@@ -32,7 +32,10 @@ final class ConsumerRetriesInterceptor implements RecordInterceptor<Object, Obje
 
   @Override
   public void success(ConsumerRecord<Object, Object> record, Consumer<Object, Object> consumer) {
-    retries.get().succeeded(ConsumerErrorHandler.groupOf(consumer, null), record);
+    ConsumerRetries tracker = retries.get();
+    if (!tracker.idle()) {
+      tracker.succeeded(ConsumerErrorHandler.groupOf(consumer, null), record);
+    }
   }
 
   /**
