@@ -96,6 +96,12 @@ public class ConsumerRetries {
     Instant now = clock.instant();
     var key = new Key(consumer, new TopicPartition(record.topic(), record.partition()));
     String error = describe(failure);
+    // Only this record's consumer thread writes its partition's entry: reading first is safe.
+    Entry before = retrying.get(key);
+    boolean newFailure =
+        before == null
+            || before.retrying().offset() != record.offset()
+            || before.retrying().kind() != kind;
     Entry entry =
         retrying.compute(
             key,
@@ -140,7 +146,8 @@ public class ConsumerRetries {
           .increment();
     }
     Retrying current = entry.retrying();
-    if (current.attempts() == 1) {
+    // Logged once per record and kind (a record may turn from transient to a bug), not per attempt.
+    if (newFailure) {
       switch (kind) {
         case TRANSIENT ->
             log.info(
