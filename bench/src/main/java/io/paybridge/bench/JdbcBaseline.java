@@ -1,6 +1,7 @@
 package io.paybridge.bench;
 
 import io.paybridge.platform.events.Topics;
+import io.paybridge.platform.testsupport.SignedWebhooks;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;

@@ -1,5 +1,6 @@
 package io.paybridge.bench;
 
+import io.paybridge.platform.testsupport.SignedWebhooks;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

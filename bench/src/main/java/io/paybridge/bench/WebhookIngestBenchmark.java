@@ -4,6 +4,7 @@ import io.paybridge.platform.events.Topics;
 import io.paybridge.platform.testsupport.EmbeddedKafkaServer;
 import io.paybridge.platform.testsupport.EmbeddedPostgresServer;
 import io.paybridge.platform.testsupport.ServiceProcess;
+import io.paybridge.platform.testsupport.SignedWebhooks;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -35,6 +35,9 @@ public final class Topics {
   public static final String BILLING_MANDATE = "billing.mandate";
   public static final String NOTIFICATIONS_DELIVERY = "notifications.delivery";
 
+  /** Prefix of the relays' position topics ({@link #outboxOffsets(String)}): platform-internal. */
+  public static final String OUTBOX_OFFSETS_PREFIX = "paybridge.outbox-offsets.";
+
   private static final Pattern VALID_NAME =
       Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)+");
 
@@ -84,6 +87,17 @@ public final class Topics {
    */
   public static String deadLetter(String topic, String consumerGroup) {
     return requireValid(topic) + "." + requireValid("x." + consumerGroup).substring(2) + ".dlt";
+  }
+
+  /**
+   * The compacted topic where {@code serviceName}'s outbox relay records its source position (the
+   * Debezium offset), in the same Kafka transaction as the records it relays: {@code
+   * paybridge.outbox-offsets.<service>}. Written by that service's relay only; one partition.
+   *
+   * @throws IllegalArgumentException when the service name is not a valid topic segment
+   */
+  public static String outboxOffsets(String serviceName) {
+    return requireValid(OUTBOX_OFFSETS_PREFIX + serviceName);
   }
 
   /** Whether a name follows the platform's topic naming rules. */

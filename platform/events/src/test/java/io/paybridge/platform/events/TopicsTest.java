@@ -37,6 +37,14 @@ class TopicsTest {
   }
 
   @Test
+  void namesARelaysPositionTopicAfterItsService() {
+    assertThat(Topics.outboxOffsets("webhook-ingest-service"))
+        .isEqualTo("paybridge.outbox-offsets.webhook-ingest-service");
+    assertThatThrownBy(() -> Topics.outboxOffsets("Webhook_Ingest"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void rejectsNamesThatBreakTheRules() {
     assertThat(Topics.isValid("gocardless_payments")).isFalse();
     assertThat(Topics.isValid("GoCardless.payments")).isFalse();

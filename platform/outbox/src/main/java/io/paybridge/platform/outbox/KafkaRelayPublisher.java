@@ -14,16 +14,16 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -31,10 +31,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands the outbox changes routed by Debezium's Outbox Event Router to Kafka, and lets Debezium
- * record its position only once Kafka has acknowledged every record of the batch ({@code
- * acks=all}). A batch Kafka does not acknowledge is sent again until it is, so a committed event is
- * never dropped; a re-sent batch may duplicate records, which consumers absorb by their event id.
+ * Hands the outbox changes routed by Debezium's Outbox Event Router to Kafka, exactly once for a
+ * {@code read_committed} consumer: each batch of records and the batch's source position (the
+ * Debezium offset of its last change, on the {@link PositionTopic}) are committed in one Kafka
+ * transaction, and the batch is marked processed only after the commit, so the engine never flushes
+ * (nor confirms to PostgreSQL) a position Kafka does not hold.
+ *
+ * <p>A transaction that fails is aborted and the same batch is sent again in a new one, until it
+ * commits. When the outcome of a commit is unknown (a timeout), the producer is replaced (its
+ * {@code initTransactions} completes or aborts what was pending) and the committed position is read
+ * back: if it is this batch's, the batch is done. A producer fenced by a newer leader ({@link
+ * ProducerFencedException}) ends the batch with {@link RelayFencedException}: this relay stops.
  */
 final class KafkaRelayPublisher
     implements DebeziumEngine.ChangeConsumer<ChangeEvent<SourceRecord, SourceRecord>> {
@@ -43,29 +50,110 @@ final class KafkaRelayPublisher
   static final String HEARTBEAT_TOPIC_PREFIX = "__debezium-heartbeat";
 
   private final Supplier<Producer<String, String>> producers;
+  private final PositionTopic positions;
   private final OutboxProperties properties;
   private final RelayState state;
   private final MeterRegistry meters;
+  private final BooleanSupplier leading;
   private final Timer lag;
+  private final Counter aborted;
+  private final Counter fenced;
   private final Map<String, Counter> relayedByTopic = new ConcurrentHashMap<>();
-  private Producer<String, String> producer;
+  private volatile Producer<String, String> producer;
   private volatile boolean stopping;
+  private Runnable afterFirstCommit = () -> {};
+  private BiConsumer<Producer<String, String>, List<ProducerRecord<String, String>>> beforeCommit =
+      (p, r) -> {};
 
+  /**
+   * @param producers new transactional producers (with the service's {@code transactional.id})
+   * @param leading whether this instance still holds the leader lock: a relay that does not never
+   *     initialises a producer, which would fence the leader that does
+   */
   KafkaRelayPublisher(
       Supplier<Producer<String, String>> producers,
+      PositionTopic positions,
       OutboxProperties properties,
       RelayState state,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      BooleanSupplier leading) {
     this.producers = producers;
+    this.positions = positions;
     this.properties = properties;
     this.state = state;
     this.meters = meters;
+    this.leading = leading;
     this.lag =
         Timer.builder("paybridge.outbox.relay.lag")
             .description("Outbox insert to Kafka acknowledgement")
             .publishPercentileHistogram()
             .maximumExpectedValue(Duration.ofMinutes(5))
             .register(meters);
+    this.aborted =
+        Counter.builder("paybridge.outbox.relay.aborted")
+            .description("Relay transactions that failed and were aborted (the batch is retried)")
+            .register(meters);
+    this.fenced =
+        Counter.builder("paybridge.outbox.relay.fenced")
+            .description("Times this instance's relay producer was fenced by a newer leader")
+            .register(meters);
+  }
+
+  /** Runs once, after the first batch this publisher commits. */
+  void afterFirstCommit(Runnable action) {
+    this.afterFirstCommit = action;
+  }
+
+  /**
+   * Runs between the last send of a batch and its commit, with the batch's outbox records (none for
+   * a batch of heartbeats). A fault-injection point for tests: what it throws is handled as a
+   * failure of the transaction (a {@link KafkaException}) or ends the engine (anything else), as a
+   * crash at that moment would.
+   */
+  void beforeCommit(
+      BiConsumer<Producer<String, String>, List<ProducerRecord<String, String>>> action) {
+    this.beforeCommit = action;
+  }
+
+  /**
+   * Prepares the relay to stream, before its engine starts: creates the position topic if needed,
+   * initialises the transactional producer (which fences a previous leader's producer and aborts
+   * its open transaction), then reads the committed position, in that order, so that no zombie can
+   * commit past the position read. Retries while Kafka is unreachable.
+   *
+   * @param stillLeader checks, on the calling thread, that this instance still holds the lock
+   * @return the position to start from, or empty when Kafka holds none
+   * @throws InterruptedException when the relay stops or loses the lead meanwhile
+   * @throws RelayFencedException when a newer leader fences this one meanwhile
+   */
+  Optional<RelayPosition> connect(BooleanSupplier stillLeader) throws InterruptedException {
+    while (true) {
+      checkStillRunning();
+      if (!stillLeader.getAsBoolean()) {
+        throw new InterruptedException("Lost the leader lock before streaming");
+      }
+      try {
+        positions.ensureExists();
+        if (producer == null) {
+          producer = initialisedProducer();
+        }
+        Optional<RelayPosition> position = positions.readLast();
+        state.publishingRecovered();
+        return position;
+      } catch (KafkaException | java.util.concurrent.TimeoutException e) {
+        if (isFenced(e)) {
+          throw fencedBy(e);
+        }
+        state.publishingFailed(e);
+        log.warn(
+            "Outbox relay of {} cannot reach Kafka ({}); retrying in {}",
+            properties.serviceName(),
+            e.toString(),
+            properties.retryBackoff());
+        closeProducer();
+        Thread.sleep(properties.retryBackoff().toMillis());
+      }
+    }
   }
 
   @Override
@@ -73,6 +161,10 @@ final class KafkaRelayPublisher
       List<ChangeEvent<SourceRecord, SourceRecord>> changes,
       DebeziumEngine.RecordCommitter<ChangeEvent<SourceRecord, SourceRecord>> committer)
       throws InterruptedException {
+    if (changes.isEmpty()) {
+      committer.markBatchFinished();
+      return;
+    }
     var records = new ArrayList<ProducerRecord<String, String>>(changes.size());
     Instant oldest = null;
     for (var change : changes) {
@@ -87,9 +179,17 @@ final class KafkaRelayPublisher
         oldest = createdAt;
       }
     }
+    SourceRecord last = changes.getLast().value();
+    // Heartbeat-only batches are committed too, so that the slot's confirmed LSN never passes the
+    // position Kafka holds.
+    var position =
+        new RelayPosition(
+            UUID.randomUUID().toString(), last.sourcePartition(), last.sourceOffset());
     if (!records.isEmpty()) {
       state.sending(oldest == null ? Instant.now() : oldest);
-      sendUntilAcknowledged(records);
+    }
+    commitInOneTransaction(records, position);
+    if (!records.isEmpty()) {
       Instant now = Instant.now();
       for (var record : records) {
         Instant createdAt = createdAt(record);
@@ -109,6 +209,7 @@ final class KafkaRelayPublisher
       state.relayed(
           records.size(), now, oldest == null ? Duration.ZERO : Duration.between(oldest, now));
     }
+    // Only now may the engine record the position (and confirm its LSN to PostgreSQL).
     for (var change : changes) {
       committer.markProcessed(change);
     }
@@ -146,44 +247,134 @@ final class KafkaRelayPublisher
         headers);
   }
 
-  private void sendUntilAcknowledged(List<ProducerRecord<String, String>> records)
+  /** Sends the batch and its position in one transaction, and retries until it is committed. */
+  private void commitInOneTransaction(
+      List<ProducerRecord<String, String>> records, RelayPosition position)
       throws InterruptedException {
+    boolean outcomeUnknown = false;
     while (true) {
-      if (stopping) {
-        throw new InterruptedException(
-            "Relay stopping; the batch will be relayed again on restart");
-      }
+      checkStillRunning();
+      Producer<String, String> current = null;
+      boolean begun = false;
       try {
         if (producer == null) {
-          producer = producers.get();
+          producer = initialisedProducer();
         }
-        long deadline = System.nanoTime() + properties.sendTimeout().toNanos();
-        var acknowledgements = new ArrayList<Future<RecordMetadata>>(records.size());
-        for (var record : records) {
-          // send() itself may block while Kafka is unreachable: the whole batch shares one
-          // deadline.
-          if (System.nanoTime() > deadline) {
-            throw new TimeoutException(
-                "Kafka did not take the batch within " + properties.sendTimeout());
+        current = producer;
+        if (outcomeUnknown) {
+          // The failed attempt may have committed after all: the position on Kafka says.
+          boolean done =
+              positions.readLast().map(p -> position.batch().equals(p.batch())).orElse(false);
+          outcomeUnknown = false;
+          if (done) {
+            log.info("Outbox relay batch {} had been committed after all", position.batch());
+            committed();
+            return;
           }
-          acknowledgements.add(producer.send(record));
         }
-        for (var acknowledgement : acknowledgements) {
-          acknowledgement.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        current.beginTransaction();
+        begun = true;
+        for (var record : records) {
+          current.send(record);
         }
-        state.publishingRecovered();
+        current.send(positions.record(position));
+        beforeCommit.accept(current, records);
+        // Flushes the sends and fails if any of them failed; commits nothing then.
+        current.commitTransaction();
+        committed();
         return;
-      } catch (ExecutionException | TimeoutException | KafkaException e) {
-        Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-        state.publishingFailed(cause);
+      } catch (KafkaException e) {
+        if (isFenced(e)) {
+          throw fencedBy(e);
+        }
+        state.publishingFailed(e);
         log.warn(
-            "Kafka did not acknowledge {} outbox records ({}); retrying in {}",
+            "Outbox relay transaction of {} records failed ({}); retrying in {}",
             records.size(),
-            cause.toString(),
+            e.toString(),
             properties.retryBackoff());
-        closeProducer(); // a fresh producer after a failure: no half-sent state carried over
+        if (begun) {
+          aborted.increment();
+          outcomeUnknown = !abort(current);
+        }
         Thread.sleep(properties.retryBackoff().toMillis());
       }
+    }
+  }
+
+  private void committed() {
+    state.publishingRecovered();
+    Runnable action = afterFirstCommit;
+    afterFirstCommit = () -> {};
+    action.run();
+  }
+
+  /**
+   * Aborts the open transaction; when that is impossible (a commit that timed out, Kafka away, a
+   * producer in a fatal state) drops the producer instead: the next one's {@code initTransactions}
+   * completes or aborts whatever was pending.
+   *
+   * @return whether the transaction is known to be aborted
+   */
+  private boolean abort(Producer<String, String> current) {
+    if (current == null) {
+      return true; // no transaction was begun
+    }
+    try {
+      current.abortTransaction();
+      return true;
+    } catch (RuntimeException e) {
+      if (isFenced(e)) {
+        throw fencedBy(e);
+      }
+      log.debug("Aborting the relay transaction failed; replacing the producer", e);
+      closeProducer();
+      return false;
+    }
+  }
+
+  private Producer<String, String> initialisedProducer() {
+    if (!leading.getAsBoolean()) {
+      // Initialising would fence the leader that holds the lock now.
+      throw new RelayFencedException(
+          new IllegalStateException("this instance no longer holds the leader lock"));
+    }
+    var created = producers.get();
+    try {
+      created.initTransactions();
+      return created;
+    } catch (RuntimeException e) {
+      created.close(Duration.ZERO);
+      throw e;
+    }
+  }
+
+  private RelayFencedException fencedBy(Throwable cause) {
+    fenced.increment();
+    state.fenced(cause);
+    log.warn(
+        "Outbox relay producer of {} ({}) was fenced by a newer leader; stopping",
+        properties.serviceName(),
+        properties.transactionalId());
+    closeProducer();
+    return cause instanceof RelayFencedException relayFenced
+        ? relayFenced
+        : new RelayFencedException(cause);
+  }
+
+  static boolean isFenced(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof ProducerFencedException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void checkStillRunning() throws InterruptedException {
+    if (stopping) {
+      throw new InterruptedException(
+          "Relay stopping; the batch will be relayed again from the committed position");
     }
   }
 
@@ -192,13 +383,16 @@ final class KafkaRelayPublisher
   }
 
   void closeProducer() {
-    if (producer != null) {
+    var current = producer;
+    producer = null;
+    if (current != null) {
       try {
-        producer.close(Duration.ofSeconds(5));
+        // No wait: an open transaction is aborted by the broker when the next producer with this
+        // transactional.id initialises, or after transaction-timeout.
+        current.close(Duration.ZERO);
       } catch (RuntimeException e) {
         log.debug("Closing the relay's producer failed", e);
       }
-      producer = null;
     }
   }
 

@@ -4,12 +4,14 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.paybridge.platform.events.Topics;
+import java.time.Clock;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -31,8 +33,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
-import org.springframework.kafka.listener.DefaultErrorHandler;
-import org.springframework.kafka.support.ExponentialBackOffWithMaxRetries;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -55,7 +55,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 @ConditionalOnClass({JdbcTemplate.class, org.apache.kafka.clients.producer.Producer.class})
 @ConditionalOnBean(JdbcTemplate.class)
 @ConditionalOnProperty(prefix = "paybridge.outbox", name = "enabled", matchIfMissing = true)
-@EnableConfigurationProperties(OutboxProperties.class)
+@EnableConfigurationProperties({OutboxProperties.class, ConsumerProperties.class})
 class OutboxAutoConfiguration {
 
   private final OutboxProperties outbox;
@@ -94,8 +94,12 @@ class OutboxAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   IdempotentConsumer idempotentConsumer(
-      JdbcTemplate jdbc, PlatformTransactionManager transactions) {
-    return new IdempotentConsumer(jdbc, new TransactionTemplate(transactions));
+      JdbcTemplate jdbc, PlatformTransactionManager transactions, ConsumerProperties consumer) {
+    var template = new TransactionTemplate(transactions);
+    // Statements inherit the remaining time as their query timeout, so a hanging database fails
+    // the attempt (retried as transient) instead of blocking the consumer thread.
+    template.setTimeout((int) Math.max(1, consumer.transactionTimeout().toSeconds()));
+    return new IdempotentConsumer(jdbc, template);
   }
 
   /** Forgets applied event ids past their retention, hourly, on every instance (idempotent). */
@@ -135,15 +139,18 @@ class OutboxAutoConfiguration {
   }
 
   /**
-   * Retries a failing record a few times with back-off, then parks it on {@code
-   * <topic>.<consumer-group>.dlt} with the error in its headers; a {@link PoisonMessageException}
-   * goes there at once.
+   * Retries a record that failed transiently until it passes, parks poison on {@code
+   * <topic>.<consumer-group>.dlt} at once and any other failure after a few retries, with the error
+   * in its headers ({@link ConsumerErrorHandler}).
    */
   @Bean
   @ConditionalOnMissingBean(CommonErrorHandler.class)
   @ConditionalOnBean(KafkaTemplate.class)
-  DefaultErrorHandler deadLetteringErrorHandler(
-      KafkaTemplate<?, ?> template, KafkaProperties kafka) {
+  ConsumerErrorHandler deadLetteringErrorHandler(
+      KafkaTemplate<?, ?> template,
+      KafkaProperties kafka,
+      ConsumerProperties consumer,
+      ConsumerRetries retries) {
     String group =
         kafka.getConsumer().getGroupId() != null
             ? kafka.getConsumer().getGroupId()
@@ -152,13 +159,21 @@ class OutboxAutoConfiguration {
         new DeadLetterPublishingRecoverer(
             template,
             (record, error) -> new TopicPartition(Topics.deadLetter(record.topic(), group), -1));
-    var backOff = new ExponentialBackOffWithMaxRetries(3);
-    backOff.setInitialInterval(200);
-    backOff.setMultiplier(3);
-    backOff.setMaxInterval(2_000);
-    var handler = new DefaultErrorHandler(recoverer, backOff);
-    handler.addNotRetryableExceptions(PoisonMessageException.class);
-    return handler;
+    return new ConsumerErrorHandler(recoverer, consumer, retries);
+  }
+
+  @Bean
+  ConsumerRetries consumerRetries(
+      ConsumerProperties consumer, ObjectProvider<MeterRegistry> meters) {
+    return new ConsumerRetries(
+        meters.getIfAvailable(), consumer.stuckAlertAfter(), Clock.systemUTC());
+  }
+
+  /** Lets {@link ConsumerRetries} see records applied after failing (the end of a retry). */
+  @Bean
+  static BeanPostProcessor consumerRetriesInterceptorInstaller(
+      ObjectProvider<ConsumerRetries> retries) {
+    return new ConsumerRetriesInterceptor.Installer(retries);
   }
 
   @Configuration(proxyBeanMethods = false)
@@ -175,6 +190,17 @@ class OutboxAutoConfiguration {
     @ConditionalOnMissingBean(name = "kafkaHealthIndicator")
     HealthIndicator kafkaHealthIndicator(KafkaProperties kafka) {
       return new OutboxHealthIndicators.Kafka(kafka.buildAdminProperties());
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(HealthIndicator.class)
+  static class ConsumerHealth {
+
+    @Bean
+    @ConditionalOnMissingBean(name = "consumersHealthIndicator")
+    HealthIndicator consumersHealthIndicator(ConsumerRetries retries) {
+      return new ConsumerHealthIndicator(retries, Clock.systemUTC());
     }
   }
 }

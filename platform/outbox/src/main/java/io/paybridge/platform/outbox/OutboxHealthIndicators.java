@@ -58,6 +58,9 @@ final class OutboxHealthIndicators {
       if (status.lastError() != null) {
         builder.withDetail("lastError", status.lastError());
       }
+      if (status.fencedAt() != null) {
+        builder.withDetail("fencedAt", status.fencedAt().toString());
+      }
     }
   }
 

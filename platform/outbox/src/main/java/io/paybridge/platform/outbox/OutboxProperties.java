@@ -1,5 +1,6 @@
 package io.paybridge.platform.outbox;
 
+import io.paybridge.platform.events.Topics;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -23,15 +24,26 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     it still is; a standby takes over within about this long after the leader dies
  * @param heartbeatInterval Debezium heartbeats, so that the slot advances on a quiet outbox and the
  *     WAL does not grow
- * @param offsetFlushInterval how often the relay records its position (a restart re-sends at most
- *     what was relayed in this window)
+ * @param offsetFlushInterval how often the relay confirms its position to PostgreSQL, letting the
+ *     slot free WAL (the position itself is committed to Kafka with every batch, see {@code
+ *     offsetsTopic})
  * @param pollInterval how long the relay waits for new changes before polling again
  * @param maxBatchSize most changes handed to the publisher at once
  * @param retryBackoff wait before re-sending a batch that Kafka did not acknowledge
- * @param sendTimeout how long a batch may wait for Kafka's acknowledgements before it is retried
+ * @param sendTimeout how long a batch may wait for Kafka's acknowledgements before its transaction
+ *     is aborted and the batch retried; also bounds each blocking producer call ({@code
+ *     max.block.ms})
  * @param consumedMessageRetention how long an idempotent consumer remembers an applied event id;
  *     keep it longer than the retention of the topics it consumes, or a redelivery older than this
  *     could apply twice
+ * @param offsetsTopic the compacted topic where the relay commits its source position in the same
+ *     transaction as each batch; defaults to {@code paybridge.outbox-offsets.<service>}
+ * @param transactionalId the relay producer's {@code transactional.id}; defaults to {@code
+ *     paybridge-outbox-<service>}. One per service: a new leader's producer fences the old one's
+ * @param transactionTimeout the producer's {@code transaction.timeout.ms}: how long the broker
+ *     keeps a transaction of a relay that died open (holding back {@code read_committed} consumers
+ *     of its partitions) before aborting it, when no new leader fences it first; must exceed {@code
+ *     sendTimeout} and stay within the broker's {@code transaction.max.timeout.ms}
  */
 @ConfigurationProperties("paybridge.outbox")
 public record OutboxProperties(
@@ -48,7 +60,10 @@ public record OutboxProperties(
     @DefaultValue("2048") int maxBatchSize,
     @DefaultValue("1s") Duration retryBackoff,
     @DefaultValue("30s") Duration sendTimeout,
-    @DefaultValue("30d") Duration consumedMessageRetention) {
+    @DefaultValue("30d") Duration consumedMessageRetention,
+    String offsetsTopic,
+    String transactionalId,
+    @DefaultValue("60s") Duration transactionTimeout) {
 
   /** These settings with every derived default filled in from {@code applicationName}. */
   public OutboxProperties resolve(String applicationName) {
@@ -72,6 +87,11 @@ public record OutboxProperties(
         maxBatchSize,
         retryBackoff,
         sendTimeout,
-        consumedMessageRetention);
+        consumedMessageRetention,
+        offsetsTopic != null
+            ? offsetsTopic
+            : Topics.outboxOffsets(service.toLowerCase().replaceAll("[^a-z0-9]+", "-")),
+        transactionalId != null ? transactionalId : "paybridge-outbox-" + service,
+        transactionTimeout);
   }
 }

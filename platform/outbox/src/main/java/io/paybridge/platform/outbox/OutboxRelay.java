@@ -8,15 +8,19 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
@@ -49,6 +53,11 @@ public class OutboxRelay implements SmartLifecycle {
   private final RelayState state = new RelayState();
   private final long lockKey;
   private final Object engineLock = new Object();
+  private final PositionTopic positions;
+  private final LegacyJdbcPosition legacyPosition;
+  private volatile long lockConfirmedAt;
+  private volatile BiConsumer<Producer<String, String>, List<ProducerRecord<String, String>>>
+      beforeCommit = (producer, records) -> {};
 
   private volatile boolean running;
   private Thread leaderThread;
@@ -74,6 +83,8 @@ public class OutboxRelay implements SmartLifecycle {
     this.producerConfig = Map.copyOf(producerConfig);
     this.meters = meters;
     this.lockKey = ("paybridge.outbox.relay:" + properties.slotName()).hashCode();
+    this.positions = new PositionTopic(properties, this.producerConfig);
+    this.legacyPosition = new LegacyJdbcPosition(database);
     Gauge.builder(
             "paybridge.outbox.relay.leader",
             state,
@@ -181,16 +192,58 @@ public class OutboxRelay implements SmartLifecycle {
     }
   }
 
-  /** Streams while this instance holds the lock, the engine runs and the relay is not stopped. */
+  /**
+   * Streams while this instance holds the lock, the engine runs and the relay is not stopped.
+   * Before the engine starts, the publisher initialises the transactional producer (fencing any
+   * previous leader) and reads the position committed on Kafka; a service upgraded from the JDBC
+   * offset store starts once from the position left in {@code outbox_relay_offset}.
+   */
   private void lead(Connection lock) throws SQLException {
-    startEngine();
     int validationTimeout = Math.max(1, (int) properties.leaderPollInterval().toSeconds());
+    lockConfirmedAt = System.nanoTime();
+    var newPublisher =
+        new KafkaRelayPublisher(
+            this::newProducer, positions, properties, state, meters, this::stillLeading);
+    newPublisher.beforeCommit(beforeCommit);
+    publisher = newPublisher;
+    Optional<RelayPosition> start;
+    try {
+      start =
+          newPublisher.connect(
+              () -> {
+                try {
+                  boolean valid = running && lock.isValid(validationTimeout);
+                  if (valid) {
+                    lockConfirmedAt = System.nanoTime();
+                  }
+                  return valid;
+                } catch (SQLException e) {
+                  return false;
+                }
+              });
+    } catch (InterruptedException e) {
+      return; // stopping, or the lock is gone: the caller cleans up
+    }
+    if (start.isEmpty()) {
+      start = legacyPosition.read(engineName());
+      if (start.isPresent()) {
+        log.info(
+            "Outbox relay of {} starts from the position in {} (first start on the Kafka-held"
+                + " position): {}",
+            properties.serviceName(),
+            LegacyJdbcPosition.TABLE,
+            start.get().offset());
+        newPublisher.afterFirstCommit(this::forgetLegacyPosition);
+      }
+    }
+    startEngine(newPublisher, start);
     while (running && engineDone.getCount() > 0) {
       sleep(properties.leaderPollInterval().toMillis());
       if (running && !lock.isValid(validationTimeout)) {
         log.warn("Outbox relay of {} lost its leader lock; stopping", properties.serviceName());
         return;
       }
+      lockConfirmedAt = System.nanoTime();
     }
     if (running) {
       log.warn(
@@ -200,23 +253,64 @@ public class OutboxRelay implements SmartLifecycle {
     }
   }
 
-  private void startEngine() {
-    var newPublisher = new KafkaRelayPublisher(this::newProducer, properties, state, meters);
+  /**
+   * Whether this instance confirmed its lock recently enough to (re)initialise a producer from the
+   * engine's thread: a relay that lost the lock must not fence the leader that holds it.
+   */
+  private boolean stillLeading() {
+    long bound =
+        properties.leaderPollInterval().multipliedBy(3).toNanos()
+            + Math.max(1, properties.leaderPollInterval().toSeconds()) * 1_000_000_000L;
+    return running && System.nanoTime() - lockConfirmedAt < bound;
+  }
+
+  private void forgetLegacyPosition() {
+    try {
+      legacyPosition.forget();
+    } catch (SQLException e) {
+      // Harmless: the Kafka-held position now exists and always wins over the table.
+      log.warn("Could not clear {}: {}", LegacyJdbcPosition.TABLE, e.toString());
+    }
+  }
+
+  /** Test hook: runs in each relay transaction between the last send and the commit. */
+  void beforeCommit(
+      BiConsumer<Producer<String, String>, List<ProducerRecord<String, String>>> action) {
+    this.beforeCommit = action;
+    var current = publisher;
+    if (current != null) {
+      current.beforeCommit(action);
+    }
+  }
+
+  private String engineName() {
+    return properties.serviceName() + "-outbox-relay";
+  }
+
+  private void startEngine(KafkaRelayPublisher newPublisher, Optional<RelayPosition> start) {
     var done = new CountDownLatch(1);
-    engine =
-        DebeziumEngine.create(Connect.class)
-            .using(debeziumConfig())
-            .notifying(newPublisher)
-            .using(
-                (success, message, error) -> {
-                  if (!success) {
-                    state.error(error != null ? error : new IllegalStateException(message));
-                  }
-                  state.streaming(false);
-                  done.countDown();
-                })
-            .build();
-    publisher = newPublisher;
+    var config = debeziumConfig();
+    String handle = RelayOffsetStore.register(start);
+    config.setProperty(RelayOffsetStore.HANDLE, handle);
+    try {
+      engine =
+          DebeziumEngine.create(Connect.class)
+              .using(config)
+              .notifying(newPublisher)
+              .using(
+                  (success, message, error) -> {
+                    if (!success) {
+                      state.error(error != null ? error : new IllegalStateException(message));
+                    }
+                    state.streaming(false);
+                    RelayOffsetStore.unregister(handle);
+                    done.countDown();
+                  })
+              .build();
+    } catch (RuntimeException e) {
+      RelayOffsetStore.unregister(handle);
+      throw e;
+    }
     engineDone = done;
     state.streaming(true);
     engineExecutor.execute(engine);
@@ -231,6 +325,13 @@ public class OutboxRelay implements SmartLifecycle {
   private void stopEngineLocked() {
     var current = engine;
     if (current == null) {
+      // Stopped before its engine started (while connecting to Kafka): only the producer is left.
+      var connecting = publisher;
+      if (connecting != null) {
+        connecting.stop();
+        connecting.closeProducer();
+        publisher = null;
+      }
       return;
     }
     if (publisher != null) {
@@ -267,13 +368,18 @@ public class OutboxRelay implements SmartLifecycle {
     config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, sendTimeout);
     config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(sendTimeout - 10, 10_000));
     config.put(ProducerConfig.CLIENT_ID_CONFIG, properties.serviceName() + "-outbox-relay");
-    config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+    // One transactional.id per service: a new leader's initTransactions fences the old leader's
+    // producer, which can then commit nothing.
+    config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, properties.transactionalId());
+    config.put(
+        ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+        (int) properties.transactionTimeout().toMillis());
     return new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
   }
 
   Properties debeziumConfig() {
     var config = new Properties();
-    config.setProperty("name", properties.serviceName() + "-outbox-relay");
+    config.setProperty("name", engineName());
     config.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
     config.setProperty("topic.prefix", properties.slotName());
     config.setProperty("database.hostname", database.host());
@@ -298,13 +404,9 @@ public class OutboxRelay implements SmartLifecycle {
     config.setProperty("max.queue.size", String.valueOf(properties.maxBatchSize() * 4));
     config.setProperty(
         "offset.flush.interval.ms", String.valueOf(properties.offsetFlushInterval().toMillis()));
-    config.setProperty("offset.storage", "io.debezium.storage.jdbc.offset.JdbcOffsetBackingStore");
-    config.setProperty("offset.storage.jdbc.connection.url", database.jdbcUrl());
-    config.setProperty("offset.storage.jdbc.connection.user", database.username());
-    config.setProperty(
-        "offset.storage.jdbc.connection.password",
-        database.password() == null ? "" : database.password());
-    config.setProperty("offset.storage.jdbc.table.name", "outbox_relay_offset");
+    // The position lives on Kafka, committed with each batch; the engine's store only hands it the
+    // start position and keeps its flushes in memory (RelayOffsetStore).
+    config.setProperty("offset.storage", RelayOffsetStore.class.getName());
 
     config.setProperty("transforms", "outbox");
     config.setProperty("transforms.outbox.type", "io.debezium.transforms.outbox.EventRouter");

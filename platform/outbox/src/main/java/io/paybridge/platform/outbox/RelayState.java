@@ -15,6 +15,7 @@ final class RelayState {
   private volatile Instant failingSince;
   private volatile Instant pendingSince;
   private volatile String lastError;
+  private volatile Instant fencedAt;
 
   void role(RelayStatus.Role role) {
     this.role = role;
@@ -60,12 +61,25 @@ final class RelayState {
     failingSince = null;
   }
 
+  /** This instance's producer was fenced by a newer leader's: it stops streaming. */
+  void fenced(Throwable error) {
+    fencedAt = Instant.now();
+    error(error);
+  }
+
   void error(Throwable error) {
     lastError = error.getClass().getSimpleName() + ": " + error.getMessage();
   }
 
   RelayStatus snapshot() {
     return new RelayStatus(
-        role, streaming, relayed.get(), lastRelayedAt, currentLag(), failingSince, lastError);
+        role,
+        streaming,
+        relayed.get(),
+        lastRelayedAt,
+        currentLag(),
+        failingSince,
+        lastError,
+        fencedAt);
   }
 }

@@ -8,12 +8,15 @@ import java.time.Instant;
  *
  * @param role leader (streaming the outbox), standby (waiting for the leader lock) or stopped
  * @param streaming whether the leader's Debezium engine is running
- * @param relayed records relayed (acknowledged by Kafka) by this instance since it started
+ * @param relayed records relayed (committed to Kafka) by this instance since it started
  * @param lastRelayedAt when the last batch was acknowledged, or {@code null}
  * @param lag how far behind the outbox the relay is: the age of the oldest record of the batch
  *     waiting for Kafka, else insert-to-acknowledgement of the last batch's oldest record
- * @param failingSince since when Kafka has not acknowledged the pending batch, or {@code null}
+ * @param failingSince since when the relay has failed to reach Kafka or to commit the pending
+ *     batch, or {@code null}
  * @param lastError the last error seen, or {@code null}
+ * @param fencedAt when this instance's producer was last fenced by a newer leader's (same {@code
+ *     transactional.id}) and its relay stopped, or {@code null}
  */
 public record RelayStatus(
     Role role,
@@ -22,7 +25,8 @@ public record RelayStatus(
     Instant lastRelayedAt,
     Duration lag,
     Instant failingSince,
-    String lastError) {
+    String lastError,
+    Instant fencedAt) {
 
   /** The relay roles. */
   public enum Role {

@@ -1,6 +1,7 @@
 package io.paybridge.platform.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.paybridge.platform.events.EventHeaders;
 import io.paybridge.platform.testsupport.EmbeddedKafkaServer;
@@ -8,8 +9,14 @@ import io.paybridge.platform.testsupport.IntegrationTest;
 import io.paybridge.platform.testsupport.KafkaTestConsumer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -70,6 +77,52 @@ class IdempotentConsumerIT {
   }
 
   @Test
+  void appliesAnEventDeliveredToTwoConsumersAtOnceOnce(@Autowired IdempotentConsumer consumer)
+      throws Exception {
+    String eventId = UUID.randomUUID().toString();
+    var firstInHandler = new CountDownLatch(1);
+    var handled = new AtomicInteger();
+    Runnable append =
+        () -> {
+          handled.incrementAndGet();
+          jdbc.update("insert into test_ledger (event_id, amount) values (?, 1)", eventId);
+        };
+    try (var threads = Executors.newFixedThreadPool(2)) {
+      Future<Boolean> first =
+          threads.submit(
+              () ->
+                  consumer.apply(
+                      "outbox-test",
+                      eventId,
+                      () -> {
+                        firstInHandler.countDown();
+                        // Hold the transaction open until the second delivery waits on its row.
+                        await()
+                            .atMost(Duration.ofSeconds(30))
+                            .until(() -> waitingOnConsumedMessage() > 0);
+                        append.run();
+                      }));
+      assertThat(firstInHandler.await(30, TimeUnit.SECONDS)).isTrue();
+      Future<Boolean> second = threads.submit(() -> consumer.apply("outbox-test", eventId, append));
+
+      assertThat(List.of(first.get(60, TimeUnit.SECONDS), second.get(60, TimeUnit.SECONDS)))
+          .containsExactly(true, false);
+    }
+    assertThat(handled).hasValue(1);
+    assertThat(
+            jdbc.queryForObject(
+                "select count(*) from test_ledger where event_id = ?", Integer.class, eventId))
+        .isEqualTo(1);
+  }
+
+  private int waitingOnConsumedMessage() {
+    return jdbc.queryForObject(
+        "select count(*) from pg_stat_activity where datname = current_database()"
+            + " and wait_event_type = 'Lock' and query like 'insert into consumed_message%'",
+        Integer.class);
+  }
+
+  @Test
   void forgetsAppliedEventIdsPastTheirRetentionOnly(@Autowired IdempotentConsumer consumer) {
     String old = UUID.randomUUID().toString();
     String recent = UUID.randomUUID().toString();
@@ -100,7 +153,7 @@ class IdempotentConsumerIT {
             new StringSerializer())) {
       var record = new ProducerRecord<>(OutboxTestApplication.ORDERS, key, value);
       record.headers().add(EventHeaders.ID, eventId.getBytes(StandardCharsets.UTF_8));
-      producer.send(record).get(10, java.util.concurrent.TimeUnit.SECONDS);
+      producer.send(record).get(10, TimeUnit.SECONDS);
     }
   }
 }

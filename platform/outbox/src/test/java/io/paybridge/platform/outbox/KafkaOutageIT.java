@@ -3,118 +3,101 @@ package io.paybridge.platform.outbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.paybridge.platform.events.EventHeaders;
-import io.paybridge.platform.events.OutboxEvent;
 import io.paybridge.platform.testsupport.EmbeddedKafkaServer;
-import io.paybridge.platform.testsupport.IntegrationTest;
 import io.paybridge.platform.testsupport.KafkaTestConsumer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.stream.IntStream;
-import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.boot.health.contributor.Status;
 
 /**
- * Kafka cannot be reached while the service keeps committing events; once a relay reaches Kafka
- * again, every committed event arrives. A relay with a replication slot of its own plays the
- * service's relay, first against an address where no broker listens.
+ * Kafka away: the service keeps committing, the relay's health is DOWN and it relays nothing; once
+ * Kafka answers again, every event arrives exactly once for a {@code read_committed} consumer.
+ *
+ * <p>Two shapes: a broker address where nothing listens (a real network failure; a second relay
+ * instance with the real address relays afterwards, since the shared broker cannot be moved), and
+ * commits that time out mid-stream on the real broker (a fault injected in the relay's transaction
+ * between its sends and its commit), which the same relay instance recovers from in place.
  */
-@IntegrationTest
 class KafkaOutageIT {
 
-  private static final String TOPIC = "test.outage";
-  private static final String SLOT = "outbox_test_outage";
-
-  @Autowired OutboxWriter outbox;
-  @Autowired TransactionTemplate transactions;
-  @Autowired JdbcTemplate jdbc;
-  @Autowired JdbcConnectionDetails connection;
-  @Autowired OutboxProperties properties;
-
   @Test
-  void keepsCommittingWhileKafkaIsUnreachableAndRelaysEverythingOnceItIsReachable()
-      throws Exception {
-    var relayProperties =
-        new OutboxProperties(
-                "outbox-test-outage",
-                true,
-                true,
-                SLOT,
-                SLOT,
-                null,
-                Duration.ofMillis(500),
-                properties.heartbeatInterval(),
-                properties.offsetFlushInterval(),
-                properties.pollInterval(),
-                properties.maxBatchSize(),
-                Duration.ofMillis(500),
-                Duration.ofSeconds(3),
-                properties.consumedMessageRetention())
-            .resolve("outbox-test");
-    new ReplicationSetup(jdbc, relayProperties).ensureReplication();
-    String run = UUID.randomUUID().toString();
-    var unreachable = relay(relayProperties, "localhost:" + unusedPort());
-    try (var consumer = KafkaTestConsumer.fromNow(TOPIC)) {
+  void keepsCommittingWhileNoBrokerAnswersAndRelaysEachEventOnceWhenOneDoes() throws Exception {
+    try (var fixture = new RelayFixture("outage-unreachable");
+        var consumer = KafkaTestConsumer.fromNow(fixture.topic)) {
+      var unreachable = fixture.relay("localhost:" + unusedPort());
+      var health = health(fixture, unreachable);
       unreachable.start();
-      commit(run, 25); // the service still commits its state and events
+      String run = UUID.randomUUID().toString();
+      fixture.commit(run + "-0", 25); // the service still commits its state and events
       await()
-          .atMost(Duration.ofSeconds(30))
+          .atMost(Duration.ofSeconds(60))
           .until(() -> unreachable.status().failingSince() != null);
       assertThat(unreachable.status().role()).isEqualTo(RelayStatus.Role.LEADER);
       assertThat(unreachable.status().relayed()).isZero();
-      // The relay's lag keeps growing while the batch waits, so an outage shows in the metric.
-      var lagDuringOutage = unreachable.status().lag();
-      await()
-          .atMost(Duration.ofSeconds(10))
-          .until(() -> unreachable.status().lag().compareTo(lagDuringOutage) > 0);
+      assertThat(health.health(true).getStatus()).isEqualTo(Status.DOWN);
       unreachable.stop();
 
-      var reachable = relay(relayProperties, EmbeddedKafkaServer.shared().bootstrapServers());
-      try {
-        reachable.start();
-        // The main relay of this service publishes the same rows to the same topic: count this
-        // relay's own acknowledgements, and that every event arrived.
-        await().atMost(Duration.ofSeconds(60)).until(() -> reachable.status().relayed() >= 25);
-        var records =
-            consumer.awaitDistinctIds(
-                r -> r.header(EventHeaders.ID).startsWith(run), 25, Duration.ofSeconds(30));
-        assertThat(records.stream().map(r -> r.header(EventHeaders.ID)).distinct())
-            .containsExactlyInAnyOrderElementsOf(
-                IntStream.range(0, 25).mapToObj(i -> run + "-" + i).toList());
-        assertThat(reachable.status().failingSince()).isNull();
-      } finally {
-        reachable.stop();
-      }
-    } finally {
-      unreachable.stop();
-      jdbc.queryForList("select pg_drop_replication_slot(?)", SLOT);
+      var reachable = fixture.relay(EmbeddedKafkaServer.shared().bootstrapServers());
+      reachable.start();
+      fixture.commit(run + "-1", 25);
+      var once = ExactlyOnceRelayIT.readAfterMarker(fixture, consumer, run);
+      assertThat(ExactlyOnceRelayIT.countById(once, run))
+          .containsOnlyKeys(ExactlyOnceRelayIT.expectedIds(run, 2, 25))
+          .allSatisfy((id, count) -> assertThat(count).as(id).isEqualTo(1L));
     }
   }
 
-  private OutboxRelay relay(OutboxProperties relayProperties, String bootstrapServers) {
-    return new OutboxRelay(
-        relayProperties,
-        new DatabaseEndpoint(
-            connection.getJdbcUrl(), connection.getUsername(), connection.getPassword()),
-        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
-        new SimpleMeterRegistry());
+  @Test
+  void theSameRelayRecoversInPlaceWhenCommitsTimeOutForAWhile() {
+    try (var fixture = new RelayFixture("outage-timeouts");
+        var consumer = KafkaTestConsumer.fromNow(fixture.topic)) {
+      var relay = fixture.relay(EmbeddedKafkaServer.shared().bootstrapServers());
+      var health = health(fixture, relay);
+      var outageUntil = new java.util.concurrent.atomic.AtomicReference<Instant>();
+      var downSeen = new ArrayList<Status>();
+      relay.beforeCommit(
+          (producer, records) -> {
+            Instant until = outageUntil.get();
+            if (until != null && Instant.now().isBefore(until)) {
+              producer.flush();
+              throw new TimeoutException("injected: Kafka did not answer the commit in time");
+            }
+          });
+      relay.start();
+      String run = UUID.randomUUID().toString();
+      fixture.commit(run + "-0", 30);
+      await().atMost(Duration.ofSeconds(60)).until(() -> relay.status().relayed() >= 30);
+
+      outageUntil.set(Instant.now().plusSeconds(6));
+      fixture.commit(run + "-1", 30);
+      await().atMost(Duration.ofSeconds(30)).until(() -> relay.status().failingSince() != null);
+      downSeen.add(health.health(true).getStatus());
+      fixture.commit(run + "-2", 30);
+
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> relay.status().relayed() >= 90 && relay.status().failingSince() == null);
+      assertThat(downSeen).containsExactly(Status.DOWN);
+      assertThat(health.health(true).getStatus()).isEqualTo(Status.UP);
+      List<KafkaTestConsumer.Received> once =
+          ExactlyOnceRelayIT.readAfterMarker(fixture, consumer, run);
+      assertThat(ExactlyOnceRelayIT.countById(once, run))
+          .containsOnlyKeys(ExactlyOnceRelayIT.expectedIds(run, 3, 30))
+          .allSatisfy((id, count) -> assertThat(count).as(id).isEqualTo(1L));
+    }
   }
 
-  private void commit(String idPrefix, int count) {
-    List<OutboxEvent> events =
-        IntStream.range(0, count)
-            .mapToObj(i -> OutboxEvent.of(idPrefix + "-" + i, TOPIC, "K" + i, "Tested", "{}"))
-            .toList();
-    transactions.executeWithoutResult(status -> outbox.appendAll(events));
+  private static OutboxHealthIndicators.Relay health(RelayFixture fixture, OutboxRelay relay) {
+    return new OutboxHealthIndicators.Relay(
+        relay,
+        new OutboxHealthIndicators.OutboxBacklog(fixture.jdbc, fixture.properties.slotName()));
   }
 
   private static int unusedPort() throws IOException {

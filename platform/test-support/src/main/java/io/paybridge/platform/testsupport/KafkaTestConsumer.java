@@ -22,7 +22,8 @@ import org.awaitility.Awaitility;
 
 /**
  * Reads what was published to some topics after it was created, for assertions on keys, headers and
- * values. Not thread-safe: one per test.
+ * values; {@code read_committed} unless created by a {@code …ReadUncommitted} factory. Not
+ * thread-safe: one per test.
  */
 public final class KafkaTestConsumer implements AutoCloseable {
 
@@ -30,11 +31,20 @@ public final class KafkaTestConsumer implements AutoCloseable {
   private final List<Received> received = new ArrayList<>();
 
   private KafkaTestConsumer(String bootstrapServers, Collection<String> topics) {
+    this(bootstrapServers, topics, true, false);
+  }
+
+  private KafkaTestConsumer(
+      String bootstrapServers,
+      Collection<String> topics,
+      boolean committed,
+      boolean fromBeginning) {
     var properties = new Properties();
     properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     properties.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
     properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    properties.put(
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, committed ? "read_committed" : "read_uncommitted");
     consumer = new KafkaConsumer<>(properties, new StringDeserializer(), new StringDeserializer());
     var partitions = new ArrayList<TopicPartition>();
     for (String topic : topics) {
@@ -48,7 +58,11 @@ public final class KafkaTestConsumer implements AutoCloseable {
           .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
     }
     consumer.assign(partitions);
-    consumer.seekToEnd(partitions);
+    if (fromBeginning) {
+      consumer.seekToBeginning(partitions);
+    } else {
+      consumer.seekToEnd(partitions);
+    }
     partitions.forEach(
         consumer::position); // resolve the end offsets now, before anything is produced
   }
@@ -66,6 +80,53 @@ public final class KafkaTestConsumer implements AutoCloseable {
   /** A consumer of {@code topics}, which must exist, on the broker at {@code bootstrapServers}. */
   public static KafkaTestConsumer onBroker(String bootstrapServers, String... topics) {
     return new KafkaTestConsumer(bootstrapServers, List.of(topics));
+  }
+
+  /**
+   * Like {@link #fromNow}, but reading with {@code isolation.level=read_uncommitted}: it also sees
+   * records of aborted and still-open transactions.
+   */
+  public static KafkaTestConsumer fromNowReadUncommitted(String... topics) {
+    var kafka = EmbeddedKafkaServer.shared();
+    kafka.createTopics(topics);
+    return new KafkaTestConsumer(kafka.bootstrapServers(), List.of(topics), false, false);
+  }
+
+  /** {@link #onBroker} reading with {@code isolation.level=read_uncommitted}. */
+  public static KafkaTestConsumer onBrokerReadUncommitted(
+      String bootstrapServers, String... topics) {
+    return new KafkaTestConsumer(bootstrapServers, List.of(topics), false, false);
+  }
+
+  /**
+   * A {@code read_committed} consumer of {@code topics}, which must exist, on the broker at {@code
+   * bootstrapServers}, reading from the beginning of each partition: for a broker of the test's
+   * own.
+   */
+  public static KafkaTestConsumer onBrokerFromBeginning(String bootstrapServers, String... topics) {
+    return new KafkaTestConsumer(bootstrapServers, List.of(topics), true, true);
+  }
+
+  /**
+   * Reads up to the end of every assigned partition as it is now (the last stable offset for {@code
+   * read_committed}, the high watermark for {@code read_uncommitted}), then returns every matching
+   * record received so far. A known end rather than a quiet period: for "exactly these records, and
+   * no more" assertions, call it after something proves the producer is done (for example after a
+   * marker record written last has arrived).
+   */
+  public List<Received> readToEnd(Predicate<Received> match, Duration timeout) {
+    var ends = consumer.endOffsets(consumer.assignment());
+    Awaitility.await()
+        .atMost(timeout)
+        .pollInterval(Duration.ZERO)
+        .pollDelay(Duration.ZERO)
+        .until(
+            () -> {
+              poll(Duration.ofMillis(200));
+              return ends.entrySet().stream()
+                  .allMatch(end -> consumer.position(end.getKey()) >= end.getValue());
+            });
+    return received.stream().filter(match).toList();
   }
 
   /** Polls until a record matches, then returns it. */

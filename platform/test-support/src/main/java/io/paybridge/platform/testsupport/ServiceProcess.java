@@ -134,6 +134,31 @@ public final class ServiceProcess {
     }
   }
 
+  /**
+   * SIGKILL: the process ends at once, mid-request and mid-transaction, as a crashed or OOM-killed
+   * instance does. Returns when it is gone.
+   */
+  public void kill() {
+    if (process == null || !process.isAlive()) {
+      return;
+    }
+    process.destroyForcibly();
+    try {
+      process.waitFor(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  public boolean isAlive() {
+    return process != null && process.isAlive();
+  }
+
+  /** The port its HTTP server listens on. */
+  public int port() {
+    return port;
+  }
+
   private Path executableJar() {
     try (var files = Files.list(targetDirectory)) {
       return files

@@ -1,0 +1,88 @@
+package io.paybridge.faults;
+
+import io.paybridge.platform.events.Topics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Scenario 2: the Kafka broker stopped for {@code brokerOutage} under load and started again with
+ * its data. Pass: every webhook sent during the outage accepted (2xx) on its first attempt, every
+ * acknowledged event on Kafka once, and the backlog drained (the markers, sent after the restart,
+ * read within the marker timeout).
+ */
+final class BrokerOutage {
+
+  private BrokerOutage() {}
+
+  static Verdict run(Stack stack) throws Exception {
+    var settings = stack.settings;
+    String name =
+        "2 Kafka broker stopped for " + settings.brokerOutage().toSeconds() + " s under load";
+    FaultHarness.say("scenario %s", name);
+    var service = stack.webhookIngest("scenario-2", Map.of());
+    stack.startAndAwait(service);
+    var audit = new TopicAudit(stack.kafka.bootstrapServers(), List.of(Topics.GOCARDLESS_PAYMENTS));
+    var load =
+        new WebhookLoad(
+            stack.webhooks,
+            () -> List.of(Stack.webhookEndpoint(service)),
+            settings.retryDelay(),
+            Duration.ofMinutes(5));
+    var details = new ArrayList<String>();
+    try {
+      load.start(settings.rate(), load.payments("B"));
+      Stack.sleep(settings.loadBefore());
+      FaultHarness.say("  stopping the broker (SIGTERM)");
+      stack.kafka.stop();
+      Instant down = Instant.now();
+      Stack.sleep(settings.brokerOutage());
+      FaultHarness.say("  relay during the outage: %s", stack.relayHealth(service));
+      details.add("relay during the outage: " + stack.relayHealth(service));
+      FaultHarness.say("  starting the broker again");
+      stack.kafka.start();
+      Instant up = Instant.now();
+      Stack.sleep(settings.loadAfter());
+      load.stopSending();
+      boolean settled = load.awaitSettled(Duration.ofMinutes(3));
+
+      // What the service answered to webhooks first sent while the broker was away.
+      long duringOutage = 0;
+      long refusedDuringOutage = 0;
+      long slowest = 0;
+      for (var delivery : load.snapshot()) {
+        var first = delivery.attempts.isEmpty() ? null : delivery.attempts.getFirst();
+        if (first != null && !first.sentAt().isBefore(down) && first.sentAt().isBefore(up)) {
+          duringOutage++;
+          slowest = Math.max(slowest, first.millis());
+          if (!first.ok()) {
+            refusedDuringOutage++;
+          }
+        }
+      }
+      String accepted =
+          String.format(
+              "during the outage %d webhooks, %d not accepted at the first attempt, slowest answer %d ms",
+              duringOutage, refusedDuringOutage, slowest);
+      FaultHarness.say("  %s; answers %s", accepted, load.describeOutcomes());
+      var markers = stack.paymentMarkers("B");
+      stack.sendMarkers(load, markers);
+      var result =
+          audit.audit(
+              Stack.acknowledged(load, stack.prefix("B")),
+              stack.prefix("B"),
+              Stack.ids(markers),
+              settings.markerTimeout());
+      details.add(accepted);
+      details.add("answers: " + load.describeOutcomes());
+      details.add("Kafka: " + result.describe());
+      boolean pass = settled && refusedDuringOutage == 0 && duringOutage > 0 && result.exact();
+      return new Verdict(name, pass, accepted + "; " + result.describe(), details);
+    } finally {
+      load.close();
+      stack.stopServices();
+    }
+  }
+}

@@ -1,0 +1,244 @@
+package io.paybridge.faults;
+
+import io.paybridge.platform.testsupport.SignedWebhooks;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+
+/**
+ * Sends signed single-event webhooks at a fixed rate, and retries each one until it gets a 2xx, as
+ * GoCardless does (a delivery that gets anything else, or no answer within 10 s, is sent again with
+ * the same body). Every attempt is recorded: when it was sent, what it got and how long the answer
+ * took, so a scenario can check both the end result and how the service answered during the fault.
+ */
+final class WebhookLoad {
+
+  /** GoCardless gives up on an answer after 10 s and counts the attempt as failed. */
+  static final Duration GOCARDLESS_TIMEOUT = Duration.ofSeconds(10);
+
+  static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(8);
+
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
+  private final SignedWebhooks webhooks;
+  private final Supplier<List<URI>> endpoints;
+  private final Duration retryDelay;
+  private final Duration giveUpAfter;
+  private final AtomicInteger roundRobin = new AtomicInteger();
+  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+
+  /** Every delivery sent, in order of first send. */
+  final List<Delivery> deliveries = Collections.synchronizedList(new ArrayList<>());
+
+  /** Answers seen: {@code 204}, {@code 503}, {@code timeout}, {@code ConnectException}, ... */
+  final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
+
+  private volatile boolean running;
+  private Thread pacer;
+
+  /** One answer (or failure) of one attempt. */
+  record Attempt(Instant sentAt, String outcome, long millis) {
+    boolean ok() {
+      return outcome.startsWith("2");
+    }
+  }
+
+  /** A webhook and all its attempts; {@code ackedAt} is set by the first 2xx. */
+  static final class Delivery {
+    final SignedWebhooks.Webhook webhook;
+    final List<Attempt> attempts = Collections.synchronizedList(new ArrayList<>());
+    volatile Instant ackedAt;
+    volatile boolean gaveUp;
+
+    Delivery(SignedWebhooks.Webhook webhook) {
+      this.webhook = webhook;
+    }
+
+    boolean acked() {
+      return ackedAt != null;
+    }
+
+    List<String> eventIds() {
+      return webhook.events().stream().map(SignedWebhooks.Event::id).toList();
+    }
+  }
+
+  WebhookLoad(
+      SignedWebhooks webhooks,
+      Supplier<List<URI>> endpoints,
+      Duration retryDelay,
+      Duration giveUpAfter) {
+    this.webhooks = webhooks;
+    this.endpoints = endpoints;
+    this.retryDelay = retryDelay;
+    this.giveUpAfter = giveUpAfter;
+  }
+
+  /**
+   * Starts sending {@code rate} webhooks per second made by {@code next} until {@link
+   * #stopSending()}.
+   */
+  void start(double rate, Supplier<SignedWebhooks.Webhook> next) {
+    running = true;
+    long interval = Math.round(1e9 / rate);
+    pacer =
+        Thread.ofPlatform()
+            .name("webhook-pacer")
+            .daemon()
+            .start(
+                () -> {
+                  long start = System.nanoTime();
+                  for (long i = 0; running; i++) {
+                    long wait;
+                    while ((wait = start + i * interval - System.nanoTime()) > 0) {
+                      LockSupport.parkNanos(wait);
+                    }
+                    if (!running) {
+                      break;
+                    }
+                    submit(next.get());
+                  }
+                });
+  }
+
+  /** A payments event of a new payment, id tagged with {@code tag}. */
+  Supplier<SignedWebhooks.Webhook> payments(String tag) {
+    return () -> webhooks.next(tag, 1);
+  }
+
+  /** Sends one webhook (retried until 2xx) in the background; returns its delivery. */
+  Delivery submit(SignedWebhooks.Webhook webhook) {
+    var delivery = new Delivery(webhook);
+    deliveries.add(delivery);
+    executor.execute(() -> deliver(delivery));
+    return delivery;
+  }
+
+  /** Stops making new webhooks; those sent keep being retried. */
+  void stopSending() throws InterruptedException {
+    running = false;
+    if (pacer != null) {
+      pacer.join();
+    }
+  }
+
+  /** Waits until every delivery has its 2xx (or was given up), at most {@code timeout}. */
+  boolean awaitSettled(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (unsettled() == 0) {
+        return true;
+      }
+      Thread.sleep(200);
+    }
+    return unsettled() == 0;
+  }
+
+  long unsettled() {
+    synchronized (deliveries) {
+      return deliveries.stream().filter(d -> !d.acked() && !d.gaveUp).count();
+    }
+  }
+
+  long acked() {
+    synchronized (deliveries) {
+      return deliveries.stream().filter(Delivery::acked).count();
+    }
+  }
+
+  List<Delivery> snapshot() {
+    synchronized (deliveries) {
+      return List.copyOf(deliveries);
+    }
+  }
+
+  private void deliver(Delivery delivery) {
+    long giveUp = System.nanoTime() + giveUpAfter.toNanos();
+    while (true) {
+      List<URI> targets = endpoints.get();
+      URI endpoint = targets.get(Math.floorMod(roundRobin.getAndIncrement(), targets.size()));
+      var attempt = attempt(endpoint, delivery.webhook);
+      delivery.attempts.add(attempt);
+      outcomes.computeIfAbsent(attempt.outcome(), k -> new LongAdder()).increment();
+      if (attempt.ok()) {
+        delivery.ackedAt = attempt.sentAt().plusMillis(attempt.millis());
+        return;
+      }
+      if (System.nanoTime() > giveUp) {
+        delivery.gaveUp = true;
+        return;
+      }
+      // Doubling up to 8 s, with jitter: GoCardless backs off too (over hours; here seconds, so a
+      // run stays short), and retries in lockstep would be a storm of the harness's own making.
+      int failures = delivery.attempts.size();
+      long delay =
+          Math.min(retryDelay.toMillis() << Math.min(failures - 1, 10), MAX_RETRY_DELAY.toMillis())
+              + ThreadLocalRandom.current().nextLong(250);
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(delay));
+    }
+  }
+
+  private Attempt attempt(URI endpoint, SignedWebhooks.Webhook webhook) {
+    var request =
+        HttpRequest.newBuilder(endpoint)
+            .timeout(GOCARDLESS_TIMEOUT)
+            .header("Content-Type", "application/json")
+            .header("User-Agent", "gocardless-webhook-service/1.1")
+            .header("Webhook-Signature", webhook.signature())
+            .POST(HttpRequest.BodyPublishers.ofByteArray(webhook.body()))
+            .build();
+    Instant sentAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    long begin = System.nanoTime();
+    String outcome;
+    try {
+      outcome =
+          String.valueOf(http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode());
+    } catch (java.net.http.HttpConnectTimeoutException e) {
+      outcome = "connect-timeout"; // not accepted within 2 s
+    } catch (HttpTimeoutException e) {
+      outcome = "timeout"; // no answer within GoCardless's 10 s
+    } catch (IOException e) {
+      outcome = e.getClass().getSimpleName();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      outcome = "interrupted";
+    }
+    return new Attempt(sentAt, outcome, (System.nanoTime() - begin) / 1_000_000);
+  }
+
+  /** "204: 1200, 503: 30, ConnectException: 12" */
+  String describeOutcomes() {
+    var parts = new ArrayList<String>();
+    outcomes.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(e -> parts.add(e.getKey() + ": " + e.getValue().sum()));
+    return String.join(", ", parts);
+  }
+
+  void close() {
+    running = false;
+    executor.shutdownNow();
+  }
+}
