@@ -5,6 +5,7 @@ import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.paybridge.platform.events.EventHeaders;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -419,8 +420,7 @@ public class OutboxRelay implements SmartLifecycle {
     config.setProperty("transforms.outbox.table.expand.json.payload", "false");
     config.setProperty(
         "transforms.outbox.table.fields.additional.placement",
-        "type:header:eventType,tenant:header:tenant,organisation_id:header:organisationId,"
-            + "traceparent:header:traceparent,created_at:header:createdAt");
+        EventHeaders.debeziumAdditionalPlacement());
     return config;
   }
 
