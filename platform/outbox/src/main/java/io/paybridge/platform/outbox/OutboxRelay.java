@@ -485,6 +485,9 @@ public class OutboxRelay implements SmartLifecycle {
     // snapshot.
     config.setProperty("snapshot.mode", "no_data");
     config.setProperty("skipped.operations", "u,d,t");
+    // No __debezium.context.* headers (connector name, task, run id): internal, different on every
+    // engine run, and not part of the record a consumer gets (nor of a re-published copy).
+    config.setProperty("extended.headers.enabled", "false");
     config.setProperty("tombstones.on.delete", "false");
     config.setProperty(
         "heartbeat.interval.ms", String.valueOf(properties.heartbeatInterval().toMillis()));

@@ -114,11 +114,12 @@ class RelayHousekeepingIT {
               Duration.ofSeconds(30));
       try (var connection = endpoint.open();
           var statement = connection.createStatement()) {
-        assertThat(show(statement, "tcp_keepalives_idle")).isEqualTo("10s");
-        assertThat(show(statement, "tcp_keepalives_interval")).isEqualTo("5s");
-        assertThat(show(statement, "tcp_keepalives_count")).isEqualTo("4");
-        assertThat(show(statement, "tcp_user_timeout")).isEqualTo("30s");
-        assertThat(show(statement, "wal_sender_timeout")).isEqualTo("30s");
+        // In the settings' base units: seconds for keepalives, milliseconds for the timeouts.
+        assertThat(setting(statement, "tcp_keepalives_idle")).isEqualTo("10");
+        assertThat(setting(statement, "tcp_keepalives_interval")).isEqualTo("5");
+        assertThat(setting(statement, "tcp_keepalives_count")).isEqualTo("4");
+        assertThat(setting(statement, "tcp_user_timeout")).isEqualTo("30000");
+        assertThat(setting(statement, "wal_sender_timeout")).isEqualTo("30000");
       }
       var config = fixture.relay(EmbeddedKafkaServer.shared().bootstrapServers()).debeziumConfig();
       assertThat(config.getProperty("driver.options"))
@@ -130,8 +131,9 @@ class RelayHousekeepingIT {
     }
   }
 
-  private static String show(java.sql.Statement statement, String setting) throws Exception {
-    try (var rows = statement.executeQuery("show " + setting)) {
+  private static String setting(java.sql.Statement statement, String name) throws Exception {
+    try (var rows =
+        statement.executeQuery("select setting from pg_settings where name = '" + name + "'")) {
       rows.next();
       return rows.getString(1);
     }
