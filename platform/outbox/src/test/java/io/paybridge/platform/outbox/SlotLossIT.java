@@ -43,7 +43,7 @@ class SlotLossIT {
       await().atMost(WAIT).until(() -> first.status().relayed() >= 20);
       first.stop();
 
-      fixture.jdbc.queryForList("select pg_drop_replication_slot(?)", slot);
+      dropSlot(fixture);
       fixture.commit(run + "-1", 20); // in no slot's WAL: only the kept rows have them
       // A service instance starting now does not recreate the slot behind the relay's back.
       new ReplicationSetup(fixture.jdbc, fixture.properties).ensureReplication();
@@ -141,7 +141,7 @@ class SlotLossIT {
       await().atMost(WAIT).until(() -> first.status().relayed() >= 10);
       first.stop();
       // Replaced: dropped, then created again later (as a failover that recreates slots would).
-      fixture.jdbc.queryForList("select pg_drop_replication_slot(?)", slot);
+      dropSlot(fixture);
       fixture.commit(run + "-1", 10);
       fixture.jdbc.queryForList("select pg_create_logical_replication_slot(?, 'pgoutput')", slot);
 
@@ -219,6 +219,19 @@ class SlotLossIT {
         fixture.properties,
         fixture.jdbc,
         Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+  }
+
+  /** Drops the slot once the stopped relay's walsender has let go of it (that is asynchronous). */
+  private static void dropSlot(RelayFixture fixture) {
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                fixture.jdbc.queryForObject(
+                    "select not active from pg_replication_slots where slot_name = ?",
+                    Boolean.class,
+                    fixture.properties.slotName()));
+    fixture.jdbc.queryForList("select pg_drop_replication_slot(?)", fixture.properties.slotName());
   }
 
   private static boolean slotExists(RelayFixture fixture) {
