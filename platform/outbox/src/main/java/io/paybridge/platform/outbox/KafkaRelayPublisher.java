@@ -425,7 +425,7 @@ final class KafkaRelayPublisher
       } catch (ExecutionException failed) {
         Throwable cause = failed.getCause();
         var record = records.get(i);
-        var refusal = RecordRefusal.of(cause);
+        var refusal = RecordRefusal.ofSend(cause);
         if (refusal.isEmpty()
             && RecordRefusal.maybeMissingTopic(cause)
             && topicMissing.test(record.topic())) {

@@ -214,16 +214,14 @@ class OutboxAutoConfiguration {
         new LegacyJdbcPosition(databaseEndpoint(connection)));
   }
 
-  @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass(org.springframework.boot.actuate.endpoint.annotation.Endpoint.class)
-  static class Operations {
-
-    @Bean
-    @ConditionalOnBean(SlotRecovery.class)
-    @ConditionalOnMissingBean
-    OutboxEndpoint outboxEndpoint(SlotRecovery slots, OutboxRepublisher republisher) {
-      return new OutboxEndpoint(slots, republisher);
-    }
+  /**
+   * After {@link #outboxSlotRecovery}, whose presence it checks (same class: declaration order).
+   */
+  @Bean
+  @ConditionalOnBean(SlotRecovery.class)
+  @ConditionalOnMissingBean
+  OutboxEndpoint outboxEndpoint(SlotRecovery slots, OutboxRepublisher republisher) {
+    return new OutboxEndpoint(slots, republisher);
   }
 
   /**

@@ -8,6 +8,7 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 /**
  * Actuator endpoint {@code outbox} for operators (runbook): the relay's slot check and the parked
@@ -47,13 +48,29 @@ public class OutboxEndpoint {
     return status;
   }
 
+  /**
+   * Runs an action. Over HTTP: 400 for a request that names no valid action or lacks a parameter,
+   * 409 when the action does not apply (nothing to acknowledge), with {@code error} in the body.
+   */
   @WriteOperation
-  public Map<String, Object> act(
+  public WebEndpointResponse<Map<String, Object>> act(
       @Selector String action,
       @Nullable String from,
       @Nullable String to,
       @Nullable Long id,
       @Nullable String note)
+      throws Exception {
+    try {
+      return new WebEndpointResponse<>(run(action, from, to, id, note));
+    } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
+      return new WebEndpointResponse<>(
+          Map.of("error", String.valueOf(e.getMessage())), WebEndpointResponse.STATUS_BAD_REQUEST);
+    } catch (IllegalStateException e) {
+      return new WebEndpointResponse<>(Map.of("error", String.valueOf(e.getMessage())), 409);
+    }
+  }
+
+  private Map<String, Object> run(String action, String from, String to, Long id, String note)
       throws Exception {
     return switch (action) {
       case "acknowledge-slot" -> slots.acknowledge(note);

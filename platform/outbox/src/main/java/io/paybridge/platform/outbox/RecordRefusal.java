@@ -1,7 +1,6 @@
 package io.paybridge.platform.outbox;
 
 import java.util.Optional;
-import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
@@ -33,6 +32,27 @@ enum RecordRefusal {
   }
 
   /**
+   * The refusal of one record's send, from the exception its future failed with: only that
+   * exception itself counts, not its causes, because the other records of an aborted transaction
+   * fail with an abort whose cause is the one record's refusal.
+   */
+  static Optional<RecordRefusal> ofSend(Throwable error) {
+    if (error instanceof RecordTooLargeException || error instanceof RecordBatchTooLargeException) {
+      return Optional.of(RECORD_TOO_LARGE);
+    }
+    if (error instanceof TopicAuthorizationException) {
+      return Optional.of(TOPIC_NOT_AUTHORISED);
+    }
+    if (error instanceof InvalidTopicException) {
+      return Optional.of(INVALID_TOPIC);
+    }
+    if (error instanceof UnknownTopicOrPartitionException) {
+      return Optional.of(TOPIC_MISSING);
+    }
+    return Optional.empty();
+  }
+
+  /**
    * The refusal behind {@code error} (anywhere in its causes), if it is one. A metadata timeout
    * ("not present in metadata") is a {@link #TOPIC_MISSING} candidate only: it is also what a
    * cluster that does not answer produces, so the caller confirms with the cluster that the topic
@@ -60,18 +80,13 @@ enum RecordRefusal {
     return Optional.empty();
   }
 
-  /** Whether {@code error} is the producer's "topic not present in metadata" timeout. */
+  /**
+   * Whether a send failed with the producer's own "topic not present in metadata" timeout (that
+   * exception itself, as for {@link #ofSend}).
+   */
   static boolean maybeMissingTopic(Throwable error) {
-    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-      if (cause instanceof TimeoutException
-          && cause.getMessage() != null
-          && cause.getMessage().contains("not present in metadata")) {
-        return true;
-      }
-      if (cause instanceof AuthorizationException) {
-        return false;
-      }
-    }
-    return false;
+    return error instanceof TimeoutException
+        && error.getMessage() != null
+        && error.getMessage().contains("not present in metadata");
   }
 }

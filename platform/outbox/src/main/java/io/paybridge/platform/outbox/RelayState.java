@@ -72,6 +72,9 @@ final class RelayState {
   void slotVerdict(SlotCheck.Verdict verdict) {
     slotRefusal = verdict.refused() ? verdict.refusal().code : null;
     slotRefusalDetail = verdict.detail();
+    if (verdict.refused()) {
+      lastError = "slot refused (" + slotRefusal + "): " + verdict.detail();
+    }
   }
 
   boolean slotRefused() {

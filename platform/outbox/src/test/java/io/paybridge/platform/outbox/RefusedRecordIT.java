@@ -90,6 +90,9 @@ class RefusedRecordIT {
           .containsOnlyKeys(ExactlyOnceRelayIT.expectedIds(run, 4, 10))
           .allSatisfy((id, count) -> assertThat(count).as(id).isEqualTo(1L));
 
+      assertThat(fixture.jdbc.queryForObject("select count(*) from outbox_parked", Integer.class))
+          .as("only the refused record is parked, not the rest of its transaction")
+          .isEqualTo(1);
       var parked = fixture.jdbc.queryForMap("select * from outbox_parked where event_id = ?", big);
       assertThat(parked)
           .containsEntry("topic", fixture.topic)
@@ -143,6 +146,17 @@ class RefusedRecordIT {
             "Topic t not present in metadata after 30000 ms.");
     assertThat(RecordRefusal.of(metadataTimeout)).isEmpty();
     assertThat(RecordRefusal.maybeMissingTopic(metadataTimeout)).isTrue();
+    // The other records of the aborted transaction fail with the abort, caused by the refusal:
+    // they are not refused themselves.
+    var abort =
+        new org.apache.kafka.common.errors.TransactionAbortedException(
+            "Failing batch since transaction was aborted",
+            new org.apache.kafka.common.errors.RecordTooLargeException("the other record"));
+    assertThat(RecordRefusal.ofSend(abort)).isEmpty();
+    assertThat(
+            RecordRefusal.ofSend(
+                new org.apache.kafka.common.errors.RecordTooLargeException("this record")))
+        .contains(RecordRefusal.RECORD_TOO_LARGE);
   }
 
   private static OutboxRepublisher republisher(RelayFixture fixture, String bootstrap) {
