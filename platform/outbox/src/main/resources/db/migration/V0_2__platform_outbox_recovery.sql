@@ -1,4 +1,4 @@
--- Platform tables for recovering from what the relay cannot relay (platform/outbox, ADR 0005).
+-- Platform tables for recovering from what the relay cannot relay (platform/outbox, ADR 0006).
 -- Numbered below the services' V1: a database that already ran a service's migrations applies it
 -- out of order, which the platform's Flyway customizer allows.
 
