@@ -3,19 +3,41 @@ package io.paybridge.platform.outbox;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Properties;
 import org.postgresql.Driver;
 
 /**
  * Where the service's PostgreSQL database is, for the relay's own connections (its leader lock, and
  * Debezium's replication and offset connections), which must not come from the application's pool.
+ *
+ * @param deadConnectionTimeout how long PostgreSQL may take to notice that the relay's host
+ *     vanished: the relay's sessions carry server-side TCP keepalives, {@code tcp_user_timeout} and
+ *     {@code wal_sender_timeout} derived from it ({@link #serverOptions()}), so that a dead
+ *     leader's advisory lock and replication slot are freed within about this long instead of the
+ *     operating system's defaults (two hours of keepalive idle time on Linux)
  */
-public record DatabaseEndpoint(String jdbcUrl, String username, String password) {
+public record DatabaseEndpoint(
+    String jdbcUrl, String username, String password, Duration deadConnectionTimeout) {
+
+  /** The default of {@link OutboxProperties#deadConnectionTimeout()}. */
+  static final Duration DEFAULT_DEAD_CONNECTION_TIMEOUT = Duration.ofSeconds(30);
 
   public DatabaseEndpoint {
     if (Driver.parseURL(jdbcUrl, null) == null) {
       throw new IllegalArgumentException("Not a PostgreSQL JDBC URL: " + jdbcUrl);
     }
+    if (deadConnectionTimeout == null) {
+      deadConnectionTimeout = DEFAULT_DEAD_CONNECTION_TIMEOUT;
+    }
+    if (deadConnectionTimeout.toSeconds() < 3) {
+      throw new IllegalArgumentException(
+          "dead-connection-timeout must be at least 3 s, not " + deadConnectionTimeout);
+    }
+  }
+
+  public DatabaseEndpoint(String jdbcUrl, String username, String password) {
+    this(jdbcUrl, username, password, DEFAULT_DEAD_CONNECTION_TIMEOUT);
   }
 
   String host() {
@@ -30,6 +52,32 @@ public record DatabaseEndpoint(String jdbcUrl, String username, String password)
     return parsed().getProperty("PGDBNAME");
   }
 
+  /**
+   * Session settings ({@code options} of the connection) that bound how long the server keeps the
+   * session of a relay whose host vanished without closing its TCP connections: keepalive probes
+   * after a third of the timeout, then four probes a sixth of it apart (an idle session, such as
+   * the leader lock's); {@code tcp_user_timeout} for data left unacknowledged (a session that was
+   * sending); {@code wal_sender_timeout} for the replication session, whose walsender otherwise
+   * holds the slot for the server's default (60 s). Settable per session since PostgreSQL 12.
+   */
+  String serverOptions() {
+    long seconds = deadConnectionTimeout.toSeconds();
+    return "-c tcp_keepalives_idle="
+        + Math.max(1, seconds / 3)
+        + " -c tcp_keepalives_interval="
+        + Math.max(1, seconds / 6)
+        + " -c tcp_keepalives_count=4"
+        + " -c tcp_user_timeout="
+        + deadConnectionTimeout.toMillis()
+        + " -c wal_sender_timeout="
+        + deadConnectionTimeout.toMillis();
+  }
+
+  /**
+   * A connection of the relay's own (leader lock, slot checks, parking): client-side keepalives, a
+   * socket timeout so that no call hangs on a vanished server, and the server-side settings of
+   * {@link #serverOptions()}. {@code options} in the JDBC URL itself would replace those.
+   */
   Connection open() throws SQLException {
     var properties = new Properties();
     properties.setProperty("user", username);
@@ -37,6 +85,10 @@ public record DatabaseEndpoint(String jdbcUrl, String username, String password)
       properties.setProperty("password", password);
     }
     properties.setProperty("ApplicationName", "outbox-relay-leader-lock");
+    properties.setProperty("tcpKeepAlive", "true");
+    properties.setProperty("socketTimeout", String.valueOf(deadConnectionTimeout.toSeconds()));
+    properties.setProperty("connectTimeout", String.valueOf(deadConnectionTimeout.toSeconds()));
+    properties.setProperty("options", serverOptions());
     return DriverManager.getConnection(jdbcUrl, properties);
   }
 

@@ -12,16 +12,22 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -58,6 +64,8 @@ final class KafkaRelayPublisher
   private final Timer lag;
   private final Counter aborted;
   private final Counter fenced;
+  private final ParkedRecords parking;
+  private final Predicate<String> topicMissing;
   private final Map<String, Counter> relayedByTopic = new ConcurrentHashMap<>();
   private volatile Producer<String, String> producer;
   private volatile boolean stopping;
@@ -69,6 +77,8 @@ final class KafkaRelayPublisher
    * @param producers new transactional producers (with the service's {@code transactional.id})
    * @param leading whether this instance still holds the leader lock: a relay that does not never
    *     initialises a producer, which would fence the leader that does
+   * @param parking where records Kafka refuses for good are parked after {@code
+   *     park-after-attempts}; {@code null}: never park
    */
   KafkaRelayPublisher(
       Supplier<Producer<String, String>> producers,
@@ -76,8 +86,11 @@ final class KafkaRelayPublisher
       OutboxProperties properties,
       RelayState state,
       MeterRegistry meters,
-      BooleanSupplier leading) {
+      BooleanSupplier leading,
+      ParkedRecords parking) {
     this.producers = producers;
+    this.parking = parking;
+    this.topicMissing = positions::topicMissing;
     this.positions = positions;
     this.properties = properties;
     this.state = state;
@@ -165,7 +178,7 @@ final class KafkaRelayPublisher
       committer.markBatchFinished();
       return;
     }
-    var records = new ArrayList<ProducerRecord<String, String>>(changes.size());
+    List<ProducerRecord<String, String>> records = new ArrayList<>(changes.size());
     Instant oldest = null;
     for (var change : changes) {
       SourceRecord source = change.value();
@@ -188,7 +201,7 @@ final class KafkaRelayPublisher
     if (!records.isEmpty()) {
       state.sending(oldest == null ? Instant.now() : oldest);
     }
-    commitInOneTransaction(records, position);
+    records = commitInOneTransaction(records, position);
     if (!records.isEmpty()) {
       Instant now = Instant.now();
       for (var record : records) {
@@ -217,45 +230,73 @@ final class KafkaRelayPublisher
   }
 
   private ProducerRecord<String, String> toProducerRecord(SourceRecord source) {
+    var headers = new ArrayList<Map.Entry<String, String>>();
+    for (Header header : source.headers()) {
+      if (header.value() != null) {
+        headers.add(Map.entry(header.key(), header.value().toString()));
+      }
+    }
+    Object key = source.key();
+    Object value = source.value();
+    return outboxRecord(
+        source.topic(),
+        key == null ? null : key.toString(),
+        value == null ? null : value.toString(),
+        headers,
+        properties.source());
+  }
+
+  /**
+   * The Kafka record of an outbox row: the outbox headers as the Outbox Event Router made them
+   * ({@code id}, {@code eventType}, {@code tenant}, {@code organisationId}, {@code traceparent},
+   * {@code createdAt}; absent when null), then the CloudEvents headers. The relay and {@link
+   * OutboxRepublisher} both build records here, so that a re-published event is the same record.
+   */
+  static ProducerRecord<String, String> outboxRecord(
+      String topic,
+      String key,
+      String value,
+      List<Map.Entry<String, String>> outboxHeaders,
+      String source) {
     var headers = new RecordHeaders();
     String id = null;
     String type = null;
     String createdAt = null;
-    for (Header header : source.headers()) {
-      if (header.value() == null) {
-        continue;
-      }
-      String value = header.value().toString();
-      headers.add(header.key(), value.getBytes(StandardCharsets.UTF_8));
-      switch (header.key()) {
-        case EventHeaders.ID -> id = value;
-        case EventHeaders.EVENT_TYPE -> type = value;
-        case EventHeaders.CREATED_AT -> createdAt = value;
+    for (var header : outboxHeaders) {
+      headers.add(header.getKey(), header.getValue().getBytes(StandardCharsets.UTF_8));
+      switch (header.getKey()) {
+        case EventHeaders.ID -> id = header.getValue();
+        case EventHeaders.EVENT_TYPE -> type = header.getValue();
+        case EventHeaders.CREATED_AT -> createdAt = header.getValue();
         default -> {}
       }
     }
     Instant time = parseInstant(createdAt);
-    CloudEventHeaders.of(id, type, properties.source(), time == null ? Instant.now() : time)
-        .forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
-    Object key = source.key();
-    Object value = source.value();
-    return new ProducerRecord<>(
-        source.topic(),
-        null,
-        key == null ? null : key.toString(),
-        value == null ? null : value.toString(),
-        headers);
+    CloudEventHeaders.of(id, type, source, time == null ? Instant.now() : time)
+        .forEach((name, text) -> headers.add(name, text.getBytes(StandardCharsets.UTF_8)));
+    return new ProducerRecord<>(topic, null, key, value, headers);
   }
 
-  /** Sends the batch and its position in one transaction, and retries until it is committed. */
-  private void commitInOneTransaction(
-      List<ProducerRecord<String, String>> records, RelayPosition position)
+  /**
+   * Sends the batch and its position in one transaction, and retries until it is committed. A
+   * record Kafka refuses for good ({@link RecordRefusal}) fails every attempt: the relay reports it
+   * (health DOWN with the reason, {@code paybridge.outbox.relay.refused}), and after {@code
+   * park-after-attempts} attempts parks it in {@code outbox_parked} and commits the rest of the
+   * batch without it.
+   *
+   * @return the records committed (the batch without those parked)
+   */
+  private List<ProducerRecord<String, String>> commitInOneTransaction(
+      List<ProducerRecord<String, String>> batch, RelayPosition position)
       throws InterruptedException {
+    var records = new ArrayList<>(batch);
+    var refusedAttempts = new HashMap<ProducerRecord<String, String>, Integer>();
     boolean outcomeUnknown = false;
     while (true) {
       checkStillRunning();
       Producer<String, String> current = null;
       boolean begun = false;
+      var sent = new ArrayList<Future<RecordMetadata>>(records.size());
       try {
         if (producer == null) {
           producer = initialisedProducer();
@@ -269,37 +310,151 @@ final class KafkaRelayPublisher
           if (done) {
             log.info("Outbox relay batch {} had been committed after all", position.batch());
             committed();
-            return;
+            return records;
           }
         }
         current.beginTransaction();
         begun = true;
         for (var record : records) {
-          current.send(record);
+          sent.add(current.send(record));
         }
         current.send(positions.record(position));
         beforeCommit.accept(current, records);
         // Flushes the sends and fails if any of them failed; commits nothing then.
         current.commitTransaction();
         committed();
-        return;
+        return records;
       } catch (KafkaException e) {
         if (isFenced(e)) {
           throw fencedBy(e);
         }
         state.publishingFailed(e);
-        log.warn(
-            "Outbox relay transaction of {} records failed ({}); retrying in {}",
-            records.size(),
-            e.toString(),
-            properties.retryBackoff());
         if (begun) {
           aborted.increment();
           outcomeUnknown = !abort(current);
         }
+        var refused = refusedRecords(records, sent);
+        if (!refused.isEmpty()) {
+          if (parkAfterRepeatedRefusals(records, refused, refusedAttempts)) {
+            continue; // the rest of the batch at once, in a new transaction
+          }
+        } else {
+          log.warn(
+              "Outbox relay transaction of {} records failed ({}); retrying in {}",
+              records.size(),
+              e.toString(),
+              properties.retryBackoff());
+        }
         Thread.sleep(properties.retryBackoff().toMillis());
       }
     }
+  }
+
+  /**
+   * Counts one more refusal of each refused record, reports it, and parks the records refused
+   * {@code park-after-attempts} times, removing them from {@code records}.
+   *
+   * @return whether records were parked (the rest can be sent at once)
+   */
+  private boolean parkAfterRepeatedRefusals(
+      List<ProducerRecord<String, String>> records,
+      Map<ProducerRecord<String, String>, Refused> refused,
+      Map<ProducerRecord<String, String>, Integer> attempts) {
+    int parkAfter = properties.parkAfterAttempts();
+    var toPark = new ArrayList<ProducerRecord<String, String>>();
+    for (var entry : refused.entrySet()) {
+      var record = entry.getKey();
+      var error = entry.getValue();
+      int attempt = attempts.merge(record, 1, Integer::sum);
+      meterFor("paybridge.outbox.relay.refused", error.refusal()).increment();
+      String detail =
+          "event "
+              + eventId(record)
+              + " to "
+              + record.topic()
+              + " refused by Kafka: "
+              + error.message()
+              + (parking == null || parkAfter <= 0
+                  ? " (parking is off: fix the cause; the relay retries)"
+                  : " (attempt " + attempt + " of " + parkAfter + ", then parked)");
+      state.recordRefused(error.refusal().code, detail);
+      if (attempt == 1) {
+        log.error("Outbox relay of {}: {}", properties.serviceName(), detail);
+      }
+      if (parking != null && parkAfter > 0 && attempt >= parkAfter) {
+        toPark.add(record);
+      }
+    }
+    int parked = 0;
+    for (var record : toPark) {
+      var error = refused.get(record);
+      try {
+        parking.park(record, error.refusal(), error.message());
+        records.remove(record);
+        parked++;
+        meterFor("paybridge.outbox.relay.parked", error.refusal()).increment();
+        log.warn(
+            "Outbox relay of {} parked event {} ({}, to {}) in outbox_parked and relays the"
+                + " rest; runbook: parked records",
+            properties.serviceName(),
+            eventId(record),
+            error.refusal().code,
+            record.topic());
+      } catch (java.sql.SQLException | RuntimeException e) {
+        log.warn("Could not park event {}: {}; retrying", eventId(record), e.toString());
+      }
+    }
+    state.parked(parked);
+    return parked > 0;
+  }
+
+  /** Why Kafka refused a record for good. */
+  private record Refused(RecordRefusal refusal, String message) {}
+
+  /** The records of the failed attempt whose sends failed with a {@link RecordRefusal}. */
+  private Map<ProducerRecord<String, String>, Refused> refusedRecords(
+      List<ProducerRecord<String, String>> records, List<Future<RecordMetadata>> sent) {
+    var refused = new LinkedHashMap<ProducerRecord<String, String>, Refused>();
+    for (int i = 0; i < sent.size(); i++) {
+      var future = sent.get(i);
+      if (!future.isDone()) {
+        continue;
+      }
+      try {
+        future.get();
+      } catch (ExecutionException failed) {
+        Throwable cause = failed.getCause();
+        var record = records.get(i);
+        var refusal = RecordRefusal.ofSend(cause);
+        if (refusal.isEmpty()
+            && RecordRefusal.maybeMissingTopic(cause)
+            && topicMissing.test(record.topic())) {
+          refusal = Optional.of(RecordRefusal.TOPIC_MISSING);
+        }
+        refusal.ifPresent(r -> refused.put(record, new Refused(r, cause.toString())));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return refused;
+      } catch (RuntimeException e) {
+        // cancelled: not a refusal
+      }
+    }
+    return refused;
+  }
+
+  private Counter meterFor(String name, RecordRefusal refusal) {
+    return Counter.builder(name)
+        .description(
+            name.endsWith("parked")
+                ? "Records Kafka refused for good that the relay parked in outbox_parked"
+                : "Attempts to relay a record that Kafka refused for good")
+        .tag("reason", refusal.code)
+        .register(meters);
+  }
+
+  private static String eventId(ProducerRecord<String, String> record) {
+    var header = record.headers().lastHeader(EventHeaders.ID);
+    return header == null ? "(no id)" : new String(header.value(), StandardCharsets.UTF_8);
   }
 
   private void committed() {

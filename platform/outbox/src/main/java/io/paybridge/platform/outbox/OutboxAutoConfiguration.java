@@ -19,6 +19,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration;
+import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
@@ -132,10 +133,99 @@ class OutboxAutoConfiguration {
       ObjectProvider<MeterRegistry> meters) {
     return new OutboxRelay(
         outbox,
-        new DatabaseEndpoint(
-            connection.getJdbcUrl(), connection.getUsername(), connection.getPassword()),
+        databaseEndpoint(connection),
         kafka.buildProducerProperties(),
         meters.getIfAvailable(SimpleMeterRegistry::new));
+  }
+
+  private DatabaseEndpoint databaseEndpoint(JdbcConnectionDetails connection) {
+    return new DatabaseEndpoint(
+        connection.getJdbcUrl(),
+        connection.getUsername(),
+        connection.getPassword(),
+        outbox.deadConnectionTimeout());
+  }
+
+  /**
+   * The platform's migrations are numbered below the services' ({@code V0_x}); one added after a
+   * service's own ({@code V0_2} on a database at {@code V4}) must still run there.
+   */
+  @Bean
+  @ConditionalOnClass(org.flywaydb.core.Flyway.class)
+  FlywayConfigurationCustomizer outboxMigrationsOutOfOrder() {
+    return configuration -> configuration.outOfOrder(true);
+  }
+
+  @Bean
+  OutboxRetention outboxRetention(JdbcTemplate jdbc, ObjectProvider<MeterRegistry> meters) {
+    return new OutboxRetention(jdbc, outbox, meters.getIfAvailable(SimpleMeterRegistry::new));
+  }
+
+  /** Deletes outbox rows past their retention, hourly, on every instance (batched, skip locked). */
+  @Bean(destroyMethod = "shutdownNow")
+  ScheduledExecutorService outboxRetentionJob(OutboxRetention retention) {
+    var scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("outbox-retention").factory());
+    scheduler.scheduleWithFixedDelay(
+        () -> {
+          try {
+            retention.deleteExpired();
+          } catch (RuntimeException e) {
+            LoggerFactory.getLogger(OutboxRetention.class)
+                .warn("Outbox retention failed: {}", e.toString());
+          }
+        },
+        5,
+        60,
+        TimeUnit.MINUTES);
+    return scheduler;
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  OutboxRepublisher outboxRepublisher(
+      JdbcTemplate jdbc, KafkaProperties kafka, ObjectProvider<MeterRegistry> meters) {
+    var republisher = new OutboxRepublisher(outbox, jdbc, kafka.buildProducerProperties());
+    meters.ifAvailable(
+        registry ->
+            Gauge.builder(
+                    "paybridge.outbox.parked",
+                    republisher,
+                    r -> {
+                      try {
+                        return r.parked().open();
+                      } catch (java.sql.SQLException | RuntimeException e) {
+                        return -1;
+                      }
+                    })
+                .description(
+                    "Records Kafka refused for good, parked by the relay, neither re-sent nor"
+                        + " discarded (-1 when it cannot be read)")
+                .register(registry));
+    return republisher;
+  }
+
+  @Bean
+  @ConditionalOnBean(JdbcConnectionDetails.class)
+  SlotRecovery outboxSlotRecovery(
+      JdbcTemplate jdbc, KafkaProperties kafka, JdbcConnectionDetails connection) {
+    var producerConfig = kafka.buildProducerProperties();
+    return new SlotRecovery(
+        outbox,
+        jdbc,
+        new PositionTopic(outbox, producerConfig),
+        new LegacyJdbcPosition(databaseEndpoint(connection)));
+  }
+
+  /**
+   * After {@link #outboxSlotRecovery}, whose presence it checks (same class: declaration order).
+   */
+  @Bean
+  @ConditionalOnBean(SlotRecovery.class)
+  @ConditionalOnMissingBean
+  OutboxEndpoint outboxEndpoint(SlotRecovery slots, OutboxRepublisher republisher) {
+    return new OutboxEndpoint(slots, republisher);
   }
 
   /**
@@ -184,6 +274,11 @@ class OutboxAutoConfiguration {
     HealthIndicator outboxRelayHealthIndicator(
         ObjectProvider<OutboxRelay> relay, OutboxHealthIndicators.OutboxBacklog backlog) {
       return new OutboxHealthIndicators.Relay(relay.getIfAvailable(), backlog);
+    }
+
+    @Bean
+    HealthIndicator outboxParkedHealthIndicator(OutboxRepublisher republisher) {
+      return new OutboxHealthIndicators.Parked(republisher.parked());
     }
 
     @Bean

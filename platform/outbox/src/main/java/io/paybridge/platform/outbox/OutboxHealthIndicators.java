@@ -61,6 +61,56 @@ final class OutboxHealthIndicators {
       if (status.fencedAt() != null) {
         builder.withDetail("fencedAt", status.fencedAt().toString());
       }
+      RecoveryDetails.of(status).forEach(builder::withDetail);
+    }
+  }
+
+  /**
+   * Details of what keeps the relay from relaying, added to {@code outboxRelay}: {@code reason} (a
+   * lost or replaced slot, a record Kafka refuses for good), {@code reasonDetail}, and {@code
+   * parked} when this instance parked records.
+   */
+  static final class RecoveryDetails {
+    private RecoveryDetails() {}
+
+    static Map<String, Object> of(RelayStatus status) {
+      var details = new java.util.LinkedHashMap<String, Object>();
+      if (status.reason() != null) {
+        details.put("reason", status.reason());
+        details.put("reasonDetail", status.reasonDetail());
+      }
+      if (status.parked() > 0) {
+        details.put("parked", status.parked());
+      }
+      return details;
+    }
+  }
+
+  /**
+   * {@code outboxParked}: records Kafka refused for good that the relay parked (table {@code
+   * outbox_parked}) and nobody has re-sent or discarded yet. UP either way: the relay moved on, and
+   * the parked records are for an operator (alert on {@code paybridge_outbox_parked > 0}); details
+   * {@code open} and the latest few.
+   */
+  static final class Parked extends AbstractHealthIndicator {
+    private final ParkedRecords parked;
+
+    Parked(ParkedRecords parked) {
+      super("Outbox parked records check failed");
+      this.parked = parked;
+    }
+
+    @Override
+    protected void doHealthCheck(Health.Builder builder) throws Exception {
+      long open = parked.open();
+      builder.up().withDetail("open", open);
+      if (open > 0) {
+        builder.withDetail(
+            "latest",
+            parked.list(false, 5).stream()
+                .map(p -> p.eventId() + " (" + p.reason() + ", " + p.topic() + ")")
+                .toList());
+      }
     }
   }
 

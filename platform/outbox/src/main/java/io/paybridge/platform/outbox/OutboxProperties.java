@@ -13,8 +13,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param relayEnabled whether this instance runs a relay (leader or standby); {@code false} for an
  *     instance that only writes to the outbox
  * @param deleteAfterInsert whether outbox rows are deleted in the transaction that inserted them
- *     (the relay reads inserts from the WAL, so the table never grows); turn off to keep rows for
- *     debugging
+ *     (the relay reads inserts from the WAL). Off by default: rows are kept for {@code retention},
+ *     so that a range can be published again after a lost replication slot ({@link
+ *     OutboxRepublisher}); on, nothing can be re-published from the outbox
  * @param slotName the logical replication slot; defaults to {@code <service>_outbox}
  * @param publicationName the publication over the outbox table; defaults to {@code
  *     <service>_outbox}
@@ -44,12 +45,25 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     keeps a transaction of a relay that died open (holding back {@code read_committed} consumers
  *     of its partitions) before aborting it, when no new leader fences it first; must exceed {@code
  *     sendTimeout} and stay within the broker's {@code transaction.max.timeout.ms}
+ * @param retention how long outbox rows are kept after their insert, so that they can be
+ *     re-published after an incident (a lost slot); the retention job deletes older rows hourly.
+ *     Disk: about the size of the events written in that time (payload plus ~200 bytes a row)
+ * @param retentionBatchSize rows the retention job deletes per statement (short transactions, no
+ *     long lock on the table)
+ * @param parkAfterAttempts how many times the relay sends a batch that Kafka refuses for good
+ *     because of one of its records (too large, topic not authorised, missing or invalid) before it
+ *     parks that record in {@code outbox_parked} and relays the rest; {@code 0} never parks (the
+ *     relay then stays DOWN, retrying, until the cause is fixed)
+ * @param deadConnectionTimeout how long PostgreSQL may take to notice that a relay's host vanished
+ *     (TCP keepalives, {@code tcp_user_timeout} and {@code wal_sender_timeout} of the relay's
+ *     sessions), after which its leader lock and slot are free for a standby; the bound of a
+ *     takeover is about this plus {@code leaderPollInterval}
  */
 @ConfigurationProperties("paybridge.outbox")
 public record OutboxProperties(
     String serviceName,
     @DefaultValue("true") boolean relayEnabled,
-    @DefaultValue("true") boolean deleteAfterInsert,
+    @DefaultValue("false") boolean deleteAfterInsert,
     String slotName,
     String publicationName,
     String source,
@@ -63,7 +77,11 @@ public record OutboxProperties(
     @DefaultValue("30d") Duration consumedMessageRetention,
     String offsetsTopic,
     String transactionalId,
-    @DefaultValue("60s") Duration transactionTimeout) {
+    @DefaultValue("60s") Duration transactionTimeout,
+    @DefaultValue("7d") Duration retention,
+    @DefaultValue("5000") int retentionBatchSize,
+    @DefaultValue("5") int parkAfterAttempts,
+    @DefaultValue("30s") Duration deadConnectionTimeout) {
 
   /** These settings with every derived default filled in from {@code applicationName}. */
   public OutboxProperties resolve(String applicationName) {
@@ -92,6 +110,10 @@ public record OutboxProperties(
             ? offsetsTopic
             : Topics.outboxOffsets(service.toLowerCase().replaceAll("[^a-z0-9]+", "-")),
         transactionalId != null ? transactionalId : "paybridge-outbox-" + service,
-        transactionTimeout);
+        transactionTimeout,
+        retention,
+        retentionBatchSize,
+        parkAfterAttempts,
+        deadConnectionTimeout);
   }
 }

@@ -47,6 +47,21 @@ public class OutboxRelay implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
+  /** The batch id of a position read from {@code outbox_relay_offset} (an upgrade). */
+  private static final String LEGACY_BATCH = "legacy-jdbc";
+
+  /**
+   * Debezium's {@code heartbeat.action.query}: a new heartbeat row (an insert, the publication
+   * carries inserts only), the older ones deleted in the same statement so the table stays at one
+   * row.
+   */
+  static final String HEARTBEAT_ACTION_QUERY =
+      "with old as (delete from "
+          + ReplicationSetup.HEARTBEAT_TABLE
+          + ") insert into "
+          + ReplicationSetup.HEARTBEAT_TABLE
+          + " default values";
+
   private final OutboxProperties properties;
   private final DatabaseEndpoint database;
   private final Map<String, Object> producerConfig;
@@ -97,6 +112,11 @@ public class OutboxRelay implements SmartLifecycle {
     Gauge.builder("paybridge.outbox.relay.behind", state, s -> s.currentLag().toNanos() / 1e9)
         .description("How far behind the outbox the relay is")
         .baseUnit("seconds")
+        .register(meters);
+    Gauge.builder("paybridge.outbox.relay.slot.mismatch", state, s -> s.slotRefused() ? 1 : 0)
+        .description(
+            "1 while this instance leads but refuses to stream because its replication slot was"
+                + " lost or replaced")
         .register(meters);
   }
 
@@ -204,7 +224,13 @@ public class OutboxRelay implements SmartLifecycle {
     lockConfirmedAt = System.nanoTime();
     var newPublisher =
         new KafkaRelayPublisher(
-            this::newProducer, positions, properties, state, meters, this::stillLeading);
+            this::newProducer,
+            positions,
+            properties,
+            state,
+            meters,
+            this::stillLeading,
+            new ParkedRecords(database::open));
     newPublisher.beforeCommit(beforeCommit);
     publisher = newPublisher;
     Optional<RelayPosition> start;
@@ -225,17 +251,18 @@ public class OutboxRelay implements SmartLifecycle {
     } catch (InterruptedException e) {
       return; // stopping, or the lock is gone: the caller cleans up
     }
-    if (start.isEmpty()) {
-      start = legacyPosition.read(engineName());
-      if (start.isPresent()) {
-        log.info(
-            "Outbox relay of {} starts from the position in {} (first start on the Kafka-held"
-                + " position): {}",
-            properties.serviceName(),
-            LegacyJdbcPosition.TABLE,
-            start.get().offset());
-        newPublisher.afterFirstCommit(this::forgetLegacyPosition);
-      }
+    start = checkedStart(lock, start);
+    if (start == null) {
+      return; // stopping, or the lock is gone, while the slot was refused
+    }
+    if (start.isPresent() && LEGACY_BATCH.equals(start.get().batch())) {
+      log.info(
+          "Outbox relay of {} starts from the position in {} (first start on the Kafka-held"
+              + " position): {}",
+          properties.serviceName(),
+          LegacyJdbcPosition.TABLE,
+          start.get().offset());
+      newPublisher.afterFirstCommit(this::forgetLegacyPosition);
     }
     startEngine(newPublisher, start);
     while (running && engineDone.getCount() > 0) {
@@ -252,6 +279,68 @@ public class OutboxRelay implements SmartLifecycle {
           properties.serviceName(),
           state.snapshot().lastError());
     }
+  }
+
+  /**
+   * The position to stream from once the slot agrees with it ({@link SlotCheck}): while it does not
+   * (the slot was lost or replaced), the leader does not stream, reports the reason (health DOWN,
+   * {@code paybridge.outbox.relay.slot.mismatch} = 1) and checks again every {@code
+   * leader-poll-interval}, re-reading the position, until an operator acknowledges the loss ({@link
+   * SlotRecovery}: the position is reset, the slot created if missing), the slot is repaired, or it
+   * stops leading.
+   *
+   * @param fromKafka the position read from Kafka by the publisher, or empty
+   * @return the position to start from (empty: the slot's own), or {@code null} to stop leading
+   */
+  private Optional<RelayPosition> checkedStart(Connection lock, Optional<RelayPosition> fromKafka)
+      throws SQLException {
+    int validationTimeout = Math.max(1, (int) properties.leaderPollInterval().toSeconds());
+    Optional<RelayPosition> start = fromKafka.isPresent() ? fromKafka : legacyStart();
+    SlotCheck.Verdict reported = null;
+    while (running) {
+      var verdict = SlotCheck.check(lock, properties.slotName(), start);
+      state.slotVerdict(verdict);
+      if (!verdict.refused()) {
+        if (reported != null) {
+          log.info(
+              "Outbox relay of {}: the slot {} agrees with the position now; streaming",
+              properties.serviceName(),
+              properties.slotName());
+        }
+        return start;
+      }
+      if (reported == null || reported.refusal() != verdict.refusal()) {
+        log.error(
+            "Outbox relay of {} refuses to stream ({}): {}. Recover as the runbook says (a lost or"
+                + " replaced slot): acknowledge, then re-publish from {}",
+            properties.serviceName(),
+            verdict.refusal().code,
+            verdict.detail(),
+            verdict.lastRelayedAt() == null ? "the last relayed time" : verdict.lastRelayedAt());
+        reported = verdict;
+      }
+      sleep(properties.leaderPollInterval().toMillis());
+      if (!running || !lock.isValid(validationTimeout)) {
+        return null;
+      }
+      lockConfirmedAt = System.nanoTime();
+      try {
+        var again = positions.readLast();
+        start = again.isPresent() ? again : legacyStart();
+      } catch (RuntimeException e) {
+        log.warn(
+            "Outbox relay of {} could not re-read its position: {}",
+            properties.serviceName(),
+            e.toString());
+      }
+    }
+    return null;
+  }
+
+  private Optional<RelayPosition> legacyStart() throws SQLException {
+    return legacyPosition
+        .read(engineName())
+        .map(p -> new RelayPosition(LEGACY_BATCH, p.partition(), p.offset()));
   }
 
   /**
@@ -397,9 +486,24 @@ public class OutboxRelay implements SmartLifecycle {
     // snapshot.
     config.setProperty("snapshot.mode", "no_data");
     config.setProperty("skipped.operations", "u,d,t");
+    // No __debezium.context.* headers (connector name, task, run id): internal, different on every
+    // engine run, and not part of the record a consumer gets (nor of a re-published copy).
+    config.setProperty("extended.headers.enabled", "false");
     config.setProperty("tombstones.on.delete", "false");
     config.setProperty(
         "heartbeat.interval.ms", String.valueOf(properties.heartbeatInterval().toMillis()));
+    // A change in the service's own database at every heartbeat, so that on a quiet outbox in a
+    // busy cluster the slot still receives changes and its confirmed LSN follows the WAL (else the
+    // cluster's WAL is retained without bound). The table is in the publication but not captured:
+    // the engine skips its rows, and only the position moves.
+    config.setProperty("heartbeat.action.query", HEARTBEAT_ACTION_QUERY);
+    // Only the connector confirms LSNs, after the relay's commit (connector_and_driver would let
+    // the driver confirm keepalive LSNs past the position Kafka holds).
+    config.setProperty("lsn.flush.mode", "connector");
+    // A vanished relay host: the server ends its replication session (and frees the slot for a
+    // standby) within dead-connection-timeout; see DatabaseEndpoint.serverOptions().
+    config.setProperty("database.tcpKeepAlive", "true");
+    config.setProperty("driver.options", database.serverOptions());
     config.setProperty("poll.interval.ms", String.valueOf(properties.pollInterval().toMillis()));
     config.setProperty("max.batch.size", String.valueOf(properties.maxBatchSize()));
     config.setProperty("max.queue.size", String.valueOf(properties.maxBatchSize() * 4));

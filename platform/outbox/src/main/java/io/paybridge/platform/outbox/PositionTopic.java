@@ -16,11 +16,15 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.json.JsonConverterConfig;
 
@@ -86,6 +90,56 @@ final class PositionTopic {
       }
     } finally {
       admin.close(Duration.ZERO); // nothing left to wait for; a default close waits for a broker
+    }
+  }
+
+  /**
+   * Whether the cluster answers that {@code name} does not exist (a record's topic, when the
+   * producer timed out waiting for its metadata): {@code false} when it exists or the cluster does
+   * not answer, which leaves the send a transient failure.
+   */
+  boolean topicMissing(String name) {
+    var config = new HashMap<>(clientConfig);
+    config.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+    config.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+    Admin admin = Admin.create(config);
+    try {
+      admin
+          .describeTopics(List.of(name))
+          .allTopicNames()
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return false;
+    } catch (ExecutionException e) {
+      return e.getCause() instanceof UnknownTopicOrPartitionException;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (TimeoutException e) {
+      return false;
+    } finally {
+      admin.close(Duration.ZERO);
+    }
+  }
+
+  /**
+   * Resets the position: a tombstone for the service, after which the relay starts from its slot's
+   * confirmed position, as on a first start. For an operator's acknowledgement of a lost or
+   * replaced slot ({@link SlotRecovery}) only: written outside the relay's transactions, it is
+   * visible to the relay's {@code read_committed} reader at once, since a leader that refuses to
+   * stream has no transaction open.
+   */
+  void reset() throws InterruptedException, ExecutionException, TimeoutException {
+    var config = new HashMap<>(clientConfig);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) timeout.toMillis());
+    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+    config.put(
+        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis() - 10, 10_000));
+    try (var producer =
+        new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
+      producer
+          .send(new ProducerRecord<String, String>(topic, PARTITION, service, null))
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 

@@ -16,6 +16,11 @@ final class RelayState {
   private volatile Instant pendingSince;
   private volatile String lastError;
   private volatile Instant fencedAt;
+  private volatile String slotRefusal;
+  private volatile String slotRefusalDetail;
+  private volatile String recordRefusal;
+  private volatile String recordRefusalDetail;
+  private final AtomicLong parked = new AtomicLong();
 
   void role(RelayStatus.Role role) {
     this.role = role;
@@ -59,6 +64,31 @@ final class RelayState {
 
   void publishingRecovered() {
     failingSince = null;
+    recordRefusal = null;
+    recordRefusalDetail = null;
+  }
+
+  /** The leader refuses to stream its slot ({@link SlotCheck}); {@code null} when it streams. */
+  void slotVerdict(SlotCheck.Verdict verdict) {
+    slotRefusal = verdict.refused() ? verdict.refusal().code : null;
+    slotRefusalDetail = verdict.detail();
+    if (verdict.refused()) {
+      lastError = "slot refused (" + slotRefusal + "): " + verdict.detail();
+    }
+  }
+
+  boolean slotRefused() {
+    return slotRefusal != null;
+  }
+
+  /** Kafka refuses a record of the pending batch for good ({@link RecordRefusal}). */
+  void recordRefused(String reason, String detail) {
+    recordRefusal = reason;
+    recordRefusalDetail = detail;
+  }
+
+  void parked(int count) {
+    parked.addAndGet(count);
   }
 
   /** This instance's producer was fenced by a newer leader's: it stops streaming. */
@@ -80,6 +110,9 @@ final class RelayState {
         currentLag(),
         failingSince,
         lastError,
-        fencedAt);
+        fencedAt,
+        slotRefusal != null ? slotRefusal : recordRefusal,
+        slotRefusal != null ? slotRefusalDetail : recordRefusalDetail,
+        parked.get());
   }
 }

@@ -17,6 +17,13 @@ import java.time.Instant;
  * @param lastError the last error seen, or {@code null}
  * @param fencedAt when this instance's producer was last fenced by a newer leader's (same {@code
  *     transactional.id}) and its relay stopped, or {@code null}
+ * @param reason why the leader does not relay, as a code, or {@code null}: {@code slot_missing},
+ *     {@code slot_ahead_of_position}, {@code slot_invalidated} (it refuses to stream its slot until
+ *     an operator acknowledges; runbook), or {@code record_too_large}, {@code
+ *     topic_not_authorised}, {@code topic_missing}, {@code invalid_topic} (Kafka refuses a record
+ *     of the pending batch; it is parked after {@code park-after-attempts})
+ * @param reasonDetail what the reason is based on, for operators, or {@code null}
+ * @param parked records this instance parked in {@code outbox_parked} since it started
  */
 public record RelayStatus(
     Role role,
@@ -26,7 +33,10 @@ public record RelayStatus(
     Duration lag,
     Instant failingSince,
     String lastError,
-    Instant fencedAt) {
+    Instant fencedAt,
+    String reason,
+    String reasonDetail,
+    long parked) {
 
   /** The relay roles. */
   public enum Role {

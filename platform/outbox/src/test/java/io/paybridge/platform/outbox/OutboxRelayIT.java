@@ -35,6 +35,7 @@ class OutboxRelayIT {
   @Autowired JdbcTemplate jdbc;
   @Autowired JdbcConnectionDetails connection;
   @Autowired OutboxProperties properties;
+  @Autowired OutboxEndpoint endpoint;
 
   @Test
   void relaysCommittedEventsWithKeyHeadersAndPayloadExactly() {
@@ -65,8 +66,11 @@ class OutboxRelayIT {
       assertThat(record.value()).isEqualTo(payload);
       assertThat(record.header(CloudEventHeaders.TIME)).isNotBlank();
     }
-    // Rows are deleted in the inserting transaction: the table does not grow.
-    assertThat(jdbc.queryForObject("select count(*) from outbox_event", Integer.class)).isZero();
+    // Rows are kept for paybridge.outbox.retention, so that they can be re-published.
+    assertThat(
+            jdbc.queryForObject(
+                "select count(*) from outbox_event where id = ?", Integer.class, run))
+        .isEqualTo(1);
   }
 
   @Test
@@ -213,5 +217,24 @@ class OutboxRelayIT {
                         "ShipmentDispatched",
                         "{\"n\":" + i + "}")));
     transactions.executeWithoutResult(status -> outbox.appendAll(events));
+  }
+
+  @Test
+  void theOperatorEndpointReportsAStreamableSlotAndRefusesAnAcknowledgement() throws Exception {
+    var status = endpoint.status();
+    assertThat(status).containsEntry("parkedOpen", 0L);
+    @SuppressWarnings("unchecked")
+    var slot = (Map<String, Object>) status.get("slot");
+    assertThat(slot).containsEntry("streamable", true).containsKey("slotCreatedAt");
+
+    var refused = endpoint.act("acknowledge-slot", null, null, null, "test: nothing is wrong");
+    assertThat(refused.getStatus()).isEqualTo(409);
+    assertThat(refused.getBody().get("error").toString()).contains("nothing to acknowledge");
+    assertThat(endpoint.act("acknowledge-slot", null, null, null, null).getStatus()).isEqualTo(400);
+    assertThat(endpoint.act("rewind", null, null, null, null).getStatus()).isEqualTo(400);
+    assertThat(endpoint.act("republish", "yesterday", "today", null, null).getStatus())
+        .isEqualTo(400);
+    assertThat(endpoint.act("resend-parked", null, null, 424242L, "none").getBody())
+        .containsEntry("resent", false);
   }
 }

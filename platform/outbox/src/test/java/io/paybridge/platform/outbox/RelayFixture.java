@@ -45,20 +45,28 @@ final class RelayFixture implements AutoCloseable {
     DataSource dataSource = postgres.dataSource(database);
     jdbc = new JdbcTemplate(dataSource);
     if (jdbc.queryForObject("select to_regclass('outbox_event') is null", Boolean.class)) {
-      jdbc.execute(platformMigration());
+      jdbc.execute(platformMigration("V0_1__platform_outbox.sql"));
+    }
+    if (jdbc.queryForObject("select to_regclass('outbox_parked') is null", Boolean.class)) {
+      jdbc.execute(platformMigration("V0_2__platform_outbox_recovery.sql"));
     }
     properties = properties(service, Duration.ofSeconds(3));
     new ReplicationSetup(jdbc, properties).ensureReplication();
-    outbox = new OutboxWriter(jdbc, true);
+    outbox = new OutboxWriter(jdbc, properties.deleteAfterInsert());
     transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
   }
 
-  /** Relay settings for tests: short intervals, {@code sendTimeout} as given. */
+  /** Relay settings for tests: short intervals, {@code sendTimeout} as given, rows kept. */
   static OutboxProperties properties(String service, Duration sendTimeout) {
+    return properties(service, sendTimeout, 5);
+  }
+
+  /** As {@link #properties(String, Duration)}, parking refused records after so many attempts. */
+  static OutboxProperties properties(String service, Duration sendTimeout, int parkAfterAttempts) {
     return new OutboxProperties(
             service,
             true,
-            true,
+            false,
             null,
             null,
             null,
@@ -72,7 +80,11 @@ final class RelayFixture implements AutoCloseable {
             Duration.ofDays(30),
             null,
             null,
-            Duration.ofSeconds(60))
+            Duration.ofSeconds(60),
+            Duration.ofDays(7),
+            100,
+            parkAfterAttempts,
+            Duration.ofSeconds(30))
         .resolve(service);
   }
 
@@ -81,15 +93,35 @@ final class RelayFixture implements AutoCloseable {
   }
 
   OutboxRelay relay(OutboxProperties relayProperties, String bootstrapServers) {
-    var relay =
-        new OutboxRelay(
-            relayProperties,
-            new DatabaseEndpoint(
-                jdbcUrl, EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD),
-            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
-            new SimpleMeterRegistry());
+    return relay(
+        relayProperties,
+        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+        new SimpleMeterRegistry());
+  }
+
+  OutboxRelay relay(
+      OutboxProperties relayProperties,
+      Map<String, Object> producerConfig,
+      io.micrometer.core.instrument.MeterRegistry meters) {
+    var relay = new OutboxRelay(relayProperties, endpoint(), producerConfig, meters);
     relays.add(relay);
     return relay;
+  }
+
+  DatabaseEndpoint endpoint() {
+    return new DatabaseEndpoint(
+        jdbcUrl, EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD);
+  }
+
+  /** Commits {@code event} in a transaction of its own. */
+  void commitEvent(OutboxEvent event) {
+    transactions.executeWithoutResult(status -> outbox.append(event));
+  }
+
+  /** Commits one event whose payload is {@code payload} (JSON text). */
+  void commitOne(String id, String payload) {
+    transactions.executeWithoutResult(
+        status -> outbox.append(OutboxEvent.of(id, topic, "K-" + id, "Tested", payload)));
   }
 
   /** Commits {@code count} events with ids {@code <prefix>-0…} in one transaction. */
@@ -113,9 +145,9 @@ final class RelayFixture implements AutoCloseable {
         properties.slotName());
   }
 
-  private static String platformMigration() {
+  private static String platformMigration(String file) {
     try {
-      return new ClassPathResource("db/migration/V0_1__platform_outbox.sql")
+      return new ClassPathResource("db/migration/" + file)
           .getContentAsString(StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -1,0 +1,145 @@
+package io.paybridge.platform.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.paybridge.platform.testsupport.EmbeddedKafkaServer;
+import io.paybridge.platform.testsupport.EmbeddedPostgresServer;
+import io.paybridge.platform.testsupport.KafkaTestConsumer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The relay's housekeeping: the retention job bounds the kept outbox without publishing anything;
+ * the heartbeat keeps a quiet service database's slot following a busy cluster's WAL without
+ * producing records; the relay's connections carry the settings that bound a takeover.
+ */
+class RelayHousekeepingIT {
+
+  private static final Duration WAIT = Duration.ofSeconds(90);
+
+  @Test
+  void theRetentionJobDeletesKeptRowsAndPublishesNothing() {
+    try (var fixture = new RelayFixture("retention");
+        var consumer = KafkaTestConsumer.fromNow(fixture.topic)) {
+      var relay = fixture.relay(EmbeddedKafkaServer.shared().bootstrapServers());
+      relay.start();
+      String run = UUID.randomUUID().toString();
+      fixture.commit(run + "-0", 250);
+      await().atMost(WAIT).until(() -> relay.status().relayed() >= 250);
+      assertThat(count(fixture)).as("rows are kept").isEqualTo(250);
+
+      var meters = new SimpleMeterRegistry();
+      var retention = new OutboxRetention(fixture.jdbc, fixture.properties, meters);
+      assertThat(retention.deleteExpired()).as("nothing is older than 7 days").isZero();
+      fixture.commit(run + "-1", 10);
+      Instant cutoff =
+          fixture
+              .jdbc
+              .queryForObject(
+                  "select max(created_at) + interval '1 microsecond' from outbox_event",
+                  java.sql.Timestamp.class)
+              .toInstant();
+      // 260 rows in batches of 100 (the fixture's retention-batch-size): three statements.
+      assertThat(retention.deleteCreatedBefore(cutoff)).isEqualTo(260);
+      assertThat(count(fixture)).isZero();
+      assertThat(meters.get("paybridge.outbox.retention.deleted").counter().count())
+          .isEqualTo(260.0);
+
+      var once = ExactlyOnceRelayIT.readAfterMarker(fixture, consumer, run);
+      var ids = new java.util.ArrayList<String>();
+      java.util.stream.IntStream.range(0, 250).forEach(i -> ids.add(run + "-0-" + i));
+      java.util.stream.IntStream.range(0, 10).forEach(i -> ids.add(run + "-1-" + i));
+      assertThat(ExactlyOnceRelayIT.countById(once, run))
+          .as("the deletes publish nothing: each event once")
+          .containsOnlyKeys(ids)
+          .allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1L));
+    }
+  }
+
+  @Test
+  void theHeartbeatMovesAQuietDatabasesSlotAlongTheClustersWalWithoutRecords() {
+    try (var fixture = new RelayFixture("heartbeat");
+        var consumer = KafkaTestConsumer.fromNow(fixture.topic)) {
+      var relay = fixture.relay(EmbeddedKafkaServer.shared().bootstrapServers());
+      relay.start();
+      String run = UUID.randomUUID().toString();
+      fixture.commit(run + "-0", 5);
+      await().atMost(WAIT).until(() -> relay.status().relayed() >= 5);
+
+      // Another database of the cluster is busy; this service's outbox is quiet.
+      var busy =
+          new JdbcTemplate(
+              EmbeddedPostgresServer.shared()
+                  .dataSource(EmbeddedPostgresServer.databaseNameFor("outbox-heartbeat-busy")));
+      busy.execute("create table if not exists churn (n int, filler text)");
+      for (int i = 0; i < 5; i++) {
+        busy.update("insert into churn select g, repeat('x', 200) from generate_series(1, 5000) g");
+      }
+      long busyEnd =
+          fixture.jdbc.queryForObject(
+              "select pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint", Long.class);
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  fixture.jdbc.queryForObject(
+                          "select pg_wal_lsn_diff(confirmed_flush_lsn, '0/0')::bigint"
+                              + " from pg_replication_slots where slot_name = ?",
+                          Long.class,
+                          fixture.properties.slotName())
+                      >= busyEnd);
+      assertThat(
+              fixture.jdbc.queryForObject("select count(*) from outbox_heartbeat", Integer.class))
+          .as("the heartbeat table keeps one row")
+          .isLessThanOrEqualTo(1);
+      var once = ExactlyOnceRelayIT.readAfterMarker(fixture, consumer, run);
+      assertThat(once).as("heartbeats produce no records").hasSize(5);
+      assertThat(relay.status().relayed()).isEqualTo(6); // the 5 events and the marker
+    }
+  }
+
+  @Test
+  void theRelaysConnectionsBoundHowLongADeadHostHoldsTheLockAndTheSlot() throws Exception {
+    try (var fixture = new RelayFixture("keepalive")) {
+      var endpoint =
+          new DatabaseEndpoint(
+              fixture.jdbcUrl,
+              EmbeddedPostgresServer.USER,
+              EmbeddedPostgresServer.PASSWORD,
+              Duration.ofSeconds(30));
+      try (var connection = endpoint.open();
+          var statement = connection.createStatement()) {
+        // In the settings' base units: seconds for keepalives, milliseconds for the timeouts.
+        assertThat(setting(statement, "tcp_keepalives_idle")).isEqualTo("10");
+        assertThat(setting(statement, "tcp_keepalives_interval")).isEqualTo("5");
+        assertThat(setting(statement, "tcp_keepalives_count")).isEqualTo("4");
+        assertThat(setting(statement, "tcp_user_timeout")).isEqualTo("30000");
+        assertThat(setting(statement, "wal_sender_timeout")).isEqualTo("30000");
+      }
+      var config = fixture.relay(EmbeddedKafkaServer.shared().bootstrapServers()).debeziumConfig();
+      assertThat(config.getProperty("driver.options"))
+          .isEqualTo(fixture.endpoint().serverOptions());
+      assertThat(config.getProperty("database.tcpKeepAlive")).isEqualTo("true");
+      assertThat(config.getProperty("lsn.flush.mode")).isEqualTo("connector");
+      assertThat(config.getProperty("heartbeat.action.query"))
+          .isEqualTo(OutboxRelay.HEARTBEAT_ACTION_QUERY);
+    }
+  }
+
+  private static String setting(java.sql.Statement statement, String name) throws Exception {
+    try (var rows =
+        statement.executeQuery("select setting from pg_settings where name = '" + name + "'")) {
+      rows.next();
+      return rows.getString(1);
+    }
+  }
+
+  private static int count(RelayFixture fixture) {
+    return fixture.jdbc.queryForObject("select count(*) from outbox_event", Integer.class);
+  }
+}
