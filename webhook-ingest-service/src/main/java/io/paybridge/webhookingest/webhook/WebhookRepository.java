@@ -111,7 +111,7 @@ class WebhookRepository {
     var dataSource = jdbc.getDataSource();
     Connection connection = DataSourceUtils.getConnection(dataSource);
     try {
-      var deadline = new TransactionDeadline(connection);
+      var deadline = new TransactionDeadline(() -> abort(connection));
       deadline.scheduled = deadlines.schedule(deadline, remaining.toNanos(), TimeUnit.NANOSECONDS);
       TransactionSynchronizationManager.registerSynchronization(deadline);
     } finally {
@@ -120,30 +120,33 @@ class WebhookRepository {
     }
   }
 
+  private static void abort(Connection connection) {
+    log.warn("A webhook transaction outlived its storage deadline: closing its connection");
+    try {
+      // Closes the socket (pgjdbc): the blocked read fails with SQLState 08006, and the pool evicts
+      // the connection instead of handing it out again.
+      connection.abort(Runnable::run);
+    } catch (SQLException | RuntimeException e) {
+      log.warn("Could not abort the connection of a late webhook transaction: {}", e.toString());
+    }
+  }
+
   /** Aborts a transaction's connection at its deadline, unless the transaction completed first. */
   private static final class TransactionDeadline implements Runnable, TransactionSynchronization {
 
-    private final Connection connection;
+    private final Runnable abort;
     private volatile ScheduledFuture<?> scheduled;
     private boolean settled;
 
-    TransactionDeadline(Connection connection) {
-      this.connection = connection;
+    TransactionDeadline(Runnable abort) {
+      this.abort = abort;
     }
 
     @Override
     public synchronized void run() {
-      if (settled) {
-        return;
-      }
-      settled = true;
-      log.warn("A webhook transaction outlived its storage deadline: closing its connection");
-      try {
-        // Closes the socket (pgjdbc): the blocked read fails with SQLState 08006, and the pool
-        // evicts the connection instead of handing it out again.
-        connection.abort(Runnable::run);
-      } catch (SQLException | RuntimeException e) {
-        log.warn("Could not abort the connection of a late webhook transaction: {}", e.toString());
+      if (!settled) {
+        settled = true;
+        abort.run();
       }
     }
 
