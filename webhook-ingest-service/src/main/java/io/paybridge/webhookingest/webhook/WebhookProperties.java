@@ -22,7 +22,7 @@ import org.springframework.util.unit.DataSize;
 public record WebhookProperties(
     @DefaultValue List<String> secrets,
     @DefaultValue("1MB") DataSize maxBodySize,
-    @DefaultValue("4s") Duration storageDeadline) {
+    @DefaultValue("3500ms") Duration storageDeadline) {
 
   public WebhookProperties {
     secrets = secrets.stream().filter(s -> s != null && !s.isBlank()).toList();

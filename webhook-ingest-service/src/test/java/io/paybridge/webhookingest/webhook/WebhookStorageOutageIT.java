@@ -40,8 +40,8 @@ class WebhookStorageOutageIT {
 
   /**
    * Answer within this, from the request's start, while the database hangs. The service's own bound
-   * is 4 s ({@code storage-deadline}); this leaves room for a loaded 2-core machine and stays below
-   * GoCardless's 10 s.
+   * is 3.5 s ({@code storage-deadline}); this leaves room for a loaded 2-core machine and stays
+   * below GoCardless's 10 s.
    */
   private static final Duration ANSWER_BOUND = Duration.ofSeconds(8);
 
