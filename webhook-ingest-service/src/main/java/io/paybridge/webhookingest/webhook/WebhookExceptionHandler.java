@@ -4,18 +4,18 @@ import io.paybridge.platform.web.Problems;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /**
  * Turns every failure of the webhook endpoint into problem+json from {@link WebhookProblem}. A
- * database that cannot be reached answers 503, so that GoCardless delivers again later.
+ * database that cannot be used answers 503, so that GoCardless delivers again later: whatever form
+ * the failure takes ({@link WebhookRepository#meansStorageUnavailable}), including a rollback that
+ * failed on a connection already closed, which Spring reports instead of the failure behind it.
  */
 @RestControllerAdvice(assignableTypes = GoCardlessWebhookController.class)
 class WebhookExceptionHandler {
@@ -35,24 +35,27 @@ class WebhookExceptionHandler {
     return problem(e.problem, e.getMessage(), request);
   }
 
-  @ExceptionHandler({
-    DataAccessResourceFailureException.class,
-    TransientDataAccessException.class,
-    CannotCreateTransactionException.class
-  })
-  ResponseEntity<ProblemDetail> unavailable(Exception e, HttpServletRequest request) {
-    log.error("Could not store a webhook: {}", e.toString());
+  @ExceptionHandler(Exception.class)
+  ResponseEntity<ProblemDetail> failed(Exception e, HttpServletRequest request) {
+    if (WebhookRepository.meansStorageUnavailable(e)) {
+      return unavailable(e, request);
+    }
+    log.error("Could not process a webhook", e);
+    return problem(WebhookProblem.INTERNAL, "The webhook could not be processed", request);
+  }
+
+  private ResponseEntity<ProblemDetail> unavailable(Exception e, HttpServletRequest request) {
+    if (e instanceof TransactionSystemException t && t.getApplicationException() != null) {
+      log.error(
+          "Could not store a webhook: {} (then {})", t.getApplicationException(), e.toString());
+    } else {
+      log.error("Could not store a webhook: {}", e.toString());
+    }
     var response = problem(WebhookProblem.UNAVAILABLE, "The webhook store is unavailable", request);
     return ResponseEntity.status(response.getStatusCode())
         .headers(response.getHeaders())
         .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
         .body(response.getBody());
-  }
-
-  @ExceptionHandler(Exception.class)
-  ResponseEntity<ProblemDetail> internal(Exception e, HttpServletRequest request) {
-    log.error("Could not process a webhook", e);
-    return problem(WebhookProblem.INTERNAL, "The webhook could not be processed", request);
   }
 
   private ResponseEntity<ProblemDetail> problem(

@@ -1,6 +1,8 @@
 package io.paybridge.webhookingest.webhook;
 
 import io.paybridge.platform.outbox.OutboxWriter;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -16,6 +18,10 @@ import org.springframework.transaction.annotation.Transactional;
  * reaches it twice from two deliveries. What cannot be routed (a body that is not a webhook, an
  * event without a resource type or action, an unusable id) is quarantined in the same transaction
  * instead of failing the delivery, so one bad event never costs the good ones.
+ *
+ * <p>A delivery's transaction ends by its storage deadline ({@code
+ * paybridge.webhooks.gocardless.storage-deadline} after it was received), committed or not, so that
+ * a database that hangs mid-transaction costs a 503 within the deadline, not the caller's timeout.
  */
 @Service
 class WebhookIngestion {
@@ -23,16 +29,27 @@ class WebhookIngestion {
   private final WebhookRepository deliveries;
   private final QuarantineRepository quarantine;
   private final OutboxWriter outbox;
+  private final Duration storageDeadline;
+  private final Clock clock;
 
   WebhookIngestion(
-      WebhookRepository deliveries, QuarantineRepository quarantine, OutboxWriter outbox) {
+      WebhookRepository deliveries,
+      QuarantineRepository quarantine,
+      OutboxWriter outbox,
+      WebhookProperties properties,
+      Clock clock) {
     this.deliveries = deliveries;
     this.quarantine = quarantine;
     this.outbox = outbox;
+    this.storageDeadline = properties.storageDeadline();
+    this.clock = clock;
   }
 
   @Transactional
   IngestResult ingest(WebhookDelivery delivery, ParsedBody body) {
+    // From the delivery's arrival, not from here: the wait for a pool connection counts too.
+    deliveries.limitTransaction(
+        Duration.between(clock.instant(), delivery.receivedAt().plus(storageDeadline)));
     UUID deliveryId = UUID.randomUUID();
     return switch (body) {
       case ParsedBody.Malformed malformed -> {

@@ -1,5 +1,6 @@
 package io.paybridge.webhookingest.webhook;
 
+import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -12,12 +13,22 @@ import org.springframework.util.unit.DataSize;
  *     is rotated (a delivery signed with any of them is accepted). From the secret store, never
  *     committed.
  * @param maxBodySize bodies above this size are refused with 413 without being read
+ * @param storageDeadline how long after a delivery was received its transaction may still run: at
+ *     the deadline its connection is closed and the delivery is answered 503. GoCardless waits 10 s
+ *     for an answer and the platform promises one within 5 s; the pool wait ({@code
+ *     spring.datasource.hikari.connection-timeout}) must stay below it
  */
 @ConfigurationProperties("paybridge.webhooks.gocardless")
 public record WebhookProperties(
-    @DefaultValue List<String> secrets, @DefaultValue("1MB") DataSize maxBodySize) {
+    @DefaultValue List<String> secrets,
+    @DefaultValue("1MB") DataSize maxBodySize,
+    @DefaultValue("3500ms") Duration storageDeadline) {
 
   public WebhookProperties {
     secrets = secrets.stream().filter(s -> s != null && !s.isBlank()).toList();
+    if (storageDeadline.isNegative() || storageDeadline.isZero()) {
+      throw new IllegalArgumentException(
+          "paybridge.webhooks.gocardless.storage-deadline must be positive: " + storageDeadline);
+    }
   }
 }

@@ -1,19 +1,45 @@
 package io.paybridge.webhookingest.webhook;
 
+import jakarta.annotation.PreDestroy;
 import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTimeoutException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
+import org.springframework.transaction.TransactionTimedOutException;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /** The deliveries ({@code webhook_delivery}) and the inbox of events ({@code gocardless_event}). */
 @Repository
 class WebhookRepository {
+
+  private static final Logger log = LoggerFactory.getLogger(WebhookRepository.class);
 
   private static final String INSERT_DELIVERY =
       """
@@ -41,8 +67,141 @@ class WebhookRepository {
 
   private final JdbcTemplate jdbc;
 
+  // Closes the connections of transactions past their deadline. A platform thread of its own, so
+  // that it still runs on time when the request threads (virtual) saturate the cores.
+  private final ScheduledThreadPoolExecutor deadlines;
+
   WebhookRepository(JdbcTemplate jdbc) {
     this.jdbc = jdbc;
+    this.deadlines =
+        new ScheduledThreadPoolExecutor(
+            1, Thread.ofPlatform().daemon().name("webhook-transaction-deadline").factory());
+    // Nearly every deadline is cancelled (the transaction ends in milliseconds): drop them at once.
+    deadlines.setRemoveOnCancelPolicy(true);
+  }
+
+  @PreDestroy
+  void stopDeadlines() {
+    deadlines.shutdownNow();
+  }
+
+  /**
+   * Bounds the current transaction: if it has not completed (committed or rolled back) within
+   * {@code remaining}, its connection is aborted, so that whatever the request is waiting for (a
+   * statement, the commit) fails at once with a connection error instead of waiting for a server
+   * that does not answer.
+   *
+   * <p>Why closing the connection: a hung PostgreSQL (its processes paused, connections open) never
+   * answers, so nothing the server enforces helps ({@code statement_timeout}), and a JDBC query
+   * timeout does not either (pgjdbc cancels through a new connection to the same hung server). A
+   * socket read timeout would bound each read but not the request: it restarts with every
+   * statement. Closing the socket bounds the whole transaction, commit included.
+   *
+   * <p>A commit interrupted this way is ambiguous: the server may have received it and commit once
+   * it runs again. The caller answers 503 all the same: GoCardless delivers again, and the inbox's
+   * unique event id turns the redelivery into a duplicate that publishes nothing.
+   *
+   * @throws QueryTimeoutException if {@code remaining} is not positive: nothing was written yet
+   */
+  void limitTransaction(Duration remaining) {
+    if (remaining.isNegative() || remaining.isZero()) {
+      throw new QueryTimeoutException(
+          "The storage deadline passed before the transaction could start (waited for a connection)");
+    }
+    var dataSource = jdbc.getDataSource();
+    Connection connection = DataSourceUtils.getConnection(dataSource);
+    try {
+      var deadline = new TransactionDeadline(() -> abort(connection));
+      deadline.scheduled = deadlines.schedule(deadline, remaining.toNanos(), TimeUnit.NANOSECONDS);
+      TransactionSynchronizationManager.registerSynchronization(deadline);
+    } finally {
+      // The transaction's own connection: this only gives back the reference taken above.
+      DataSourceUtils.releaseConnection(connection, dataSource);
+    }
+  }
+
+  private static void abort(Connection connection) {
+    log.warn("A webhook transaction outlived its storage deadline: closing its connection");
+    try {
+      // Closes the socket (pgjdbc): the blocked read fails with SQLState 08006, and the pool evicts
+      // the connection instead of handing it out again.
+      connection.abort(Runnable::run);
+    } catch (SQLException | RuntimeException e) {
+      log.warn("Could not abort the connection of a late webhook transaction: {}", e.toString());
+    }
+  }
+
+  /** Aborts a transaction's connection at its deadline, unless the transaction completed first. */
+  private static final class TransactionDeadline implements Runnable, TransactionSynchronization {
+
+    private final Runnable abort;
+    private volatile ScheduledFuture<?> scheduled;
+    private boolean settled;
+
+    TransactionDeadline(Runnable abort) {
+      this.abort = abort;
+    }
+
+    @Override
+    public synchronized void run() {
+      if (!settled) {
+        settled = true;
+        abort.run();
+      }
+    }
+
+    @Override
+    public void afterCompletion(int status) {
+      // Synchronized with run(): an abort already under way finishes before the transaction manager
+      // resets the connection and gives it back, so the pool sees it broken and evicts it.
+      synchronized (this) {
+        settled = true;
+      }
+      var future = scheduled;
+      if (future != null) {
+        future.cancel(false);
+      }
+    }
+  }
+
+  /**
+   * Whether {@code failure} means the database could not be used (unreachable, shut down, hanging,
+   * out of connections, a commit or rollback that failed) rather than a fault of the request or of
+   * the code: the delivery was not stored, and the same delivery later may well be.
+   */
+  static boolean meansStorageUnavailable(Throwable failure) {
+    Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
+      if (t instanceof TransactionSystemException transaction) {
+        // A rollback that failed after the real failure (the connection closed under it, as when
+        // PostgreSQL shuts down mid-transaction) reports the real one as its application
+        // exception; without one, the commit or rollback itself failed: nothing confirmed.
+        Throwable application = transaction.getApplicationException();
+        return application == null || meansStorageUnavailable(application);
+      }
+      if (t instanceof DataAccessResourceFailureException
+          || t instanceof TransientDataAccessException
+          || t instanceof CannotCreateTransactionException
+          || t instanceof TransactionTimedOutException
+          || t instanceof SQLTransientConnectionException
+          || t instanceof SQLNonTransientConnectionException
+          || t instanceof SQLRecoverableException
+          || t instanceof SQLTimeoutException) {
+        return true;
+      }
+      if (t instanceof SQLException sql && isUnavailableState(sql.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // SQLState classes: 08 connection exception, 53 insufficient resources (too many connections,
+  // disk full), 57P operator intervention (57P01 admin shutdown, 57P02 crash shutdown, 57P03
+  // cannot connect now: starting or stopping).
+  private static boolean isUnavailableState(String state) {
+    return state != null
+        && (state.startsWith("08") || state.startsWith("53") || state.startsWith("57P"));
   }
 
   void insertDelivery(UUID id, WebhookIngestion.WebhookDelivery delivery, int eventCount) {
