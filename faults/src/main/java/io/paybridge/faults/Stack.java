@@ -168,13 +168,17 @@ final class Stack implements AutoCloseable {
     return URI.create("http://localhost:" + service.port() + "/webhooks/gocardless");
   }
 
+  /** An actuator endpoint of an instance, where an operator would call it. */
+  static URI actuator(ServiceProcess service, String path) {
+    return URI.create("http://localhost:" + service.port() + "/actuator/" + path);
+  }
+
   /** The {@code outboxRelay} part of an instance's health; empty when it does not answer. */
   RelayHealth relayHealth(ServiceProcess service) {
     try {
       String body =
           http.send(
-                  HttpRequest.newBuilder(
-                          URI.create("http://localhost:" + service.port() + "/actuator/health"))
+                  HttpRequest.newBuilder(actuator(service, "health"))
                       // the kafka indicator alone may take its 3 s while the broker is away
                       .timeout(Duration.ofSeconds(6))
                       .build(),

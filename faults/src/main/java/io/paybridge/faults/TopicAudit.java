@@ -4,6 +4,7 @@ import io.paybridge.platform.events.EventHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -16,6 +17,7 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -149,6 +151,122 @@ final class TopicAudit {
         uncommitted.values().stream().filter(n -> n > 1).count(),
         uncommitted.values().stream().mapToLong(n -> n - 1).sum(),
         committed);
+  }
+
+  /**
+   * The end offset of every audited partition now, with {@code read_uncommitted}: it moves with any
+   * record or transaction marker written, committed or not.
+   */
+  Map<TopicPartition, Long> endOffsets() {
+    try (var consumer = consumer("read_uncommitted")) {
+      return new HashMap<>(consumer.endOffsets(start.keySet(), Duration.ofSeconds(30)));
+    }
+  }
+
+  /**
+   * Data records (committed or not; transaction markers are not records) written to the audited
+   * partitions between two {@link #endOffsets()}.
+   */
+  long recordsBetween(Map<TopicPartition, Long> from, Map<TopicPartition, Long> to) {
+    long records = 0;
+    try (var consumer = consumer("read_uncommitted")) {
+      consumer.assign(to.keySet());
+      to.keySet().forEach(p -> consumer.seek(p, from.getOrDefault(p, 0L)));
+      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+      while (to.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("Could not read to " + to + " in 2 minutes");
+        }
+        for (var record : consumer.poll(Duration.ofMillis(200))) {
+          var partition = new TopicPartition(record.topic(), record.partition());
+          if (record.offset() < to.get(partition)) {
+            records++;
+          }
+        }
+      }
+    }
+    return records;
+  }
+
+  /** One record of an event as a {@code read_committed} consumer got it, bytes as on the wire. */
+  record Copy(
+      TopicPartition partition, long offset, byte[] key, byte[] value, List<Header> headers) {
+
+    byte[] header(String name) {
+      for (var header : headers) {
+        if (header.key().equals(name)) {
+          return header.value();
+        }
+      }
+      return null;
+    }
+
+    /** Same key, value and {@code id} header, byte for byte. */
+    boolean sameEvent(Copy other) {
+      return Arrays.equals(key, other.key)
+          && Arrays.equals(value, other.value)
+          && Arrays.equals(header(EventHeaders.ID), other.header(EventHeaders.ID));
+    }
+
+    /** Every header the same, in the same order, byte for byte. */
+    boolean sameHeaders(Copy other) {
+      if (headers.size() != other.headers.size()) {
+        return false;
+      }
+      for (int i = 0; i < headers.size(); i++) {
+        var a = headers.get(i);
+        var b = other.headers.get(i);
+        if (!a.key().equals(b.key()) || !Arrays.equals(a.value(), b.value())) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  /**
+   * Every committed record of the events whose id starts with {@code prefix}, from where this audit
+   * started to the last stable offset, per event id in offset order per partition.
+   */
+  Map<String, List<Copy>> copies(String prefix) {
+    var copies = new HashMap<String, List<Copy>>();
+    var properties = new Properties();
+    properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    properties.put(ConsumerConfig.GROUP_ID_CONFIG, "faults-audit-" + UUID.randomUUID());
+    properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+    try (var consumer =
+        new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      consumer.assign(start.keySet());
+      start.forEach(consumer::seek);
+      var end = consumer.endOffsets(consumer.assignment(), Duration.ofSeconds(30));
+      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+      while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("Could not read to " + end + " in 2 minutes");
+        }
+        for (var record : consumer.poll(Duration.ofMillis(200))) {
+          var id = record.headers().lastHeader(EventHeaders.ID);
+          if (id == null) {
+            continue;
+          }
+          String eventId = new String(id.value(), StandardCharsets.UTF_8);
+          if (eventId.startsWith(prefix)) {
+            copies
+                .computeIfAbsent(eventId, k -> new ArrayList<>())
+                .add(
+                    new Copy(
+                        new TopicPartition(record.topic(), record.partition()),
+                        record.offset(),
+                        record.key(),
+                        record.value(),
+                        List.of(record.headers().toArray())));
+          }
+        }
+      }
+    }
+    return copies;
   }
 
   /** Records written to {@code topic} since this audit was created (dead-letter topics). */
