@@ -847,7 +847,7 @@ public final class WebhookIngestBenchmark {
 
     out.append("## Baseline: the same rows straight into PostgreSQL over JDBC\n\n");
     out.append(
-        "Per transaction, with the service's own SQL (read from WebhookIngestion.java and OutboxWriter.java):"
+        "Per transaction, with the service's own SQL (read from WebhookRepository.java and OutboxWriter.java):"
             + " one webhook_delivery row, the gocardless_event rows (one `unnest` insert), the outbox_event"
             + " rows (a JDBC batch) and their delete, commit. Same PostgreSQL server, another database"
             + " (no replication slot on it). Measured before the service was started.\n\n");
