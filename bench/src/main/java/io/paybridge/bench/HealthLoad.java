@@ -56,6 +56,11 @@ final class HealthLoad implements AutoCloseable {
   void start() {
     running.set(true);
     bursts.set(0);
+    answered.set(0);
+    latencyMicros.reset();
+    synchronized (failures) {
+      failures.clear();
+    }
     driver =
         Thread.ofPlatform()
             .name("health-load")

@@ -28,7 +28,7 @@ public final class ManagementNetworkFilter extends OncePerRequestFilter {
   private final List<IpNetwork> trusted;
   private final Set<String> openPaths;
 
-  public ManagementNetworkFilter(ManagementNetworkProperties properties) {
+  public ManagementNetworkFilter(ManagementPortProperties properties) {
     this.trusted = properties.trustedNetworks().stream().map(IpNetwork::parse).toList();
     this.openPaths = Set.copyOf(properties.openPaths());
   }

@@ -12,7 +12,7 @@ import org.springframework.mock.web.MockHttpServletResponse;
 class ManagementNetworkFilterTest {
 
   private final ManagementNetworkFilter defaults =
-      new ManagementNetworkFilter(new ManagementNetworkProperties(null, null));
+      new ManagementNetworkFilter(new ManagementPortProperties(null, null, 2));
 
   @Test
   void trustsLoopbackAndPrivateNetworksByDefault() {
@@ -34,7 +34,7 @@ class ManagementNetworkFilterTest {
   void narrowedToOneNetwork() {
     var filter =
         new ManagementNetworkFilter(
-            new ManagementNetworkProperties(List.of("10.1.0.0/16"), List.of()));
+            new ManagementPortProperties(List.of("10.1.0.0/16"), List.of(), 2));
     assertThat(filter.isTrusted("10.1.200.3")).isTrue();
     assertThat(filter.isTrusted("10.2.0.1")).isFalse();
     assertThat(filter.isTrusted("127.0.0.1")).isFalse();

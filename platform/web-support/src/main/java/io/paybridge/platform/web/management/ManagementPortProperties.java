@@ -5,7 +5,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Who may reach the management port ({@code paybridge.management.*}) besides the probes.
+ * Who may reach the management port ({@code paybridge.management.*}) besides the probes, and how
+ * much of the machine it may take.
  *
  * <p>The management port (actuator, {@code management.server.port}) is not published outside the
  * cluster; this is the service's own check behind the network policy, so that a port exposed by
@@ -18,9 +19,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param openPaths paths answered to anyone who reaches the port, compared exactly (default the
  *     Kubernetes probes {@code /actuator/health/liveness} and {@code /actuator/health/readiness},
  *     which show a status and no details)
+ * @param threads the platform threads that serve the management port (default 2), apart from the
+ *     service's own request threads. With virtual threads on, the management server would otherwise
+ *     share the service's carrier threads, so a burst of health requests would queue ahead of the
+ *     service's requests; with a few threads of its own, a burst queues on the management port and
+ *     takes at most this many cores
  */
 @ConfigurationProperties("paybridge.management")
-public record ManagementNetworkProperties(
+public record ManagementPortProperties(
     @DefaultValue({
           "127.0.0.0/8",
           "::1/128",
@@ -31,7 +37,8 @@ public record ManagementNetworkProperties(
         })
         List<String> trustedNetworks,
     @DefaultValue({"/actuator/health/liveness", "/actuator/health/readiness"})
-        List<String> openPaths) {
+        List<String> openPaths,
+    @DefaultValue("2") int threads) {
 
   /** The default of {@code trusted-networks}: loopback and the private address ranges. */
   public static final List<String> PRIVATE_NETWORKS =
@@ -42,7 +49,7 @@ public record ManagementNetworkProperties(
   public static final List<String> PROBES =
       List.of("/actuator/health/liveness", "/actuator/health/readiness");
 
-  public ManagementNetworkProperties {
+  public ManagementPortProperties {
     if (trustedNetworks == null) {
       trustedNetworks = PRIVATE_NETWORKS;
     } else if (trustedNetworks.stream().allMatch(n -> n == null || n.isBlank())) {
@@ -51,5 +58,8 @@ public record ManagementNetworkProperties(
       trustedNetworks = trustedNetworks.stream().filter(n -> n != null && !n.isBlank()).toList();
     }
     openPaths = openPaths == null ? PROBES : List.copyOf(openPaths);
+    if (threads < 1) {
+      throw new IllegalArgumentException("paybridge.management.threads must be ≥ 1");
+    }
   }
 }
