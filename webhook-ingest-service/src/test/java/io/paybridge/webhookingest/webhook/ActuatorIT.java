@@ -96,6 +96,22 @@ class ActuatorIT {
   }
 
   @Test
+  void theManagementPortIsServedByItsOwnFewThreads() throws Exception {
+    var threads = java.util.concurrent.ConcurrentHashMap.<String>newKeySet();
+    // A burst: with virtual threads the management server would take one per request.
+    try (var clients = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < 50; i++) {
+        clients.submit(() -> get(http, managementPort, "/actuator/health/liveness"));
+      }
+    }
+    Thread.getAllStackTraces().keySet().stream()
+        .map(Thread::getName)
+        .filter(name -> name.startsWith("management-http-"))
+        .forEach(threads::add);
+    assertThat(threads).isNotEmpty().hasSizeLessThanOrEqualTo(2);
+  }
+
+  @Test
   void thePublicPortHasNoActuator() throws Exception {
     for (String path :
         List.of(

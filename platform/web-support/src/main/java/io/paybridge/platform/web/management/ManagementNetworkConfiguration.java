@@ -32,8 +32,9 @@ class ManagementNetworkConfiguration {
 
   /**
    * Serves the management port with {@link #managementRequestThreads}, whatever executor the
-   * service's own port uses (virtual threads included): ordered last, so that it replaces the one
-   * the customizers copied from the service's server would set.
+   * service's own port uses (virtual threads included). A connector customizer, because Tomcat's
+   * factory runs those after every protocol-handler customizer, among them the virtual-thread one
+   * copied from the service's server: this executor is the one that stays.
    */
   @Bean
   @ConditionalOnClass(name = "org.apache.catalina.startup.Tomcat")
@@ -43,16 +44,12 @@ class ManagementNetworkConfiguration {
   }
 
   private record ManagementThreads(ExecutorService executor)
-      implements WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory>, Ordered {
+      implements WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> {
 
     @Override
     public void customize(ConfigurableTomcatWebServerFactory factory) {
-      factory.addProtocolHandlerCustomizers(handler -> handler.setExecutor(executor));
-    }
-
-    @Override
-    public int getOrder() {
-      return Ordered.LOWEST_PRECEDENCE;
+      factory.addConnectorCustomizers(
+          connector -> connector.getProtocolHandler().setExecutor(executor));
     }
   }
 
