@@ -10,9 +10,8 @@ import org.springframework.context.annotation.Bean;
  * Refuses to start a service whose actuator would answer on its public port ({@code
  * management.server.port} unset or equal to {@code server.port}): health details and metrics are
  * for the internal network, and the management port's network check exists only on a port of its
- * own. {@code management.server.port=-1} (no actuator over HTTP) starts;
- * {@code paybridge.management.allow-public-port=true} lets a test application or a tool start
- * anyway.
+ * own. {@code management.server.port=-1} (no actuator over HTTP) starts; {@code
+ * paybridge.management.allow-public-port=true} lets a test application or a tool start anyway.
  */
 @ManagementContextConfiguration(value = ManagementContextType.SAME, proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 
 /** A servlet application with actuator starts only with actuator on a port of its own. */
@@ -26,13 +27,14 @@ class ActuatorOnPublicPortRefusalTest {
     }
   }
 
-  private static org.springframework.context.ConfigurableApplicationContext start(
-      String... args) {
+  private static org.springframework.context.ConfigurableApplicationContext start(String... args) {
     return new SpringApplicationBuilder(App.class)
         .properties("paybridge.security.jwt.enabled=false")
         .run(args);
   }
 
-  @SpringBootApplication
+  /** Auto-configuration only: a component scan would pick this package's configurations up. */
+  @SpringBootConfiguration(proxyBeanMethods = false)
+  @EnableAutoConfiguration
   static class App {}
 }
