@@ -273,7 +273,6 @@ public final class LocalStack {
         simulator.baseUrl(),
         simulator.baseUrl(),
         webhookUrl,
-        "http://localhost:" + webhookIngestPort,
         webhookIngestManagement,
         webhookIngestManagement,
         webhookIngestManagement,
