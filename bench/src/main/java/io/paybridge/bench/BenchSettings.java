@@ -7,7 +7,10 @@ import java.util.Map;
 /**
  * What the benchmark runs, from {@code key=value} arguments. {@code profile=full} (the default) is
  * the run recorded in docs/benchmarks.md; {@code profile=smoke} is a one-to-two-minute check of the
- * harness. Any setting can be overridden, e.g. {@code latencyDuration=30s singleConcurrency=16}.
+ * harness; {@code profile=health} runs only the single-webhook fixed-rate phase, twice without and
+ * twice with bursts of {@code healthConcurrency} concurrent health requests to the management port
+ * (every {@code healthInterval}, to {@code healthPath}), and compares the webhooks' latency. Any
+ * setting can be overridden, e.g. {@code latencyDuration=30s singleConcurrency=16}.
  *
  * <p>{@code durability}: {@code production} (the default) turns the embedded server's {@code fsync}
  * back on and runs the service's and the baseline's databases with {@code synchronous_commit=on},
@@ -35,7 +38,10 @@ record BenchSettings(
     int maxInFlight,
     Duration requestTimeout,
     Duration drainTimeout,
-    String durability) {
+    String durability,
+    int healthConcurrency,
+    Duration healthInterval,
+    String healthPath) {
 
   static BenchSettings parse(String... args) {
     var values = new LinkedHashMap<String, String>();
@@ -70,6 +76,12 @@ record BenchSettings(
                   Map.entry("throughputDuration", "8s"),
                   Map.entry("targetRateDuration", "5s"),
                   Map.entry("drainTimeout", "30s"));
+          case "health" ->
+              Map.ofEntries(
+                  Map.entry("baselineDuration", "3s"),
+                  Map.entry("warmupDuration", "30s"),
+                  Map.entry("latencyDuration", "30s"),
+                  Map.entry("drainTimeout", "30s"));
           default -> throw new IllegalArgumentException("Unknown profile " + profile);
         };
     var merged = new LinkedHashMap<>(defaults);
@@ -94,7 +106,10 @@ record BenchSettings(
             integer(merged, "maxInFlight", 2000),
             duration(merged, "requestTimeout", "10s"),
             duration(merged, "drainTimeout", "90s"),
-            merged.getOrDefault("durability", "production"));
+            merged.getOrDefault("durability", "production"),
+            integer(merged, "healthConcurrency", 500),
+            duration(merged, "healthInterval", "1s"),
+            merged.getOrDefault("healthPath", "/actuator/health"));
     if (!java.util.Set.of("production", "no-fsync", "embedded").contains(settings.durability())) {
       throw new IllegalArgumentException("durability is production, no-fsync or embedded");
     }
@@ -125,7 +140,10 @@ record BenchSettings(
           "maxInFlight",
           "requestTimeout",
           "drainTimeout",
-          "durability");
+          "durability",
+          "healthConcurrency",
+          "healthInterval",
+          "healthPath");
 
   private static Duration duration(Map<String, String> values, String key, String fallback) {
     String value = values.getOrDefault(key, fallback).trim().toLowerCase();

@@ -136,7 +136,7 @@ final class JdbcBaseline {
         activity);
   }
 
-  /** One webhook's transaction, as WebhookIngestion.ingest and OutboxWriter.appendAll run it. */
+  /** One webhook's transaction, as WebhookRepository and OutboxWriter.appendAll run it. */
   private void insert(Connection connection, SignedWebhooks.Webhook webhook) throws SQLException {
     UUID deliveryId = UUID.randomUUID();
     var receivedAt = Timestamp.from(Instant.now());
@@ -159,27 +159,28 @@ final class JdbcBaseline {
       int n = events.size();
       insert.setObject(1, deliveryId);
       insert.setTimestamp(2, receivedAt);
+      insert.setObject(3, null, java.sql.Types.BIGINT); // released_from: not a release
       insert.setArray(
-          3,
+          4,
           connection.createArrayOf(
               "varchar", events.stream().map(SignedWebhooks.Event::id).toArray()));
-      insert.setArray(4, connection.createArrayOf("boolean", filled(n, Boolean.FALSE)));
+      insert.setArray(5, connection.createArrayOf("boolean", filled(n, Boolean.FALSE)));
       insert.setArray(
-          5, connection.createArrayOf("varchar", filled(n, SignedWebhooks.RESOURCE_TYPE)));
-      insert.setArray(6, connection.createArrayOf("varchar", filled(n, SignedWebhooks.ACTION)));
+          6, connection.createArrayOf("varchar", filled(n, SignedWebhooks.RESOURCE_TYPE)));
+      insert.setArray(7, connection.createArrayOf("varchar", filled(n, SignedWebhooks.ACTION)));
       insert.setArray(
-          7,
+          8,
           connection.createArrayOf(
               "varchar", events.stream().map(SignedWebhooks.Event::paymentId).toArray()));
       insert.setArray(
-          8, connection.createArrayOf("varchar", filled(n, SignedWebhooks.ORGANISATION)));
+          9, connection.createArrayOf("varchar", filled(n, SignedWebhooks.ORGANISATION)));
       insert.setArray(
-          9,
+          10,
           connection.createArrayOf(
               "timestamptz",
               events.stream().map(e -> Timestamp.from(e.createdAt())).toArray(Timestamp[]::new)));
       insert.setArray(
-          10,
+          11,
           connection.createArrayOf(
               "text", events.stream().map(SignedWebhooks.Event::json).toArray()));
       try (var rows = insert.executeQuery()) {

@@ -20,13 +20,15 @@ record ProductionSql(
     String inboxSchema) {
 
   static final String INGESTION =
-      "webhook-ingest-service/src/main/java/io/paybridge/webhookingest/webhook/WebhookIngestion.java";
+      "webhook-ingest-service/src/main/java/io/paybridge/webhookingest/webhook/WebhookRepository.java";
   static final String OUTBOX_WRITER =
       "platform/outbox/src/main/java/io/paybridge/platform/outbox/OutboxWriter.java";
   static final String OUTBOX_SCHEMA =
       "platform/outbox/src/main/resources/db/migration/V0_1__platform_outbox.sql";
   static final String INBOX_SCHEMA =
       "webhook-ingest-service/src/main/resources/db/migration/V1__webhook_inbox.sql";
+  static final String QUARANTINE_SCHEMA =
+      "webhook-ingest-service/src/main/resources/db/migration/V2__quarantine.sql";
 
   static ProductionSql read(Path root) {
     String ingestion = text(root.resolve(INGESTION));
@@ -37,7 +39,7 @@ record ProductionSql(
         textBlock(writer, "INSERT", OUTBOX_WRITER),
         literal(writer, "delete from outbox_event", OUTBOX_WRITER),
         text(root.resolve(OUTBOX_SCHEMA)),
-        text(root.resolve(INBOX_SCHEMA)));
+        text(root.resolve(INBOX_SCHEMA)) + "\n" + text(root.resolve(QUARANTINE_SCHEMA)));
   }
 
   private static String textBlock(String source, String constant, String file) {

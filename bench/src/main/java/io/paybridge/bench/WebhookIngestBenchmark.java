@@ -102,28 +102,36 @@ public final class WebhookIngestBenchmark {
     try {
       var baselines = runBaseline(postgres, sql);
 
-      int port;
-      try (var socket = new ServerSocket(0)) {
-        port = socket.getLocalPort();
-      }
+      int port = freePort();
+      int managementPort = freePort();
       service =
           new ServiceProcess(
                   SERVICE,
                   root.resolve(SERVICE + "/target"),
                   port,
-                  serviceArguments(postgres, kafka, port),
+                  managementPort,
+                  serviceArguments(postgres, kafka, port, managementPort),
                   root.resolve("bench/target/logs"))
               // The optimising JIT and a production-sized heap, not the local stack's fast-start
               // C1.
               .withJvmOptions(SERVICE_JVM_OPTIONS);
-      say("starting " + SERVICE + " on port " + port + " (log: " + service.log() + ")");
+      say(
+          "starting "
+              + SERVICE
+              + " on port "
+              + port
+              + ", management port "
+              + managementPort
+              + " (log: "
+              + service.log()
+              + ")");
       service.start();
       ServiceProcess running = service;
       Runtime.getRuntime().addShutdownHook(new Thread(running::stop));
       service.awaitReady(Duration.ofMinutes(3));
       long servicePid = findServicePid();
       cpu = cpu.withService(servicePid);
-      stats.service(port);
+      stats.service(managementPort);
       describeServiceJvm(servicePid);
 
       arrivals = new KafkaArrivals(kafka.bootstrapServers(), Topics.GOCARDLESS_PAYMENTS);
@@ -151,51 +159,14 @@ public final class WebhookIngestBenchmark {
               settings.batchRate(),
               settings.warmupDuration().dividedBy(3)));
 
-      results.add(
-          openLoop(load, "single, fixed rate", "A", 1, settings.singleRate(), latencyDuration()));
-      results.add(
-          openLoop(
-              load,
-              "batch of " + settings.batchSize() + ", fixed rate",
-              "B",
-              settings.batchSize(),
-              settings.batchRate(),
-              latencyDuration()));
-      results.add(
-          closedLoop(
-              load,
-              "single, saturation",
-              "C",
-              1,
-              settings.singleConcurrency(),
-              settings.throughputDuration()));
-      results.add(
-          closedLoop(
-              load,
-              "batch of " + settings.batchSize() + ", saturation",
-              "D",
-              settings.batchSize(),
-              settings.batchConcurrency(),
-              settings.throughputDuration()));
-      results.add(
-          openLoop(
-              load,
-              "single, target rate",
-              "E",
-              1,
-              settings.singleTargetRate(),
-              settings.targetRateDuration()));
-      results.add(
-          openLoop(
-              load,
-              "batch of " + settings.batchSize() + ", target rate",
-              "F",
-              settings.batchSize(),
-              settings.batchTargetRate(),
-              settings.targetRateDuration()));
+      if (settings.profile().equals("health")) {
+        runHealthComparison(load, managementPort, results);
+      } else {
+        runTargetPhases(load, results);
+      }
       current = null;
 
-      String serviceMetrics = scrapeServiceMetrics(port);
+      String serviceMetrics = scrapeServiceMetrics(managementPort);
       String report = report(baselines, warmups, results, serviceMetrics);
       Path file =
           root.resolve(
@@ -224,6 +195,109 @@ public final class WebhookIngestBenchmark {
       }
       kafka.close();
       postgres.close();
+    }
+  }
+
+  /** The phases judged against the targets (profiles full and smoke). */
+  private void runTargetPhases(LoadGenerator load, List<PhaseResult> results)
+      throws InterruptedException {
+    results.add(
+        openLoop(load, "single, fixed rate", "A", 1, settings.singleRate(), latencyDuration()));
+    results.add(
+        openLoop(
+            load,
+            "batch of " + settings.batchSize() + ", fixed rate",
+            "B",
+            settings.batchSize(),
+            settings.batchRate(),
+            latencyDuration()));
+    results.add(
+        closedLoop(
+            load,
+            "single, saturation",
+            "C",
+            1,
+            settings.singleConcurrency(),
+            settings.throughputDuration()));
+    results.add(
+        closedLoop(
+            load,
+            "batch of " + settings.batchSize() + ", saturation",
+            "D",
+            settings.batchSize(),
+            settings.batchConcurrency(),
+            settings.throughputDuration()));
+    results.add(
+        openLoop(
+            load,
+            "single, target rate",
+            "E",
+            1,
+            settings.singleTargetRate(),
+            settings.targetRateDuration()));
+    results.add(
+        openLoop(
+            load,
+            "batch of " + settings.batchSize() + ", target rate",
+            "F",
+            settings.batchSize(),
+            settings.batchTargetRate(),
+            settings.targetRateDuration()));
+  }
+
+  private final List<HealthLoad.Summary> healthSummaries = new ArrayList<>();
+
+  /**
+   * Profile {@code health}: the single-webhook fixed-rate phase, alternately without and with
+   * bursts of concurrent health requests to the management port, twice each, so that a drift of the
+   * machine's other load shows as a difference between the two phases of a kind.
+   */
+  private void runHealthComparison(
+      LoadGenerator load, int managementPort, List<PhaseResult> results)
+      throws InterruptedException {
+    try (var health =
+        new HealthLoad(
+            URI.create("http://localhost:" + managementPort + settings.healthPath()),
+            settings.healthConcurrency(),
+            settings.healthInterval())) {
+      say(
+          "health load: warm-up burst of "
+              + settings.healthConcurrency()
+              + " requests to "
+              + settings.healthPath());
+      health.warmUp();
+      for (int round = 1; round <= 2; round++) {
+        results.add(
+            openLoop(
+                load,
+                "single, fixed rate, no health requests (" + round + ")",
+                "N",
+                1,
+                settings.singleRate(),
+                latencyDuration()));
+        health.start();
+        results.add(
+            openLoop(
+                load,
+                "single, fixed rate, "
+                    + settings.healthConcurrency()
+                    + " concurrent health requests ("
+                    + round
+                    + ")",
+                "H",
+                1,
+                settings.singleRate(),
+                latencyDuration()));
+        var summary = health.stop();
+        say("  health requests: " + summary.describe());
+        healthSummaries.add(summary);
+      }
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (var socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
     }
   }
 
@@ -440,13 +514,14 @@ public final class WebhookIngestBenchmark {
   // --- the service ------------------------------------------------------------------------------
 
   private List<String> serviceArguments(
-      BenchPostgres postgres, EmbeddedKafkaServer kafka, int port) {
+      BenchPostgres postgres, EmbeddedKafkaServer kafka, int port, int managementPort) {
     // As local-stack runs it, plus: no INFO line per webhook.
     var extra = new java.util.LinkedHashMap<String, String>();
     extra.put("logging.level.io.paybridge", "warn");
     extra.put("paybridge.webhooks.gocardless.secrets", SECRET);
     return ServiceProcess.arguments(
         port,
+        managementPort,
         postgres.jdbcUrl(EmbeddedPostgresServer.databaseNameFor(SERVICE)),
         kafka.bootstrapServers(),
         extra);
@@ -726,8 +801,12 @@ public final class WebhookIngestBenchmark {
     CpuSampler.busiestProcesses(8).forEach(line -> out.append(line).append('\n'));
     out.append("```\n\n");
 
-    out.append("## Targets\n\n");
-    out.append(targets(results));
+    if (healthSummaries.isEmpty()) {
+      out.append("## Targets\n\n");
+      out.append(targets(results));
+    } else {
+      out.append(healthComparison(results));
+    }
 
     out.append("\n## Load phases\n\n");
     out.append(
@@ -770,7 +849,7 @@ public final class WebhookIngestBenchmark {
 
     out.append("## Baseline: the same rows straight into PostgreSQL over JDBC\n\n");
     out.append(
-        "Per transaction, with the service's own SQL (read from WebhookIngestion.java and OutboxWriter.java):"
+        "Per transaction, with the service's own SQL (read from WebhookRepository.java and OutboxWriter.java):"
             + " one webhook_delivery row, the gocardless_event rows (one `unnest` insert), the outbox_event"
             + " rows (a JDBC batch) and their delete, commit. Same PostgreSQL server, another database"
             + " (no replication slot on it). Measured before the service was started.\n\n");
@@ -905,6 +984,44 @@ public final class WebhookIngestBenchmark {
             PhaseResult.max(batch500.kafkaLagMicros()),
             verdict(lagMet)));
     return out.toString();
+  }
+
+  /** Profile {@code health}: the webhooks' ack latency without and with the health bursts. */
+  private String healthComparison(List<PhaseResult> results) {
+    var out =
+        new StringBuilder("## Webhook latency without and with concurrent health requests\n\n");
+    out.append(
+        String.format(
+            "Health requests: `GET %s` on the management port, in bursts of %d sent at once, one"
+                + " burst every %d ms (the next waits for the last answer of the previous), during"
+                + " the phases marked so.\n\n",
+            settings.healthPath(),
+            settings.healthConcurrency(),
+            settings.healthInterval().toMillis()));
+    out.append(
+        "| Phase | Webhooks/s | Ack p50 | Ack p90 | Ack p99 | Ack p99.9 | Ack max | Errors | CPU bench / service / pg / other | Load avg before→after | Health requests |\n");
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|\n");
+    int health = 0;
+    for (var r : results) {
+      String requests =
+          r.name().contains("no health") ? "none" : healthSummaries.get(health++).describe();
+      out.append(
+          String.format(
+              "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s→%s | %s |\n",
+              r.name(),
+              number(r.webhooksPerSecond()),
+              PhaseResult.ms(r.ackMicros(), 50),
+              PhaseResult.ms(r.ackMicros(), 90),
+              PhaseResult.ms(r.ackMicros(), 99),
+              PhaseResult.ms(r.ackMicros(), 99.9),
+              PhaseResult.max(r.ackMicros()),
+              r.errorCount(),
+              r.cpu().describe(),
+              r.loadBefore(),
+              r.loadAfter(),
+              requests));
+    }
+    return out.append("\nLatencies in ms.\n").toString();
   }
 
   /**

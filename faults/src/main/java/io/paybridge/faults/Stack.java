@@ -146,8 +146,10 @@ final class Stack implements AutoCloseable {
             name,
             root.resolve(name + "/target"),
             port,
+            managementPort(port),
             ServiceProcess.arguments(
                 port,
+                managementPort(port),
                 postgres.jdbcUrl(EmbeddedPostgresServer.databaseNameFor(name)),
                 kafka.bootstrapServers(),
                 extra),
@@ -169,8 +171,13 @@ final class Stack implements AutoCloseable {
   }
 
   /** An actuator endpoint of an instance, where an operator would call it. */
+  /** Each service's actuator listens on a port of its own, a fixed distance from its API's. */
+  static int managementPort(int port) {
+    return port + 1000;
+  }
+
   static URI actuator(ServiceProcess service, String path) {
-    return URI.create("http://localhost:" + service.port() + "/actuator/" + path);
+    return URI.create("http://localhost:" + service.managementPort() + "/actuator/" + path);
   }
 
   /** The {@code outboxRelay} part of an instance's health; empty when it does not answer. */

@@ -30,21 +30,25 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  *
  * <p>Ports can be changed with environment variables: {@code POSTGRES_PORT} (15432), {@code
  * SIMULATOR_PORT} (8089), {@code OIDC_ISSUER_PORT} (8180), {@code WEBHOOK_INGEST_PORT} (8082),
- * {@code OAUTH_PORT} (8083). Kafka listens where the embedded broker chooses; the walkthrough
- * prints its address. Secrets (state signing and token encryption keys) are generated at each
- * start.
+ * {@code OAUTH_PORT} (8083), and their management (actuator) ports {@code
+ * WEBHOOK_INGEST_MANAGEMENT_PORT} (9082), {@code OAUTH_MANAGEMENT_PORT} (9083). Kafka listens where
+ * the embedded broker chooses; the walkthrough prints its address. Secrets (state signing and token
+ * encryption keys) are generated at each start.
  */
 public final class LocalStack {
 
   private static final String ISSUER_ID = "paybridge";
   private static final String OAUTH_AUDIENCE = "oauth-service";
   private static final String TOKEN_SCOPE = "merchant-tokens:read";
+  private static final String OPERATIONS_SCOPE = "operations:read";
 
   private final Path root = Path.of("").toAbsolutePath();
   private final int postgresPort = port("POSTGRES_PORT", 15432);
   private final int simulatorPort = port("SIMULATOR_PORT", 8089);
   private final int webhookIngestPort = port("WEBHOOK_INGEST_PORT", 8082);
   private final int oauthPort = port("OAUTH_PORT", 8083);
+  private final int webhookIngestManagementPort = port("WEBHOOK_INGEST_MANAGEMENT_PORT", 9082);
+  private final int oauthManagementPort = port("OAUTH_MANAGEMENT_PORT", 9083);
   private final int issuerPort = port("OIDC_ISSUER_PORT", 8180);
   private final List<ServiceProcess> services = new ArrayList<>();
   private EmbeddedPostgresServer postgres;
@@ -84,10 +88,12 @@ public final class LocalStack {
     startService(
         "webhook-ingest-service",
         webhookIngestPort,
+        webhookIngestManagementPort,
         Map.of("paybridge.webhooks.gocardless.secrets", SimulatorSettings.DEFAULT_WEBHOOK_SECRET));
     startService(
         "oauth-service",
         oauthPort,
+        oauthManagementPort,
         Map.ofEntries(
             // The local profile allows development defaults; the issuer is still given, its port
             // may move.
@@ -113,21 +119,32 @@ public final class LocalStack {
     printWalkthrough(webhookUrl);
   }
 
-  private void startService(String name, int port, Map<String, String> extra)
+  private void startService(String name, int port, int managementPort, Map<String, String> extra)
       throws IOException, InterruptedException {
     var service =
         new ServiceProcess(
             name,
             root.resolve(name + "/target"),
             port,
+            managementPort,
             ServiceProcess.arguments(
                 port,
+                managementPort,
                 postgres.jdbcUrl(EmbeddedPostgresServer.databaseNameFor(name)),
                 kafka.bootstrapServers(),
                 extra),
             root.resolve("local-stack/target/logs"));
     services.add(service);
-    step("Starting " + name + " on port " + port + " (log: " + service.log() + ")");
+    step(
+        "Starting "
+            + name
+            + " on port "
+            + port
+            + ", management port "
+            + managementPort
+            + " (log: "
+            + service.log()
+            + ")");
     service.start();
     service.awaitReady(Duration.ofMinutes(3));
   }
@@ -140,6 +157,18 @@ public final class LocalStack {
   private String teamToken(String team) {
     return issuer
         .issueToken(ISSUER_ID, "developer@" + team, OAUTH_AUDIENCE, Map.of("team", team), 12 * 3600)
+        .serialize();
+  }
+
+  /** An operator's token for oauth-service's health details and metrics (management port). */
+  private String operationsToken() {
+    return issuer
+        .issueToken(
+            ISSUER_ID,
+            "operator@local",
+            OAUTH_AUDIENCE,
+            Map.of("scope", OPERATIONS_SCOPE),
+            12 * 3600)
         .serialize();
   }
 
@@ -176,6 +205,8 @@ public final class LocalStack {
             + "\"details\":{\"origin\":\"gocardless\",\"cause\":\"payment_confirmed\"},\"metadata\":{}}],"
             + "\"meta\":{\"webhook_id\":\"WB0000LOCAL01\"}}";
     String oauth = "http://localhost:" + oauthPort;
+    String webhookIngestManagement = "http://localhost:" + webhookIngestManagementPort;
+    String oauthManagement = "http://localhost:" + oauthManagementPort;
     System.out.printf(
         """
 
@@ -188,8 +219,14 @@ public final class LocalStack {
                           kcat -b %s -C -t gocardless.payments -f '%%t %%k %%h\\n%%s\\n'
          OIDC issuer      %s
          GoCardless sim   %s   (state and control: %s/_simulator)
-         webhook-ingest   %s   (health %s/actuator/health)
+         webhook-ingest   %s
+                          management (actuator, internal network only) %s:
+                          curl -s %s/actuator/health | jq        (details: db, kafka, outboxRelay)
+                          curl -s %s/actuator/prometheus | grep ^paybridge_
          oauth-service    %s   (API docs %s/v3/api-docs)
+                          management %s: probes and Prometheus open, the rest with an operator's token:
+                          OPS=%s
+                          curl -s %s/actuator/health -H "Authorization: Bearer $OPS" | jq
 
          1. Send a signed sample webhook (signed with the simulator's secret, %s):
 
@@ -237,9 +274,14 @@ public final class LocalStack {
         simulator.baseUrl(),
         simulator.baseUrl(),
         webhookUrl,
-        "http://localhost:" + webhookIngestPort,
+        webhookIngestManagement,
+        webhookIngestManagement,
+        webhookIngestManagement,
         oauth,
         oauth,
+        oauthManagement,
+        operationsToken(),
+        oauthManagement,
         SimulatorSettings.DEFAULT_WEBHOOK_SECRET,
         sample,
         SimulatorSettings.DEFAULT_WEBHOOK_SECRET,

@@ -3,8 +3,10 @@ package io.paybridge.oauth.web;
 import io.paybridge.platform.web.Problems;
 import io.paybridge.platform.web.security.BearerTokenProblems;
 import io.paybridge.platform.web.security.ClientAllowList;
+import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 import org.springframework.security.authorization.AuthorityAuthorizationManager;
 import org.springframework.security.authorization.AuthorizationManagers;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -22,7 +24,51 @@ import tools.jackson.databind.ObjectMapper;
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
+  /**
+   * The management port (actuator): the Kubernetes probes open (status only), Prometheus open (the
+   * port is reachable from the internal network only, and platform/web-support's network check
+   * refuses other clients before this chain runs), everything else for an operator's token with the
+   * operations scope. {@link EndpointRequest} matches the management port's requests only.
+   */
   @Bean
+  @Order(1)
+  SecurityFilterChain management(
+      HttpSecurity http, SecurityProperties properties, ObjectMapper mapper) throws Exception {
+    AuthenticationEntryPoint unauthenticated =
+        BearerTokenProblems.entryPoint(
+            mapper, ApiProblem.UNAUTHENTICATED, ApiProblem.IDENTITY_PROVIDER_UNAVAILABLE);
+    AccessDeniedHandler denied =
+        (request, response, e) ->
+            Problems.write(
+                mapper,
+                ApiProblem.FORBIDDEN,
+                "The caller may not use this endpoint",
+                request,
+                response);
+    return http.securityMatcher(EndpointRequest.toAnyEndpoint())
+        .csrf(csrf -> csrf.disable())
+        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .authorizeHttpRequests(
+            auth ->
+                auth.requestMatchers(
+                        "/actuator/health/liveness",
+                        "/actuator/health/readiness",
+                        "/actuator/prometheus")
+                    .permitAll()
+                    .anyRequest()
+                    .hasAuthority("SCOPE_" + properties.operationsScope()))
+        .oauth2ResourceServer(
+            rs ->
+                rs.jwt(jwt -> {})
+                    .authenticationEntryPoint(unauthenticated)
+                    .accessDeniedHandler(denied))
+        .exceptionHandling(
+            e -> e.authenticationEntryPoint(unauthenticated).accessDeniedHandler(denied))
+        .build();
+  }
+
+  @Bean
+  @Order(2)
   SecurityFilterChain api(
       HttpSecurity http,
       SecurityProperties properties,
@@ -49,9 +95,8 @@ class SecurityConfiguration {
                 auth.requestMatchers(
                         "/oauth/callback",
                         "/oauth/complete",
-                        "/actuator/health/**",
-                        "/actuator/info",
-                        "/actuator/prometheus",
+                        // Nothing of actuator is mapped on this port: 404, not 401.
+                        "/actuator/**",
                         "/v3/api-docs/**",
                         "/swagger-ui/**",
                         "/swagger-ui.html",

@@ -18,6 +18,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     client_id} of RFC 9068, then {@code azp})
  * @param keyManagementScope the scope an operator's token needs for {@code /operations/**}: the
  *     token encryption key inventory and the activation of a key
+ * @param operationsScope the scope an operator's token needs for the management port's full health,
+ *     {@code /actuator/metrics} and {@code /actuator/info} (default {@code operations:read}); the
+ *     probes and {@code /actuator/prometheus} need none (the port is the internal network's)
  */
 @ConfigurationProperties("paybridge.oauth.security")
 public record SecurityProperties(
@@ -25,4 +28,5 @@ public record SecurityProperties(
     @DefaultValue("merchant-tokens:read") String tokenScope,
     @DefaultValue("billing-service") Set<String> tokenClients,
     @DefaultValue({"client_id", "azp"}) List<String> clientIdClaims,
-    @DefaultValue("merchant-keys:manage") String keyManagementScope) {}
+    @DefaultValue("merchant-keys:manage") String keyManagementScope,
+    @DefaultValue("operations:read") String operationsScope) {}

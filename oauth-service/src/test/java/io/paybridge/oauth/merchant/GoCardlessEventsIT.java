@@ -358,7 +358,7 @@ class GoCardlessEventsIT extends IntegrationHarness {
 
   /** {@code paybridge_oauth_events_stale_total} of one event type, as Prometheus scrapes it. */
   private double staleCount(String resourceType, String action) {
-    return Http.get(url("/actuator/prometheus"), null)
+    return Http.get(managementUrl("/actuator/prometheus"), null)
         .body()
         .lines()
         .filter(l -> l.startsWith("paybridge_oauth_events_stale_total{"))

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -23,6 +24,7 @@ public abstract class IntegrationHarness {
   protected static final TestWorld world = TestWorld.get();
 
   @Autowired protected JdbcTemplate jdbc;
+  @Autowired private Environment environment;
 
   @DynamicPropertySource
   static void world(DynamicPropertyRegistry properties) {
@@ -44,6 +46,11 @@ public abstract class IntegrationHarness {
 
   protected String url(String path) {
     return "http://127.0.0.1:" + world.servicePort + path;
+  }
+
+  /** On the management port (actuator). */
+  protected String managementUrl(String path) {
+    return "http://127.0.0.1:" + environment.getRequiredProperty("local.management.port") + path;
   }
 
   /** Starts a connection for {@code team}; returns the answer (merchantId, authorisationUrl). */

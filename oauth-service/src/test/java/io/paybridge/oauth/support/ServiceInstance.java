@@ -83,6 +83,13 @@ public final class ServiceInstance implements AutoCloseable {
     return "http://127.0.0.1:" + port() + path;
   }
 
+  /** On the instance's management port (actuator). */
+  public String managementUrl(String path) {
+    return "http://127.0.0.1:"
+        + context.getEnvironment().getRequiredProperty("local.management.port")
+        + path;
+  }
+
   public <T> T bean(Class<T> type) {
     return context.getBean(type);
   }

@@ -30,6 +30,7 @@ public final class TestWorld {
   public static final String ISSUER = "paybridge";
   public static final String TOKEN_SCOPE = "merchant-tokens:read";
   public static final String KEY_MANAGEMENT_SCOPE = "merchant-keys:manage";
+  public static final String OPERATIONS_SCOPE = "operations:read";
 
   /** The audience oauth-service accepts; tokens for other services carry theirs. */
   public static final String AUDIENCE = "oauth-service";
@@ -141,6 +142,13 @@ public final class TestWorld {
             AUDIENCE,
             Map.of("client_id", service, "scope", withTokenScope ? TOKEN_SCOPE : "billing:write"),
             3600)
+        .serialize();
+  }
+
+  /** An operator's token with the scope of the management port's health details and metrics. */
+  public String operationsToken() {
+    return issuer
+        .issueToken(ISSUER, "operator", AUDIENCE, Map.of("scope", OPERATIONS_SCOPE), 3600)
         .serialize();
   }
 

@@ -50,7 +50,7 @@ class KeyRotationIT extends IntegrationHarness {
             jdbc.queryForObject(
                 "select count(*) from merchant_token where key_id <> 'test-2026'", Integer.class))
         .isZero();
-    assertThat(Http.get(url("/actuator/prometheus"), null).body())
+    assertThat(Http.get(managementUrl("/actuator/prometheus"), null).body())
         .containsPattern("paybridge_oauth_tokens_stale_key\\{[^}]*\\} 0\\.0")
         .containsPattern("paybridge_oauth_tokens_reencrypt_failed\\{[^}]*\\} 0\\.0");
   }

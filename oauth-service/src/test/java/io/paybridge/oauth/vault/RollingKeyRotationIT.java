@@ -131,10 +131,10 @@ class RollingKeyRotationIT extends IntegrationHarness {
         .isEqualTo(1);
     String storedData = ciphertextOf(corrupt).substring(ciphertextOf(corrupt).lastIndexOf('.') + 1);
     assertThat(output.getAll()).doesNotContain(storedData);
-    assertThat(Http.get(url("/actuator/prometheus"), null).body())
+    assertThat(Http.get(managementUrl("/actuator/prometheus"), null).body())
         .containsPattern("paybridge_oauth_tokens_stale_key\\{[^}]*\\} 1\\.0")
         .containsPattern("paybridge_oauth_tokens_reencrypt_failed\\{[^}]*\\} 1\\.0");
-    assertThat(Http.get(oldPod.url("/actuator/prometheus"), null).body())
+    assertThat(Http.get(oldPod.managementUrl("/actuator/prometheus"), null).body())
         .containsPattern(
             "paybridge_oauth_tokens_reencrypt_failures_total\\{[^}]*reason=\"undecryptable\"[^}]*\\} 1\\.0");
     var after = Http.get(url("/operations/token-encryption-keys"), operator()).json();
@@ -150,9 +150,10 @@ class RollingKeyRotationIT extends IntegrationHarness {
     // A stale secret, after the activation was checked.
     oldPod = ServiceInstance.start(world, Map.of(OLD, key(OLD)), Map.of("active-key-id", OLD));
 
-    assertThat(Http.get(oldPod.url("/actuator/health/readiness"), null).status()).isEqualTo(503);
+    assertThat(Http.get(oldPod.managementUrl("/actuator/health/readiness"), null).status())
+        .isEqualTo(503);
     assertThat(
-            Http.get(oldPod.url("/actuator/health"), null)
+            Http.get(oldPod.managementUrl("/actuator/health"), world.operationsToken())
                 .json()
                 .get("components")
                 .get("tokenEncryption")
@@ -182,7 +183,7 @@ class RollingKeyRotationIT extends IntegrationHarness {
                 Integer.class,
                 merchantId))
         .isZero();
-    assertThat(Http.get(oldPod.url("/actuator/prometheus"), null).body())
+    assertThat(Http.get(oldPod.managementUrl("/actuator/prometheus"), null).body())
         .containsPattern(
             "paybridge_oauth_token_key_unavailable_total\\{[^}]*operation=\"encrypt\"[^}]*\\} 1\\.0")
         .containsPattern(

@@ -91,7 +91,8 @@ class TokenValidationIT extends IntegrationHarness {
       assertThat(response.status()).isEqualTo(200);
       // Answered from the cache, not after waiting for the slow issuer.
       assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
-      assertThat(Http.get(url("/actuator/health/readiness"), null).status()).isEqualTo(200);
+      assertThat(Http.get(managementUrl("/actuator/health/readiness"), null).status())
+          .isEqualTo(200);
     } finally {
       world.identityProvider.delay(Duration.ZERO);
       world.identityProvider.down(false);
@@ -121,7 +122,7 @@ class TokenValidationIT extends IntegrationHarness {
   }
 
   private long failedKeyRefreshes() {
-    var health = Http.get(url("/actuator/health"), null).json();
+    var health = Http.get(managementUrl("/actuator/health"), world.operationsToken()).json();
     return health
         .path("components")
         .path("jwtKeys")

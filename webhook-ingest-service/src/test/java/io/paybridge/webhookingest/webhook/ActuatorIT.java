@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.paybridge.platform.testsupport.IntegrationTest;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,20 +15,27 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
-/** What operators see: health of the database, Kafka and the relay, and Prometheus metrics. */
+/**
+ * What operators and Kubernetes see, on the management port only: health of the database, Kafka and
+ * the relay and Prometheus metrics for the internal network (here 127.0.0.1), the probes for
+ * anyone, and nothing of actuator on the public webhook port.
+ */
 @IntegrationTest
 class ActuatorIT {
 
   @LocalServerPort int port;
+  @LocalManagementPort int managementPort;
   @Autowired ObjectMapper mapper;
   private final HttpClient http = HttpClient.newHttpClient();
 
   @Test
-  void reportsDatabaseKafkaAndRelayHealth() throws Exception {
+  void reportsDatabaseKafkaAndRelayHealthOnTheManagementPort() throws Exception {
+    assertThat(managementPort).isNotEqualTo(port);
     await()
         .atMost(Duration.ofSeconds(30))
         .until(
@@ -40,15 +48,82 @@ class ActuatorIT {
                             .path("details")
                             .path("role")
                             .asString()));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> "UP".equals(health().path("status").asString()));
     JsonNode health = health();
-    assertThat(health.path("status").asString()).isEqualTo("UP");
     assertThat(health.path("components").path("db").path("status").asString()).isEqualTo("UP");
+    assertThat(health.path("components").path("db").path("details").has("checkedAt")).isTrue();
     assertThat(health.path("components").path("kafka").path("status").asString()).isEqualTo("UP");
+    assertThat(health.path("components").path("kafka").path("details").has("clusterId")).isTrue();
     assertThat(health.path("components").path("outboxRelay").path("status").asString())
         .isEqualTo("UP");
     assertThat(health.path("components").path("outboxRelay").path("details").has("backlogBytes"))
         .isTrue();
-    assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void probesAnswerAnyoneWithAStatusOnly() throws Exception {
+    var outsider = HttpClient.newBuilder().localAddress(InetAddress.getByName("127.0.0.2")).build();
+    for (String probe : List.of("/actuator/health/readiness", "/actuator/health/liveness")) {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> get(outsider, managementPort, probe).statusCode() == 200);
+      JsonNode body = mapper.readTree(get(outsider, managementPort, probe).body());
+      assertThat(body.propertyNames()).containsExactly("status");
+      assertThat(body.path("status").asString()).isEqualTo("UP");
+    }
+  }
+
+  @Test
+  void healthDetailsAndMetricsOnlyForTheInternalNetwork() throws Exception {
+    var outsider = HttpClient.newBuilder().localAddress(InetAddress.getByName("127.0.0.2")).build();
+    for (String path :
+        List.of(
+            "/actuator/health",
+            "/actuator/health/db",
+            "/actuator/health/readiness/db",
+            "/actuator/prometheus",
+            "/actuator/metrics",
+            "/actuator/info")) {
+      var refused = get(outsider, managementPort, path);
+      assertThat(refused.statusCode()).as(path).isEqualTo(403);
+      assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+      assertThat(refused.body()).doesNotContain("outboxRelay", "paybridge_");
+    }
+    assertThat(get(http, managementPort, "/actuator/prometheus").statusCode()).isEqualTo(200);
+    assertThat(get(http, managementPort, "/actuator/metrics").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void theManagementPortIsServedByItsOwnFewThreads() throws Exception {
+    var threads = java.util.concurrent.ConcurrentHashMap.<String>newKeySet();
+    // A burst: with virtual threads the management server would take one per request.
+    try (var clients = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < 50; i++) {
+        clients.submit(() -> get(http, managementPort, "/actuator/health/liveness"));
+      }
+    }
+    Thread.getAllStackTraces().keySet().stream()
+        .map(Thread::getName)
+        .filter(name -> name.startsWith("management-http-"))
+        .forEach(threads::add);
+    assertThat(threads).isNotEmpty().hasSizeLessThanOrEqualTo(2);
+  }
+
+  @Test
+  void thePublicPortHasNoActuator() throws Exception {
+    for (String path :
+        List.of(
+            "/actuator",
+            "/actuator/health",
+            "/actuator/health/readiness",
+            "/actuator/prometheus",
+            "/actuator/metrics")) {
+      var response = get(http, port, path);
+      assertThat(response.statusCode()).as(path).isEqualTo(404);
+      assertThat(response.body()).doesNotContain("outboxRelay", "paybridge_");
+    }
   }
 
   @Test
@@ -64,7 +139,7 @@ class ActuatorIT {
         .isEqualTo(204);
     assertThat(client.post("{}".getBytes(), "bad").statusCode()).isEqualTo(498);
 
-    String metrics = get("/actuator/prometheus").body();
+    String metrics = get(http, managementPort, "/actuator/prometheus").body();
     assertThat(metrics)
         .contains("paybridge_webhooks_received_total{outcome=\"accepted\"")
         .contains("paybridge_webhooks_received_total{outcome=\"invalid_signature\"")
@@ -77,19 +152,22 @@ class ActuatorIT {
         .atMost(Duration.ofSeconds(30))
         .until(
             () ->
-                get("/actuator/prometheus")
+                get(http, managementPort, "/actuator/prometheus")
                     .body()
                     .contains(
                         "paybridge_outbox_relayed_total{service=\"webhook-ingest-service\",topic=\"gocardless.mandates\"}"));
   }
 
   private JsonNode health() throws Exception {
-    return mapper.readTree(get("/actuator/health").body());
+    return mapper.readTree(get(http, managementPort, "/actuator/health").body());
   }
 
-  private HttpResponse<String> get(String path) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+  private static HttpResponse<String> get(HttpClient client, int port, String path)
+      throws Exception {
+    return client.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(10))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -20,6 +20,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
@@ -39,6 +40,7 @@ class QuarantineIT {
   static final String OPERATOR_TOKEN = "test-operator-token-000000000000000000000000";
 
   @LocalServerPort int port;
+  @LocalManagementPort int managementPort;
   @Autowired JdbcTemplate jdbc;
   @Autowired ObjectMapper mapper;
   WebhookClient client;
@@ -366,7 +368,7 @@ class QuarantineIT {
     String metrics =
         http.send(
                 HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + port + "/actuator/prometheus"))
+                        URI.create("http://localhost:" + managementPort + "/actuator/prometheus"))
                     .build(),
                 HttpResponse.BodyHandlers.ofString())
             .body();

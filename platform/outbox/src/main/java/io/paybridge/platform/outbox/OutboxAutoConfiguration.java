@@ -52,11 +52,18 @@ import org.springframework.transaction.support.TransactionTemplate;
       JdbcTemplateAutoConfiguration.class,
       FlywayAutoConfiguration.class,
       KafkaAutoConfiguration.class
-    })
+    },
+    // Before Spring Boot's db indicator, which backs off for ours (see Health).
+    beforeName =
+        "org.springframework.boot.jdbc.autoconfigure.health.DataSourceHealthContributorAutoConfiguration")
 @ConditionalOnClass({JdbcTemplate.class, org.apache.kafka.clients.producer.Producer.class})
 @ConditionalOnBean(JdbcTemplate.class)
 @ConditionalOnProperty(prefix = "paybridge.outbox", name = "enabled", matchIfMissing = true)
-@EnableConfigurationProperties({OutboxProperties.class, ConsumerProperties.class})
+@EnableConfigurationProperties({
+  OutboxProperties.class,
+  ConsumerProperties.class,
+  OutboxHealthProperties.class
+})
 class OutboxAutoConfiguration {
 
   private final OutboxProperties outbox;
@@ -76,20 +83,29 @@ class OutboxAutoConfiguration {
     return new ReplicationSetup(jdbc, outbox);
   }
 
-  @Bean
-  OutboxHealthIndicators.OutboxBacklog outboxBacklog(
-      JdbcTemplate jdbc, ObjectProvider<MeterRegistry> meters) {
-    var backlog = new OutboxHealthIndicators.OutboxBacklog(jdbc, outbox.slotName());
+  /**
+   * The database, Kafka and slot-backlog checks behind health and the backlog gauge, run in the
+   * background so that neither a health request nor a scrape waits on the network.
+   */
+  @Bean(initMethod = "start", destroyMethod = "close")
+  OutboxHealthIndicators.BackgroundChecks outboxHealthChecks(
+      JdbcTemplate jdbc,
+      KafkaProperties kafka,
+      OutboxHealthProperties health,
+      ObjectProvider<MeterRegistry> meters) {
+    var checks =
+        new OutboxHealthIndicators.BackgroundChecks(
+            jdbc, outbox.slotName(), kafka.buildAdminProperties(), health);
     meters.ifAvailable(
         registry ->
             Gauge.builder(
                     "paybridge.outbox.backlog.bytes",
-                    backlog,
-                    OutboxHealthIndicators.OutboxBacklog::bytes)
+                    checks,
+                    OutboxHealthIndicators.BackgroundChecks::backlogBytes)
                 .description("WAL retained by the outbox slot that the relay has not confirmed yet")
                 .baseUnit("bytes")
                 .register(registry));
-    return backlog;
+    return checks;
   }
 
   @Bean
@@ -272,19 +288,27 @@ class OutboxAutoConfiguration {
 
     @Bean
     HealthIndicator outboxRelayHealthIndicator(
-        ObjectProvider<OutboxRelay> relay, OutboxHealthIndicators.OutboxBacklog backlog) {
-      return new OutboxHealthIndicators.Relay(relay.getIfAvailable(), backlog);
+        ObjectProvider<OutboxRelay> relay, OutboxHealthIndicators.BackgroundChecks checks) {
+      return new OutboxHealthIndicators.Relay(relay.getIfAvailable(), checks);
     }
 
     @Bean
-    HealthIndicator outboxParkedHealthIndicator(OutboxRepublisher republisher) {
-      return new OutboxHealthIndicators.Parked(republisher.parked());
+    HealthIndicator outboxParkedHealthIndicator(
+        OutboxRepublisher republisher, OutboxHealthProperties health) {
+      return new OutboxHealthIndicators.Parked(republisher.parked(), health.interval());
     }
 
     @Bean
     @ConditionalOnMissingBean(name = "kafkaHealthIndicator")
-    HealthIndicator kafkaHealthIndicator(KafkaProperties kafka) {
-      return new OutboxHealthIndicators.Kafka(kafka.buildAdminProperties());
+    HealthIndicator kafkaHealthIndicator(OutboxHealthIndicators.BackgroundChecks checks) {
+      return new OutboxHealthIndicators.Kafka(checks);
+    }
+
+    /** Named as Spring Boot's, which then is not registered. */
+    @Bean
+    @ConditionalOnMissingBean(name = {"dbHealthIndicator", "dbHealthContributor"})
+    HealthIndicator dbHealthIndicator(OutboxHealthIndicators.BackgroundChecks checks) {
+      return new OutboxHealthIndicators.Database(checks);
     }
   }
 

@@ -1,16 +1,29 @@
 package io.paybridge.platform.outbox;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
-import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-/** Health of the outbox relay and of the Kafka cluster it relays to. */
+/**
+ * Health of the database, of the Kafka cluster and of the outbox relay, as cheap as reading a
+ * field: the relay reports the state it keeps anyway ({@link OutboxRelay#status()}), and what needs
+ * a network round trip (database, Kafka, the slot's backlog) is checked by {@link BackgroundChecks}
+ * at a fixed pace whatever the number of health requests.
+ */
 final class OutboxHealthIndicators {
 
   private OutboxHealthIndicators() {}
@@ -20,21 +33,22 @@ final class OutboxHealthIndicators {
    * get batches acknowledged by Kafka, or its engine has stopped. Details: role, backlog, lag. An
    * instance configured without a relay reports the role {@code disabled}.
    */
-  static final class Relay extends AbstractHealthIndicator {
+  static final class Relay implements HealthIndicator {
     private final OutboxRelay relay;
-    private final OutboxBacklog backlog;
+    private final BackgroundChecks checks;
 
-    Relay(OutboxRelay relay, OutboxBacklog backlog) {
-      super("Outbox relay health check failed");
+    Relay(OutboxRelay relay, BackgroundChecks checks) {
       this.relay = relay;
-      this.backlog = backlog;
+      this.checks = checks;
     }
 
     @Override
-    protected void doHealthCheck(Health.Builder builder) {
+    public Health health() {
       if (relay == null) {
-        builder.up().withDetail("role", "disabled").withDetail("backlogBytes", backlog.bytes());
-        return;
+        return Health.up()
+            .withDetail("role", "disabled")
+            .withDetail("backlogBytes", checks.backlogBytes())
+            .build();
       }
       RelayStatus status = relay.status();
       boolean healthy =
@@ -43,12 +57,13 @@ final class OutboxHealthIndicators {
             case LEADER -> status.streaming() && status.failingSince() == null;
             case STOPPED -> false;
           };
-      (healthy ? builder.up() : builder.down())
-          .withDetail("role", status.role())
-          .withDetail("streaming", status.streaming())
-          .withDetail("relayed", status.relayed())
-          .withDetail("lagSeconds", status.lag().toMillis() / 1000.0)
-          .withDetail("backlogBytes", backlog.bytes());
+      var builder =
+          (healthy ? Health.up() : Health.down())
+              .withDetail("role", status.role())
+              .withDetail("streaming", status.streaming())
+              .withDetail("relayed", status.relayed())
+              .withDetail("lagSeconds", status.lag().toMillis() / 1000.0)
+              .withDetail("backlogBytes", checks.backlogBytes());
       if (status.lastRelayedAt() != null) {
         builder.withDetail("lastRelayedAt", status.lastRelayedAt().toString());
       }
@@ -62,6 +77,7 @@ final class OutboxHealthIndicators {
         builder.withDetail("fencedAt", status.fencedAt().toString());
       }
       RecoveryDetails.of(status).forEach(builder::withDetail);
+      return builder.build();
     }
   }
 
@@ -92,63 +108,197 @@ final class OutboxHealthIndicators {
    * the parked records are for an operator (alert on {@code paybridge_outbox_parked > 0}); details
    * {@code open} and the latest few.
    */
-  static final class Parked extends AbstractHealthIndicator {
+  static final class Parked implements HealthIndicator {
     private final ParkedRecords parked;
+    private final Duration refreshAfter;
+    private Health last;
+    private Instant lastAt = Instant.MIN;
 
-    Parked(ParkedRecords parked) {
-      super("Outbox parked records check failed");
+    /**
+     * @param refreshAfter how old the last reading may be before a call reads the table again: so
+     *     that a burst of health requests costs at most one query per period
+     */
+    Parked(ParkedRecords parked, Duration refreshAfter) {
       this.parked = parked;
+      this.refreshAfter = refreshAfter;
     }
 
     @Override
-    protected void doHealthCheck(Health.Builder builder) throws Exception {
-      long open = parked.open();
-      builder.up().withDetail("open", open);
+    public synchronized Health health() {
+      Instant now = Instant.now();
+      if (last == null || lastAt.plus(refreshAfter).isBefore(now)) {
+        last = read();
+        lastAt = now;
+      }
+      return last;
+    }
+
+    private Health read() {
+      long open;
+      try {
+        open = parked.open();
+      } catch (java.sql.SQLException | RuntimeException e) {
+        return Health.unknown().withDetail("error", e.getClass().getSimpleName()).build();
+      }
+      var builder = Health.up().withDetail("open", open);
       if (open > 0) {
-        builder.withDetail(
-            "latest",
-            parked.list(false, 5).stream()
-                .map(p -> p.eventId() + " (" + p.reason() + ", " + p.topic() + ")")
-                .toList());
+        try {
+          builder.withDetail(
+              "latest",
+              parked.list(false, 5).stream()
+                  .map(p -> p.eventId() + " (" + p.reason() + ", " + p.topic() + ")")
+                  .toList());
+        } catch (java.sql.SQLException | RuntimeException e) {
+          builder.withDetail("latestError", e.getClass().getSimpleName());
+        }
       }
+      return builder.build();
     }
   }
 
-  /** UP when the Kafka cluster answers a metadata request within a few seconds. */
-  static final class Kafka extends AbstractHealthIndicator {
-    private static final Duration TIMEOUT = Duration.ofSeconds(3);
-    private final Map<String, Object> adminConfig;
+  /** {@code kafka}: UP when the cluster answered the last background metadata request. */
+  static final class Kafka implements HealthIndicator {
+    private final BackgroundChecks checks;
 
-    Kafka(Map<String, Object> adminConfig) {
-      super("Kafka health check failed");
-      this.adminConfig = Map.copyOf(adminConfig);
+    Kafka(BackgroundChecks checks) {
+      this.checks = checks;
     }
 
     @Override
-    protected void doHealthCheck(Health.Builder builder) throws Exception {
-      var config = new java.util.HashMap<>(adminConfig);
-      config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
-      config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
-      try (Admin admin = Admin.create(config)) {
-        var cluster =
-            admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) TIMEOUT.toMillis()));
-        int nodes = cluster.nodes().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).size();
-        builder.up().withDetail("clusterId", cluster.clusterId().get()).withDetail("nodes", nodes);
-      }
+    public Health health() {
+      return checks.kafka().health(checks.clock.instant(), checks.staleAfter);
     }
   }
 
-  /** WAL retained by the slot and not yet confirmed by the relay: outbox events not yet relayed. */
-  static final class OutboxBacklog {
+  /**
+   * {@code db}, in place of Spring Boot's indicator (which validates a pooled connection on every
+   * request, so that a burst of health requests competes with the service's own work for the pool):
+   * UP when the last background validation succeeded.
+   */
+  static final class Database implements HealthIndicator {
+    private final BackgroundChecks checks;
+
+    Database(BackgroundChecks checks) {
+      this.checks = checks;
+    }
+
+    @Override
+    public Health health() {
+      return checks.database().health(checks.clock.instant(), checks.staleAfter);
+    }
+  }
+
+  /**
+   * The answer of one background check and when it was had. Before the first check, and when no
+   * check has completed for too long (a check hanging on a pool or a broker), it reports DOWN.
+   */
+  record Check(boolean up, Map<String, Object> details, Instant checkedAt) {
+
+    static Check notYet() {
+      return new Check(false, Map.of("reason", "not checked yet"), null);
+    }
+
+    Health health(Instant now, Duration staleAfter) {
+      if (checkedAt == null) {
+        return Health.down().withDetails(details).build();
+      }
+      if (Duration.between(checkedAt, now).compareTo(staleAfter) > 0) {
+        return Health.down()
+            .withDetail("reason", "no check completed since " + checkedAt)
+            .withDetail("checkedAt", checkedAt.toString())
+            .build();
+      }
+      return (up ? Health.up() : Health.down())
+          .withDetails(details)
+          .withDetail("checkedAt", checkedAt.toString())
+          .build();
+    }
+  }
+
+  /**
+   * Asks the database and the Kafka cluster on two daemon threads, every {@code interval}, and
+   * keeps the last answers for the indicators and the backlog gauge. The Kafka admin client is
+   * created once and kept (a new one per check would open new connections, and fetch the cluster's
+   * metadata, each time); it is replaced only after a failed check, so that a broker address that
+   * changed is resolved again.
+   */
+  static final class BackgroundChecks implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(BackgroundChecks.class);
+
     private final JdbcTemplate jdbc;
     private final String slot;
+    private final Map<String, Object> adminConfig;
+    private final OutboxHealthProperties properties;
+    private final Duration staleAfter;
+    private final Clock clock;
+    private final ScheduledExecutorService scheduler;
+    private volatile Check database = Check.notYet();
+    private volatile Check kafka = Check.notYet();
+    private volatile long backlogBytes = -1;
+    private Admin admin; // only touched by the Kafka check's thread
 
-    OutboxBacklog(JdbcTemplate jdbc, String slot) {
+    BackgroundChecks(
+        JdbcTemplate jdbc,
+        String slot,
+        Map<String, Object> adminConfig,
+        OutboxHealthProperties properties) {
       this.jdbc = jdbc;
       this.slot = slot;
+      var config = new HashMap<>(adminConfig);
+      int timeoutMs = (int) properties.timeout().toMillis();
+      config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
+      config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
+      config.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "outbox-health");
+      this.adminConfig = Map.copyOf(config);
+      this.properties = properties;
+      this.staleAfter = properties.staleAfter();
+      this.clock = Clock.systemUTC();
+      this.scheduler =
+          Executors.newScheduledThreadPool(
+              2, Thread.ofPlatform().daemon().name("outbox-health-", 0).factory());
     }
 
-    long bytes() {
+    /** Starts checking at once, then every interval after the previous check ended. */
+    void start() {
+      long interval = properties.interval().toMillis();
+      scheduler.scheduleWithFixedDelay(this::checkDatabase, 0, interval, TimeUnit.MILLISECONDS);
+      scheduler.scheduleWithFixedDelay(this::checkKafka, 0, interval, TimeUnit.MILLISECONDS);
+    }
+
+    Check database() {
+      return database;
+    }
+
+    Check kafka() {
+      return kafka;
+    }
+
+    /**
+     * WAL retained by the slot and not yet confirmed by the relay (outbox events not yet relayed),
+     * as of the last check; {@code -1} when it could not be read.
+     */
+    long backlogBytes() {
+      return backlogBytes;
+    }
+
+    void checkDatabase() {
+      int timeoutSeconds = (int) Math.max(1, properties.timeout().toSeconds());
+      try {
+        String product =
+            jdbc.execute(
+                (ConnectionCallback<String>)
+                    connection -> {
+                      if (!connection.isValid(timeoutSeconds)) {
+                        throw new IllegalStateException("connection not valid");
+                      }
+                      return connection.getMetaData().getDatabaseProductName();
+                    });
+        database = new Check(true, Map.of("database", String.valueOf(product)), clock.instant());
+      } catch (RuntimeException e) {
+        database = new Check(false, Map.of("error", describe(e)), clock.instant());
+        backlogBytes = -1;
+        return;
+      }
       try {
         Long bytes =
             jdbc.queryForObject(
@@ -156,10 +306,61 @@ final class OutboxHealthIndicators {
                     + "from pg_replication_slots where slot_name = ?",
                 Long.class,
                 slot);
-        return bytes == null ? -1 : bytes;
+        backlogBytes = bytes == null ? -1 : bytes;
       } catch (RuntimeException e) {
-        return -1;
+        backlogBytes = -1;
       }
+    }
+
+    void checkKafka() {
+      long timeoutMs = properties.timeout().toMillis();
+      try {
+        if (admin == null) {
+          admin = Admin.create(adminConfig);
+        }
+        var cluster =
+            admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) timeoutMs));
+        int nodes = cluster.nodes().get(timeoutMs, TimeUnit.MILLISECONDS).size();
+        String clusterId = cluster.clusterId().get(timeoutMs, TimeUnit.MILLISECONDS);
+        kafka = new Check(true, Map.of("clusterId", clusterId, "nodes", nodes), clock.instant());
+      } catch (Exception e) {
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        kafka = new Check(false, Map.of("error", describe(e)), clock.instant());
+        closeAdmin();
+      }
+    }
+
+    private void closeAdmin() {
+      if (admin != null) {
+        try {
+          admin.close(Duration.ZERO);
+        } catch (RuntimeException e) {
+          log.debug("Closing the health check's Kafka admin client failed", e);
+        }
+        admin = null;
+      }
+    }
+
+    private static String describe(Throwable e) {
+      Throwable cause = e;
+      while (cause.getCause() != null && cause.getCause() != cause) {
+        cause = cause.getCause();
+      }
+      return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    }
+
+    @Override
+    public void close() {
+      scheduler.shutdownNow();
+      try {
+        scheduler.awaitTermination(properties.timeout().toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      // The Kafka check's thread has stopped (or is stuck past its timeout): close from here.
+      closeAdmin();
     }
   }
 }

@@ -95,9 +95,7 @@ class KafkaOutageIT {
   }
 
   private static OutboxHealthIndicators.Relay health(RelayFixture fixture, OutboxRelay relay) {
-    return new OutboxHealthIndicators.Relay(
-        relay,
-        new OutboxHealthIndicators.OutboxBacklog(fixture.jdbc, fixture.properties.slotName()));
+    return fixture.relayHealth(relay);
   }
 
   private static int unusedPort() throws IOException {

@@ -101,8 +101,9 @@ class RefusedRecordIT {
       assertThat((String) parked.get("record_value")).hasSize(20_000 + "{\"blob\":\"\"}".length());
       assertThat(parked.get("headers").toString()).contains("\"id\",\"" + big + "\"");
       var parkedHealth =
-          new OutboxHealthIndicators.Parked(republisher(fixture, bootstrap).parked());
-      assertThat(parkedHealth.health(true).getDetails()).containsEntry("open", 1L);
+          new OutboxHealthIndicators.Parked(
+              republisher(fixture, bootstrap).parked(), java.time.Duration.ZERO);
+      assertThat(parkedHealth.health().getDetails()).containsEntry("open", 1L);
 
       // The cause fixed (the default max.request.size, 1 MB): re-sent with its id and headers.
       long parkedId = ((Number) parked.get("id")).longValue();
@@ -111,7 +112,7 @@ class RefusedRecordIT {
       var resent = consumer.await(r -> big.equals(r.header(EventHeaders.ID)), WAIT);
       assertThat(resent.value()).isEqualTo(parked.get("record_value"));
       assertThat(resent.header("ce_id")).isEqualTo(big);
-      assertThat(parkedHealth.health(true).getDetails()).containsEntry("open", 0L);
+      assertThat(parkedHealth.health().getDetails()).containsEntry("open", 0L);
       assertThat(republisher(fixture, bootstrap).resendParked(parkedId, "again")).isFalse();
     }
   }
@@ -164,8 +165,6 @@ class RefusedRecordIT {
   }
 
   private static OutboxHealthIndicators.Relay health(RelayFixture fixture, OutboxRelay relay) {
-    return new OutboxHealthIndicators.Relay(
-        relay,
-        new OutboxHealthIndicators.OutboxBacklog(fixture.jdbc, fixture.properties.slotName()));
+    return fixture.relayHealth(relay);
   }
 }

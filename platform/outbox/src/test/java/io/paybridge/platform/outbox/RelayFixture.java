@@ -153,4 +153,19 @@ final class RelayFixture implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
   }
+
+  /**
+   * The relay's health indicator as the auto-configuration builds it, without background checks
+   * running (its backlog reads -1): these tests look at the relay's own status.
+   */
+  OutboxHealthIndicators.Relay relayHealth(OutboxRelay relay) {
+    return new OutboxHealthIndicators.Relay(
+        relay,
+        new OutboxHealthIndicators.BackgroundChecks(
+            jdbc,
+            properties.slotName(),
+            java.util.Map.of(),
+            new OutboxHealthProperties(
+                java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(3))));
+  }
 }

@@ -242,8 +242,6 @@ class SlotLossIT {
   }
 
   private static OutboxHealthIndicators.Relay health(RelayFixture fixture, OutboxRelay relay) {
-    return new OutboxHealthIndicators.Relay(
-        relay,
-        new OutboxHealthIndicators.OutboxBacklog(fixture.jdbc, fixture.properties.slotName()));
+    return fixture.relayHealth(relay);
   }
 }

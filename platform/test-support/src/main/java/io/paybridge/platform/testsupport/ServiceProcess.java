@@ -31,29 +31,47 @@ public final class ServiceProcess {
   private final String name;
   private final Path targetDirectory;
   private final int port;
+  private final int managementPort;
   private final List<String> arguments;
   private final Path log;
   private List<String> jvmOptions = DEVELOPMENT_JVM_OPTIONS;
   private Process process;
 
+  /**
+   * @param port the service's API port: the same as {@code --server.port} in {@code arguments}
+   * @param managementPort the service's management (actuator) port, where readiness is polled: the
+   *     same as {@code --management.server.port} in {@code arguments} (see {@link #arguments})
+   */
   public ServiceProcess(
-      String name, Path targetDirectory, int port, List<String> arguments, Path logDirectory) {
+      String name,
+      Path targetDirectory,
+      int port,
+      int managementPort,
+      List<String> arguments,
+      Path logDirectory) {
     this.name = name;
     this.targetDirectory = targetDirectory;
     this.port = port;
+    this.managementPort = managementPort;
     this.arguments = arguments;
     this.log = logDirectory.resolve(name + ".log");
   }
 
   /**
-   * The command-line properties that run a service against a database and a broker of the embedded
-   * infrastructure, with human-readable logs (services log structured JSON by default), plus {@code
-   * extra} ({@code key → value}, in order).
+   * The command-line properties that run a service on {@code port} (its API) and {@code
+   * managementPort} (actuator) against a database and a broker of the embedded infrastructure, with
+   * human-readable logs (services log structured JSON by default), plus {@code extra} ({@code key →
+   * value}, in order).
    */
   public static List<String> arguments(
-      int port, String jdbcUrl, String bootstrapServers, Map<String, String> extra) {
+      int port,
+      int managementPort,
+      String jdbcUrl,
+      String bootstrapServers,
+      Map<String, String> extra) {
     var arguments = new ArrayList<String>();
     arguments.add("--server.port=" + port);
+    arguments.add("--management.server.port=" + managementPort);
     arguments.add("--spring.datasource.url=" + jdbcUrl);
     arguments.add("--spring.datasource.username=" + EmbeddedPostgresServer.USER);
     arguments.add("--spring.datasource.password=" + EmbeddedPostgresServer.PASSWORD);
@@ -88,12 +106,15 @@ public final class ServiceProcess {
             .start();
   }
 
-  /** Waits until the service's readiness probe answers 200, printing progress. */
+  /**
+   * Waits until the service's readiness probe, on its management port, answers 200, printing
+   * progress.
+   */
   public void awaitReady(Duration timeout) throws InterruptedException {
     var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     var probe =
         HttpRequest.newBuilder(
-                URI.create("http://localhost:" + port + "/actuator/health/readiness"))
+                URI.create("http://localhost:" + managementPort + "/actuator/health/readiness"))
             .timeout(Duration.ofSeconds(2))
             .build();
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -154,9 +175,14 @@ public final class ServiceProcess {
     return process != null && process.isAlive();
   }
 
-  /** The port its HTTP server listens on. */
+  /** The port its API listens on. */
   public int port() {
     return port;
+  }
+
+  /** The port of its actuator. */
+  public int managementPort() {
+    return managementPort;
   }
 
   private Path executableJar() {

@@ -46,6 +46,8 @@ class ResourceServerProblemsTest {
         "paybridge.security.jwt.issuer-uri",
         () -> "http://localhost:" + ISSUER_PORT + "/paybridge");
     registry.add("paybridge.security.jwt.audiences", () -> "oauth-service");
+    // No actuator over HTTP: a service's would be on a management port of its own.
+    registry.add("management.server.port", () -> "-1");
     registry.add("paybridge.security.jwt.connect-timeout", () -> "500ms");
   }
 
