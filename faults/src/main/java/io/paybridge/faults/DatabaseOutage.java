@@ -168,7 +168,7 @@ final class DatabaseOutage {
       // dead-lettered. Its markers are the last organisations events: wait for those.
       var organisationEvents =
           new ArrayList<>(
-              acknowledged.stream().filter(id -> id.startsWith(stack.prefix(tag) + "o")).toList());
+              acknowledged.stream().filter(id -> id.startsWith(stack.prefix(tag) + "O")).toList());
       organisationEvents.addAll(backlog.published);
       var organisationMarkers = Stack.ids(stack.organisationMarkers(tag)).stream().toList();
       boolean consumerCaughtUp =
@@ -248,7 +248,7 @@ final class DatabaseOutage {
                   () -> {
                     try (var producer = IngestRecords.producer(stack.kafka.bootstrapServers())) {
                       for (long n = 1; running; n++) {
-                        String id = "EV" + stack.runId + "D" + tag + "n" + n;
+                        String id = "EV" + stack.runId + "D" + tag + "N" + n;
                         var event = Stack.organisationEvent(id, "OR" + stack.runId + "D" + tag + n);
                         producer
                             .send(IngestRecords.record(IngestRecords.JSON.readTree(event.json())))
@@ -281,8 +281,9 @@ final class DatabaseOutage {
       if (n % ORGANISATION_EVERY != 0) {
         return payments.get();
       }
-      String id = stack.prefix(tag) + "o" + n;
-      String organisation = "OR" + stack.runId + tag + "o" + n;
+      // Upper case: webhook-ingest quarantines an id GoCardless would not issue (EV + [0-9A-Z]).
+      String id = stack.prefix(tag) + "O" + n;
+      String organisation = "OR" + stack.runId + tag + "O" + n;
       return stack.webhooks.deliver(tag, List.of(Stack.organisationEvent(id, organisation)));
     };
   }

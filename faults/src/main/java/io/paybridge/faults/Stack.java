@@ -141,15 +141,16 @@ final class Stack implements AutoCloseable {
 
   ServiceProcess service(String name, String scenario, Map<String, String> extra, int port)
       throws Exception {
+    int managementPort = freePort();
     var service =
         new ServiceProcess(
             name,
             root.resolve(name + "/target"),
             port,
-            managementPort(port),
+            managementPort,
             ServiceProcess.arguments(
                 port,
-                managementPort(port),
+                managementPort,
                 postgres.jdbcUrl(EmbeddedPostgresServer.databaseNameFor(name)),
                 kafka.bootstrapServers(),
                 extra),
@@ -171,11 +172,6 @@ final class Stack implements AutoCloseable {
   }
 
   /** An actuator endpoint of an instance, where an operator would call it. */
-  /** Each service's actuator listens on a port of its own, a fixed distance from its API's. */
-  static int managementPort(int port) {
-    return port + 1000;
-  }
-
   static URI actuator(ServiceProcess service, String path) {
     return URI.create("http://localhost:" + service.managementPort() + "/actuator/" + path);
   }
