@@ -23,6 +23,7 @@ import org.springframework.kafka.support.serializer.DeserializationException;
 import org.springframework.messaging.converter.MessageConversionException;
 import org.springframework.messaging.handler.invocation.MethodArgumentResolutionException;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 import org.springframework.transaction.TransactionTimedOutException;
 
 /**
@@ -49,11 +50,14 @@ import org.springframework.transaction.TransactionTimedOutException;
  * </ul>
  *
  * <p>The cause chain is walked from the outside in and the first exception that matches decides, so
- * a service's own wrapper decides over what it wraps. {@code IllegalArgumentException}, {@code
- * IllegalStateException} and JSON parsing errors are deliberately not poison: they are thrown by
- * bugs as often as by bad input; a listener that knows a record is unreadable says so with {@link
- * PoisonMessageException}. Nor is every {@code IOException} transient (Jackson 2's parse errors are
- * {@code IOException}s).
+ * a service's own wrapper decides over what it wraps. A {@code TransactionSystemException} that
+ * overrides the handler's exception (a rollback that failed, typically on a connection the pool
+ * closed because the database went away) is classified by that original exception first, which
+ * Spring keeps outside the cause chain: a connection failure stays transient, not a bug. {@code
+ * IllegalArgumentException}, {@code IllegalStateException} and JSON parsing errors are deliberately
+ * not poison: they are thrown by bugs as often as by bad input; a listener that knows a record is
+ * unreadable says so with {@link PoisonMessageException}. Nor is every {@code IOException}
+ * transient (Jackson 2's parse errors are {@code IOException}s).
  */
 public final class ConsumerFailures {
 
@@ -105,6 +109,17 @@ public final class ConsumerFailures {
   public static Kind classify(Throwable failure) {
     Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
+      if (t instanceof TransactionSystemException system
+          && system.getApplicationException() != null) {
+        // A commit or rollback that failed after the handler had failed (typically a rollback on a
+        // connection the pool closed when the database went away): Spring throws the rollback's
+        // failure and keeps the handler's as the application exception, outside the cause chain.
+        // What the handler met decides, when it is anything known.
+        Kind original = classify(system.getApplicationException());
+        if (original != Kind.OTHER) {
+          return original;
+        }
+      }
       if (t instanceof TransientFailure) {
         return Kind.TRANSIENT;
       }

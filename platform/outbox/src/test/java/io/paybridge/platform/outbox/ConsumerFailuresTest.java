@@ -13,6 +13,7 @@ import java.time.Duration;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.CannotAcquireLockException;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.dao.QueryTimeoutException;
@@ -22,6 +23,7 @@ import org.springframework.kafka.listener.ListenerExecutionFailedException;
 import org.springframework.kafka.support.serializer.DeserializationException;
 import org.springframework.messaging.converter.MessageConversionException;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 
 class ConsumerFailuresTest {
 
@@ -92,6 +94,41 @@ class ConsumerFailuresTest {
             "wrapped", new TransientFailureException("429", Duration.ofSeconds(7), null));
     assertThat(ConsumerFailures.retryAfter(hinted)).contains(Duration.ofSeconds(7));
     assertThat(ConsumerFailures.retryAfter(new TransientFailureException("503"))).isEmpty();
+  }
+
+  @Test
+  void aRollbackThatFailedOnALostConnectionIsClassifiedByWhatTheHandlerMet() {
+    // TransactionTemplate when the database went away mid-transaction: the statement failed on the
+    // dropped connection, the pool closed it, the rollback failed on the closed connection.
+    var lost =
+        new DataAccessResourceFailureException(
+            "insert",
+            new SQLException("An I/O error occurred while sending to the backend", "08006"));
+    var rollbackFailed =
+        new TransactionSystemException(
+            "JDBC rollback failed", new SQLException("Connection is closed"));
+    rollbackFailed.initApplicationException(lost);
+    assertThat(kind(rollbackFailed)).isEqualTo(Kind.TRANSIENT);
+    assertThat(kind(new ListenerExecutionFailedException("listener failed", rollbackFailed)))
+        .isEqualTo(Kind.TRANSIENT);
+
+    // A bug whose rollback then failed is still a bug; poison still poison.
+    var bugThenRollbackFailed =
+        new TransactionSystemException(
+            "JDBC rollback failed", new SQLException("Connection is closed"));
+    bugThenRollbackFailed.initApplicationException(new IllegalStateException("bug"));
+    assertThat(kind(bugThenRollbackFailed)).isEqualTo(Kind.OTHER);
+    var poisonThenRollbackFailed =
+        new TransactionSystemException(
+            "JDBC rollback failed", new SQLException("Connection is closed"));
+    poisonThenRollbackFailed.initApplicationException(new PoisonMessageException("not JSON"));
+    assertThat(kind(poisonThenRollbackFailed)).isEqualTo(Kind.POISON);
+    // A failed commit carries its own cause: its SQL state decides as before.
+    assertThat(
+            kind(
+                new TransactionSystemException(
+                    "Could not commit JDBC transaction", new SQLException("I/O error", "08006"))))
+        .isEqualTo(Kind.TRANSIENT);
   }
 
   private static Kind kind(Throwable failure) {

@@ -146,6 +146,63 @@ class ConsumerRetryIT {
         .isZero();
   }
 
+  /**
+   * PostgreSQL stopped (fault harness scenario 3a) under a record being applied, again at each of
+   * more attempts than a bug is retried: its session ends inside the transaction, the statement
+   * fails on the dropped connection and the rollback fails too, on the connection the pool has
+   * closed ({@code TransactionSystemException} overriding the connection failure). That is the
+   * database failing, not the record: it must be retried until it passes, never dead-lettered, and
+   * the records behind it, on every partition, applied once each and in order.
+   */
+  @Test
+  void retriesARecordWhoseRollbackFailedOnALostConnectionUntilItPasses() throws Exception {
+    var control = new JdbcTemplate(EmbeddedPostgresServer.shared().dataSource("postgres"));
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    int outages = 5; // more than the first attempt and 3 retries of a bug
+    RetryTestListener.HELD.clear();
+    Map<String, List<String>> eventsByKey = new LinkedHashMap<>();
+    try (var deadLetters = KafkaTestConsumer.fromNow(DLT)) {
+      String held = UUID.randomUUID().toString();
+      send(held, run + "-held", "hold:" + outages);
+      eventsByKey.computeIfAbsent(run + "-held", k -> new ArrayList<>()).add(held);
+      for (int i = 0; i < 5; i++) {
+        for (int k = 0; k < 6; k++) {
+          String key = run + "-" + k;
+          String eventId = UUID.randomUUID().toString();
+          send(eventId, key, "apply");
+          eventsByKey.computeIfAbsent(key, x -> new ArrayList<>()).add(eventId);
+        }
+      }
+      for (int outage = 0; outage < outages; outage++) {
+        assertThat(RetryTestListener.HELD.poll(30, TimeUnit.SECONDS))
+            .as("attempt %d held in its transaction", outage + 1)
+            .isEqualTo(held);
+        control.queryForList(
+            "select pg_terminate_backend(pid) from pg_stat_activity"
+                + " where datname = ? and application_name = 'outbox-test-app'",
+            DATABASE);
+        RetryTestListener.release();
+      }
+
+      List<String> all = eventsByKey.values().stream().flatMap(List::stream).toList();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .ignoreExceptions() // the test's own pool reconnects too
+          .until(() -> applied(all).size() == all.size());
+      assertThat(readToEnd(deadLetters)).noneMatch(r -> all.contains(r.header(EventHeaders.ID)));
+      assertThat(RetryTestListener.attempts(held)).isEqualTo(outages + 1);
+      for (var entry : eventsByKey.entrySet()) {
+        assertThat(
+                jdbc.queryForList(
+                    "select event_id from test_applications where record_key = ? order by id",
+                    String.class,
+                    entry.getKey()))
+            .as("events of key %s applied once each, in offset order", entry.getKey())
+            .containsExactlyElementsOf(entry.getValue());
+      }
+    }
+  }
+
   @Test
   void retriesARateLimitedHandlerPastTheRetriesOfABugAndAppliesItOnce() throws Exception {
     String key = "rate-limited-" + UUID.randomUUID();

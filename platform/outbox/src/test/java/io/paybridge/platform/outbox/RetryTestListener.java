@@ -2,7 +2,11 @@ package io.paybridge.platform.outbox;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -13,7 +17,10 @@ import org.springframework.stereotype.Component;
  * A consumer whose records say how it should fail, for the retry tests: {@code apply} appends a row
  * to {@code test_applications} through {@link IdempotentConsumer}; {@code transient:N} fails the
  * first N attempts as GoCardless answering 429 with a retry-after, then applies; {@code poison}
- * cannot be read; {@code bug} always throws an ordinary exception.
+ * cannot be read; {@code bug} always throws an ordinary exception; {@code hold:N} applies like
+ * {@code apply} but, at each of its first N attempts, stops inside the transaction (after its
+ * {@code consumed_message} row), announces itself on {@link #HELD} and waits for the test to
+ * {@linkplain #release() release} it, so that the test can end its database session under it.
  */
 @Component
 class RetryTestListener {
@@ -30,6 +37,16 @@ class RetryTestListener {
   RetryTestListener(IdempotentConsumer idempotent, JdbcTemplate jdbc) {
     this.idempotent = idempotent;
     this.jdbc = jdbc;
+  }
+
+  /** Event ids of {@code hold} records stopped inside their transaction, one per attempt. */
+  static final BlockingQueue<String> HELD = new LinkedBlockingQueue<>();
+
+  private static final Semaphore RELEASES = new Semaphore(0);
+
+  /** Lets one held attempt go on with its transaction. */
+  static void release() {
+    RELEASES.release();
   }
 
   static int attempts(String eventId) {
@@ -55,11 +72,21 @@ class RetryTestListener {
     idempotent.apply(
         CONSUMER,
         eventId,
-        () ->
-            jdbc.update(
-                "insert into test_applications (event_id, record_key, record_offset) values (?, ?, ?)",
-                eventId,
-                record.key(),
-                record.offset()));
+        () -> {
+          if (command.startsWith("hold:")
+              && attempt <= Integer.parseInt(command.substring("hold:".length()))) {
+            HELD.add(eventId);
+            try {
+              RELEASES.tryAcquire(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          jdbc.update(
+              "insert into test_applications (event_id, record_key, record_offset) values (?, ?, ?)",
+              eventId,
+              record.key(),
+              record.offset());
+        });
   }
 }
