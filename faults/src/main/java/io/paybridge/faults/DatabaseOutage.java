@@ -107,7 +107,8 @@ final class DatabaseOutage {
     var backlog = new Backlog(stack, tag);
     try {
       backlog.start();
-      load.start(settings.rate(), mixed(stack, load, tag));
+      Set<String> organisationIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      load.start(settings.rate(), mixed(stack, load, tag, organisationIds));
       Stack.sleep(settings.loadBefore());
       Instant faultStart = Instant.now();
       fault.inject();
@@ -167,13 +168,13 @@ final class DatabaseOutage {
       // oauth-service: every organisations event applied (recorded in consumed_message), none
       // dead-lettered. Its markers are the last organisations events: wait for those.
       var organisationEvents =
-          new ArrayList<>(
-              acknowledged.stream().filter(id -> id.startsWith(stack.prefix(tag) + "O")).toList());
+          new ArrayList<>(acknowledged.stream().filter(organisationIds::contains).toList());
       organisationEvents.addAll(backlog.published);
       var organisationMarkers = Stack.ids(stack.organisationMarkers(tag)).stream().toList();
       boolean consumerCaughtUp =
           awaitConsumed(stack, organisationMarkers, settings.markerTimeout());
-      long notApplied = organisationEvents.size() - consumed(stack, organisationEvents);
+      List<String> unapplied = unapplied(stack, organisationEvents);
+      long notApplied = unapplied.size();
       long deadLettered =
           dlt.recordsSince(Stack.deadLetterTopic(Topics.GOCARDLESS_ORGANISATIONS))
               + dlt.recordsSince(Stack.deadLetterTopic(Topics.GOCARDLESS_CREDITORS));
@@ -191,6 +192,10 @@ final class DatabaseOutage {
       details.add(notCommitted + " acknowledged events not in the inbox (2xx without a commit)");
       details.add("Kafka: " + result.describe());
       details.add(consumers);
+      if (!unapplied.isEmpty()) {
+        details.add(
+            "not applied (first 20): " + unapplied.subList(0, Math.min(20, unapplied.size())));
+      }
       boolean pass =
           settled
               && slow == 0
@@ -273,7 +278,8 @@ final class DatabaseOutage {
   }
 
   /** Payments events, and one organisations event (ids {@code <prefix>o…}) in every ten. */
-  private static Supplier<SignedWebhooks.Webhook> mixed(Stack stack, WebhookLoad load, String tag) {
+  private static Supplier<SignedWebhooks.Webhook> mixed(
+      Stack stack, WebhookLoad load, String tag, Set<String> organisationIds) {
     var payments = load.payments(tag);
     var count = new AtomicLong();
     return () -> {
@@ -281,8 +287,10 @@ final class DatabaseOutage {
       if (n % ORGANISATION_EVERY != 0) {
         return payments.get();
       }
-      // Upper case: webhook-ingest quarantines an id GoCardless would not issue (EV + [0-9A-Z]).
+      // Upper case: webhook-ingest quarantines an id GoCardless would not issue (EV + [0-9A-Z]). A
+      // payment's id may look the same (its counter is base 36), so these ids are kept by value.
       String id = stack.prefix(tag) + "O" + n;
+      organisationIds.add(id);
       String organisation = "OR" + stack.runId + tag + "O" + n;
       return stack.webhooks.deliver(tag, List.of(Stack.organisationEvent(id, organisation)));
     };
@@ -298,6 +306,25 @@ final class DatabaseOutage {
         rows.next();
         return ids.size() - rows.getLong(1);
       }
+    }
+  }
+
+  /** The events of {@code ids} without a {@code consumed_message} row of oauth-service. */
+  private static List<String> unapplied(Stack stack, List<String> ids) throws SQLException {
+    try (var connection = stack.postgres.connect("oauth_service");
+        var query =
+            connection.prepareStatement(
+                "select id from unnest(?::varchar[]) as id where not exists (select 1 from"
+                    + " consumed_message c where c.consumer = 'oauth-service' and c.event_id = id)"
+                    + " order by id")) {
+      query.setArray(1, connection.createArrayOf("varchar", ids.toArray()));
+      var unapplied = new ArrayList<String>();
+      try (var rows = query.executeQuery()) {
+        while (rows.next()) {
+          unapplied.add(rows.getString(1));
+        }
+      }
+      return unapplied;
     }
   }
 

@@ -97,6 +97,8 @@ final class Stack implements AutoCloseable {
     String callbackUrl = "http://localhost:" + port + "/oauth/callback";
     var arguments = new LinkedHashMap<String, String>();
     arguments.put("logging.level.io.paybridge", "warn");
+    // The consumers' retries (one INFO line per failing record), to read a verdict's details by.
+    arguments.put("logging.level.io.paybridge.platform.outbox.ConsumerRetries", "info");
     arguments.put("paybridge.security.jwt.issuer-uri", issuerUri());
     arguments.put("paybridge.security.jwt.audiences", OAUTH);
     arguments.put("paybridge.oauth.gocardless.api-url", gocardlessUrl);
