@@ -16,7 +16,6 @@ import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The AsyncAPI document in docs/ is the contract of merchants.connection: each fact this service
@@ -89,10 +88,6 @@ class AsyncApiContractIT extends IntegrationHarness {
     }
   }
 
-  private static void awaitFact(KafkaTestConsumer kafka, String merchantId, String type) {
-    kafka.await(r -> merchantId.equals(r.key()) && type.equals(r.header(EventHeaders.EVENT_TYPE)));
-  }
-
   private void runVerificationScenario(String accessToken, String creditorId, String status) {
     var run =
         Http.postJsonWithHeaders(
@@ -104,18 +99,5 @@ class AsyncApiContractIT extends IntegrationHarness {
             "{\"data\":{\"links\":{\"resource\":\"" + creditorId + "\"}}}",
             Map.of("GoCardless-Version", "2015-07-06"));
     assertThat(run.status()).as(run.body()).isEqualTo(200);
-  }
-
-  private JsonNode view(String team, String merchantId) {
-    return Http.get(url("/merchants/" + merchantId), world.teamToken(team)).json();
-  }
-
-  private String token(String merchantId) {
-    return Http.get(
-            url("/internal/merchants/" + merchantId + "/access-token"),
-            world.serviceToken("billing-service", true))
-        .json()
-        .get("accessToken")
-        .asString();
   }
 }

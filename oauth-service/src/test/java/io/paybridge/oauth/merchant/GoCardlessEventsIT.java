@@ -8,7 +8,6 @@ import io.paybridge.oauth.support.WebhookIngestStandIn;
 import io.paybridge.platform.events.EventHeaders;
 import io.paybridge.platform.events.Topics;
 import io.paybridge.platform.testsupport.KafkaTestConsumer;
-import io.paybridge.platform.testsupport.KafkaTestConsumer.Received;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -396,36 +395,6 @@ class GoCardlessEventsIT extends IntegrationHarness {
       ingest.publish(event);
     }
     return eventId;
-  }
-
-  private static Received awaitVerification(
-      KafkaTestConsumer kafka, String merchantId, String status) {
-    return kafka.await(
-        r ->
-            merchantId.equals(r.key())
-                && "MerchantVerificationChanged".equals(r.header(EventHeaders.EVENT_TYPE))
-                && r.value().contains("\"verificationStatus\":\"" + status + "\""));
-  }
-
-  private JsonNode view(String team, String merchantId) {
-    return Http.get(url("/merchants/" + merchantId), world.teamToken(team)).json();
-  }
-
-  private String token(String merchantId) {
-    return Http.get(
-            url("/internal/merchants/" + merchantId + "/access-token"),
-            world.serviceToken("billing-service", true))
-        .json()
-        .get("accessToken")
-        .asString();
-  }
-
-  private int creditorsStatus(String accessToken) {
-    return Http.getWithHeaders(
-            world.simulator.baseUrl() + "/creditors",
-            accessToken,
-            Map.of("GoCardless-Version", "2015-07-06"))
-        .status();
   }
 
   private int consumed(String eventId) {
