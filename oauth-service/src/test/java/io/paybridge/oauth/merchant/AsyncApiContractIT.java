@@ -13,7 +13,6 @@ import io.paybridge.platform.testsupport.KafkaTestConsumer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -86,18 +85,5 @@ class AsyncApiContractIT extends IntegrationHarness {
         assertThat(CONTRACT.violations(record)).as("%s %s", record, record.value()).isEmpty();
       }
     }
-  }
-
-  private void runVerificationScenario(String accessToken, String creditorId, String status) {
-    var run =
-        Http.postJsonWithHeaders(
-            world.simulator.baseUrl()
-                + "/scenario_simulators/creditor_verification_status_"
-                + status
-                + "/actions/run",
-            accessToken,
-            "{\"data\":{\"links\":{\"resource\":\"" + creditorId + "\"}}}",
-            Map.of("GoCardless-Version", "2015-07-06"));
-    assertThat(run.status()).as(run.body()).isEqualTo(200);
   }
 }

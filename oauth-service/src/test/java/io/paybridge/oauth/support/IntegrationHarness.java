@@ -177,4 +177,18 @@ public abstract class IntegrationHarness {
                 && "MerchantVerificationChanged".equals(r.header(EventHeaders.EVENT_TYPE))
                 && r.value().contains("\"verificationStatus\":\"" + status + "\""));
   }
+
+  /** Runs the simulator's creditor verification scenario to {@code status} for the creditor. */
+  protected void runVerificationScenario(String accessToken, String creditorId, String status) {
+    var run =
+        Http.postJsonWithHeaders(
+            world.simulator.baseUrl()
+                + "/scenario_simulators/creditor_verification_status_"
+                + status
+                + "/actions/run",
+            accessToken,
+            "{\"data\":{\"links\":{\"resource\":\"" + creditorId + "\"}}}",
+            Map.of("GoCardless-Version", "2015-07-06"));
+    assertThat(run.status()).as(run.body()).isEqualTo(200);
+  }
 }
