@@ -11,7 +11,6 @@ import io.paybridge.oauth.support.WebhookIngestStandIn;
 import io.paybridge.oauth.vault.KeyRotation;
 import io.paybridge.oauth.vault.TokenCipher;
 import io.paybridge.oauth.vault.TokenEncryptionProperties;
-import io.paybridge.platform.events.EventHeaders;
 import io.paybridge.platform.events.Topics;
 import io.paybridge.platform.testsupport.KafkaTestConsumer;
 import java.net.URLEncoder;
@@ -40,8 +39,6 @@ import tools.jackson.databind.ObjectMapper;
 class SecretsNeverLeakIT extends IntegrationHarness {
 
   private static final Pattern JWT = Pattern.compile("eyJ[\\w-]{10,}\\.eyJ[\\w-]{10,}\\.");
-  private static final Map<String, String> GOCARDLESS_VERSION =
-      Map.of("GoCardless-Version", "2015-07-06");
 
   @Autowired GoCardlessProperties gocardlessProperties;
   @Autowired ConnectProperties connectProperties;
@@ -129,7 +126,7 @@ class SecretsNeverLeakIT extends IntegrationHarness {
         a);
     assertThat(rotation.rotate().rotated()).isPositive();
     assertThat(tokenEndpoint(a)).isEqualTo(tokenA);
-    String organisationA = view("team-a", a).get("organisationId").asString();
+    String organisationA = recordedView("team-a", a).get("organisationId").asString();
     assertThat(world.simulator.disconnect(organisationA)).isTrue();
     ingest.publish(
         WebhookIngestStandIn.awaitEvent(
@@ -138,7 +135,7 @@ class SecretsNeverLeakIT extends IntegrationHarness {
                 "organisations".equals(e.get("resource_type").asString())
                     && organisationA.equals(e.get("links").get("organisation").asString())));
     awaitFact(kafka, a, "MerchantDisconnected");
-    assertThat(view("team-a", a).get("status").asString()).isEqualTo("disconnected");
+    assertThat(recordedView("team-a", a).get("status").asString()).isEqualTo("disconnected");
 
     // B: connects, then its team disconnects it, which revokes the token at GoCardless.
     String b = connect("team-b");
@@ -184,7 +181,7 @@ class SecretsNeverLeakIT extends IntegrationHarness {
     String callback = consent(started.get("authorisationUrl").asString(), null, true);
     code(callback);
     assertThat(callback(callback)).containsEntry("outcome", "connected");
-    assertThat(view(team, merchantId).get("status").asString()).isEqualTo("connected");
+    assertThat(recordedView(team, merchantId).get("status").asString()).isEqualTo("connected");
     return merchantId;
   }
 
@@ -205,7 +202,7 @@ class SecretsNeverLeakIT extends IntegrationHarness {
     return Http.query(back.location());
   }
 
-  private JsonNode view(String team, String merchantId) {
+  private JsonNode recordedView(String team, String merchantId) {
     return record(Http.get(url("/merchants/" + merchantId), world.teamToken(team))).json();
   }
 
@@ -217,16 +214,6 @@ class SecretsNeverLeakIT extends IntegrationHarness {
             world.serviceToken("billing-service", true));
     assertThat(response.status()).isEqualTo(200);
     return response.json().get("accessToken").asString();
-  }
-
-  private void awaitFact(KafkaTestConsumer kafka, String merchantId, String type) {
-    kafka.await(r -> merchantId.equals(r.key()) && type.equals(r.header(EventHeaders.EVENT_TYPE)));
-  }
-
-  private int creditorsStatus(String accessToken) {
-    return Http.getWithHeaders(
-            world.simulator.baseUrl() + "/creditors", accessToken, GOCARDLESS_VERSION)
-        .status();
   }
 
   private Http.Response record(Http.Response response) {

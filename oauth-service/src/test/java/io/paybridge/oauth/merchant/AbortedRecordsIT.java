@@ -2,7 +2,6 @@ package io.paybridge.oauth.merchant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.paybridge.oauth.support.Http;
 import io.paybridge.oauth.support.IntegrationHarness;
 import io.paybridge.platform.events.EventHeaders;
 import io.paybridge.platform.events.Topics;
@@ -21,7 +20,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The consumer reads committed records only: a record of an aborted transaction (what a relay
@@ -33,7 +31,7 @@ class AbortedRecordsIT extends IntegrationHarness {
   @Test
   void aRecordOfAnAbortedTransactionIsNeverApplied() throws Exception {
     String merchantId = connectNewMerchant("team-a");
-    String organisation = view(merchantId).get("organisationId").asString();
+    String organisation = view("team-a", merchantId).get("organisationId").asString();
 
     try (var producer = transactionalProducer()) {
       producer.initTransactions();
@@ -49,11 +47,7 @@ class AbortedRecordsIT extends IntegrationHarness {
 
       awaitCommittedPast(marker);
     }
-    assertThat(view(merchantId).get("status").asString()).isEqualTo("connected");
-  }
-
-  private JsonNode view(String merchantId) {
-    return Http.get(url("/merchants/" + merchantId), world.teamToken("team-a")).json();
+    assertThat(view("team-a", merchantId).get("status").asString()).isEqualTo("connected");
   }
 
   /** Waits until the service's consumer group has committed an offset beyond {@code marker}. */

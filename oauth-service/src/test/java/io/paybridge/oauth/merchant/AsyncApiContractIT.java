@@ -13,10 +13,8 @@ import io.paybridge.platform.testsupport.KafkaTestConsumer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The AsyncAPI document in docs/ is the contract of merchants.connection: each fact this service
@@ -87,35 +85,5 @@ class AsyncApiContractIT extends IntegrationHarness {
         assertThat(CONTRACT.violations(record)).as("%s %s", record, record.value()).isEmpty();
       }
     }
-  }
-
-  private static void awaitFact(KafkaTestConsumer kafka, String merchantId, String type) {
-    kafka.await(r -> merchantId.equals(r.key()) && type.equals(r.header(EventHeaders.EVENT_TYPE)));
-  }
-
-  private void runVerificationScenario(String accessToken, String creditorId, String status) {
-    var run =
-        Http.postJsonWithHeaders(
-            world.simulator.baseUrl()
-                + "/scenario_simulators/creditor_verification_status_"
-                + status
-                + "/actions/run",
-            accessToken,
-            "{\"data\":{\"links\":{\"resource\":\"" + creditorId + "\"}}}",
-            Map.of("GoCardless-Version", "2015-07-06"));
-    assertThat(run.status()).as(run.body()).isEqualTo(200);
-  }
-
-  private JsonNode view(String team, String merchantId) {
-    return Http.get(url("/merchants/" + merchantId), world.teamToken(team)).json();
-  }
-
-  private String token(String merchantId) {
-    return Http.get(
-            url("/internal/merchants/" + merchantId + "/access-token"),
-            world.serviceToken("billing-service", true))
-        .json()
-        .get("accessToken")
-        .asString();
   }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.paybridge.oauth.support.Http;
 import io.paybridge.oauth.support.IntegrationHarness;
 import java.net.InetAddress;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -80,13 +79,13 @@ class CallbackEdgeCasesIT extends IntegrationHarness {
               + " where id = ?",
           merchantId);
       connect.failExpiredConnections();
-      assertThat(statusOf(merchantId)).isEqualTo("pending");
+      assertThat(statusOf("team-a", merchantId)).isEqualTo("pending");
       exchange.release();
       assertThat(back.get(30, TimeUnit.SECONDS).status()).isEqualTo(303);
     }
 
     assertThat(Http.query(back.get().location())).containsEntry("outcome", "connected");
-    assertThat(statusOf(merchantId)).isEqualTo("connected");
+    assertThat(statusOf("team-a", merchantId)).isEqualTo("connected");
   }
 
   @Test
@@ -138,25 +137,5 @@ class CallbackEdgeCasesIT extends IntegrationHarness {
         "select count(*) from oauth_callback_rejection where remote_addr = ?",
         Integer.class,
         address);
-  }
-
-  private String statusOf(String merchantId) {
-    return Http.get(url("/merchants/" + merchantId), world.teamToken("team-a"))
-        .json()
-        .get("status")
-        .asString();
-  }
-
-  private int creditorsStatus(String accessToken) {
-    return Http.getWithHeaders(
-            world.simulator.baseUrl() + "/creditors",
-            accessToken,
-            Map.of("GoCardless-Version", "2015-07-06"))
-        .status();
-  }
-
-  private int tokenRows(String merchantId) {
-    return jdbc.queryForObject(
-        "select count(*) from merchant_token where merchant_id = ?", Integer.class, merchantId);
   }
 }

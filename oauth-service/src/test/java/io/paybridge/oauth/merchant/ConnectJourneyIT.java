@@ -151,7 +151,7 @@ class ConnectJourneyIT extends IntegrationHarness {
     String merchantId = started.get("merchantId").asString();
     String callback = consent(started.get("authorisationUrl").asString(), null, true);
     assertThat(Http.get(callback, null).status()).isEqualTo(303);
-    String accessToken = revealToken(merchantId);
+    String accessToken = token(merchantId);
 
     var replay = Http.get(callback, null);
 
@@ -254,35 +254,6 @@ class ConnectJourneyIT extends IntegrationHarness {
     assertThat(tokenRows(merchantId)).isZero();
     // The link is used up: the merchant's browser cannot retry the same exchange.
     assertThat(Http.get(callback, null).status()).isEqualTo(400);
-  }
-
-  private String statusOf(String team, String merchantId) {
-    return Http.get(url("/merchants/" + merchantId), world.teamToken(team))
-        .json()
-        .get("status")
-        .asString();
-  }
-
-  private String revealToken(String merchantId) {
-    return Http.get(
-            url("/internal/merchants/" + merchantId + "/access-token"),
-            world.serviceToken("billing-service", true))
-        .json()
-        .get("accessToken")
-        .asString();
-  }
-
-  private int creditorsStatus(String accessToken) {
-    return Http.getWithHeaders(
-            world.simulator.baseUrl() + "/creditors",
-            accessToken,
-            java.util.Map.of("GoCardless-Version", "2015-07-06"))
-        .status();
-  }
-
-  private int tokenRows(String merchantId) {
-    return jdbc.queryForObject(
-        "select count(*) from merchant_token where merchant_id = ?", Integer.class, merchantId);
   }
 
   private int rejections(String merchantId, String reason) {

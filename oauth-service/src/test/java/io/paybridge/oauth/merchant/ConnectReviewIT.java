@@ -42,7 +42,7 @@ class ConnectReviewIT extends IntegrationHarness {
       assertThat(Http.query(back.location()))
           .containsEntry("merchant_id", merchantId)
           .containsEntry("outcome", "needs_review");
-      var held = view("team-a", merchantId);
+      var held = viewExpectingOk("team-a", merchantId);
       assertThat(held.get("status").asString()).isEqualTo("needs_review");
       assertThat(held.get("organisationId").asString()).startsWith("OR");
       assertThat(held.has("verificationUrl")).isFalse();
@@ -108,7 +108,7 @@ class ConnectReviewIT extends IntegrationHarness {
       assertThat(Http.query(Http.get(callback, null).location()))
           .containsEntry("outcome", "needs_review");
       String issued = accessTokenIssued();
-      var held = view("team-b", merchantId);
+      var held = viewExpectingOk("team-b", merchantId);
       // Only what differs is kept: the team gave no email, so none is compared or shown.
       assertThat(mismatches(held)).containsOnlyKeys("companyName");
 
@@ -152,10 +152,12 @@ class ConnectReviewIT extends IntegrationHarness {
     assertThat(unavailable.status()).isEqualTo(503);
     assertThat(unavailable.json().get("type").asString())
         .isEqualTo("https://paybridge.io/problems/gocardless-unavailable");
-    assertThat(view("team-a", merchantId).get("status").asString()).isEqualTo("needs_review");
+    assertThat(viewExpectingOk("team-a", merchantId).get("status").asString())
+        .isEqualTo("needs_review");
 
     // The merchant revoked the app during the review: there is nothing left to confirm.
-    world.simulator.disconnect(view("team-a", merchantId).get("organisationId").asString());
+    world.simulator.disconnect(
+        viewExpectingOk("team-a", merchantId).get("organisationId").asString());
     var confirmed = Http.postJson(confirmation, world.teamToken("team-a"), null);
 
     assertThat(confirmed.status()).isEqualTo(200);
@@ -186,7 +188,7 @@ class ConnectReviewIT extends IntegrationHarness {
 
     assertThat(Http.query(Http.get(callback, null).location()))
         .containsEntry("outcome", "connected");
-    var merchant = view("team-a", merchantId);
+    var merchant = viewExpectingOk("team-a", merchantId);
     assertThat(merchant.get("status").asString()).isEqualTo("connected");
     assertThat(merchant.has("review")).isFalse();
     assertThat(tokenRequest(merchantId).status()).isEqualTo(200);
@@ -205,7 +207,7 @@ class ConnectReviewIT extends IntegrationHarness {
     assertThat(pending.header("Content-Type")).startsWith("application/problem+json");
     assertThat(pending.json().get("type").asString())
         .isEqualTo("https://paybridge.io/problems/merchant-not-in-review");
-    assertThat(view("team-a", merchantId).get("status").asString()).isEqualTo("pending");
+    assertThat(viewExpectingOk("team-a", merchantId).get("status").asString()).isEqualTo("pending");
   }
 
   private String accessTokenIssued() {
@@ -234,7 +236,7 @@ class ConnectReviewIT extends IntegrationHarness {
     return result;
   }
 
-  private JsonNode view(String team, String merchantId) {
+  private JsonNode viewExpectingOk(String team, String merchantId) {
     var response = Http.get(url("/merchants/" + merchantId), world.teamToken(team));
     assertThat(response.status()).as(response.body()).isEqualTo(200);
     return response.json();
@@ -244,18 +246,5 @@ class ConnectReviewIT extends IntegrationHarness {
     return Http.get(
         url("/internal/merchants/" + merchantId + "/access-token"),
         world.serviceToken("billing-service", true));
-  }
-
-  private int creditorsStatus(String accessToken) {
-    return Http.getWithHeaders(
-            world.simulator.baseUrl() + "/creditors",
-            accessToken,
-            Map.of("GoCardless-Version", "2015-07-06"))
-        .status();
-  }
-
-  private int tokenRows(String merchantId) {
-    return jdbc.queryForObject(
-        "select count(*) from merchant_token where merchant_id = ?", Integer.class, merchantId);
   }
 }

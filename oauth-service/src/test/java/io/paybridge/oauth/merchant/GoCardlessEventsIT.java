@@ -8,7 +8,6 @@ import io.paybridge.oauth.support.WebhookIngestStandIn;
 import io.paybridge.platform.events.EventHeaders;
 import io.paybridge.platform.events.Topics;
 import io.paybridge.platform.testsupport.KafkaTestConsumer;
-import io.paybridge.platform.testsupport.KafkaTestConsumer.Received;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -275,14 +274,14 @@ class GoCardlessEventsIT extends IntegrationHarness {
     var merchant = view("team-b", first);
     String organisationId = merchant.get("organisationId").asString();
     String creditorId = merchant.get("creditorId").asString();
-    JsonNode old = runVerificationScenario(token(first), creditorId, "in_review");
+    JsonNode old = scenarioEvent(token(first), creditorId, "in_review");
 
     assertThat(Http.delete(url("/merchants/" + first), world.teamToken("team-b")).status())
         .isEqualTo(200);
     world.simulator.clock().advance(Duration.ofSeconds(30));
     String second = reconnect("team-b", organisationId);
     assertThat(view("team-b", second).get("verificationStatus").asString()).isEqualTo("in_review");
-    JsonNode current = runVerificationScenario(token(second), creditorId, "successful");
+    JsonNode current = scenarioEvent(token(second), creditorId, "successful");
     double staleBefore = staleCount("creditors", "updated");
 
     try (var kafka = KafkaTestConsumer.fromNow(Topics.MERCHANTS_CONNECTION)) {
@@ -314,17 +313,8 @@ class GoCardlessEventsIT extends IntegrationHarness {
   }
 
   /** Runs a verification scenario and returns its creditors.updated event, not yet delivered. */
-  private JsonNode runVerificationScenario(String accessToken, String creditorId, String status) {
-    var run =
-        Http.postJsonWithHeaders(
-            world.simulator.baseUrl()
-                + "/scenario_simulators/creditor_verification_status_"
-                + status
-                + "/actions/run",
-            accessToken,
-            "{\"data\":{\"links\":{\"resource\":\"" + creditorId + "\"}}}",
-            Map.of("GoCardless-Version", "2015-07-06"));
-    assertThat(run.status()).as(run.body()).isEqualTo(200);
+  private JsonNode scenarioEvent(String accessToken, String creditorId, String status) {
+    runVerificationScenario(accessToken, creditorId, status);
     JsonNode event =
         WebhookIngestStandIn.awaitEvent(
             world.simulator,
@@ -371,61 +361,14 @@ class GoCardlessEventsIT extends IntegrationHarness {
   /** Runs the sandbox scenario and publishes its creditors.updated event {@code times} times. */
   private String changeVerification(
       String accessToken, String creditorId, String status, int times) {
-    var run =
-        Http.postJsonWithHeaders(
-            world.simulator.baseUrl()
-                + "/scenario_simulators/creditor_verification_status_"
-                + status
-                + "/actions/run",
-            accessToken,
-            "{\"data\":{\"links\":{\"resource\":\"" + creditorId + "\"}}}",
-            Map.of("GoCardless-Version", "2015-07-06"));
-    assertThat(run.status()).as(run.body()).isEqualTo(200);
     // The simulator sends each change as a creditors.updated webhook: take the one not seen yet.
-    JsonNode event =
-        WebhookIngestStandIn.awaitEvent(
-            world.simulator,
-            e ->
-                "creditors".equals(e.get("resource_type").asString())
-                    && creditorId.equals(e.get("links").get("creditor").asString())
-                    && !seen.contains(e.get("id").asString()));
+    JsonNode event = scenarioEvent(accessToken, creditorId, status);
     String eventId = event.get("id").asString();
-    seen.add(eventId);
     assertThat(event.get("details").get("property").asString()).isEqualTo("verification_status");
     for (int i = 0; i < times; i++) {
       ingest.publish(event);
     }
     return eventId;
-  }
-
-  private static Received awaitVerification(
-      KafkaTestConsumer kafka, String merchantId, String status) {
-    return kafka.await(
-        r ->
-            merchantId.equals(r.key())
-                && "MerchantVerificationChanged".equals(r.header(EventHeaders.EVENT_TYPE))
-                && r.value().contains("\"verificationStatus\":\"" + status + "\""));
-  }
-
-  private JsonNode view(String team, String merchantId) {
-    return Http.get(url("/merchants/" + merchantId), world.teamToken(team)).json();
-  }
-
-  private String token(String merchantId) {
-    return Http.get(
-            url("/internal/merchants/" + merchantId + "/access-token"),
-            world.serviceToken("billing-service", true))
-        .json()
-        .get("accessToken")
-        .asString();
-  }
-
-  private int creditorsStatus(String accessToken) {
-    return Http.getWithHeaders(
-            world.simulator.baseUrl() + "/creditors",
-            accessToken,
-            Map.of("GoCardless-Version", "2015-07-06"))
-        .status();
   }
 
   private int consumed(String eventId) {

@@ -8,7 +8,6 @@ import io.paybridge.oauth.support.WebhookIngestStandIn;
 import io.paybridge.platform.events.EventHeaders;
 import io.paybridge.platform.events.Topics;
 import io.paybridge.platform.testsupport.KafkaTestConsumer;
-import io.paybridge.platform.testsupport.KafkaTestConsumer.Received;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
@@ -42,7 +41,7 @@ class VerificationJourneyIT extends IntegrationHarness {
   @Test
   void theMerchantVerifiesThroughTheLinkAndTheTeamSeesEachStep() {
     String merchantId = connectNewMerchant("team-a");
-    JsonNode merchant = view(merchantId);
+    JsonNode merchant = view("team-a", merchantId);
     String organisationId = merchant.get("organisationId").asString();
     String creditorId = merchant.get("creditorId").asString();
     assertThat(merchant.get("verificationStatus").asString()).isEqualTo("action_required");
@@ -69,7 +68,7 @@ class VerificationJourneyIT extends IntegrationHarness {
           .isEqualTo("action_required");
       assertThat(inReview.get("creditorId").asString()).isEqualTo(creditorId);
       assertThat(inReview.get("verificationUrl").isNull()).isTrue();
-      JsonNode reviewing = view(merchantId);
+      JsonNode reviewing = view("team-a", merchantId);
       assertThat(reviewing.get("verificationStatus").asString()).isEqualTo("in_review");
       assertThat(reviewing.has("verificationUrl")).isFalse();
 
@@ -77,7 +76,8 @@ class VerificationJourneyIT extends IntegrationHarness {
       deliverVerificationEvent(creditorId);
       JsonNode verified = JSON.readTree(awaitVerification(kafka, merchantId, "successful").value());
       assertThat(verified.get("previousVerificationStatus").asString()).isEqualTo("in_review");
-      assertThat(view(merchantId).get("verificationStatus").asString()).isEqualTo("successful");
+      assertThat(view("team-a", merchantId).get("verificationStatus").asString())
+          .isEqualTo("successful");
       assertThat(Http.get(link, null).body()).contains("id=\"successful\"");
 
       assertThat(
@@ -104,18 +104,5 @@ class VerificationJourneyIT extends IntegrationHarness {
     assertThat(event.get("details").get("cause").asString()).isEqualTo("creditor_updated");
     delivered.add(event.get("id").asString());
     ingest.publish(event);
-  }
-
-  private static Received awaitVerification(
-      KafkaTestConsumer kafka, String merchantId, String status) {
-    return kafka.await(
-        r ->
-            merchantId.equals(r.key())
-                && "MerchantVerificationChanged".equals(r.header(EventHeaders.EVENT_TYPE))
-                && r.value().contains("\"verificationStatus\":\"" + status + "\""));
-  }
-
-  private JsonNode view(String merchantId) {
-    return Http.get(url("/merchants/" + merchantId), world.teamToken("team-a")).json();
   }
 }

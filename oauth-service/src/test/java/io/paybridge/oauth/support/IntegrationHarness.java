@@ -2,7 +2,10 @@ package io.paybridge.oauth.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.paybridge.platform.events.EventHeaders;
 import io.paybridge.platform.testsupport.IntegrationTest;
+import io.paybridge.platform.testsupport.KafkaTestConsumer;
+import io.paybridge.platform.testsupport.KafkaTestConsumer.Received;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -11,6 +14,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The base of every integration test: one application context for the whole suite, on the embedded
@@ -113,5 +117,78 @@ public abstract class IntegrationHarness {
     assertThat(back.status()).as(back.body()).isEqualTo(303);
     assertThat(Http.query(back.location())).containsEntry("outcome", "connected");
     return started.get("merchantId").asString();
+  }
+
+  /** The merchant as {@code team} sees it (GET /merchants/{id}). */
+  protected JsonNode view(String team, String merchantId) {
+    return Http.get(url("/merchants/" + merchantId), world.teamToken(team)).json();
+  }
+
+  /** The merchant's connection status, as {@code team} sees it. */
+  protected String statusOf(String team, String merchantId) {
+    return Http.get(url("/merchants/" + merchantId), world.teamToken(team))
+        .json()
+        .get("status")
+        .asString();
+  }
+
+  /** The merchant's access token, from the internal endpoint, as the billing service. */
+  protected String token(String merchantId) {
+    return Http.get(
+            url("/internal/merchants/" + merchantId + "/access-token"),
+            world.serviceToken("billing-service", true))
+        .json()
+        .get("accessToken")
+        .asString();
+  }
+
+  /** The status of GET /creditors at the simulator with {@code accessToken}. */
+  protected int creditorsStatus(String accessToken) {
+    return Http.getWithHeaders(
+            world.simulator.baseUrl() + "/creditors",
+            accessToken,
+            Map.of("GoCardless-Version", "2015-07-06"))
+        .status();
+  }
+
+  /** How many token rows the merchant has. */
+  protected int tokenRows(String merchantId) {
+    return jdbc.queryForObject(
+        "select count(*) from merchant_token where merchant_id = ?", Integer.class, merchantId);
+  }
+
+  /** The merchant's stored (encrypted) token. */
+  protected String ciphertextOf(String merchantId) {
+    return jdbc.queryForObject(
+        "select ciphertext from merchant_token where merchant_id = ?", String.class, merchantId);
+  }
+
+  /** Waits for a fact of {@code type} about the merchant on merchants.connection. */
+  protected static void awaitFact(KafkaTestConsumer kafka, String merchantId, String type) {
+    kafka.await(r -> merchantId.equals(r.key()) && type.equals(r.header(EventHeaders.EVENT_TYPE)));
+  }
+
+  /** Waits for the MerchantVerificationChanged fact to {@code status} about the merchant. */
+  protected static Received awaitVerification(
+      KafkaTestConsumer kafka, String merchantId, String status) {
+    return kafka.await(
+        r ->
+            merchantId.equals(r.key())
+                && "MerchantVerificationChanged".equals(r.header(EventHeaders.EVENT_TYPE))
+                && r.value().contains("\"verificationStatus\":\"" + status + "\""));
+  }
+
+  /** Runs the simulator's creditor verification scenario to {@code status} for the creditor. */
+  protected void runVerificationScenario(String accessToken, String creditorId, String status) {
+    var run =
+        Http.postJsonWithHeaders(
+            world.simulator.baseUrl()
+                + "/scenario_simulators/creditor_verification_status_"
+                + status
+                + "/actions/run",
+            accessToken,
+            "{\"data\":{\"links\":{\"resource\":\"" + creditorId + "\"}}}",
+            Map.of("GoCardless-Version", "2015-07-06"));
+    assertThat(run.status()).as(run.body()).isEqualTo(200);
   }
 }

@@ -18,7 +18,7 @@ class KeyRotationIT extends IntegrationHarness {
   @Test
   void tokensUnderAnOldKeyStayReadableAndAreReencryptedUnderTheActiveKey() {
     String merchantId = connectNewMerchant("team-a");
-    String token = reveal(merchantId);
+    String token = token(merchantId);
     // As if stored before the rotation: encrypted under the previous key.
     var before = new TokenCipher(encryption.keys());
     jdbc.update(
@@ -27,7 +27,7 @@ class KeyRotationIT extends IntegrationHarness {
         merchantId);
 
     // Still served while the rotation has not reached it: no downtime.
-    assertThat(reveal(merchantId)).isEqualTo(token);
+    assertThat(token(merchantId)).isEqualTo(token);
 
     var run = rotation.rotate();
 
@@ -45,7 +45,7 @@ class KeyRotationIT extends IntegrationHarness {
                 String.class,
                 merchantId))
         .isEqualTo("test-2026");
-    assertThat(reveal(merchantId)).isEqualTo(token);
+    assertThat(token(merchantId)).isEqualTo(token);
     assertThat(
             jdbc.queryForObject(
                 "select count(*) from merchant_token where key_id <> 'test-2026'", Integer.class))
@@ -72,7 +72,7 @@ class KeyRotationIT extends IntegrationHarness {
               world.serviceToken("billing-service", true));
 
       assertThat(response.status()).isEqualTo(500);
-      assertThat(response.body()).doesNotContain(reveal(first));
+      assertThat(response.body()).doesNotContain(token(first));
     } finally {
       jdbc.update("update merchant_token set ciphertext = ? where merchant_id = ?", own, second);
     }
@@ -81,7 +81,7 @@ class KeyRotationIT extends IntegrationHarness {
   @Test
   void aTokenUnderAKeyThisInstanceLacksAnswers503AndIsAudited() {
     String merchantId = connectNewMerchant("team-a");
-    String token = reveal(merchantId);
+    String token = token(merchantId);
     String own = ciphertextOf(merchantId);
     var elsewhere = new TokenCipher(Map.of("test-2099", randomKey()));
     jdbc.update(
@@ -162,20 +162,6 @@ class KeyRotationIT extends IntegrationHarness {
     assertThat(unchanged.json().get("changed").asBoolean()).isFalse();
     assertThat(Http.get(inventoryUrl, operator).json().get("activeKeyId").asString())
         .isEqualTo("test-2026");
-  }
-
-  private String ciphertextOf(String merchantId) {
-    return jdbc.queryForObject(
-        "select ciphertext from merchant_token where merchant_id = ?", String.class, merchantId);
-  }
-
-  private String reveal(String merchantId) {
-    return Http.get(
-            url("/internal/merchants/" + merchantId + "/access-token"),
-            world.serviceToken("billing-service", true))
-        .json()
-        .get("accessToken")
-        .asString();
   }
 
   private static String randomKey() {

@@ -265,11 +265,6 @@ class RollingKeyRotationIT extends IntegrationHarness {
         "select key_id from merchant_token where merchant_id = ?", String.class, merchantId);
   }
 
-  private String ciphertextOf(String merchantId) {
-    return jdbc.queryForObject(
-        "select ciphertext from merchant_token where merchant_id = ?", String.class, merchantId);
-  }
-
   private int tokensUnder(String keyId) {
     return jdbc.queryForObject(
         "select count(*) from merchant_token where key_id = ?", Integer.class, keyId);
