@@ -145,17 +145,14 @@ final class Stack implements AutoCloseable {
       throws Exception {
     int managementPort = freePort();
     var service =
-        new ServiceProcess(
+        ServiceProcess.embedded(
             name,
-            root.resolve(name + "/target"),
+            root,
             port,
             managementPort,
-            ServiceProcess.arguments(
-                port,
-                managementPort,
-                postgres.jdbcUrl(EmbeddedPostgresServer.databaseNameFor(name)),
-                kafka.bootstrapServers(),
-                extra),
+            postgres.jdbcUrl(EmbeddedPostgresServer.databaseNameFor(name)),
+            kafka.bootstrapServers(),
+            extra,
             work.resolve("logs")
                 .resolve(scenario)
                 .resolve(name + "-" + instances.incrementAndGet()));

@@ -122,17 +122,14 @@ public final class LocalStack {
   private void startService(String name, int port, int managementPort, Map<String, String> extra)
       throws IOException, InterruptedException {
     var service =
-        new ServiceProcess(
+        ServiceProcess.embedded(
             name,
-            root.resolve(name + "/target"),
+            root,
             port,
             managementPort,
-            ServiceProcess.arguments(
-                port,
-                managementPort,
-                postgres.jdbcUrl(EmbeddedPostgresServer.databaseNameFor(name)),
-                kafka.bootstrapServers(),
-                extra),
+            postgres.jdbcUrl(EmbeddedPostgresServer.databaseNameFor(name)),
+            kafka.bootstrapServers(),
+            extra,
             root.resolve("local-stack/target/logs"));
     services.add(service);
     step(

@@ -185,19 +185,22 @@ public final class HostedPages {
       html.append("<form id=\"customer_details\" method=\"post\" action=\"")
           .append(String.format(action, "customer_details"))
           .append("\"><h2>Your details</h2>");
-      field(html, "given_name", "First name", value(customer.givenName, pre.get("given_name")));
-      field(html, "family_name", "Last name", value(customer.familyName, pre.get("family_name")));
-      field(
+      Web.textField(
+          html, "given_name", "First name", value(customer.givenName, pre.get("given_name")));
+      Web.textField(
+          html, "family_name", "Last name", value(customer.familyName, pre.get("family_name")));
+      Web.textField(
           html,
           "company_name",
           "Company name (optional)",
           value(customer.companyName, pre.get("company_name")));
-      field(html, "email", "Email", value(customer.email, pre.get("email")));
-      field(
+      Web.textField(html, "email", "Email", value(customer.email, pre.get("email")));
+      Web.textField(
           html, "address_line1", "Address", value(customer.addressLine1, pre.get("address_line1")));
-      field(html, "city", "Town or city", value(customer.city, pre.get("city")));
-      field(html, "postal_code", "Postcode", value(customer.postalCode, pre.get("postal_code")));
-      field(
+      Web.textField(html, "city", "Town or city", value(customer.city, pre.get("city")));
+      Web.textField(
+          html, "postal_code", "Postcode", value(customer.postalCode, pre.get("postal_code")));
+      Web.textField(
           html,
           "country_code",
           "Country code",
@@ -231,12 +234,12 @@ public final class HostedPages {
       html.append("<form id=\"bank_account\" method=\"post\" action=\"")
           .append(String.format(action, "bank_account"))
           .append("\"><h2>Your bank details</h2>");
-      field(html, "account_holder_name", "Account holder name", holder);
+      Web.textField(html, "account_holder_name", "Account holder name", holder);
       if ("GBP".equals(currency)) {
-        field(html, "branch_code", "Sort code", "");
-        field(html, "account_number", "Account number", "");
+        Web.textField(html, "branch_code", "Sort code", "");
+        Web.textField(html, "account_number", "Account number", "");
       } else {
-        field(html, "iban", "IBAN", "");
+        Web.textField(html, "iban", "IBAN", "");
       }
       html.append("<button type=\"submit\">Continue</button></form>");
     } else if (brq.isPending("bank_authorisation")) {
@@ -314,15 +317,5 @@ public final class HostedPages {
 
   private static String value(String current, String prefilled) {
     return current != null ? current : prefilled == null ? "" : prefilled;
-  }
-
-  private static void field(StringBuilder html, String name, String label, String value) {
-    html.append("<label>")
-        .append(Web.escape(label))
-        .append(" <input type=\"text\" name=\"")
-        .append(name)
-        .append("\" value=\"")
-        .append(Web.escape(value))
-        .append("\"></label>");
   }
 }

@@ -116,9 +116,11 @@ public final class VerificationPage {
                 "<form id=\"verification_details\" method=\"post\" action=\"/verify?organisation=")
             .append(Web.escape(Web.encode(organisation.id)))
             .append("\"><h2>Tell us about your business</h2>");
-        field(html, "legal_name", "Legal name", form.getOrDefault("legal_name", creditor.name));
-        field(html, "company_number", "Company registration number", form.get("company_number"));
-        field(html, "director", "Director's full name", form.get("director"));
+        Web.textField(
+            html, "legal_name", "Legal name", form.getOrDefault("legal_name", creditor.name));
+        Web.textField(
+            html, "company_number", "Company registration number", form.get("company_number"));
+        Web.textField(html, "director", "Director's full name", form.get("director"));
         html.append("<button type=\"submit\">Submit for review</button></form>");
       }
       case "in_review" ->
@@ -129,15 +131,5 @@ public final class VerificationPage {
           html.append("<p id=\"successful\">Your account is verified: nothing more to do.</p>");
     }
     Web.html(exchange, status, "Verify your account", html.toString());
-  }
-
-  private static void field(StringBuilder html, String name, String label, String value) {
-    html.append("<label>")
-        .append(Web.escape(label))
-        .append(" <input type=\"text\" name=\"")
-        .append(name)
-        .append("\" value=\"")
-        .append(Web.escape(value))
-        .append("\"></label>");
   }
 }

@@ -64,6 +64,17 @@ public final class Web {
     return result.toString();
   }
 
+  /** A labelled text input of a simulated page's form, its value escaped. */
+  public static void textField(StringBuilder html, String name, String label, String value) {
+    html.append("<label>")
+        .append(escape(label))
+        .append(" <input type=\"text\" name=\"")
+        .append(name)
+        .append("\" value=\"")
+        .append(escape(value))
+        .append("\"></label>");
+  }
+
   public static String escape(String value) {
     if (value == null) {
       return "";

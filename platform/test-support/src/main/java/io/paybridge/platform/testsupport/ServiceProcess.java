@@ -58,6 +58,29 @@ public final class ServiceProcess {
   }
 
   /**
+   * A service of the repository ({@code <root>/<name>/target}) run against a database of {@code
+   * postgres} named after it ({@link EmbeddedPostgresServer#databaseNameFor}) and the broker at
+   * {@code bootstrapServers}: what local-stack and the fault harness run.
+   */
+  public static ServiceProcess embedded(
+      String name,
+      Path root,
+      int port,
+      int managementPort,
+      String jdbcUrl,
+      String bootstrapServers,
+      Map<String, String> extra,
+      Path logDirectory) {
+    return new ServiceProcess(
+        name,
+        root.resolve(name + "/target"),
+        port,
+        managementPort,
+        arguments(port, managementPort, jdbcUrl, bootstrapServers, extra),
+        logDirectory);
+  }
+
+  /**
    * The command-line properties that run a service on {@code port} (its API) and {@code
    * managementPort} (actuator) against a database and a broker of the embedded infrastructure, with
    * human-readable logs (services log structured JSON by default), plus {@code extra} ({@code key →
