@@ -2,7 +2,7 @@ package io.paybridge.oauth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.paybridge.oauth.support.Http;
+import io.paybridge.platform.testsupport.http.Http;
 import io.paybridge.oauth.support.IntegrationHarness;
 import org.junit.jupiter.api.Test;
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paybridge.oauth.gocardless.GoCardlessProperties;
 import io.paybridge.oauth.merchant.ConnectProperties;
-import io.paybridge.oauth.support.Http;
+import io.paybridge.platform.testsupport.http.Http;
 import io.paybridge.oauth.support.IntegrationHarness;
 import io.paybridge.oauth.support.TraceLogCapture;
 import io.paybridge.oauth.support.WebhookIngestStandIn;

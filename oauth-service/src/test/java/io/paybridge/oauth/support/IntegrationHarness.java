@@ -1,5 +1,6 @@
 package io.paybridge.oauth.support;
 
+import io.paybridge.platform.testsupport.http.Http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paybridge.platform.events.EventHeaders;

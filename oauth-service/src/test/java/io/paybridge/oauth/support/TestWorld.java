@@ -1,12 +1,8 @@
 package io.paybridge.oauth.support;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
+import io.paybridge.platform.testsupport.http.FaultyProxy;
+import io.paybridge.platform.testsupport.oidc.TestIssuer;
 import io.paybridge.simulator.GoCardlessSimulator;
 import io.paybridge.simulator.SimulatorSettings;
 import java.io.IOException;
@@ -15,19 +11,15 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
-import no.nav.security.mock.oauth2.OAuth2Config;
-import no.nav.security.mock.oauth2.token.KeyProvider;
-import no.nav.security.mock.oauth2.token.OAuth2TokenProvider;
 
 /**
  * The real parts around the service, started once per test JVM: the GoCardless simulator (behind a
- * proxy that can fail on demand), a real OIDC issuer (mock-oauth2-server) and the port the service
- * will listen on, chosen first so that the simulator's partner app can register its callback URL.
+ * proxy that can fail on demand), the platform's OIDC issuer ({@link TestIssuer}, its key set behind a
+ * proxy too) and the port the service will listen on, chosen first so that the simulator's partner
+ * app can register its callback URL.
  */
 public final class TestWorld {
 
-  public static final String ISSUER = "paybridge";
   public static final String TOKEN_SCOPE = "merchant-tokens:read";
   public static final String KEY_MANAGEMENT_SCOPE = "merchant-keys:manage";
   public static final String OPERATIONS_SCOPE = "operations:read";
@@ -40,9 +32,7 @@ public final class TestWorld {
   public final int servicePort;
   public final GoCardlessSimulator simulator;
   public final FaultyProxy gocardless;
-  public final MockOAuth2Server issuer;
-
-  private final KeyProvider keys;
+  public final TestIssuer issuer;
 
   /** The issuer's key set as the service fetches it: can be taken down or made slow. */
   public final FaultyProxy identityProvider;
@@ -55,12 +45,8 @@ public final class TestWorld {
                 .withRedirectUris(List.of(callbackUrl(servicePort)))
                 .withTickInterval(Duration.ZERO));
     gocardless = FaultyProxy.to(simulator.baseUrl());
-    keys = new KeyProvider();
-    issuer =
-        new MockOAuth2Server(
-            new OAuth2Config(false, null, null, false, new OAuth2TokenProvider(keys)));
-    issuer.start();
-    identityProvider = FaultyProxy.to("http://127.0.0.1:" + issuer.baseUrl().port());
+    issuer = TestIssuer.get();
+    identityProvider = FaultyProxy.to(issuer.baseUrl());
   }
 
   public static synchronized TestWorld get() {
@@ -85,83 +71,48 @@ public final class TestWorld {
   }
 
   public String issuerUri() {
-    return issuer.issuerUrl(ISSUER).toString();
+    return issuer.issuerUri();
   }
 
   /** Where the service fetches the issuer's keys: through {@link #identityProvider}. */
   public String jwksUri() {
-    return identityProvider.url() + "/" + ISSUER + "/jwks";
+    return identityProvider.url() + "/" + TestIssuer.ISSUER_ID + "/jwks";
   }
 
   /** A team member's token. */
   public String teamToken(String team) {
-    return issuer
-        .issueToken(ISSUER, "user-of-" + team, AUDIENCE, Map.of("team", team), 3600)
-        .serialize();
+    return issuer.teamToken(team, AUDIENCE);
   }
 
   /** A team member's token for another audience (another service of the platform). */
   public String teamTokenFor(String team, String audience) {
-    return issuer
-        .issueToken(ISSUER, "user-of-" + team, audience, Map.of("team", team), 3600)
-        .serialize();
+    return issuer.teamToken(team, audience);
   }
 
-  /**
-   * A token signed with the issuer's own key (RS256, its key id) whose claims are exactly {@code
-   * claims}: for tokens the issuer would not issue itself (no audience, issued long ago).
-   */
+  /** A token signed with the issuer's own key whose claims are exactly {@code claims}. */
   public String signedByTheIssuer(JWTClaimsSet claims) {
-    try {
-      var key = keys.signingKey(ISSUER).toRSAKey();
-      var jwt =
-          new SignedJWT(
-              new JWSHeader.Builder(JWSAlgorithm.RS256)
-                  .keyID(key.getKeyID())
-                  .type(JOSEObjectType.JWT)
-                  .build(),
-              claims);
-      jwt.sign(new RSASSASigner(key));
-      return jwt.serialize();
-    } catch (JOSEException e) {
-      throw new IllegalStateException(e);
-    }
+    return issuer.signedByTheIssuer(claims);
   }
 
   /** A token without a team claim. */
   public String tokenWithoutTeam() {
-    return issuer.issueToken(ISSUER, "nobody", AUDIENCE, Map.of(), 3600).serialize();
+    return issuer.token("nobody", AUDIENCE, Map.of());
   }
 
   /** A platform service's token (client credentials), with or without the token scope. */
   public String serviceToken(String service, boolean withTokenScope) {
-    return issuer
-        .issueToken(
-            ISSUER,
-            service,
-            AUDIENCE,
-            Map.of("client_id", service, "scope", withTokenScope ? TOKEN_SCOPE : "billing:write"),
-            3600)
-        .serialize();
+    return issuer.serviceToken(service, AUDIENCE, withTokenScope ? TOKEN_SCOPE : "billing:write");
   }
 
   /** An operator's token with the scope of the management port's health details and metrics. */
   public String operationsToken() {
-    return issuer
-        .issueToken(ISSUER, "operator", AUDIENCE, Map.of("scope", OPERATIONS_SCOPE), 3600)
-        .serialize();
+    return issuer.token("operator", AUDIENCE, Map.of("scope", OPERATIONS_SCOPE));
   }
 
   /** An operator's token, with or without the key management scope. */
   public String operatorToken(String operator, boolean withKeyScope) {
-    return issuer
-        .issueToken(
-            ISSUER,
-            operator,
-            AUDIENCE,
-            Map.of("scope", withKeyScope ? KEY_MANAGEMENT_SCOPE : TOKEN_SCOPE),
-            3600)
-        .serialize();
+    return issuer.token(
+        operator, AUDIENCE, Map.of("scope", withKeyScope ? KEY_MANAGEMENT_SCOPE : TOKEN_SCOPE));
   }
 
   private static int freePort() {

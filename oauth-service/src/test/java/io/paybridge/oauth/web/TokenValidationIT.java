@@ -1,5 +1,6 @@
 package io.paybridge.oauth.web;
 
+import io.paybridge.platform.testsupport.oidc.TestIssuer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.JWSAlgorithm;
@@ -7,7 +8,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import io.paybridge.oauth.support.Http;
+import io.paybridge.platform.testsupport.http.Http;
 import io.paybridge.oauth.support.IntegrationHarness;
 import io.paybridge.oauth.support.TestWorld;
 import java.security.SecureRandom;
@@ -45,7 +46,7 @@ class TokenValidationIT extends IntegrationHarness {
     var claims = claims().audience(TestWorld.AUDIENCE).build();
     var jwt =
         new SignedJWT(
-            new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(TestWorld.ISSUER).build(), claims);
+            new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(TestIssuer.ISSUER_ID).build(), claims);
     jwt.sign(new MACSigner(secret));
 
     assertUnauthenticated(Http.get(url("/merchants"), jwt.serialize()));

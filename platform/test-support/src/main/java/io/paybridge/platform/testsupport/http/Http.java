@@ -1,4 +1,4 @@
-package io.paybridge.oauth.support;
+package io.paybridge.platform.testsupport.http;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

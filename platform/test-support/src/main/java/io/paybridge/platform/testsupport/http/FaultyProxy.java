@@ -1,4 +1,4 @@
-package io.paybridge.oauth.support;
+package io.paybridge.platform.testsupport.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
