@@ -2,8 +2,8 @@ package io.paybridge.oauth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.paybridge.platform.testsupport.http.Http;
 import io.paybridge.oauth.support.IntegrationHarness;
+import io.paybridge.platform.testsupport.http.Http;
 import org.junit.jupiter.api.Test;
 
 class OpenApiIT extends IntegrationHarness {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paybridge.oauth.gocardless.GoCardlessProperties;
 import io.paybridge.oauth.merchant.ConnectProperties;
-import io.paybridge.platform.testsupport.http.Http;
 import io.paybridge.oauth.support.IntegrationHarness;
 import io.paybridge.oauth.support.TraceLogCapture;
 import io.paybridge.oauth.support.WebhookIngestStandIn;
@@ -13,6 +12,7 @@ import io.paybridge.oauth.vault.TokenCipher;
 import io.paybridge.oauth.vault.TokenEncryptionProperties;
 import io.paybridge.platform.events.Topics;
 import io.paybridge.platform.testsupport.KafkaTestConsumer;
+import io.paybridge.platform.testsupport.http.Http;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

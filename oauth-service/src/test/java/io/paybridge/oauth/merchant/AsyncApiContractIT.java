@@ -2,7 +2,6 @@ package io.paybridge.oauth.merchant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.paybridge.platform.testsupport.http.Http;
 import io.paybridge.oauth.support.IntegrationHarness;
 import io.paybridge.oauth.support.WebhookIngestStandIn;
 import io.paybridge.platform.events.EventHeaders;
@@ -10,6 +9,7 @@ import io.paybridge.platform.events.Topics;
 import io.paybridge.platform.events.merchants.MerchantConnectionEvent;
 import io.paybridge.platform.testsupport.AsyncApiContract;
 import io.paybridge.platform.testsupport.KafkaTestConsumer;
+import io.paybridge.platform.testsupport.http.Http;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;

@@ -2,8 +2,8 @@ package io.paybridge.oauth.merchant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.paybridge.platform.testsupport.http.Http;
 import io.paybridge.oauth.support.IntegrationHarness;
+import io.paybridge.platform.testsupport.http.Http;
 import java.net.InetAddress;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;

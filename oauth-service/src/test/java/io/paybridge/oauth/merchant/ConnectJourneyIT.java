@@ -2,11 +2,11 @@ package io.paybridge.oauth.merchant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.paybridge.platform.testsupport.http.Http;
 import io.paybridge.oauth.support.IntegrationHarness;
 import io.paybridge.platform.events.EventHeaders;
 import io.paybridge.platform.events.Topics;
 import io.paybridge.platform.testsupport.KafkaTestConsumer;
+import io.paybridge.platform.testsupport.http.Http;
 import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;

@@ -2,12 +2,12 @@ package io.paybridge.oauth.merchant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.paybridge.platform.testsupport.http.Http;
 import io.paybridge.oauth.support.IntegrationHarness;
 import io.paybridge.oauth.support.WebhookIngestStandIn;
 import io.paybridge.platform.events.EventHeaders;
 import io.paybridge.platform.events.Topics;
 import io.paybridge.platform.testsupport.KafkaTestConsumer;
+import io.paybridge.platform.testsupport.http.Http;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;

@@ -1,12 +1,12 @@
 package io.paybridge.oauth.support;
 
-import io.paybridge.platform.testsupport.http.Http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paybridge.platform.events.EventHeaders;
 import io.paybridge.platform.testsupport.IntegrationTest;
 import io.paybridge.platform.testsupport.KafkaTestConsumer;
 import io.paybridge.platform.testsupport.KafkaTestConsumer.Received;
+import io.paybridge.platform.testsupport.http.Http;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.beans.factory.annotation.Autowired;

@@ -14,9 +14,9 @@ import java.util.Map;
 
 /**
  * The real parts around the service, started once per test JVM: the GoCardless simulator (behind a
- * proxy that can fail on demand), the platform's OIDC issuer ({@link TestIssuer}, its key set behind a
- * proxy too) and the port the service will listen on, chosen first so that the simulator's partner
- * app can register its callback URL.
+ * proxy that can fail on demand), the platform's OIDC issuer ({@link TestIssuer}, its key set
+ * behind a proxy too) and the port the service will listen on, chosen first so that the simulator's
+ * partner app can register its callback URL.
  */
 public final class TestWorld {
 

@@ -2,8 +2,8 @@ package io.paybridge.oauth.vault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.paybridge.platform.testsupport.http.Http;
 import io.paybridge.oauth.support.IntegrationHarness;
+import io.paybridge.platform.testsupport.http.Http;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;

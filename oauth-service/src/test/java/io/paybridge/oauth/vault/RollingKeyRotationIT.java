@@ -2,9 +2,9 @@ package io.paybridge.oauth.vault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.paybridge.platform.testsupport.http.Http;
 import io.paybridge.oauth.support.IntegrationHarness;
 import io.paybridge.oauth.support.ServiceInstance;
+import io.paybridge.platform.testsupport.http.Http;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;

@@ -1,6 +1,5 @@
 package io.paybridge.oauth.web;
 
-import io.paybridge.platform.testsupport.oidc.TestIssuer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.JWSAlgorithm;
@@ -8,9 +7,10 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import io.paybridge.platform.testsupport.http.Http;
 import io.paybridge.oauth.support.IntegrationHarness;
 import io.paybridge.oauth.support.TestWorld;
+import io.paybridge.platform.testsupport.http.Http;
+import io.paybridge.platform.testsupport.oidc.TestIssuer;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
