@@ -138,7 +138,11 @@ final class LoadGenerator {
             () -> {
               long now;
               while ((now = System.nanoTime()) < end) {
-                send(phase, now);
+                if (!send(phase, now)) {
+                  // Refused because the relay is behind: back off a little (GoCardless retries
+                  // much later) rather than hammer the service with deliveries it refuses.
+                  LockSupport.parkNanos(SHED_BACKOFF.toNanos());
+                }
               }
             });
       }
@@ -147,7 +151,14 @@ final class LoadGenerator {
     return phase;
   }
 
-  private void send(Phase phase, long intended) {
+  /** How long a closed-loop client waits after a {@code relay-behind} refusal. */
+  static final Duration SHED_BACKOFF = Duration.ofMillis(100);
+
+  /** The error reason of a 503 {@code relay-behind}: refused by design, nothing stored. */
+  static final String SHED = "HTTP 503 relay-behind";
+
+  /** Sends one webhook; false when it was refused because the relay was behind. */
+  private boolean send(Phase phase, long intended) {
     var webhook = webhooks.next(phase.tag, phase.eventsPerWebhook);
     var request =
         HttpRequest.newBuilder(endpoint)
@@ -160,7 +171,7 @@ final class LoadGenerator {
     phase.sent.increment();
     phase.inFlight.incrementAndGet();
     try {
-      var response = http.send(request, HttpResponse.BodyHandlers.discarding());
+      var response = http.send(request, HttpResponse.BodyHandlers.ofString());
       long done = System.nanoTime();
       if (response.statusCode() == 204) {
         long micros = Math.max(0, (done - intended) / 1000);
@@ -171,6 +182,9 @@ final class LoadGenerator {
         }
         phase.acked.increment();
         phase.lastAck.accumulateAndGet(done, Math::max);
+      } else if (response.statusCode() == 503 && response.body().contains("/relay-behind")) {
+        error(phase, SHED);
+        return false;
       } else {
         error(phase, "HTTP " + response.statusCode());
       }
@@ -184,6 +198,7 @@ final class LoadGenerator {
     } finally {
       phase.inFlight.decrementAndGet();
     }
+    return true;
   }
 
   private static void error(Phase phase, String reason) {

@@ -3,6 +3,7 @@ package io.paybridge.bench;
 import io.paybridge.platform.events.Topics;
 import io.paybridge.platform.testsupport.EmbeddedKafkaServer;
 import io.paybridge.platform.testsupport.EmbeddedPostgresServer;
+import io.paybridge.platform.testsupport.Machine;
 import io.paybridge.platform.testsupport.ServiceProcess;
 import io.paybridge.platform.testsupport.SignedWebhooks;
 import java.io.IOException;
@@ -86,7 +87,7 @@ public final class WebhookIngestBenchmark {
   private void run() throws Exception {
     say("webhook-ingest benchmark, profile " + settings.profile() + ", run " + runId);
     loadAtStart = CpuSampler.loadAverage();
-    say("load average at start: " + loadAtStart + " (uptime: " + uptime() + ")");
+    say("load average at start: " + loadAtStart + " (uptime: " + Machine.uptime() + ")");
     describeMachine();
     var sql = ProductionSql.read(root);
 
@@ -591,25 +592,17 @@ public final class WebhookIngestBenchmark {
 
   private void describeMachine() {
     machine.put("Date", startedAt.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
-    machine.put("CPU", cpuModel());
-    machine.put(
-        "Cores (available to the JVM)", String.valueOf(Runtime.getRuntime().availableProcessors()));
-    machine.put("RAM", memTotal());
-    machine.put(
-        "JDK",
-        System.getProperty("java.vendor")
-            + " "
-            + System.getProperty("java.runtime.version")
-            + " ("
-            + System.getProperty("java.vm.name")
-            + ")");
-    machine.put("OS", osName() + ", kernel " + System.getProperty("os.version"));
+    machine.put("CPU", Machine.cpuModel());
+    machine.put("Cores (available to the JVM)", String.valueOf(Machine.cores()));
+    machine.put("RAM", Machine.memTotal());
+    machine.put("JDK", Machine.jdk());
+    machine.put("OS", Machine.osName() + ", kernel " + System.getProperty("os.version"));
     machine.put(
         "Kafka",
         "embedded KRaft broker "
             + org.apache.kafka.common.utils.AppInfoParser.getVersion()
             + " in the benchmark JVM");
-    machine.put("Git", command("git", "rev-parse", "--short", "HEAD") + gitDirty());
+    machine.put("Git", Machine.gitCommit() + gitDirty());
   }
 
   private void describePostgres(BenchPostgres postgres) throws SQLException {
@@ -634,7 +627,10 @@ public final class WebhookIngestBenchmark {
             cpu = new CpuSampler(0, postmasterPid(Path.of(value)));
             probeFsync(Path.of(value).getParent());
             value =
-                command("df", "--output=fstype", value).lines().reduce((a, b) -> b).orElse("?")
+                Machine.command("df", "--output=fstype", value)
+                        .lines()
+                        .reduce((a, b) -> b)
+                        .orElse("?")
                     + " file system ("
                     + value
                     + ")";
@@ -703,69 +699,12 @@ public final class WebhookIngestBenchmark {
     }
   }
 
-  private static String cpuModel() {
-    try {
-      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-          .filter(line -> line.startsWith("model name"))
-          .findFirst()
-          .map(line -> line.substring(line.indexOf(':') + 1).strip())
-          .orElse("?");
-    } catch (IOException e) {
-      return "?";
-    }
-  }
-
-  private static String memTotal() {
-    try {
-      return Files.readAllLines(Path.of("/proc/meminfo")).stream()
-          .filter(line -> line.startsWith("MemTotal"))
-          .findFirst()
-          .map(
-              line ->
-                  String.format(
-                      "%.1f GiB", Long.parseLong(line.replaceAll("\\D", "")) / 1024.0 / 1024.0))
-          .orElse("?");
-    } catch (IOException e) {
-      return "?";
-    }
-  }
-
-  private static String osName() {
-    try {
-      return Files.readAllLines(Path.of("/etc/os-release")).stream()
-          .filter(line -> line.startsWith("PRETTY_NAME="))
-          .findFirst()
-          .map(line -> line.substring("PRETTY_NAME=".length()).replace("\"", ""))
-          .orElse(System.getProperty("os.name"));
-    } catch (IOException e) {
-      return System.getProperty("os.name");
-    }
-  }
-
   private String gitDirty() {
-    String status = command("git", "status", "--porcelain", "--untracked-files=no");
+    String status = Machine.command("git", "status", "--porcelain", "--untracked-files=no");
     long changed = status.isBlank() ? 0 : status.lines().count();
     return changed == 0
         ? " (clean)"
         : " (+ " + changed + " uncommitted tracked file(s) in the shared working tree)";
-  }
-
-  private static String uptime() {
-    return command("uptime").strip();
-  }
-
-  private static String command(String... command) {
-    try {
-      var process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String output = new String(process.getInputStream().readAllBytes()).strip();
-      process.waitFor();
-      return output;
-    } catch (IOException e) {
-      return "?";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "?";
-    }
   }
 
   // --- the report -------------------------------------------------------------------------------

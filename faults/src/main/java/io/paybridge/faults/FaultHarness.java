@@ -1,5 +1,6 @@
 package io.paybridge.faults;
 
+import io.paybridge.platform.testsupport.Machine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -134,51 +135,17 @@ public final class FaultHarness {
     machine.put("Arguments", "`" + arguments + "`");
     machine.put("Settings", settings.describe());
     machine.put("Run id (in event ids)", stack.runId);
-    machine.put(
-        "Cores (available to the JVM)", String.valueOf(Runtime.getRuntime().availableProcessors()));
-    machine.put("RAM", firstLine("/proc/meminfo", "MemTotal"));
-    machine.put("CPU", firstLine("/proc/cpuinfo", "model name"));
-    machine.put(
-        "JDK",
-        System.getProperty("java.vendor")
-            + " "
-            + System.getProperty("java.runtime.version")
-            + " ("
-            + System.getProperty("java.vm.name")
-            + ")");
+    machine.put("Cores (available to the JVM)", String.valueOf(Machine.cores()));
+    machine.put("RAM", Machine.memTotal());
+    machine.put("CPU", Machine.cpuModel());
+    machine.put("JDK", Machine.jdk());
     machine.put(
         "Kafka",
         org.apache.kafka.common.utils.AppInfoParser.getVersion() + " (KRaft, one node, own JVM)");
     machine.put("PostgreSQL", "17 (zonky embedded binaries, own processes, synchronous_commit=on)");
-    machine.put("Git", command("git", "rev-parse", "--short", "HEAD"));
+    machine.put("Git", Machine.gitCommit());
     machine.put("Wall time", String.format("%.0f s", (System.nanoTime() - STARTED) / 1e9));
     return machine;
-  }
-
-  private static String firstLine(String file, String prefix) {
-    try {
-      return Files.readAllLines(Path.of(file)).stream()
-          .filter(line -> line.startsWith(prefix))
-          .findFirst()
-          .map(line -> line.substring(line.indexOf(':') + 1).strip())
-          .orElse("?");
-    } catch (IOException e) {
-      return "?";
-    }
-  }
-
-  private static String command(String... command) {
-    try {
-      var process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String output = new String(process.getInputStream().readAllBytes()).strip();
-      process.waitFor();
-      return output;
-    } catch (IOException e) {
-      return "?";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "?";
-    }
   }
 
   private static void closeQuietly(Stack stack) {

@@ -1,9 +1,11 @@
 package io.paybridge.webhookingest.webhook;
 
+import io.paybridge.platform.outbox.RelayBacklog;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,12 +33,15 @@ class GoCardlessWebhookController {
   private final WebhookMetrics metrics;
   private final Clock clock;
   private final long maxBodySize;
+  private final RelayBacklog relayBacklog;
+  private final Duration maxRelayLag;
 
   GoCardlessWebhookController(
       WebhookProperties properties,
       WebhookBatchParser parser,
       WebhookIngestion ingestion,
       WebhookMetrics metrics,
+      RelayBacklog relayBacklog,
       Clock clock) {
     if (properties.secrets().isEmpty()) {
       throw new IllegalStateException(
@@ -48,6 +53,8 @@ class GoCardlessWebhookController {
     this.metrics = metrics;
     this.clock = clock;
     this.maxBodySize = properties.maxBodySize().toBytes();
+    this.relayBacklog = relayBacklog;
+    this.maxRelayLag = properties.maxRelayLag();
   }
 
   @PostMapping("/webhooks/gocardless")
@@ -65,6 +72,23 @@ class GoCardlessWebhookController {
           presented == null
               ? "The " + SIGNATURE_HEADER + " header is missing"
               : "The " + SIGNATURE_HEADER + " header does not match the body");
+    }
+    // Genuine, but the relay is behind: storing more would only lengthen the wait for Kafka.
+    // Nothing is stored, and GoCardless delivers again.
+    if (!maxRelayLag.isZero()) {
+      relayBacklog
+          .lag()
+          .filter(lag -> lag.compareTo(maxRelayLag) > 0)
+          .ifPresent(
+              lag -> {
+                throw new WebhookRejectedException(
+                    WebhookProblem.RELAY_BEHIND,
+                    "Events wait "
+                        + lag.toMillis()
+                        + " ms for Kafka (limit "
+                        + maxRelayLag.toMillis()
+                        + " ms)");
+              });
     }
     // Signed, so GoCardless's: stored whatever it holds. A body that is not a webhook, or an event
     // that cannot be routed, is quarantined rather than refused, since GoCardless would only send

@@ -22,6 +22,7 @@ class WebhookExceptionHandler {
 
   private static final Logger log = LoggerFactory.getLogger(WebhookExceptionHandler.class);
   private static final String RETRY_AFTER_SECONDS = "30";
+  private static final String RELAY_BEHIND_RETRY_AFTER_SECONDS = "1";
 
   private final WebhookMetrics metrics;
 
@@ -31,6 +32,11 @@ class WebhookExceptionHandler {
 
   @ExceptionHandler(WebhookRejectedException.class)
   ResponseEntity<ProblemDetail> rejected(WebhookRejectedException e, HttpServletRequest request) {
+    if (e.problem == WebhookProblem.RELAY_BEHIND) {
+      // Possibly thousands a second while it lasts: counted (outcome relay_behind), not logged.
+      return withRetryAfter(
+          problem(e.problem, e.getMessage(), request), RELAY_BEHIND_RETRY_AFTER_SECONDS);
+    }
     log.warn("Rejected webhook from {}: {}", request.getRemoteAddr(), e.getMessage());
     return problem(e.problem, e.getMessage(), request);
   }
@@ -51,10 +57,16 @@ class WebhookExceptionHandler {
     } else {
       log.error("Could not store a webhook: {}", e.toString());
     }
-    var response = problem(WebhookProblem.UNAVAILABLE, "The webhook store is unavailable", request);
+    return withRetryAfter(
+        problem(WebhookProblem.UNAVAILABLE, "The webhook store is unavailable", request),
+        RETRY_AFTER_SECONDS);
+  }
+
+  private static ResponseEntity<ProblemDetail> withRetryAfter(
+      ResponseEntity<ProblemDetail> response, String seconds) {
     return ResponseEntity.status(response.getStatusCode())
         .headers(response.getHeaders())
-        .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
+        .header(HttpHeaders.RETRY_AFTER, seconds)
         .body(response.getBody());
   }
 

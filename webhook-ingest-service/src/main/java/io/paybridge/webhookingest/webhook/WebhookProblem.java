@@ -12,6 +12,9 @@ enum WebhookProblem implements ProblemType {
   TOO_LARGE(Definition.of(413, "webhook-too-large", "Webhook body too large")),
   UNAVAILABLE(
       Definition.of(503, "storage-unavailable", "Webhook could not be stored; retry later")),
+  RELAY_BEHIND(
+      Definition.of(
+          503, "relay-behind", "Webhook not accepted while events wait for Kafka; retry later")),
   INTERNAL(Definition.of(500, "internal-error", "Webhook could not be processed"));
 
   private final Definition definition;

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.paybridge.platform.events.Topics;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +30,7 @@ import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -270,9 +272,35 @@ class OutboxAutoConfiguration {
 
   @Bean
   ConsumerRetries consumerRetries(
-      ConsumerProperties consumer, ObjectProvider<MeterRegistry> meters) {
-    return new ConsumerRetries(
-        meters.getIfAvailable(), consumer.stuckAlertAfter(), Clock.systemUTC());
+      ConsumerProperties consumer,
+      ObjectProvider<MeterRegistry> meters,
+      ObjectProvider<Clock> clock) {
+    return new ConsumerRetries(meters.getIfAvailable(), consumer.stuckAlertAfter(), clockOf(clock));
+  }
+
+  /** The service's clock bean, or the system's in UTC for a service that declares none. */
+  static Clock clockOf(ObjectProvider<Clock> clock) {
+    return clock.getIfAvailable(Clock::systemUTC);
+  }
+
+  /**
+   * How long events wait for Kafka, reported by the relay leader and read by every instance; for a
+   * service that refuses work while the relay falls behind (webhook-ingest). Lazy: created, and its
+   * queries run, only in a service that asks for it.
+   */
+  @Bean(initMethod = "start", destroyMethod = "close")
+  @Lazy
+  @ConditionalOnMissingBean
+  RelayBacklog relayBacklog(
+      JdbcTemplate jdbc, ObjectProvider<OutboxRelay> relay, ObjectProvider<Clock> clock) {
+    Duration interval = outbox.backlogReportInterval();
+    return new RelayBacklog(
+        jdbc,
+        outbox.serviceName(),
+        relay.getIfAvailable(),
+        clockOf(clock),
+        interval,
+        interval.multipliedBy(10));
   }
 
   /** Lets {@link ConsumerRetries} see records applied after failing (the end of a retry). */
@@ -318,8 +346,8 @@ class OutboxAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(name = "consumersHealthIndicator")
-    HealthIndicator consumersHealthIndicator(ConsumerRetries retries) {
-      return new ConsumerHealthIndicator(retries, Clock.systemUTC());
+    HealthIndicator consumersHealthIndicator(ConsumerRetries retries, ObjectProvider<Clock> clock) {
+      return new ConsumerHealthIndicator(retries, clockOf(clock));
     }
   }
 }

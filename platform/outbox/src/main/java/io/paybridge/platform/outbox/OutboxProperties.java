@@ -58,6 +58,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     (TCP keepalives, {@code tcp_user_timeout} and {@code wal_sender_timeout} of the relay's
  *     sessions), after which its leader lock and slot are free for a standby; the bound of a
  *     takeover is about this plus {@code leaderPollInterval}
+ * @param backlogReportInterval how often the relay leader reports how long events wait for Kafka,
+ *     and every instance reads it ({@link RelayBacklog}); a report older than ten intervals is
+ *     ignored
  */
 @ConfigurationProperties("paybridge.outbox")
 public record OutboxProperties(
@@ -81,7 +84,8 @@ public record OutboxProperties(
     @DefaultValue("7d") Duration retention,
     @DefaultValue("5000") int retentionBatchSize,
     @DefaultValue("5") int parkAfterAttempts,
-    @DefaultValue("30s") Duration deadConnectionTimeout) {
+    @DefaultValue("30s") Duration deadConnectionTimeout,
+    @DefaultValue("200ms") Duration backlogReportInterval) {
 
   /** These settings with every derived default filled in from {@code applicationName}. */
   public OutboxProperties resolve(String applicationName) {
@@ -114,6 +118,7 @@ public record OutboxProperties(
         retention,
         retentionBatchSize,
         parkAfterAttempts,
-        deadConnectionTimeout);
+        deadConnectionTimeout,
+        backlogReportInterval);
   }
 }

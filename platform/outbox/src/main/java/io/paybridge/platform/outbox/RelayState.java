@@ -14,6 +14,7 @@ final class RelayState {
   private volatile Duration lastLag = Duration.ZERO;
   private volatile Instant failingSince;
   private volatile Instant pendingSince;
+  private volatile Instant sendingSince;
   private volatile String lastError;
   private volatile Instant fencedAt;
   private volatile String slotRefusal;
@@ -37,6 +38,7 @@ final class RelayState {
   /** A batch whose oldest record was written at {@code oldestCreatedAt} is being sent. */
   void sending(Instant oldestCreatedAt) {
     pendingSince = oldestCreatedAt;
+    sendingSince = Instant.now();
   }
 
   void relayed(int count, Instant at, Duration lag) {
@@ -44,6 +46,7 @@ final class RelayState {
     lastRelayedAt = at;
     lastLag = lag;
     pendingSince = null;
+    sendingSince = null;
   }
 
   /**
@@ -53,6 +56,46 @@ final class RelayState {
   Duration currentLag() {
     Instant pending = pendingSince;
     return pending != null ? Duration.between(pending, Instant.now()) : lastLag;
+  }
+
+  /**
+   * How long events wait for Kafka now, for {@link RelayBacklog}: how long the records of the batch
+   * being sent had waited when its transaction began, or the lag of a batch acknowledged within
+   * {@code recent}, whichever is longer; zero when the relay has caught up and nothing new arrived.
+   * The time a batch spends in its own transaction is left out: when Kafka stops answering, that is
+   * what grows, and it is no reason to refuse work (see {@link #publishing}).
+   */
+  Duration publishingLag(Instant now, Duration recent) {
+    Duration lag = Duration.ZERO;
+    Instant last = lastRelayedAt;
+    if (last != null && !last.plus(recent).isBefore(now)) {
+      lag = lastLag;
+    }
+    Instant pending = pendingSince;
+    Instant started = sendingSince;
+    if (pending != null && started != null) {
+      Duration waited = Duration.between(pending, started);
+      lag = waited.compareTo(lag) > 0 ? waited : lag;
+    }
+    return lag;
+  }
+
+  /**
+   * Whether the relay leads, streams and reaches Kafka, with nothing refused, and its current
+   * transaction (if any) began less than {@code stallAfter} ago: one that takes longer looks like
+   * Kafka going away (a send fails only after {@code send-timeout}), not like a relay that is
+   * merely behind.
+   */
+  boolean publishing(Instant now, Duration stallAfter) {
+    if (role != RelayStatus.Role.LEADER
+        || !streaming
+        || failingSince != null
+        || slotRefusal != null
+        || recordRefusal != null) {
+      return false;
+    }
+    Instant started = sendingSince;
+    return started == null || !started.plus(stallAfter).isBefore(now);
   }
 
   void publishingFailed(Throwable error) {

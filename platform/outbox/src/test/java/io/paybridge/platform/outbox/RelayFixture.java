@@ -84,7 +84,8 @@ final class RelayFixture implements AutoCloseable {
             Duration.ofDays(7),
             100,
             parkAfterAttempts,
-            Duration.ofSeconds(30))
+            Duration.ofSeconds(30),
+            Duration.ofMillis(100))
         .resolve(service);
   }
 
