@@ -13,10 +13,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * How long the service's events wait for Kafka, as every instance of the service can know it: the
  * relay leader writes its {@link RelayState#publishingLag publishing lag} to {@code
- * outbox_relay_report} every {@code report-interval}, and every instance reads the row back on the
- * same schedule. A service that can refuse work (webhook-ingest answers 503, and GoCardless
- * delivers again) uses it to keep the time from acknowledgement to Kafka bounded when it takes work
- * faster than its relay publishes.
+ * outbox_relay_report} every {@code report-interval}, and every other instance reads the row back
+ * on the same schedule (the leader itself answers from its relay's state at once). A service that
+ * can refuse work (webhook-ingest answers 503, and GoCardless delivers again) uses it to keep the
+ * time from acknowledgement to Kafka bounded when it takes work faster than its relay publishes.
  *
  * <p>{@link #lag()} is empty whenever the lag is no reason to refuse work: the report is older than
  * {@code stale-after} (no leader, or it cannot write), or the relay is not publishing (Kafka down,
@@ -47,7 +47,7 @@ public final class RelayBacklog implements AutoCloseable {
   private final Duration interval;
   private final Duration staleAfter;
   private final ScheduledExecutorService scheduler;
-  private volatile Optional<Duration> lag = Optional.empty();
+  private volatile Optional<Duration> reported = Optional.empty();
   private volatile boolean failing;
 
   /**
@@ -79,26 +79,27 @@ public final class RelayBacklog implements AutoCloseable {
   }
 
   /**
-   * How long events wait for Kafka now, as the relay leader last reported it; empty when unknown,
-   * stale, or while the relay is not publishing.
+   * How long events wait for Kafka now; empty when unknown, stale, or while the relay is not
+   * publishing. The leader answers from its relay's state at the moment of the call; every other
+   * instance from the leader's last report.
    */
   public Optional<Duration> lag() {
-    return lag;
+    if (leading()) {
+      return local(clock.instant());
+    }
+    return reported;
   }
 
   void refresh() {
     try {
-      if (relay != null && relay.state().role() == RelayStatus.Role.LEADER) {
-        RelayState state = relay.state();
+      if (leading()) {
+        // The other instances' view; this one answers from its relay's state directly.
         var now = clock.instant();
-        // A batch acknowledged within two intervals still says how long events wait; past that,
-        // the relay has caught up. A transaction open for five intervals: Kafka is probably going
-        // away, which is no reason to refuse work.
-        Duration current = state.publishingLag(now, interval.multipliedBy(2));
-        boolean publishing = state.publishing(now, interval.multipliedBy(5));
-        jdbc.update(REPORT, service, current.toMillis(), publishing);
+        var current = local(now);
+        jdbc.update(
+            REPORT, service, current.map(Duration::toMillis).orElse(0L), current.isPresent());
       }
-      lag =
+      reported =
           jdbc
               .query(
                   READ,
@@ -117,12 +118,28 @@ public final class RelayBacklog implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       // The database is what fails here; callers then fail on their own writes. Unknown meanwhile.
-      lag = Optional.empty();
+      reported = Optional.empty();
       if (!failing) {
         failing = true;
         log.warn("Relay backlog of {} cannot be reported or read: {}", service, e.toString());
       }
     }
+  }
+
+  private boolean leading() {
+    return relay != null && relay.state().role() == RelayStatus.Role.LEADER;
+  }
+
+  /**
+   * This instance's relay: a batch acknowledged within one interval still says how long events wait
+   * (batches follow each other every poll while work flows); a transaction open for five intervals
+   * means Kafka is probably going away, which is no reason to refuse work.
+   */
+  private Optional<Duration> local(java.time.Instant now) {
+    RelayState state = relay.state();
+    return state.publishing(now, interval.multipliedBy(5))
+        ? Optional.of(state.publishingLag(now, interval))
+        : Optional.empty();
   }
 
   @Override
