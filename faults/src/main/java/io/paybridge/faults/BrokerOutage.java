@@ -10,8 +10,9 @@ import java.util.Map;
 /**
  * Scenario 2: the Kafka broker stopped for {@code brokerOutage} under load and started again with
  * its data. Pass: every webhook sent during the outage accepted (2xx) on its first attempt, every
- * acknowledged event on Kafka once, and the backlog drained (the markers, sent after the restart,
- * read within the marker timeout).
+ * acknowledged event on Kafka once, the service ready (its readiness probe 200) while the broker is
+ * away and its relay DOWN meanwhile, and the backlog drained (the markers, sent after the restart,
+ * read within the marker timeout) by the same relay instance.
  */
 final class BrokerOutage {
 
@@ -39,8 +40,12 @@ final class BrokerOutage {
       stack.kafka.stop();
       Instant down = Instant.now();
       Stack.sleep(settings.brokerOutage());
-      FaultHarness.say("  relay during the outage: %s", stack.relayHealth(service));
-      details.add("relay during the outage: " + stack.relayHealth(service));
+      var relayDuringOutage = stack.relayHealth(service);
+      int readinessDuringOutage = stack.readiness(service);
+      FaultHarness.say(
+          "  during the outage: relay %s, readiness HTTP %d", relayDuringOutage, readinessDuringOutage);
+      details.add("relay during the outage: " + relayDuringOutage);
+      details.add("readiness during the outage: HTTP " + readinessDuringOutage);
       FaultHarness.say("  starting the broker again");
       stack.kafka.start();
       Instant up = Instant.now();
@@ -78,7 +83,17 @@ final class BrokerOutage {
       details.add(accepted);
       details.add("answers: " + load.describeOutcomes());
       details.add("Kafka: " + result.describe());
-      boolean pass = settled && refusedDuringOutage == 0 && duringOutage > 0 && result.exact();
+      var relayAfter = stack.relayHealth(service);
+      details.add("relay after the outage (same instance): " + relayAfter);
+      boolean pass =
+          settled
+              && refusedDuringOutage == 0
+              && duringOutage > 0
+              && readinessDuringOutage == 200
+              && "DOWN".equals(relayDuringOutage.status())
+              && "UP".equals(relayAfter.status())
+              && relayAfter.leader()
+              && result.exact();
       return new Verdict(name, pass, accepted + "; " + result.describe(), details);
     } finally {
       load.close();

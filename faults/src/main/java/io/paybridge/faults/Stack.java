@@ -175,6 +175,26 @@ final class Stack implements AutoCloseable {
     return URI.create("http://localhost:" + service.managementPort() + "/actuator/" + path);
   }
 
+  /**
+   * The HTTP status of an instance's readiness probe ({@code /actuator/health/readiness}: 200 UP,
+   * 503 not ready), or 0 when it does not answer.
+   */
+  int readiness(ServiceProcess service) {
+    try {
+      return http.send(
+              HttpRequest.newBuilder(actuator(service, "health/readiness"))
+                  .timeout(Duration.ofSeconds(6))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (IOException e) {
+      return 0;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 0;
+    }
+  }
+
   /** The {@code outboxRelay} part of an instance's health; empty when it does not answer. */
   RelayHealth relayHealth(ServiceProcess service) {
     try {

@@ -71,8 +71,8 @@ class AsyncApiContractIT extends IntegrationHarness {
       awaitFact(kafka, dropped, "MerchantDisconnected");
 
       var records =
-          kafka.drain(
-              r -> revoked.equals(r.key()) || dropped.equals(r.key()), Duration.ofSeconds(2));
+          kafka.readToEnd(
+              r -> revoked.equals(r.key()) || dropped.equals(r.key()), Duration.ofSeconds(30));
       assertThat(records)
           .extracting(r -> r.key().equals(revoked) + " " + r.header(EventHeaders.EVENT_TYPE))
           .contains(

@@ -115,11 +115,11 @@ class GoCardlessEventsIT extends IntegrationHarness {
           .isEqualTo("https://paybridge.io/problems/merchant-not-connected");
 
       assertThat(
-              kafka.drain(
+              publishedSoFar(
+                  kafka,
                   r ->
                       merchantId.equals(r.key())
-                          && "MerchantDisconnected".equals(r.header(EventHeaders.EVENT_TYPE)),
-                  Duration.ofSeconds(2)))
+                          && "MerchantDisconnected".equals(r.header(EventHeaders.EVENT_TYPE))))
           .hasSize(1);
       assertThat(consumed(id)).isEqualTo(1);
     }
@@ -156,10 +156,13 @@ class GoCardlessEventsIT extends IntegrationHarness {
       assertThat(view("team-a", merchantId).get("status").asString()).isEqualTo("disconnected");
       assertThat(consumed(id)).isEqualTo(1);
       assertThat(consumed(skipped)).isZero();
+      // Same key, so same partition: the listener handled the skipped record (and would have sent
+      // it to the DLT, synchronously) before it applied the disconnect. The DLT's end now is a
+      // known end.
       assertThat(
-              kafka.drain(
+              kafka.readToEnd(
                   r -> r.topic().endsWith(".dlt") && skipped.equals(r.header(EventHeaders.ID)),
-                  Duration.ofSeconds(2)))
+                  Duration.ofSeconds(30)))
           .isEmpty();
     }
   }
@@ -226,11 +229,11 @@ class GoCardlessEventsIT extends IntegrationHarness {
       assertThat(token.status()).isEqualTo(200);
       assertThat(creditorsStatus(token.json().get("accessToken").asString())).isEqualTo(200);
       assertThat(
-              kafka.drain(
+              publishedSoFar(
+                  kafka,
                   r ->
                       second.equals(r.key())
-                          && "MerchantDisconnected".equals(r.header(EventHeaders.EVENT_TYPE)),
-                  Duration.ofSeconds(2)))
+                          && "MerchantDisconnected".equals(r.header(EventHeaders.EVENT_TYPE))))
           .isEmpty();
       var recorded =
           jdbc.queryForMap(
@@ -300,11 +303,11 @@ class GoCardlessEventsIT extends IntegrationHarness {
       ingest.publish(current);
       awaitVerification(kafka, second, "successful");
       var facts =
-          kafka.drain(
+          publishedSoFar(
+              kafka,
               r ->
                   second.equals(r.key())
-                      && "MerchantVerificationChanged".equals(r.header(EventHeaders.EVENT_TYPE)),
-              Duration.ofSeconds(2));
+                      && "MerchantVerificationChanged".equals(r.header(EventHeaders.EVENT_TYPE)));
       assertThat(facts)
           .singleElement()
           .extracting(r -> JSON.readTree(r.value()).get("previousVerificationStatus").asString())

@@ -3,12 +3,16 @@ package io.paybridge.oauth.support;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paybridge.platform.events.EventHeaders;
+import io.paybridge.platform.events.Topics;
 import io.paybridge.platform.testsupport.IntegrationTest;
 import io.paybridge.platform.testsupport.KafkaTestConsumer;
 import io.paybridge.platform.testsupport.KafkaTestConsumer.Received;
 import io.paybridge.platform.testsupport.http.Http;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
@@ -47,6 +51,16 @@ public abstract class IntegrationHarness {
     properties.add("paybridge.oauth.gocardless.verify-url", TestWorld::verifyUrlTemplate);
     properties.add(
         "paybridge.oauth.gocardless.redirect-uri", () -> TestWorld.callbackUrl(world.servicePort));
+  }
+
+  /**
+   * Every matching {@code merchants.connection} record this service published before now, read past
+   * a marker the relay publishes after them: a late or duplicate record would be read.
+   */
+  protected List<KafkaTestConsumer.Received> publishedSoFar(
+      KafkaTestConsumer kafka, Predicate<KafkaTestConsumer.Received> match) {
+    return kafka.readPastMarker(
+        jdbc.getDataSource(), Topics.MERCHANTS_CONNECTION, match, Duration.ofSeconds(30));
   }
 
   protected String url(String path) {

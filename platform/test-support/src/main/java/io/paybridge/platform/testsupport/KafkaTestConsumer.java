@@ -129,6 +129,39 @@ public final class KafkaTestConsumer implements AutoCloseable {
     return received.stream().filter(match).toList();
   }
 
+  /**
+   * Every matching record the service's relay published before now, read to a known end rather than
+   * for a quiet period: writes a marker row to the service's outbox ({@code outbox_event}, topic
+   * {@code markerTopic}, key and id {@code marker-<uuid>}, type {@code TestMarker}), waits for its
+   * record, then reads every partition to its end. The relay publishes outbox rows in commit order,
+   * so everything committed before the marker is on Kafka by then; a duplicate or a late record
+   * would be read. {@code markerTopic} must be one of this consumer's topics, and consumers of it
+   * must tolerate an unknown event type.
+   *
+   * @param serviceDatabase the service's database (where its outbox is)
+   */
+  public List<Received> readPastMarker(
+      javax.sql.DataSource serviceDatabase,
+      String markerTopic,
+      Predicate<Received> match,
+      Duration timeout) {
+    String marker = "marker-" + java.util.UUID.randomUUID();
+    try (var connection = serviceDatabase.getConnection();
+        var insert =
+            connection.prepareStatement(
+                "insert into outbox_event (id, aggregatetype, aggregateid, type, payload)"
+                    + " values (?, ?, ?, 'TestMarker', '{}')")) {
+      insert.setString(1, marker);
+      insert.setString(2, markerTopic);
+      insert.setString(3, marker);
+      insert.executeUpdate();
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("Could not write the marker to the outbox", e);
+    }
+    await(r -> marker.equals(r.header(EventHeaders.ID)), timeout);
+    return readToEnd(match, timeout);
+  }
+
   /** Polls until a record matches, then returns it. */
   public Received await(Predicate<Received> match) {
     return await(match, Duration.ofSeconds(30));
@@ -172,6 +205,8 @@ public final class KafkaTestConsumer implements AutoCloseable {
 
   /**
    * Keeps polling for {@code quietPeriod} and returns every record received so far that matches.
+   * Only for "nothing happens while X is stopped": a quiet period proves no "exactly once" (a late
+   * duplicate passes unseen); use {@link #readToEnd} or {@link #readPastMarker} for those.
    */
   public List<Received> drain(Predicate<Received> match, Duration quietPeriod) {
     long deadline = System.nanoTime() + quietPeriod.toNanos();
