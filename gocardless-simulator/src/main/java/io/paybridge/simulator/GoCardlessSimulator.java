@@ -2,11 +2,13 @@ package io.paybridge.simulator;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.paybridge.simulator.billing.BillingRequest;
+import io.paybridge.simulator.billing.BillingRequests;
 import io.paybridge.simulator.billing.BillingRequestsApi;
 import io.paybridge.simulator.billing.HostedPages;
+import io.paybridge.simulator.creditors.Creditors;
 import io.paybridge.simulator.creditors.CreditorsApi;
 import io.paybridge.simulator.creditors.VerificationPage;
+import io.paybridge.simulator.customers.Customers;
 import io.paybridge.simulator.customers.CustomersApi;
 import io.paybridge.simulator.events.EventsApi;
 import io.paybridge.simulator.internal.AccessToken;
@@ -19,9 +21,11 @@ import io.paybridge.simulator.internal.Router;
 import io.paybridge.simulator.internal.State;
 import io.paybridge.simulator.internal.Web;
 import io.paybridge.simulator.mandates.Mandate;
+import io.paybridge.simulator.mandates.Mandates;
 import io.paybridge.simulator.mandates.MandatesApi;
 import io.paybridge.simulator.oauth.OAuthEndpoints;
 import io.paybridge.simulator.oauth.Organisations;
+import io.paybridge.simulator.payments.Payments;
 import io.paybridge.simulator.payments.PaymentsApi;
 import io.paybridge.simulator.scenarios.Lifecycle;
 import io.paybridge.simulator.scenarios.ScenarioSimulatorsApi;
@@ -92,10 +96,10 @@ public final class GoCardlessSimulator implements AutoCloseable {
     state.eventSink(webhooks::accept);
 
     Idempotency idempotency = new Idempotency(state, settings.replayIdempotentCreates());
-    CreditorsApi creditors = new CreditorsApi(state);
-    CustomersApi customers = new CustomersApi(state, idempotency);
-    MandatesApi mandates = new MandatesApi(state, idempotency);
-    PaymentsApi payments = new PaymentsApi(state, idempotency, mandates);
+    Creditors creditors = new Creditors(state);
+    Customers customers = new Customers(state);
+    Mandates mandates = new Mandates(state);
+    Payments payments = new Payments(state, mandates);
     customers.onDisable(
         account -> {
           for (Mandate m :
@@ -119,19 +123,31 @@ public final class GoCardlessSimulator implements AutoCloseable {
         settings.publicUrl() != null
             ? stripSlash(settings.publicUrl())
             : "http://" + host + ":" + server.getAddress().getPort();
-    BillingRequestsApi billing =
-        new BillingRequestsApi(state, idempotency, customers, mandates, payments, () -> baseUrl);
+    BillingRequests billing = new BillingRequests(state, customers, mandates, payments);
     this.scenarios = new ScenarioSimulatorsApi(state, creditors, mandates, payments, billing);
 
+    CreditorsApi creditorsApi = new CreditorsApi(creditors);
+    CustomersApi customersApi = new CustomersApi(state, customers);
+    BillingRequestsApi billingApi = new BillingRequestsApi(state, billing, () -> baseUrl);
+    MandatesApi mandatesApi = new MandatesApi(state, mandates);
+    PaymentsApi paymentsApi = new PaymentsApi(state, mandates, payments);
     Router router = new Router();
-    creditors.routes(router);
-    customers.routes(router);
-    billing.routes(router);
-    mandates.routes(router);
-    payments.routes(router);
-    new EventsApi(state, r -> mandates.render((Mandate) r), r -> billing.render((BillingRequest) r))
+    creditorsApi.routes(router, idempotency);
+    customersApi.routes(router, idempotency);
+    billingApi.routes(router, idempotency);
+    mandatesApi.routes(router, idempotency);
+    paymentsApi.routes(router, idempotency);
+    new EventsApi(
+            state,
+            List.of(
+                paymentsApi.payments(),
+                mandatesApi.api(),
+                billingApi.api(),
+                creditorsApi.api(),
+                customersApi.customers(),
+                paymentsApi.payouts()))
         .routes(router);
-    new WebhooksApi(state, webhooks).routes(router);
+    new WebhooksApi(state, webhooks).routes(router, idempotency);
     scenarios.routes(router);
     this.api =
         new ApiDispatcher(router, state, mapper, settings.rateLimit(), settings.rateLimitWindow());
@@ -313,7 +329,7 @@ public final class GoCardlessSimulator implements AutoCloseable {
    * own merchant.
    */
   public SimulatedOrganisation createOrganisation(String name, String verificationStatus) {
-    if (!CreditorsApi.VERIFICATION_STATUSES.contains(verificationStatus)) {
+    if (!Creditors.VERIFICATION_STATUSES.contains(verificationStatus)) {
       throw new IllegalArgumentException("Unknown verification status " + verificationStatus);
     }
     return state.locked(

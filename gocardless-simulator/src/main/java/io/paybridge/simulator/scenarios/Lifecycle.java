@@ -1,13 +1,13 @@
 package io.paybridge.simulator.scenarios;
 
 import io.paybridge.simulator.billing.BillingRequestFlow;
-import io.paybridge.simulator.creditors.CreditorsApi;
+import io.paybridge.simulator.creditors.Creditors;
 import io.paybridge.simulator.internal.State;
 import io.paybridge.simulator.internal.Times;
 import io.paybridge.simulator.mandates.Mandate;
-import io.paybridge.simulator.mandates.MandatesApi;
+import io.paybridge.simulator.mandates.Mandates;
 import io.paybridge.simulator.payments.Payment;
-import io.paybridge.simulator.payments.PaymentsApi;
+import io.paybridge.simulator.payments.Payments;
 import io.paybridge.simulator.payments.Payout;
 import java.time.LocalDate;
 
@@ -33,12 +33,11 @@ import java.time.LocalDate;
  */
 public final class Lifecycle {
   private final State state;
-  private final MandatesApi mandates;
-  private final PaymentsApi payments;
-  private final CreditorsApi creditors;
+  private final Mandates mandates;
+  private final Payments payments;
+  private final Creditors creditors;
 
-  public Lifecycle(
-      State state, MandatesApi mandates, PaymentsApi payments, CreditorsApi creditors) {
+  public Lifecycle(State state, Mandates mandates, Payments payments, Creditors creditors) {
     this.state = state;
     this.mandates = mandates;
     this.payments = payments;
@@ -122,7 +121,7 @@ public final class Lifecycle {
           return false;
         }
         if ("Penniless".equalsIgnoreCase(p.fate)) {
-          payments.fail(p, PaymentsApi.Failure.insufficientFunds(p.scheme));
+          payments.fail(p, Payments.Failure.insufficientFunds(p.scheme));
         } else {
           payments.confirm(p);
         }
@@ -133,7 +132,7 @@ public final class Lifecycle {
           return false;
         }
         if ("Late".equalsIgnoreCase(p.fate)) {
-          payments.fail(p, PaymentsApi.Failure.insufficientFunds(p.scheme));
+          payments.fail(p, Payments.Failure.insufficientFunds(p.scheme));
           p.fate = null;
         } else {
           payments.payOut(p);

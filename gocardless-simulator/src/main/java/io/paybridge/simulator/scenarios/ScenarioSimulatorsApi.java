@@ -1,9 +1,9 @@
 package io.paybridge.simulator.scenarios;
 
 import io.paybridge.simulator.billing.BillingRequest;
-import io.paybridge.simulator.billing.BillingRequestsApi;
+import io.paybridge.simulator.billing.BillingRequests;
 import io.paybridge.simulator.creditors.Creditor;
-import io.paybridge.simulator.creditors.CreditorsApi;
+import io.paybridge.simulator.creditors.Creditors;
 import io.paybridge.simulator.internal.ApiException;
 import io.paybridge.simulator.internal.ApiRequest;
 import io.paybridge.simulator.internal.ApiResponse;
@@ -11,9 +11,9 @@ import io.paybridge.simulator.internal.Json;
 import io.paybridge.simulator.internal.Router;
 import io.paybridge.simulator.internal.State;
 import io.paybridge.simulator.mandates.Mandate;
-import io.paybridge.simulator.mandates.MandatesApi;
+import io.paybridge.simulator.mandates.Mandates;
 import io.paybridge.simulator.payments.Payment;
-import io.paybridge.simulator.payments.PaymentsApi;
+import io.paybridge.simulator.payments.Payments;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -28,18 +28,18 @@ import tools.jackson.databind.JsonNode;
  */
 public final class ScenarioSimulatorsApi {
   private final State state;
-  private final CreditorsApi creditors;
-  private final MandatesApi mandates;
-  private final PaymentsApi payments;
-  private final BillingRequestsApi billing;
+  private final Creditors creditors;
+  private final Mandates mandates;
+  private final Payments payments;
+  private final BillingRequests billing;
   private final Map<String, BiConsumer<String, String>> scenarios = new java.util.LinkedHashMap<>();
 
   public ScenarioSimulatorsApi(
       State state,
-      CreditorsApi creditors,
-      MandatesApi mandates,
-      PaymentsApi payments,
-      BillingRequestsApi billing) {
+      Creditors creditors,
+      Mandates mandates,
+      Payments payments,
+      BillingRequests billing) {
     this.state = state;
     this.creditors = creditors;
     this.mandates = mandates;
@@ -58,21 +58,21 @@ public final class ScenarioSimulatorsApi {
         (org, id) -> {
           Payment p = payment(org, id);
           toSubmitted(p);
-          payments.fail(p, PaymentsApi.Failure.insufficientFunds(p.scheme));
+          payments.fail(p, Payments.Failure.insufficientFunds(p.scheme));
         });
     scenarios.put(
         "payment_late_failure",
         (org, id) -> {
           Payment p = payment(org, id);
           toPaidOut(p);
-          payments.fail(p, PaymentsApi.Failure.insufficientFunds(p.scheme));
+          payments.fail(p, Payments.Failure.insufficientFunds(p.scheme));
         });
     scenarios.put(
         "payment_late_failure_settled",
         (org, id) -> {
           Payment p = payment(org, id);
           toPaidOut(p);
-          payments.fail(p, PaymentsApi.Failure.insufficientFunds(p.scheme));
+          payments.fail(p, Payments.Failure.insufficientFunds(p.scheme));
           payments.lateFailureSettled(p);
         });
     scenarios.put(
@@ -134,7 +134,7 @@ public final class ScenarioSimulatorsApi {
                 billingRequest(org, id),
                 p -> {
                   toSubmitted(p);
-                  payments.fail(p, PaymentsApi.Failure.insufficientFunds(p.scheme));
+                  payments.fail(p, Payments.Failure.insufficientFunds(p.scheme));
                 }));
     scenarios.put(
         "billing_request_fulfilled_and_payment_confirmed_to_failed",
@@ -143,7 +143,7 @@ public final class ScenarioSimulatorsApi {
                 billingRequest(org, id),
                 p -> {
                   toConfirmed(p);
-                  payments.fail(p, PaymentsApi.Failure.insufficientFunds(p.scheme));
+                  payments.fail(p, Payments.Failure.insufficientFunds(p.scheme));
                 }));
     scenarios.put(
         "billing_request_fulfilled_and_payment_paid_out",
