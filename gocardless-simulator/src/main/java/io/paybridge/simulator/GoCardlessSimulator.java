@@ -29,6 +29,8 @@ import io.paybridge.simulator.payments.Payments;
 import io.paybridge.simulator.payments.PaymentsApi;
 import io.paybridge.simulator.scenarios.Lifecycle;
 import io.paybridge.simulator.scenarios.ScenarioSimulatorsApi;
+import io.paybridge.simulator.subscriptions.Subscriptions;
+import io.paybridge.simulator.subscriptions.SubscriptionsApi;
 import io.paybridge.simulator.webhooks.Webhook;
 import io.paybridge.simulator.webhooks.WebhookSender;
 import io.paybridge.simulator.webhooks.WebhooksApi;
@@ -100,6 +102,7 @@ public final class GoCardlessSimulator implements AutoCloseable {
     Customers customers = new Customers(state);
     Mandates mandates = new Mandates(state);
     Payments payments = new Payments(state, mandates);
+    Subscriptions subscriptions = new Subscriptions(state, mandates, payments);
     customers.onDisable(
         account -> {
           for (Mandate m :
@@ -115,7 +118,7 @@ public final class GoCardlessSimulator implements AutoCloseable {
           }
         });
     this.organisations = new Organisations(state, creditors);
-    this.lifecycle = new Lifecycle(state, mandates, payments, creditors);
+    this.lifecycle = new Lifecycle(state, mandates, payments, subscriptions, creditors);
 
     this.server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 200);
     String host = settings.host().equals("0.0.0.0") ? "127.0.0.1" : settings.host();
@@ -131,12 +134,14 @@ public final class GoCardlessSimulator implements AutoCloseable {
     BillingRequestsApi billingApi = new BillingRequestsApi(state, billing, () -> baseUrl);
     MandatesApi mandatesApi = new MandatesApi(state, mandates);
     PaymentsApi paymentsApi = new PaymentsApi(state, mandates, payments);
+    SubscriptionsApi subscriptionsApi = new SubscriptionsApi(state, mandates, subscriptions);
     Router router = new Router();
     creditorsApi.routes(router, idempotency);
     customersApi.routes(router, idempotency);
     billingApi.routes(router, idempotency);
     mandatesApi.routes(router, idempotency);
     paymentsApi.routes(router, idempotency);
+    subscriptionsApi.routes(router, idempotency);
     new EventsApi(
             state,
             List.of(
@@ -145,7 +150,8 @@ public final class GoCardlessSimulator implements AutoCloseable {
                 billingApi.api(),
                 creditorsApi.api(),
                 customersApi.customers(),
-                paymentsApi.payouts()))
+                paymentsApi.payouts(),
+                subscriptionsApi.api()))
         .routes(router);
     new WebhooksApi(state, webhooks).routes(router, idempotency);
     scenarios.routes(router);

@@ -365,7 +365,7 @@ class ConventionsTest {
     InvalidApiUsageException e =
         catchThrowableOfType(
             InvalidApiUsageException.class,
-            () -> client("sandbox_simulator_acme").subscriptions().list().execute());
+            () -> client("sandbox_simulator_acme").blocks().list().execute());
     assertThat(e.getCode()).isEqualTo(404);
     assertThat(e.getErrors()).extracting(err -> err.getReason()).containsExactly("path_not_found");
   }

@@ -297,6 +297,35 @@ class FixtureShapesTest {
   }
 
   @Test
+  void subscriptions() throws IOException {
+    JsonNode created =
+        call(
+            "POST",
+            "/subscriptions",
+            "{\"subscriptions\":{\"amount\":1000,\"currency\":\"GBP\",\"interval_unit\":\"yearly\","
+                + "\"month\":\"january\",\"day_of_month\":28,\"count\":5,\"name\":\"Plan\","
+                + "\"payment_reference\":\"GOLDPLAN\",\"app_fee\":100,"
+                + "\"links\":{\"mandate\":\""
+                + mandateId
+                + "\"}}}");
+    assertShape("subscriptions", "create", created);
+    String id = created.at("/subscriptions/id").asString();
+    String path = "/subscriptions/" + id;
+    assertShape("subscriptions", "get", call("GET", path, null));
+    assertShape("subscriptions", "list", call("GET", "/subscriptions", null));
+    assertShape(
+        "subscriptions",
+        "update",
+        call("PUT", path, "{\"subscriptions\":{\"name\":\"Gold\",\"metadata\":{\"k\":\"v\"}}}"));
+    assertShape(
+        "subscriptions",
+        "pause",
+        call("POST", path + "/actions/pause", "{\"data\":{\"pause_cycles\":1}}"));
+    assertShape("subscriptions", "resume", call("POST", path + "/actions/resume", "{\"data\":{}}"));
+    assertShape("subscriptions", "cancel", call("POST", path + "/actions/cancel", "{\"data\":{}}"));
+  }
+
+  @Test
   void eventsScenariosAndWebhooks() throws IOException {
     JsonNode events = call("GET", "/events?resource_type=payments&include=payment", null);
     assertShape("events", "list", events);

@@ -10,6 +10,7 @@ import io.paybridge.simulator.events.Event;
 import io.paybridge.simulator.mandates.Mandate;
 import io.paybridge.simulator.payments.Payment;
 import io.paybridge.simulator.payments.Payout;
+import io.paybridge.simulator.subscriptions.Subscription;
 import io.paybridge.simulator.webhooks.Webhook;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -42,6 +43,7 @@ public final class State {
   public final Registry<Mandate> mandates = new Registry<>();
   public final Registry<Payment> payments = new Registry<>();
   public final Registry<Payout> payouts = new Registry<>();
+  public final Registry<Subscription> subscriptions = new Registry<>();
   public final Registry<Event> events = new Registry<>();
   public final Registry<Webhook> webhooks = new Registry<>();
 
@@ -138,6 +140,11 @@ public final class State {
         event.links.put(name, id);
       }
       return this;
+    }
+
+    /** The event that caused this one ({@code links.parent_event}, docs/gocardless/API.md §5.2). */
+    public EventBuilder parent(Event parent) {
+      return link("parent_event", parent == null ? null : parent.id);
     }
 
     public EventBuilder origin(String origin) {

@@ -2,14 +2,17 @@ package io.paybridge.simulator.mandates;
 
 import io.paybridge.simulator.creditors.Creditor;
 import io.paybridge.simulator.customers.CustomerBankAccount;
+import io.paybridge.simulator.events.Event;
 import io.paybridge.simulator.internal.ApiException;
 import io.paybridge.simulator.internal.Banks;
 import io.paybridge.simulator.internal.ResourceType;
 import io.paybridge.simulator.internal.State;
 import io.paybridge.simulator.internal.Times;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * The mandate state machine (docs/gocardless/API.md §4.3): creation, cancellation, reinstatement
@@ -21,16 +24,30 @@ public final class Mandates {
   private final State state;
   final ResourceType<Mandate> type;
 
-  /** Cancels the cancellable payments of a mandate that stopped (wired to the payments feature). */
-  private BiConsumer<Mandate, String> onMandateStopped = (m, cause) -> {};
+  /**
+   * A mandate stopped taking payments (cancelled, failed, expired): {@code cause} is what the
+   * resources on it are cancelled with, and {@code event} the mandate's event that caused it (their
+   * events' {@code links.parent_event}).
+   */
+  public record Stopped(Mandate mandate, String cause, Event event) {}
+
+  /** What stops with a mandate: its pending payments, subscriptions, instalment schedules. */
+  private final List<Consumer<Stopped>> onMandateStopped = new ArrayList<>();
 
   public Mandates(State state) {
     this.state = state;
     this.type = new ResourceType<>(state, "mandates", "mandate", state.mandates, m -> m.metadata);
   }
 
-  public void onMandateStopped(BiConsumer<Mandate, String> action) {
-    this.onMandateStopped = action;
+  public void onMandateStopped(Consumer<Stopped> action) {
+    onMandateStopped.add(action);
+  }
+
+  private void stopped(Mandate m, String cause, Event event) {
+    Stopped stopped = new Stopped(m, cause, event);
+    for (Consumer<Stopped> action : onMandateStopped) {
+      action.accept(stopped);
+    }
   }
 
   /** {@code POST /mandates/:id/actions/cancel}. */
@@ -152,40 +169,37 @@ public final class Mandates {
 
   public void fail(Mandate m) {
     m.status = "failed";
-    type.event(m, "failed")
-        .origin("bank")
-        .cause("invalid_bank_details")
-        .description(
-            "The specified bank account does not exist or was closed. Please check the bank"
-                + " details."
-                + SANDBOX)
-        .detail("scheme", m.scheme)
-        .detail("reason_code", "bacs".equals(m.scheme) ? "AUDDIS-5" : "AC01")
-        .emit();
-    onMandateStopped.accept(m, "mandate_cancelled");
+    Event event =
+        type.event(m, "failed")
+            .origin("bank")
+            .cause("invalid_bank_details")
+            .description(
+                "The specified bank account does not exist or was closed. Please check the bank"
+                    + " details."
+                    + SANDBOX)
+            .detail("scheme", m.scheme)
+            .detail("reason_code", "bacs".equals(m.scheme) ? "AUDDIS-5" : "AC01")
+            .emit();
+    stopped(m, "mandate_cancelled", event);
   }
 
   public void expire(Mandate m) {
     m.status = "expired";
-    type.event(m, "expired")
-        .origin("gocardless")
-        .cause("mandate_expired")
-        .description(
-            "The mandate expired as no payments were collected against it for a long period."
-                + SANDBOX)
-        .emit();
-    onMandateStopped.accept(m, "mandate_expired");
+    Event event =
+        type.event(m, "expired")
+            .origin("gocardless")
+            .cause("mandate_expired")
+            .description(
+                "The mandate expired as no payments were collected against it for a long period."
+                    + SANDBOX)
+            .emit();
+    stopped(m, "mandate_expired", event);
   }
 
   public void cancel(
       Mandate m, String origin, String cause, String description, Map<String, String> metadata) {
     m.status = "cancelled";
-    type.event(m, "cancelled")
-        .origin(origin)
-        .cause(cause)
-        .description(description)
-        .metadata(metadata)
-        .emit();
-    onMandateStopped.accept(m, cause);
+    Event event = type.event(m, "cancelled", origin, cause, description).metadata(metadata).emit();
+    stopped(m, cause, event);
   }
 }

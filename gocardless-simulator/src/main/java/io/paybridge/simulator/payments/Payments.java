@@ -2,6 +2,7 @@ package io.paybridge.simulator.payments;
 
 import io.paybridge.simulator.creditors.Creditor;
 import io.paybridge.simulator.customers.Customer;
+import io.paybridge.simulator.events.Event;
 import io.paybridge.simulator.internal.ApiException;
 import io.paybridge.simulator.internal.Banks;
 import io.paybridge.simulator.internal.ResourceType;
@@ -49,17 +50,49 @@ public final class Payments {
 
   /** A Direct Debit payment on a mandate, created through the API. */
   public Payment create(Mandate mandate, Payment p, Map<String, String> eventMetadata) {
+    Customer customer = state.customers.get(mandate.links.get("customer"));
+    p.fate = customer == null ? null : customer.givenName;
+    return create(
+        mandate, p, "api", "payment_created", "Payment created via the API.", eventMetadata);
+  }
+
+  /**
+   * A payment GoCardless creates on a mandate for a subscription or an instalment schedule (its
+   * {@code links} already name it). Name-triggered sandbox outcomes apply only to payments created
+   * one by one (docs/gocardless/API.md §6), so it has no fate.
+   */
+  public Payment createScheduled(
+      Mandate mandate, Payment p, String origin, String cause, String description) {
+    return create(mandate, p, origin, cause, description, null);
+  }
+
+  private Payment create(
+      Mandate mandate,
+      Payment p,
+      String origin,
+      String cause,
+      String description,
+      Map<String, String> eventMetadata) {
     p.id = state.ids.next("PM");
     p.createdAt = state.nowIso();
     p.organisationId = mandate.organisationId;
     p.scheme = mandate.scheme;
     p.links.put("creditor", mandate.links.get("creditor"));
     p.links.put("mandate", mandate.id);
-    Customer customer = state.customers.get(mandate.links.get("customer"));
-    p.fate = customer == null ? null : customer.givenName;
     state.payments.add(p);
-    emit(p, "created", "api", "payment_created", "Payment created via the API.", eventMetadata);
+    emit(p, "created", origin, cause, description, eventMetadata);
     return p;
+  }
+
+  /** Cancels a payment not yet submitted because what created it stopped; false if too late. */
+  public boolean cancelPending(
+      Payment p, String origin, String cause, String description, Event parent) {
+    if (!"pending_submission".equals(p.status) && !"pending_customer_approval".equals(p.status)) {
+      return false;
+    }
+    p.status = "cancelled";
+    payments.event(p, "cancelled", origin, cause, description).parent(parent).emit();
+    return true;
   }
 
   /** An instant bank payment created by fulfilling a billing request's payment request. */
@@ -174,19 +207,19 @@ public final class Payments {
     emit(p, "resubmission_requested", origin, cause, description, metadata);
   }
 
-  /** Cancels the payments a stopped mandate can no longer collect. */
-  private void cancelPaymentsOf(Mandate m, String cause) {
+  /**
+   * Cancels the payments a stopped mandate can no longer collect; each cancellation names the
+   * mandate's event as its {@code parent_event}.
+   */
+  private void cancelPaymentsOf(Mandates.Stopped stopped) {
+    Mandate m = stopped.mandate();
     for (Payment p : state.payments.list(x -> m.id.equals(x.links.get("mandate")))) {
-      if ("pending_submission".equals(p.status) || "pending_customer_approval".equals(p.status)) {
-        p.status = "cancelled";
-        emit(
-            p,
-            "cancelled",
-            "gocardless",
-            cause,
-            "The mandate for this payment was cancelled, so the payment was cancelled.",
-            null);
-      }
+      cancelPending(
+          p,
+          "gocardless",
+          stopped.cause(),
+          "The mandate for this payment was cancelled, so the payment was cancelled.",
+          stopped.event());
     }
   }
 

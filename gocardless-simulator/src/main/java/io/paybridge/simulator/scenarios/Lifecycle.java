@@ -9,6 +9,8 @@ import io.paybridge.simulator.mandates.Mandates;
 import io.paybridge.simulator.payments.Payment;
 import io.paybridge.simulator.payments.Payments;
 import io.paybridge.simulator.payments.Payout;
+import io.paybridge.simulator.subscriptions.Subscription;
+import io.paybridge.simulator.subscriptions.Subscriptions;
 import java.time.LocalDate;
 
 /**
@@ -22,6 +24,7 @@ import java.time.LocalDate;
  *       charge date, {@code → confirmed} on the charge date, {@code → paid_out} two working days
  *       after it; instant payments are submitted and confirmed on their charge date and paid out
  *       the next working day;
+ *   <li>subscriptions create their payments ahead of each charge date ({@link Subscriptions});
  *   <li>payouts {@code pending → paid} on their arrival date; flows expire after 7 days;
  *   <li>a creditor whose details were submitted on the verification page {@code in_review →
  *       successful} once the review delay has passed.
@@ -35,12 +38,19 @@ public final class Lifecycle {
   private final State state;
   private final Mandates mandates;
   private final Payments payments;
+  private final Subscriptions subscriptions;
   private final Creditors creditors;
 
-  public Lifecycle(State state, Mandates mandates, Payments payments, Creditors creditors) {
+  public Lifecycle(
+      State state,
+      Mandates mandates,
+      Payments payments,
+      Subscriptions subscriptions,
+      Creditors creditors) {
     this.state = state;
     this.mandates = mandates;
     this.payments = payments;
+    this.subscriptions = subscriptions;
     this.creditors = creditors;
     this.lastTicked = state.today();
   }
@@ -87,6 +97,9 @@ public final class Lifecycle {
         mandates.activate(m);
         changed = true;
       }
+    }
+    for (Subscription s : state.subscriptions.all()) {
+      changed |= subscriptions.advance(s, today);
     }
     for (Payment p : state.payments.all()) {
       changed |= advance(p, today);
