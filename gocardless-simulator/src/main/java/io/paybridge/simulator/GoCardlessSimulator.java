@@ -27,6 +27,8 @@ import io.paybridge.simulator.oauth.OAuthEndpoints;
 import io.paybridge.simulator.oauth.Organisations;
 import io.paybridge.simulator.payments.Payments;
 import io.paybridge.simulator.payments.PaymentsApi;
+import io.paybridge.simulator.refunds.Refunds;
+import io.paybridge.simulator.refunds.RefundsApi;
 import io.paybridge.simulator.scenarios.Lifecycle;
 import io.paybridge.simulator.scenarios.ScenarioSimulatorsApi;
 import io.paybridge.simulator.subscriptions.Subscriptions;
@@ -103,6 +105,7 @@ public final class GoCardlessSimulator implements AutoCloseable {
     Mandates mandates = new Mandates(state);
     Payments payments = new Payments(state, mandates);
     Subscriptions subscriptions = new Subscriptions(state, mandates, payments);
+    Refunds refunds = new Refunds(state);
     customers.onDisable(
         account -> {
           for (Mandate m :
@@ -118,7 +121,7 @@ public final class GoCardlessSimulator implements AutoCloseable {
           }
         });
     this.organisations = new Organisations(state, creditors);
-    this.lifecycle = new Lifecycle(state, mandates, payments, subscriptions, creditors);
+    this.lifecycle = new Lifecycle(state, mandates, payments, subscriptions, refunds, creditors);
 
     this.server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 200);
     String host = settings.host().equals("0.0.0.0") ? "127.0.0.1" : settings.host();
@@ -127,7 +130,8 @@ public final class GoCardlessSimulator implements AutoCloseable {
             ? stripSlash(settings.publicUrl())
             : "http://" + host + ":" + server.getAddress().getPort();
     BillingRequests billing = new BillingRequests(state, customers, mandates, payments);
-    this.scenarios = new ScenarioSimulatorsApi(state, creditors, mandates, payments, billing);
+    this.scenarios =
+        new ScenarioSimulatorsApi(state, creditors, mandates, payments, refunds, billing);
 
     CreditorsApi creditorsApi = new CreditorsApi(creditors);
     CustomersApi customersApi = new CustomersApi(state, customers);
@@ -135,6 +139,7 @@ public final class GoCardlessSimulator implements AutoCloseable {
     MandatesApi mandatesApi = new MandatesApi(state, mandates);
     PaymentsApi paymentsApi = new PaymentsApi(state, mandates, payments);
     SubscriptionsApi subscriptionsApi = new SubscriptionsApi(state, mandates, subscriptions);
+    RefundsApi refundsApi = new RefundsApi(state, refunds);
     Router router = new Router();
     creditorsApi.routes(router, idempotency);
     customersApi.routes(router, idempotency);
@@ -142,6 +147,7 @@ public final class GoCardlessSimulator implements AutoCloseable {
     mandatesApi.routes(router, idempotency);
     paymentsApi.routes(router, idempotency);
     subscriptionsApi.routes(router, idempotency);
+    refundsApi.routes(router, idempotency);
     new EventsApi(
             state,
             List.of(
@@ -151,7 +157,8 @@ public final class GoCardlessSimulator implements AutoCloseable {
                 creditorsApi.api(),
                 customersApi.customers(),
                 paymentsApi.payouts(),
-                subscriptionsApi.api()))
+                subscriptionsApi.api(),
+                refundsApi.api()))
         .routes(router);
     new WebhooksApi(state, webhooks).routes(router, idempotency);
     scenarios.routes(router);

@@ -211,6 +211,20 @@ class EndpointCoverageTest {
                 .withLinksMandate(mandate.getId())
                 .execute()
                 .getId();
+      } else if (scenario.startsWith("refund_")) {
+        Mandate mandate = Fixtures.pendingMandate(client, "Refund");
+        String paymentId =
+            client
+                .payments()
+                .create()
+                .withAmount(100)
+                .withCurrency(Currency.GBP)
+                .withLinksMandate(mandate.getId())
+                .execute()
+                .getId();
+        client.scenarioSimulators().run("payment_paid_out").withLinksResource(paymentId).execute();
+        resource =
+            client.refunds().create().withAmount(100).withLinksPayment(paymentId).execute().getId();
       } else {
         BillingRequest brq =
             client

@@ -326,6 +326,24 @@ class FixtureShapesTest {
   }
 
   @Test
+  void refunds() throws IOException {
+    JsonNode created =
+        call(
+            "POST",
+            "/refunds",
+            "{\"refunds\":{\"amount\":150,\"reference\":\"WINEBOX001\","
+                + "\"links\":{\"payment\":\""
+                + paymentId
+                + "\"}}}");
+    assertShape("refunds", "create", created);
+    String path = "/refunds/" + created.at("/refunds/id").asString();
+    assertShape("refunds", "get", call("GET", path, null));
+    assertShape("refunds", "list", call("GET", "/refunds", null));
+    assertShape(
+        "refunds", "update", call("PUT", path, "{\"refunds\":{\"metadata\":{\"k\":\"v\"}}}"));
+  }
+
+  @Test
   void eventsScenariosAndWebhooks() throws IOException {
     JsonNode events = call("GET", "/events?resource_type=payments&include=payment", null);
     assertShape("events", "list", events);

@@ -10,6 +10,7 @@ import io.paybridge.simulator.events.Event;
 import io.paybridge.simulator.mandates.Mandate;
 import io.paybridge.simulator.payments.Payment;
 import io.paybridge.simulator.payments.Payout;
+import io.paybridge.simulator.refunds.Refund;
 import io.paybridge.simulator.subscriptions.Subscription;
 import io.paybridge.simulator.webhooks.Webhook;
 import java.time.Instant;
@@ -44,6 +45,7 @@ public final class State {
   public final Registry<Payment> payments = new Registry<>();
   public final Registry<Payout> payouts = new Registry<>();
   public final Registry<Subscription> subscriptions = new Registry<>();
+  public final Registry<Refund> refunds = new Registry<>();
   public final Registry<Event> events = new Registry<>();
   public final Registry<Webhook> webhooks = new Registry<>();
 

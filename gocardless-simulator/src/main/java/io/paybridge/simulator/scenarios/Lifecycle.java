@@ -9,6 +9,8 @@ import io.paybridge.simulator.mandates.Mandates;
 import io.paybridge.simulator.payments.Payment;
 import io.paybridge.simulator.payments.Payments;
 import io.paybridge.simulator.payments.Payout;
+import io.paybridge.simulator.refunds.Refund;
+import io.paybridge.simulator.refunds.Refunds;
 import io.paybridge.simulator.subscriptions.Subscription;
 import io.paybridge.simulator.subscriptions.Subscriptions;
 import java.time.LocalDate;
@@ -25,6 +27,7 @@ import java.time.LocalDate;
  *       after it; instant payments are submitted and confirmed on their charge date and paid out
  *       the next working day;
  *   <li>subscriptions create their payments ahead of each charge date ({@link Subscriptions});
+ *   <li>refunds {@code pending_submission → submitted → paid} a working day apart;
  *   <li>payouts {@code pending → paid} on their arrival date; flows expire after 7 days;
  *   <li>a creditor whose details were submitted on the verification page {@code in_review →
  *       successful} once the review delay has passed.
@@ -39,6 +42,7 @@ public final class Lifecycle {
   private final Mandates mandates;
   private final Payments payments;
   private final Subscriptions subscriptions;
+  private final Refunds refunds;
   private final Creditors creditors;
 
   public Lifecycle(
@@ -46,11 +50,13 @@ public final class Lifecycle {
       Mandates mandates,
       Payments payments,
       Subscriptions subscriptions,
+      Refunds refunds,
       Creditors creditors) {
     this.state = state;
     this.mandates = mandates;
     this.payments = payments;
     this.subscriptions = subscriptions;
+    this.refunds = refunds;
     this.creditors = creditors;
     this.lastTicked = state.today();
   }
@@ -103,6 +109,9 @@ public final class Lifecycle {
     }
     for (Payment p : state.payments.all()) {
       changed |= advance(p, today);
+    }
+    for (Refund r : state.refunds.all()) {
+      changed |= refunds.advance(r, today);
     }
     for (Payout payout : state.payouts.all()) {
       if ("pending".equals(payout.status) && !today.isBefore(payout.payoutDate)) {

@@ -14,6 +14,7 @@ import io.paybridge.simulator.mandates.Mandate;
 import io.paybridge.simulator.mandates.Mandates;
 import io.paybridge.simulator.payments.Payment;
 import io.paybridge.simulator.payments.Payments;
+import io.paybridge.simulator.refunds.Refunds;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -31,6 +32,7 @@ public final class ScenarioSimulatorsApi {
   private final Creditors creditors;
   private final Mandates mandates;
   private final Payments payments;
+  private final Refunds refunds;
   private final BillingRequests billing;
   private final Map<String, BiConsumer<String, String>> scenarios = new java.util.LinkedHashMap<>();
 
@@ -39,11 +41,13 @@ public final class ScenarioSimulatorsApi {
       Creditors creditors,
       Mandates mandates,
       Payments payments,
+      Refunds refunds,
       BillingRequests billing) {
     this.state = state;
     this.creditors = creditors;
     this.mandates = mandates;
     this.payments = payments;
+    this.refunds = refunds;
     this.billing = billing;
     for (String status : List.of("action_required", "in_review", "successful")) {
       scenarios.put(
@@ -124,6 +128,8 @@ public final class ScenarioSimulatorsApi {
           }
           mandates.expire(m);
         });
+    scenarios.put("refund_paid", (org, id) -> refunds.pay(state.refunds.find(org, id)));
+    scenarios.put("refund_settled", (org, id) -> refunds.settle(state.refunds.find(org, id)));
     scenarios.put(
         "billing_request_fulfilled",
         (org, id) -> fulfilForScenario(billingRequest(org, id), p -> {}));
