@@ -11,6 +11,8 @@ import io.paybridge.simulator.creditors.VerificationPage;
 import io.paybridge.simulator.customers.Customers;
 import io.paybridge.simulator.customers.CustomersApi;
 import io.paybridge.simulator.events.EventsApi;
+import io.paybridge.simulator.instalments.InstalmentSchedules;
+import io.paybridge.simulator.instalments.InstalmentSchedulesApi;
 import io.paybridge.simulator.internal.AccessToken;
 import io.paybridge.simulator.internal.ApiDispatcher;
 import io.paybridge.simulator.internal.Idempotency;
@@ -106,6 +108,7 @@ public final class GoCardlessSimulator implements AutoCloseable {
     Payments payments = new Payments(state, mandates);
     Subscriptions subscriptions = new Subscriptions(state, mandates, payments);
     Refunds refunds = new Refunds(state);
+    InstalmentSchedules instalments = new InstalmentSchedules(state, mandates, payments);
     customers.onDisable(
         account -> {
           for (Mandate m :
@@ -121,7 +124,8 @@ public final class GoCardlessSimulator implements AutoCloseable {
           }
         });
     this.organisations = new Organisations(state, creditors);
-    this.lifecycle = new Lifecycle(state, mandates, payments, subscriptions, refunds, creditors);
+    this.lifecycle =
+        new Lifecycle(state, mandates, payments, subscriptions, refunds, instalments, creditors);
 
     this.server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 200);
     String host = settings.host().equals("0.0.0.0") ? "127.0.0.1" : settings.host();
@@ -140,6 +144,8 @@ public final class GoCardlessSimulator implements AutoCloseable {
     PaymentsApi paymentsApi = new PaymentsApi(state, mandates, payments);
     SubscriptionsApi subscriptionsApi = new SubscriptionsApi(state, mandates, subscriptions);
     RefundsApi refundsApi = new RefundsApi(state, refunds);
+    InstalmentSchedulesApi instalmentsApi =
+        new InstalmentSchedulesApi(state, mandates, instalments);
     Router router = new Router();
     creditorsApi.routes(router, idempotency);
     customersApi.routes(router, idempotency);
@@ -148,6 +154,7 @@ public final class GoCardlessSimulator implements AutoCloseable {
     paymentsApi.routes(router, idempotency);
     subscriptionsApi.routes(router, idempotency);
     refundsApi.routes(router, idempotency);
+    instalmentsApi.routes(router, idempotency);
     new EventsApi(
             state,
             List.of(
@@ -158,7 +165,8 @@ public final class GoCardlessSimulator implements AutoCloseable {
                 customersApi.customers(),
                 paymentsApi.payouts(),
                 subscriptionsApi.api(),
-                refundsApi.api()))
+                refundsApi.api(),
+                instalmentsApi.api()))
         .routes(router);
     new WebhooksApi(state, webhooks).routes(router, idempotency);
     scenarios.routes(router);

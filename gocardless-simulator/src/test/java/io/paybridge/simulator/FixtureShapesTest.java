@@ -35,12 +35,13 @@ import tools.jackson.databind.json.JsonMapper;
  * type-specific keys of billing request actions). Two kinds of objects are sparse in GoCardless's
  * own responses and are checked only for the keys present: {@code links} (only existing links,
  * examples 07, 10, 18, 19) and an event's {@code details} (only keys that apply, examples 01–05);
- * events' optional {@code customer_notifications} and {@code source} are not sent.
+ * events' optional {@code customer_notifications} and {@code source} are not sent; an instalment
+ * schedule's {@code payment_errors} is keyed by the failing instalments only.
  */
 class FixtureShapesTest {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final Set<String> SPARSE =
-      Set.of("links", "metadata", "resource_metadata", "linked");
+      Set.of("links", "metadata", "resource_metadata", "linked", "payment_errors");
   private static final Set<String> OPTIONAL_EVENT_KEYS = Set.of("customer_notifications", "source");
 
   private static SimulatedOrganisation org;
@@ -341,6 +342,47 @@ class FixtureShapesTest {
     assertShape("refunds", "list", call("GET", "/refunds", null));
     assertShape(
         "refunds", "update", call("PUT", path, "{\"refunds\":{\"metadata\":{\"k\":\"v\"}}}"));
+  }
+
+  @Test
+  void instalmentSchedules() throws IOException {
+    String next =
+        call("GET", "/mandates/" + mandateId, null)
+            .at("/mandates/next_possible_charge_date")
+            .asString();
+    String mandate = "\"links\":{\"mandate\":\"" + mandateId + "\"}";
+    JsonNode withDates =
+        call(
+            "POST",
+            "/instalment_schedules",
+            "{\"instalment_schedules\":{\"name\":\"Invoice 4404\",\"currency\":\"GBP\","
+                + "\"total_amount\":1000,\"instalments\":[{\"charge_date\":\""
+                + next
+                + "\",\"amount\":1000}],"
+                + mandate
+                + "}}");
+    assertShape("instalment_schedules", "create_with_dates", withDates);
+    assertShape(
+        "instalment_schedules",
+        "create_with_schedule",
+        call(
+            "POST",
+            "/instalment_schedules",
+            "{\"instalment_schedules\":{\"name\":\"Invoice 4405\",\"currency\":\"GBP\","
+                + "\"total_amount\":1000,\"instalments\":{\"start_date\":\""
+                + next
+                + "\",\"interval\":1,\"interval_unit\":\"monthly\",\"amounts\":[500,500]},"
+                + mandate
+                + "}}"));
+    String path = "/instalment_schedules/" + withDates.at("/instalment_schedules/id").asString();
+    assertShape("instalment_schedules", "get", call("GET", path, null));
+    assertShape("instalment_schedules", "list", call("GET", "/instalment_schedules", null));
+    assertShape(
+        "instalment_schedules",
+        "update",
+        call("PUT", path, "{\"instalment_schedules\":{\"metadata\":{\"k\":\"v\"}}}"));
+    assertShape(
+        "instalment_schedules", "cancel", call("POST", path + "/actions/cancel", "{\"data\":{}}"));
   }
 
   @Test

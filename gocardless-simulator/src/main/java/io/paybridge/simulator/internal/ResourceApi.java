@@ -40,7 +40,7 @@ public final class ResourceApi<T extends Resource> {
   private final Map<String, Filter<T>> filters = new LinkedHashMap<>();
   private Consumer<ApiRequest> listCheck = r -> {};
   private BiFunction<ApiRequest, List<T>, List<T>> listOrder = (r, items) -> items;
-  private Function<ApiRequest, T> create;
+  private final Map<String, Function<ApiRequest, T>> creates = new LinkedHashMap<>();
   private BiConsumer<T, JsonNode> update;
   private final Map<String, Action<T>> actions = new LinkedHashMap<>();
 
@@ -99,7 +99,12 @@ public final class ResourceApi<T extends Resource> {
 
   /** {@code POST /<envelope>}: an idempotent create (§1.6). */
   public ResourceApi<T> creates(Function<ApiRequest, T> create) {
-    this.create = create;
+    return creates("", create);
+  }
+
+  /** {@code POST /<envelope><subpath>}: another idempotent create (its own idempotency keys). */
+  public ResourceApi<T> creates(String subpath, Function<ApiRequest, T> create) {
+    creates.put(subpath, create);
     return this;
   }
 
@@ -131,12 +136,14 @@ public final class ResourceApi<T extends Resource> {
 
   public void routes(Router router, Idempotency idempotency) {
     String path = "/" + envelope;
-    if (create != null) {
-      router.add(
-          "POST",
-          path,
-          r -> idempotency.create(r, envelope, () -> create.apply(r), this::renderById, render));
-    }
+    creates.forEach(
+        (subpath, create) ->
+            router.add(
+                "POST",
+                path + subpath,
+                r ->
+                    idempotency.create(
+                        r, envelope, () -> create.apply(r), this::renderById, render)));
     router.add("GET", path, this::list);
     router.add("GET", path + "/:identity", r -> ok(find(r)));
     if (update != null) {

@@ -7,6 +7,7 @@ import io.paybridge.simulator.customers.Customer;
 import io.paybridge.simulator.customers.CustomerBankAccount;
 import io.paybridge.simulator.customers.CustomerBillingDetail;
 import io.paybridge.simulator.events.Event;
+import io.paybridge.simulator.instalments.InstalmentSchedule;
 import io.paybridge.simulator.mandates.Mandate;
 import io.paybridge.simulator.payments.Payment;
 import io.paybridge.simulator.payments.Payout;
@@ -46,6 +47,7 @@ public final class State {
   public final Registry<Payout> payouts = new Registry<>();
   public final Registry<Subscription> subscriptions = new Registry<>();
   public final Registry<Refund> refunds = new Registry<>();
+  public final Registry<InstalmentSchedule> instalmentSchedules = new Registry<>();
   public final Registry<Event> events = new Registry<>();
   public final Registry<Webhook> webhooks = new Registry<>();
 

@@ -2,6 +2,8 @@ package io.paybridge.simulator.scenarios;
 
 import io.paybridge.simulator.billing.BillingRequestFlow;
 import io.paybridge.simulator.creditors.Creditors;
+import io.paybridge.simulator.instalments.InstalmentSchedule;
+import io.paybridge.simulator.instalments.InstalmentSchedules;
 import io.paybridge.simulator.internal.State;
 import io.paybridge.simulator.internal.Times;
 import io.paybridge.simulator.mandates.Mandate;
@@ -28,6 +30,8 @@ import java.time.LocalDate;
  *       the next working day;
  *   <li>subscriptions create their payments ahead of each charge date ({@link Subscriptions});
  *   <li>refunds {@code pending_submission → submitted → paid} a working day apart;
+ *   <li>instalment schedules complete once their payments are collected ({@link
+ *       InstalmentSchedules});
  *   <li>payouts {@code pending → paid} on their arrival date; flows expire after 7 days;
  *   <li>a creditor whose details were submitted on the verification page {@code in_review →
  *       successful} once the review delay has passed.
@@ -43,6 +47,7 @@ public final class Lifecycle {
   private final Payments payments;
   private final Subscriptions subscriptions;
   private final Refunds refunds;
+  private final InstalmentSchedules instalments;
   private final Creditors creditors;
 
   public Lifecycle(
@@ -51,12 +56,14 @@ public final class Lifecycle {
       Payments payments,
       Subscriptions subscriptions,
       Refunds refunds,
+      InstalmentSchedules instalments,
       Creditors creditors) {
     this.state = state;
     this.mandates = mandates;
     this.payments = payments;
     this.subscriptions = subscriptions;
     this.refunds = refunds;
+    this.instalments = instalments;
     this.creditors = creditors;
     this.lastTicked = state.today();
   }
@@ -112,6 +119,9 @@ public final class Lifecycle {
     }
     for (Refund r : state.refunds.all()) {
       changed |= refunds.advance(r, today);
+    }
+    for (InstalmentSchedule s : state.instalmentSchedules.all()) {
+      changed |= instalments.advance(s);
     }
     for (Payout payout : state.payouts.all()) {
       if ("pending".equals(payout.status) && !today.isBefore(payout.payoutDate)) {
