@@ -2,6 +2,9 @@ package io.paybridge.simulator;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.paybridge.simulator.billing.BankAuthorisationPage;
+import io.paybridge.simulator.billing.BankAuthorisations;
+import io.paybridge.simulator.billing.BankAuthorisationsApi;
 import io.paybridge.simulator.billing.BillingRequests;
 import io.paybridge.simulator.billing.BillingRequestsApi;
 import io.paybridge.simulator.billing.HostedPages;
@@ -140,6 +143,7 @@ public final class GoCardlessSimulator implements AutoCloseable {
     CreditorsApi creditorsApi = new CreditorsApi(creditors);
     CustomersApi customersApi = new CustomersApi(state, customers);
     BillingRequestsApi billingApi = new BillingRequestsApi(state, billing, () -> baseUrl);
+    BankAuthorisations bankAuthorisations = new BankAuthorisations(state, billing, () -> baseUrl);
     MandatesApi mandatesApi = new MandatesApi(state, mandates);
     PaymentsApi paymentsApi = new PaymentsApi(state, mandates, payments);
     SubscriptionsApi subscriptionsApi = new SubscriptionsApi(state, mandates, subscriptions);
@@ -150,6 +154,7 @@ public final class GoCardlessSimulator implements AutoCloseable {
     creditorsApi.routes(router, idempotency);
     customersApi.routes(router, idempotency);
     billingApi.routes(router, idempotency);
+    new BankAuthorisationsApi(state, bankAuthorisations).routes(router, idempotency);
     mandatesApi.routes(router, idempotency);
     paymentsApi.routes(router, idempotency);
     subscriptionsApi.routes(router, idempotency);
@@ -174,6 +179,7 @@ public final class GoCardlessSimulator implements AutoCloseable {
         new ApiDispatcher(router, state, mapper, settings.rateLimit(), settings.rateLimitWindow());
     OAuthEndpoints oauth = new OAuthEndpoints(state, mapper, settings.partnerApp(), organisations);
     HostedPages pages = new HostedPages(state, billing);
+    BankAuthorisationPage bank = new BankAuthorisationPage(state, bankAuthorisations);
     VerificationPage verification =
         new VerificationPage(state, creditors, settings.verificationReviewDelay());
 
@@ -191,6 +197,8 @@ public final class GoCardlessSimulator implements AutoCloseable {
               oauth.handle(exchange);
             } else if (path.startsWith("/billing/static/")) {
               pages.handle(exchange);
+            } else if (path.startsWith("/obauth/")) {
+              bank.handle(exchange);
             } else if (path.equals("/verify")) {
               verification.handle(exchange);
             } else if (path.equals("/_simulator") || path.startsWith("/_simulator/")) {

@@ -386,6 +386,37 @@ class FixtureShapesTest {
   }
 
   @Test
+  void bankAuthorisations() throws IOException {
+    String brq =
+        call(
+                "POST",
+                "/billing_requests",
+                "{\"billing_requests\":{\"payment_request\":{\"amount\":500,\"currency\":\"GBP\"}}}")
+            .at("/billing_requests/id")
+            .asString();
+    call(
+        "POST",
+        "/billing_requests/" + brq + "/actions/select_institution",
+        "{\"data\":{\"institution\":\"monzo\",\"country_code\":\"GB\"}}");
+    JsonNode created =
+        call(
+            "POST",
+            "/bank_authorisations",
+            "{\"bank_authorisations\":{\"redirect_uri\":\"https://my-website.com/abc/callback\","
+                + "\"links\":{\"billing_request\":\""
+                + brq
+                + "\"}}}");
+    assertShape("bank_authorisations", "create", created);
+    assertShape(
+        "bank_authorisations",
+        "get",
+        call(
+            "GET",
+            "/bank_authorisations/" + created.at("/bank_authorisations/id").asString(),
+            null));
+  }
+
+  @Test
   void eventsScenariosAndWebhooks() throws IOException {
     JsonNode events = call("GET", "/events?resource_type=payments&include=payment", null);
     assertShape("events", "list", events);

@@ -304,7 +304,7 @@ public final class BillingRequests {
     }
   }
 
-  private BillingRequest.Action available(BillingRequest brq, String type) {
+  BillingRequest.Action available(BillingRequest brq, String type) {
     guardOpen(brq);
     BillingRequest.Action action = brq.action(type);
     if (action == null) {
@@ -522,10 +522,22 @@ public final class BillingRequests {
    * details).
    */
   public BillingRequest bankAuthorisation(BillingRequest brq, boolean authorised) {
+    return bankAuthorisation(brq, authorised, state.ids.next("BAU", 13));
+  }
+
+  /**
+   * As {@link #bankAuthorisation(BillingRequest, boolean)}, through bank authorisation {@code id}.
+   */
+  public BillingRequest bankAuthorisation(
+      BillingRequest brq, boolean authorised, String bankAuthorisationId) {
     available(brq, "bank_authorisation");
-    event(brq, "bank_authorisation_visited", "payer").emit();
+    event(brq, "bank_authorisation_visited", "payer")
+        .link("bank_authorisation", bankAuthorisationId)
+        .emit();
     if (!authorised) {
-      event(brq, "bank_authorisation_denied", "payer").emit();
+      event(brq, "bank_authorisation_denied", "payer")
+          .link("bank_authorisation", bankAuthorisationId)
+          .emit();
       return brq;
     }
     Customer customer = state.customers.get(brq.links.get("customer"));
@@ -554,7 +566,7 @@ public final class BillingRequests {
       CustomerBankAccount saved = customers.register(account, customer);
       brq.links.put("customer_bank_account", saved.id);
     }
-    brq.links.put("bank_authorisation", state.ids.next("BAU", 13));
+    brq.links.put("bank_authorisation", bankAuthorisationId);
     complete(brq, "bank_authorisation");
     complete(brq, "collect_bank_account");
     complete(brq, "choose_currency");

@@ -43,6 +43,7 @@ public final class ResourceApi<T extends Resource> {
   private final Map<String, Function<ApiRequest, T>> creates = new LinkedHashMap<>();
   private BiConsumer<T, JsonNode> update;
   private final Map<String, Action<T>> actions = new LinkedHashMap<>();
+  private boolean listed = true;
 
   private ResourceApi(ResourceType<T> type) {
     this.type = type;
@@ -83,6 +84,12 @@ public final class ResourceApi<T extends Resource> {
   /** A filter by a field that takes a comma-separated list ({@code status=active,paused}). */
   public ResourceApi<T> anyOfFilter(String param, Function<T, String> field) {
     return filter(param, (t, value) -> Arrays.asList(value.split(",")).contains(field.apply(t)));
+  }
+
+  /** No {@code GET /<envelope>} (GoCardless has no list for this resource). */
+  public ResourceApi<T> unlisted() {
+    this.listed = false;
+    return this;
   }
 
   /** Validates a list request's query before filtering (e.g. filters that exclude each other). */
@@ -144,7 +151,9 @@ public final class ResourceApi<T extends Resource> {
                 r ->
                     idempotency.create(
                         r, envelope, () -> create.apply(r), this::renderById, render)));
-    router.add("GET", path, this::list);
+    if (listed) {
+      router.add("GET", path, this::list);
+    }
     router.add("GET", path + "/:identity", r -> ok(find(r)));
     if (update != null) {
       router.add(

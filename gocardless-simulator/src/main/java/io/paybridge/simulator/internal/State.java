@@ -1,5 +1,6 @@
 package io.paybridge.simulator.internal;
 
+import io.paybridge.simulator.billing.BankAuthorisation;
 import io.paybridge.simulator.billing.BillingRequest;
 import io.paybridge.simulator.billing.BillingRequestFlow;
 import io.paybridge.simulator.creditors.Creditor;
@@ -42,6 +43,7 @@ public final class State {
   public final Registry<CustomerBankAccount> bankAccounts = new Registry<>();
   public final Registry<BillingRequest> billingRequests = new Registry<>();
   public final Registry<BillingRequestFlow> flows = new Registry<>();
+  public final Registry<BankAuthorisation> bankAuthorisations = new Registry<>();
   public final Registry<Mandate> mandates = new Registry<>();
   public final Registry<Payment> payments = new Registry<>();
   public final Registry<Payout> payouts = new Registry<>();
