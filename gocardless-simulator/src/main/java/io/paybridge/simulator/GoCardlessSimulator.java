@@ -13,6 +13,7 @@ import io.paybridge.simulator.creditors.CreditorsApi;
 import io.paybridge.simulator.creditors.VerificationPage;
 import io.paybridge.simulator.customers.Customers;
 import io.paybridge.simulator.customers.CustomersApi;
+import io.paybridge.simulator.customers.HolderVerificationsApi;
 import io.paybridge.simulator.events.EventsApi;
 import io.paybridge.simulator.instalments.InstalmentSchedules;
 import io.paybridge.simulator.instalments.InstalmentSchedulesApi;
@@ -153,6 +154,7 @@ public final class GoCardlessSimulator implements AutoCloseable {
     Router router = new Router();
     creditorsApi.routes(router, idempotency);
     customersApi.routes(router, idempotency);
+    new HolderVerificationsApi(state).routes(router, idempotency);
     billingApi.routes(router, idempotency);
     new BankAuthorisationsApi(state, bankAuthorisations).routes(router, idempotency);
     mandatesApi.routes(router, idempotency);

@@ -407,6 +407,23 @@ class FixtureShapesTest {
                 + brq
                 + "\"}}}");
     assertShape("bank_authorisations", "create", created);
+    JsonNode check =
+        call(
+            "POST",
+            "/bank_account_holder_verifications",
+            "{\"bank_account_holder_verifications\":{\"type\":\"confirmation_of_payee\","
+                + "\"links\":{\"bank_account\":\""
+                + bankAccountId
+                + "\"}}}");
+    assertShape("bank_account_holder_verifications", "create", check);
+    assertShape(
+        "bank_account_holder_verifications",
+        "get",
+        call(
+            "GET",
+            "/bank_account_holder_verifications/"
+                + check.at("/bank_account_holder_verifications/id").asString(),
+            null));
     assertShape(
         "bank_authorisations",
         "get",

@@ -11,8 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.gocardless.GoCardlessClient;
 import com.gocardless.errors.InvalidStateException;
 import com.gocardless.errors.ValidationFailedException;
+import com.gocardless.resources.BankAccountHolderVerification;
 import com.gocardless.resources.BankAuthorisation;
 import com.gocardless.resources.BillingRequest;
+import com.gocardless.resources.Customer;
+import com.gocardless.resources.CustomerBankAccount;
 import com.gocardless.resources.Event;
 import com.gocardless.services.BillingRequestService.BillingRequestCreateRequest.MandateRequest.Verify;
 import java.net.http.HttpResponse;
@@ -25,7 +28,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Each {@code verify} level (docs/gocardless/API.md §3.9) and bank authorisations through the API
  * (§3.6): {@code when_available}/{@code always} add an AIS bank step where a mechanism exists,
- * {@code always} fails where none does, and a mandate authorised at the bank is verified.
+ * {@code always} fails where none does, a mandate authorised at the bank is verified; and holder
+ * name checks (Confirmation of Payee).
  */
 class PayerVerificationTest {
   private static final String REDIRECT = "https://merchant.example/bank-done";
@@ -177,5 +181,61 @@ class PayerVerificationTest {
     assertThat(none.getErrors())
         .extracting(x -> x.getReason())
         .containsExactly("action_not_available");
+  }
+
+  @Test
+  void holderNameChecksCompareTheNameWithTheOneTheBankHolds() {
+    Customer grace =
+        client
+            .customers()
+            .create()
+            .withGivenName("Grace")
+            .withFamilyName("Hopper")
+            .withEmail("grace@example.com")
+            .execute();
+    assertThat(check(account(grace, "Grace Hopper", "11111111")).getResult())
+        .isEqualTo(BankAccountHolderVerification.Result.FULL_MATCH);
+    BankAccountHolderVerification partial = check(account(grace, "G Hopper", "22222222"));
+    assertThat(partial.getResult()).isEqualTo(BankAccountHolderVerification.Result.PARTIAL_MATCH);
+    assertThat(partial.getActualAccountName()).isEqualTo("GRACE HOPPER");
+    assertThat(check(account(grace, "John Smith", "33333333")).getResult())
+        .isEqualTo(BankAccountHolderVerification.Result.NO_MATCH);
+    CustomerBankAccount german =
+        client
+            .customerBankAccounts()
+            .create()
+            .withAccountHolderName("Grace Hopper")
+            .withIban("DE89370400440532013000")
+            .withLinksCustomer(grace.getId())
+            .execute();
+    BankAccountHolderVerification abroad = check(german.getId());
+    assertThat(abroad.getResult()).isEqualTo(BankAccountHolderVerification.Result.UNABLE_TO_MATCH);
+    assertThat(abroad.getStatus()).isEqualTo(BankAccountHolderVerification.Status.COMPLETED);
+    assertThat(client.bankAccountHolderVerifications().get(abroad.getId()).execute().getId())
+        .isEqualTo(abroad.getId());
+  }
+
+  private static String account(Customer customer, String holder, String number) {
+    return client
+        .customerBankAccounts()
+        .create()
+        .withAccountHolderName(holder)
+        .withAccountNumber(number)
+        .withBranchCode("200000")
+        .withCountryCode("GB")
+        .withLinksCustomer(customer.getId())
+        .execute()
+        .getId();
+  }
+
+  private static BankAccountHolderVerification check(String accountId) {
+    return client
+        .bankAccountHolderVerifications()
+        .create()
+        .withType(
+            com.gocardless.services.BankAccountHolderVerificationService
+                .BankAccountHolderVerificationCreateRequest.Type.CONFIRMATION_OF_PAYEE)
+        .withLinksBankAccount(accountId)
+        .execute();
   }
 }

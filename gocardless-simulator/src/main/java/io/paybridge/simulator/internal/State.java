@@ -7,6 +7,7 @@ import io.paybridge.simulator.creditors.Creditor;
 import io.paybridge.simulator.customers.Customer;
 import io.paybridge.simulator.customers.CustomerBankAccount;
 import io.paybridge.simulator.customers.CustomerBillingDetail;
+import io.paybridge.simulator.customers.HolderVerification;
 import io.paybridge.simulator.events.Event;
 import io.paybridge.simulator.instalments.InstalmentSchedule;
 import io.paybridge.simulator.mandates.Mandate;
@@ -41,6 +42,7 @@ public final class State {
   public final Registry<Customer> customers = new Registry<>();
   public final Registry<CustomerBillingDetail> billingDetails = new Registry<>();
   public final Registry<CustomerBankAccount> bankAccounts = new Registry<>();
+  public final Registry<HolderVerification> holderVerifications = new Registry<>();
   public final Registry<BillingRequest> billingRequests = new Registry<>();
   public final Registry<BillingRequestFlow> flows = new Registry<>();
   public final Registry<BankAuthorisation> bankAuthorisations = new Registry<>();
