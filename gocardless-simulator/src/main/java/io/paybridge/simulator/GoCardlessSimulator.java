@@ -143,11 +143,13 @@ public final class GoCardlessSimulator implements AutoCloseable {
 
     CreditorsApi creditorsApi = new CreditorsApi(creditors);
     CustomersApi customersApi = new CustomersApi(state, customers);
-    BillingRequestsApi billingApi = new BillingRequestsApi(state, billing, () -> baseUrl);
+    SubscriptionsApi subscriptionsApi = new SubscriptionsApi(state, mandates, subscriptions);
+    billing.onSubscriptionRequest(subscriptionsApi::start);
+    BillingRequestsApi billingApi =
+        new BillingRequestsApi(state, billing, subscriptionsApi, () -> baseUrl);
     BankAuthorisations bankAuthorisations = new BankAuthorisations(state, billing, () -> baseUrl);
     MandatesApi mandatesApi = new MandatesApi(state, mandates);
     PaymentsApi paymentsApi = new PaymentsApi(state, mandates, payments);
-    SubscriptionsApi subscriptionsApi = new SubscriptionsApi(state, mandates, subscriptions);
     RefundsApi refundsApi = new RefundsApi(state, refunds);
     InstalmentSchedulesApi instalmentsApi =
         new InstalmentSchedulesApi(state, mandates, instalments);

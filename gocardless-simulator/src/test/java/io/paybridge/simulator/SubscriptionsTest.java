@@ -8,14 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.gocardless.GoCardlessClient;
 import com.gocardless.errors.InvalidStateException;
 import com.gocardless.errors.ValidationFailedException;
+import com.gocardless.resources.BillingRequest;
 import com.gocardless.resources.Event;
 import com.gocardless.resources.Mandate;
 import com.gocardless.resources.Payment;
 import com.gocardless.resources.Subscription;
+import com.gocardless.services.BillingRequestService.BillingRequestCreateRequest;
 import com.gocardless.services.SubscriptionService.SubscriptionCreateRequest.IntervalUnit;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -331,5 +334,96 @@ class SubscriptionsTest {
     assertThat(inactive.getErrors())
         .extracting(x -> x.getReason())
         .containsExactly("mandate_is_inactive");
+  }
+
+  @Test
+  void aBillingRequestsSubscriptionRequestStartsOnItsMandate() {
+    BillingRequest brq =
+        client
+            .billingRequests()
+            .create()
+            .withMandateRequestScheme("bacs")
+            .withSubscriptionRequestAmount(2500)
+            .withSubscriptionRequestCurrency("GBP")
+            .withSubscriptionRequestIntervalUnit(
+                BillingRequestCreateRequest.SubscriptionRequest.IntervalUnit.MONTHLY)
+            .withSubscriptionRequestDayOfMonth(1)
+            .withSubscriptionRequestName("Membership")
+            .withSubscriptionRequestMetadata(Map.of("tier", "full"))
+            .execute();
+    assertThat(brq.getLinks().getSubscriptionRequest()).startsWith("SBR");
+    assertThat(brq.getSubscriptionRequest().getAmount()).isEqualTo(2500);
+    assertThat(brq.getSubscriptionRequest().getDayOfMonth()).isEqualTo(1);
+    assertThat(brq.getSubscriptionRequest().getLinks().getSubscription()).isNull();
+    client
+        .billingRequests()
+        .collectCustomerDetails(brq.getId())
+        .withCustomerGivenName("Member")
+        .withCustomerFamilyName("Ship")
+        .withCustomerEmail("member@example.com")
+        .withCustomerBillingDetailAddressLine1("1 Club Street")
+        .withCustomerBillingDetailCity("London")
+        .withCustomerBillingDetailPostalCode("E1 1AA")
+        .withCustomerBillingDetailCountryCode("GB")
+        .execute();
+    client
+        .billingRequests()
+        .collectBankAccount(brq.getId())
+        .withAccountHolderName("Member Ship")
+        .withAccountNumber("55779911")
+        .withBranchCode("200000")
+        .withCountryCode("GB")
+        .execute();
+    client.billingRequests().confirmPayerDetails(brq.getId()).execute();
+    BillingRequest fulfilled = client.billingRequests().fulfil(brq.getId()).execute();
+
+    String subscriptionId = fulfilled.getLinks().getSubscriptionRequestSubscription();
+    assertThat(fulfilled.getSubscriptionRequest().getLinks().getSubscription())
+        .isEqualTo(subscriptionId);
+    Subscription s = client.subscriptions().get(subscriptionId).execute();
+    assertThat(s.getLinks().getMandate())
+        .isEqualTo(fulfilled.getLinks().getMandateRequestMandate());
+    assertThat(s.getAmount()).isEqualTo(2500);
+    assertThat(s.getName()).isEqualTo("Membership");
+    assertThat(s.getMetadata()).containsEntry("tier", "full");
+    assertThat(LocalDate.parse(s.getStartDate()).getDayOfMonth()).isEqualTo(1);
+    Mandate mandate = client.mandates().get(s.getLinks().getMandate()).execute();
+    assertThat(LocalDate.parse(s.getStartDate()))
+        .isAfterOrEqualTo(LocalDate.parse(mandate.getNextPossibleChargeDate()));
+  }
+
+  @Test
+  void aSubscriptionRequestNeedsAMandateRequestInItsCurrency() {
+    ValidationFailedException alone =
+        assertThrows(
+            ValidationFailedException.class,
+            () ->
+                client
+                    .billingRequests()
+                    .create()
+                    .withPaymentRequestAmount(100)
+                    .withPaymentRequestCurrency("GBP")
+                    .withSubscriptionRequestAmount(100)
+                    .withSubscriptionRequestCurrency("GBP")
+                    .withSubscriptionRequestIntervalUnit(
+                        BillingRequestCreateRequest.SubscriptionRequest.IntervalUnit.MONTHLY)
+                    .execute());
+    assertThat(alone.getErrors())
+        .extracting(e -> e.getField())
+        .containsExactly("subscription_request");
+    ValidationFailedException currency =
+        assertThrows(
+            ValidationFailedException.class,
+            () ->
+                client
+                    .billingRequests()
+                    .create()
+                    .withMandateRequestScheme("bacs")
+                    .withSubscriptionRequestAmount(100)
+                    .withSubscriptionRequestCurrency("EUR")
+                    .withSubscriptionRequestIntervalUnit(
+                        BillingRequestCreateRequest.SubscriptionRequest.IntervalUnit.MONTHLY)
+                    .execute());
+    assertThat(currency.getErrors()).extracting(e -> e.getField()).containsExactly("currency");
   }
 }

@@ -14,6 +14,7 @@ import io.paybridge.simulator.mandates.Mandate;
 import io.paybridge.simulator.mandates.Mandates;
 import io.paybridge.simulator.payments.Payment;
 import io.paybridge.simulator.payments.Payments;
+import io.paybridge.simulator.subscriptions.Subscription;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,6 +70,21 @@ public final class BillingRequests {
   private final Payments payments;
   final ResourceType<BillingRequest> type;
 
+  /** Starts a fulfilled request's {@code subscription_request} on its new mandate. */
+  @FunctionalInterface
+  public interface SubscriptionStarter {
+    Subscription start(Mandate mandate, JsonNode subscriptionRequest, boolean viaApp);
+  }
+
+  private SubscriptionStarter subscriptionStarter =
+      (m, request, viaApp) -> {
+        throw new IllegalStateException("subscriptions are not wired");
+      };
+
+  public void onSubscriptionRequest(SubscriptionStarter starter) {
+    this.subscriptionStarter = starter;
+  }
+
   public BillingRequests(State state, Customers customers, Mandates mandates, Payments payments) {
     this.state = state;
     this.customers = customers;
@@ -120,6 +136,9 @@ public final class BillingRequests {
     }
     if (brq.mandateRequest != null) {
       brq.links.put("mandate_request", state.ids.next("MRQ", 13));
+    }
+    if (brq.subscriptionRequest != null) {
+      brq.links.put("subscription_request", state.ids.next("SBR", 13));
     }
     buildActions(brq, customer, detail, bankAccount != null);
     state.billingRequests.add(brq);
@@ -601,6 +620,14 @@ public final class BillingRequests {
       mandate.fundsSettlement = mr.fundsSettlement;
       mr.links.put("mandate", mandate.id);
       brq.links.put("mandate_request_mandate", mandate.id);
+      if (brq.subscriptionRequestBody != null) {
+        Subscription subscription =
+            subscriptionStarter.start(mandate, brq.subscriptionRequestBody, brq.viaApp);
+        @SuppressWarnings("unchecked")
+        Map<String, String> links = (Map<String, String>) brq.subscriptionRequest.get("links");
+        links.put("subscription", subscription.id);
+        brq.links.put("subscription_request_subscription", subscription.id);
+      }
     }
     if (brq.paymentRequest != null) {
       BillingRequest.PaymentRequest pr = brq.paymentRequest;

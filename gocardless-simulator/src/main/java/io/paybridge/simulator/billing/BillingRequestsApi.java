@@ -14,6 +14,7 @@ import io.paybridge.simulator.internal.ResourceApi;
 import io.paybridge.simulator.internal.Router;
 import io.paybridge.simulator.internal.State;
 import io.paybridge.simulator.internal.Times;
+import io.paybridge.simulator.subscriptions.SubscriptionsApi;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,10 +29,16 @@ public final class BillingRequestsApi {
   private final State state;
   private final BillingRequests billing;
   private final Supplier<String> publicUrl;
+  private final SubscriptionsApi subscriptionChecker;
   private final ResourceApi<BillingRequest> api;
 
-  public BillingRequestsApi(State state, BillingRequests billing, Supplier<String> publicUrl) {
+  public BillingRequestsApi(
+      State state,
+      BillingRequests billing,
+      SubscriptionsApi subscriptionChecker,
+      Supplier<String> publicUrl) {
     this.state = state;
+    this.subscriptionChecker = subscriptionChecker;
     this.billing = billing;
     this.publicUrl = publicUrl;
     this.api =
@@ -117,12 +124,10 @@ public final class BillingRequestsApi {
     if (mr == null && pr == null) {
       v.field("mandate_request", "must be provided if payment_request is not");
     }
-    for (String unsupported :
-        new String[] {"subscription_request", "instalment_schedule_request"}) {
-      if (Json.object(body, unsupported) != null) {
-        v.field(unsupported, "is not supported by the GoCardless simulator");
-      }
+    if (Json.object(body, "instalment_schedule_request") != null) {
+      v.field("instalment_schedule_request", "is not supported by the GoCardless simulator");
     }
+    brq.viaApp = r.token().viaApp();
     if (mr != null) {
       BillingRequest.MandateRequest m = new BillingRequest.MandateRequest();
       m.scheme = Json.text(mr, "scheme");
@@ -166,6 +171,29 @@ public final class BillingRequestsApi {
         m.metadata = metadata;
       }
       brq.mandateRequest = m;
+    }
+    JsonNode sr = Json.object(body, "subscription_request");
+    if (sr != null) {
+      if (brq.mandateRequest == null) {
+        v.field("subscription_request", "requires a mandate_request");
+      } else {
+        String currency = Json.text(sr, "currency");
+        String scheme =
+            brq.mandateRequest.scheme != null
+                ? brq.mandateRequest.scheme
+                : currency == null ? null : Banks.schemeFor(currency);
+        if (scheme != null && BillingRequests.SCHEMES.contains(scheme)) {
+          subscriptionChecker.check(sr, scheme, brq.viaApp, v);
+        } else {
+          v.field("subscription_request.currency", "is required");
+        }
+        if (brq.mandateRequest.currency == null && currency != null) {
+          brq.mandateRequest.currency = currency;
+          brq.mandateRequest.scheme = scheme;
+        }
+      }
+      brq.subscriptionRequestBody = sr;
+      brq.subscriptionRequest = subscriptionRequest(sr);
     }
     if (pr != null) {
       BillingRequest.PaymentRequest p = new BillingRequest.PaymentRequest();
@@ -240,6 +268,42 @@ public final class BillingRequestsApi {
     }
     v.throwIfInvalid();
     return billing.open(brq, customer, bankAccount, creditor, metadata);
+  }
+
+  /** The {@code subscription_request} as the billing request shows it (its fixture's fields). */
+  private static Map<String, Object> subscriptionRequest(JsonNode sr) {
+    Map<String, Object> shown = new LinkedHashMap<>();
+    for (String field :
+        new String[] {
+          "amount",
+          "app_fee",
+          "count",
+          "currency",
+          "day_of_month",
+          "interval",
+          "interval_unit",
+          "month",
+          "name",
+          "payment_reference",
+          "start_date"
+        }) {
+      JsonNode value = sr.get(field);
+      shown.put(
+          field,
+          value == null || value.isNull()
+              ? null
+              : value.isNumber() ? (Object) value.asLong() : value.asString());
+    }
+    Boolean retry = Json.bool(sr, "retry_if_possible");
+    shown.put("retry_if_possible", retry != null && retry);
+    JsonNode metadata = Json.object(sr, "metadata");
+    Map<String, String> md = new LinkedHashMap<>();
+    if (metadata != null) {
+      metadata.properties().forEach(e -> md.put(e.getKey(), e.getValue().asString()));
+    }
+    shown.put("metadata", md);
+    shown.put("links", new LinkedHashMap<String, String>());
+    return shown;
   }
 
   private BillingRequest notifyPayer(BillingRequest brq, ApiRequest r) {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /** {@code /subscriptions}: request parsing over {@link Subscriptions}. */
 public final class SubscriptionsApi {
@@ -96,6 +97,38 @@ public final class SubscriptionsApi {
       s.metadata = metadata;
     }
     return subscriptions.create(mandate, s, "api", metadata);
+  }
+
+  /**
+   * Checks a billing request's {@code subscription_request} before its mandate exists: a new
+   * mandate on {@code scheme} stands in for it.
+   */
+  public void check(JsonNode request, String scheme, boolean viaApp, ApiException.Validation v) {
+    Mandate prototype = new Mandate();
+    prototype.scheme = scheme;
+    read(request, prototype, viaApp, "subscription_request.", v);
+    Json.metadata(request, "subscription_request", v);
+  }
+
+  /**
+   * Starts a fulfilled billing request's {@code subscription_request} on its new mandate; a {@code
+   * start_date} now before the mandate's next possible charge date gives way to that date.
+   */
+  public Subscription start(Mandate mandate, JsonNode request, boolean viaApp) {
+    ObjectNode copy = (ObjectNode) request.deepCopy();
+    String start = Json.text(copy, "start_date");
+    if (start != null
+        && LocalDate.parse(start).isBefore(mandates.nextPossibleChargeDate(mandate))) {
+      copy.remove("start_date");
+    }
+    ApiException.Validation v = new ApiException.Validation("subscription_request");
+    Subscription s = read(copy, mandate, viaApp, "", v);
+    Map<String, String> metadata = Json.metadata(copy, null, v);
+    v.throwIfInvalid();
+    if (metadata != null) {
+      s.metadata = metadata;
+    }
+    return subscriptions.create(mandate, s, "api", null);
   }
 
   /**
