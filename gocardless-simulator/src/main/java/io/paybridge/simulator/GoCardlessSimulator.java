@@ -145,9 +145,9 @@ public final class GoCardlessSimulator implements AutoCloseable {
     CustomersApi customersApi = new CustomersApi(state, customers);
     SubscriptionsApi subscriptionsApi = new SubscriptionsApi(state, mandates, subscriptions);
     billing.onSubscriptionRequest(subscriptionsApi::start);
-    BillingRequestsApi billingApi =
-        new BillingRequestsApi(state, billing, subscriptionsApi, () -> baseUrl);
     BankAuthorisations bankAuthorisations = new BankAuthorisations(state, billing, () -> baseUrl);
+    BillingRequestsApi billingApi =
+        new BillingRequestsApi(state, billing, subscriptionsApi, bankAuthorisations, () -> baseUrl);
     MandatesApi mandatesApi = new MandatesApi(state, mandates);
     PaymentsApi paymentsApi = new PaymentsApi(state, mandates, payments);
     RefundsApi refundsApi = new RefundsApi(state, refunds);

@@ -434,6 +434,20 @@ class FixtureShapesTest {
   }
 
   @Test
+  void billingRequestWithActions() throws IOException {
+    assertShape(
+        "billing_request_with_actions",
+        "create_with_actions",
+        call(
+            "POST",
+            "/billing_requests/create_with_actions",
+            "{\"billing_request_with_actions\":{\"payment_request\":{\"amount\":500,"
+                + "\"currency\":\"GBP\"},\"actions\":{\"select_institution\":"
+                + "{\"institution\":\"monzo\",\"country_code\":\"GB\"},"
+                + "\"create_bank_authorisation\":true}}}"));
+  }
+
+  @Test
   void eventsScenariosAndWebhooks() throws IOException {
     JsonNode events = call("GET", "/events?resource_type=payments&include=payment", null);
     assertShape("events", "list", events);

@@ -30,14 +30,17 @@ public final class BillingRequestsApi {
   private final BillingRequests billing;
   private final Supplier<String> publicUrl;
   private final SubscriptionsApi subscriptionChecker;
+  private final BankAuthorisations bankAuthorisations;
   private final ResourceApi<BillingRequest> api;
 
   public BillingRequestsApi(
       State state,
       BillingRequests billing,
       SubscriptionsApi subscriptionChecker,
+      BankAuthorisations bankAuthorisations,
       Supplier<String> publicUrl) {
     this.state = state;
+    this.bankAuthorisations = bankAuthorisations;
     this.subscriptionChecker = subscriptionChecker;
     this.billing = billing;
     this.publicUrl = publicUrl;
@@ -100,6 +103,16 @@ public final class BillingRequestsApi {
               r, detail != null && detail.countryCode != null ? detail.countryCode : "GB");
         });
     router.add("GET", "/institutions", r -> Institutions.list(r, "GB"));
+    router.add(
+        "POST",
+        "/billing_requests/create_with_actions",
+        r ->
+            idempotency.create(
+                r,
+                "billing_request_with_actions",
+                () -> createWithActions(r),
+                id -> withActions(state.billingRequests.get(id)),
+                this::withActions));
 
     router.add("POST", "/billing_request_flows", this::createFlow);
     router.add(
@@ -113,8 +126,11 @@ public final class BillingRequestsApi {
   }
 
   private BillingRequest create(ApiRequest r) {
-    JsonNode body = r.envelope("billing_requests");
-    ApiException.Validation v = new ApiException.Validation("billing_requests");
+    return create(r, r.envelope("billing_requests"), "billing_requests");
+  }
+
+  private BillingRequest create(ApiRequest r, JsonNode body, String envelope) {
+    ApiException.Validation v = new ApiException.Validation(envelope);
     BillingRequest brq = new BillingRequest();
     brq.organisationId = r.organisationId();
     Creditor creditor = state.creditorOf(r.organisationId());
@@ -268,6 +284,65 @@ public final class BillingRequestsApi {
     }
     v.throwIfInvalid();
     return billing.open(brq, customer, bankAccount, creditor, metadata);
+  }
+
+  /**
+   * {@code POST /billing_requests/create_with_actions} (docs/gocardless/API.md §3.8): a billing
+   * request, then its actions in the order a payer would take them (customer details, bank account,
+   * institution, payer confirmation, bank authorisation). An action's error is answered as that
+   * action's error, and the request stays created with the actions before it done.
+   */
+  private BillingRequest createWithActions(ApiRequest r) {
+    JsonNode body = r.envelope("billing_request_with_actions");
+    if (Json.object(body, "subscription_request") != null) {
+      new ApiException.Validation("billing_request_with_actions")
+          .field("subscription_request", "is not accepted by create_with_actions")
+          .throwIfInvalid();
+    }
+    BillingRequest brq = create(r, body, "billing_request_with_actions");
+    JsonNode actions = Json.object(body, "actions");
+    if (actions == null) {
+      return brq;
+    }
+    JsonNode details = Json.object(actions, "collect_customer_details");
+    if (details != null) {
+      billing.collectCustomerDetails(brq, details, "api");
+    }
+    JsonNode account = Json.object(actions, "collect_bank_account");
+    if (account != null) {
+      billing.collectBankAccount(brq, account, "api");
+    }
+    JsonNode institution = Json.object(actions, "select_institution");
+    if (institution != null) {
+      billing.selectInstitution(
+          brq,
+          Json.text(institution, "institution"),
+          Json.text(institution, "country_code"),
+          "api");
+    }
+    JsonNode confirm = Json.object(actions, "confirm_payer_details");
+    if (confirm != null) {
+      billing.confirmPayerDetails(brq, confirm, "api");
+    }
+    Boolean bank = Json.bool(actions, "create_bank_authorisation");
+    if (bank != null && bank) {
+      bankAuthorisations.create(brq, Json.text(actions, "bank_authorisation_redirect_uri"));
+    }
+    return brq;
+  }
+
+  /** {@code {"billing_requests": …, "bank_authorisations": …}} of create_with_actions. */
+  private Map<String, Object> withActions(BillingRequest brq) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("billing_requests", billing.render(brq));
+    BankAuthorisation latest = null;
+    for (BankAuthorisation b :
+        state.bankAuthorisations.list(x -> brq.id.equals(x.links.get("billing_request")))) {
+      latest = b;
+      break;
+    }
+    body.put("bank_authorisations", latest);
+    return body;
   }
 
   /** The {@code subscription_request} as the billing request shows it (its fixture's fields). */
