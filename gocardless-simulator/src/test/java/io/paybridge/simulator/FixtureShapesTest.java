@@ -295,6 +295,24 @@ class FixtureShapesTest {
     String payoutId = payment.at("/payments/links/payout").asString();
     assertShape("payouts", "get", call("GET", "/payouts/" + payoutId, null));
     assertShape("payouts", "list", call("GET", "/payouts", null));
+    JsonNode items = call("GET", "/payout_items?payout=" + payoutId, null);
+    assertShape("payout_items", "list", items);
+    // The items account for the payout: paid-out amounts less GoCardless and app fees.
+    java.math.BigDecimal sum = java.math.BigDecimal.ZERO;
+    for (JsonNode item : items.get("payout_items")) {
+      sum = sum.add(new java.math.BigDecimal(item.get("amount").asString()));
+    }
+    long payoutAmount = call("GET", "/payouts/" + payoutId, null).at("/payouts/amount").asLong();
+    assertThat(sum.movePointRight(2).longValueExact()).isEqualTo(payoutAmount);
+    assertThat(
+            client(org.accessToken())
+                .payoutItems()
+                .list()
+                .withPayout(payoutId)
+                .execute()
+                .getItems())
+        .extracting(i -> i.getType().name())
+        .contains("PAYMENT_PAID_OUT", "GOCARDLESS_FEE", "APP_FEE");
   }
 
   @Test

@@ -261,11 +261,18 @@ public final class Payments {
         null);
   }
 
+  /**
+   * GoCardless's fee on a collected payment, simplified: 20 for an instant payment; 1 % + 20 capped
+   * at 400 for Direct Debit (minor units).
+   */
+  public static long fee(Payment p) {
+    return p.instant ? 20 : Math.min(20 + p.amount / 100, 400);
+  }
+
   /** Pays the payment out: adds it to the creditor's pending payout for the next working day. */
   public void payOut(Payment p) {
     Payout payout = payoutFor(p);
-    long fee = p.instant ? 20 : Math.min(20 + p.amount / 100, 400);
-    long deducted = fee + (p.appFee == null ? 0 : p.appFee);
+    long deducted = fee(p) + (p.appFee == null ? 0 : p.appFee);
     payout.amount += p.amount - deducted;
     payout.deductedFees += deducted;
     p.status = "paid_out";

@@ -2,6 +2,7 @@ package io.paybridge.simulator.payments;
 
 import io.paybridge.simulator.internal.ApiException;
 import io.paybridge.simulator.internal.ApiRequest;
+import io.paybridge.simulator.internal.ApiResponse;
 import io.paybridge.simulator.internal.Banks;
 import io.paybridge.simulator.internal.Idempotency;
 import io.paybridge.simulator.internal.Json;
@@ -12,9 +13,12 @@ import io.paybridge.simulator.internal.State;
 import io.paybridge.simulator.internal.Times;
 import io.paybridge.simulator.mandates.Mandate;
 import io.paybridge.simulator.mandates.Mandates;
+import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
@@ -70,6 +74,52 @@ public final class PaymentsApi {
   public void routes(Router router, Idempotency idempotency) {
     paymentsApi.routes(router, idempotency);
     payoutsApi.routes(router, idempotency);
+    router.add("GET", "/payout_items", this::payoutItems);
+  }
+
+  /**
+   * {@code GET /payout_items?payout=PO…} (docs/gocardless/API.md §4.7): per payment in the payout,
+   * {@code payment_paid_out} (its amount), {@code gocardless_fee} and {@code app_fee} (negative),
+   * amounts as decimal strings in major units as GoCardless gives them; all items on one page.
+   */
+  private ApiResponse payoutItems(ApiRequest r) {
+    String payoutId = r.queryParam("payout");
+    if (payoutId == null) {
+      new ApiException.Validation("query").field("payout", "is required").throwIfInvalid();
+    }
+    Payout payout = state.payouts.find(r.organisationId(), payoutId);
+    List<Map<String, Object>> items = new ArrayList<>();
+    for (Payment p : state.payments.list(x -> payout.id.equals(x.links.get("payout"))).reversed()) {
+      items.add(item("payment_paid_out", p.amount, p));
+      items.add(item("gocardless_fee", -Payments.fee(p), p));
+      if (p.appFee != null && p.appFee > 0) {
+        items.add(item("app_fee", -p.appFee, p));
+      }
+    }
+    Map<String, Object> cursors = new LinkedHashMap<>();
+    cursors.put("before", null);
+    cursors.put("after", null);
+    Map<String, Object> meta = new LinkedHashMap<>();
+    meta.put("cursors", cursors);
+    meta.put("limit", Math.max(Pagination.limit(r), items.size()));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("payout_items", items);
+    body.put("meta", meta);
+    return ApiResponse.of(200, body);
+  }
+
+  private static Map<String, Object> item(String type, long minorUnits, Payment p) {
+    Map<String, Object> links = new LinkedHashMap<>();
+    links.put("payment", p.id);
+    if (p.links.get("mandate") != null) {
+      links.put("mandate", p.links.get("mandate"));
+    }
+    Map<String, Object> item = new LinkedHashMap<>();
+    item.put("amount", BigDecimal.valueOf(minorUnits, 2).toPlainString());
+    item.put("links", links);
+    item.put("taxes", List.of());
+    item.put("type", type);
+    return item;
   }
 
   /** {@code charge_date[…]} ranges, then {@code sort_field}/{@code sort_direction}. */
