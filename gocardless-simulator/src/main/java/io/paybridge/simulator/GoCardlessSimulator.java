@@ -180,7 +180,13 @@ public final class GoCardlessSimulator implements AutoCloseable {
     new WebhooksApi(state, webhooks).routes(router, idempotency);
     scenarios.routes(router);
     this.api =
-        new ApiDispatcher(router, state, mapper, settings.rateLimit(), settings.rateLimitWindow());
+        new ApiDispatcher(
+            router,
+            state,
+            mapper,
+            settings.rateLimit(),
+            settings.rateLimitWindow(),
+            settings.partnerApp().name());
     OAuthEndpoints oauth = new OAuthEndpoints(state, mapper, settings.partnerApp(), organisations);
     HostedPages pages = new HostedPages(state, billing);
     BankAuthorisationPage bank = new BankAuthorisationPage(state, bankAuthorisations);

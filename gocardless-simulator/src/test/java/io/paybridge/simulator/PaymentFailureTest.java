@@ -78,6 +78,11 @@ class PaymentFailureTest {
     assertThat(resubmission.getDetails().getCause()).isEqualTo("payment_retried");
     assertThat(resubmission.getDetails().getOrigin()).isEqualTo(Event.Details.Origin.API);
     assertThat(resubmission.getMetadata()).containsEntry("attempt", "2");
+    // An API call's events name their caller: this merchant's token was issued to the app.
+    assertThat(resubmission.getSource().getType()).isEqualTo(Event.Source.Type.APP);
+    assertThat(resubmission.getSource().getName()).isEqualTo("PayBridge (simulated partner app)");
+    assertThat(events(client, payment.getId()).getFirst().getSource().getType())
+        .isEqualTo(Event.Source.Type.APP);
 
     SIM.clock().advanceTo(LocalDate.parse(retried.getChargeDate()));
     assertThat(client.payments().get(payment.getId()).execute().getStatus())
@@ -127,6 +132,8 @@ class PaymentFailureTest {
     Event retry = events.getLast();
     assertThat(retry.getAction()).isEqualTo("resubmission_requested");
     assertThat(retry.getDetails().getCause()).isEqualTo("payment_autoretried");
+    assertThat(retry.getLinks().getParentEvent()).isEqualTo(failed.getId());
+    assertThat(retry.getSource()).as("not caused by an API call").isNull();
     assertThat(client.payments().get(payment.getId()).execute().getStatus())
         .isEqualTo(Payment.Status.PENDING_SUBMISSION);
   }
@@ -193,8 +200,19 @@ class PaymentFailureTest {
     client.mandates().cancel(mandate.getId()).execute();
     Payment cancelled = client.payments().get(second.getId()).execute();
     assertThat(cancelled.getStatus()).isEqualTo(Payment.Status.CANCELLED);
-    assertThat(events(client, second.getId()).getLast().getDetails().getCause())
-        .isEqualTo("mandate_cancelled");
+    Event paymentCancelled = events(client, second.getId()).getLast();
+    assertThat(paymentCancelled.getDetails().getCause()).isEqualTo("mandate_cancelled");
+    Event mandateCancelled =
+        client
+            .events()
+            .list()
+            .withMandate(mandate.getId())
+            .withAction("cancelled")
+            .execute()
+            .getItems()
+            .getFirst();
+    assertThat(paymentCancelled.getLinks().getParentEvent()).isEqualTo(mandateCancelled.getId());
+    assertThat(mandateCancelled.getLinks().getParentEvent()).isNull();
     assertThat(
             client
                 .payments()

@@ -95,6 +95,22 @@ public final class State {
     this.replayDate = date;
   }
 
+  /** Who made the API call being handled (an event's {@code source}); null outside API calls. */
+  private Map<String, String> caller;
+
+  /**
+   * Runs an API call's handler with its caller known, so that the events it causes with origin
+   * {@code api} carry {@code source} (docs/gocardless/API.md §5.2). Call with the lock held.
+   */
+  public <T> T asCaller(Map<String, String> source, Supplier<T> action) {
+    caller = source;
+    try {
+      return action.get();
+    } finally {
+      caller = null;
+    }
+  }
+
   public void eventSink(Consumer<Event> sink) {
     this.eventSink = sink;
   }
@@ -203,6 +219,9 @@ public final class State {
       event.id = stored ? ids.next("EV") : null;
       event.createdAt = nowIso();
       event.links.put("organisation", event.organisationId);
+      if (caller != null && "api".equals(event.details.get("origin"))) {
+        event.source = new LinkedHashMap<>(caller);
+      }
       if (stored) {
         events.add(event);
       }

@@ -189,7 +189,13 @@ public final class Payments {
   /** {@code POST /payments/:id/actions/retry}, after {@link #retryableMandate}. */
   public Payment retry(Payment p, LocalDate chargeDate, Map<String, String> metadata) {
     resubmit(
-        p, chargeDate, "api", "payment_retried", "Payment retry requested via the API.", metadata);
+        p,
+        chargeDate,
+        "api",
+        "payment_retried",
+        "Payment retry requested via the API.",
+        metadata,
+        null);
     return p;
   }
 
@@ -199,12 +205,17 @@ public final class Payments {
       String origin,
       String cause,
       String description,
-      Map<String, String> metadata) {
+      Map<String, String> metadata,
+      Event parent) {
     p.retries++;
     p.status = "pending_submission";
     p.chargeDate = Times.date(chargeDate);
     p.links.remove("payout");
-    emit(p, "resubmission_requested", origin, cause, description, metadata);
+    payments
+        .event(p, "resubmission_requested", origin, cause, description)
+        .metadata(metadata)
+        .parent(parent)
+        .emit();
   }
 
   /**
@@ -355,7 +366,7 @@ public final class Payments {
           "not_retried_reason",
           p.retryIfPossible && p.retries >= MAX_RETRIES ? "failure_filter_applied" : "other");
     }
-    event.emit();
+    Event failed = event.emit();
     if (willRetry) {
       LocalDate chargeDate =
           m == null ? Times.addWorkingDays(state.today(), 5) : mandates.nextPossibleChargeDate(m);
@@ -365,7 +376,8 @@ public final class Payments {
           "gocardless",
           "payment_autoretried",
           "The payment has been scheduled for an automatic retry." + SANDBOX,
-          null);
+          null,
+          failed);
     }
   }
 
