@@ -527,6 +527,25 @@ class FixtureShapesTest {
         "",
         problems,
         false);
+    String account =
+        "{\"customer_bank_accounts\":{\"account_holder_name\":\"Frank Osborne\","
+            + "\"branch_code\":\"200000\",\"account_number\":\"44779911\","
+            + "\"links\":{\"customer\":\""
+            + customerId
+            + "\"}}}";
+    assertThat(api("POST", "/customer_bank_accounts", org.accessToken(), account).statusCode())
+        .isEqualTo(201);
+    HttpResponse<String> again = api("POST", "/customer_bank_accounts", org.accessToken(), account);
+    assertThat(again.statusCode()).isEqualTo(409);
+    compare(
+        JSON.readTree(
+            Files.readString(
+                SharedDocs.fixtures()
+                    .resolve("validation_failed_duplicate_bank_account_error.json"))),
+        JSON.readTree(again.body()),
+        "",
+        problems,
+        false);
     HttpResponse<String> usage = api("POST", "/customers", org.accessToken(), "[1]");
     compare(
         JSON.readTree(

@@ -483,7 +483,9 @@ public final class BillingRequests {
     v.throwIfInvalid();
     account.payerNameVerificationResult =
         "no_match".equals(match) ? "cannot_perform_verification" : match;
-    CustomerBankAccount saved = customers.register(account, customer);
+    // The customer's account with the same details is used again (a second one is refused).
+    CustomerBankAccount existing = customers.duplicateOf(account, customer);
+    CustomerBankAccount saved = existing != null ? existing : customers.register(account, customer);
     brq.links.put("customer_bank_account", saved.id);
     if (brq.mandateRequest != null && brq.mandateRequest.currency == null) {
       brq.mandateRequest.currency = saved.currency;

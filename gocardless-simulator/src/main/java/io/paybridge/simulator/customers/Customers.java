@@ -180,6 +180,31 @@ public final class Customers {
     return a;
   }
 
+  /**
+   * The customer's enabled bank account with the same details, or null. A UK IBAN and the sort code
+   * and account number inside it are the same account.
+   */
+  public CustomerBankAccount duplicateOf(CustomerBankAccount a, Customer customer) {
+    String key = accountKey(a);
+    for (CustomerBankAccount existing :
+        state.bankAccounts.list(x -> customer.id.equals(x.links.get("customer")) && x.enabled)) {
+      if (key.equals(accountKey(existing))) {
+        return existing;
+      }
+    }
+    return null;
+  }
+
+  private static String accountKey(CustomerBankAccount a) {
+    if (a.iban != null && a.iban.startsWith("GB") && a.iban.length() == 22) {
+      return "GB|" + a.iban.substring(8, 14) + "|" + a.iban.substring(14);
+    }
+    if (a.iban != null) {
+      return "IBAN|" + a.iban;
+    }
+    return a.countryCode + "|" + a.branchCode + "|" + a.accountNumber;
+  }
+
   /** Saves a bank account read by {@link #bankAccountFrom} for a customer. */
   public CustomerBankAccount register(CustomerBankAccount a, Customer customer) {
     a.id = state.ids.next("BA");

@@ -94,6 +94,10 @@ public final class CustomersApi {
     }
     CustomerBankAccount a = customers.bankAccountFrom(body, "customer_bank_accounts", v);
     v.throwIfInvalid();
+    CustomerBankAccount existing = customers.duplicateOf(a, customer);
+    if (existing != null) {
+      throw ApiException.bankAccountExists(existing.id);
+    }
     return customers.register(a, customer);
   }
 }
