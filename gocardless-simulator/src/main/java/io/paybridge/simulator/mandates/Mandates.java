@@ -113,8 +113,10 @@ public final class Mandates {
     m.links.put("creditor", creditor.id);
     m.links.put("customer", account.links.get("customer"));
     m.links.put("customer_bank_account", account.id);
-    m.submitOn = Times.addWorkingDays(state.today(), 1);
-    m.activateOn = Times.addWorkingDays(m.submitOn, 2);
+    if (!Banks.submittedWithFirstPayment(scheme)) {
+      m.submitOn = Times.addWorkingDays(state.today(), 1);
+      m.activateOn = Times.addWorkingDays(m.submitOn, 2);
+    }
     state.mandates.add(m);
     type.event(m, "created", "api", "mandate_created", "Mandate created via the API.").emit();
     return m;

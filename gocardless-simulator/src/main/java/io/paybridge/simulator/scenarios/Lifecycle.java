@@ -23,7 +23,8 @@ import java.time.LocalDate;
  *
  * <ul>
  *   <li>mandate {@code pending_submission → submitted} the next working day, {@code → active} two
- *       working days later;
+ *       working days later; ACH, BECS, BECS NZ and SEPA mandates are submitted with their first
+ *       payment instead (and active two working days later, on its charge date);
  *   <li>Direct Debit payment {@code pending_submission → submitted} two working days before its
  *       charge date, {@code → confirmed} on the charge date, {@code → paid_out} two working days
  *       after it; instant payments are submitted and confirmed on their charge date and paid out
@@ -103,7 +104,9 @@ public final class Lifecycle {
   private boolean step(LocalDate today) {
     boolean changed = false;
     for (Mandate m : state.mandates.all()) {
-      if ("pending_submission".equals(m.status) && !today.isBefore(m.submitOn)) {
+      if ("pending_submission".equals(m.status)
+          && m.submitOn != null
+          && !today.isBefore(m.submitOn)) {
         mandates.submit(m);
         changed = true;
       } else if ("submitted".equals(m.status) && !today.isBefore(m.activateOn)) {

@@ -17,6 +17,7 @@ import io.paybridge.simulator.payments.Payments;
 import io.paybridge.simulator.refunds.Refunds;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;
@@ -28,6 +29,14 @@ import tools.jackson.databind.JsonNode;
  * emitting every intermediate event.
  */
 public final class ScenarioSimulatorsApi {
+  /** Schemes where GoCardless does not offer a scenario (docs/gocardless/API.md §6). */
+  private static final Set<String> NO_MANDATE_ACTIVATED =
+      Set.of("ach", "becs", "becs_nz", "sepa_core");
+
+  private static final Set<String> NO_MANDATE_FAILED = Set.of("sepa_core");
+  private static final Set<String> NO_MANDATE_EXPIRED = Set.of("autogiro", "becs_nz", "pad");
+  private static final Set<String> NO_LATE_FAILURE = Set.of("autogiro");
+
   private final State state;
   private final Creditors creditors;
   private final Mandates mandates;
@@ -68,6 +77,7 @@ public final class ScenarioSimulatorsApi {
         "payment_late_failure",
         (org, id) -> {
           Payment p = payment(org, id);
+          offered("payment_late_failure", p.scheme, NO_LATE_FAILURE);
           toPaidOut(p);
           payments.fail(p, Payments.Failure.insufficientFunds(p.scheme));
         });
@@ -75,6 +85,7 @@ public final class ScenarioSimulatorsApi {
         "payment_late_failure_settled",
         (org, id) -> {
           Payment p = payment(org, id);
+          offered("payment_late_failure_settled", p.scheme, NO_LATE_FAILURE);
           toPaidOut(p);
           payments.fail(p, Payments.Failure.insufficientFunds(p.scheme));
           payments.lateFailureSettled(p);
@@ -98,6 +109,7 @@ public final class ScenarioSimulatorsApi {
         "mandate_activated",
         (org, id) -> {
           Mandate m = mandate(org, id);
+          offered("mandate_activated", m.scheme, NO_MANDATE_ACTIVATED);
           require(m.status, List.of("pending_submission", "submitted"), "mandate_activated");
           if ("pending_submission".equals(m.status)) {
             mandates.submit(m);
@@ -108,6 +120,7 @@ public final class ScenarioSimulatorsApi {
         "mandate_failed",
         (org, id) -> {
           Mandate m = mandate(org, id);
+          offered("mandate_failed", m.scheme, NO_MANDATE_FAILED);
           require(m.status, List.of("pending_submission", "submitted"), "mandate_failed");
           if ("pending_submission".equals(m.status)) {
             mandates.submit(m);
@@ -118,6 +131,7 @@ public final class ScenarioSimulatorsApi {
         "mandate_expired",
         (org, id) -> {
           Mandate m = mandate(org, id);
+          offered("mandate_expired", m.scheme, NO_MANDATE_EXPIRED);
           require(
               m.status, List.of("pending_submission", "submitted", "active"), "mandate_expired");
           if ("pending_submission".equals(m.status)) {
@@ -198,6 +212,14 @@ public final class ScenarioSimulatorsApi {
 
   private BillingRequest billingRequest(String org, String id) {
     return state.billingRequests.find(org, id);
+  }
+
+  private static void offered(String scenario, String scheme, Set<String> notOffered) {
+    if (notOffered.contains(scheme)) {
+      throw ApiException.invalidState(
+          "invalid_state",
+          "Scenario " + scenario + " is not available for " + scheme + " resources");
+    }
   }
 
   private static void require(String status, List<String> allowed, String scenario) {
