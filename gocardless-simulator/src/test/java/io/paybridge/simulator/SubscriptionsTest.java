@@ -171,8 +171,10 @@ class SubscriptionsTest {
         .containsExactly("subscription_paused_cannot_update_cycles");
 
     // A payment is created five working days (Bacs lead time + 2) before its charge date: the day
-    // before the third cycle's date, only that cycle's payment exists.
-    SIM.clock().advanceTo(start.plusWeeks(2).minusDays(1));
+    // before the fourth cycle's payment is due to be created, only the third cycle's exists.
+    SIM.clock()
+        .advanceTo(
+            Dates.subtractWorkingDays(Dates.rollForward(start.plusWeeks(3)), 5).minusDays(1));
     assertThat(paymentsOf(s))
         .extracting(Payment::getChargeDate)
         .containsExactly(Dates.rollForward(start.plusWeeks(2)).toString());

@@ -3,13 +3,13 @@ package io.paybridge.simulator.instalments;
 import io.paybridge.simulator.instalments.InstalmentSchedules.Instalment;
 import io.paybridge.simulator.internal.ApiException;
 import io.paybridge.simulator.internal.ApiRequest;
+import io.paybridge.simulator.internal.BankCalendar;
 import io.paybridge.simulator.internal.Banks;
 import io.paybridge.simulator.internal.Idempotency;
 import io.paybridge.simulator.internal.Json;
 import io.paybridge.simulator.internal.ResourceApi;
 import io.paybridge.simulator.internal.Router;
 import io.paybridge.simulator.internal.State;
-import io.paybridge.simulator.internal.Times;
 import io.paybridge.simulator.mandates.Mandate;
 import io.paybridge.simulator.mandates.Mandates;
 import java.time.LocalDate;
@@ -94,7 +94,7 @@ public final class InstalmentSchedulesApi {
     JsonNode node = body.get("instalments");
     List<Instalment> instalments;
     if (node != null && node.isArray()) {
-      instalments = withDates(node, v);
+      instalments = withDates(node, BankCalendar.of(mandate.scheme), v);
     } else if (node != null && node.isObject()) {
       instalments = withSchedule(node, mandate, v);
     } else {
@@ -130,7 +130,8 @@ public final class InstalmentSchedulesApi {
         metadata);
   }
 
-  private static List<Instalment> withDates(JsonNode array, ApiException.Validation v) {
+  private static List<Instalment> withDates(
+      JsonNode array, BankCalendar calendar, ApiException.Validation v) {
     List<Instalment> result = new ArrayList<>();
     if (array.isEmpty()) {
       v.field("instalments", "must have at least one instalment");
@@ -146,7 +147,8 @@ public final class InstalmentSchedulesApi {
         v.field("instalments." + i + ".charge_date", "is required");
       }
       if (amount != null && amount > 0 && date != null) {
-        result.add(new Instalment(Times.rollForward(date), amount, Json.text(item, "description")));
+        result.add(
+            new Instalment(calendar.rollForward(date), amount, Json.text(item, "description")));
       }
     }
     return result;
@@ -187,7 +189,8 @@ public final class InstalmentSchedulesApi {
       if (amount == null || amount <= 0) {
         v.field("instalments.amounts." + i, "must be greater than 0");
       } else {
-        result.add(new Instalment(Times.rollForward(nominal), amount, null));
+        result.add(
+            new Instalment(BankCalendar.of(mandate.scheme).rollForward(nominal), amount, null));
       }
     }
     return result;

@@ -4,6 +4,7 @@ import io.paybridge.simulator.creditors.Creditor;
 import io.paybridge.simulator.customers.CustomerBankAccount;
 import io.paybridge.simulator.events.Event;
 import io.paybridge.simulator.internal.ApiException;
+import io.paybridge.simulator.internal.BankCalendar;
 import io.paybridge.simulator.internal.Banks;
 import io.paybridge.simulator.internal.ResourceType;
 import io.paybridge.simulator.internal.State;
@@ -75,8 +76,9 @@ public final class Mandates {
     m.resubmissions++;
     m.reinstating = true;
     m.status = "pending_submission";
-    m.submitOn = Times.addWorkingDays(state.today(), 1);
-    m.activateOn = Times.addWorkingDays(m.submitOn, 2);
+    BankCalendar calendar = BankCalendar.of(m.scheme);
+    m.submitOn = calendar.addWorkingDays(state.today(), 1);
+    m.activateOn = calendar.addWorkingDays(m.submitOn, 2);
     type.event(
             m,
             "resubmission_requested",
@@ -114,8 +116,9 @@ public final class Mandates {
     m.links.put("customer", account.links.get("customer"));
     m.links.put("customer_bank_account", account.id);
     if (!Banks.submittedWithFirstPayment(scheme)) {
-      m.submitOn = Times.addWorkingDays(state.today(), 1);
-      m.activateOn = Times.addWorkingDays(m.submitOn, 2);
+      BankCalendar calendar = BankCalendar.of(scheme);
+      m.submitOn = calendar.addWorkingDays(state.today(), 1);
+      m.activateOn = calendar.addWorkingDays(m.submitOn, 2);
     }
     state.mandates.add(m);
     type.event(m, "created", "api", "mandate_created", "Mandate created via the API.").emit();
@@ -124,11 +127,12 @@ public final class Mandates {
 
   /** The earliest charge date a new payment on this mandate can have. */
   public LocalDate nextPossibleChargeDate(Mandate m) {
-    LocalDate earliest = Times.addWorkingDays(state.today(), Banks.leadDays(m.scheme));
+    BankCalendar calendar = BankCalendar.of(m.scheme);
+    LocalDate earliest = calendar.addWorkingDays(state.today(), Banks.leadDays(m.scheme));
     if (!"active".equals(m.status) && m.activateOn != null && m.activateOn.isAfter(earliest)) {
       earliest = m.activateOn;
     }
-    return Times.rollForward(earliest);
+    return calendar.rollForward(earliest);
   }
 
   public Mandate render(Mandate m) {
@@ -144,7 +148,7 @@ public final class Mandates {
   public void submit(Mandate m) {
     m.status = "submitted";
     if (m.activateOn == null) {
-      m.activateOn = Times.addWorkingDays(state.today(), 2);
+      m.activateOn = BankCalendar.of(m.scheme).addWorkingDays(state.today(), 2);
     }
     type.event(m, "submitted")
         .origin("gocardless")

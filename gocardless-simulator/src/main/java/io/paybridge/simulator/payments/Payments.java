@@ -4,6 +4,7 @@ import io.paybridge.simulator.creditors.Creditor;
 import io.paybridge.simulator.customers.Customer;
 import io.paybridge.simulator.events.Event;
 import io.paybridge.simulator.internal.ApiException;
+import io.paybridge.simulator.internal.BankCalendar;
 import io.paybridge.simulator.internal.Banks;
 import io.paybridge.simulator.internal.ResourceType;
 import io.paybridge.simulator.internal.State;
@@ -117,7 +118,7 @@ public final class Payments {
     p.scheme = scheme;
     p.description = description;
     p.reference = reference;
-    p.chargeDate = Times.date(Times.rollForward(state.today()));
+    p.chargeDate = Times.date(BankCalendar.of(scheme).rollForward(state.today()));
     p.instant = true;
     p.fate = customerGivenName;
     if (metadata != null) {
@@ -241,11 +242,12 @@ public final class Payments {
     if (p.instant) {
       return p.chargeDate();
     }
-    return Times.subtractWorkingDays(p.chargeDate(), Math.min(2, Banks.leadDays(p.scheme)));
+    return BankCalendar.of(p.scheme)
+        .subtractWorkingDays(p.chargeDate(), Math.min(2, Banks.leadDays(p.scheme)));
   }
 
   public LocalDate paidOutOn(Payment p) {
-    return Times.addWorkingDays(p.chargeDate(), p.instant ? 1 : 2);
+    return BankCalendar.of(p.scheme).addWorkingDays(p.chargeDate(), p.instant ? 1 : 2);
   }
 
   public void submit(Payment p) {
@@ -298,7 +300,8 @@ public final class Payments {
   }
 
   private Payout payoutFor(Payment p) {
-    LocalDate arrival = Times.addWorkingDays(state.today(), 1);
+    LocalDate arrival =
+        BankCalendar.of(Banks.schemeFor(p.currency)).addWorkingDays(state.today(), 1);
     for (Payout existing : state.payouts.list(x -> x.organisationId.equals(p.organisationId))) {
       if ("pending".equals(existing.status)
           && existing.currency.equals(p.currency)
@@ -369,7 +372,9 @@ public final class Payments {
     Event failed = event.emit();
     if (willRetry) {
       LocalDate chargeDate =
-          m == null ? Times.addWorkingDays(state.today(), 5) : mandates.nextPossibleChargeDate(m);
+          m == null
+              ? BankCalendar.of(p.scheme).addWorkingDays(state.today(), 5)
+              : mandates.nextPossibleChargeDate(m);
       resubmit(
           p,
           chargeDate,

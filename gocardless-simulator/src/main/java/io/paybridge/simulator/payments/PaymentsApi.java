@@ -3,6 +3,7 @@ package io.paybridge.simulator.payments;
 import io.paybridge.simulator.internal.ApiException;
 import io.paybridge.simulator.internal.ApiRequest;
 import io.paybridge.simulator.internal.ApiResponse;
+import io.paybridge.simulator.internal.BankCalendar;
 import io.paybridge.simulator.internal.Banks;
 import io.paybridge.simulator.internal.Idempotency;
 import io.paybridge.simulator.internal.Json;
@@ -245,7 +246,7 @@ public final class PaymentsApi {
       return earliest;
     }
     try {
-      LocalDate chargeDate = Times.rollForward(LocalDate.parse(requested));
+      LocalDate chargeDate = BankCalendar.of(m.scheme).rollForward(LocalDate.parse(requested));
       if (chargeDate.isBefore(earliest)) {
         v.field("charge_date", "must be on or after mandate's next_possible_charge_date");
       }

@@ -2,9 +2,9 @@ package io.paybridge.simulator.refunds;
 
 import io.paybridge.simulator.creditors.Creditor;
 import io.paybridge.simulator.internal.ApiException;
+import io.paybridge.simulator.internal.BankCalendar;
 import io.paybridge.simulator.internal.ResourceType;
 import io.paybridge.simulator.internal.State;
-import io.paybridge.simulator.internal.Times;
 import io.paybridge.simulator.payments.Payment;
 import java.time.LocalDate;
 import java.util.Map;
@@ -85,8 +85,9 @@ public final class Refunds {
     if (payment.links.get("mandate") != null) {
       r.links.put("mandate", payment.links.get("mandate"));
     }
-    r.submitOn = Times.addWorkingDays(state.today(), 1);
-    r.paidOn = Times.addWorkingDays(r.submitOn, 1);
+    BankCalendar calendar = BankCalendar.of(payment.scheme);
+    r.submitOn = calendar.addWorkingDays(state.today(), 1);
+    r.paidOn = calendar.addWorkingDays(r.submitOn, 1);
     payment.amountRefunded += amount;
     state.refunds.add(r);
     type.event(r, "created", "api", "refund_created", "The refund has been created.")

@@ -4,8 +4,8 @@ import io.paybridge.simulator.billing.BillingRequestFlow;
 import io.paybridge.simulator.creditors.Creditors;
 import io.paybridge.simulator.instalments.InstalmentSchedule;
 import io.paybridge.simulator.instalments.InstalmentSchedules;
+import io.paybridge.simulator.internal.BankCalendar;
 import io.paybridge.simulator.internal.State;
-import io.paybridge.simulator.internal.Times;
 import io.paybridge.simulator.mandates.Mandate;
 import io.paybridge.simulator.mandates.Mandates;
 import io.paybridge.simulator.payments.Payment;
@@ -176,7 +176,8 @@ public final class Lifecycle {
       }
       case "paid_out" -> {
         if ("Fickle".equalsIgnoreCase(p.fate)
-            && !today.isBefore(Times.addWorkingDays(payments.paidOutOn(p), 1))) {
+            && !today.isBefore(
+                BankCalendar.of(p.scheme).addWorkingDays(payments.paidOutOn(p), 1))) {
           payments.chargeBack(p);
           p.fate = null;
           return true;

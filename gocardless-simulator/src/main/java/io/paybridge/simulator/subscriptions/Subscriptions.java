@@ -2,6 +2,7 @@ package io.paybridge.simulator.subscriptions;
 
 import io.paybridge.simulator.events.Event;
 import io.paybridge.simulator.internal.ApiException;
+import io.paybridge.simulator.internal.BankCalendar;
 import io.paybridge.simulator.internal.Banks;
 import io.paybridge.simulator.internal.ResourceType;
 import io.paybridge.simulator.internal.State;
@@ -89,12 +90,17 @@ public final class Subscriptions {
 
   /** The charge date of a cycle: its nominal date rolled forward to a working day. */
   LocalDate chargeDate(Subscription s, int cycle) {
-    return Times.rollForward(nominal(s, cycle));
+    return BankCalendar.of(schemeOf(s)).rollForward(nominal(s, cycle));
+  }
+
+  private String schemeOf(Subscription s) {
+    return state.mandates.get(s.links.get("mandate")).scheme;
   }
 
   private LocalDate creationDate(Subscription s, int cycle) {
     Mandate m = state.mandates.get(s.links.get("mandate"));
-    return Times.subtractWorkingDays(chargeDate(s, cycle), Banks.leadDays(m.scheme) + 2);
+    return BankCalendar.of(m.scheme)
+        .subtractWorkingDays(chargeDate(s, cycle), Banks.leadDays(m.scheme) + 2);
   }
 
   /** True once cycle {@code cycle} lies past the end ({@code count} or {@code end_date}). */
