@@ -27,14 +27,10 @@ public final class BankAuthorisationsApi {
 
   private BankAuthorisation create(ApiRequest r) {
     JsonNode body = r.envelope("bank_authorisations");
-    JsonNode links = Json.object(body, "links");
-    String brqId = links == null ? null : Json.text(links, "billing_request");
-    BillingRequest brq = brqId == null ? null : state.billingRequests.get(brqId);
-    if (brq == null || !brq.organisationId.equals(r.organisationId())) {
-      new ApiException.Validation("bank_authorisations")
-          .field("links.billing_request", brqId == null ? "is required" : "was not found")
-          .throwIfInvalid();
-    }
+    ApiException.Validation v = new ApiException.Validation("bank_authorisations");
+    BillingRequest brq =
+        state.billingRequests.linked(body, "billing_request", r.organisationId(), v);
+    v.throwIfInvalid();
     return authorisations.create(brq, Json.text(body, "redirect_uri"));
   }
 }

@@ -86,12 +86,7 @@ public final class CustomersApi {
   private CustomerBankAccount createBankAccount(ApiRequest r) {
     JsonNode body = r.envelope("customer_bank_accounts");
     ApiException.Validation v = new ApiException.Validation("customer_bank_accounts");
-    JsonNode links = Json.object(body, "links");
-    String customerId = links == null ? null : Json.text(links, "customer");
-    Customer customer = customerId == null ? null : state.customers.get(customerId);
-    if (customer == null || !customer.organisationId.equals(r.organisationId())) {
-      v.field("links.customer", customerId == null ? "is required" : "was not found");
-    }
+    Customer customer = state.customers.linked(body, "customer", r.organisationId(), v);
     CustomerBankAccount a = customers.bankAccountFrom(body, "customer_bank_accounts", v);
     v.throwIfInvalid();
     CustomerBankAccount existing = customers.duplicateOf(a, customer);

@@ -47,12 +47,8 @@ public final class HolderVerificationsApi {
     if (!"confirmation_of_payee".equals(Json.text(body, "type"))) {
       v.field("type", "must be confirmation_of_payee");
     }
-    JsonNode links = Json.object(body, "links");
-    String accountId = links == null ? null : Json.text(links, "bank_account");
-    CustomerBankAccount account = accountId == null ? null : state.bankAccounts.get(accountId);
-    if (account == null || !account.organisationId.equals(r.organisationId())) {
-      v.field("links.bank_account", accountId == null ? "is required" : "was not found");
-    }
+    CustomerBankAccount account =
+        state.bankAccounts.linked(body, "bank_account", r.organisationId(), v);
     v.throwIfInvalid();
     Customer customer = state.customers.get(account.links.get("customer"));
     HolderVerification h = new HolderVerification();

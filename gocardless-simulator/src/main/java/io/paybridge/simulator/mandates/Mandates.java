@@ -51,6 +51,15 @@ public final class Mandates {
     }
   }
 
+  /** The mandate, if it can take new payments; else {@code mandate_is_inactive}. */
+  public static Mandate requireActive(Mandate m) {
+    if (m.isInactive()) {
+      throw ApiException.invalidState(
+          "mandate_is_inactive", "The mandate is " + m.status + ", so it can't take payments");
+    }
+    return m;
+  }
+
   /** {@code POST /mandates/:id/actions/cancel}. */
   public Mandate cancelFromApi(Mandate m, Map<String, String> metadata) {
     if (m.isInactive()) {

@@ -159,18 +159,9 @@ public final class PaymentsApi {
   private Payment create(ApiRequest r) {
     JsonNode body = r.envelope("payments");
     ApiException.Validation v = new ApiException.Validation("payments");
-    JsonNode links = Json.object(body, "links");
-    String mandateId = links == null ? null : Json.text(links, "mandate");
-    Mandate mandate = mandateId == null ? null : state.mandates.get(mandateId);
-    if (mandate == null || !mandate.organisationId.equals(r.organisationId())) {
-      v.field("links.mandate", mandateId == null ? "is required" : "was not found");
-      v.throwIfInvalid();
-    }
-    if (mandate.isInactive()) {
-      throw ApiException.invalidState(
-          "mandate_is_inactive",
-          "The mandate is " + mandate.status + ", so it can't take payments");
-    }
+    Mandate mandate = state.mandates.linked(body, "mandate", r.organisationId(), v);
+    v.throwIfInvalid();
+    Mandates.requireActive(mandate);
     Long amount = Json.number(body, "amount");
     if (amount == null) {
       v.field("amount", "is required");

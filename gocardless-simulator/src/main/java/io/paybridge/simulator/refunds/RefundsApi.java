@@ -42,12 +42,7 @@ public final class RefundsApi {
   private Refund create(ApiRequest r) {
     JsonNode body = r.envelope("refunds");
     ApiException.Validation v = new ApiException.Validation("refunds");
-    JsonNode links = Json.object(body, "links");
-    String paymentId = links == null ? null : Json.text(links, "payment");
-    Payment payment = paymentId == null ? null : state.payments.get(paymentId);
-    if (payment == null || !payment.organisationId.equals(r.organisationId())) {
-      v.field("links.payment", paymentId == null ? "is required" : "was not found");
-    }
+    Payment payment = state.payments.linked(body, "payment", r.organisationId(), v);
     Long amount = Json.number(body, "amount");
     if (amount == null) {
       v.field("amount", "is required");
