@@ -245,7 +245,40 @@ class PaymentFailureTest {
     assertThat(e.getCode()).isEqualTo(422);
 
     Mandate other = Fixtures.pendingMandate(client, "Failing");
+    Payment pending = payment(client, other, false);
     client.scenarioSimulators().run("mandate_failed").withLinksResource(other.getId()).execute();
+    // The payment the failed mandate can no longer collect is cancelled, caused by the failure.
+    Event mandateFailed =
+        client
+            .events()
+            .list()
+            .withMandate(other.getId())
+            .withAction("failed")
+            .execute()
+            .getItems()
+            .getFirst();
+    Event paymentCancelled = events(client, pending.getId()).getLast();
+    assertThat(paymentCancelled.getAction()).isEqualTo("cancelled");
+    assertThat(paymentCancelled.getLinks().getParentEvent()).isEqualTo(mandateFailed.getId());
+    Mandate expiring = Fixtures.pendingMandate(client, "Expiring");
+    Payment orphan = payment(client, expiring, false);
+    client
+        .scenarioSimulators()
+        .run("mandate_expired")
+        .withLinksResource(expiring.getId())
+        .execute();
+    Event mandateExpired =
+        client
+            .events()
+            .list()
+            .withMandate(expiring.getId())
+            .withAction("expired")
+            .execute()
+            .getItems()
+            .getFirst();
+    Event orphanCancelled = events(client, orphan.getId()).getLast();
+    assertThat(orphanCancelled.getDetails().getCause()).isEqualTo("mandate_expired");
+    assertThat(orphanCancelled.getLinks().getParentEvent()).isEqualTo(mandateExpired.getId());
     assertThat(client.mandates().get(other.getId()).execute().getStatus())
         .isEqualTo(Mandate.Status.FAILED);
     assertThat(
