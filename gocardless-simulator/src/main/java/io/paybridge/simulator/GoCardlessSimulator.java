@@ -2,13 +2,21 @@ package io.paybridge.simulator;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.paybridge.simulator.billing.BillingRequest;
+import io.paybridge.simulator.billing.BankAuthorisationPage;
+import io.paybridge.simulator.billing.BankAuthorisations;
+import io.paybridge.simulator.billing.BankAuthorisationsApi;
+import io.paybridge.simulator.billing.BillingRequests;
 import io.paybridge.simulator.billing.BillingRequestsApi;
 import io.paybridge.simulator.billing.HostedPages;
+import io.paybridge.simulator.creditors.Creditors;
 import io.paybridge.simulator.creditors.CreditorsApi;
 import io.paybridge.simulator.creditors.VerificationPage;
+import io.paybridge.simulator.customers.Customers;
 import io.paybridge.simulator.customers.CustomersApi;
+import io.paybridge.simulator.customers.HolderVerificationsApi;
 import io.paybridge.simulator.events.EventsApi;
+import io.paybridge.simulator.instalments.InstalmentSchedules;
+import io.paybridge.simulator.instalments.InstalmentSchedulesApi;
 import io.paybridge.simulator.internal.AccessToken;
 import io.paybridge.simulator.internal.ApiDispatcher;
 import io.paybridge.simulator.internal.Idempotency;
@@ -19,12 +27,18 @@ import io.paybridge.simulator.internal.Router;
 import io.paybridge.simulator.internal.State;
 import io.paybridge.simulator.internal.Web;
 import io.paybridge.simulator.mandates.Mandate;
+import io.paybridge.simulator.mandates.Mandates;
 import io.paybridge.simulator.mandates.MandatesApi;
 import io.paybridge.simulator.oauth.OAuthEndpoints;
 import io.paybridge.simulator.oauth.Organisations;
+import io.paybridge.simulator.payments.Payments;
 import io.paybridge.simulator.payments.PaymentsApi;
+import io.paybridge.simulator.refunds.Refunds;
+import io.paybridge.simulator.refunds.RefundsApi;
 import io.paybridge.simulator.scenarios.Lifecycle;
 import io.paybridge.simulator.scenarios.ScenarioSimulatorsApi;
+import io.paybridge.simulator.subscriptions.Subscriptions;
+import io.paybridge.simulator.subscriptions.SubscriptionsApi;
 import io.paybridge.simulator.webhooks.Webhook;
 import io.paybridge.simulator.webhooks.WebhookSender;
 import io.paybridge.simulator.webhooks.WebhooksApi;
@@ -92,10 +106,13 @@ public final class GoCardlessSimulator implements AutoCloseable {
     state.eventSink(webhooks::accept);
 
     Idempotency idempotency = new Idempotency(state, settings.replayIdempotentCreates());
-    CreditorsApi creditors = new CreditorsApi(state);
-    CustomersApi customers = new CustomersApi(state, idempotency);
-    MandatesApi mandates = new MandatesApi(state, idempotency);
-    PaymentsApi payments = new PaymentsApi(state, idempotency, mandates);
+    Creditors creditors = new Creditors(state);
+    Customers customers = new Customers(state);
+    Mandates mandates = new Mandates(state);
+    Payments payments = new Payments(state, mandates);
+    Subscriptions subscriptions = new Subscriptions(state, mandates, payments);
+    Refunds refunds = new Refunds(state);
+    InstalmentSchedules instalments = new InstalmentSchedules(state, mandates, payments);
     customers.onDisable(
         account -> {
           for (Mandate m :
@@ -111,7 +128,8 @@ public final class GoCardlessSimulator implements AutoCloseable {
           }
         });
     this.organisations = new Organisations(state, creditors);
-    this.lifecycle = new Lifecycle(state, mandates, payments, creditors);
+    this.lifecycle =
+        new Lifecycle(state, mandates, payments, subscriptions, refunds, instalments, creditors);
 
     this.server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 200);
     String host = settings.host().equals("0.0.0.0") ? "127.0.0.1" : settings.host();
@@ -119,24 +137,59 @@ public final class GoCardlessSimulator implements AutoCloseable {
         settings.publicUrl() != null
             ? stripSlash(settings.publicUrl())
             : "http://" + host + ":" + server.getAddress().getPort();
-    BillingRequestsApi billing =
-        new BillingRequestsApi(state, idempotency, customers, mandates, payments, () -> baseUrl);
-    this.scenarios = new ScenarioSimulatorsApi(state, creditors, mandates, payments, billing);
+    BillingRequests billing = new BillingRequests(state, customers, mandates, payments);
+    this.scenarios =
+        new ScenarioSimulatorsApi(state, creditors, mandates, payments, refunds, billing);
 
+    CreditorsApi creditorsApi = new CreditorsApi(creditors);
+    CustomersApi customersApi = new CustomersApi(state, customers);
+    SubscriptionsApi subscriptionsApi = new SubscriptionsApi(state, mandates, subscriptions);
+    billing.onSubscriptionRequest(subscriptionsApi::start);
+    BankAuthorisations bankAuthorisations = new BankAuthorisations(state, billing, () -> baseUrl);
+    BillingRequestsApi billingApi =
+        new BillingRequestsApi(state, billing, subscriptionsApi, bankAuthorisations, () -> baseUrl);
+    MandatesApi mandatesApi = new MandatesApi(state, mandates);
+    PaymentsApi paymentsApi = new PaymentsApi(state, mandates, payments);
+    RefundsApi refundsApi = new RefundsApi(state, refunds);
+    InstalmentSchedulesApi instalmentsApi =
+        new InstalmentSchedulesApi(state, mandates, instalments);
     Router router = new Router();
-    creditors.routes(router);
-    customers.routes(router);
-    billing.routes(router);
-    mandates.routes(router);
-    payments.routes(router);
-    new EventsApi(state, r -> mandates.render((Mandate) r), r -> billing.render((BillingRequest) r))
+    creditorsApi.routes(router, idempotency);
+    customersApi.routes(router, idempotency);
+    new HolderVerificationsApi(state).routes(router, idempotency);
+    billingApi.routes(router, idempotency);
+    new BankAuthorisationsApi(state, bankAuthorisations).routes(router, idempotency);
+    mandatesApi.routes(router, idempotency);
+    paymentsApi.routes(router, idempotency);
+    subscriptionsApi.routes(router, idempotency);
+    refundsApi.routes(router, idempotency);
+    instalmentsApi.routes(router, idempotency);
+    new EventsApi(
+            state,
+            List.of(
+                paymentsApi.payments(),
+                mandatesApi.api(),
+                billingApi.api(),
+                creditorsApi.api(),
+                customersApi.customers(),
+                paymentsApi.payouts(),
+                subscriptionsApi.api(),
+                refundsApi.api(),
+                instalmentsApi.api()))
         .routes(router);
-    new WebhooksApi(state, webhooks).routes(router);
+    new WebhooksApi(state, webhooks).routes(router, idempotency);
     scenarios.routes(router);
     this.api =
-        new ApiDispatcher(router, state, mapper, settings.rateLimit(), settings.rateLimitWindow());
+        new ApiDispatcher(
+            router,
+            state,
+            mapper,
+            settings.rateLimit(),
+            settings.rateLimitWindow(),
+            settings.partnerApp().name());
     OAuthEndpoints oauth = new OAuthEndpoints(state, mapper, settings.partnerApp(), organisations);
     HostedPages pages = new HostedPages(state, billing);
+    BankAuthorisationPage bank = new BankAuthorisationPage(state, bankAuthorisations);
     VerificationPage verification =
         new VerificationPage(state, creditors, settings.verificationReviewDelay());
 
@@ -154,6 +207,8 @@ public final class GoCardlessSimulator implements AutoCloseable {
               oauth.handle(exchange);
             } else if (path.startsWith("/billing/static/")) {
               pages.handle(exchange);
+            } else if (path.startsWith("/obauth/")) {
+              bank.handle(exchange);
             } else if (path.equals("/verify")) {
               verification.handle(exchange);
             } else if (path.equals("/_simulator") || path.startsWith("/_simulator/")) {
@@ -313,7 +368,7 @@ public final class GoCardlessSimulator implements AutoCloseable {
    * own merchant.
    */
   public SimulatedOrganisation createOrganisation(String name, String verificationStatus) {
-    if (!CreditorsApi.VERIFICATION_STATUSES.contains(verificationStatus)) {
+    if (!Creditors.VERIFICATION_STATUSES.contains(verificationStatus)) {
       throw new IllegalArgumentException("Unknown verification status " + verificationStatus);
     }
     return state.locked(

@@ -214,6 +214,7 @@ class BillingJourneyTest {
             r -> {
               assertThat(r.contentType()).isEqualTo("application/json");
               assertThat(r.userAgent()).isEqualTo("gocardless-webhook-service/1.2");
+              assertThat(r.origin()).isEqualTo("https://api-sandbox.gocardless.com");
               assertThat(r.signature()).matches("[0-9a-f]{64}");
             });
     assertThat(RECEIVER.events())

@@ -361,11 +361,44 @@ class ConventionsTest {
   }
 
   @Test
+  void eventsAnApiCallCausedNameTheirSource() {
+    try (GoCardlessSimulator own =
+        GoCardlessSimulator.start(
+            SimulatorSettings.defaults()
+                .withStaticToken("static_merchant_token", "OR0000SIMACME1")
+                .withTickInterval(Duration.ZERO))) {
+      GoCardlessClient merchant =
+          GoCardlessClient.newBuilder("static_merchant_token").withBaseUrl(own.baseUrl()).build();
+      GoCardlessClient app =
+          GoCardlessClient.newBuilder("sandbox_simulator_acme").withBaseUrl(own.baseUrl()).build();
+      String byMerchant =
+          merchant.billingRequests().create().withMandateRequestScheme("bacs").execute().getId();
+      String byApp =
+          app.billingRequests().create().withMandateRequestScheme("bacs").execute().getId();
+      com.gocardless.resources.Event.Source merchantSource =
+          merchant
+              .events()
+              .list()
+              .withBillingRequest(byMerchant)
+              .execute()
+              .getItems()
+              .getFirst()
+              .getSource();
+      assertThat(merchantSource.getType())
+          .isEqualTo(com.gocardless.resources.Event.Source.Type.ACCESS_TOKEN);
+      com.gocardless.resources.Event.Source appSource =
+          app.events().list().withBillingRequest(byApp).execute().getItems().getFirst().getSource();
+      assertThat(appSource.getType()).isEqualTo(com.gocardless.resources.Event.Source.Type.APP);
+      assertThat(appSource.getName()).isEqualTo(own.settings().partnerApp().name());
+    }
+  }
+
+  @Test
   void unknownRoutesAre404InvalidApiUsage() {
     InvalidApiUsageException e =
         catchThrowableOfType(
             InvalidApiUsageException.class,
-            () -> client("sandbox_simulator_acme").subscriptions().list().execute());
+            () -> client("sandbox_simulator_acme").blocks().list().execute());
     assertThat(e.getCode()).isEqualTo(404);
     assertThat(e.getErrors()).extracting(err -> err.getReason()).containsExactly("path_not_found");
   }

@@ -4,10 +4,12 @@ import static io.paybridge.simulator.TestSimulator.SIM;
 import static io.paybridge.simulator.TestSimulator.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.gocardless.GoCardlessClient;
 import com.gocardless.errors.InvalidApiUsageException;
 import com.gocardless.errors.InvalidStateException;
+import com.gocardless.errors.ValidationFailedException;
 import com.gocardless.resources.BillingRequest;
 import com.gocardless.resources.BillingRequestFlow;
 import com.gocardless.resources.Creditor;
@@ -84,6 +86,28 @@ class EndpointCoverageTest {
                 .getItems())
         .extracting(CustomerBankAccount::getId)
         .containsExactly(account.getId());
+    // The same account again for the same customer, even written as local details, is refused.
+    ValidationFailedException exists =
+        catchThrowableOfType(
+            ValidationFailedException.class,
+            () ->
+                client
+                    .customerBankAccounts()
+                    .create()
+                    .withAccountHolderName("Cover Age")
+                    .withAccountNumber("55779911")
+                    .withBranchCode("200000")
+                    .withCountryCode("GB")
+                    .withLinksCustomer(customer.getId())
+                    .execute());
+    assertThat(exists.getCode()).isEqualTo(409);
+    assertThat(exists.getErrors())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getReason()).isEqualTo("bank_account_exists");
+              assertThat(e.getLinks()).containsEntry("customer_bank_account", account.getId());
+            });
 
     Mandate mandate =
         client
@@ -106,6 +130,17 @@ class EndpointCoverageTest {
         .isFalse();
     assertThat(client.mandates().get(mandate.getId()).execute().getStatus())
         .isEqualTo(Mandate.Status.CANCELLED);
+    // Once disabled, the same details can be added again (docs/gocardless/API.md §4.2).
+    assertThat(
+            client
+                .customerBankAccounts()
+                .create()
+                .withAccountHolderName("Cover Age")
+                .withIban("GB60BARC20000055779911")
+                .withLinksCustomer(customer.getId())
+                .execute()
+                .getId())
+        .isNotEqualTo(account.getId());
     assertThatThrownBy(() -> client.customerBankAccounts().disable(account.getId()).execute())
         .isInstanceOf(InvalidStateException.class)
         .hasMessageContaining("already been disabled");
@@ -211,6 +246,20 @@ class EndpointCoverageTest {
                 .withLinksMandate(mandate.getId())
                 .execute()
                 .getId();
+      } else if (scenario.startsWith("refund_")) {
+        Mandate mandate = Fixtures.pendingMandate(client, "Refund");
+        String paymentId =
+            client
+                .payments()
+                .create()
+                .withAmount(100)
+                .withCurrency(Currency.GBP)
+                .withLinksMandate(mandate.getId())
+                .execute()
+                .getId();
+        client.scenarioSimulators().run("payment_paid_out").withLinksResource(paymentId).execute();
+        resource =
+            client.refunds().create().withAmount(100).withLinksPayment(paymentId).execute().getId();
       } else {
         BillingRequest brq =
             client

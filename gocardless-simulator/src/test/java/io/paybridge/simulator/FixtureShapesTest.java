@@ -35,12 +35,13 @@ import tools.jackson.databind.json.JsonMapper;
  * type-specific keys of billing request actions). Two kinds of objects are sparse in GoCardless's
  * own responses and are checked only for the keys present: {@code links} (only existing links,
  * examples 07, 10, 18, 19) and an event's {@code details} (only keys that apply, examples 01–05);
- * events' optional {@code customer_notifications} and {@code source} are not sent.
+ * events' optional {@code customer_notifications} and {@code source} are not sent; an instalment
+ * schedule's {@code payment_errors} is keyed by the failing instalments only.
  */
 class FixtureShapesTest {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final Set<String> SPARSE =
-      Set.of("links", "metadata", "resource_metadata", "linked");
+      Set.of("links", "metadata", "resource_metadata", "linked", "payment_errors");
   private static final Set<String> OPTIONAL_EVENT_KEYS = Set.of("customer_notifications", "source");
 
   private static SimulatedOrganisation org;
@@ -294,6 +295,174 @@ class FixtureShapesTest {
     String payoutId = payment.at("/payments/links/payout").asString();
     assertShape("payouts", "get", call("GET", "/payouts/" + payoutId, null));
     assertShape("payouts", "list", call("GET", "/payouts", null));
+    JsonNode items = call("GET", "/payout_items?payout=" + payoutId, null);
+    assertShape("payout_items", "list", items);
+    // The items account for the payout: paid-out amounts less GoCardless and app fees.
+    java.math.BigDecimal sum = java.math.BigDecimal.ZERO;
+    for (JsonNode item : items.get("payout_items")) {
+      sum = sum.add(new java.math.BigDecimal(item.get("amount").asString()));
+    }
+    long payoutAmount = call("GET", "/payouts/" + payoutId, null).at("/payouts/amount").asLong();
+    assertThat(sum.movePointRight(2).longValueExact()).isEqualTo(payoutAmount);
+    assertThat(
+            client(org.accessToken())
+                .payoutItems()
+                .list()
+                .withPayout(payoutId)
+                .execute()
+                .getItems())
+        .extracting(i -> i.getType().name())
+        .contains("PAYMENT_PAID_OUT", "GOCARDLESS_FEE", "APP_FEE");
+  }
+
+  @Test
+  void subscriptions() throws IOException {
+    JsonNode created =
+        call(
+            "POST",
+            "/subscriptions",
+            "{\"subscriptions\":{\"amount\":1000,\"currency\":\"GBP\",\"interval_unit\":\"yearly\","
+                + "\"month\":\"january\",\"day_of_month\":28,\"count\":5,\"name\":\"Plan\","
+                + "\"payment_reference\":\"GOLDPLAN\",\"app_fee\":100,"
+                + "\"links\":{\"mandate\":\""
+                + mandateId
+                + "\"}}}");
+    assertShape("subscriptions", "create", created);
+    String id = created.at("/subscriptions/id").asString();
+    String path = "/subscriptions/" + id;
+    assertShape("subscriptions", "get", call("GET", path, null));
+    assertShape("subscriptions", "list", call("GET", "/subscriptions", null));
+    assertShape(
+        "subscriptions",
+        "update",
+        call("PUT", path, "{\"subscriptions\":{\"name\":\"Gold\",\"metadata\":{\"k\":\"v\"}}}"));
+    assertShape(
+        "subscriptions",
+        "pause",
+        call("POST", path + "/actions/pause", "{\"data\":{\"pause_cycles\":1}}"));
+    assertShape("subscriptions", "resume", call("POST", path + "/actions/resume", "{\"data\":{}}"));
+    assertShape("subscriptions", "cancel", call("POST", path + "/actions/cancel", "{\"data\":{}}"));
+  }
+
+  @Test
+  void refunds() throws IOException {
+    JsonNode created =
+        call(
+            "POST",
+            "/refunds",
+            "{\"refunds\":{\"amount\":150,\"reference\":\"WINEBOX001\","
+                + "\"links\":{\"payment\":\""
+                + paymentId
+                + "\"}}}");
+    assertShape("refunds", "create", created);
+    String path = "/refunds/" + created.at("/refunds/id").asString();
+    assertShape("refunds", "get", call("GET", path, null));
+    assertShape("refunds", "list", call("GET", "/refunds", null));
+    assertShape(
+        "refunds", "update", call("PUT", path, "{\"refunds\":{\"metadata\":{\"k\":\"v\"}}}"));
+  }
+
+  @Test
+  void instalmentSchedules() throws IOException {
+    String next =
+        call("GET", "/mandates/" + mandateId, null)
+            .at("/mandates/next_possible_charge_date")
+            .asString();
+    String mandate = "\"links\":{\"mandate\":\"" + mandateId + "\"}";
+    JsonNode withDates =
+        call(
+            "POST",
+            "/instalment_schedules",
+            "{\"instalment_schedules\":{\"name\":\"Invoice 4404\",\"currency\":\"GBP\","
+                + "\"total_amount\":1000,\"instalments\":[{\"charge_date\":\""
+                + next
+                + "\",\"amount\":1000}],"
+                + mandate
+                + "}}");
+    assertShape("instalment_schedules", "create_with_dates", withDates);
+    assertShape(
+        "instalment_schedules",
+        "create_with_schedule",
+        call(
+            "POST",
+            "/instalment_schedules",
+            "{\"instalment_schedules\":{\"name\":\"Invoice 4405\",\"currency\":\"GBP\","
+                + "\"total_amount\":1000,\"instalments\":{\"start_date\":\""
+                + next
+                + "\",\"interval\":1,\"interval_unit\":\"monthly\",\"amounts\":[500,500]},"
+                + mandate
+                + "}}"));
+    String path = "/instalment_schedules/" + withDates.at("/instalment_schedules/id").asString();
+    assertShape("instalment_schedules", "get", call("GET", path, null));
+    assertShape("instalment_schedules", "list", call("GET", "/instalment_schedules", null));
+    assertShape(
+        "instalment_schedules",
+        "update",
+        call("PUT", path, "{\"instalment_schedules\":{\"metadata\":{\"k\":\"v\"}}}"));
+    assertShape(
+        "instalment_schedules", "cancel", call("POST", path + "/actions/cancel", "{\"data\":{}}"));
+  }
+
+  @Test
+  void bankAuthorisations() throws IOException {
+    String brq =
+        call(
+                "POST",
+                "/billing_requests",
+                "{\"billing_requests\":{\"payment_request\":{\"amount\":500,\"currency\":\"GBP\"}}}")
+            .at("/billing_requests/id")
+            .asString();
+    call(
+        "POST",
+        "/billing_requests/" + brq + "/actions/select_institution",
+        "{\"data\":{\"institution\":\"monzo\",\"country_code\":\"GB\"}}");
+    JsonNode created =
+        call(
+            "POST",
+            "/bank_authorisations",
+            "{\"bank_authorisations\":{\"redirect_uri\":\"https://my-website.com/abc/callback\","
+                + "\"links\":{\"billing_request\":\""
+                + brq
+                + "\"}}}");
+    assertShape("bank_authorisations", "create", created);
+    JsonNode check =
+        call(
+            "POST",
+            "/bank_account_holder_verifications",
+            "{\"bank_account_holder_verifications\":{\"type\":\"confirmation_of_payee\","
+                + "\"links\":{\"bank_account\":\""
+                + bankAccountId
+                + "\"}}}");
+    assertShape("bank_account_holder_verifications", "create", check);
+    assertShape(
+        "bank_account_holder_verifications",
+        "get",
+        call(
+            "GET",
+            "/bank_account_holder_verifications/"
+                + check.at("/bank_account_holder_verifications/id").asString(),
+            null));
+    assertShape(
+        "bank_authorisations",
+        "get",
+        call(
+            "GET",
+            "/bank_authorisations/" + created.at("/bank_authorisations/id").asString(),
+            null));
+  }
+
+  @Test
+  void billingRequestWithActions() throws IOException {
+    assertShape(
+        "billing_request_with_actions",
+        "create_with_actions",
+        call(
+            "POST",
+            "/billing_requests/create_with_actions",
+            "{\"billing_request_with_actions\":{\"payment_request\":{\"amount\":500,"
+                + "\"currency\":\"GBP\"},\"actions\":{\"select_institution\":"
+                + "{\"institution\":\"monzo\",\"country_code\":\"GB\"},"
+                + "\"create_bank_authorisation\":true}}}"));
   }
 
   @Test
@@ -355,6 +524,25 @@ class FixtureShapesTest {
         JSON.readTree(
             Files.readString(SharedDocs.fixtures().resolve("validation_failed_error.json"))),
         JSON.readTree(validation.body()),
+        "",
+        problems,
+        false);
+    String account =
+        "{\"customer_bank_accounts\":{\"account_holder_name\":\"Frank Osborne\","
+            + "\"branch_code\":\"200000\",\"account_number\":\"44779911\","
+            + "\"links\":{\"customer\":\""
+            + customerId
+            + "\"}}}";
+    assertThat(api("POST", "/customer_bank_accounts", org.accessToken(), account).statusCode())
+        .isEqualTo(201);
+    HttpResponse<String> again = api("POST", "/customer_bank_accounts", org.accessToken(), account);
+    assertThat(again.statusCode()).isEqualTo(409);
+    compare(
+        JSON.readTree(
+            Files.readString(
+                SharedDocs.fixtures()
+                    .resolve("validation_failed_duplicate_bank_account_error.json"))),
+        JSON.readTree(again.body()),
         "",
         problems,
         false);

@@ -78,6 +78,11 @@ class PaymentFailureTest {
     assertThat(resubmission.getDetails().getCause()).isEqualTo("payment_retried");
     assertThat(resubmission.getDetails().getOrigin()).isEqualTo(Event.Details.Origin.API);
     assertThat(resubmission.getMetadata()).containsEntry("attempt", "2");
+    // An API call's events name their caller: this merchant's token was issued to the app.
+    assertThat(resubmission.getSource().getType()).isEqualTo(Event.Source.Type.APP);
+    assertThat(resubmission.getSource().getName()).isEqualTo("PayBridge (simulated partner app)");
+    assertThat(events(client, payment.getId()).getFirst().getSource().getType())
+        .isEqualTo(Event.Source.Type.APP);
 
     SIM.clock().advanceTo(LocalDate.parse(retried.getChargeDate()));
     assertThat(client.payments().get(payment.getId()).execute().getStatus())
@@ -127,6 +132,8 @@ class PaymentFailureTest {
     Event retry = events.getLast();
     assertThat(retry.getAction()).isEqualTo("resubmission_requested");
     assertThat(retry.getDetails().getCause()).isEqualTo("payment_autoretried");
+    assertThat(retry.getLinks().getParentEvent()).isEqualTo(failed.getId());
+    assertThat(retry.getSource()).as("not caused by an API call").isNull();
     assertThat(client.payments().get(payment.getId()).execute().getStatus())
         .isEqualTo(Payment.Status.PENDING_SUBMISSION);
   }
@@ -193,8 +200,19 @@ class PaymentFailureTest {
     client.mandates().cancel(mandate.getId()).execute();
     Payment cancelled = client.payments().get(second.getId()).execute();
     assertThat(cancelled.getStatus()).isEqualTo(Payment.Status.CANCELLED);
-    assertThat(events(client, second.getId()).getLast().getDetails().getCause())
-        .isEqualTo("mandate_cancelled");
+    Event paymentCancelled = events(client, second.getId()).getLast();
+    assertThat(paymentCancelled.getDetails().getCause()).isEqualTo("mandate_cancelled");
+    Event mandateCancelled =
+        client
+            .events()
+            .list()
+            .withMandate(mandate.getId())
+            .withAction("cancelled")
+            .execute()
+            .getItems()
+            .getFirst();
+    assertThat(paymentCancelled.getLinks().getParentEvent()).isEqualTo(mandateCancelled.getId());
+    assertThat(mandateCancelled.getLinks().getParentEvent()).isNull();
     assertThat(
             client
                 .payments()
@@ -227,7 +245,40 @@ class PaymentFailureTest {
     assertThat(e.getCode()).isEqualTo(422);
 
     Mandate other = Fixtures.pendingMandate(client, "Failing");
+    Payment pending = payment(client, other, false);
     client.scenarioSimulators().run("mandate_failed").withLinksResource(other.getId()).execute();
+    // The payment the failed mandate can no longer collect is cancelled, caused by the failure.
+    Event mandateFailed =
+        client
+            .events()
+            .list()
+            .withMandate(other.getId())
+            .withAction("failed")
+            .execute()
+            .getItems()
+            .getFirst();
+    Event paymentCancelled = events(client, pending.getId()).getLast();
+    assertThat(paymentCancelled.getAction()).isEqualTo("cancelled");
+    assertThat(paymentCancelled.getLinks().getParentEvent()).isEqualTo(mandateFailed.getId());
+    Mandate expiring = Fixtures.pendingMandate(client, "Expiring");
+    Payment orphan = payment(client, expiring, false);
+    client
+        .scenarioSimulators()
+        .run("mandate_expired")
+        .withLinksResource(expiring.getId())
+        .execute();
+    Event mandateExpired =
+        client
+            .events()
+            .list()
+            .withMandate(expiring.getId())
+            .withAction("expired")
+            .execute()
+            .getItems()
+            .getFirst();
+    Event orphanCancelled = events(client, orphan.getId()).getLast();
+    assertThat(orphanCancelled.getDetails().getCause()).isEqualTo("mandate_expired");
+    assertThat(orphanCancelled.getLinks().getParentEvent()).isEqualTo(mandateExpired.getId());
     assertThat(client.mandates().get(other.getId()).execute().getStatus())
         .isEqualTo(Mandate.Status.FAILED);
     assertThat(

@@ -21,7 +21,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class WebhookReceiver implements AutoCloseable {
   /** One received request. */
   record Received(
-      String body, String signature, String contentType, String userAgent, int answered) {}
+      String body,
+      String signature,
+      String contentType,
+      String userAgent,
+      String origin,
+      int answered) {}
 
   private final HttpServer server;
   private final String secret;
@@ -48,6 +53,7 @@ final class WebhookReceiver implements AutoCloseable {
                   exchange.getRequestHeaders().getFirst("Webhook-Signature"),
                   exchange.getRequestHeaders().getFirst("Content-Type"),
                   exchange.getRequestHeaders().getFirst("User-Agent"),
+                  exchange.getRequestHeaders().getFirst("Origin"),
                   status));
           exchange.sendResponseHeaders(status, -1);
           exchange.close();

@@ -14,7 +14,7 @@ public class BillingRequest extends Resource {
   public String status = "pending";
   public MandateRequest mandateRequest;
   public PaymentRequest paymentRequest;
-  public Object subscriptionRequest;
+  public Map<String, Object> subscriptionRequest;
   public Object instalmentScheduleRequest;
   public Map<String, String> metadata = new LinkedHashMap<>();
   public boolean fallbackEnabled;
@@ -33,6 +33,12 @@ public class BillingRequest extends Resource {
   public Map<String, String> links = new LinkedHashMap<>();
 
   @JsonIgnore public String institution;
+
+  /** The {@code subscription_request} as given, started on the mandate at fulfilment. */
+  @JsonIgnore public JsonNode subscriptionRequestBody;
+
+  /** Created with an app's token (app fees allowed on what it creates). */
+  @JsonIgnore public boolean viaApp;
 
   public Action action(String type) {
     for (Action action : actions) {

@@ -20,9 +20,9 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class HostedPages {
   private final State state;
-  private final BillingRequestsApi billing;
+  private final BillingRequests billing;
 
-  public HostedPages(State state, BillingRequestsApi billing) {
+  public HostedPages(State state, BillingRequests billing) {
     this.state = state;
     this.billing = billing;
   }

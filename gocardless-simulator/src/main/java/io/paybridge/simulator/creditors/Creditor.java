@@ -22,7 +22,10 @@ public class Creditor extends Resource {
   public String logoUrl;
   public String bankReferencePrefix;
   public String verificationStatus;
-  public boolean canCreateRefunds;
+
+  /** On for every simulated creditor, so that refunds can be exercised (README). */
+  public boolean canCreateRefunds = true;
+
   public String fxPayoutCurrency;
   public boolean customPaymentPagesEnabled = true;
   public boolean mandateImportsEnabled;

@@ -1,131 +1,29 @@
 package io.paybridge.simulator.creditors;
 
 import io.paybridge.simulator.internal.ApiException;
-import io.paybridge.simulator.internal.ApiRequest;
-import io.paybridge.simulator.internal.ApiResponse;
+import io.paybridge.simulator.internal.Idempotency;
 import io.paybridge.simulator.internal.Json;
-import io.paybridge.simulator.internal.Pagination;
+import io.paybridge.simulator.internal.ResourceApi;
 import io.paybridge.simulator.internal.Router;
-import io.paybridge.simulator.internal.State;
-import java.time.Instant;
-import java.util.Locale;
-import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
-/** {@code /creditors}: list, get, update; plus seeding and verification status changes. */
+/** {@code /creditors}: list, get, update (name and address). */
 public final class CreditorsApi {
-  public static final Set<String> VERIFICATION_STATUSES =
-      Set.of("successful", "in_review", "action_required");
+  private final ResourceApi<Creditor> api;
 
-  private final State state;
-
-  public CreditorsApi(State state) {
-    this.state = state;
+  public CreditorsApi(Creditors creditors) {
+    this.api = ResourceApi.of(creditors.type).updates(CreditorsApi::update);
   }
 
-  public void routes(Router router) {
-    router.add(
-        "GET",
-        "/creditors",
-        r ->
-            ApiResponse.of(
-                200,
-                Pagination.page(
-                    "creditors",
-                    state.creditors.list(
-                        c ->
-                            c.organisationId.equals(r.organisationId())
-                                && Pagination.inRange(r, "created_at", c.createdAt)),
-                    r,
-                    c -> c)));
-    router.add(
-        "GET",
-        "/creditors/:identity",
-        r -> ApiResponse.ok("creditors", state.creditors.find(r.organisationId(), r.id())));
-    router.add("PUT", "/creditors/:identity", this::update);
+  public ResourceApi<Creditor> api() {
+    return api;
   }
 
-  /** Creates the creditor of a (seeded or newly connected) organisation. */
-  public Creditor create(
-      String organisationId,
-      String creditorId,
-      String name,
-      String verificationStatus,
-      Instant at) {
-    Creditor c = new Creditor();
-    c.id = creditorId;
-    c.createdAt = io.paybridge.simulator.internal.Times.iso(at);
-    c.organisationId = organisationId;
-    c.name = name;
-    c.verificationStatus = verificationStatus;
-    String prefix = name.replaceAll("[^A-Za-z]", "").toUpperCase(Locale.ROOT);
-    c.bankReferencePrefix = prefix.substring(0, Math.min(4, prefix.length()));
-    Creditor.SchemeIdentifier bacs = new Creditor.SchemeIdentifier();
-    bacs.id = state.ids.next("SU");
-    bacs.createdAt = c.createdAt;
-    bacs.scheme = "bacs";
-    bacs.reference = "275069";
-    bacs.currency = "GBP";
-    bacs.minimumAdvanceNotice = 3;
-    Creditor.SchemeIdentifier sepa = new Creditor.SchemeIdentifier();
-    sepa.id = state.ids.next("SU");
-    sepa.createdAt = c.createdAt;
-    sepa.scheme = "sepa_core";
-    sepa.reference = "GB27ZZZSDDBARC0000007495895";
-    sepa.currency = "EUR";
-    sepa.minimumAdvanceNotice = 3;
-    c.schemeIdentifiers.add(bacs);
-    c.schemeIdentifiers.add(sepa);
-    c.links.put("default_gbp_payout_account", state.ids.next("BA"));
-    c.links.put("default_eur_payout_account", state.ids.next("BA"));
-    return state.creditors.add(c);
+  public void routes(Router router, Idempotency idempotency) {
+    api.routes(router, idempotency);
   }
 
-  /**
-   * Changes {@code verification_status}, emitting {@code creditors/updated} (property
-   * verification_status).
-   */
-  public boolean setVerificationStatus(Creditor creditor, String status) {
-    if (status.equals(creditor.verificationStatus)) {
-      return false;
-    }
-    creditor.verificationStatus = status;
-    // Any other change (a scenario simulator) ends a review started on the verification page.
-    creditor.reviewEndsAt = null;
-    state
-        .event(creditor.organisationId, "creditors", "updated")
-        .link("creditor", creditor.id)
-        .origin("gocardless")
-        .cause("creditor_updated")
-        .description("This creditor has been updated.")
-        .detail("property", "verification_status")
-        .emit();
-    return true;
-  }
-
-  /**
-   * The merchant submitted its details on the verification page: {@code action_required →
-   * in_review} until {@code reviewEndsAt}. Call with the lock held.
-   */
-  public void detailsSubmitted(Creditor creditor, Instant reviewEndsAt) {
-    setVerificationStatus(creditor, "in_review");
-    creditor.reviewEndsAt = reviewEndsAt;
-  }
-
-  /** Completes every review that has ended by {@code now} ({@code → successful}); lock held. */
-  public void completeReviews(Instant now) {
-    for (Creditor c : state.creditors.all()) {
-      if (c.reviewEndsAt != null
-          && "in_review".equals(c.verificationStatus)
-          && !now.isBefore(c.reviewEndsAt)) {
-        setVerificationStatus(c, "successful");
-      }
-    }
-  }
-
-  private ApiResponse update(ApiRequest r) {
-    Creditor c = state.creditors.find(r.organisationId(), r.id());
-    JsonNode body = r.envelope("creditors");
+  private static void update(Creditor c, JsonNode body) {
     ApiException.Validation v = new ApiException.Validation("creditors");
     String name = Json.text(body, "name");
     if (body.has("name") && (name == null || name.isBlank())) {
@@ -154,6 +52,5 @@ public final class CreditorsApi {
     if (body.has("country_code")) {
       c.countryCode = Json.text(body, "country_code");
     }
-    return ApiResponse.ok("creditors", c);
   }
 }

@@ -25,10 +25,10 @@ public final class VerificationPage {
   private static final List<String> FIELDS = List.of("legal_name", "company_number", "director");
 
   private final State state;
-  private final CreditorsApi creditors;
+  private final Creditors creditors;
   private final Duration reviewDelay;
 
-  public VerificationPage(State state, CreditorsApi creditors, Duration reviewDelay) {
+  public VerificationPage(State state, Creditors creditors, Duration reviewDelay) {
     this.state = state;
     this.creditors = creditors;
     this.reviewDelay = reviewDelay;

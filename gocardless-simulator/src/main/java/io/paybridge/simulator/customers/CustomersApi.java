@@ -3,162 +3,60 @@ package io.paybridge.simulator.customers;
 import io.paybridge.simulator.internal.ApiException;
 import io.paybridge.simulator.internal.ApiRequest;
 import io.paybridge.simulator.internal.ApiResponse;
-import io.paybridge.simulator.internal.Banks;
 import io.paybridge.simulator.internal.Idempotency;
 import io.paybridge.simulator.internal.Json;
-import io.paybridge.simulator.internal.Pagination;
+import io.paybridge.simulator.internal.ResourceApi;
 import io.paybridge.simulator.internal.Router;
 import io.paybridge.simulator.internal.State;
-import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
-import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;
 
-/** {@code /customers} and {@code /customer_bank_accounts}. */
+/**
+ * {@code /customers} and {@code /customer_bank_accounts}: request parsing over {@link Customers}.
+ */
 public final class CustomersApi {
   private final State state;
-  private final Idempotency idempotency;
+  private final Customers customers;
+  private final ResourceApi<Customer> customersApi;
+  private final ResourceApi<CustomerBankAccount> bankAccountsApi;
 
-  /**
-   * Called when a bank account is disabled: its mandates are cancelled (set by the simulator
-   * wiring).
-   */
-  private Consumer<CustomerBankAccount> onDisable = a -> {};
-
-  public CustomersApi(State state, Idempotency idempotency) {
+  public CustomersApi(State state, Customers customers) {
     this.state = state;
-    this.idempotency = idempotency;
+    this.customers = customers;
+    this.customersApi =
+        ResourceApi.of(customers.customers).creates(this::createCustomer).updates(this::update);
+    this.bankAccountsApi =
+        ResourceApi.of(customers.bankAccounts)
+            .links(a -> a.links)
+            .creates(this::createBankAccount)
+            .updatesMetadata((a, metadata) -> a.metadata = metadata)
+            .action("disable", (a, r) -> customers.disable(a))
+            .linkFilters("customer")
+            .filter("enabled", (a, value) -> Boolean.parseBoolean(value) == a.enabled);
   }
 
-  public void onDisable(Consumer<CustomerBankAccount> action) {
-    this.onDisable = action;
+  public ResourceApi<Customer> customers() {
+    return customersApi;
   }
 
-  public void routes(Router router) {
+  public void routes(Router router, Idempotency idempotency) {
+    customersApi.routes(router, idempotency);
     router.add(
-        "POST",
-        "/customers",
-        r ->
-            idempotency.create(
-                r, "customers", () -> createCustomer(r), id -> state.customers.get(id), c -> c));
-    router.add(
-        "GET",
-        "/customers",
-        r ->
-            ApiResponse.of(
-                200,
-                Pagination.page(
-                    "customers",
-                    state.customers.list(
-                        c ->
-                            c.organisationId.equals(r.organisationId())
-                                && Pagination.inRange(r, "created_at", c.createdAt)),
-                    r,
-                    c -> c)));
-    router.add(
-        "GET",
+        "DELETE",
         "/customers/:identity",
-        r -> ApiResponse.ok("customers", state.customers.find(r.organisationId(), r.id())));
-    router.add("PUT", "/customers/:identity", this::updateCustomer);
-    router.add("DELETE", "/customers/:identity", this::removeCustomer);
-
-    router.add(
-        "POST",
-        "/customer_bank_accounts",
-        r ->
-            idempotency.create(
-                r,
-                "customer_bank_accounts",
-                () -> createBankAccount(r),
-                id -> state.bankAccounts.get(id),
-                a -> a));
-    router.add(
-        "GET",
-        "/customer_bank_accounts",
         r -> {
-          String customer = r.queryParam("customer");
-          String enabled = r.queryParam("enabled");
-          return ApiResponse.of(
-              200,
-              Pagination.page(
-                  "customer_bank_accounts",
-                  state.bankAccounts.list(
-                      a ->
-                          a.organisationId.equals(r.organisationId())
-                              && (customer == null || customer.equals(a.links.get("customer")))
-                              && (enabled == null || Boolean.parseBoolean(enabled) == a.enabled)
-                              && Pagination.inRange(r, "created_at", a.createdAt)),
-                  r,
-                  a -> a));
+          Customer c = customersApi.find(r);
+          state.customers.remove(c.id);
+          return ApiResponse.ok("customers", c);
         });
-    router.add(
-        "GET",
-        "/customer_bank_accounts/:identity",
-        r ->
-            ApiResponse.ok(
-                "customer_bank_accounts", state.bankAccounts.find(r.organisationId(), r.id())));
-    router.add(
-        "PUT",
-        "/customer_bank_accounts/:identity",
-        r -> {
-          CustomerBankAccount a = state.bankAccounts.find(r.organisationId(), r.id());
-          ApiException.Validation v = new ApiException.Validation("customer_bank_accounts");
-          Map<String, String> metadata =
-              Json.metadata(r.envelope("customer_bank_accounts"), null, v);
-          v.throwIfInvalid();
-          if (metadata != null) {
-            a.metadata = metadata;
-          }
-          return ApiResponse.ok("customer_bank_accounts", a);
-        });
-    router.add(
-        "POST",
-        "/customer_bank_accounts/:identity/actions/disable",
-        r -> {
-          CustomerBankAccount a = state.bankAccounts.find(r.organisationId(), r.id());
-          if (!a.enabled) {
-            throw ApiException.invalidState(
-                "disable_failed", "This bank account has already been disabled");
-          }
-          a.enabled = false;
-          onDisable.accept(a);
-          return ApiResponse.ok("customer_bank_accounts", a);
-        });
-  }
-
-  /** A bare customer, as a billing request creates one. */
-  public Customer newCustomer(String organisationId) {
-    Customer c = new Customer();
-    c.id = state.ids.next("CU");
-    c.createdAt = state.nowIso();
-    c.organisationId = organisationId;
-    return state.customers.add(c);
-  }
-
-  public CustomerBillingDetail newBillingDetail(Customer customer) {
-    CustomerBillingDetail d = new CustomerBillingDetail();
-    d.id = state.ids.next("CBD", 13);
-    d.createdAt = state.nowIso();
-    d.organisationId = customer.organisationId;
-    d.customerId = customer.id;
-    d.addressLine1 = customer.addressLine1;
-    d.addressLine2 = customer.addressLine2;
-    d.addressLine3 = customer.addressLine3;
-    d.city = customer.city;
-    d.region = customer.region;
-    d.postalCode = customer.postalCode;
-    d.countryCode = customer.countryCode;
-    d.swedishIdentityNumber = customer.swedishIdentityNumber;
-    d.danishIdentityNumber = customer.danishIdentityNumber;
-    return state.billingDetails.add(d);
+    bankAccountsApi.routes(router, idempotency);
   }
 
   private Customer createCustomer(ApiRequest r) {
     JsonNode body = r.envelope("customers");
     ApiException.Validation v = new ApiException.Validation("customers");
     Customer c = new Customer();
-    applyCustomerFields(c, body, v);
+    Customers.applyCustomerFields(c, body, v);
     Map<String, String> metadata = Json.metadata(body, null, v);
     if ((c.givenName == null || c.familyName == null) && c.companyName == null) {
       v.field("company_name", "must be present unless given_name and family_name are provided");
@@ -173,189 +71,28 @@ public final class CustomersApi {
     return state.customers.add(c);
   }
 
-  /** Applies customer fields present in {@code body} (create, update, collect_customer_details). */
-  public static void applyCustomerFields(Customer c, JsonNode body, ApiException.Validation v) {
-    Map<String, Consumer<String>> setters = new LinkedHashMap<>();
-    setters.put("email", s -> c.email = s);
-    setters.put("given_name", s -> c.givenName = s);
-    setters.put("family_name", s -> c.familyName = s);
-    setters.put("company_name", s -> c.companyName = s);
-    setters.put("address_line1", s -> c.addressLine1 = s);
-    setters.put("address_line2", s -> c.addressLine2 = s);
-    setters.put("address_line3", s -> c.addressLine3 = s);
-    setters.put("city", s -> c.city = s);
-    setters.put("region", s -> c.region = s);
-    setters.put("postal_code", s -> c.postalCode = s);
-    setters.put("country_code", s -> c.countryCode = s);
-    setters.put("language", s -> c.language = s);
-    setters.put("phone_number", s -> c.phoneNumber = s);
-    setters.put("danish_identity_number", s -> c.danishIdentityNumber = s);
-    setters.put("swedish_identity_number", s -> c.swedishIdentityNumber = s);
-    setters.forEach(
-        (field, setter) -> {
-          if (body.has(field)) {
-            setter.accept(Json.text(body, field));
-          }
-        });
-    if (c.email != null && !c.email.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
-      v.field("email", "is not a valid email address");
-    }
-    if (c.countryCode != null && !c.countryCode.matches("[A-Z]{2}")) {
-      v.field("country_code", "is not a valid ISO 3166-1 alpha-2 country code");
-    }
-  }
-
-  private ApiResponse updateCustomer(ApiRequest r) {
-    Customer c = state.customers.find(r.organisationId(), r.id());
-    JsonNode body = r.envelope("customers");
+  private void update(Customer c, JsonNode body) {
     ApiException.Validation v = new ApiException.Validation("customers");
     Customer copy = new Customer();
-    applyCustomerFields(copy, body, v);
+    Customers.applyCustomerFields(copy, body, v);
     Map<String, String> metadata = Json.metadata(body, null, v);
     v.throwIfInvalid();
-    applyCustomerFields(c, body, v);
+    Customers.applyCustomerFields(c, body, v);
     if (metadata != null) {
       c.metadata = metadata;
     }
-    return ApiResponse.ok("customers", c);
-  }
-
-  private ApiResponse removeCustomer(ApiRequest r) {
-    Customer c = state.customers.find(r.organisationId(), r.id());
-    state.customers.remove(c.id);
-    return ApiResponse.ok("customers", c);
   }
 
   private CustomerBankAccount createBankAccount(ApiRequest r) {
     JsonNode body = r.envelope("customer_bank_accounts");
     ApiException.Validation v = new ApiException.Validation("customer_bank_accounts");
-    JsonNode links = Json.object(body, "links");
-    String customerId = links == null ? null : Json.text(links, "customer");
-    Customer customer = customerId == null ? null : state.customers.get(customerId);
-    if (customer == null || !customer.organisationId.equals(r.organisationId())) {
-      v.field("links.customer", customerId == null ? "is required" : "was not found");
-    }
-    CustomerBankAccount a = bankAccountFrom(body, "customer_bank_accounts", v);
+    Customer customer = state.customers.linked(body, "customer", r.organisationId(), v);
+    CustomerBankAccount a = customers.bankAccountFrom(body, "customer_bank_accounts", v);
     v.throwIfInvalid();
-    return register(a, customer);
-  }
-
-  /**
-   * Reads account details (local details or IBAN) into an unsaved bank account, recording field
-   * errors on {@code v}; shared by {@code POST /customer_bank_accounts} and {@code
-   * collect_bank_account}.
-   */
-  public CustomerBankAccount bankAccountFrom(
-      JsonNode body, String envelope, ApiException.Validation v) {
-    CustomerBankAccount a = new CustomerBankAccount();
-    a.accountHolderName = Json.text(body, "account_holder_name");
-    if (a.accountHolderName == null || a.accountHolderName.isBlank()) {
-      v.field("account_holder_name", "can't be blank");
+    CustomerBankAccount existing = customers.duplicateOf(a, customer);
+    if (existing != null) {
+      throw ApiException.bankAccountExists(existing.id);
     }
-    String iban = Json.text(body, "iban");
-    String accountNumber = Json.text(body, "account_number");
-    String branchCode = Json.text(body, "branch_code");
-    String countryCode = Json.text(body, "country_code");
-    if (iban != null) {
-      String normalised = iban.replace(" ", "").toUpperCase(Locale.ROOT);
-      if (!Banks.validIban(normalised)) {
-        v.field("iban", "is invalid");
-      } else {
-        a.iban = normalised;
-        countryCode = normalised.substring(0, 2);
-        a.accountNumberEnding = normalised.substring(normalised.length() - 2);
-      }
-    } else {
-      if (countryCode == null) {
-        countryCode = "GB";
-      }
-      if (accountNumber == null) {
-        v.field("account_number", "can't be blank");
-      } else if (!accountNumber.matches("[0-9]+")) {
-        v.field("account_number", "must be a number");
-      } else if ("GB".equals(countryCode) && accountNumber.length() != 8) {
-        v.field("account_number", "is the wrong length (should be 8 characters)");
-      }
-      String sortCode = branchCode == null ? null : branchCode.replace("-", "").replace(" ", "");
-      if ("GB".equals(countryCode)) {
-        if (sortCode == null) {
-          v.field("branch_code", "can't be blank");
-        } else if (!sortCode.matches("[0-9]+")) {
-          v.field("branch_code", "must be a number");
-        } else if (sortCode.length() != 6) {
-          v.field("branch_code", "is the wrong length (should be 6 characters)");
-        }
-      }
-      a.accountNumber = accountNumber;
-      a.branchCode = sortCode;
-      if (accountNumber != null && accountNumber.length() >= 2) {
-        a.accountNumberEnding = accountNumber.substring(accountNumber.length() - 2);
-      }
-    }
-    a.countryCode = countryCode;
-    String currency = Json.text(body, "currency");
-    a.currency = currency != null ? currency : Banks.currencyFor(countryCode);
-    a.accountType = Json.text(body, "account_type");
-    if (a.accountType != null && !"USD".equals(a.currency)) {
-      v.field("account_type", "can only be set for USD bank accounts");
-    }
-    a.bankName = Banks.bankName(countryCode, a.branchCode, a.iban);
-    Map<String, String> metadata = Json.metadata(body, null, v);
-    if (metadata != null) {
-      a.metadata = metadata;
-    }
-    return a;
-  }
-
-  /** Saves a bank account read by {@link #bankAccountFrom} for a customer. */
-  public CustomerBankAccount register(CustomerBankAccount a, Customer customer) {
-    a.id = state.ids.next("BA");
-    a.createdAt = state.nowIso();
-    a.organisationId = customer.organisationId;
-    a.links.put("customer", customer.id);
-    a.bankAccountToken = "bat_" + java.util.UUID.randomUUID();
-    if (a.payerNameVerificationResult == null) {
-      String match = nameMatch(customer, a.accountHolderName);
-      a.payerNameVerificationResult =
-          "no_match".equals(match) ? "cannot_perform_verification" : match;
-    }
-    return state.bankAccounts.add(a);
-  }
-
-  /**
-   * Payer name verification, simplified: {@code full} when the holder name is the customer's full
-   * name, {@code close} when it shares a word with the customer's names, {@code no_match} when it
-   * shares none, and {@code cannot_perform_verification} when the customer has no name yet.
-   */
-  public static String nameMatch(Customer customer, String holderName) {
-    String names =
-        String.join(
-                " ",
-                customer.givenName == null ? "" : customer.givenName,
-                customer.familyName == null ? "" : customer.familyName,
-                customer.companyName == null ? "" : customer.companyName)
-            .trim()
-            .toUpperCase(Locale.ROOT);
-    if (names.isEmpty() || holderName == null) {
-      return "cannot_perform_verification";
-    }
-    String holder = holderName.trim().toUpperCase(Locale.ROOT);
-    String fullName =
-        ((customer.givenName == null ? "" : customer.givenName)
-                + " "
-                + (customer.familyName == null ? "" : customer.familyName))
-            .trim()
-            .toUpperCase(Locale.ROOT);
-    if (holder.equals(fullName)
-        || (customer.companyName != null
-            && holder.equals(customer.companyName.toUpperCase(Locale.ROOT)))) {
-      return "full";
-    }
-    for (String word : holder.split("[^A-Z0-9]+")) {
-      if (word.length() > 1 && (" " + names + " ").contains(" " + word + " ")) {
-        return "close";
-      }
-    }
-    return "no_match";
+    return customers.register(a, customer);
   }
 }

@@ -4,8 +4,7 @@ import io.paybridge.simulator.internal.ApiException;
 import io.paybridge.simulator.internal.ApiRequest;
 import io.paybridge.simulator.internal.ApiResponse;
 import io.paybridge.simulator.internal.Pagination;
-import io.paybridge.simulator.internal.Registry;
-import io.paybridge.simulator.internal.Resource;
+import io.paybridge.simulator.internal.ResourceApi;
 import io.paybridge.simulator.internal.Router;
 import io.paybridge.simulator.internal.State;
 import java.util.ArrayList;
@@ -41,21 +40,12 @@ public final class EventsApi {
   private final State state;
   private final Map<String, Function<String, Object>> includes = new LinkedHashMap<>();
 
-  public EventsApi(
-      State state, Function<Resource, Object> renderMandate, Function<Resource, Object> renderBrq) {
+  /** {@code includable}: the resources {@code include} can name, by their link name. */
+  public EventsApi(State state, List<ResourceApi<?>> includable) {
     this.state = state;
-    includes.put("payment", id -> state.payments.get(id));
-    includes.put("mandate", id -> nullable(state.mandates, id, renderMandate));
-    includes.put("billing_request", id -> nullable(state.billingRequests, id, renderBrq));
-    includes.put("creditor", id -> state.creditors.get(id));
-    includes.put("customer", id -> state.customers.get(id));
-    includes.put("payout", id -> state.payouts.get(id));
-  }
-
-  private static <T extends Resource> Object nullable(
-      Registry<T> registry, String id, Function<Resource, Object> render) {
-    T item = registry.get(id);
-    return item == null ? null : render.apply(item);
+    for (ResourceApi<?> api : includable) {
+      includes.put(api.type().link(), api::renderById);
+    }
   }
 
   public void routes(Router router) {

@@ -35,6 +35,10 @@ public final class ApiDispatcher {
   private final JsonMapper mapper;
   private final int rateLimit;
   private final Duration rateWindow;
+
+  /** The partner app's name: the {@code source} of events its tokens cause. */
+  private final String appName;
+
   private final Map<String, Window> windows = new ConcurrentHashMap<>();
 
   private static final class Window {
@@ -43,8 +47,14 @@ public final class ApiDispatcher {
   }
 
   public ApiDispatcher(
-      Router router, State state, JsonMapper mapper, int rateLimit, Duration rateWindow) {
+      Router router,
+      State state,
+      JsonMapper mapper,
+      int rateLimit,
+      Duration rateWindow,
+      String appName) {
     this.router = router;
+    this.appName = appName;
     this.state = state;
     this.mapper = mapper;
     this.rateLimit = rateLimit;
@@ -140,7 +150,11 @@ public final class ApiDispatcher {
             token,
             requestId,
             exchange.getRequestHeaders().getFirst("Idempotency-Key"));
-    return state.locked(() -> match.route().handler().handle(request));
+    Map<String, String> source = new LinkedHashMap<>();
+    source.put("type", token.viaApp() ? "app" : "access_token");
+    source.put("name", token.viaApp() ? appName : "Simulator access token");
+    return state.locked(
+        () -> state.asCaller(source, () -> match.route().handler().handle(request)));
   }
 
   private AccessToken authenticate(String authorization) {

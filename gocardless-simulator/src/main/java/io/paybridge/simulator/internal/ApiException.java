@@ -83,6 +83,23 @@ public final class ApiException extends RuntimeException {
         List.of(new Detail("idempotent_creation_conflict", message, null, null, links)));
   }
 
+  /**
+   * A customer's second bank account with the same details (the duplicate bank account fixture:
+   * 409, type {@code validation_failed}, reason {@code bank_account_exists}, {@code
+   * links.customer_bank_account} = the existing account).
+   */
+  public static ApiException bankAccountExists(String existingId) {
+    String message = "Bank account already exists";
+    Map<String, String> links = new LinkedHashMap<>();
+    links.put("customer_bank_account", existingId);
+    return new ApiException(
+        409,
+        "validation_failed",
+        message,
+        "bank_account_exists",
+        List.of(new Detail("bank_account_exists", message, null, null, links)));
+  }
+
   /** Collects field errors, then throws a 422 {@code validation_failed} if there are any. */
   public static final class Validation {
     private final String envelope;

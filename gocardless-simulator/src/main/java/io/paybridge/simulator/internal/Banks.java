@@ -99,6 +99,17 @@ public final class Banks {
     };
   }
 
+  /**
+   * Schemes whose mandates are submitted with their first payment rather than on their own
+   * (docs/gocardless/API.md §4.3: ACH, BECS, BECS NZ, SEPA).
+   */
+  public static boolean submittedWithFirstPayment(String scheme) {
+    return switch (scheme) {
+      case "ach", "becs", "becs_nz", "sepa_core", "sepa_cor1" -> true;
+      default -> false;
+    };
+  }
+
   /** Payment reference length limits per scheme (docs/gocardless/API.md §4.4); 0 = no limit. */
   public static int maxReferenceLength(String scheme) {
     return switch (scheme) {

@@ -61,6 +61,17 @@ public final class Json {
   }
 
   /**
+   * The {@code metadata} of {@code node} (an action's {@code data} or a resource's envelope),
+   * validated: a 422 on the named envelope if it is not valid. Null when absent.
+   */
+  public static Map<String, String> validMetadata(JsonNode node, String envelope) {
+    ApiException.Validation v = new ApiException.Validation(envelope);
+    Map<String, String> metadata = metadata(node, null, v);
+    v.throwIfInvalid();
+    return metadata;
+  }
+
+  /**
    * Reads and validates {@code metadata}: string values, at most 3 keys, keys up to 50 and values
    * up to 500 characters (docs/gocardless/API.md §1.3). Returns null when absent.
    */

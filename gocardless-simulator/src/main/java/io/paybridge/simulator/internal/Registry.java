@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import tools.jackson.databind.JsonNode;
 
 /** Insertion-ordered store of one resource type. Callers hold the simulator lock. */
 public final class Registry<T extends Resource> {
@@ -27,6 +28,22 @@ public final class Registry<T extends Resource> {
     T item = id == null ? null : items.get(id);
     if (item == null || !item.organisationId.equals(organisationId)) {
       throw ApiException.notFound();
+    }
+    return item;
+  }
+
+  /**
+   * The resource a request body links to at {@code links.<link>}, if it exists and belongs to the
+   * organisation; otherwise null, with {@code links.<link>} "is required" or "was not found" on
+   * {@code v}.
+   */
+  public T linked(JsonNode body, String link, String organisationId, ApiException.Validation v) {
+    JsonNode links = Json.object(body, "links");
+    String id = links == null ? null : Json.text(links, link);
+    T item = id == null ? null : items.get(id);
+    if (item == null || !item.organisationId.equals(organisationId)) {
+      v.field("links." + link, id == null ? "is required" : "was not found");
+      return null;
     }
     return item;
   }

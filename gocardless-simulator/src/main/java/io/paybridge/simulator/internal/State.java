@@ -1,15 +1,20 @@
 package io.paybridge.simulator.internal;
 
+import io.paybridge.simulator.billing.BankAuthorisation;
 import io.paybridge.simulator.billing.BillingRequest;
 import io.paybridge.simulator.billing.BillingRequestFlow;
 import io.paybridge.simulator.creditors.Creditor;
 import io.paybridge.simulator.customers.Customer;
 import io.paybridge.simulator.customers.CustomerBankAccount;
 import io.paybridge.simulator.customers.CustomerBillingDetail;
+import io.paybridge.simulator.customers.HolderVerification;
 import io.paybridge.simulator.events.Event;
+import io.paybridge.simulator.instalments.InstalmentSchedule;
 import io.paybridge.simulator.mandates.Mandate;
 import io.paybridge.simulator.payments.Payment;
 import io.paybridge.simulator.payments.Payout;
+import io.paybridge.simulator.refunds.Refund;
+import io.paybridge.simulator.subscriptions.Subscription;
 import io.paybridge.simulator.webhooks.Webhook;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -37,11 +42,16 @@ public final class State {
   public final Registry<Customer> customers = new Registry<>();
   public final Registry<CustomerBillingDetail> billingDetails = new Registry<>();
   public final Registry<CustomerBankAccount> bankAccounts = new Registry<>();
+  public final Registry<HolderVerification> holderVerifications = new Registry<>();
   public final Registry<BillingRequest> billingRequests = new Registry<>();
   public final Registry<BillingRequestFlow> flows = new Registry<>();
+  public final Registry<BankAuthorisation> bankAuthorisations = new Registry<>();
   public final Registry<Mandate> mandates = new Registry<>();
   public final Registry<Payment> payments = new Registry<>();
   public final Registry<Payout> payouts = new Registry<>();
+  public final Registry<Subscription> subscriptions = new Registry<>();
+  public final Registry<Refund> refunds = new Registry<>();
+  public final Registry<InstalmentSchedule> instalmentSchedules = new Registry<>();
   public final Registry<Event> events = new Registry<>();
   public final Registry<Webhook> webhooks = new Registry<>();
 
@@ -83,6 +93,22 @@ public final class State {
    */
   public void replayDate(LocalDate date) {
     this.replayDate = date;
+  }
+
+  /** Who made the API call being handled (an event's {@code source}); null outside API calls. */
+  private Map<String, String> caller;
+
+  /**
+   * Runs an API call's handler with its caller known, so that the events it causes with origin
+   * {@code api} carry {@code source} (docs/gocardless/API.md §5.2). Call with the lock held.
+   */
+  public <T> T asCaller(Map<String, String> source, Supplier<T> action) {
+    caller = source;
+    try {
+      return action.get();
+    } finally {
+      caller = null;
+    }
   }
 
   public void eventSink(Consumer<Event> sink) {
@@ -140,6 +166,11 @@ public final class State {
       return this;
     }
 
+    /** The event that caused this one ({@code links.parent_event}, docs/gocardless/API.md §5.2). */
+    public EventBuilder parent(Event parent) {
+      return link("parent_event", parent == null ? null : parent.id);
+    }
+
     public EventBuilder origin(String origin) {
       event.details.put("origin", origin);
       return this;
@@ -188,6 +219,9 @@ public final class State {
       event.id = stored ? ids.next("EV") : null;
       event.createdAt = nowIso();
       event.links.put("organisation", event.organisationId);
+      if (caller != null && "api".equals(event.details.get("origin"))) {
+        event.source = new LinkedHashMap<>(caller);
+      }
       if (stored) {
         events.add(event);
       }

@@ -1,6 +1,6 @@
 package io.paybridge.simulator.oauth;
 
-import io.paybridge.simulator.creditors.CreditorsApi;
+import io.paybridge.simulator.creditors.Creditors;
 import io.paybridge.simulator.internal.AccessToken;
 import io.paybridge.simulator.internal.Organisation;
 import io.paybridge.simulator.internal.State;
@@ -10,9 +10,9 @@ import io.paybridge.simulator.internal.State;
  */
 public final class Organisations {
   private final State state;
-  private final CreditorsApi creditors;
+  private final Creditors creditors;
 
-  public Organisations(State state, CreditorsApi creditors) {
+  public Organisations(State state, Creditors creditors) {
     this.state = state;
     this.creditors = creditors;
   }

@@ -1,14 +1,20 @@
 package io.paybridge.simulator.scenarios;
 
 import io.paybridge.simulator.billing.BillingRequestFlow;
-import io.paybridge.simulator.creditors.CreditorsApi;
+import io.paybridge.simulator.creditors.Creditors;
+import io.paybridge.simulator.instalments.InstalmentSchedule;
+import io.paybridge.simulator.instalments.InstalmentSchedules;
+import io.paybridge.simulator.internal.BankCalendar;
 import io.paybridge.simulator.internal.State;
-import io.paybridge.simulator.internal.Times;
 import io.paybridge.simulator.mandates.Mandate;
-import io.paybridge.simulator.mandates.MandatesApi;
+import io.paybridge.simulator.mandates.Mandates;
 import io.paybridge.simulator.payments.Payment;
-import io.paybridge.simulator.payments.PaymentsApi;
+import io.paybridge.simulator.payments.Payments;
 import io.paybridge.simulator.payments.Payout;
+import io.paybridge.simulator.refunds.Refund;
+import io.paybridge.simulator.refunds.Refunds;
+import io.paybridge.simulator.subscriptions.Subscription;
+import io.paybridge.simulator.subscriptions.Subscriptions;
 import java.time.LocalDate;
 
 /**
@@ -17,11 +23,16 @@ import java.time.LocalDate;
  *
  * <ul>
  *   <li>mandate {@code pending_submission → submitted} the next working day, {@code → active} two
- *       working days later;
+ *       working days later; ACH, BECS, BECS NZ and SEPA mandates are submitted with their first
+ *       payment instead (and active two working days later, on its charge date);
  *   <li>Direct Debit payment {@code pending_submission → submitted} two working days before its
  *       charge date, {@code → confirmed} on the charge date, {@code → paid_out} two working days
  *       after it; instant payments are submitted and confirmed on their charge date and paid out
  *       the next working day;
+ *   <li>subscriptions create their payments ahead of each charge date ({@link Subscriptions});
+ *   <li>refunds {@code pending_submission → submitted → paid} a working day apart;
+ *   <li>instalment schedules complete once their payments are collected ({@link
+ *       InstalmentSchedules});
  *   <li>payouts {@code pending → paid} on their arrival date; flows expire after 7 days;
  *   <li>a creditor whose details were submitted on the verification page {@code in_review →
  *       successful} once the review delay has passed.
@@ -33,15 +44,27 @@ import java.time.LocalDate;
  */
 public final class Lifecycle {
   private final State state;
-  private final MandatesApi mandates;
-  private final PaymentsApi payments;
-  private final CreditorsApi creditors;
+  private final Mandates mandates;
+  private final Payments payments;
+  private final Subscriptions subscriptions;
+  private final Refunds refunds;
+  private final InstalmentSchedules instalments;
+  private final Creditors creditors;
 
   public Lifecycle(
-      State state, MandatesApi mandates, PaymentsApi payments, CreditorsApi creditors) {
+      State state,
+      Mandates mandates,
+      Payments payments,
+      Subscriptions subscriptions,
+      Refunds refunds,
+      InstalmentSchedules instalments,
+      Creditors creditors) {
     this.state = state;
     this.mandates = mandates;
     this.payments = payments;
+    this.subscriptions = subscriptions;
+    this.refunds = refunds;
+    this.instalments = instalments;
     this.creditors = creditors;
     this.lastTicked = state.today();
   }
@@ -81,7 +104,9 @@ public final class Lifecycle {
   private boolean step(LocalDate today) {
     boolean changed = false;
     for (Mandate m : state.mandates.all()) {
-      if ("pending_submission".equals(m.status) && !today.isBefore(m.submitOn)) {
+      if ("pending_submission".equals(m.status)
+          && m.submitOn != null
+          && !today.isBefore(m.submitOn)) {
         mandates.submit(m);
         changed = true;
       } else if ("submitted".equals(m.status) && !today.isBefore(m.activateOn)) {
@@ -89,8 +114,17 @@ public final class Lifecycle {
         changed = true;
       }
     }
+    for (Subscription s : state.subscriptions.all()) {
+      changed |= subscriptions.advance(s, today);
+    }
     for (Payment p : state.payments.all()) {
       changed |= advance(p, today);
+    }
+    for (Refund r : state.refunds.all()) {
+      changed |= refunds.advance(r, today);
+    }
+    for (InstalmentSchedule s : state.instalmentSchedules.all()) {
+      changed |= instalments.advance(s);
     }
     for (Payout payout : state.payouts.all()) {
       if ("pending".equals(payout.status) && !today.isBefore(payout.payoutDate)) {
@@ -122,7 +156,7 @@ public final class Lifecycle {
           return false;
         }
         if ("Penniless".equalsIgnoreCase(p.fate)) {
-          payments.fail(p, PaymentsApi.Failure.insufficientFunds(p.scheme));
+          payments.fail(p, Payments.Failure.insufficientFunds(p.scheme));
         } else {
           payments.confirm(p);
         }
@@ -133,7 +167,7 @@ public final class Lifecycle {
           return false;
         }
         if ("Late".equalsIgnoreCase(p.fate)) {
-          payments.fail(p, PaymentsApi.Failure.insufficientFunds(p.scheme));
+          payments.fail(p, Payments.Failure.insufficientFunds(p.scheme));
           p.fate = null;
         } else {
           payments.payOut(p);
@@ -142,7 +176,8 @@ public final class Lifecycle {
       }
       case "paid_out" -> {
         if ("Fickle".equalsIgnoreCase(p.fate)
-            && !today.isBefore(Times.addWorkingDays(payments.paidOutOn(p), 1))) {
+            && !today.isBefore(
+                BankCalendar.of(p.scheme).addWorkingDays(payments.paidOutOn(p), 1))) {
           payments.chargeBack(p);
           p.fate = null;
           return true;

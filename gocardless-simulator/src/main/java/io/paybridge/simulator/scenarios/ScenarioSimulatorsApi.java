@@ -1,9 +1,9 @@
 package io.paybridge.simulator.scenarios;
 
 import io.paybridge.simulator.billing.BillingRequest;
-import io.paybridge.simulator.billing.BillingRequestsApi;
+import io.paybridge.simulator.billing.BillingRequests;
 import io.paybridge.simulator.creditors.Creditor;
-import io.paybridge.simulator.creditors.CreditorsApi;
+import io.paybridge.simulator.creditors.Creditors;
 import io.paybridge.simulator.internal.ApiException;
 import io.paybridge.simulator.internal.ApiRequest;
 import io.paybridge.simulator.internal.ApiResponse;
@@ -11,11 +11,13 @@ import io.paybridge.simulator.internal.Json;
 import io.paybridge.simulator.internal.Router;
 import io.paybridge.simulator.internal.State;
 import io.paybridge.simulator.mandates.Mandate;
-import io.paybridge.simulator.mandates.MandatesApi;
+import io.paybridge.simulator.mandates.Mandates;
 import io.paybridge.simulator.payments.Payment;
-import io.paybridge.simulator.payments.PaymentsApi;
+import io.paybridge.simulator.payments.Payments;
+import io.paybridge.simulator.refunds.Refunds;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;
@@ -27,23 +29,34 @@ import tools.jackson.databind.JsonNode;
  * emitting every intermediate event.
  */
 public final class ScenarioSimulatorsApi {
+  /** Schemes where GoCardless does not offer a scenario (docs/gocardless/API.md §6). */
+  private static final Set<String> NO_MANDATE_ACTIVATED =
+      Set.of("ach", "becs", "becs_nz", "sepa_core");
+
+  private static final Set<String> NO_MANDATE_FAILED = Set.of("sepa_core");
+  private static final Set<String> NO_MANDATE_EXPIRED = Set.of("autogiro", "becs_nz", "pad");
+  private static final Set<String> NO_LATE_FAILURE = Set.of("autogiro");
+
   private final State state;
-  private final CreditorsApi creditors;
-  private final MandatesApi mandates;
-  private final PaymentsApi payments;
-  private final BillingRequestsApi billing;
+  private final Creditors creditors;
+  private final Mandates mandates;
+  private final Payments payments;
+  private final Refunds refunds;
+  private final BillingRequests billing;
   private final Map<String, BiConsumer<String, String>> scenarios = new java.util.LinkedHashMap<>();
 
   public ScenarioSimulatorsApi(
       State state,
-      CreditorsApi creditors,
-      MandatesApi mandates,
-      PaymentsApi payments,
-      BillingRequestsApi billing) {
+      Creditors creditors,
+      Mandates mandates,
+      Payments payments,
+      Refunds refunds,
+      BillingRequests billing) {
     this.state = state;
     this.creditors = creditors;
     this.mandates = mandates;
     this.payments = payments;
+    this.refunds = refunds;
     this.billing = billing;
     for (String status : List.of("action_required", "in_review", "successful")) {
       scenarios.put(
@@ -58,21 +71,23 @@ public final class ScenarioSimulatorsApi {
         (org, id) -> {
           Payment p = payment(org, id);
           toSubmitted(p);
-          payments.fail(p, PaymentsApi.Failure.insufficientFunds(p.scheme));
+          payments.fail(p, Payments.Failure.insufficientFunds(p.scheme));
         });
     scenarios.put(
         "payment_late_failure",
         (org, id) -> {
           Payment p = payment(org, id);
+          offered("payment_late_failure", p.scheme, NO_LATE_FAILURE);
           toPaidOut(p);
-          payments.fail(p, PaymentsApi.Failure.insufficientFunds(p.scheme));
+          payments.fail(p, Payments.Failure.insufficientFunds(p.scheme));
         });
     scenarios.put(
         "payment_late_failure_settled",
         (org, id) -> {
           Payment p = payment(org, id);
+          offered("payment_late_failure_settled", p.scheme, NO_LATE_FAILURE);
           toPaidOut(p);
-          payments.fail(p, PaymentsApi.Failure.insufficientFunds(p.scheme));
+          payments.fail(p, Payments.Failure.insufficientFunds(p.scheme));
           payments.lateFailureSettled(p);
         });
     scenarios.put(
@@ -94,6 +109,7 @@ public final class ScenarioSimulatorsApi {
         "mandate_activated",
         (org, id) -> {
           Mandate m = mandate(org, id);
+          offered("mandate_activated", m.scheme, NO_MANDATE_ACTIVATED);
           require(m.status, List.of("pending_submission", "submitted"), "mandate_activated");
           if ("pending_submission".equals(m.status)) {
             mandates.submit(m);
@@ -104,6 +120,7 @@ public final class ScenarioSimulatorsApi {
         "mandate_failed",
         (org, id) -> {
           Mandate m = mandate(org, id);
+          offered("mandate_failed", m.scheme, NO_MANDATE_FAILED);
           require(m.status, List.of("pending_submission", "submitted"), "mandate_failed");
           if ("pending_submission".equals(m.status)) {
             mandates.submit(m);
@@ -114,6 +131,7 @@ public final class ScenarioSimulatorsApi {
         "mandate_expired",
         (org, id) -> {
           Mandate m = mandate(org, id);
+          offered("mandate_expired", m.scheme, NO_MANDATE_EXPIRED);
           require(
               m.status, List.of("pending_submission", "submitted", "active"), "mandate_expired");
           if ("pending_submission".equals(m.status)) {
@@ -124,6 +142,8 @@ public final class ScenarioSimulatorsApi {
           }
           mandates.expire(m);
         });
+    scenarios.put("refund_paid", (org, id) -> refunds.pay(state.refunds.find(org, id)));
+    scenarios.put("refund_settled", (org, id) -> refunds.settle(state.refunds.find(org, id)));
     scenarios.put(
         "billing_request_fulfilled",
         (org, id) -> fulfilForScenario(billingRequest(org, id), p -> {}));
@@ -134,7 +154,7 @@ public final class ScenarioSimulatorsApi {
                 billingRequest(org, id),
                 p -> {
                   toSubmitted(p);
-                  payments.fail(p, PaymentsApi.Failure.insufficientFunds(p.scheme));
+                  payments.fail(p, Payments.Failure.insufficientFunds(p.scheme));
                 }));
     scenarios.put(
         "billing_request_fulfilled_and_payment_confirmed_to_failed",
@@ -143,7 +163,7 @@ public final class ScenarioSimulatorsApi {
                 billingRequest(org, id),
                 p -> {
                   toConfirmed(p);
-                  payments.fail(p, PaymentsApi.Failure.insufficientFunds(p.scheme));
+                  payments.fail(p, Payments.Failure.insufficientFunds(p.scheme));
                 }));
     scenarios.put(
         "billing_request_fulfilled_and_payment_paid_out",
@@ -192,6 +212,14 @@ public final class ScenarioSimulatorsApi {
 
   private BillingRequest billingRequest(String org, String id) {
     return state.billingRequests.find(org, id);
+  }
+
+  private static void offered(String scenario, String scheme, Set<String> notOffered) {
+    if (notOffered.contains(scheme)) {
+      throw ApiException.invalidState(
+          "invalid_state",
+          "Scenario " + scenario + " is not available for " + scheme + " resources");
+    }
   }
 
   private static void require(String status, List<String> allowed, String scenario) {

@@ -199,12 +199,7 @@ public final class WebhookSender implements AutoCloseable {
             HttpRequest.newBuilder(URI.create(target))
                 .timeout(timeout)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        requestHeaders.forEach(
-            (name, value) -> {
-              if (!"Origin".equals(name)) {
-                request.header(name, value);
-              }
-            });
+        requestHeaders.forEach(request::header);
         HttpResponse<String> response =
             client.send(request.build(), HttpResponse.BodyHandlers.ofString());
         code = response.statusCode();
