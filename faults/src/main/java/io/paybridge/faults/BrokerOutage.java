@@ -43,7 +43,8 @@ final class BrokerOutage {
       var relayDuringOutage = stack.relayHealth(service);
       int readinessDuringOutage = stack.readiness(service);
       FaultHarness.say(
-          "  during the outage: relay %s, readiness HTTP %d", relayDuringOutage, readinessDuringOutage);
+          "  during the outage: relay %s, readiness HTTP %d",
+          relayDuringOutage, readinessDuringOutage);
       details.add("relay during the outage: " + relayDuringOutage);
       details.add("readiness during the outage: HTTP " + readinessDuringOutage);
       FaultHarness.say("  starting the broker again");

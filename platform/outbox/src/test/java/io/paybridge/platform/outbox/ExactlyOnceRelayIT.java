@@ -22,9 +22,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The relay is exactly once for {@code read_committed} consumers when its transactions fail between
- * the sends and the commit, when its engine dies there, and when a newer producer with its {@code
- * transactional.id} fences it; a {@code read_uncommitted} consumer of the same topic sees the
- * records of the failed attempts too, which shows the transaction is what makes it exact.
+ * the sends and the commit, when its engine ends there (a process kill is RelayProcessKillIT), and
+ * when a newer producer with its {@code transactional.id} fences it; a {@code read_uncommitted}
+ * consumer of the same topic sees the records of the failed attempts too, which shows the
+ * transaction is what makes it exact.
  *
  * <p>Each test reads "to a known end": a marker event committed last is awaited, then both
  * consumers read up to the partitions' end offsets as they are then.
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.Test;
 class ExactlyOnceRelayIT {
 
   @Test
-  void readCommittedConsumersSeeEachEventOnceWhenTransactionsFailOrTheEngineDiesBeforeCommit() {
+  void readCommittedConsumersSeeEachEventOnceWhenTransactionsFailOrTheEngineEndsBeforeCommit() {
     try (var fixture = new RelayFixture("eos-abort");
         var committed = KafkaTestConsumer.fromNow(fixture.topic);
         var uncommitted = KafkaTestConsumer.fromNowReadUncommitted(fixture.topic)) {

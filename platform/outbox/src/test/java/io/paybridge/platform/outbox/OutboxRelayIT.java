@@ -141,7 +141,7 @@ class OutboxRelayIT {
   }
 
   @Test
-  void oneRelayLeadsAndAStandbyTakesOverWhenTheLeaderDies() {
+  void oneRelayLeadsAndAStandbyTakesOverWhenTheLeaderStops() {
     String run = UUID.randomUUID().toString();
     await()
         .atMost(Duration.ofSeconds(30))
