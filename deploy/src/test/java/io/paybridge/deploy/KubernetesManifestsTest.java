@@ -99,6 +99,27 @@ class KubernetesManifestsTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"local", "production"})
+  void everyManifestMatchesTheKubernetesAndPrometheusOperatorSchemas(String overlay) {
+    assertThat(NodeChecks.problems(render(overlay), List.of())).isEmpty();
+  }
+
+  @Test
+  void theSchemaCheckCanFail() {
+    var broken =
+        render("production").stream()
+            .filter(d -> d.path("kind").asString().equals("Deployment"))
+            .findFirst()
+            .orElseThrow()
+            .deepCopy();
+    ((tools.jackson.databind.node.ObjectNode) broken.path("spec")).put("replicas", "three");
+    assertThat(NodeChecks.problems(List.of(broken), List.of()))
+        .singleElement()
+        .asString()
+        .contains("spec/replicas must be integer");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"local", "production"})
   void everyServiceRunsNonRootReadOnlyProbedOnItsManagementPort(String overlay) {
     var docs = render(overlay);
     for (Service service : Service.values()) {

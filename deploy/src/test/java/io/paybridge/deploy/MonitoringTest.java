@@ -89,6 +89,42 @@ class MonitoringTest {
   }
 
   @Test
+  void everyExpressionParsesAsPromQL() throws IOException {
+    var expressions = new ArrayList<List<String>>();
+    rules
+        .path("groups")
+        .forEach(
+            g ->
+                g.path("rules")
+                    .forEach(
+                        r ->
+                            expressions.add(
+                                List.of(r.path("alert").asString(), r.path("expr").asString()))));
+    var json = JsonMapper.builder().build();
+    for (Path file : Repository.files("deploy/monitoring/grafana/dashboards", ".json").toList()) {
+      json.readTree(Files.readString(file))
+          .path("panels")
+          .forEach(
+              panel ->
+                  panel
+                      .path("targets")
+                      .forEach(
+                          t ->
+                              expressions.add(
+                                  List.of(
+                                      file.getFileName() + " " + panel.path("title").asString(),
+                                      t.path("expr").asString()))));
+    }
+    assertThat(expressions).hasSizeGreaterThan(30);
+    assertThat(NodeChecks.problems(List.of(), expressions)).isEmpty();
+    // The parser is a judge: a broken expression is reported.
+    assertThat(
+            NodeChecks.problems(
+                List.of(), List.of(List.of("broken", "sum by (service (rate(x[5m]))"))))
+        .hasSize(1);
+  }
+
+  @Test
   void theMetricCheckCanFail() {
     var problems = new ArrayList<String>();
     try {
