@@ -104,6 +104,24 @@ class KubernetesManifestsTest {
   }
 
   @Test
+  void everyStrimziResourceIsReadByStrimzisModelWithNothingLeftOver() {
+    var problems = new ArrayList<String>();
+    render("production").stream()
+        .filter(d -> d.path("apiVersion").asString().startsWith("kafka.strimzi.io/"))
+        .forEach(d -> problems.addAll(StrimziModel.problems(d)));
+    assertThat(problems).isEmpty();
+    // The check can fail: a misspelt property and a value of the wrong type.
+    var topic = ofKind(render("production"), "KafkaTopic").getFirst().deepCopy();
+    ((tools.jackson.databind.node.ObjectNode) topic.path("spec")).put("replica", 3);
+    assertThat(StrimziModel.problems(topic)).singleElement().asString().contains("replica");
+    var kafka = named(render("production"), "Kafka", "paybridge").deepCopy();
+    ((tools.jackson.databind.node.ObjectNode)
+            kafka.path("spec").path("kafka").path("listeners").get(0))
+        .put("port", "plain");
+    assertThat(StrimziModel.problems(kafka)).isNotEmpty();
+  }
+
+  @Test
   void theSchemaCheckCanFail() {
     var broken =
         render("production").stream()
