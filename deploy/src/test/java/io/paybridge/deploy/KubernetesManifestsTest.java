@@ -44,6 +44,14 @@ class KubernetesManifestsTest {
 
   private static final Map<String, List<JsonNode>> RENDERED = new HashMap<>();
 
+  private static final String IMAGE_USER =
+      java.util.regex.Pattern.compile("<image.user>([0-9]+:[0-9]+)</image.user>")
+          .matcher(Repository.read("pom.xml"))
+          .results()
+          .findFirst()
+          .orElseThrow()
+          .group(1);
+
   static List<JsonNode> render(String overlay) {
     return RENDERED.computeIfAbsent(
         overlay,
@@ -145,7 +153,12 @@ class KubernetesManifestsTest {
       JsonNode pod = deployment.path("spec").path("template").path("spec");
       JsonNode container = pod.path("containers").get(0);
       assertThat(pod.path("securityContext").path("runAsNonRoot").asBoolean()).isTrue();
-      assertThat(pod.path("securityContext").path("runAsUser").asInt()).isEqualTo(10001);
+      // The user the images are built with (root pom, image.user).
+      assertThat(
+              pod.path("securityContext").path("runAsUser").asInt()
+                  + ":"
+                  + pod.path("securityContext").path("runAsGroup").asInt())
+          .isEqualTo(IMAGE_USER);
       assertThat(container.path("securityContext").path("readOnlyRootFilesystem").asBoolean())
           .isTrue();
       assertThat(container.path("securityContext").path("allowPrivilegeEscalation").asBoolean(true))
