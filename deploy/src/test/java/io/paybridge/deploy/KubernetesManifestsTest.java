@@ -1,0 +1,364 @@
+package io.paybridge.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.paybridge.deploy.Repository.Service;
+import io.paybridge.platform.events.Topics;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Each overlay of deploy/k8s rendered by kustomize ({@code kubectl kustomize}, installed by .ci/run
+ * when missing) and its manifests checked for what the platform promises. These checks are ours,
+ * not the Kubernetes API server's: deploy/README.md says what is not validated here.
+ */
+class KubernetesManifestsTest {
+
+  private static final Set<String> KNOWN_KINDS =
+      Set.of(
+          "v1/ConfigMap",
+          "v1/Service",
+          "apps/v1/Deployment",
+          "policy/v1/PodDisruptionBudget",
+          "autoscaling/v2/HorizontalPodAutoscaler",
+          "networking.k8s.io/v1/NetworkPolicy",
+          "kafka.strimzi.io/v1beta2/Kafka",
+          "kafka.strimzi.io/v1beta2/KafkaNodePool",
+          "kafka.strimzi.io/v1beta2/KafkaTopic",
+          "monitoring.coreos.com/v1/ServiceMonitor",
+          "monitoring.coreos.com/v1/PodMonitor",
+          "monitoring.coreos.com/v1/PrometheusRule");
+
+  private static final Map<String, List<JsonNode>> RENDERED = new HashMap<>();
+
+  private static final String IMAGE_USER =
+      java.util.regex.Pattern.compile("<image.user>([0-9]+:[0-9]+)</image.user>")
+          .matcher(Repository.read("pom.xml"))
+          .results()
+          .findFirst()
+          .orElseThrow()
+          .group(1);
+
+  static List<JsonNode> render(String overlay) {
+    return RENDERED.computeIfAbsent(
+        overlay,
+        o -> {
+          try {
+            var process =
+                new ProcessBuilder("kubectl", "kustomize", "deploy/k8s/overlays/" + o)
+                    .directory(Repository.ROOT.toFile())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            String out =
+                new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).as("kubectl kustomize " + o).isZero();
+            return Repository.yamlDocuments(out);
+          } catch (IOException e) {
+            throw new IllegalStateException(
+                "kubectl is needed to render deploy/k8s (.ci/run installs it)", e);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+          }
+        });
+  }
+
+  private static List<JsonNode> ofKind(List<JsonNode> docs, String kind) {
+    return docs.stream().filter(d -> d.path("kind").asString().equals(kind)).toList();
+  }
+
+  private static JsonNode named(List<JsonNode> docs, String kind, String name) {
+    return ofKind(docs, kind).stream()
+        .filter(d -> d.path("metadata").path("name").asString().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + kind + " " + name));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"local", "production"})
+  void everyManifestIsOfAKnownKindWithANameInTheNamespace(String overlay) {
+    var docs = render(overlay);
+    assertThat(docs).hasSizeGreaterThan(50);
+    for (JsonNode doc : docs) {
+      String kind = doc.path("apiVersion").asString() + "/" + doc.path("kind").asString();
+      assertThat(KNOWN_KINDS).as("kind").contains(kind);
+      assertThat(doc.path("metadata").path("name").asString())
+          .as(kind)
+          .matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
+      assertThat(doc.path("metadata").path("namespace").asString()).as(kind).isEqualTo("paybridge");
+      assertThat(doc.has("spec") || doc.has("data")).as(kind).isTrue();
+    }
+    assertThat(ofKind(docs, "Secret")).as("secrets are referenced, never committed").isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"local", "production"})
+  void everyManifestMatchesTheKubernetesAndPrometheusOperatorSchemas(String overlay) {
+    assertThat(NodeChecks.problems(render(overlay), List.of())).isEmpty();
+  }
+
+  @Test
+  void everyStrimziResourceIsReadByStrimzisModelWithNothingLeftOver() {
+    var problems = new ArrayList<String>();
+    render("production").stream()
+        .filter(d -> d.path("apiVersion").asString().startsWith("kafka.strimzi.io/"))
+        .forEach(d -> problems.addAll(StrimziModel.problems(d)));
+    assertThat(problems).isEmpty();
+    // The check can fail: a misspelt property and a value of the wrong type.
+    var topic = ofKind(render("production"), "KafkaTopic").getFirst().deepCopy();
+    ((tools.jackson.databind.node.ObjectNode) topic.path("spec")).put("replica", 3);
+    assertThat(StrimziModel.problems(topic)).singleElement().asString().contains("replica");
+    var kafka = named(render("production"), "Kafka", "paybridge").deepCopy();
+    ((tools.jackson.databind.node.ObjectNode)
+            kafka.path("spec").path("kafka").path("listeners").get(0))
+        .put("port", "plain");
+    assertThat(StrimziModel.problems(kafka)).isNotEmpty();
+  }
+
+  @Test
+  void theSchemaCheckCanFail() {
+    var broken =
+        render("production").stream()
+            .filter(d -> d.path("kind").asString().equals("Deployment"))
+            .findFirst()
+            .orElseThrow()
+            .deepCopy();
+    ((tools.jackson.databind.node.ObjectNode) broken.path("spec")).put("replicas", "three");
+    assertThat(NodeChecks.problems(List.of(broken), List.of()))
+        .singleElement()
+        .asString()
+        .contains("spec/replicas must be integer");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"local", "production"})
+  void everyServiceRunsNonRootReadOnlyProbedOnItsManagementPort(String overlay) {
+    var docs = render(overlay);
+    for (Service service : Service.values()) {
+      JsonNode deployment = named(docs, "Deployment", service.module);
+      JsonNode pod = deployment.path("spec").path("template").path("spec");
+      JsonNode container = pod.path("containers").get(0);
+      assertThat(pod.path("securityContext").path("runAsNonRoot").asBoolean()).isTrue();
+      // The user the images are built with (root pom, image.user).
+      assertThat(
+              pod.path("securityContext").path("runAsUser").asInt()
+                  + ":"
+                  + pod.path("securityContext").path("runAsGroup").asInt())
+          .isEqualTo(IMAGE_USER);
+      assertThat(container.path("securityContext").path("readOnlyRootFilesystem").asBoolean())
+          .isTrue();
+      assertThat(container.path("securityContext").path("allowPrivilegeEscalation").asBoolean(true))
+          .isFalse();
+      assertThat(container.path("volumeMounts").toString()).contains("\"mountPath\":\"/tmp\"");
+      assertThat(pod.path("volumes").get(0).has("emptyDir")).isTrue();
+      var ports = new HashMap<String, Integer>();
+      container
+          .path("ports")
+          .forEach(p -> ports.put(p.path("name").asString(), p.path("containerPort").asInt()));
+      assertThat(ports)
+          .containsEntry("http", service.port)
+          .containsEntry("management", service.managementPort);
+      assertThat(container.path("readinessProbe").path("httpGet").path("path").asString())
+          .isEqualTo("/actuator/health/readiness");
+      assertThat(container.path("livenessProbe").path("httpGet").path("path").asString())
+          .isEqualTo("/actuator/health/liveness");
+      assertThat(container.path("readinessProbe").path("httpGet").path("port").asString())
+          .isEqualTo("management");
+      assertThat(container.path("resources").path("requests").has("cpu")).isTrue();
+      assertThat(container.path("resources").path("limits").has("memory")).isTrue();
+      assertThat(pod.path("topologySpreadConstraints").size()).isGreaterThanOrEqualTo(1);
+      // SIGTERM after the endpoints are gone; the relay (a late SmartLifecycle phase) then stops
+      // before the web server, Kafka and the database, all within the grace period.
+      assertThat(container.path("lifecycle").path("preStop").isMissingNode()).isFalse();
+      assertThat(pod.path("terminationGracePeriodSeconds").asInt()).isGreaterThanOrEqualTo(45);
+      assertThat(container.path("env").toString())
+          .contains("\"SERVER_PORT\"", "\"MANAGEMENT_SERVER_PORT\"");
+      named(docs, "PodDisruptionBudget", service.module);
+      JsonNode hpa = named(docs, "HorizontalPodAutoscaler", service.module);
+      assertThat(hpa.path("spec").path("minReplicas").asInt())
+          .isEqualTo(deployment.path("spec").path("replicas").asInt());
+      JsonNode svc = named(docs, "Service", service.module);
+      assertThat(svc.path("spec").path("type").asString("ClusterIP")).isEqualTo("ClusterIP");
+    }
+  }
+
+  @Test
+  void productionRunsThreeReplicasOfEveryServiceFromTheReleaseRegistry() {
+    for (Service service : Service.values()) {
+      JsonNode deployment = named(render("production"), "Deployment", service.module);
+      assertThat(deployment.path("spec").path("replicas").asInt()).isGreaterThanOrEqualTo(3);
+      assertThat(
+              deployment
+                  .path("spec")
+                  .path("template")
+                  .path("spec")
+                  .path("containers")
+                  .get(0)
+                  .path("image")
+                  .asString())
+          .endsWith("/paybridge/" + service.module + ":0.1.0");
+    }
+    assertThat(render("production").toString()).doesNotContain("gocardless-simulator");
+    assertThat(render("local").toString()).contains("gocardless-simulator");
+  }
+
+  @Test
+  void onlyTheGatewayIsReachableFromOutsideAndServicesReachWhatTheArchitectureSays() {
+    var docs = render("production");
+    JsonNode deny = named(docs, "NetworkPolicy", "default-deny");
+    assertThat(deny.path("spec").path("podSelector").size()).isZero();
+    assertThat(deny.path("spec").path("ingress").size()).isZero();
+    for (JsonNode policy : ofKind(docs, "NetworkPolicy")) {
+      for (JsonNode rule : policy.path("spec").path("ingress")) {
+        boolean fromAnywhere = !rule.has("from");
+        if (fromAnywhere) {
+          assertThat(policy.path("metadata").path("name").asString()).isEqualTo("gateway-service");
+          assertThat(rule.path("ports").size()).isEqualTo(1);
+          assertThat(rule.path("ports").get(0).path("port").asInt()).isEqualTo(8080);
+        }
+      }
+    }
+    // webhook-ingest: only through the gateway; its egress only DNS, its database and Kafka.
+    JsonNode webhook = named(docs, "NetworkPolicy", "webhook-ingest-service");
+    assertThat(webhook.path("spec").path("ingress").get(0).toString())
+        .contains("gateway-service")
+        .doesNotContain("billing-service");
+    assertThat(webhook.path("spec").path("egress").toString()).doesNotContain("ipBlock");
+    // billing-service calls oauth-service's internal token endpoint; oauth-service accepts it.
+    assertThat(
+            named(docs, "NetworkPolicy", "billing-service").path("spec").path("egress").toString())
+        .contains("oauth-service");
+    assertThat(
+            named(docs, "NetworkPolicy", "oauth-service").path("spec").path("ingress").toString())
+        .contains("billing-service");
+    for (Service service : Service.values()) {
+      JsonNode policy = named(docs, "NetworkPolicy", service.module);
+      String egress = policy.path("spec").path("egress").toString();
+      if (service.database != null) {
+        assertThat(egress).contains("5432", "9092");
+      } else {
+        assertThat(egress).doesNotContain("5432", "9092");
+      }
+      // Prometheus reaches the management port.
+      assertThat(policy.path("spec").path("ingress").toString())
+          .contains("" + service.managementPort);
+    }
+  }
+
+  @Test
+  void everyTopicAndDeadLetterTopicIsAStrimziTopicWithReplicationThreeAndMinIsrTwo()
+      throws IllegalAccessException {
+    var docs = render("production");
+    var topics = new HashMap<String, JsonNode>();
+    for (JsonNode topic : ofKind(docs, "KafkaTopic")) {
+      topics.put(topic.path("spec").path("topicName").asString(), topic);
+      assertThat(topic.path("metadata").path("labels").path("strimzi.io/cluster").asString())
+          .isEqualTo("paybridge");
+      assertThat(topic.path("spec").path("replicas").asInt()).isEqualTo(3);
+      assertThat(topic.path("spec").path("config").path("min.insync.replicas").asInt())
+          .isEqualTo(2);
+      assertThat(topic.path("spec").path("config").has("retention.ms")).isTrue();
+    }
+    var expected = new HashSet<String>();
+    for (Field field : Topics.class.getFields()) {
+      if (Modifier.isStatic(field.getModifiers())
+          && field.getType() == String.class
+          && !field.getName().endsWith("_PREFIX")) {
+        expected.add((String) field.get(null));
+      }
+    }
+    expected.addAll(
+        List.of("billing.subscription", "billing.refund", "billing.instalment-schedule"));
+    var consumed =
+        Map.of(
+            "oauth-service",
+            List.of(Topics.GOCARDLESS_ORGANISATIONS, Topics.GOCARDLESS_CREDITORS),
+            "billing-service",
+            List.of(
+                Topics.GOCARDLESS_BILLING_REQUESTS,
+                Topics.GOCARDLESS_MANDATES,
+                Topics.GOCARDLESS_PAYMENTS,
+                Topics.MERCHANTS_CONNECTION),
+            "notification-service",
+            List.of(
+                Topics.MERCHANTS_CONNECTION,
+                Topics.BILLING_BILLING_REQUEST,
+                Topics.BILLING_MANDATE,
+                Topics.BILLING_PAYMENT,
+                "billing.subscription",
+                "billing.refund",
+                "billing.instalment-schedule"));
+    var deadLetters = new ArrayList<String>();
+    consumed.forEach(
+        (group, sources) -> sources.forEach(t -> deadLetters.add(Topics.deadLetter(t, group))));
+    expected.addAll(deadLetters);
+    for (Service service : Service.values()) {
+      if (service.database != null) {
+        expected.add(Topics.outboxOffsets(service.module));
+      }
+    }
+    assertThat(topics.keySet()).containsExactlyInAnyOrderElementsOf(expected);
+    for (String deadLetter : deadLetters) {
+      String source = deadLetter.substring(0, deadLetter.indexOf('.', deadLetter.indexOf('.') + 1));
+      assertThat(topics.get(deadLetter).path("spec").path("partitions").asInt())
+          .as(deadLetter)
+          .isEqualTo(topics.get(source).path("spec").path("partitions").asInt());
+    }
+    for (Service service : Service.values()) {
+      if (service.database != null) {
+        JsonNode offsets = topics.get(Topics.outboxOffsets(service.module));
+        assertThat(offsets.path("spec").path("partitions").asInt()).isEqualTo(1);
+        assertThat(offsets.path("spec").path("config").path("cleanup.policy").asString())
+            .isEqualTo("compact");
+      }
+    }
+    JsonNode kafka = named(docs, "Kafka", "paybridge");
+    JsonNode config = kafka.path("spec").path("kafka").path("config");
+    assertThat(config.path("min.insync.replicas").asInt()).isEqualTo(2);
+    assertThat(config.path("default.replication.factor").asInt()).isEqualTo(3);
+    assertThat(config.path("auto.create.topics.enable").asBoolean(true)).isFalse();
+    assertThat(named(docs, "KafkaNodePool", "combined").path("spec").path("replicas").asInt())
+        .isEqualTo(3);
+  }
+
+  @Test
+  void prometheusScrapesEveryServiceAndCarriesTheAlertRules() {
+    var docs = render("production");
+    JsonNode monitor = named(docs, "ServiceMonitor", "paybridge");
+    assertThat(monitor.path("spec").path("endpoints").get(0).path("port").asString())
+        .isEqualTo("management");
+    String partOf =
+        monitor
+            .path("spec")
+            .path("selector")
+            .path("matchLabels")
+            .path("app.kubernetes.io/part-of")
+            .asString();
+    for (Service service : Service.values()) {
+      assertThat(
+              named(docs, "Service", service.module)
+                  .path("metadata")
+                  .path("labels")
+                  .path("app.kubernetes.io/part-of")
+                  .asString())
+          .isEqualTo(partOf);
+    }
+    JsonNode rule = named(docs, "PrometheusRule", "paybridge");
+    JsonNode file = Repository.yaml("deploy/monitoring/prometheus/rules/paybridge-alerts.yml");
+    assertThat(rule.path("spec").path("groups")).isEqualTo(file.path("groups"));
+  }
+}
