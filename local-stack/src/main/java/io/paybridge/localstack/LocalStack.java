@@ -30,8 +30,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  *
  * <p>Ports can be changed with environment variables: {@code POSTGRES_PORT} (15432), {@code
  * SIMULATOR_PORT} (8089), {@code OIDC_ISSUER_PORT} (8180), {@code WEBHOOK_INGEST_PORT} (8082),
- * {@code OAUTH_PORT} (8083), and their management (actuator) ports {@code
- * WEBHOOK_INGEST_MANAGEMENT_PORT} (9082), {@code OAUTH_MANAGEMENT_PORT} (9083). Kafka listens where
+ * {@code OAUTH_PORT} (8081), and their management (actuator) ports {@code
+ * WEBHOOK_INGEST_MANAGEMENT_PORT} (9082), {@code OAUTH_MANAGEMENT_PORT} (9081). Kafka listens where
  * the embedded broker chooses; the walkthrough prints its address. Secrets (state signing and token
  * encryption keys) are generated at each start.
  */
@@ -46,9 +46,9 @@ public final class LocalStack {
   private final int postgresPort = port("POSTGRES_PORT", 15432);
   private final int simulatorPort = port("SIMULATOR_PORT", 8089);
   private final int webhookIngestPort = port("WEBHOOK_INGEST_PORT", 8082);
-  private final int oauthPort = port("OAUTH_PORT", 8083);
+  private final int oauthPort = port("OAUTH_PORT", 8081);
   private final int webhookIngestManagementPort = port("WEBHOOK_INGEST_MANAGEMENT_PORT", 9082);
-  private final int oauthManagementPort = port("OAUTH_MANAGEMENT_PORT", 9083);
+  private final int oauthManagementPort = port("OAUTH_MANAGEMENT_PORT", 9081);
   private final int issuerPort = port("OIDC_ISSUER_PORT", 8180);
   private final List<ServiceProcess> services = new ArrayList<>();
   private EmbeddedPostgresServer postgres;
