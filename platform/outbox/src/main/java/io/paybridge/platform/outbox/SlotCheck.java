@@ -124,7 +124,7 @@ final class SlotCheck {
     }
   }
 
-  private static boolean recorded(Connection connection, String slotName) throws SQLException {
+  static boolean recorded(Connection connection, String slotName) throws SQLException {
     try (var statement =
         connection.prepareStatement(
             "select exists(select 1 from "

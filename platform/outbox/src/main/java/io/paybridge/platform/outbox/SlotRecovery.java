@@ -140,6 +140,17 @@ public class SlotRecovery {
   }
 
   SlotCheck.Verdict verdict() {
+    // The slot first, then the position: a running relay confirms an LSN to PostgreSQL only after
+    // Kafka holds the position that covers it, so a position read after the slot is never behind
+    // it. Read the other way round, a relay that moved on in between looks like a replaced slot.
+    String slotName = properties.slotName();
+    var slot =
+        jdbc.execute(
+            (ConnectionCallback<SlotState>)
+                connection ->
+                    new SlotState(
+                        SlotCheck.readSlot(connection, slotName),
+                        SlotCheck.recorded(connection, slotName)));
     Optional<RelayPosition> position = positions.readLast();
     if (position.isEmpty()) {
       try {
@@ -148,11 +159,10 @@ public class SlotRecovery {
         throw new IllegalStateException("Could not read " + LegacyJdbcPosition.TABLE, e);
       }
     }
-    Optional<RelayPosition> stored = position;
-    return jdbc.execute(
-        (ConnectionCallback<SlotCheck.Verdict>)
-            connection -> SlotCheck.check(connection, properties.slotName(), stored));
+    return SlotCheck.judge(slotName, slot.slot(), position, slot.recorded());
   }
+
+  private record SlotState(Optional<SlotCheck.Slot> slot, boolean recorded) {}
 
   private static String text(Object time) {
     return switch (time) {
