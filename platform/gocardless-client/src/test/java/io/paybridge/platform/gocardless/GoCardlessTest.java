@@ -3,7 +3,6 @@ package io.paybridge.platform.gocardless;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.gocardless.GoCardlessClient;
 import com.gocardless.resources.Customer;
 import com.gocardless.resources.Mandate;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
@@ -308,3 +307,4 @@ class GoCardlessTest {
         .isEqualTo(before + 1);
   }
 
+}

@@ -45,17 +45,13 @@ public sealed interface BillingFact
   }
 
   /**
-   * The outbox row that publishes this fact. Its id is derived from the GoCardless event and the
-   * fact type, so that applying an event again could never publish a second, different fact.
+   * The outbox row that publishes this fact, with a new random event id (billing-service applies
+   * each GoCardless event once, so each fact is written once).
    *
    * @param payload this fact as JSON (the producing service serialises it)
    */
   default OutboxEvent toOutboxEvent(String payload) {
-    String id =
-        java.util.UUID.nameUUIDFromBytes(
-                (gocardlessEventId() + "\n" + eventType()).getBytes(java.nio.charset.StandardCharsets.UTF_8))
-            .toString();
-    return OutboxEvent.of(id, topic(), resourceId(), eventType(), payload)
+    return OutboxEvent.newEvent(topic(), resourceId(), eventType(), payload)
         .withTenant(team())
         .withOrganisationId(organisationId());
   }
