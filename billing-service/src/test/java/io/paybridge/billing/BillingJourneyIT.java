@@ -4,15 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.paybridge.billing.support.BillingIntegrationTest;
-import io.paybridge.billing.support.BillingWorld;
 import io.paybridge.platform.events.EventHeaders;
 import io.paybridge.platform.events.Topics;
-import io.paybridge.platform.events.merchants.MerchantConnectionEvent.MerchantConnected;
+import io.paybridge.platform.testsupport.AsyncApiContract;
 import io.paybridge.platform.testsupport.KafkaTestConsumer;
 import io.paybridge.platform.testsupport.http.Http;
 import io.paybridge.simulator.SimulatedOrganisation;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -26,11 +25,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
 
 /**
  * A team takes payments through the simulator: a billing request with a payment and a mandate
@@ -42,19 +37,13 @@ import tools.jackson.databind.ObjectMapper;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BillingJourneyIT extends BillingIntegrationTest {
 
+  static final AsyncApiContract CONTRACT = AsyncApiContract.load(Path.of("../docs/asyncapi.yaml"));
   static final String TEAM_A = "team-a";
   static final String TEAM_B = "team-b";
   static final java.util.Set<String> PROJECTED = java.util.Set.of("billing_requests", "mandates", "payments");
 
-  @LocalServerPort int port;
-  @Autowired ObjectMapper mapper;
-  @Autowired JdbcTemplate jdbc;
-
-  final BillingWorld world = BillingWorld.get();
   SimulatedOrganisation organisationA;
-  SimulatedOrganisation organisationB;
-  final String merchantA = UUID.randomUUID().toString();
-  final String merchantB = UUID.randomUUID().toString();
+  String merchantA;
 
   String billingRequestId;
   String mandateId;
@@ -62,36 +51,10 @@ class BillingJourneyIT extends BillingIntegrationTest {
 
   @BeforeAll
   void connectMerchants() {
-    organisationA = world.simulator.createOrganisation("Team A Shop", "successful");
-    organisationB = world.simulator.createOrganisation("Team B Shop", "successful");
-    connect(merchantA, TEAM_A, organisationA);
-    connect(merchantB, TEAM_B, organisationB);
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(() -> jdbc.queryForObject("select count(*) from merchant where id in (?, ?)", Integer.class, merchantA, merchantB) == 2);
-  }
-
-  private void connect(String merchantId, String team, SimulatedOrganisation organisation) {
-    world.merchantTokens.connect(merchantId, organisation.organisationId(), organisation.accessToken());
-    var fact =
-        new MerchantConnected(
-            merchantId, team, organisation.organisationId(), organisation.creditorId(), "successful", Instant.now());
-    world.events.send(
-        Topics.MERCHANTS_CONNECTION,
-        merchantId,
-        mapper.writeValueAsString(fact),
-        Map.of(
-            EventHeaders.ID, UUID.randomUUID().toString(),
-            EventHeaders.EVENT_TYPE, "MerchantConnected",
-            EventHeaders.TENANT, team));
-  }
-
-  private String url(String path) {
-    return "http://127.0.0.1:" + port + path;
-  }
-
-  private String writer(String team) {
-    return world.teamToken(team, "payments:read", "payments:write");
+    var a = connectNewMerchant(TEAM_A, "Team A Shop");
+    organisationA = a.organisation();
+    merchantA = a.merchantId();
+    connectNewMerchant(TEAM_B, "Team B Shop");
   }
 
   private Http.Response createBillingRequest(String team, String key, String merchantId, long amount) {
@@ -106,16 +69,6 @@ class BillingJourneyIT extends BillingIntegrationTest {
         """
             .formatted(merchantId, amount),
         Map.of("Idempotency-Key", key));
-  }
-
-  private JsonNode get(String team, String path) {
-    var response = Http.get(url(path), writer(team));
-    assertThat(response.status()).as("GET %s: %s", path, response.body()).isEqualTo(200);
-    return response.json();
-  }
-
-  private void publishEventsOf(SimulatedOrganisation organisation) {
-    world.eventsOf(organisation).forEach(world.events::publish);
   }
 
   @Test
@@ -156,9 +109,9 @@ class BillingJourneyIT extends BillingIntegrationTest {
       assertThat(flow.status()).as(flow.body()).isEqualTo(201);
       String authorisationUrl = flow.json().get("authorisationUrl").asString();
       assertThat(authorisationUrl).startsWith(world.simulator.baseUrl());
-      payOnTheHostedPage(flow.json().get("id").asString(), authorisationUrl);
+      payOnTheHostedPage(flow.json().get("id").asString(), authorisationUrl, "Frank");
 
-      publishEventsOf(organisationA);
+      deliverEventsOf(organisationA);
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> get(TEAM_A, "/billing-requests/" + billingRequestId).path("status").asString().equals("fulfilled"));
@@ -174,7 +127,7 @@ class BillingJourneyIT extends BillingIntegrationTest {
 
       // Mandate active after its submission (GoCardless: next working day, then two more).
       world.simulator.clock().advance(Duration.ofDays(7));
-      publishEventsOf(organisationA);
+      deliverEventsOf(organisationA);
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> get(TEAM_A, "/mandates/" + mandateId).path("status").asString().equals("active"));
@@ -195,7 +148,7 @@ class BillingJourneyIT extends BillingIntegrationTest {
       assertThat(payment.json().get("status").asString()).isEqualTo("pending_submission");
 
       world.simulator.clock().advance(Duration.ofDays(14));
-      publishEventsOf(organisationA);
+      deliverEventsOf(organisationA);
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> get(TEAM_A, "/payments/" + recurringPaymentId).path("status").asString().equals("paid_out"));
@@ -213,26 +166,14 @@ class BillingJourneyIT extends BillingIntegrationTest {
       var next = get(TEAM_A, "/payments?merchantId=" + merchantA + "&limit=1&after=" + list.path("nextCursor").asString());
       assertThat(next.path("items").get(0).path("id").asString())
           .isNotEqualTo(list.path("items").get(0).path("id").asString());
-    }
-  }
 
-  private void payOnTheHostedPage(String flowId, String authorisationUrl) {
-    assertThat(Http.get(authorisationUrl, null).status()).isEqualTo(200);
-    String form = world.simulator.baseUrl() + "/billing/static/flow/%s?id=" + flowId;
-    Http.postForm(
-        String.format(form, "customer_details"),
-        Map.of(
-            "given_name", "Frank",
-            "family_name", "Osborne",
-            "email", "frank.osborne@example.com",
-            "address_line1", "27 Acer Road",
-            "city", "London",
-            "postal_code", "E8 3GX",
-            "country_code", "GB"));
-    Http.postForm(String.format(form, "institution"), Map.of("institution", "monzo"));
-    Http.postForm(String.format(form, "bank_authorisation"), Map.of("decision", "authorise"));
-    var done = Http.postForm(String.format(form, "confirm"), Map.of());
-    assertThat(done.status()).isEqualTo(303);
+      // Every fact published matches the AsyncAPI document (docs/asyncapi.yaml).
+      var published = facts.readToEnd(r -> true, Duration.ofSeconds(10));
+      assertThat(published).isNotEmpty();
+      for (var record : published) {
+        assertThat(CONTRACT.violations(record)).as("%s %s", record, record.value()).isEmpty();
+      }
+    }
   }
 
   @Test
@@ -320,7 +261,7 @@ class BillingJourneyIT extends BillingIntegrationTest {
 
   @Test
   @Order(4)
-  void gocardlessDownIsA503AndOpensTheCircuit() {
+  void gocardlessDownIsA503OpensTheCircuitAndItClosesWhenBack() {
     world.gocardless.down(true);
     try {
       Http.Response last = null;
@@ -334,5 +275,10 @@ class BillingJourneyIT extends BillingIntegrationTest {
     } finally {
       world.gocardless.down(false);
     }
+    // Back up: once the open state's wait is over (2 s in tests), calls pass again.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> createBillingRequest(TEAM_A, UUID.randomUUID().toString(), merchantA, 700).status() == 201);
   }
 }
