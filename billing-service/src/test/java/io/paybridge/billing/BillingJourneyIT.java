@@ -40,7 +40,8 @@ class BillingJourneyIT extends BillingIntegrationTest {
   static final AsyncApiContract CONTRACT = AsyncApiContract.load(Path.of("../docs/asyncapi.yaml"));
   static final String TEAM_A = "team-a";
   static final String TEAM_B = "team-b";
-  static final java.util.Set<String> PROJECTED = java.util.Set.of("billing_requests", "mandates", "payments");
+  static final java.util.Set<String> PROJECTED =
+      java.util.Set.of("billing_requests", "mandates", "payments");
 
   SimulatedOrganisation organisationA;
   String merchantA;
@@ -57,7 +58,8 @@ class BillingJourneyIT extends BillingIntegrationTest {
     connectNewMerchant(TEAM_B, "Team B Shop");
   }
 
-  private Http.Response createBillingRequest(String team, String key, String merchantId, long amount) {
+  private Http.Response createBillingRequest(
+      String team, String key, String merchantId, long amount) {
     return Http.postJsonWithHeaders(
         url("/billing-requests"),
         writer(team),
@@ -74,13 +76,16 @@ class BillingJourneyIT extends BillingIntegrationTest {
   @Test
   @Order(1)
   void aTeamCollectsAPaymentAndAMandateThroughTheHostedPage() {
-    try (var facts = KafkaTestConsumer.fromNow(Topics.BILLING_BILLING_REQUEST, Topics.BILLING_MANDATE, Topics.BILLING_PAYMENT)) {
+    try (var facts =
+        KafkaTestConsumer.fromNow(
+            Topics.BILLING_BILLING_REQUEST, Topics.BILLING_MANDATE, Topics.BILLING_PAYMENT)) {
       String key = "order-o-42-" + UUID.randomUUID();
       var created = createBillingRequest(TEAM_A, key, merchantA, 1500);
       assertThat(created.status()).as(created.body()).isEqualTo(201);
       billingRequestId = created.json().get("id").asString();
       assertThat(created.json().get("status").asString()).isEqualTo("pending");
-      assertThat(created.json().path("mandateRequest").path("verify").asString()).isEqualTo("recommended");
+      assertThat(created.json().path("mandateRequest").path("verify").asString())
+          .isEqualTo("recommended");
 
       // The same key and body: the same billing request, nothing created twice.
       var again = createBillingRequest(TEAM_A, key, merchantA, 1500);
@@ -89,7 +94,8 @@ class BillingJourneyIT extends BillingIntegrationTest {
       // The same key, another body: refused.
       var other = createBillingRequest(TEAM_A, key, merchantA, 9999);
       assertThat(other.status()).isEqualTo(422);
-      assertThat(other.json().get("type").asString()).isEqualTo("https://paybridge.io/problems/idempotency-key-reused");
+      assertThat(other.json().get("type").asString())
+          .isEqualTo("https://paybridge.io/problems/idempotency-key-reused");
       assertThat(world.simulator.baseUrl()).isNotNull();
       long requestsAtGoCardless =
           world.eventsOf(organisationA).stream()
@@ -114,13 +120,22 @@ class BillingJourneyIT extends BillingIntegrationTest {
       deliverEventsOf(organisationA);
       await()
           .atMost(Duration.ofSeconds(30))
-          .until(() -> get(TEAM_A, "/billing-requests/" + billingRequestId).path("status").asString().equals("fulfilled"));
+          .until(
+              () ->
+                  get(TEAM_A, "/billing-requests/" + billingRequestId)
+                      .path("status")
+                      .asString()
+                      .equals("fulfilled"));
       var fulfilled = get(TEAM_A, "/billing-requests/" + billingRequestId);
       mandateId = fulfilled.path("mandateId").asString();
       String instantPaymentId = fulfilled.path("paymentId").asString();
       assertThat(mandateId).startsWith("MD");
       assertThat(instantPaymentId).startsWith("PM");
-      facts.await(r -> r.topic().equals(Topics.BILLING_BILLING_REQUEST) && "BillingRequestFulfilled".equals(r.header(EventHeaders.EVENT_TYPE)))
+      facts
+          .await(
+              r ->
+                  r.topic().equals(Topics.BILLING_BILLING_REQUEST)
+                      && "BillingRequestFulfilled".equals(r.header(EventHeaders.EVENT_TYPE)))
           .hasKey(billingRequestId)
           .hasHeader(EventHeaders.TENANT, TEAM_A)
           .hasHeader(EventHeaders.ORGANISATION_ID, organisationA.organisationId());
@@ -130,7 +145,9 @@ class BillingJourneyIT extends BillingIntegrationTest {
       deliverEventsOf(organisationA);
       await()
           .atMost(Duration.ofSeconds(30))
-          .until(() -> get(TEAM_A, "/mandates/" + mandateId).path("status").asString().equals("active"));
+          .until(
+              () ->
+                  get(TEAM_A, "/mandates/" + mandateId).path("status").asString().equals("active"));
 
       // A recurring payment on the mandate, then the clock to paid out.
       var payment =
@@ -151,19 +168,40 @@ class BillingJourneyIT extends BillingIntegrationTest {
       deliverEventsOf(organisationA);
       await()
           .atMost(Duration.ofSeconds(30))
-          .until(() -> get(TEAM_A, "/payments/" + recurringPaymentId).path("status").asString().equals("paid_out"));
+          .until(
+              () ->
+                  get(TEAM_A, "/payments/" + recurringPaymentId)
+                      .path("status")
+                      .asString()
+                      .equals("paid_out"));
       var confirmed =
-          facts.await(r -> "PaymentConfirmed".equals(r.header(EventHeaders.EVENT_TYPE)) && recurringPaymentId.equals(r.key()));
+          facts.await(
+              r ->
+                  "PaymentConfirmed".equals(r.header(EventHeaders.EVENT_TYPE))
+                      && recurringPaymentId.equals(r.key()));
       assertThat(Http.json(confirmed.value()).get("amount").asLong()).isEqualTo(2500);
       assertThat(Http.json(confirmed.value()).get("currency").asString()).isEqualTo("GBP");
-      facts.await(r -> "PaymentPaidOut".equals(r.header(EventHeaders.EVENT_TYPE)) && recurringPaymentId.equals(r.key()))
+      facts
+          .await(
+              r ->
+                  "PaymentPaidOut".equals(r.header(EventHeaders.EVENT_TYPE))
+                      && recurringPaymentId.equals(r.key()))
           .hasHeader(EventHeaders.TENANT, TEAM_A);
-      facts.await(r -> "MandateActive".equals(r.header(EventHeaders.EVENT_TYPE)) && mandateId.equals(r.key()));
+      facts.await(
+          r ->
+              "MandateActive".equals(r.header(EventHeaders.EVENT_TYPE))
+                  && mandateId.equals(r.key()));
 
       var list = get(TEAM_A, "/payments?merchantId=" + merchantA + "&limit=1");
       assertThat(list.path("items")).hasSize(1);
       assertThat(list.path("nextCursor").isNull()).isFalse();
-      var next = get(TEAM_A, "/payments?merchantId=" + merchantA + "&limit=1&after=" + list.path("nextCursor").asString());
+      var next =
+          get(
+              TEAM_A,
+              "/payments?merchantId="
+                  + merchantA
+                  + "&limit=1&after="
+                  + list.path("nextCursor").asString());
       assertThat(next.path("items").get(0).path("id").asString())
           .isNotEqualTo(list.path("items").get(0).path("id").asString());
 
@@ -181,14 +219,17 @@ class BillingJourneyIT extends BillingIntegrationTest {
   void anotherTeamSeesNothingOfIt() {
     var foreign = Http.get(url("/billing-requests/" + billingRequestId), writer(TEAM_B));
     assertThat(foreign.status()).isEqualTo(404);
-    assertThat(Http.get(url("/payments/" + recurringPaymentId), writer(TEAM_B)).status()).isEqualTo(404);
+    assertThat(Http.get(url("/payments/" + recurringPaymentId), writer(TEAM_B)).status())
+        .isEqualTo(404);
     assertThat(Http.get(url("/mandates/" + mandateId), writer(TEAM_B)).status()).isEqualTo(404);
     var list = get(TEAM_B, "/payments");
     assertThat(list.path("items")).isEmpty();
 
-    var withForeignMerchant = createBillingRequest(TEAM_B, UUID.randomUUID().toString(), merchantA, 100);
+    var withForeignMerchant =
+        createBillingRequest(TEAM_B, UUID.randomUUID().toString(), merchantA, 100);
     assertThat(withForeignMerchant.status()).isEqualTo(404);
-    assertThat(withForeignMerchant.json().get("type").asString()).isEqualTo("https://paybridge.io/problems/merchant-not-found");
+    assertThat(withForeignMerchant.json().get("type").asString())
+        .isEqualTo("https://paybridge.io/problems/merchant-not-found");
     var onForeignMandate =
         Http.postJsonWithHeaders(
             url("/payments"),
@@ -206,9 +247,13 @@ class BillingJourneyIT extends BillingIntegrationTest {
             Map.of("Idempotency-Key", UUID.randomUUID().toString()));
     assertThat(readOnly.status()).isEqualTo(403);
     var missingKey =
-        Http.postJson(url("/billing-requests"), writer(TEAM_A), "{\"merchantId\":\"%s\"}".formatted(merchantA));
+        Http.postJson(
+            url("/billing-requests"),
+            writer(TEAM_A),
+            "{\"merchantId\":\"%s\"}".formatted(merchantA));
     assertThat(missingKey.status()).isEqualTo(400);
-    assertThat(missingKey.json().get("type").asString()).isEqualTo("https://paybridge.io/problems/idempotency-key-required");
+    assertThat(missingKey.json().get("type").asString())
+        .isEqualTo("https://paybridge.io/problems/idempotency-key-required");
   }
 
   @Test
@@ -237,7 +282,8 @@ class BillingJourneyIT extends BillingIntegrationTest {
         .until(
             () ->
                 jdbc.queryForObject(
-                        "select count(*) from consumed_message where consumer = 'billing-service'", Integer.class)
+                        "select count(*) from consumed_message where consumer = 'billing-service'",
+                        Integer.class)
                     == events.size());
     assertThat(projections()).isEqualTo(inOrder);
   }
@@ -269,7 +315,8 @@ class BillingJourneyIT extends BillingIntegrationTest {
         last = createBillingRequest(TEAM_A, UUID.randomUUID().toString(), merchantA, 700);
         assertThat(last.status()).isEqualTo(503);
         assertThat(last.header("Retry-After")).isNotBlank();
-        assertThat(last.json().get("type").asString()).isEqualTo("https://paybridge.io/problems/gocardless-unavailable");
+        assertThat(last.json().get("type").asString())
+            .isEqualTo("https://paybridge.io/problems/gocardless-unavailable");
       }
       assertThat(last.json().get("detail").asString()).contains("circuit open");
     } finally {
@@ -279,6 +326,9 @@ class BillingJourneyIT extends BillingIntegrationTest {
     await()
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(500))
-        .until(() -> createBillingRequest(TEAM_A, UUID.randomUUID().toString(), merchantA, 700).status() == 201);
+        .until(
+            () ->
+                createBillingRequest(TEAM_A, UUID.randomUUID().toString(), merchantA, 700).status()
+                    == 201);
   }
 }

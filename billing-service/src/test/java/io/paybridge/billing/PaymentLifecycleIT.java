@@ -42,7 +42,9 @@ class PaymentLifecycleIT extends BillingIntegrationTest {
 
       world.simulator.clock().advance(Duration.ofDays(10));
       deliverEventsOf(merchant.organisation());
-      await().atMost(Duration.ofSeconds(30)).until(() -> status(team, "/payments/" + paymentId).equals("failed"));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> status(team, "/payments/" + paymentId).equals("failed"));
 
       // What GoCardless said about the failure, from its own events.
       var failedEvent =
@@ -56,7 +58,10 @@ class PaymentLifecycleIT extends BillingIntegrationTest {
       var failure = get(team, "/payments/" + paymentId).path("failure");
       assertThat(failure.path("cause").asString()).isEqualTo(cause);
       var fact =
-          facts.await(r -> "PaymentFailed".equals(r.header(EventHeaders.EVENT_TYPE)) && paymentId.equals(r.key()));
+          facts.await(
+              r ->
+                  "PaymentFailed".equals(r.header(EventHeaders.EVENT_TYPE))
+                      && paymentId.equals(r.key()));
       fact.hasHeader(EventHeaders.TENANT, team);
       var payload = Http.json(fact.value());
       assertThat(payload.get("cause").asString()).isEqualTo(cause);
@@ -101,9 +106,13 @@ class PaymentLifecycleIT extends BillingIntegrationTest {
       assertThat(twice.json().get("reason").asString()).isEqualTo("cancellation_failed");
 
       deliverEventsOf(merchant.organisation());
-      facts.await(r -> "PaymentCancelled".equals(r.header(EventHeaders.EVENT_TYPE)) && paymentId.equals(r.key()));
+      facts.await(
+          r ->
+              "PaymentCancelled".equals(r.header(EventHeaders.EVENT_TYPE))
+                  && paymentId.equals(r.key()));
       // Another team's payment cannot be cancelled: it does not exist for them.
-      assertThat(post("team-a", "/payments/" + paymentId + "/actions/cancel", "{}").status()).isEqualTo(404);
+      assertThat(post("team-a", "/payments/" + paymentId + "/actions/cancel", "{}").status())
+          .isEqualTo(404);
     }
   }
 
@@ -119,7 +128,8 @@ class PaymentLifecycleIT extends BillingIntegrationTest {
     // holds a billing request made with the key the service derives, the service nothing.
     String key = "order-" + UUID.randomUUID();
     String derived =
-        gocardless.idempotencyKey(merchant.organisation().organisationId(), "billing-request:" + team + ":" + key);
+        gocardless.idempotencyKey(
+            merchant.organisation().organisationId(), "billing-request:" + team + ":" + key);
     var madeBeforeTheCrash =
         direct
             .billingRequests()
@@ -128,10 +138,10 @@ class PaymentLifecycleIT extends BillingIntegrationTest {
             .withPaymentRequestCurrency("GBP")
             .withIdempotencyKey(derived)
             .execute();
-    String body =
-        "{\"merchantId\":\"%s\",\"paymentRequest\":{\"amount\":%d,\"currency\":\"GBP\"}}";
+    String body = "{\"merchantId\":\"%s\",\"paymentRequest\":{\"amount\":%d,\"currency\":\"GBP\"}}";
 
-    var retried = postWithKey(team, "/billing-requests", key, body.formatted(merchant.merchantId(), 1500));
+    var retried =
+        postWithKey(team, "/billing-requests", key, body.formatted(merchant.merchantId(), 1500));
     assertThat(retried.status()).as(retried.body()).isEqualTo(201);
     assertThat(retried.json().get("id").asString()).isEqualTo(madeBeforeTheCrash.getId());
     assertThat(direct.billingRequests().list().execute().getItems()).hasSize(1);
@@ -145,9 +155,12 @@ class PaymentLifecycleIT extends BillingIntegrationTest {
         .withPaymentRequestCurrency("GBP")
         .withIdempotencyKey(
             gocardless.idempotencyKey(
-                merchant.organisation().organisationId(), "billing-request:" + team + ":" + otherKey))
+                merchant.organisation().organisationId(),
+                "billing-request:" + team + ":" + otherKey))
         .execute();
-    var different = postWithKey(team, "/billing-requests", otherKey, body.formatted(merchant.merchantId(), 9999));
+    var different =
+        postWithKey(
+            team, "/billing-requests", otherKey, body.formatted(merchant.merchantId(), 9999));
     assertThat(different.status()).isEqualTo(422);
     assertThat(different.json().get("type").asString())
         .isEqualTo("https://paybridge.io/problems/idempotency-key-reused");

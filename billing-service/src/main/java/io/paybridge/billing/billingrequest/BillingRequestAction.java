@@ -30,5 +30,6 @@ public record BillingRequestAction(
 
   public record Customer(String givenName, String familyName, String companyName, String email) {}
 
-  public record BillingDetail(String addressLine1, String city, String postalCode, String countryCode) {}
+  public record BillingDetail(
+      String addressLine1, String city, String postalCode, String countryCode) {}
 }

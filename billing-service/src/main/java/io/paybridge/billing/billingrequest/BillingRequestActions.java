@@ -6,7 +6,9 @@ import io.paybridge.billing.merchant.ResourceNotFoundException;
 import java.util.Optional;
 import java.util.Set;
 
-/** GoCardless's billing request actions by the API's path names ({@code collect-bank-account}, ...). */
+/**
+ * GoCardless's billing request actions by the API's path names ({@code collect-bank-account}, ...).
+ */
 final class BillingRequestActions {
 
   static final Set<String> NAMES =
@@ -23,7 +25,8 @@ final class BillingRequestActions {
 
   private BillingRequestActions() {}
 
-  static BillingRequest run(GoCardlessClient c, String id, String action, BillingRequestAction body) {
+  static BillingRequest run(
+      GoCardlessClient c, String id, String action, BillingRequestAction body) {
     var b = body == null ? BillingRequestAction.NONE : body;
     var requests = c.billingRequests();
     return switch (action) {
@@ -36,10 +39,14 @@ final class BillingRequestActions {
           Optional.ofNullable(b.customer().email()).ifPresent(call::withCustomerEmail);
         }
         if (b.billingDetail() != null) {
-          Optional.ofNullable(b.billingDetail().addressLine1()).ifPresent(call::withCustomerBillingDetailAddressLine1);
-          Optional.ofNullable(b.billingDetail().city()).ifPresent(call::withCustomerBillingDetailCity);
-          Optional.ofNullable(b.billingDetail().postalCode()).ifPresent(call::withCustomerBillingDetailPostalCode);
-          Optional.ofNullable(b.billingDetail().countryCode()).ifPresent(call::withCustomerBillingDetailCountryCode);
+          Optional.ofNullable(b.billingDetail().addressLine1())
+              .ifPresent(call::withCustomerBillingDetailAddressLine1);
+          Optional.ofNullable(b.billingDetail().city())
+              .ifPresent(call::withCustomerBillingDetailCity);
+          Optional.ofNullable(b.billingDetail().postalCode())
+              .ifPresent(call::withCustomerBillingDetailPostalCode);
+          Optional.ofNullable(b.billingDetail().countryCode())
+              .ifPresent(call::withCustomerBillingDetailCountryCode);
         }
         yield call.execute();
       }

@@ -54,7 +54,9 @@ class BillingRequestController {
   }
 
   @GetMapping("/billing-requests")
-  @Operation(summary = "The team's billing requests, newest first", security = @SecurityRequirement(name = "bearer"))
+  @Operation(
+      summary = "The team's billing requests, newest first",
+      security = @SecurityRequirement(name = "bearer"))
   Page list(
       @AuthenticationPrincipal Jwt caller,
       @RequestParam(required = false) String merchantId,
@@ -64,7 +66,8 @@ class BillingRequestController {
       @RequestParam(required = false) String after,
       @RequestParam(defaultValue = "50") int limit) {
     return service.list(
-        teams.of(caller), ListParameters.query(merchantId, status, createdFrom, createdBefore, after, limit));
+        teams.of(caller),
+        ListParameters.query(merchantId, status, createdFrom, createdBefore, after, limit));
   }
 
   @GetMapping("/billing-requests/{id}")
@@ -95,7 +98,9 @@ class BillingRequestController {
   @Operation(
       summary = "A hosted payer page for a billing request: its authorisation URL",
       security = @SecurityRequirement(name = "bearer"))
-  ResponseEntity<CreateFlow.Flow> flow(@AuthenticationPrincipal Jwt caller, @RequestBody CreateFlow request) {
-    return ResponseEntity.status(HttpStatus.CREATED).body(service.createFlow(teams.of(caller), request));
+  ResponseEntity<CreateFlow.Flow> flow(
+      @AuthenticationPrincipal Jwt caller, @RequestBody CreateFlow request) {
+    return ResponseEntity.status(HttpStatus.CREATED)
+        .body(service.createFlow(teams.of(caller), request));
   }
 }

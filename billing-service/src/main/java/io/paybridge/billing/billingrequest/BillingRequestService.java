@@ -48,10 +48,12 @@ public class BillingRequestService {
     this.views = views;
   }
 
-  public IdempotentCreates.Result<ObjectNode> create(String team, String idempotencyKey, CreateBillingRequest request) {
+  public IdempotentCreates.Result<ObjectNode> create(
+      String team, String idempotencyKey, CreateBillingRequest request) {
     var merchant = merchants.ownedBy(team, request.merchantId());
     String key =
-        gocardless.idempotencyKey(merchant.organisationId(), OPERATION + ":" + team + ":" + idempotencyKey);
+        gocardless.idempotencyKey(
+            merchant.organisationId(), OPERATION + ":" + team + ":" + idempotencyKey);
     return creates.create(
         team,
         OPERATION,
@@ -69,7 +71,8 @@ public class BillingRequestService {
             throw new IdempotencyKeyReusedException(OPERATION);
           }
           Projected projected =
-              views.billingRequest(created.resource(), merchant.id(), team, merchant.organisationId());
+              views.billingRequest(
+                  created.resource(), merchant.id(), team, merchant.organisationId());
           return new IdempotentCreates.Made<>(
               projected.id(), projected.view(), v -> projections.saveIfAbsent(projected));
         });
@@ -92,29 +95,37 @@ public class BillingRequestService {
     BillingRequest answer =
         gocardless.once(current.merchantId(), c -> BillingRequestActions.run(c, id, action, body));
     return projections.refresh(
-        current, views.billingRequest(answer, current.merchantId(), team, current.organisationId()));
+        current,
+        views.billingRequest(answer, current.merchantId(), team, current.organisationId()));
   }
 
   public CreateFlow.Flow createFlow(String team, CreateFlow request) {
-    Projected billingRequest = projections.owned(Kind.BILLING_REQUEST, request.billingRequestId(), team);
+    Projected billingRequest =
+        projections.owned(Kind.BILLING_REQUEST, request.billingRequestId(), team);
     var flow =
         gocardless.once(
             billingRequest.merchantId(),
             c -> {
               var create =
-                  c.billingRequestFlows().create().withLinksBillingRequest(request.billingRequestId());
+                  c.billingRequestFlows()
+                      .create()
+                      .withLinksBillingRequest(request.billingRequestId());
               Optional.ofNullable(request.redirectUri()).ifPresent(create::withRedirectUri);
               Optional.ofNullable(request.exitUri()).ifPresent(create::withExitUri);
               Optional.ofNullable(request.language()).ifPresent(create::withLanguage);
               Optional.ofNullable(request.lockBankAccount()).ifPresent(create::withLockBankAccount);
-              Optional.ofNullable(request.lockCustomerDetails()).ifPresent(create::withLockCustomerDetails);
+              Optional.ofNullable(request.lockCustomerDetails())
+                  .ifPresent(create::withLockCustomerDetails);
               Optional.ofNullable(request.lockCurrency()).ifPresent(create::withLockCurrency);
               var prefill = request.prefilledCustomer();
               if (prefill != null) {
-                Optional.ofNullable(prefill.givenName()).ifPresent(create::withPrefilledCustomerGivenName);
-                Optional.ofNullable(prefill.familyName()).ifPresent(create::withPrefilledCustomerFamilyName);
+                Optional.ofNullable(prefill.givenName())
+                    .ifPresent(create::withPrefilledCustomerGivenName);
+                Optional.ofNullable(prefill.familyName())
+                    .ifPresent(create::withPrefilledCustomerFamilyName);
                 Optional.ofNullable(prefill.email()).ifPresent(create::withPrefilledCustomerEmail);
-                Optional.ofNullable(prefill.companyName()).ifPresent(create::withPrefilledCustomerCompanyName);
+                Optional.ofNullable(prefill.companyName())
+                    .ifPresent(create::withPrefilledCustomerCompanyName);
               }
               return create.execute();
             });
@@ -127,7 +138,8 @@ public class BillingRequestService {
         flow.getExitUri());
   }
 
-  private static BillingRequestCreateRequest createRequest(GoCardlessClient c, CreateBillingRequest request) {
+  private static BillingRequestCreateRequest createRequest(
+      GoCardlessClient c, CreateBillingRequest request) {
     var create = c.billingRequests().create();
     if (!request.metadata().isEmpty()) {
       create.withMetadata(request.metadata());
@@ -139,7 +151,8 @@ public class BillingRequestService {
           .withPaymentRequestCurrency(payment.currency());
       Optional.ofNullable(payment.description()).ifPresent(create::withPaymentRequestDescription);
       Optional.ofNullable(payment.reference()).ifPresent(create::withPaymentRequestReference);
-      Optional.ofNullable(payment.retryIfPossible()).ifPresent(create::withPaymentRequestRetryIfPossible);
+      Optional.ofNullable(payment.retryIfPossible())
+          .ifPresent(create::withPaymentRequestRetryIfPossible);
     }
     var mandate = request.mandateRequest();
     if (mandate != null) {
@@ -149,7 +162,8 @@ public class BillingRequestService {
       Optional.ofNullable(mandate.description()).ifPresent(create::withMandateRequestDescription);
       if (mandate.verify() != null) {
         create.withMandateRequestVerify(
-            BillingRequestCreateRequest.MandateRequest.Verify.valueOf(mandate.verify().toUpperCase(Locale.ROOT)));
+            BillingRequestCreateRequest.MandateRequest.Verify.valueOf(
+                mandate.verify().toUpperCase(Locale.ROOT)));
       }
     }
     return create;
@@ -163,7 +177,9 @@ public class BillingRequestService {
       return false;
     }
     if (payment != null
-        && (!Objects.equals(madePayment.getAmount() == null ? null : madePayment.getAmount().longValue(), payment.amount())
+        && (!Objects.equals(
+                madePayment.getAmount() == null ? null : madePayment.getAmount().longValue(),
+                payment.amount())
             || !payment.currency().equalsIgnoreCase(String.valueOf(madePayment.getCurrency())))) {
       return false;
     }

@@ -10,9 +10,13 @@ import java.util.Set;
  * @param metadata up to 3 keys, GoCardless's rules
  */
 public record CreateBillingRequest(
-    String merchantId, PaymentRequest paymentRequest, MandateRequest mandateRequest, Map<String, String> metadata) {
+    String merchantId,
+    PaymentRequest paymentRequest,
+    MandateRequest mandateRequest,
+    Map<String, String> metadata) {
 
-  static final Set<String> VERIFY_LEVELS = Set.of("minimum", "recommended", "when_available", "always");
+  static final Set<String> VERIFY_LEVELS =
+      Set.of("minimum", "recommended", "when_available", "always");
 
   public CreateBillingRequest {
     if (merchantId == null || merchantId.isBlank()) {
@@ -35,7 +39,8 @@ public record CreateBillingRequest(
       Long amount, String currency, String description, String reference, Boolean retryIfPossible) {
     public PaymentRequest {
       if (amount == null || amount < 1 || amount > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException("paymentRequest.amount must be a positive amount in minor units");
+        throw new IllegalArgumentException(
+            "paymentRequest.amount must be a positive amount in minor units");
       }
       requireCurrency(currency, "paymentRequest.currency");
     }

@@ -27,5 +27,10 @@ public record CreateFlow(
 
   /** The flow as the team gets it: the URL to send the payer to. */
   public record Flow(
-      String id, String billingRequestId, String authorisationUrl, String expiresAt, String redirectUri, String exitUri) {}
+      String id,
+      String billingRequestId,
+      String authorisationUrl,
+      String expiresAt,
+      String redirectUri,
+      String exitUri) {}
 }

@@ -7,8 +7,8 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * Appends {@link BillingFact}s to the outbox in the caller's transaction. Topic, key, type and
- * headers are the contract's (platform/events); the JSON is this service's mapper's rendering of the
- * record, pinned by golden files.
+ * headers are the contract's (platform/events); the JSON is this service's mapper's rendering of
+ * the record, pinned by golden files.
  */
 @Component
 class BillingFacts {

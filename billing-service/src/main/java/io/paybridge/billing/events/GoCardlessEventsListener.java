@@ -32,14 +32,19 @@ class GoCardlessEventsListener {
   private final ProjectionHandler handler;
   private final ObjectMapper mapper;
 
-  GoCardlessEventsListener(IdempotentConsumer idempotent, ProjectionHandler handler, ObjectMapper mapper) {
+  GoCardlessEventsListener(
+      IdempotentConsumer idempotent, ProjectionHandler handler, ObjectMapper mapper) {
     this.idempotent = idempotent;
     this.handler = handler;
     this.mapper = mapper;
   }
 
   @KafkaListener(
-      topics = {Topics.GOCARDLESS_BILLING_REQUESTS, Topics.GOCARDLESS_MANDATES, Topics.GOCARDLESS_PAYMENTS})
+      topics = {
+        Topics.GOCARDLESS_BILLING_REQUESTS,
+        Topics.GOCARDLESS_MANDATES,
+        Topics.GOCARDLESS_PAYMENTS
+      })
   void on(ConsumerRecord<String, String> record) {
     String eventId = IdempotentConsumer.eventId(record);
     GoCardlessEvent event = parse(record.value(), eventId);
@@ -66,7 +71,8 @@ class GoCardlessEventsListener {
     String action = text(node, "action");
     String createdAt = text(node, "created_at");
     if (resourceType == null || action == null || createdAt == null) {
-      throw new PoisonMessageException("Event " + eventId + " lacks resource_type, action or created_at");
+      throw new PoisonMessageException(
+          "Event " + eventId + " lacks resource_type, action or created_at");
     }
     OffsetDateTime time;
     try {
@@ -76,9 +82,16 @@ class GoCardlessEventsListener {
     }
     var details = node.path("details");
     Boolean willAttemptRetry =
-        details.path("will_attempt_retry").isBoolean() ? details.path("will_attempt_retry").asBoolean() : null;
+        details.path("will_attempt_retry").isBoolean()
+            ? details.path("will_attempt_retry").asBoolean()
+            : null;
     return new GoCardlessEvent(
-        eventId, resourceType, action, time.toInstant(), strings(node.path("links")), strings(details),
+        eventId,
+        resourceType,
+        action,
+        time.toInstant(),
+        strings(node.path("links")),
+        strings(details),
         willAttemptRetry);
   }
 

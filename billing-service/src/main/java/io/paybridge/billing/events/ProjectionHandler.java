@@ -60,9 +60,12 @@ class ProjectionHandler {
     Kind kind = kindOf(event.resourceType());
     String resourceId = kind == null ? null : event.link(resourceLink(kind));
     Optional<Merchant> merchant =
-        organisationId == null ? Optional.empty() : merchants.connectedOfOrganisation(organisationId);
+        organisationId == null
+            ? Optional.empty()
+            : merchants.connectedOfOrganisation(organisationId);
     if (kind == null || resourceId == null || merchant.isEmpty()) {
-      count(event, kind == null ? "not_projected" : merchant.isEmpty() ? "not_ours" : "no_resource");
+      count(
+          event, kind == null ? "not_projected" : merchant.isEmpty() ? "not_ours" : "no_resource");
       return;
     }
     Optional<Projected> held = projections.lock(kind, resourceId);
@@ -81,9 +84,11 @@ class ProjectionHandler {
       var transition = Transitions.of(event.resourceType(), event.action());
       if (transition == null) {
         outcome = "no_status";
-      } else if (current.lastEventAt() != null && event.createdAt().isBefore(current.lastEventAt())) {
+      } else if (current.lastEventAt() != null
+          && event.createdAt().isBefore(current.lastEventAt())) {
         outcome = "stale";
-      } else if (transition.from().contains(current.status()) || transition.to().equals(current.status())) {
+      } else if (transition.from().contains(current.status())
+          || transition.to().equals(current.status())) {
         current = withStatus(current, transition.to(), event);
         outcome = "applied";
       } else {
@@ -106,7 +111,11 @@ class ProjectionHandler {
   /** Failure details and links an event carries, kept whatever the order (the newest wins). */
   private static void details(GoCardlessEvent event, ObjectNode view) {
     switch (event.resourceType() + "." + event.action()) {
-      case "payments.failed", "payments.charged_back", "mandates.failed", "mandates.cancelled", "mandates.expired" -> {
+      case "payments.failed",
+          "payments.charged_back",
+          "mandates.failed",
+          "mandates.cancelled",
+          "mandates.expired" -> {
         var previous = view.get("failure");
         if (previous == null
             || previous.isNull()
@@ -150,41 +159,109 @@ class ProjectionHandler {
     BillingFact fact =
         switch (e.resourceType() + "." + e.action()) {
           case "payments.confirmed", "payments.chargeback_cancelled" ->
-              new PaymentFact.PaymentConfirmed(m, t, o, p.id(), mandate, amount, currency, e.createdAt(), e.id());
+              new PaymentFact.PaymentConfirmed(
+                  m, t, o, p.id(), mandate, amount, currency, e.createdAt(), e.id());
           case "payments.failed" ->
               new PaymentFact.PaymentFailed(
-                  m, t, o, p.id(), mandate, amount, currency, e.detail("cause"), e.detail("reason_code"),
-                  e.detail("description"), e.willAttemptRetry(), e.createdAt(), e.id());
+                  m,
+                  t,
+                  o,
+                  p.id(),
+                  mandate,
+                  amount,
+                  currency,
+                  e.detail("cause"),
+                  e.detail("reason_code"),
+                  e.detail("description"),
+                  e.willAttemptRetry(),
+                  e.createdAt(),
+                  e.id());
           case "payments.paid_out" ->
               new PaymentFact.PaymentPaidOut(
-                  m, t, o, p.id(), mandate, amount, currency, e.link("payout"), e.createdAt(), e.id());
+                  m,
+                  t,
+                  o,
+                  p.id(),
+                  mandate,
+                  amount,
+                  currency,
+                  e.link("payout"),
+                  e.createdAt(),
+                  e.id());
           case "payments.cancelled" ->
               new PaymentFact.PaymentCancelled(
-                  m, t, o, p.id(), mandate, amount, currency, e.detail("cause"), e.createdAt(), e.id());
+                  m,
+                  t,
+                  o,
+                  p.id(),
+                  mandate,
+                  amount,
+                  currency,
+                  e.detail("cause"),
+                  e.createdAt(),
+                  e.id());
           case "payments.charged_back" ->
               new PaymentFact.PaymentChargedBack(
-                  m, t, o, p.id(), mandate, amount, currency, e.detail("cause"), e.detail("reason_code"),
-                  e.detail("description"), e.createdAt(), e.id());
+                  m,
+                  t,
+                  o,
+                  p.id(),
+                  mandate,
+                  amount,
+                  currency,
+                  e.detail("cause"),
+                  e.detail("reason_code"),
+                  e.detail("description"),
+                  e.createdAt(),
+                  e.id());
           case "mandates.active", "mandates.reinstated" ->
               new MandateFact.MandateActive(m, t, o, p.id(), e.createdAt(), e.id());
           case "mandates.cancelled" ->
               new MandateFact.MandateCancelled(
-                  m, t, o, p.id(), e.detail("cause"), e.detail("reason_code"), e.detail("description"),
-                  e.createdAt(), e.id());
+                  m,
+                  t,
+                  o,
+                  p.id(),
+                  e.detail("cause"),
+                  e.detail("reason_code"),
+                  e.detail("description"),
+                  e.createdAt(),
+                  e.id());
           case "mandates.expired" ->
               new MandateFact.MandateExpired(
-                  m, t, o, p.id(), e.detail("cause"), e.detail("reason_code"), e.detail("description"),
-                  e.createdAt(), e.id());
+                  m,
+                  t,
+                  o,
+                  p.id(),
+                  e.detail("cause"),
+                  e.detail("reason_code"),
+                  e.detail("description"),
+                  e.createdAt(),
+                  e.id());
           case "mandates.failed" ->
               new MandateFact.MandateFailed(
-                  m, t, o, p.id(), e.detail("cause"), e.detail("reason_code"), e.detail("description"),
-                  e.createdAt(), e.id());
+                  m,
+                  t,
+                  o,
+                  p.id(),
+                  e.detail("cause"),
+                  e.detail("reason_code"),
+                  e.detail("description"),
+                  e.createdAt(),
+                  e.id());
           case "billing_requests.fulfilled" ->
               new BillingRequestFact.BillingRequestFulfilled(
-                  m, t, o, p.id(), e.link("mandate_request_mandate"), e.link("payment_request_payment"),
-                  e.createdAt(), e.id());
+                  m,
+                  t,
+                  o,
+                  p.id(),
+                  e.link("mandate_request_mandate"),
+                  e.link("payment_request_payment"),
+                  e.createdAt(),
+                  e.id());
           case "billing_requests.cancelled" ->
-              new BillingRequestFact.BillingRequestCancelled(m, t, o, p.id(), e.createdAt(), e.id());
+              new BillingRequestFact.BillingRequestCancelled(
+                  m, t, o, p.id(), e.createdAt(), e.id());
           default -> null;
         };
     return Optional.ofNullable(fact);
@@ -197,15 +274,21 @@ class ProjectionHandler {
             case BILLING_REQUEST ->
                 views.billingRequest(
                     gocardless.read(merchant.id(), c -> c.billingRequests().get(id).execute()),
-                    merchant.id(), merchant.team(), merchant.organisationId());
+                    merchant.id(),
+                    merchant.team(),
+                    merchant.organisationId());
             case MANDATE ->
                 views.mandate(
                     gocardless.read(merchant.id(), c -> c.mandates().get(id).execute()),
-                    merchant.id(), merchant.team(), merchant.organisationId());
+                    merchant.id(),
+                    merchant.team(),
+                    merchant.organisationId());
             case PAYMENT ->
                 views.payment(
                     gocardless.read(merchant.id(), c -> c.payments().get(id).execute()),
-                    merchant.id(), merchant.team(), merchant.organisationId());
+                    merchant.id(),
+                    merchant.team(),
+                    merchant.organisationId());
           });
     } catch (GoCardlessFailure.Temporary e) {
       throw new TransientFailureException(
@@ -213,14 +296,26 @@ class ProjectionHandler {
     } catch (GoCardlessFailure.NotFound
         | GoCardlessFailure.ReconnectionRequired
         | GoCardlessFailure.MerchantNotConnected e) {
-      log.warn("{} {} of merchant {} cannot be fetched: {}", kind.label(), id, merchant.id(), e.getMessage());
+      log.warn(
+          "{} {} of merchant {} cannot be fetched: {}",
+          kind.label(),
+          id,
+          merchant.id(),
+          e.getMessage());
       return Optional.empty();
     }
   }
 
   private static Projected withStatus(Projected p, String status, GoCardlessEvent event) {
     return new Projected(
-        p.kind(), p.id(), p.merchantId(), p.team(), p.organisationId(), status, p.view(), p.createdAt(),
+        p.kind(),
+        p.id(),
+        p.merchantId(),
+        p.team(),
+        p.organisationId(),
+        status,
+        p.view(),
+        p.createdAt(),
         event.createdAt());
   }
 
@@ -228,9 +323,12 @@ class ProjectionHandler {
     meters
         .counter(
             "paybridge.billing.gocardless.events",
-            "resource_type", event.resourceType(),
-            "action", event.action(),
-            "outcome", outcome)
+            "resource_type",
+            event.resourceType(),
+            "action",
+            event.action(),
+            "outcome",
+            outcome)
         .increment();
   }
 

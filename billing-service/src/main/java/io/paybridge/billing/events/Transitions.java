@@ -17,41 +17,76 @@ final class Transitions {
       Map.of(
           "payments",
           Map.ofEntries(
-              Map.entry("customer_approval_granted", t(Set.of("pending_customer_approval"), "pending_submission")),
-              Map.entry("customer_approval_denied", t(Set.of("pending_customer_approval"), "customer_approval_denied")),
+              Map.entry(
+                  "customer_approval_granted",
+                  t(Set.of("pending_customer_approval"), "pending_submission")),
+              Map.entry(
+                  "customer_approval_denied",
+                  t(Set.of("pending_customer_approval"), "customer_approval_denied")),
               Map.entry("submitted", t(Set.of("pending_submission"), "submitted")),
               Map.entry("confirmed", t(Set.of("pending_submission", "submitted"), "confirmed")),
               // A cancelled chargeback returns the payment to confirmed.
               Map.entry("chargeback_cancelled", t(Set.of("charged_back"), "confirmed")),
-              Map.entry("paid_out", t(Set.of("pending_submission", "submitted", "confirmed"), "paid_out")),
+              Map.entry(
+                  "paid_out",
+                  t(Set.of("pending_submission", "submitted", "confirmed"), "paid_out")),
               // Late failure: after confirmed or paid out.
-              Map.entry("failed", t(Set.of("pending_submission", "submitted", "confirmed", "paid_out"), "failed")),
+              Map.entry(
+                  "failed",
+                  t(Set.of("pending_submission", "submitted", "confirmed", "paid_out"), "failed")),
               Map.entry("charged_back", t(Set.of("confirmed", "paid_out"), "charged_back")),
-              Map.entry("cancelled", t(Set.of("pending_customer_approval", "pending_submission"), "cancelled")),
+              Map.entry(
+                  "cancelled",
+                  t(Set.of("pending_customer_approval", "pending_submission"), "cancelled")),
               // A retried payment is submitted again.
               Map.entry("resubmission_requested", t(Set.of("failed"), "pending_submission"))),
           "mandates",
           Map.ofEntries(
-              Map.entry("customer_approval_granted", t(Set.of("pending_customer_approval"), "pending_submission")),
-              Map.entry("submitted", t(Set.of("pending_customer_approval", "pending_submission"), "submitted")),
+              Map.entry(
+                  "customer_approval_granted",
+                  t(Set.of("pending_customer_approval"), "pending_submission")),
+              Map.entry(
+                  "submitted",
+                  t(Set.of("pending_customer_approval", "pending_submission"), "submitted")),
               Map.entry("active", t(Set.of("pending_submission", "submitted"), "active")),
               Map.entry(
                   "reinstated",
-                  t(Set.of("cancelled", "expired", "failed", "pending_submission", "submitted"), "active")),
+                  t(
+                      Set.of("cancelled", "expired", "failed", "pending_submission", "submitted"),
+                      "active")),
               Map.entry(
                   "cancelled",
                   t(
-                      Set.of("pending_customer_approval", "pending_submission", "submitted", "active", "suspended_by_payer"),
+                      Set.of(
+                          "pending_customer_approval",
+                          "pending_submission",
+                          "submitted",
+                          "active",
+                          "suspended_by_payer"),
                       "cancelled")),
               Map.entry(
                   "failed",
-                  t(Set.of("pending_customer_approval", "pending_submission", "submitted", "active"), "failed")),
+                  t(
+                      Set.of(
+                          "pending_customer_approval", "pending_submission", "submitted", "active"),
+                      "failed")),
               Map.entry(
-                  "expired", t(Set.of("pending_submission", "submitted", "active", "suspended_by_payer"), "expired")),
-              Map.entry("resubmission_requested", t(Set.of("cancelled", "expired", "failed"), "pending_submission")),
-              Map.entry("consumed", t(Set.of("pending_submission", "submitted", "active"), "consumed")),
-              Map.entry("blocked", t(Set.of("pending_customer_approval", "pending_submission", "submitted"), "blocked")),
-              Map.entry("replaced", t(Set.of("pending_submission", "submitted", "active"), "cancelled"))),
+                  "expired",
+                  t(
+                      Set.of("pending_submission", "submitted", "active", "suspended_by_payer"),
+                      "expired")),
+              Map.entry(
+                  "resubmission_requested",
+                  t(Set.of("cancelled", "expired", "failed"), "pending_submission")),
+              Map.entry(
+                  "consumed", t(Set.of("pending_submission", "submitted", "active"), "consumed")),
+              Map.entry(
+                  "blocked",
+                  t(
+                      Set.of("pending_customer_approval", "pending_submission", "submitted"),
+                      "blocked")),
+              Map.entry(
+                  "replaced", t(Set.of("pending_submission", "submitted", "active"), "cancelled"))),
           "billing_requests",
           Map.of(
               "fulfilled", t(Set.of("pending", "ready_to_fulfil"), "fulfilled"),

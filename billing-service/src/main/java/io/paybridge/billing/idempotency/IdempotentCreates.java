@@ -13,10 +13,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * A create under a team's {@code Idempotency-Key}: the same key with the same request gives the same
- * resource, with another request a refusal, and a crash between GoCardless's create and the commit
- * still one resource (GoCardless gets a deterministic key derived from the team's, and returns the
- * resource it made the first time).
+ * A create under a team's {@code Idempotency-Key}: the same key with the same request gives the
+ * same resource, with another request a refusal, and a crash between GoCardless's create and the
+ * commit still one resource (GoCardless gets a deterministic key derived from the team's, and
+ * returns the resource it made the first time).
  */
 @Component
 public class IdempotentCreates {
@@ -28,7 +28,8 @@ public class IdempotentCreates {
   private final TransactionTemplate transactions;
   private final ObjectMapper mapper;
 
-  IdempotentCreates(IdempotencyKeyRepository keys, TransactionTemplate transactions, ObjectMapper mapper) {
+  IdempotentCreates(
+      IdempotencyKeyRepository keys, TransactionTemplate transactions, ObjectMapper mapper) {
     this.keys = keys;
     this.transactions = transactions;
     this.mapper = mapper;

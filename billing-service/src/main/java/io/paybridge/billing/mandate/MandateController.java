@@ -29,7 +29,9 @@ class MandateController {
   }
 
   @GetMapping("/mandates")
-  @Operation(summary = "The team's mandates, newest first", security = @SecurityRequirement(name = "bearer"))
+  @Operation(
+      summary = "The team's mandates, newest first",
+      security = @SecurityRequirement(name = "bearer"))
   Page list(
       @AuthenticationPrincipal Jwt caller,
       @RequestParam(required = false) String merchantId,
@@ -39,7 +41,8 @@ class MandateController {
       @RequestParam(required = false) String after,
       @RequestParam(defaultValue = "50") int limit) {
     return service.list(
-        teams.of(caller), ListParameters.query(merchantId, status, createdFrom, createdBefore, after, limit));
+        teams.of(caller),
+        ListParameters.query(merchantId, status, createdFrom, createdBefore, after, limit));
   }
 
   @GetMapping("/mandates/{id}")
@@ -51,13 +54,17 @@ class MandateController {
   }
 
   @PostMapping("/mandates/{id}/actions/cancel")
-  @Operation(summary = "Cancel a mandate (and its pending payments)", security = @SecurityRequirement(name = "bearer"))
+  @Operation(
+      summary = "Cancel a mandate (and its pending payments)",
+      security = @SecurityRequirement(name = "bearer"))
   ObjectNode cancel(@AuthenticationPrincipal Jwt caller, @PathVariable String id) {
     return service.cancel(teams.of(caller), id);
   }
 
   @PostMapping("/mandates/{id}/actions/reinstate")
-  @Operation(summary = "Reinstate a cancelled or expired mandate", security = @SecurityRequirement(name = "bearer"))
+  @Operation(
+      summary = "Reinstate a cancelled or expired mandate",
+      security = @SecurityRequirement(name = "bearer"))
   ObjectNode reinstate(@AuthenticationPrincipal Jwt caller, @PathVariable String id) {
     return service.reinstate(teams.of(caller), id);
   }

@@ -34,12 +34,14 @@ public class MandateService {
   public ObjectNode cancel(String team, String id) {
     var current = projections.owned(Kind.MANDATE, id, team);
     var answer = gocardless.once(current.merchantId(), c -> c.mandates().cancel(id).execute());
-    return projections.refresh(current, views.mandate(answer, current.merchantId(), team, current.organisationId()));
+    return projections.refresh(
+        current, views.mandate(answer, current.merchantId(), team, current.organisationId()));
   }
 
   public ObjectNode reinstate(String team, String id) {
     var current = projections.owned(Kind.MANDATE, id, team);
     var answer = gocardless.once(current.merchantId(), c -> c.mandates().reinstate(id).execute());
-    return projections.refresh(current, views.mandate(answer, current.merchantId(), team, current.organisationId()));
+    return projections.refresh(
+        current, views.mandate(answer, current.merchantId(), team, current.organisationId()));
   }
 }

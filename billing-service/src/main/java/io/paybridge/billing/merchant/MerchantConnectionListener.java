@@ -28,7 +28,8 @@ class MerchantConnectionListener {
   private final MerchantRepository merchants;
   private final ObjectMapper mapper;
 
-  MerchantConnectionListener(IdempotentConsumer idempotent, MerchantRepository merchants, ObjectMapper mapper) {
+  MerchantConnectionListener(
+      IdempotentConsumer idempotent, MerchantRepository merchants, ObjectMapper mapper) {
     this.idempotent = idempotent;
     this.merchants = merchants;
     this.mapper = mapper;
@@ -48,21 +49,30 @@ class MerchantConnectionListener {
               eventId,
               () ->
                   merchants.connected(
-                      e.merchantId(), e.team(), e.organisationId(), e.creditorId(), e.verificationStatus(), e.connectedAt()));
+                      e.merchantId(),
+                      e.team(),
+                      e.organisationId(),
+                      e.creditorId(),
+                      e.verificationStatus(),
+                      e.connectedAt()));
         }
         case "MerchantVerificationChanged" -> {
           var e = mapper.readValue(record.value(), MerchantVerificationChanged.class);
           idempotent.apply(
               CONSUMER,
               eventId,
-              () -> merchants.verificationChanged(e.merchantId(), e.verificationStatus(), e.changedAt()));
+              () ->
+                  merchants.verificationChanged(
+                      e.merchantId(), e.verificationStatus(), e.changedAt()));
         }
         case "MerchantDisconnected" -> {
           var e = mapper.readValue(record.value(), MerchantDisconnected.class);
           idempotent.apply(
               CONSUMER,
               eventId,
-              () -> merchants.disconnected(e.merchantId(), e.team(), e.organisationId(), e.disconnectedAt()));
+              () ->
+                  merchants.disconnected(
+                      e.merchantId(), e.team(), e.organisationId(), e.disconnectedAt()));
         }
         default -> {
           // A fact type added later changes nothing here.

@@ -26,7 +26,12 @@ public class MerchantRepository {
   }
 
   void connected(
-      String id, String team, String organisationId, String creditorId, String verificationStatus, Instant at) {
+      String id,
+      String team,
+      String organisationId,
+      String creditorId,
+      String verificationStatus,
+      Instant at) {
     jdbc.update(
         """
         insert into merchant (id, team, organisation_id, creditor_id, verification_status, connected, updated_at)

@@ -35,6 +35,8 @@ public record CreatePayment(
     metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
   }
 
-  /** @param chargeDate {@code YYYY-MM-DD}, or absent for as soon as possible */
+  /**
+   * @param chargeDate {@code YYYY-MM-DD}, or absent for as soon as possible
+   */
   public record Retry(String chargeDate) {}
 }

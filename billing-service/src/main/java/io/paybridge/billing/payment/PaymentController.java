@@ -50,7 +50,9 @@ class PaymentController {
   }
 
   @GetMapping("/payments")
-  @Operation(summary = "The team's payments, newest first", security = @SecurityRequirement(name = "bearer"))
+  @Operation(
+      summary = "The team's payments, newest first",
+      security = @SecurityRequirement(name = "bearer"))
   Page list(
       @AuthenticationPrincipal Jwt caller,
       @RequestParam(required = false) String merchantId,
@@ -60,7 +62,8 @@ class PaymentController {
       @RequestParam(required = false) String after,
       @RequestParam(defaultValue = "50") int limit) {
     return service.list(
-        teams.of(caller), ListParameters.query(merchantId, status, createdFrom, createdBefore, after, limit));
+        teams.of(caller),
+        ListParameters.query(merchantId, status, createdFrom, createdBefore, after, limit));
   }
 
   @GetMapping("/payments/{id}")
@@ -70,7 +73,9 @@ class PaymentController {
   }
 
   @PostMapping("/payments/{id}/actions/cancel")
-  @Operation(summary = "Cancel a payment not yet submitted", security = @SecurityRequirement(name = "bearer"))
+  @Operation(
+      summary = "Cancel a payment not yet submitted",
+      security = @SecurityRequirement(name = "bearer"))
   ObjectNode cancel(@AuthenticationPrincipal Jwt caller, @PathVariable String id) {
     return service.cancel(teams.of(caller), id);
   }

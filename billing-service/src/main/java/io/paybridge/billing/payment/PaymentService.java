@@ -41,11 +41,13 @@ public class PaymentService {
     this.views = views;
   }
 
-  public IdempotentCreates.Result<ObjectNode> create(String team, String idempotencyKey, CreatePayment request) {
+  public IdempotentCreates.Result<ObjectNode> create(
+      String team, String idempotencyKey, CreatePayment request) {
     // The mandate decides the merchant: a team can only charge its own mandates.
     Projected mandate = projections.owned(Kind.MANDATE, request.mandateId(), team);
     String key =
-        gocardless.idempotencyKey(mandate.organisationId(), OPERATION + ":" + team + ":" + idempotencyKey);
+        gocardless.idempotencyKey(
+            mandate.organisationId(), OPERATION + ":" + team + ":" + idempotencyKey);
     return creates.create(
         team,
         OPERATION,
@@ -67,7 +69,8 @@ public class PaymentService {
                     Optional.ofNullable(request.chargeDate()).ifPresent(create::withChargeDate);
                     Optional.ofNullable(request.description()).ifPresent(create::withDescription);
                     Optional.ofNullable(request.reference()).ifPresent(create::withReference);
-                    Optional.ofNullable(request.retryIfPossible()).ifPresent(create::withRetryIfPossible);
+                    Optional.ofNullable(request.retryIfPossible())
+                        .ifPresent(create::withRetryIfPossible);
                     if (!request.metadata().isEmpty()) {
                       create.withMetadata(request.metadata());
                     }
@@ -78,7 +81,8 @@ public class PaymentService {
             throw new IdempotencyKeyReusedException(OPERATION);
           }
           Projected projected =
-              views.payment(created.resource(), mandate.merchantId(), team, mandate.organisationId());
+              views.payment(
+                  created.resource(), mandate.merchantId(), team, mandate.organisationId());
           return new IdempotentCreates.Made<>(
               projected.id(), projected.view(), v -> projections.saveIfAbsent(projected));
         });
@@ -95,7 +99,8 @@ public class PaymentService {
   public ObjectNode cancel(String team, String id) {
     var current = projections.owned(Kind.PAYMENT, id, team);
     var answer = gocardless.once(current.merchantId(), c -> c.payments().cancel(id).execute());
-    return projections.refresh(current, views.payment(answer, current.merchantId(), team, current.organisationId()));
+    return projections.refresh(
+        current, views.payment(answer, current.merchantId(), team, current.organisationId()));
   }
 
   public ObjectNode retry(String team, String id, CreatePayment.Retry body) {
@@ -110,7 +115,8 @@ public class PaymentService {
               }
               return retry.execute();
             });
-    return projections.refresh(current, views.payment(answer, current.merchantId(), team, current.organisationId()));
+    return projections.refresh(
+        current, views.payment(answer, current.merchantId(), team, current.organisationId()));
   }
 
   static boolean sameRequest(Payment made, CreatePayment asked) {

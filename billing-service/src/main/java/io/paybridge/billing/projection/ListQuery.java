@@ -2,11 +2,14 @@ package io.paybridge.billing.projection;
 
 import java.time.Instant;
 
-/**
- * The filters of a list: merchant, status, creation time range, cursor and page size (1-200).
- */
+/** The filters of a list: merchant, status, creation time range, cursor and page size (1-200). */
 public record ListQuery(
-    String merchantId, String status, Instant createdFrom, Instant createdBefore, Cursor after, int limit) {
+    String merchantId,
+    String status,
+    Instant createdFrom,
+    Instant createdBefore,
+    Cursor after,
+    int limit) {
 
   public ListQuery {
     if (limit < 1 || limit > 200) {

@@ -14,7 +14,10 @@ public record Page(List<ObjectNode> items, String nextCursor) {
   public static Page of(List<Projected> rows, int limit) {
     boolean more = rows.size() > limit;
     var items = rows.stream().limit(limit).map(Projected::view).toList();
-    String next = more ? new Cursor(rows.get(limit - 1).createdAt(), rows.get(limit - 1).id()).encode() : null;
+    String next =
+        more
+            ? new Cursor(rows.get(limit - 1).createdAt(), rows.get(limit - 1).id()).encode()
+            : null;
     return new Page(items, next);
   }
 }

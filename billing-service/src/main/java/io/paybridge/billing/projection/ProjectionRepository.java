@@ -44,17 +44,22 @@ public class ProjectionRepository {
   }
 
   public Optional<Projected> find(Kind kind, String id) {
-    return jdbc.query("select * from " + kind.table + " where id = ?", row(kind), id).stream().findFirst();
+    return jdbc.query("select * from " + kind.table + " where id = ?", row(kind), id).stream()
+        .findFirst();
   }
 
   /** The row locked for the caller's transaction (events of one resource apply one at a time). */
   public Optional<Projected> lock(Kind kind, String id) {
-    return jdbc.query("select * from " + kind.table + " where id = ? for update", row(kind), id).stream()
+    return jdbc
+        .query("select * from " + kind.table + " where id = ? for update", row(kind), id)
+        .stream()
         .findFirst();
   }
 
   public Optional<Projected> findForTeam(Kind kind, String id, String team) {
-    return jdbc.query("select * from " + kind.table + " where id = ? and team = ?", row(kind), id, team).stream()
+    return jdbc
+        .query("select * from " + kind.table + " where id = ? and team = ?", row(kind), id, team)
+        .stream()
         .findFirst();
   }
 
@@ -74,9 +79,17 @@ public class ProjectionRepository {
                   payment_id = excluded.payment_id, view = excluded.view, updated_at = excluded.updated_at,
                   last_event_at = excluded.last_event_at
               """,
-              p.id(), p.merchantId(), p.team(), p.organisationId(), p.status(),
-              text(p.view(), "mandateId"), text(p.view(), "paymentId"),
-              view, Timestamp.from(p.createdAt()), now, last);
+              p.id(),
+              p.merchantId(),
+              p.team(),
+              p.organisationId(),
+              p.status(),
+              text(p.view(), "mandateId"),
+              text(p.view(), "paymentId"),
+              view,
+              Timestamp.from(p.createdAt()),
+              now,
+              last);
       case MANDATE ->
           jdbc.update(
               """
@@ -86,8 +99,15 @@ public class ProjectionRepository {
               on conflict (id) do update set status = excluded.status, view = excluded.view,
                   updated_at = excluded.updated_at, last_event_at = excluded.last_event_at
               """,
-              p.id(), p.merchantId(), p.team(), p.organisationId(), p.status(),
-              view, Timestamp.from(p.createdAt()), now, last);
+              p.id(),
+              p.merchantId(),
+              p.team(),
+              p.organisationId(),
+              p.status(),
+              view,
+              Timestamp.from(p.createdAt()),
+              now,
+              last);
       case PAYMENT ->
           jdbc.update(
               """
@@ -97,9 +117,18 @@ public class ProjectionRepository {
               on conflict (id) do update set status = excluded.status, view = excluded.view,
                   updated_at = excluded.updated_at, last_event_at = excluded.last_event_at
               """,
-              p.id(), p.merchantId(), p.team(), p.organisationId(), text(p.view(), "mandateId"), p.status(),
-              p.view().path("amount").asLong(), text(p.view(), "currency"),
-              view, Timestamp.from(p.createdAt()), now, last);
+              p.id(),
+              p.merchantId(),
+              p.team(),
+              p.organisationId(),
+              text(p.view(), "mandateId"),
+              p.status(),
+              p.view().path("amount").asLong(),
+              text(p.view(), "currency"),
+              view,
+              Timestamp.from(p.createdAt()),
+              now,
+              last);
     }
   }
 

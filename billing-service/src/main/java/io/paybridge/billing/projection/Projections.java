@@ -27,8 +27,14 @@ public class Projections {
   public Page list(Kind kind, String team, ListQuery query) {
     var rows =
         repository.list(
-            kind, team, query.merchantId(), query.status(), query.createdFrom(), query.createdBefore(),
-            query.after(), query.limit() + 1);
+            kind,
+            team,
+            query.merchantId(),
+            query.status(),
+            query.createdFrom(),
+            query.createdBefore(),
+            query.after(),
+            query.limit() + 1);
     return Page.of(rows, query.limit());
   }
 
@@ -43,8 +49,14 @@ public class Projections {
   public ObjectNode refresh(Projected current, Projected fetched) {
     var updated =
         new Projected(
-            fetched.kind(), fetched.id(), current.merchantId(), current.team(), current.organisationId(),
-            fetched.status(), mergeFailure(current.view(), fetched.view()), current.createdAt(),
+            fetched.kind(),
+            fetched.id(),
+            current.merchantId(),
+            current.team(),
+            current.organisationId(),
+            fetched.status(),
+            mergeFailure(current.view(), fetched.view()),
+            current.createdAt(),
             current.lastEventAt());
     repository.save(updated);
     return updated.view();

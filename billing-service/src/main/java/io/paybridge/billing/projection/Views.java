@@ -24,7 +24,8 @@ public class Views {
     this.mapper = mapper;
   }
 
-  public Projected billingRequest(BillingRequest br, String merchantId, String team, String organisationId) {
+  public Projected billingRequest(
+      BillingRequest br, String merchantId, String team, String organisationId) {
     ObjectNode view = mapper.createObjectNode();
     view.put("id", br.getId());
     view.put("merchantId", merchantId);
@@ -59,8 +60,15 @@ public class Views {
     view.put("paymentId", links == null ? null : links.getPaymentRequestPayment());
     view.put("createdAt", br.getCreatedAt());
     return new Projected(
-        Kind.BILLING_REQUEST, br.getId(), merchantId, team, organisationId, status, view,
-        instant(br.getCreatedAt()), null);
+        Kind.BILLING_REQUEST,
+        br.getId(),
+        merchantId,
+        team,
+        organisationId,
+        status,
+        view,
+        instant(br.getCreatedAt()),
+        null);
   }
 
   public Projected mandate(Mandate m, String merchantId, String team, String organisationId) {
@@ -79,7 +87,15 @@ public class Views {
     putMetadata(view, m.getMetadata());
     view.put("createdAt", m.getCreatedAt());
     return new Projected(
-        Kind.MANDATE, m.getId(), merchantId, team, organisationId, status, view, instant(m.getCreatedAt()), null);
+        Kind.MANDATE,
+        m.getId(),
+        merchantId,
+        team,
+        organisationId,
+        status,
+        view,
+        instant(m.getCreatedAt()),
+        null);
   }
 
   public Projected payment(Payment p, String merchantId, String team, String organisationId) {
@@ -91,7 +107,8 @@ public class Views {
     view.put("mandateId", p.getLinks() == null ? null : p.getLinks().getMandate());
     view.put("amount", p.getAmount() == null ? 0L : p.getAmount().longValue());
     view.put("currency", p.getCurrency() == null ? null : p.getCurrency().name());
-    view.put("amountRefunded", p.getAmountRefunded() == null ? 0L : p.getAmountRefunded().longValue());
+    view.put(
+        "amountRefunded", p.getAmountRefunded() == null ? 0L : p.getAmountRefunded().longValue());
     view.put("chargeDate", p.getChargeDate());
     view.put("description", p.getDescription());
     view.put("reference", p.getReference());
@@ -102,7 +119,15 @@ public class Views {
     putMetadata(view, p.getMetadata());
     view.put("createdAt", p.getCreatedAt());
     return new Projected(
-        Kind.PAYMENT, p.getId(), merchantId, team, organisationId, status, view, instant(p.getCreatedAt()), null);
+        Kind.PAYMENT,
+        p.getId(),
+        merchantId,
+        team,
+        organisationId,
+        status,
+        view,
+        instant(p.getCreatedAt()),
+        null);
   }
 
   private void putMetadata(ObjectNode view, Map<String, String> metadata) {
@@ -112,7 +137,10 @@ public class Views {
     }
   }
 
-  /** GoCardless's wire value of one of the client's enums ({@code PENDING_SUBMISSION} → {@code pending_submission}). */
+  /**
+   * GoCardless's wire value of one of the client's enums ({@code PENDING_SUBMISSION} → {@code
+   * pending_submission}).
+   */
   static String wire(Enum<?> value) {
     return value == null ? null : value.name().toLowerCase(Locale.ROOT);
   }

@@ -47,7 +47,8 @@ class ApiExceptionHandler {
   }
 
   @ExceptionHandler(IdempotencyKeyReusedException.class)
-  ResponseEntity<ProblemDetail> reused(IdempotencyKeyReusedException e, HttpServletRequest request) {
+  ResponseEntity<ProblemDetail> reused(
+      IdempotencyKeyReusedException e, HttpServletRequest request) {
     return Problems.response(ApiProblem.IDEMPOTENCY_KEY_REUSED, e.getMessage(), request);
   }
 
@@ -59,7 +60,13 @@ class ApiExceptionHandler {
         body.setProperty(
             "errors",
             v.fields().stream()
-                .map(f -> Map.of("field", String.valueOf(f.field()), "message", String.valueOf(f.message())))
+                .map(
+                    f ->
+                        Map.of(
+                            "field",
+                            String.valueOf(f.field()),
+                            "message",
+                            String.valueOf(f.message())))
                 .toList());
         yield ResponseEntity.status(ApiProblem.VALIDATION_FAILED.status())
             .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
@@ -87,7 +94,8 @@ class ApiExceptionHandler {
       }
       case GoCardlessFailure.MerchantNotConnected m ->
           Problems.response(ApiProblem.MERCHANT_NOT_CONNECTED, m.getMessage(), request);
-      case GoCardlessFailure.RateLimited r -> retryAfter(ApiProblem.GOCARDLESS_RATE_LIMITED, r, request);
+      case GoCardlessFailure.RateLimited r ->
+          retryAfter(ApiProblem.GOCARDLESS_RATE_LIMITED, r, request);
       case GoCardlessFailure.Unavailable u -> {
         log.warn("{} {}: {}", request.getMethod(), request.getRequestURI(), u.getMessage());
         yield retryAfter(ApiProblem.GOCARDLESS_UNAVAILABLE, u, request);
@@ -96,7 +104,8 @@ class ApiExceptionHandler {
         log.error("{} {}: {}", request.getMethod(), request.getRequestURI(), r.getMessage());
         yield Problems.response(ApiProblem.GOCARDLESS_REJECTED, r.getMessage(), request);
       }
-      default -> Problems.response(ApiProblem.INTERNAL, "The request could not be processed", request);
+      default ->
+          Problems.response(ApiProblem.INTERNAL, "The request could not be processed", request);
     };
   }
 
@@ -110,7 +119,8 @@ class ApiExceptionHandler {
   }
 
   @ExceptionHandler(MissingRequestHeaderException.class)
-  ResponseEntity<ProblemDetail> header(MissingRequestHeaderException e, HttpServletRequest request) {
+  ResponseEntity<ProblemDetail> header(
+      MissingRequestHeaderException e, HttpServletRequest request) {
     if ("Idempotency-Key".equalsIgnoreCase(e.getHeaderName())) {
       return Problems.response(
           ApiProblem.IDEMPOTENCY_KEY_REQUIRED,
@@ -132,7 +142,8 @@ class ApiExceptionHandler {
   }
 
   @ExceptionHandler(MethodArgumentNotValidException.class)
-  ResponseEntity<ProblemDetail> invalid(MethodArgumentNotValidException e, HttpServletRequest request) {
+  ResponseEntity<ProblemDetail> invalid(
+      MethodArgumentNotValidException e, HttpServletRequest request) {
     return Problems.response(ApiProblem.INVALID_REQUEST, e.getMessage(), request);
   }
 
@@ -142,7 +153,8 @@ class ApiExceptionHandler {
   }
 
   @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
-  ResponseEntity<ProblemDetail> method(HttpRequestMethodNotSupportedException e, HttpServletRequest request) {
+  ResponseEntity<ProblemDetail> method(
+      HttpRequestMethodNotSupportedException e, HttpServletRequest request) {
     return Problems.response(ApiProblem.METHOD_NOT_ALLOWED, e.getMessage(), request);
   }
 

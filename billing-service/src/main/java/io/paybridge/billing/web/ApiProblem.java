@@ -17,22 +17,28 @@ public enum ApiProblem implements ProblemType {
   MERCHANT_NOT_FOUND(Definition.of(404, "merchant-not-found", "No such merchant")),
   METHOD_NOT_ALLOWED(Definition.of(405, "method-not-allowed", "Method not allowed")),
   INVALID_STATE(
-      Definition.of(409, "gocardless-invalid-state", "GoCardless refused this in the resource's state")),
+      Definition.of(
+          409, "gocardless-invalid-state", "GoCardless refused this in the resource's state")),
   MERCHANT_NOT_CONNECTED(
       Definition.of(409, "merchant-not-connected", "The merchant is not connected")),
   MERCHANT_RECONNECTION_REQUIRED(
       Definition.of(
-          409, "merchant-reconnection-required", "GoCardless refused the merchant's authorisation")),
+          409,
+          "merchant-reconnection-required",
+          "GoCardless refused the merchant's authorisation")),
   VALIDATION_FAILED(
-      Definition.of(422, "gocardless-validation-failed", "GoCardless refused the request's values")),
+      Definition.of(
+          422, "gocardless-validation-failed", "GoCardless refused the request's values")),
   IDEMPOTENCY_KEY_REUSED(
       Definition.of(
           422, "idempotency-key-reused", "This Idempotency-Key was used with another request")),
   GOCARDLESS_RATE_LIMITED(
-      Definition.of(429, "gocardless-rate-limited", "GoCardless's rate limit for this merchant is used up")),
+      Definition.of(
+          429, "gocardless-rate-limited", "GoCardless's rate limit for this merchant is used up")),
   INTERNAL(Definition.of(500, "internal-error", "The request could not be processed")),
   GOCARDLESS_REJECTED(
-      Definition.of(502, "gocardless-rejected", "GoCardless answered in a way that was not expected")),
+      Definition.of(
+          502, "gocardless-rejected", "GoCardless answered in a way that was not expected")),
   GOCARDLESS_UNAVAILABLE(
       Definition.of(503, "gocardless-unavailable", "GoCardless cannot be reached; try again")),
   IDENTITY_PROVIDER_UNAVAILABLE(

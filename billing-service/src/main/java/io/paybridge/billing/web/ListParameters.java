@@ -10,7 +10,12 @@ public final class ListParameters {
   private ListParameters() {}
 
   public static ListQuery query(
-      String merchantId, String status, Instant createdFrom, Instant createdBefore, String after, int limit) {
+      String merchantId,
+      String status,
+      Instant createdFrom,
+      Instant createdBefore,
+      String after,
+      int limit) {
     if (limit < 1 || limit > 200) {
       throw new ProblemException(ApiProblem.INVALID_REQUEST, "limit must be between 1 and 200");
     }
@@ -25,7 +30,10 @@ public final class ListParameters {
 
   /** A team's Idempotency-Key: 1-255 visible characters. */
   public static void requireKey(String key) {
-    if (key == null || key.isBlank() || key.length() > 255 || !key.chars().allMatch(c -> c > 32 && c < 127)) {
+    if (key == null
+        || key.isBlank()
+        || key.length() > 255
+        || !key.chars().allMatch(c -> c > 32 && c < 127)) {
       throw new ProblemException(
           ApiProblem.IDEMPOTENCY_KEY_REQUIRED,
           "Idempotency-Key must be 1-255 visible ASCII characters, the same on every retry");

@@ -35,8 +35,8 @@ class SecurityConfiguration {
   /** The management port: probes and Prometheus open (internal network only), the rest scoped. */
   @Bean
   @Order(1)
-  SecurityFilterChain management(HttpSecurity http, SecurityProperties properties, ObjectMapper mapper)
-      throws Exception {
+  SecurityFilterChain management(
+      HttpSecurity http, SecurityProperties properties, ObjectMapper mapper) throws Exception {
     AuthenticationEntryPoint unauthenticated = unauthenticated(mapper);
     AccessDeniedHandler denied = denied(mapper);
     return http.securityMatcher(EndpointRequest.toAnyEndpoint())
@@ -45,13 +45,19 @@ class SecurityConfiguration {
         .authorizeHttpRequests(
             auth ->
                 auth.requestMatchers(
-                        "/actuator/health/liveness", "/actuator/health/readiness", "/actuator/prometheus")
+                        "/actuator/health/liveness",
+                        "/actuator/health/readiness",
+                        "/actuator/prometheus")
                     .permitAll()
                     .anyRequest()
                     .hasAuthority("SCOPE_" + properties.operationsScope()))
         .oauth2ResourceServer(
-            rs -> rs.jwt(jwt -> {}).authenticationEntryPoint(unauthenticated).accessDeniedHandler(denied))
-        .exceptionHandling(e -> e.authenticationEntryPoint(unauthenticated).accessDeniedHandler(denied))
+            rs ->
+                rs.jwt(jwt -> {})
+                    .authenticationEntryPoint(unauthenticated)
+                    .accessDeniedHandler(denied))
+        .exceptionHandling(
+            e -> e.authenticationEntryPoint(unauthenticated).accessDeniedHandler(denied))
         .build();
   }
 
@@ -66,7 +72,11 @@ class SecurityConfiguration {
         .authorizeHttpRequests(
             auth ->
                 auth.requestMatchers(
-                        "/actuator/**", "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html", "/error")
+                        "/actuator/**",
+                        "/v3/api-docs/**",
+                        "/swagger-ui/**",
+                        "/swagger-ui.html",
+                        "/error")
                     .permitAll()
                     .requestMatchers(HttpMethod.GET, API)
                     .hasAuthority("SCOPE_" + properties.readScope())
@@ -75,8 +85,12 @@ class SecurityConfiguration {
                     .anyRequest()
                     .denyAll())
         .oauth2ResourceServer(
-            rs -> rs.jwt(jwt -> {}).authenticationEntryPoint(unauthenticated).accessDeniedHandler(denied))
-        .exceptionHandling(e -> e.authenticationEntryPoint(unauthenticated).accessDeniedHandler(denied))
+            rs ->
+                rs.jwt(jwt -> {})
+                    .authenticationEntryPoint(unauthenticated)
+                    .accessDeniedHandler(denied))
+        .exceptionHandling(
+            e -> e.authenticationEntryPoint(unauthenticated).accessDeniedHandler(denied))
         .build();
   }
 

@@ -37,7 +37,8 @@ import tools.jackson.databind.json.JsonMapper;
 class BillingFactsContractTest {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final AsyncApiContract CONTRACT = AsyncApiContract.load(Path.of("../docs/asyncapi.yaml"));
+  private static final AsyncApiContract CONTRACT =
+      AsyncApiContract.load(Path.of("../docs/asyncapi.yaml"));
   private static final Instant AT = Instant.parse("2026-03-02T10:15:47.578Z");
   private static final String M = "3f1c2a4e-8d4b-4a51-9c39-2f0c1b7e5d10";
   private static final String T = "team-a";
@@ -53,19 +54,65 @@ class BillingFactsContractTest {
           new BillingRequestCancelled(M, T, O, BRQ, AT, EV),
           new MandateActive(M, T, O, MD, AT, EV),
           new MandateCancelled(
-              M, T, O, MD, "bank_account_closed", "ADDACS-B", "The customer's bank account was closed.", AT, EV),
+              M,
+              T,
+              O,
+              MD,
+              "bank_account_closed",
+              "ADDACS-B",
+              "The customer's bank account was closed.",
+              AT,
+              EV),
           new MandateExpired(
-              M, T, O, MD, "mandate_expired", null, "The mandate expired after 13 months without a payment.", AT, EV),
-          new MandateFailed(M, T, O, MD, "invalid_bank_details", "AUDDIS-5", "The bank details were invalid.", AT, EV),
+              M,
+              T,
+              O,
+              MD,
+              "mandate_expired",
+              null,
+              "The mandate expired after 13 months without a payment.",
+              AT,
+              EV),
+          new MandateFailed(
+              M,
+              T,
+              O,
+              MD,
+              "invalid_bank_details",
+              "AUDDIS-5",
+              "The bank details were invalid.",
+              AT,
+              EV),
           new PaymentConfirmed(M, T, O, PM, MD, 2500, "GBP", AT, EV),
           new PaymentFailed(
-              M, T, O, PM, MD, 2500, "GBP", "insufficient_funds", "ARUDD-0",
-              "The customer's account had insufficient funds to make this payment.", true, AT, EV),
+              M,
+              T,
+              O,
+              PM,
+              MD,
+              2500,
+              "GBP",
+              "insufficient_funds",
+              "ARUDD-0",
+              "The customer's account had insufficient funds to make this payment.",
+              true,
+              AT,
+              EV),
           new PaymentPaidOut(M, T, O, PM, MD, 2500, "GBP", "PO00000F2B3C4D", AT, EV),
           new PaymentCancelled(M, T, O, PM, MD, 2500, "GBP", "mandate_cancelled", AT, EV),
           new PaymentChargedBack(
-              M, T, O, PM, MD, 2500, "GBP", "payment_charged_back", "ADDACS-0",
-              "The customer asked their bank to refund this payment.", AT, EV));
+              M,
+              T,
+              O,
+              PM,
+              MD,
+              2500,
+              "GBP",
+              "payment_charged_back",
+              "ADDACS-0",
+              "The customer asked their bank to refund this payment.",
+              AT,
+              EV));
 
   @Test
   void everyFactTypeHasAnExampleHere() {
@@ -73,7 +120,8 @@ class BillingFactsContractTest {
         Stream.of(BillingFact.class.getPermittedSubclasses())
             .flatMap(family -> Stream.of(family.getPermittedSubclasses()))
             .toList();
-    assertThat(EXAMPLES.stream().map(Object::getClass).distinct()).containsExactlyInAnyOrderElementsOf(permitted);
+    assertThat(EXAMPLES.stream().map(Object::getClass).distinct())
+        .containsExactlyInAnyOrderElementsOf(permitted);
   }
 
   @Test
@@ -116,13 +164,16 @@ class BillingFactsContractTest {
   @Test
   void noFactHasAFieldThatCouldCarryAToken() {
     for (BillingFact fact : EXAMPLES) {
-      assertThat(Arrays.stream(fact.getClass().getRecordComponents()).map(c -> c.getName().toLowerCase()))
+      assertThat(
+              Arrays.stream(fact.getClass().getRecordComponents())
+                  .map(c -> c.getName().toLowerCase()))
           .noneMatch(name -> name.contains("token") || name.contains("secret"));
     }
   }
 
   private static String golden(String type) throws IOException {
-    try (InputStream in = BillingFactsContractTest.class.getResourceAsStream("/contracts/" + type + ".json")) {
+    try (InputStream in =
+        BillingFactsContractTest.class.getResourceAsStream("/contracts/" + type + ".json")) {
       assertThat(in).as("golden file contracts/%s.json", type).isNotNull();
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }

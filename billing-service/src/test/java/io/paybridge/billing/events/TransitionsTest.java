@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** The transitions docs/gocardless/API.md §4.4 and ARCHITECTURE.md's list of what others got wrong name. */
+/**
+ * The transitions docs/gocardless/API.md §4.4 and ARCHITECTURE.md's list of what others got wrong
+ * name.
+ */
 class TransitionsTest {
 
   @Test
@@ -29,8 +32,12 @@ class TransitionsTest {
   @Test
   void dispatchIsOnResourceTypeAndActionTogether() {
     // Mandates and payments both have "cancelled" and "failed", from different statuses.
-    assertThat(Transitions.of("mandates", "failed").from()).contains("active").doesNotContain("paid_out");
-    assertThat(Transitions.of("payments", "failed").from()).contains("paid_out").doesNotContain("active");
+    assertThat(Transitions.of("mandates", "failed").from())
+        .contains("active")
+        .doesNotContain("paid_out");
+    assertThat(Transitions.of("payments", "failed").from())
+        .contains("paid_out")
+        .doesNotContain("active");
     assertThat(Transitions.of("refunds", "failed")).isNull();
   }
 

@@ -47,25 +47,40 @@ public abstract class BillingIntegrationTest {
         () -> world.issuer.issuerUri() + "/token");
   }
 
-  /** A new merchant of {@code team} on a new organisation, connected as oauth-service announces it. */
+  /**
+   * A new merchant of {@code team} on a new organisation, connected as oauth-service announces it.
+   */
   protected Connected connectNewMerchant(String team, String name) {
     var organisation = world.simulator.createOrganisation(name, "successful");
     String merchantId = UUID.randomUUID().toString();
-    world.merchantTokens.connect(merchantId, organisation.organisationId(), organisation.accessToken());
+    world.merchantTokens.connect(
+        merchantId, organisation.organisationId(), organisation.accessToken());
     var fact =
         new MerchantConnected(
-            merchantId, team, organisation.organisationId(), organisation.creditorId(), "successful", Instant.now());
+            merchantId,
+            team,
+            organisation.organisationId(),
+            organisation.creditorId(),
+            "successful",
+            Instant.now());
     world.events.send(
         Topics.MERCHANTS_CONNECTION,
         merchantId,
         mapper.writeValueAsString(fact),
         Map.of(
-            EventHeaders.ID, UUID.randomUUID().toString(),
-            EventHeaders.EVENT_TYPE, "MerchantConnected",
-            EventHeaders.TENANT, team));
+            EventHeaders.ID,
+            UUID.randomUUID().toString(),
+            EventHeaders.EVENT_TYPE,
+            "MerchantConnected",
+            EventHeaders.TENANT,
+            team));
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> jdbc.queryForObject("select count(*) from merchant where id = ?", Integer.class, merchantId) == 1);
+        .until(
+            () ->
+                jdbc.queryForObject(
+                        "select count(*) from merchant where id = ?", Integer.class, merchantId)
+                    == 1);
     return new Connected(merchantId, team, organisation);
   }
 
@@ -102,7 +117,8 @@ public abstract class BillingIntegrationTest {
     world.eventsOf(organisation).forEach(world.events::publish);
   }
 
-  private static final java.util.regex.Pattern STEP = java.util.regex.Pattern.compile("<form[^>]*id=\"([a-z_]+)\"");
+  private static final java.util.regex.Pattern STEP =
+      java.util.regex.Pattern.compile("<form[^>]*id=\"([a-z_]+)\"");
 
   /**
    * The payer's side of a billing request flow: the simulator's hosted page shows the next step as
@@ -158,7 +174,10 @@ public abstract class BillingIntegrationTest {
             """
                 .formatted(billingRequestId, team, team));
     assertThat(flow.status()).as(flow.body()).isEqualTo(201);
-    payOnTheHostedPage(flow.json().get("id").asString(), flow.json().get("authorisationUrl").asString(), givenName);
+    payOnTheHostedPage(
+        flow.json().get("id").asString(),
+        flow.json().get("authorisationUrl").asString(),
+        givenName);
   }
 
   /** A mandate-only billing request completed by the payer, and the mandate active; its id. */
@@ -179,8 +198,13 @@ public abstract class BillingIntegrationTest {
     deliverEventsOf(merchant.organisation());
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> !get(merchant.team(), "/billing-requests/" + billingRequestId).path("mandateId").isNull());
-    String mandateId = get(merchant.team(), "/billing-requests/" + billingRequestId).path("mandateId").asString();
+        .until(
+            () ->
+                !get(merchant.team(), "/billing-requests/" + billingRequestId)
+                    .path("mandateId")
+                    .isNull());
+    String mandateId =
+        get(merchant.team(), "/billing-requests/" + billingRequestId).path("mandateId").asString();
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> status(merchant.team(), "/mandates/" + mandateId).equals("active"));

@@ -15,10 +15,10 @@ import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The real parts around billing-service, once per test JVM: the GoCardless simulator behind a
- * proxy that can fail on demand, the test issuer, a stand-in of oauth-service's merchant-token
- * endpoint (over HTTP, checking the service's client-credentials token) and a publisher of
- * GoCardless events as webhook-ingest-service would publish them.
+ * The real parts around billing-service, once per test JVM: the GoCardless simulator behind a proxy
+ * that can fail on demand, the test issuer, a stand-in of oauth-service's merchant-token endpoint
+ * (over HTTP, checking the service's client-credentials token) and a publisher of GoCardless events
+ * as webhook-ingest-service would publish them.
  */
 public final class BillingWorld {
 
@@ -34,7 +34,8 @@ public final class BillingWorld {
   public final GoCardlessEventsStandIn events;
 
   private BillingWorld() {
-    simulator = GoCardlessSimulator.start(SimulatorSettings.defaults().withTickInterval(Duration.ZERO));
+    simulator =
+        GoCardlessSimulator.start(SimulatorSettings.defaults().withTickInterval(Duration.ZERO));
     gocardless = FaultyProxy.to(simulator.baseUrl());
     issuer = TestIssuer.get();
     merchantTokens = MerchantTokenEndpoint.forClients(CLIENT_ID);

@@ -306,5 +306,4 @@ class GoCardlessTest {
     assertThat(gocardless.circuitBreaker().getMetrics().getNumberOfBufferedCalls())
         .isEqualTo(before + 1);
   }
-
 }

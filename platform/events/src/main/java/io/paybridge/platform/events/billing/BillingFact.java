@@ -15,8 +15,7 @@ import java.time.Instant;
  * {@code currency}, instants as ISO-8601 strings. notification-service reads these generically:
  * names and fields are the contract (golden files in billing-service's tests, docs/asyncapi.yaml).
  */
-public sealed interface BillingFact
-    permits BillingRequestFact, MandateFact, PaymentFact {
+public sealed interface BillingFact permits BillingRequestFact, MandateFact, PaymentFact {
 
   /** PayBridge's merchant id. */
   String merchantId();

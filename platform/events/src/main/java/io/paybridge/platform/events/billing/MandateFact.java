@@ -27,7 +27,12 @@ public sealed interface MandateFact extends BillingFact
 
   /** The mandate can be charged (GoCardless's {@code active}, or {@code reinstated}). */
   record MandateActive(
-      String merchantId, String team, String organisationId, String mandateId, Instant occurredAt, String gocardlessEventId)
+      String merchantId,
+      String team,
+      String organisationId,
+      String mandateId,
+      Instant occurredAt,
+      String gocardlessEventId)
       implements MandateFact {}
 
   record MandateCancelled(

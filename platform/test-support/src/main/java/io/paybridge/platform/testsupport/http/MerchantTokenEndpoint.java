@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * /internal/merchants/{id}/access-token}) over real HTTP, for the tests of services that call
  * GoCardless for a merchant: it answers the token registered for a merchant to a caller whose
  * bearer token the {@link TestIssuer} signed for an allowed client ({@code client_id}, {@code azp}
- * or {@code sub}), 401 without one, 403 for another client, 404 for a merchant not registered
- * (not connected), in oauth-service's JSON shape.
+ * or {@code sub}), 401 without one, 403 for another client, 404 for a merchant not registered (not
+ * connected), in oauth-service's JSON shape.
  */
 public final class MerchantTokenEndpoint implements AutoCloseable {
 
@@ -93,7 +93,10 @@ public final class MerchantTokenEndpoint implements AutoCloseable {
       String merchantId = path.substring(PREFIX.length(), path.length() - SUFFIX.length());
       String[] token = tokens.get(merchantId);
       if (token == null) {
-        respond(exchange, 404, "{\"status\":404,\"type\":\"https://paybridge.io/problems/merchant-not-connected\"}");
+        respond(
+            exchange,
+            404,
+            "{\"status\":404,\"type\":\"https://paybridge.io/problems/merchant-not-connected\"}");
         return;
       }
       granted.incrementAndGet();
