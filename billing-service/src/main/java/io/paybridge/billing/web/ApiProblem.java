@@ -20,7 +20,7 @@ public enum ApiProblem implements ProblemType {
       Definition.of(
           409, "gocardless-invalid-state", "GoCardless refused this in the resource's state")),
   MERCHANT_NOT_CONNECTED(
-      Definition.of(409, "merchant-not-connected", "The merchant is not connected")),
+      Definition.of(404, "merchant-not-connected", "No connected merchant with this id")),
   MERCHANT_RECONNECTION_REQUIRED(
       Definition.of(
           409,
