@@ -50,12 +50,14 @@ class ArchitectureTest {
   }
 
   @Test
-  void featuresOtherThanControllersDoNotDependOnTheWebLayer() {
+  void onlyControllersAndExceptionHandlersDependOnTheWebLayer() {
     noClasses()
         .that()
         .resideOutsideOfPackage("io.paybridge.billing.web..")
         .and()
         .haveSimpleNameNotEndingWith("Controller")
+        .and()
+        .haveSimpleNameNotEndingWith("ExceptionHandler")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("io.paybridge.billing.web..")

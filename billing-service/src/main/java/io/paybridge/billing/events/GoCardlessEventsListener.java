@@ -43,7 +43,10 @@ class GoCardlessEventsListener {
       topics = {
         Topics.GOCARDLESS_BILLING_REQUESTS,
         Topics.GOCARDLESS_MANDATES,
-        Topics.GOCARDLESS_PAYMENTS
+        Topics.GOCARDLESS_PAYMENTS,
+        Topics.GOCARDLESS_REFUNDS,
+        Topics.GOCARDLESS_SUBSCRIPTIONS,
+        Topics.GOCARDLESS_INSTALMENT_SCHEDULES
       })
   void on(ConsumerRecord<String, String> record) {
     String eventId = IdempotentConsumer.eventId(record);

@@ -11,6 +11,7 @@ import io.paybridge.platform.events.billing.BillingFact;
 import io.paybridge.platform.events.billing.BillingRequestFact;
 import io.paybridge.platform.events.billing.MandateFact;
 import io.paybridge.platform.events.billing.PaymentFact;
+import io.paybridge.platform.events.billing.RefundFact;
 import io.paybridge.platform.gocardless.GoCardless;
 import io.paybridge.platform.gocardless.GoCardlessFailure;
 import io.paybridge.platform.outbox.TransientFailureException;
@@ -262,6 +263,17 @@ class ProjectionHandler {
           case "billing_requests.cancelled" ->
               new BillingRequestFact.BillingRequestCancelled(
                   m, t, o, p.id(), e.createdAt(), e.id());
+          case "refunds.paid" ->
+              new RefundFact.RefundPaid(
+                  m,
+                  t,
+                  o,
+                  p.id(),
+                  view.path("paymentId").asString(null),
+                  amount,
+                  currency,
+                  e.createdAt(),
+                  e.id());
           default -> null;
         };
     return Optional.ofNullable(fact);
@@ -286,6 +298,24 @@ class ProjectionHandler {
             case PAYMENT ->
                 views.payment(
                     gocardless.read(merchant.id(), c -> c.payments().get(id).execute()),
+                    merchant.id(),
+                    merchant.team(),
+                    merchant.organisationId());
+            case REFUND ->
+                views.refund(
+                    gocardless.read(merchant.id(), c -> c.refunds().get(id).execute()),
+                    merchant.id(),
+                    merchant.team(),
+                    merchant.organisationId());
+            case SUBSCRIPTION ->
+                views.subscription(
+                    gocardless.read(merchant.id(), c -> c.subscriptions().get(id).execute()),
+                    merchant.id(),
+                    merchant.team(),
+                    merchant.organisationId());
+            case INSTALMENT_SCHEDULE ->
+                views.instalmentSchedule(
+                    gocardless.read(merchant.id(), c -> c.instalmentSchedules().get(id).execute()),
                     merchant.id(),
                     merchant.team(),
                     merchant.organisationId());
@@ -337,6 +367,9 @@ class ProjectionHandler {
       case "billing_requests" -> Kind.BILLING_REQUEST;
       case "mandates" -> Kind.MANDATE;
       case "payments" -> Kind.PAYMENT;
+      case "refunds" -> Kind.REFUND;
+      case "subscriptions" -> Kind.SUBSCRIPTION;
+      case "instalment_schedules" -> Kind.INSTALMENT_SCHEDULE;
       default -> null;
     };
   }
@@ -346,6 +379,9 @@ class ProjectionHandler {
       case BILLING_REQUEST -> "billing_request";
       case MANDATE -> "mandate";
       case PAYMENT -> "payment";
+      case REFUND -> "refund";
+      case SUBSCRIPTION -> "subscription";
+      case INSTALMENT_SCHEDULE -> "instalment_schedule";
     };
   }
 }

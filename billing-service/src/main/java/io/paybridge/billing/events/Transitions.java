@@ -87,6 +87,28 @@ final class Transitions {
                       "blocked")),
               Map.entry(
                   "replaced", t(Set.of("pending_submission", "submitted", "active"), "cancelled"))),
+          "refunds",
+          Map.of(
+              "submitted", t(Set.of("created", "pending_submission"), "submitted"),
+              "paid", t(Set.of("created", "pending_submission", "submitted"), "paid"),
+              "failed", t(Set.of("created", "pending_submission", "submitted"), "failed"),
+              "funds_returned", t(Set.of("paid"), "funds_returned")),
+          "subscriptions",
+          Map.of(
+              "customer_approval_granted", t(Set.of("pending_customer_approval"), "active"),
+              "customer_approval_denied",
+                  t(Set.of("pending_customer_approval"), "customer_approval_denied"),
+              "paused", t(Set.of("active"), "paused"),
+              "resumed", t(Set.of("paused"), "active"),
+              "finished", t(Set.of("active"), "finished"),
+              "cancelled", t(Set.of("pending_customer_approval", "active", "paused"), "cancelled")),
+          "instalment_schedules",
+          Map.of(
+              "creation_failed", t(Set.of("pending"), "creation_failed"),
+              "completed", t(Set.of("pending", "active"), "completed"),
+              "errored", t(Set.of("pending", "active"), "errored"),
+              "cancelled", t(Set.of("pending", "active", "errored"), "cancelled"),
+              "resumed", t(Set.of("errored"), "active")),
           "billing_requests",
           Map.of(
               "fulfilled", t(Set.of("pending", "ready_to_fulfil"), "fulfilled"),

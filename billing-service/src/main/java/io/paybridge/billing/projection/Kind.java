@@ -4,7 +4,10 @@ package io.paybridge.billing.projection;
 public enum Kind {
   BILLING_REQUEST("billing_request", "billing_requests", "billing request"),
   MANDATE("mandate", "mandates", "mandate"),
-  PAYMENT("payment", "payments", "payment");
+  PAYMENT("payment", "payments", "payment"),
+  REFUND("refund", "refunds", "refund"),
+  SUBSCRIPTION("subscription", "subscriptions", "subscription"),
+  INSTALMENT_SCHEDULE("instalment_schedule", "instalment_schedules", "instalment schedule");
 
   final String table;
   final String resourceType;

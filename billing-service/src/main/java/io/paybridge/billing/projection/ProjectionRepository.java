@@ -129,7 +129,57 @@ public class ProjectionRepository {
               Timestamp.from(p.createdAt()),
               now,
               last);
+      case REFUND -> saveChild(p, "paymentId", "amount", view, now, last);
+      case SUBSCRIPTION -> saveChild(p, "mandateId", "amount", view, now, last);
+      case INSTALMENT_SCHEDULE -> saveChild(p, "mandateId", "totalAmount", view, now, last);
     }
+  }
+
+  private void saveChild(
+      Projected p,
+      String parentField,
+      String amountField,
+      String view,
+      Timestamp now,
+      Timestamp last) {
+    var amount = p.view().get(amountField);
+    jdbc.update(
+        """
+        insert into %s (id, merchant_id, team, organisation_id, parent_id, status, amount, currency, view,
+            created_at, updated_at, last_event_at)
+        values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)
+        on conflict (id) do update set status = excluded.status, amount = excluded.amount, view = excluded.view,
+            updated_at = excluded.updated_at, last_event_at = excluded.last_event_at
+        """
+            .formatted(p.kind().table),
+        p.id(),
+        p.merchantId(),
+        p.team(),
+        p.organisationId(),
+        text(p.view(), parentField),
+        p.status(),
+        amount == null || amount.isNull() ? null : amount.asLong(),
+        text(p.view(), "currency"),
+        view,
+        Timestamp.from(p.createdAt()),
+        now,
+        last);
+  }
+
+  /**
+   * What the refunds of a payment known here add up to, leaving out those that came to nothing
+   * ({@code failed}, {@code cancelled}, {@code bounced}).
+   */
+  public long refundedAmount(String paymentId) {
+    Long sum =
+        jdbc.queryForObject(
+            """
+            select coalesce(sum(amount), 0) from refund
+            where parent_id = ? and status not in ('failed', 'cancelled', 'bounced')
+            """,
+            Long.class,
+            paymentId);
+    return sum == null ? 0 : sum;
   }
 
   /**

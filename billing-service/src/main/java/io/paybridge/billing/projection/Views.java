@@ -1,8 +1,11 @@
 package io.paybridge.billing.projection;
 
 import com.gocardless.resources.BillingRequest;
+import com.gocardless.resources.InstalmentSchedule;
 import com.gocardless.resources.Mandate;
 import com.gocardless.resources.Payment;
+import com.gocardless.resources.Refund;
+import com.gocardless.resources.Subscription;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Locale;
@@ -105,6 +108,9 @@ public class Views {
     String status = wire(p.getStatus());
     view.put("status", status);
     view.put("mandateId", p.getLinks() == null ? null : p.getLinks().getMandate());
+    view.put("subscriptionId", p.getLinks() == null ? null : p.getLinks().getSubscription());
+    view.put(
+        "instalmentScheduleId", p.getLinks() == null ? null : p.getLinks().getInstalmentSchedule());
     view.put("amount", p.getAmount() == null ? 0L : p.getAmount().longValue());
     view.put("currency", p.getCurrency() == null ? null : p.getCurrency().name());
     view.put(
@@ -127,6 +133,108 @@ public class Views {
         status,
         view,
         instant(p.getCreatedAt()),
+        null);
+  }
+
+  public Projected refund(Refund r, String merchantId, String team, String organisationId) {
+    ObjectNode view = mapper.createObjectNode();
+    view.put("id", r.getId());
+    view.put("merchantId", merchantId);
+    String status = wire(r.getStatus());
+    view.put("status", status);
+    view.put("paymentId", r.getLinks() == null ? null : r.getLinks().getPayment());
+    view.put("amount", r.getAmount() == null ? 0L : r.getAmount().longValue());
+    view.put("currency", r.getCurrency());
+    view.put("reference", r.getReference());
+    putMetadata(view, r.getMetadata());
+    view.put("createdAt", r.getCreatedAt());
+    return new Projected(
+        Kind.REFUND,
+        r.getId(),
+        merchantId,
+        team,
+        organisationId,
+        status,
+        view,
+        instant(r.getCreatedAt()),
+        null);
+  }
+
+  public Projected subscription(
+      Subscription sub, String merchantId, String team, String organisationId) {
+    ObjectNode view = mapper.createObjectNode();
+    view.put("id", sub.getId());
+    view.put("merchantId", merchantId);
+    String status = wire(sub.getStatus());
+    view.put("status", status);
+    view.put("mandateId", sub.getLinks() == null ? null : sub.getLinks().getMandate());
+    view.put("amount", sub.getAmount() == null ? 0L : sub.getAmount().longValue());
+    view.put("currency", sub.getCurrency());
+    view.put("name", sub.getName());
+    view.put("intervalUnit", wire(sub.getIntervalUnit()));
+    if (sub.getInterval() != null) {
+      view.put("interval", sub.getInterval());
+    }
+    if (sub.getDayOfMonth() != null) {
+      view.put("dayOfMonth", sub.getDayOfMonth());
+    }
+    if (sub.getCount() != null) {
+      view.put("count", sub.getCount());
+    }
+    view.put("startDate", sub.getStartDate());
+    view.put("paymentReference", sub.getPaymentReference());
+    var upcoming = view.putArray("upcomingPayments");
+    if (sub.getUpcomingPayments() != null) {
+      sub.getUpcomingPayments()
+          .forEach(
+              u -> {
+                ObjectNode next = upcoming.addObject();
+                next.put("chargeDate", u.getChargeDate());
+                next.put("amount", u.getAmount() == null ? 0L : u.getAmount().longValue());
+              });
+    }
+    putMetadata(view, sub.getMetadata());
+    view.put("createdAt", sub.getCreatedAt());
+    return new Projected(
+        Kind.SUBSCRIPTION,
+        sub.getId(),
+        merchantId,
+        team,
+        organisationId,
+        status,
+        view,
+        instant(sub.getCreatedAt()),
+        null);
+  }
+
+  public Projected instalmentSchedule(
+      InstalmentSchedule schedule, String merchantId, String team, String organisationId) {
+    ObjectNode view = mapper.createObjectNode();
+    view.put("id", schedule.getId());
+    view.put("merchantId", merchantId);
+    String status = wire(schedule.getStatus());
+    view.put("status", status);
+    view.put("mandateId", schedule.getLinks() == null ? null : schedule.getLinks().getMandate());
+    view.put("name", schedule.getName());
+    view.put(
+        "totalAmount",
+        schedule.getTotalAmount() == null ? 0L : schedule.getTotalAmount().longValue());
+    view.put("currency", schedule.getCurrency() == null ? null : schedule.getCurrency().name());
+    var payments = view.putArray("paymentIds");
+    if (schedule.getLinks() != null && schedule.getLinks().getPayments() != null) {
+      schedule.getLinks().getPayments().forEach(payments::add);
+    }
+    putMetadata(view, schedule.getMetadata());
+    view.put("createdAt", schedule.getCreatedAt());
+    return new Projected(
+        Kind.INSTALMENT_SCHEDULE,
+        schedule.getId(),
+        merchantId,
+        team,
+        organisationId,
+        status,
+        view,
+        instant(schedule.getCreatedAt()),
         null);
   }
 

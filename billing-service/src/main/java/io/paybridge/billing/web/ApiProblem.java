@@ -32,6 +32,9 @@ public enum ApiProblem implements ProblemType {
   IDEMPOTENCY_KEY_REUSED(
       Definition.of(
           422, "idempotency-key-reused", "This Idempotency-Key was used with another request")),
+  REFUND_EXCEEDS_PAYMENT(
+      Definition.of(
+          422, "refund-exceeds-payment", "The refunds would total more than the payment")),
   GOCARDLESS_RATE_LIMITED(
       Definition.of(
           429, "gocardless-rate-limited", "GoCardless's rate limit for this merchant is used up")),

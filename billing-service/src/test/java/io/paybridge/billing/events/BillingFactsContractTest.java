@@ -15,6 +15,7 @@ import io.paybridge.platform.events.billing.PaymentFact.PaymentChargedBack;
 import io.paybridge.platform.events.billing.PaymentFact.PaymentConfirmed;
 import io.paybridge.platform.events.billing.PaymentFact.PaymentFailed;
 import io.paybridge.platform.events.billing.PaymentFact.PaymentPaidOut;
+import io.paybridge.platform.events.billing.RefundFact.RefundPaid;
 import io.paybridge.platform.testsupport.AsyncApiContract;
 import java.io.IOException;
 import java.io.InputStream;
@@ -112,7 +113,8 @@ class BillingFactsContractTest {
               "ADDACS-0",
               "The customer asked their bank to refund this payment.",
               AT,
-              EV));
+              EV),
+          new RefundPaid(M, T, O, "RF00003X6V2Q1K", PM, 1000, "GBP", AT, EV));
 
   @Test
   void everyFactTypeHasAnExampleHere() {

@@ -6,7 +6,7 @@ import java.time.Instant;
 
 /**
  * The facts billing-service publishes on {@code billing.*}: what happened to a team's billing
- * request, mandate or payment at GoCardless, one fact per GoCardless event that says so.
+ * request, mandate, payment or refund at GoCardless, one fact per GoCardless event that says so.
  *
  * <p>The record: topic {@link #topic()}; key = {@link #resourceId()} (the GoCardless id, so one
  * resource's facts keep their order); headers {@code id} (a new UUID), {@code eventType} = the
@@ -15,7 +15,8 @@ import java.time.Instant;
  * {@code currency}, instants as ISO-8601 strings. notification-service reads these generically:
  * names and fields are the contract (golden files in billing-service's tests, docs/asyncapi.yaml).
  */
-public sealed interface BillingFact permits BillingRequestFact, MandateFact, PaymentFact {
+public sealed interface BillingFact
+    permits BillingRequestFact, MandateFact, PaymentFact, RefundFact {
 
   /** PayBridge's merchant id. */
   String merchantId();
@@ -58,6 +59,9 @@ public sealed interface BillingFact permits BillingRequestFact, MandateFact, Pay
   /** The topics of billing facts. */
   static java.util.List<String> topics() {
     return java.util.List.of(
-        Topics.BILLING_BILLING_REQUEST, Topics.BILLING_MANDATE, Topics.BILLING_PAYMENT);
+        Topics.BILLING_BILLING_REQUEST,
+        Topics.BILLING_MANDATE,
+        Topics.BILLING_PAYMENT,
+        Topics.BILLING_REFUND);
   }
 }
