@@ -26,7 +26,17 @@ class OpenApiIT extends BillingIntegrationTest {
             "/mandates/{id}/actions/reinstate",
             "/payments",
             "/payments/{id}/actions/cancel",
-            "/payments/{id}/actions/retry");
+            "/payments/{id}/actions/retry",
+            "/refunds",
+            "/refunds/{id}",
+            "/subscriptions",
+            "/subscriptions/{id}",
+            "/subscriptions/{id}/actions/pause",
+            "/subscriptions/{id}/actions/resume",
+            "/subscriptions/{id}/actions/cancel",
+            "/instalment-schedules",
+            "/instalment-schedules/{id}",
+            "/instalment-schedules/{id}/actions/cancel");
 
     String management = "http://127.0.0.1:" + managementPort;
     var health =
