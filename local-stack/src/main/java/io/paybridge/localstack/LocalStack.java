@@ -34,11 +34,11 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  *
  * <p>Ports can be changed with environment variables: {@code POSTGRES_PORT} (15432), {@code
  * SIMULATOR_PORT} (8089), {@code OIDC_ISSUER_PORT} (8180), {@code WEBHOOK_INGEST_PORT} (8082),
- * {@code OAUTH_PORT} (8081), {@code BILLING_PORT} (8083), and their management (actuator) ports {@code
- * WEBHOOK_INGEST_MANAGEMENT_PORT} (9082), {@code OAUTH_MANAGEMENT_PORT} (9081), {@code
- * BILLING_MANAGEMENT_PORT} (9083). Kafka listens where
- * the embedded broker chooses; the walkthrough prints its address. Secrets (state signing and token
- * encryption keys) are generated at each start.
+ * {@code OAUTH_PORT} (8081), {@code BILLING_PORT} (8083), and their management (actuator) ports
+ * {@code WEBHOOK_INGEST_MANAGEMENT_PORT} (9082), {@code OAUTH_MANAGEMENT_PORT} (9081), {@code
+ * BILLING_MANAGEMENT_PORT} (9083). Kafka listens where the embedded broker chooses; the walkthrough
+ * prints its address. Secrets (state signing and token encryption keys) are generated at each
+ * start.
  */
 public final class LocalStack {
 
@@ -155,10 +155,14 @@ public final class LocalStack {
             "scope",
             TOKEN_SCOPE,
             Map.of(
-                "sub", "billing-service",
-                "aud", List.of(OAUTH_AUDIENCE),
-                "client_id", "billing-service",
-                "scope", TOKEN_SCOPE),
+                "sub",
+                "billing-service",
+                "aud",
+                List.of(OAUTH_AUDIENCE),
+                "client_id",
+                "billing-service",
+                "scope",
+                TOKEN_SCOPE),
             "JWT");
     return new OAuth2Config(
         false,
