@@ -166,4 +166,36 @@ class PaymentLifecycleIT extends BillingIntegrationTest {
         .isEqualTo("https://paybridge.io/problems/idempotency-key-reused");
     assertThat(direct.billingRequests().list().execute().getItems()).hasSize(2);
   }
+
+  @Test
+  void anEventReadBeforeItsMerchantsConnectionWaitsForIt() {
+    // merchants.connection and gocardless.* are read independently: GoCardless's event of a
+    // merchant
+    // whose connection fact has not been read yet must not be lost.
+    var organisation = world.simulator.createOrganisation("Team I Early Bird", "successful");
+    var direct =
+        GoCardlessClient.newBuilder(organisation.accessToken())
+            .withBaseUrl(world.simulator.baseUrl())
+            .build();
+    var made =
+        direct
+            .billingRequests()
+            .create()
+            .withPaymentRequestAmount(700)
+            .withPaymentRequestCurrency("GBP")
+            .execute();
+    deliverEventsOf(organisation);
+
+    var merchant = connectMerchant("team-i", organisation);
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                Http.get(url("/billing-requests/" + made.getId()), writer("team-i")).status()
+                    == 200);
+    var view = get("team-i", "/billing-requests/" + made.getId());
+    assertThat(view.get("merchantId").asString()).isEqualTo(merchant.merchantId());
+    assertThat(view.path("paymentRequest").path("amount").asLong()).isEqualTo(700);
+  }
 }

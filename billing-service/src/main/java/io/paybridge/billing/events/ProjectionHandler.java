@@ -15,6 +15,8 @@ import io.paybridge.platform.events.billing.RefundFact;
 import io.paybridge.platform.gocardless.GoCardless;
 import io.paybridge.platform.gocardless.GoCardlessFailure;
 import io.paybridge.platform.outbox.TransientFailureException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +43,8 @@ class ProjectionHandler {
   private final Views views;
   private final BillingFacts facts;
   private final MeterRegistry meters;
+  private final Clock clock;
+  private final ProjectionProperties properties;
 
   ProjectionHandler(
       MerchantRepository merchants,
@@ -48,13 +52,17 @@ class ProjectionHandler {
       GoCardless gocardless,
       Views views,
       BillingFacts facts,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      Clock clock,
+      ProjectionProperties properties) {
     this.merchants = merchants;
     this.projections = projections;
     this.gocardless = gocardless;
     this.views = views;
     this.facts = facts;
     this.meters = meters;
+    this.clock = clock;
+    this.properties = properties;
   }
 
   void apply(GoCardlessEvent event, String organisationId) {
@@ -64,9 +72,22 @@ class ProjectionHandler {
         organisationId == null
             ? Optional.empty()
             : merchants.connectedOfOrganisation(organisationId);
-    if (kind == null || resourceId == null || merchant.isEmpty()) {
-      count(
-          event, kind == null ? "not_projected" : merchant.isEmpty() ? "not_ours" : "no_resource");
+    if (kind == null || resourceId == null) {
+      count(event, kind == null ? "not_projected" : "no_resource");
+      return;
+    }
+    if (merchant.isEmpty()) {
+      boolean known = organisationId != null && merchants.knowsOrganisation(organisationId);
+      if (organisationId != null
+          && !known
+          && event.createdAt().isAfter(clock.instant().minus(properties.unknownMerchantGrace()))) {
+        // Its merchants.connection fact may simply not have been read yet: wait for it.
+        throw new TransientFailureException(
+            "No merchant known yet for organisation " + organisationId,
+            Duration.ofSeconds(2),
+            null);
+      }
+      count(event, known ? "not_connected" : "unknown_merchant");
       return;
     }
     Optional<Projected> held = projections.lock(kind, resourceId);

@@ -72,6 +72,16 @@ public class MerchantRepository {
     return jdbc.query("select * from merchant where id = ?", ROW, id).stream().findFirst();
   }
 
+  /** Whether any merchant, connected or not, was ever announced for this organisation. */
+  public boolean knowsOrganisation(String organisationId) {
+    Boolean known =
+        jdbc.queryForObject(
+            "select exists (select 1 from merchant where organisation_id = ?)",
+            Boolean.class,
+            organisationId);
+    return Boolean.TRUE.equals(known);
+  }
+
   /** The connected merchant of a GoCardless organisation, if PayBridge has one. */
   public Optional<Merchant> connectedOfOrganisation(String organisationId) {
     return jdbc

@@ -51,7 +51,14 @@ public abstract class BillingIntegrationTest {
    * A new merchant of {@code team} on a new organisation, connected as oauth-service announces it.
    */
   protected Connected connectNewMerchant(String team, String name) {
-    var organisation = world.simulator.createOrganisation(name, "successful");
+    return connectMerchant(team, world.simulator.createOrganisation(name, "successful"));
+  }
+
+  /**
+   * A merchant of {@code team} on an existing organisation, connected as oauth-service announces
+   * it.
+   */
+  protected Connected connectMerchant(String team, SimulatedOrganisation organisation) {
     String merchantId = UUID.randomUUID().toString();
     world.merchantTokens.connect(
         merchantId, organisation.organisationId(), organisation.accessToken());
