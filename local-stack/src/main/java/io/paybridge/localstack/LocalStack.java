@@ -341,6 +341,8 @@ public final class LocalStack {
            curl -s -X POST %s/billing-request-flows -H "Authorization: Bearer $PAY" \
                 -H 'Content-Type: application/json' -d '{"billingRequestId":"<id from above>",
                   "redirectUri":"https://example.com/paid","exitUri":"https://example.com/exit"}'
+           # (billing-service learns the merchant from merchants.connection: right after step 2 it may
+           # answer 404 merchant-not-found for a moment)
            # open its authorisationUrl in a browser and complete the payer's steps; the simulator's
            # webhooks reach webhook-ingest, billing-service projects them and publishes
            # BillingRequestFulfilled on billing.billing-request (printed below). Then:
