@@ -19,6 +19,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.OAuth2Config;
+import no.nav.security.mock.oauth2.token.OAuth2TokenProvider;
+import no.nav.security.mock.oauth2.token.RequestMapping;
+import no.nav.security.mock.oauth2.token.RequestMappingTokenCallback;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -30,10 +34,11 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  *
  * <p>Ports can be changed with environment variables: {@code POSTGRES_PORT} (15432), {@code
  * SIMULATOR_PORT} (8089), {@code OIDC_ISSUER_PORT} (8180), {@code WEBHOOK_INGEST_PORT} (8082),
- * {@code OAUTH_PORT} (8081), and their management (actuator) ports {@code
- * WEBHOOK_INGEST_MANAGEMENT_PORT} (9082), {@code OAUTH_MANAGEMENT_PORT} (9081). Kafka listens where
- * the embedded broker chooses; the walkthrough prints its address. Secrets (state signing and token
- * encryption keys) are generated at each start.
+ * {@code OAUTH_PORT} (8081), {@code BILLING_PORT} (8083), and their management (actuator) ports
+ * {@code WEBHOOK_INGEST_MANAGEMENT_PORT} (9082), {@code OAUTH_MANAGEMENT_PORT} (9081), {@code
+ * BILLING_MANAGEMENT_PORT} (9083). Kafka listens where the embedded broker chooses; the walkthrough
+ * prints its address. Secrets (state signing and token encryption keys) are generated at each
+ * start.
  */
 public final class LocalStack {
 
@@ -41,6 +46,7 @@ public final class LocalStack {
   private static final String OAUTH_AUDIENCE = "oauth-service";
   private static final String TOKEN_SCOPE = "merchant-tokens:read";
   private static final String OPERATIONS_SCOPE = "operations:read";
+  private static final String BILLING_AUDIENCE = "billing-service";
 
   private final Path root = Path.of("").toAbsolutePath();
   private final int postgresPort = port("POSTGRES_PORT", 15432);
@@ -50,6 +56,8 @@ public final class LocalStack {
   private final int webhookIngestManagementPort = port("WEBHOOK_INGEST_MANAGEMENT_PORT", 9082);
   private final int oauthManagementPort = port("OAUTH_MANAGEMENT_PORT", 9081);
   private final int issuerPort = port("OIDC_ISSUER_PORT", 8180);
+  private final int billingPort = port("BILLING_PORT", 8083);
+  private final int billingManagementPort = port("BILLING_MANAGEMENT_PORT", 9083);
   private final List<ServiceProcess> services = new ArrayList<>();
   private EmbeddedPostgresServer postgres;
   private EmbeddedKafkaServer kafka;
@@ -72,7 +80,7 @@ public final class LocalStack {
     kafka.createTopics(watchedTopics().toArray(String[]::new));
 
     step("Starting the development OIDC issuer on port " + issuerPort);
-    issuer = new MockOAuth2Server();
+    issuer = new MockOAuth2Server(billingServiceCredentials());
     issuer.start(issuerPort);
 
     String webhookUrl = "http://localhost:" + webhookIngestPort + "/webhooks/gocardless";
@@ -116,7 +124,53 @@ public final class LocalStack {
             Map.entry("paybridge.oauth.token-encryption.keys.local1", randomKey()),
             Map.entry("paybridge.oauth.token-encryption.active-key-id", "local1")));
 
+    startService(
+        "billing-service",
+        billingPort,
+        billingManagementPort,
+        Map.ofEntries(
+            Map.entry("spring.profiles.active", "local"),
+            Map.entry("paybridge.security.jwt.issuer-uri", issuerUri()),
+            Map.entry("paybridge.gocardless.base-url", simulator.baseUrl() + "/"),
+            Map.entry("paybridge.gocardless.environment", "simulator"),
+            Map.entry("paybridge.gocardless.merchant-tokens-url", "http://localhost:" + oauthPort),
+            Map.entry(
+                "spring.security.oauth2.client.provider.paybridge-idp.token-uri",
+                issuerUri() + "/token"),
+            Map.entry(
+                "spring.security.oauth2.client.registration.oauth-service.client-secret",
+                randomKey())));
+
     printWalkthrough(webhookUrl);
+  }
+
+  /**
+   * The development issuer answers billing-service's client-credentials request (scope {@code
+   * merchant-tokens:read}) with what the company IdP would issue it: a token for oauth-service
+   * naming the client and the scope.
+   */
+  private static OAuth2Config billingServiceCredentials() {
+    var mapping =
+        new RequestMapping(
+            "scope",
+            TOKEN_SCOPE,
+            Map.of(
+                "sub",
+                "billing-service",
+                "aud",
+                List.of(OAUTH_AUDIENCE),
+                "client_id",
+                "billing-service",
+                "scope",
+                TOKEN_SCOPE),
+            "JWT");
+    return new OAuth2Config(
+        false,
+        null,
+        null,
+        false,
+        new OAuth2TokenProvider(),
+        java.util.Set.of(new RequestMappingTokenCallback(ISSUER_ID, List.of(mapping), 3600)));
   }
 
   private void startService(String name, int port, int managementPort, Map<String, String> extra)
@@ -157,6 +211,18 @@ public final class LocalStack {
         .serialize();
   }
 
+  /** A team's token for billing-service: read and write payments. */
+  private String billingTeamToken(String team) {
+    return issuer
+        .issueToken(
+            ISSUER_ID,
+            "developer@" + team,
+            BILLING_AUDIENCE,
+            Map.of("team", team, "scope", "payments:read payments:write"),
+            12 * 3600)
+        .serialize();
+  }
+
   /** An operator's token for oauth-service's health details and metrics (management port). */
   private String operationsToken() {
     return issuer
@@ -190,6 +256,9 @@ public final class LocalStack {
   private static List<String> watchedTopics() {
     var topics = new ArrayList<>(Topics.gocardlessTopics());
     topics.add(Topics.MERCHANTS_CONNECTION);
+    topics.add(Topics.BILLING_BILLING_REQUEST);
+    topics.add(Topics.BILLING_MANDATE);
+    topics.add(Topics.BILLING_PAYMENT);
     return topics;
   }
 
@@ -202,6 +271,7 @@ public final class LocalStack {
             + "\"details\":{\"origin\":\"gocardless\",\"cause\":\"payment_confirmed\"},\"metadata\":{}}],"
             + "\"meta\":{\"webhook_id\":\"WB0000LOCAL01\"}}";
     String oauth = "http://localhost:" + oauthPort;
+    String billing = "http://localhost:" + billingPort;
     String webhookIngestManagement = "http://localhost:" + webhookIngestManagementPort;
     String oauthManagement = "http://localhost:" + oauthManagementPort;
     System.out.printf(
@@ -259,6 +329,33 @@ public final class LocalStack {
 
            curl -X POST %s/_simulator/organisations/<organisationId from step 2>/disconnect
 
+         5. Take a payment for the merchant connected in step 2 (billing-service %s, API docs
+            %s/v3/api-docs, management %s): a billing request with a one-off payment and a
+            mandate, then the hosted page for the payer:
+
+           PAY=%s
+           curl -s -X POST %s/billing-requests -H "Authorization: Bearer $PAY" -H 'Idempotency-Key: order-1' \
+                -H 'Content-Type: application/json' -d '{"merchantId":"<merchantId from step 2>",
+                  "paymentRequest":{"amount":1500,"currency":"GBP","description":"Class pass"},
+                  "mandateRequest":{"scheme":"bacs","currency":"GBP","verify":"recommended"}}'
+           curl -s -X POST %s/billing-request-flows -H "Authorization: Bearer $PAY" \
+                -H 'Content-Type: application/json' -d '{"billingRequestId":"<id from above>",
+                  "redirectUri":"https://example.com/paid","exitUri":"https://example.com/exit"}'
+           # (billing-service learns the merchant from merchants.connection: right after step 2 it may
+           # answer 404 merchant-not-found for a moment)
+           # open its authorisationUrl in a browser and complete the payer's steps; the simulator's
+           # webhooks reach webhook-ingest, billing-service projects them and publishes
+           # BillingRequestFulfilled on billing.billing-request (printed below). Then:
+           curl -s %s/billing-requests/<id> -H "Authorization: Bearer $PAY"   # status fulfilled, mandateId, paymentId
+           # move the simulated clock: the mandate becomes active, the payment is confirmed and paid out
+           curl -X POST '%s/_simulator/clock/advance?days=7'
+           curl -s %s/mandates/<mandateId> -H "Authorization: Bearer $PAY"
+           curl -s %s/payments/<paymentId> -H "Authorization: Bearer $PAY"
+           # a recurring payment on the mandate (MandateActive, PaymentConfirmed, PaymentPaidOut follow)
+           curl -s -X POST %s/payments -H "Authorization: Bearer $PAY" -H 'Idempotency-Key: month-1' \
+                -H 'Content-Type: application/json' -d '{"mandateId":"<mandateId>","amount":2500,"currency":"GBP"}'
+           curl -X POST '%s/_simulator/clock/advance?days=10'
+
          Every event that reaches Kafka is printed below as it arrives. Ctrl-C stops everything.
         ================================================================================
 
@@ -291,6 +388,18 @@ public final class LocalStack {
         billingServiceToken(),
         oauth,
         simulator.baseUrl(),
+        simulator.baseUrl(),
+        billing,
+        billing,
+        "http://localhost:" + billingManagementPort,
+        billingTeamToken("team-a"),
+        billing,
+        billing,
+        billing,
+        simulator.baseUrl(),
+        billing,
+        billing,
+        billing,
         simulator.baseUrl());
   }
 

@@ -33,6 +33,9 @@ public final class Topics {
   public static final String BILLING_BILLING_REQUEST = "billing.billing-request";
   public static final String BILLING_PAYMENT = "billing.payment";
   public static final String BILLING_MANDATE = "billing.mandate";
+  public static final String BILLING_SUBSCRIPTION = "billing.subscription";
+  public static final String BILLING_REFUND = "billing.refund";
+  public static final String BILLING_INSTALMENT_SCHEDULE = "billing.instalment-schedule";
   public static final String NOTIFICATIONS_DELIVERY = "notifications.delivery";
 
   /** Prefix of the relays' position topics ({@link #outboxOffsets(String)}): platform-internal. */

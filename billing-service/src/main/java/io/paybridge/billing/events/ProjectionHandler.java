@@ -1,0 +1,408 @@
+package io.paybridge.billing.events;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.paybridge.billing.merchant.Merchant;
+import io.paybridge.billing.merchant.MerchantRepository;
+import io.paybridge.billing.projection.Kind;
+import io.paybridge.billing.projection.Projected;
+import io.paybridge.billing.projection.ProjectionRepository;
+import io.paybridge.billing.projection.Views;
+import io.paybridge.platform.events.billing.BillingFact;
+import io.paybridge.platform.events.billing.BillingRequestFact;
+import io.paybridge.platform.events.billing.MandateFact;
+import io.paybridge.platform.events.billing.PaymentFact;
+import io.paybridge.platform.events.billing.RefundFact;
+import io.paybridge.platform.gocardless.GoCardless;
+import io.paybridge.platform.gocardless.GoCardlessFailure;
+import io.paybridge.platform.outbox.TransientFailureException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Applies one GoCardless event to its projection and publishes the facts it stands for; runs inside
+ * the idempotent consumer's transaction (the event is applied once).
+ *
+ * <p>Forward-only by event time and GoCardless's documented transitions ({@link Transitions}): an
+ * event older than the one that set the status changes no status; a transition the projection
+ * cannot explain makes it fetch the resource, as does a resource it has never seen. A fact is
+ * published for every event that stands for one, stale or not: the event happened.
+ */
+@Component
+class ProjectionHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(ProjectionHandler.class);
+
+  private final MerchantRepository merchants;
+  private final ProjectionRepository projections;
+  private final GoCardless gocardless;
+  private final Views views;
+  private final BillingFacts facts;
+  private final MeterRegistry meters;
+  private final Clock clock;
+  private final ProjectionProperties properties;
+
+  ProjectionHandler(
+      MerchantRepository merchants,
+      ProjectionRepository projections,
+      GoCardless gocardless,
+      Views views,
+      BillingFacts facts,
+      MeterRegistry meters,
+      Clock clock,
+      ProjectionProperties properties) {
+    this.merchants = merchants;
+    this.projections = projections;
+    this.gocardless = gocardless;
+    this.views = views;
+    this.facts = facts;
+    this.meters = meters;
+    this.clock = clock;
+    this.properties = properties;
+  }
+
+  void apply(GoCardlessEvent event, String organisationId) {
+    Kind kind = kindOf(event.resourceType());
+    String resourceId = kind == null ? null : event.link(resourceLink(kind));
+    Optional<Merchant> merchant =
+        organisationId == null
+            ? Optional.empty()
+            : merchants.connectedOfOrganisation(organisationId);
+    if (kind == null || resourceId == null) {
+      count(event, kind == null ? "not_projected" : "no_resource");
+      return;
+    }
+    if (merchant.isEmpty()) {
+      boolean known = organisationId != null && merchants.knowsOrganisation(organisationId);
+      if (organisationId != null
+          && !known
+          && event.createdAt().isAfter(clock.instant().minus(properties.unknownMerchantGrace()))) {
+        // Its merchants.connection fact may simply not have been read yet: wait for it.
+        throw new TransientFailureException(
+            "No merchant known yet for organisation " + organisationId,
+            Duration.ofSeconds(2),
+            null);
+      }
+      count(event, known ? "not_connected" : "unknown_merchant");
+      return;
+    }
+    Optional<Projected> held = projections.lock(kind, resourceId);
+    Projected current;
+    String outcome;
+    if (held.isEmpty()) {
+      Optional<Projected> fetched = fetch(kind, resourceId, merchant.get());
+      if (fetched.isEmpty()) {
+        count(event, "unfetchable");
+        return;
+      }
+      current = withStatus(fetched.get(), fetched.get().status(), event);
+      outcome = "fetched";
+    } else {
+      current = held.get();
+      var transition = Transitions.of(event.resourceType(), event.action());
+      if (transition == null) {
+        outcome = "no_status";
+      } else if (current.lastEventAt() != null
+          && event.createdAt().isBefore(current.lastEventAt())) {
+        outcome = "stale";
+      } else if (transition.from().contains(current.status())
+          || transition.to().equals(current.status())) {
+        current = withStatus(current, transition.to(), event);
+        outcome = "applied";
+      } else {
+        // GoCardless's documents do not explain this move from here: ask GoCardless.
+        var fetched = fetch(kind, resourceId, merchant.get());
+        if (fetched.isPresent()) {
+          current = withStatus(current, fetched.get().status(), event);
+        }
+        outcome = "unexplained";
+      }
+    }
+    ObjectNode view = current.view();
+    view.put("status", current.status());
+    details(event, view);
+    projections.save(current);
+    count(event, outcome);
+    fact(event, current).ifPresent(facts::publish);
+  }
+
+  /** Failure details and links an event carries, kept whatever the order (the newest wins). */
+  private static void details(GoCardlessEvent event, ObjectNode view) {
+    switch (event.resourceType() + "." + event.action()) {
+      case "payments.failed",
+          "payments.charged_back",
+          "mandates.failed",
+          "mandates.cancelled",
+          "mandates.expired" -> {
+        var previous = view.get("failure");
+        if (previous == null
+            || previous.isNull()
+            || event.createdAt().toString().compareTo(previous.path("at").asString()) >= 0) {
+          ObjectNode failure = view.putObject("failure");
+          failure.put("action", event.action());
+          failure.put("cause", event.detail("cause"));
+          failure.put("reasonCode", event.detail("reason_code"));
+          failure.put("description", event.detail("description"));
+          if (event.willAttemptRetry() != null) {
+            failure.put("willAttemptRetry", event.willAttemptRetry());
+          }
+          failure.put("at", event.createdAt().toString());
+        }
+      }
+      case "billing_requests.fulfilled" -> {
+        if (event.link("mandate_request_mandate") != null) {
+          view.put("mandateId", event.link("mandate_request_mandate"));
+        }
+        if (event.link("payment_request_payment") != null) {
+          view.put("paymentId", event.link("payment_request_payment"));
+        }
+      }
+      case "payments.paid_out" -> {
+        if (event.link("payout") != null) {
+          view.put("payoutId", event.link("payout"));
+        }
+      }
+      default -> {}
+    }
+  }
+
+  private Optional<BillingFact> fact(GoCardlessEvent e, Projected p) {
+    String m = p.merchantId();
+    String t = p.team();
+    String o = p.organisationId();
+    var view = p.view();
+    long amount = view.path("amount").asLong();
+    String currency = view.path("currency").asString(null);
+    String mandate = view.path("mandateId").asString(null);
+    BillingFact fact =
+        switch (e.resourceType() + "." + e.action()) {
+          case "payments.confirmed", "payments.chargeback_cancelled" ->
+              new PaymentFact.PaymentConfirmed(
+                  m, t, o, p.id(), mandate, amount, currency, e.createdAt(), e.id());
+          case "payments.failed" ->
+              new PaymentFact.PaymentFailed(
+                  m,
+                  t,
+                  o,
+                  p.id(),
+                  mandate,
+                  amount,
+                  currency,
+                  e.detail("cause"),
+                  e.detail("reason_code"),
+                  e.detail("description"),
+                  e.willAttemptRetry(),
+                  e.createdAt(),
+                  e.id());
+          case "payments.paid_out" ->
+              new PaymentFact.PaymentPaidOut(
+                  m,
+                  t,
+                  o,
+                  p.id(),
+                  mandate,
+                  amount,
+                  currency,
+                  e.link("payout"),
+                  e.createdAt(),
+                  e.id());
+          case "payments.cancelled" ->
+              new PaymentFact.PaymentCancelled(
+                  m,
+                  t,
+                  o,
+                  p.id(),
+                  mandate,
+                  amount,
+                  currency,
+                  e.detail("cause"),
+                  e.createdAt(),
+                  e.id());
+          case "payments.charged_back" ->
+              new PaymentFact.PaymentChargedBack(
+                  m,
+                  t,
+                  o,
+                  p.id(),
+                  mandate,
+                  amount,
+                  currency,
+                  e.detail("cause"),
+                  e.detail("reason_code"),
+                  e.detail("description"),
+                  e.createdAt(),
+                  e.id());
+          case "mandates.active", "mandates.reinstated" ->
+              new MandateFact.MandateActive(m, t, o, p.id(), e.createdAt(), e.id());
+          case "mandates.cancelled" ->
+              new MandateFact.MandateCancelled(
+                  m,
+                  t,
+                  o,
+                  p.id(),
+                  e.detail("cause"),
+                  e.detail("reason_code"),
+                  e.detail("description"),
+                  e.createdAt(),
+                  e.id());
+          case "mandates.expired" ->
+              new MandateFact.MandateExpired(
+                  m,
+                  t,
+                  o,
+                  p.id(),
+                  e.detail("cause"),
+                  e.detail("reason_code"),
+                  e.detail("description"),
+                  e.createdAt(),
+                  e.id());
+          case "mandates.failed" ->
+              new MandateFact.MandateFailed(
+                  m,
+                  t,
+                  o,
+                  p.id(),
+                  e.detail("cause"),
+                  e.detail("reason_code"),
+                  e.detail("description"),
+                  e.createdAt(),
+                  e.id());
+          case "billing_requests.fulfilled" ->
+              new BillingRequestFact.BillingRequestFulfilled(
+                  m,
+                  t,
+                  o,
+                  p.id(),
+                  e.link("mandate_request_mandate"),
+                  e.link("payment_request_payment"),
+                  e.createdAt(),
+                  e.id());
+          case "billing_requests.cancelled" ->
+              new BillingRequestFact.BillingRequestCancelled(
+                  m, t, o, p.id(), e.createdAt(), e.id());
+          case "refunds.paid" ->
+              new RefundFact.RefundPaid(
+                  m,
+                  t,
+                  o,
+                  p.id(),
+                  view.path("paymentId").asString(null),
+                  amount,
+                  currency,
+                  e.createdAt(),
+                  e.id());
+          default -> null;
+        };
+    return Optional.ofNullable(fact);
+  }
+
+  private Optional<Projected> fetch(Kind kind, String id, Merchant merchant) {
+    try {
+      return Optional.of(
+          switch (kind) {
+            case BILLING_REQUEST ->
+                views.billingRequest(
+                    gocardless.read(merchant.id(), c -> c.billingRequests().get(id).execute()),
+                    merchant.id(),
+                    merchant.team(),
+                    merchant.organisationId());
+            case MANDATE ->
+                views.mandate(
+                    gocardless.read(merchant.id(), c -> c.mandates().get(id).execute()),
+                    merchant.id(),
+                    merchant.team(),
+                    merchant.organisationId());
+            case PAYMENT ->
+                views.payment(
+                    gocardless.read(merchant.id(), c -> c.payments().get(id).execute()),
+                    merchant.id(),
+                    merchant.team(),
+                    merchant.organisationId());
+            case REFUND ->
+                views.refund(
+                    gocardless.read(merchant.id(), c -> c.refunds().get(id).execute()),
+                    merchant.id(),
+                    merchant.team(),
+                    merchant.organisationId());
+            case SUBSCRIPTION ->
+                views.subscription(
+                    gocardless.read(merchant.id(), c -> c.subscriptions().get(id).execute()),
+                    merchant.id(),
+                    merchant.team(),
+                    merchant.organisationId());
+            case INSTALMENT_SCHEDULE ->
+                views.instalmentSchedule(
+                    gocardless.read(merchant.id(), c -> c.instalmentSchedules().get(id).execute()),
+                    merchant.id(),
+                    merchant.team(),
+                    merchant.organisationId());
+          });
+    } catch (GoCardlessFailure.Temporary e) {
+      throw new TransientFailureException(
+          "GoCardless unavailable while fetching " + kind.label() + " " + id, e.retryAfter(), e);
+    } catch (GoCardlessFailure.NotFound
+        | GoCardlessFailure.ReconnectionRequired
+        | GoCardlessFailure.MerchantNotConnected e) {
+      log.warn(
+          "{} {} of merchant {} cannot be fetched: {}",
+          kind.label(),
+          id,
+          merchant.id(),
+          e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private static Projected withStatus(Projected p, String status, GoCardlessEvent event) {
+    return new Projected(
+        p.kind(),
+        p.id(),
+        p.merchantId(),
+        p.team(),
+        p.organisationId(),
+        status,
+        p.view(),
+        p.createdAt(),
+        event.createdAt());
+  }
+
+  private void count(GoCardlessEvent event, String outcome) {
+    meters
+        .counter(
+            "paybridge.billing.gocardless.events",
+            "resource_type",
+            event.resourceType(),
+            "action",
+            event.action(),
+            "outcome",
+            outcome)
+        .increment();
+  }
+
+  private static Kind kindOf(String resourceType) {
+    return switch (resourceType) {
+      case "billing_requests" -> Kind.BILLING_REQUEST;
+      case "mandates" -> Kind.MANDATE;
+      case "payments" -> Kind.PAYMENT;
+      case "refunds" -> Kind.REFUND;
+      case "subscriptions" -> Kind.SUBSCRIPTION;
+      case "instalment_schedules" -> Kind.INSTALMENT_SCHEDULE;
+      default -> null;
+    };
+  }
+
+  private static String resourceLink(Kind kind) {
+    return switch (kind) {
+      case BILLING_REQUEST -> "billing_request";
+      case MANDATE -> "mandate";
+      case PAYMENT -> "payment";
+      case REFUND -> "refund";
+      case SUBSCRIPTION -> "subscription";
+      case INSTALMENT_SCHEDULE -> "instalment_schedule";
+    };
+  }
+}

@@ -1,0 +1,95 @@
+package io.paybridge.billing.merchant;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Repository;
+
+/** The {@code merchant} table: the projection of {@code merchants.connection}. */
+@Repository
+public class MerchantRepository {
+
+  private static final RowMapper<Merchant> ROW =
+      (rs, i) ->
+          new Merchant(
+              rs.getString("id"),
+              rs.getString("team"),
+              rs.getString("organisation_id"),
+              rs.getBoolean("connected"));
+
+  private final JdbcTemplate jdbc;
+
+  MerchantRepository(JdbcTemplate jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  void connected(
+      String id,
+      String team,
+      String organisationId,
+      String creditorId,
+      String verificationStatus,
+      Instant at) {
+    jdbc.update(
+        """
+        insert into merchant (id, team, organisation_id, creditor_id, verification_status, connected, updated_at)
+        values (?, ?, ?, ?, ?, true, ?)
+        on conflict (id) do update set team = excluded.team, organisation_id = excluded.organisation_id,
+            creditor_id = excluded.creditor_id, verification_status = excluded.verification_status,
+            connected = true, updated_at = excluded.updated_at
+        """,
+        id,
+        team,
+        organisationId,
+        creditorId,
+        verificationStatus,
+        Timestamp.from(at));
+  }
+
+  void verificationChanged(String id, String verificationStatus, Instant at) {
+    jdbc.update(
+        "update merchant set verification_status = ?, updated_at = ? where id = ?",
+        verificationStatus,
+        Timestamp.from(at),
+        id);
+  }
+
+  void disconnected(String id, String team, String organisationId, Instant at) {
+    jdbc.update(
+        """
+        insert into merchant (id, team, organisation_id, connected, updated_at) values (?, ?, ?, false, ?)
+        on conflict (id) do update set connected = false, updated_at = excluded.updated_at
+        """,
+        id,
+        team,
+        organisationId,
+        Timestamp.from(at));
+  }
+
+  public Optional<Merchant> find(String id) {
+    return jdbc.query("select * from merchant where id = ?", ROW, id).stream().findFirst();
+  }
+
+  /** Whether any merchant, connected or not, was ever announced for this organisation. */
+  public boolean knowsOrganisation(String organisationId) {
+    Boolean known =
+        jdbc.queryForObject(
+            "select exists (select 1 from merchant where organisation_id = ?)",
+            Boolean.class,
+            organisationId);
+    return Boolean.TRUE.equals(known);
+  }
+
+  /** The connected merchant of a GoCardless organisation, if PayBridge has one. */
+  public Optional<Merchant> connectedOfOrganisation(String organisationId) {
+    return jdbc
+        .query(
+            "select * from merchant where organisation_id = ? and connected order by updated_at desc limit 1",
+            ROW,
+            organisationId)
+        .stream()
+        .findFirst();
+  }
+}

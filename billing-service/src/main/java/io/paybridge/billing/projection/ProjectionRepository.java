@@ -1,0 +1,236 @@
+package io.paybridge.billing.projection;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Repository;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The projection tables ({@code billing_request}, {@code mandate}, {@code payment}): one row per
+ * GoCardless resource, its owner and its API view. The typed columns ({@code status}, {@code
+ * mandate_id}, {@code amount}, ...) serve the list filters; the view is what the API answers.
+ */
+@Repository
+public class ProjectionRepository {
+
+  private final JdbcTemplate jdbc;
+  private final ObjectMapper mapper;
+
+  ProjectionRepository(JdbcTemplate jdbc, ObjectMapper mapper) {
+    this.jdbc = jdbc;
+    this.mapper = mapper;
+  }
+
+  private RowMapper<Projected> row(Kind kind) {
+    return (rs, i) -> {
+      Timestamp last = rs.getTimestamp("last_event_at");
+      return new Projected(
+          kind,
+          rs.getString("id"),
+          rs.getString("merchant_id"),
+          rs.getString("team"),
+          rs.getString("organisation_id"),
+          rs.getString("status"),
+          (ObjectNode) mapper.readTree(rs.getString("view")),
+          rs.getTimestamp("created_at").toInstant(),
+          last == null ? null : last.toInstant());
+    };
+  }
+
+  public Optional<Projected> find(Kind kind, String id) {
+    return jdbc.query("select * from " + kind.table + " where id = ?", row(kind), id).stream()
+        .findFirst();
+  }
+
+  /** The row locked for the caller's transaction (events of one resource apply one at a time). */
+  public Optional<Projected> lock(Kind kind, String id) {
+    return jdbc
+        .query("select * from " + kind.table + " where id = ? for update", row(kind), id)
+        .stream()
+        .findFirst();
+  }
+
+  public Optional<Projected> findForTeam(Kind kind, String id, String team) {
+    return jdbc
+        .query("select * from " + kind.table + " where id = ? and team = ?", row(kind), id, team)
+        .stream()
+        .findFirst();
+  }
+
+  /** Inserts the resource, or replaces its view and status if it is there already. */
+  public void save(Projected p) {
+    String view = mapper.writeValueAsString(p.view());
+    Timestamp last = p.lastEventAt() == null ? null : Timestamp.from(p.lastEventAt());
+    Timestamp now = Timestamp.from(p.lastEventAt() != null ? p.lastEventAt() : p.createdAt());
+    switch (p.kind()) {
+      case BILLING_REQUEST ->
+          jdbc.update(
+              """
+              insert into billing_request (id, merchant_id, team, organisation_id, status, mandate_id, payment_id,
+                  view, created_at, updated_at, last_event_at)
+              values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)
+              on conflict (id) do update set status = excluded.status, mandate_id = excluded.mandate_id,
+                  payment_id = excluded.payment_id, view = excluded.view, updated_at = excluded.updated_at,
+                  last_event_at = excluded.last_event_at
+              """,
+              p.id(),
+              p.merchantId(),
+              p.team(),
+              p.organisationId(),
+              p.status(),
+              text(p.view(), "mandateId"),
+              text(p.view(), "paymentId"),
+              view,
+              Timestamp.from(p.createdAt()),
+              now,
+              last);
+      case MANDATE ->
+          jdbc.update(
+              """
+              insert into mandate (id, merchant_id, team, organisation_id, status, view, created_at, updated_at,
+                  last_event_at)
+              values (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)
+              on conflict (id) do update set status = excluded.status, view = excluded.view,
+                  updated_at = excluded.updated_at, last_event_at = excluded.last_event_at
+              """,
+              p.id(),
+              p.merchantId(),
+              p.team(),
+              p.organisationId(),
+              p.status(),
+              view,
+              Timestamp.from(p.createdAt()),
+              now,
+              last);
+      case PAYMENT ->
+          jdbc.update(
+              """
+              insert into payment (id, merchant_id, team, organisation_id, mandate_id, status, amount, currency,
+                  view, created_at, updated_at, last_event_at)
+              values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)
+              on conflict (id) do update set status = excluded.status, view = excluded.view,
+                  updated_at = excluded.updated_at, last_event_at = excluded.last_event_at
+              """,
+              p.id(),
+              p.merchantId(),
+              p.team(),
+              p.organisationId(),
+              text(p.view(), "mandateId"),
+              p.status(),
+              p.view().path("amount").asLong(),
+              text(p.view(), "currency"),
+              view,
+              Timestamp.from(p.createdAt()),
+              now,
+              last);
+      case REFUND -> saveChild(p, "paymentId", "amount", view, now, last);
+      case SUBSCRIPTION -> saveChild(p, "mandateId", "amount", view, now, last);
+      case INSTALMENT_SCHEDULE -> saveChild(p, "mandateId", "totalAmount", view, now, last);
+    }
+  }
+
+  private void saveChild(
+      Projected p,
+      String parentField,
+      String amountField,
+      String view,
+      Timestamp now,
+      Timestamp last) {
+    var amount = p.view().get(amountField);
+    jdbc.update(
+        """
+        insert into %s (id, merchant_id, team, organisation_id, parent_id, status, amount, currency, view,
+            created_at, updated_at, last_event_at)
+        values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)
+        on conflict (id) do update set status = excluded.status, amount = excluded.amount, view = excluded.view,
+            updated_at = excluded.updated_at, last_event_at = excluded.last_event_at
+        """
+            .formatted(p.kind().table),
+        p.id(),
+        p.merchantId(),
+        p.team(),
+        p.organisationId(),
+        text(p.view(), parentField),
+        p.status(),
+        amount == null || amount.isNull() ? null : amount.asLong(),
+        text(p.view(), "currency"),
+        view,
+        Timestamp.from(p.createdAt()),
+        now,
+        last);
+  }
+
+  /**
+   * What the refunds of a payment known here add up to, leaving out those that came to nothing
+   * ({@code failed}, {@code cancelled}, {@code bounced}).
+   */
+  public long refundedAmount(String paymentId) {
+    Long sum =
+        jdbc.queryForObject(
+            """
+            select coalesce(sum(amount), 0) from refund
+            where parent_id = ? and status not in ('failed', 'cancelled', 'bounced')
+            """,
+            Long.class,
+            paymentId);
+    return sum == null ? 0 : sum;
+  }
+
+  /**
+   * A team's resources, newest first, after the cursor.
+   *
+   * @param after the last row of the previous page ({@link Cursor}), or {@code null}
+   */
+  public List<Projected> list(
+      Kind kind,
+      String team,
+      String merchantId,
+      String status,
+      Instant createdFrom,
+      Instant createdBefore,
+      Cursor after,
+      int limit) {
+    var sql = new StringBuilder("select * from " + kind.table + " where team = ?");
+    List<Object> args = new ArrayList<>(List.of(team));
+    if (merchantId != null) {
+      sql.append(" and merchant_id = ?");
+      args.add(merchantId);
+    }
+    if (status != null) {
+      sql.append(" and status = ?");
+      args.add(status);
+    }
+    if (createdFrom != null) {
+      sql.append(" and created_at >= ?");
+      args.add(Timestamp.from(createdFrom));
+    }
+    if (createdBefore != null) {
+      sql.append(" and created_at < ?");
+      args.add(Timestamp.from(createdBefore));
+    }
+    if (after != null) {
+      sql.append(" and (created_at, id) < (?, ?)");
+      args.add(Timestamp.from(after.createdAt()));
+      args.add(after.id());
+    }
+    sql.append(" order by created_at desc, id desc limit ?");
+    args.add(limit);
+    return jdbc.query(sql.toString(), row(kind), args.toArray());
+  }
+
+  /** Every row of a kind, for comparisons in tests and operators' checks. */
+  public List<Projected> all(Kind kind) {
+    return jdbc.query("select * from " + kind.table + " order by id", row(kind));
+  }
+
+  private static String text(ObjectNode view, String field) {
+    var value = view.get(field);
+    return value == null || value.isNull() ? null : value.asString();
+  }
+}

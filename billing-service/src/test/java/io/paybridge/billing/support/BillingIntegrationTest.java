@@ -1,0 +1,220 @@
+package io.paybridge.billing.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.paybridge.platform.events.EventHeaders;
+import io.paybridge.platform.events.Topics;
+import io.paybridge.platform.events.merchants.MerchantConnectionEvent.MerchantConnected;
+import io.paybridge.platform.testsupport.IntegrationTest;
+import io.paybridge.platform.testsupport.http.Http;
+import io.paybridge.simulator.SimulatedOrganisation;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * The one Spring context of billing-service's integration tests, pointed at {@link BillingWorld},
+ * and what the tests do as a team would: connect a merchant (its merchants.connection fact), call
+ * the API, pay on the hosted page, deliver GoCardless's events.
+ */
+@IntegrationTest
+public abstract class BillingIntegrationTest {
+
+  @LocalServerPort protected int port;
+  @Autowired protected ObjectMapper mapper;
+  @Autowired protected JdbcTemplate jdbc;
+
+  protected final BillingWorld world = BillingWorld.get();
+
+  @DynamicPropertySource
+  static void world(DynamicPropertyRegistry registry) {
+    var world = BillingWorld.get();
+    registry.add("paybridge.security.jwt.issuer-uri", world.issuer::issuerUri);
+    registry.add("paybridge.security.jwt.jwks-uri", world.issuer::jwksUri);
+    registry.add("paybridge.gocardless.base-url", world.gocardless::url);
+    registry.add("paybridge.gocardless.merchant-tokens-url", world.merchantTokens::url);
+    registry.add(
+        "spring.security.oauth2.client.provider.paybridge-idp.token-uri",
+        () -> world.issuer.issuerUri() + "/token");
+  }
+
+  /**
+   * A new merchant of {@code team} on a new organisation, connected as oauth-service announces it.
+   */
+  protected Connected connectNewMerchant(String team, String name) {
+    return connectMerchant(team, world.simulator.createOrganisation(name, "successful"));
+  }
+
+  /**
+   * A merchant of {@code team} on an existing organisation, connected as oauth-service announces
+   * it.
+   */
+  protected Connected connectMerchant(String team, SimulatedOrganisation organisation) {
+    String merchantId = UUID.randomUUID().toString();
+    world.merchantTokens.connect(
+        merchantId, organisation.organisationId(), organisation.accessToken());
+    var fact =
+        new MerchantConnected(
+            merchantId,
+            team,
+            organisation.organisationId(),
+            organisation.creditorId(),
+            "successful",
+            Instant.now());
+    world.events.send(
+        Topics.MERCHANTS_CONNECTION,
+        merchantId,
+        mapper.writeValueAsString(fact),
+        Map.of(
+            EventHeaders.ID,
+            UUID.randomUUID().toString(),
+            EventHeaders.EVENT_TYPE,
+            "MerchantConnected",
+            EventHeaders.TENANT,
+            team));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                jdbc.queryForObject(
+                        "select count(*) from merchant where id = ?", Integer.class, merchantId)
+                    == 1);
+    return new Connected(merchantId, team, organisation);
+  }
+
+  public record Connected(String merchantId, String team, SimulatedOrganisation organisation) {}
+
+  protected String url(String path) {
+    return "http://127.0.0.1:" + port + path;
+  }
+
+  protected String writer(String team) {
+    return world.teamToken(team, "payments:read", "payments:write");
+  }
+
+  protected JsonNode get(String team, String path) {
+    var response = Http.get(url(path), writer(team));
+    assertThat(response.status()).as("GET %s: %s", path, response.body()).isEqualTo(200);
+    return response.json();
+  }
+
+  protected String status(String team, String path) {
+    return get(team, path).path("status").asString();
+  }
+
+  protected Http.Response post(String team, String path, String json) {
+    return Http.postJson(url(path), writer(team), json);
+  }
+
+  protected Http.Response postWithKey(String team, String path, String key, String json) {
+    return Http.postJsonWithHeaders(url(path), writer(team), json, Map.of("Idempotency-Key", key));
+  }
+
+  /** Publishes every event of the organisation so far, as webhook-ingest-service would. */
+  protected void deliverEventsOf(SimulatedOrganisation organisation) {
+    world.eventsOf(organisation).forEach(world.events::publish);
+  }
+
+  private static final java.util.regex.Pattern STEP =
+      java.util.regex.Pattern.compile("<form[^>]*id=\"([a-z_]+)\"");
+
+  /**
+   * The payer's side of a billing request flow: the simulator's hosted page shows the next step as
+   * a plain HTML form; the payer fills each in until the page sends them to the redirect URI.
+   */
+  protected void payOnTheHostedPage(String flowId, String authorisationUrl, String givenName) {
+    String form = world.simulator.baseUrl() + "/billing/static/flow/%s?id=" + flowId;
+    for (int i = 0; i < 10; i++) {
+      var page = Http.get(authorisationUrl, null);
+      if (page.status() == 303) {
+        return;
+      }
+      assertThat(page.status()).as(page.body()).isEqualTo(200);
+      var step = STEP.matcher(page.body());
+      if (!step.find()) {
+        assertThat(page.body()).as("a completed flow").containsIgnoringCase("success");
+        return;
+      }
+      Map<String, String> fields =
+          switch (step.group(1)) {
+            case "customer_details" ->
+                Map.of(
+                    "given_name", givenName,
+                    "family_name", "Osborne",
+                    "email", "payer@example.com",
+                    "address_line1", "27 Acer Road",
+                    "city", "London",
+                    "postal_code", "E8 3GX",
+                    "country_code", "GB");
+            case "institution" -> Map.of("institution", "monzo");
+            case "bank_account" ->
+                Map.of(
+                    "account_holder_name", givenName + " Osborne",
+                    "branch_code", "20-00-00",
+                    "account_number", "55779911");
+            case "bank_authorisation" -> Map.of("decision", "authorise");
+            default -> Map.of();
+          };
+      var answer = Http.postForm(String.format(form, step.group(1)), fields);
+      assertThat(answer.status()).as("%s: %s", step.group(1), answer.body()).isEqualTo(303);
+    }
+    throw new AssertionError("The hosted page did not complete in 10 steps");
+  }
+
+  /** A flow for the billing request, and the payer completing it. */
+  protected void completeBillingRequest(String team, String billingRequestId, String givenName) {
+    var flow =
+        post(
+            team,
+            "/billing-request-flows",
+            """
+            {"billingRequestId":"%s","redirectUri":"https://%s.test/paid","exitUri":"https://%s.test/exit"}
+            """
+                .formatted(billingRequestId, team, team));
+    assertThat(flow.status()).as(flow.body()).isEqualTo(201);
+    payOnTheHostedPage(
+        flow.json().get("id").asString(),
+        flow.json().get("authorisationUrl").asString(),
+        givenName);
+  }
+
+  /** A mandate-only billing request completed by the payer, and the mandate active; its id. */
+  protected String activeMandate(Connected merchant, String givenName) {
+    var created =
+        postWithKey(
+            merchant.team(),
+            "/billing-requests",
+            UUID.randomUUID().toString(),
+            """
+            {"merchantId":"%s","mandateRequest":{"scheme":"bacs","currency":"GBP"}}
+            """
+                .formatted(merchant.merchantId()));
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    String billingRequestId = created.json().get("id").asString();
+    completeBillingRequest(merchant.team(), billingRequestId, givenName);
+    world.simulator.clock().advance(Duration.ofDays(7));
+    deliverEventsOf(merchant.organisation());
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                !get(merchant.team(), "/billing-requests/" + billingRequestId)
+                    .path("mandateId")
+                    .isNull());
+    String mandateId =
+        get(merchant.team(), "/billing-requests/" + billingRequestId).path("mandateId").asString();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> status(merchant.team(), "/mandates/" + mandateId).equals("active"));
+    return mandateId;
+  }
+}

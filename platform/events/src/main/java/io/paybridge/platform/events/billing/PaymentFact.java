@@ -1,0 +1,102 @@
+package io.paybridge.platform.events.billing;
+
+import io.paybridge.platform.events.Topics;
+import java.time.Instant;
+
+/** Facts of a payment, on {@code billing.payment}; amounts in minor units with their currency. */
+public sealed interface PaymentFact extends BillingFact
+    permits PaymentFact.PaymentConfirmed,
+        PaymentFact.PaymentFailed,
+        PaymentFact.PaymentPaidOut,
+        PaymentFact.PaymentCancelled,
+        PaymentFact.PaymentChargedBack {
+
+  String paymentId();
+
+  @Override
+  default String resourceId() {
+    return paymentId();
+  }
+
+  @Override
+  default String topic() {
+    return Topics.BILLING_PAYMENT;
+  }
+
+  /** GoCardless collected the payment (also after a chargeback was cancelled). */
+  record PaymentConfirmed(
+      String merchantId,
+      String team,
+      String organisationId,
+      String paymentId,
+      String mandateId,
+      long amount,
+      String currency,
+      Instant occurredAt,
+      String gocardlessEventId)
+      implements PaymentFact {}
+
+  /**
+   * The payment failed, possibly after it was confirmed or paid out (a late failure).
+   *
+   * @param willAttemptRetry whether GoCardless itself will retry it (Success+); {@code null} when
+   *     the event did not say
+   */
+  record PaymentFailed(
+      String merchantId,
+      String team,
+      String organisationId,
+      String paymentId,
+      String mandateId,
+      long amount,
+      String currency,
+      String cause,
+      String reasonCode,
+      String description,
+      Boolean willAttemptRetry,
+      Instant occurredAt,
+      String gocardlessEventId)
+      implements PaymentFact {}
+
+  /** The payment is in a payout to the merchant. */
+  record PaymentPaidOut(
+      String merchantId,
+      String team,
+      String organisationId,
+      String paymentId,
+      String mandateId,
+      long amount,
+      String currency,
+      String payoutId,
+      Instant occurredAt,
+      String gocardlessEventId)
+      implements PaymentFact {}
+
+  record PaymentCancelled(
+      String merchantId,
+      String team,
+      String organisationId,
+      String paymentId,
+      String mandateId,
+      long amount,
+      String currency,
+      String cause,
+      Instant occurredAt,
+      String gocardlessEventId)
+      implements PaymentFact {}
+
+  record PaymentChargedBack(
+      String merchantId,
+      String team,
+      String organisationId,
+      String paymentId,
+      String mandateId,
+      long amount,
+      String currency,
+      String cause,
+      String reasonCode,
+      String description,
+      Instant occurredAt,
+      String gocardlessEventId)
+      implements PaymentFact {}
+}
