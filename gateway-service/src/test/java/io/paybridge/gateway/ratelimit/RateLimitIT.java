@@ -85,6 +85,24 @@ class RateLimitIT extends GatewayHarness {
     }
   }
 
+  @Test
+  void withoutTheStoreRequestsAreServedWithoutALimit() {
+    String token = teamToken("team-limited-no-store", "merchants:read");
+    REDIS.stop();
+    try {
+      var response = Http.get(url("/merchants"), token);
+
+      // Failing open: the API stays up; no limit can be told, so no RateLimit fields.
+      assertThat(response.status()).isEqualTo(200);
+      assertThat(response.header("RateLimit")).isNull();
+    } finally {
+      REDIS.restart();
+    }
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> Http.get(url("/merchants"), token).header("RateLimit") != null);
+  }
+
   private static int remaining(Http.Response response) {
     Matcher matcher = REMAINING.matcher(response.header("RateLimit"));
     assertThat(matcher.matches()).as(response.header("RateLimit")).isTrue();
