@@ -54,6 +54,9 @@ class SecurityConfiguration {
                 rs.jwt(jwt -> {}).authenticationEntryPoint(entryPoint).accessDeniedHandler(denied))
         .authorizeExchange(
             exchanges -> {
+              // Actuator answers on the management port only (internal network, not routed); on
+              // the public port these paths have no handler and answer 404.
+              exchanges.pathMatchers("/actuator/**").permitAll();
               for (var open : access.publicRoutes()) {
                 if (open.method() == null) {
                   exchanges.pathMatchers(open.path()).permitAll();

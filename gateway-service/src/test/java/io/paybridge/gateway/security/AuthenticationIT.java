@@ -43,7 +43,7 @@ class AuthenticationIT extends GatewayHarness {
 
     assertThat(response.status()).isEqualTo(200);
     assertThat(response.json().path("team").asString()).isEqualTo("team-a");
-    assertThat(response.header("X-Request-Id")).isEqualTo("req-from-caller-1");
+    assertThat(response.headers().allValues("X-Request-Id")).containsExactly("req-from-caller-1");
     var received = OAUTH.received().getLast();
     assertThat(received.header("Authorization")).isEqualTo("Bearer " + token);
     assertThat(received.header("X-Team")).isNull();
@@ -225,6 +225,19 @@ class AuthenticationIT extends GatewayHarness {
     var received = OAUTH.received().getLast();
     assertThat(received.path()).isEqualTo("/oauth/callback");
     assertThat(received.query()).isEqualTo("code=c0de&state=st4te");
+  }
+
+  @Test
+  void theProbesAnswerOnTheManagementPortWithoutATokenAndActuatorIsNotOnThePublicPort() {
+    var readiness = Http.get(managementUrl("/actuator/health/readiness"), null);
+    var prometheus = Http.get(managementUrl("/actuator/prometheus"), null);
+    var onPublicPort = Http.get(url("/actuator/health"), null);
+
+    assertThat(readiness.status()).isEqualTo(200);
+    assertThat(readiness.body()).contains("UP");
+    assertThat(prometheus.status()).isEqualTo(200);
+    assertThat(prometheus.body()).contains("resilience4j_circuitbreaker_state");
+    assertThat(onPublicPort.status()).isEqualTo(404);
   }
 
   private void assertUnauthenticated(Http.Response response) {

@@ -121,6 +121,11 @@ public final class Downstream implements AutoCloseable {
               uri.getRawQuery(),
               Map.copyOf(exchange.getRequestHeaders()),
               body));
+      String requestId = exchange.getRequestHeaders().getFirst("X-Request-Id");
+      if (requestId != null) {
+        // As the services do (web-support's RequestIds).
+        exchange.getResponseHeaders().set("X-Request-Id", requestId);
+      }
       if (forcedStatus != 0) {
         send(exchange, forcedStatus, "application/json", "{\"forced\":true}");
         return;

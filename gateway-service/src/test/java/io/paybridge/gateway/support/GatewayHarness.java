@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -34,6 +35,7 @@ public abstract class GatewayHarness {
   public static final TestIssuer ISSUER = TestIssuer.get();
 
   @LocalServerPort protected int port;
+  @LocalManagementPort protected int managementPort;
 
   /** The gateway's settings in these tests (limits and breakers small enough to reach). */
   public static Map<String, String> properties() {
@@ -82,6 +84,10 @@ public abstract class GatewayHarness {
       downstream.answer(0);
     }
     NOTIFICATION_PROXY.delay(java.time.Duration.ZERO);
+  }
+
+  protected String managementUrl(String path) {
+    return "http://127.0.0.1:" + managementPort + path;
   }
 
   protected String url(String path) {

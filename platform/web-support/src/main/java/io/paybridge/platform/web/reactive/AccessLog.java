@@ -12,19 +12,20 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.SignalType;
 
 /**
  * One log line per request (logger {@code paybridge.access}, INFO), as structured key-value pairs
  * that the service's JSON (ECS) log format turns into fields: method, path, status, duration,
  * request id, client address, and the labels the application adds ({@link #label}), such as the
  * team and the route. Deliberately never the query string (an OAuth callback's {@code code} and
- * {@code state} travel there), any header (the bearer token) or any body.
+ * {@code state} travel there), any header (the bearer token) or any body. Health probes are not
+ * logged.
  */
 public final class AccessLog implements WebFilter, Ordered {
 
   private static final Logger log = LoggerFactory.getLogger("paybridge.access");
   private static final String LABELS = AccessLog.class.getName() + ".labels";
+  private static final String PROBES = "/actuator/health";
 
   /** Adds {@code name = value} to the exchange's access log line. */
   public static void label(ServerWebExchange exchange, String name, String value) {
@@ -41,14 +42,15 @@ public final class AccessLog implements WebFilter, Ordered {
 
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-    if (!log.isInfoEnabled()) {
+    // The probes ask every few seconds: their lines would bury the requests that matter.
+    if (!log.isInfoEnabled() || exchange.getRequest().getPath().value().startsWith(PROBES)) {
       return chain.filter(exchange);
     }
     long start = System.nanoTime();
-    return chain.filter(exchange).doFinally(signal -> write(exchange, signal, start));
+    return chain.filter(exchange).doFinally(signal -> write(exchange, start));
   }
 
-  private static void write(ServerWebExchange exchange, SignalType signal, long start) {
+  private static void write(ServerWebExchange exchange, long start) {
     long nanos = System.nanoTime() - start;
     var request = exchange.getRequest();
     HttpStatusCode status = exchange.getResponse().getStatusCode();
@@ -70,14 +72,12 @@ public final class AccessLog implements WebFilter, Ordered {
         line = line.addKeyValue(label.getKey(), label.getValue());
       }
     }
-    String outcome = signal == SignalType.CANCEL ? " (client went away)" : "";
     line.log(
-        "{} {} {} {}ms{}",
+        "{} {} {} {}ms",
         request.getMethod().name(),
         ReactiveRequestIds.pathOf(exchange),
         code,
-        nanos / 1_000_000,
-        outcome);
+        nanos / 1_000_000);
   }
 
   @Override
