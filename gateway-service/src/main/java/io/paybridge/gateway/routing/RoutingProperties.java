@@ -17,7 +17,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param neverRouted path patterns answered 404 before anything else, whatever the token (default
  *     {@code /internal/**}: service-to-service endpoints)
  * @param forgeableHeaders request headers removed before a request is passed on, because only a
- *     platform component may set them (default: the usual identity headers of proxies)
+ *     platform component may set them (default: the usual identity headers of proxies, and the
+ *     forwarding headers; behind a load balancer that sets those, take them off the list)
  * @param forgeableHeaderPrefixes request headers with these prefixes are removed too (default
  *     {@code X-PayBridge-}: the platform's own internal headers)
  */
@@ -38,7 +39,15 @@ public record RoutingProperties(
           "X-Remote-User",
           "Remote-User",
           "X-Authenticated-User",
-          "X-Internal-Service"
+          "X-Internal-Service",
+          // The gateway is the edge: a client's own forwarding headers would be believed by a
+          // service that reads them (Spring Cloud Gateway adds them only for trusted proxies).
+          "X-Forwarded-For",
+          "X-Forwarded-Host",
+          "X-Forwarded-Proto",
+          "X-Forwarded-Port",
+          "Forwarded",
+          "X-Real-IP"
         })
         List<String> forgeableHeaders,
     @DefaultValue("X-PayBridge-") List<String> forgeableHeaderPrefixes) {

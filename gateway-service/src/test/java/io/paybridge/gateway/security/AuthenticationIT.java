@@ -38,6 +38,7 @@ class AuthenticationIT extends GatewayHarness {
                 "X-PayBridge-Team", "team-b",
                 "X-PayBridge-Internal-Caller", "billing-service",
                 "X-User", "root",
+                "X-Forwarded-For", "10.9.9.9",
                 "X-Request-Id", "req-from-caller-1",
                 "traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
 
@@ -50,6 +51,9 @@ class AuthenticationIT extends GatewayHarness {
     assertThat(received.header("X-PayBridge-Team")).isNull();
     assertThat(received.header("X-PayBridge-Internal-Caller")).isNull();
     assertThat(received.header("X-User")).isNull();
+    // Not the client's claim; the gateway adds none (Spring Cloud Gateway sets X-Forwarded-* only
+    // for configured trusted proxies).
+    assertThat(received.header("X-Forwarded-For")).isNull();
     assertThat(received.header("X-Request-Id")).isEqualTo("req-from-caller-1");
     assertThat(received.header("traceparent"))
         .isEqualTo("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
@@ -229,6 +233,7 @@ class AuthenticationIT extends GatewayHarness {
 
   @Test
   void theProbesAnswerOnTheManagementPortWithoutATokenAndActuatorIsNotOnThePublicPort() {
+    Http.get(url("/merchants/m-team-a"), teamToken("team-a", "merchants:read")); // a routed call
     var readiness = Http.get(managementUrl("/actuator/health/readiness"), null);
     var prometheus = Http.get(managementUrl("/actuator/prometheus"), null);
     var onPublicPort = Http.get(url("/actuator/health"), null);
@@ -236,7 +241,8 @@ class AuthenticationIT extends GatewayHarness {
     assertThat(readiness.status()).isEqualTo(200);
     assertThat(readiness.body()).contains("UP");
     assertThat(prometheus.status()).isEqualTo(200);
-    assertThat(prometheus.body()).contains("resilience4j_circuitbreaker_state");
+    assertThat(prometheus.body())
+        .contains("resilience4j_circuitbreaker_state", "spring_cloud_gateway_requests_seconds");
     assertThat(onPublicPort.status()).isEqualTo(404);
   }
 

@@ -68,7 +68,9 @@ public abstract class GatewayHarness {
     p.put(
         "paybridge.gateway.resilience.services.billing-service.permitted-calls-in-half-open-state",
         "2");
-    p.put("paybridge.gateway.resilience.services.notification-service.timeout", "300ms");
+    // Long enough for a read and its two retries on a loaded machine; the slow-service test holds
+    // its request past it.
+    p.put("paybridge.gateway.resilience.services.notification-service.timeout", "3s");
     return p;
   }
 

@@ -16,10 +16,10 @@ import no.nav.security.mock.oauth2.token.KeyProvider;
 import no.nav.security.mock.oauth2.token.OAuth2TokenProvider;
 
 /**
- * The company's identity provider for tests: a real OIDC server (mock-oauth2-server, RS256, discovery
- * and JWKS over HTTP), started once per test JVM and shared by every test class and service in it.
- * Tokens carry the claims the platform reads: {@code team}, {@code scope} (space-separated) and, for
- * platform services, {@code client_id}.
+ * The company's identity provider for tests: a real OIDC server (mock-oauth2-server, RS256,
+ * discovery and JWKS over HTTP), started once per test JVM and shared by every test class and
+ * service in it. Tokens carry the claims the platform reads: {@code team}, {@code scope}
+ * (space-separated) and, for platform services, {@code client_id}.
  */
 public final class TestIssuer {
 
