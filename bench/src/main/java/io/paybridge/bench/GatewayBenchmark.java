@@ -45,7 +45,7 @@ import org.HdrHistogram.Histogram;
  * {@code saturationDuration} (throughput at saturation). Writes {@code
  * bench/results/gateway-<date>.md}.
  */
-public final class GatewayBenchmark {
+final class GatewayBenchmark {
 
   private final Map<String, String> settings;
   private final Path root = Path.of("").toAbsolutePath();
@@ -59,7 +59,8 @@ public final class GatewayBenchmark {
     this.settings = settings;
   }
 
-  public static void main(String[] args) throws Exception {
+  /** Entered through {@link WebhookIngestBenchmark#main} with {@code profile=gateway}. */
+  static void run(String[] args) throws Exception {
     var values = new LinkedHashMap<String, String>();
     values.put("rate", "1000");
     values.put("warmupDuration", "30s");
@@ -77,7 +78,7 @@ public final class GatewayBenchmark {
     }
     int status = 0;
     try {
-      new GatewayBenchmark(values).run();
+      new GatewayBenchmark(values).measure();
     } catch (Exception e) {
       e.printStackTrace();
       status = 1;
@@ -103,7 +104,7 @@ public final class GatewayBenchmark {
     }
   }
 
-  private void run() throws Exception {
+  private void measure() throws Exception {
     String loadAtStart = CpuSampler.loadAverage();
     say("gateway benchmark; load average at start " + loadAtStart + " (" + uptime() + ")");
     var redis = EmbeddedRedisServer.shared();

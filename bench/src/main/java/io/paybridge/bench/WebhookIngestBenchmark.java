@@ -72,7 +72,7 @@ public final class WebhookIngestBenchmark {
 
   public static void main(String[] args) throws Exception {
     if (String.join(" ", args).contains("profile=gateway")) {
-      GatewayBenchmark.main(args);
+      GatewayBenchmark.run(args);
       return;
     }
     var benchmark = new WebhookIngestBenchmark(BenchSettings.parse(args), args);

@@ -6,6 +6,7 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The token buckets, in Redis: one atomic script call per request takes a token from the caller's
@@ -45,6 +46,9 @@ class RateLimitStore {
                 "", // no time from here: the script reads Redis's clock
                 "1"))
         .next()
+        // Lettuce answers on its single I/O thread: the rest of the request must not run there,
+        // or every request of the gateway would queue behind it.
+        .publishOn(Schedulers.parallel())
         .map(result -> new Outcome(result.get(0) == 1L, result.get(1)));
   }
 }
