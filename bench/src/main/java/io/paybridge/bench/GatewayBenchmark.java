@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDate;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,7 +42,8 @@ import org.HdrHistogram.Histogram;
  * loop at {@code rate} requests/s for {@code latencyDuration} (latency measured from each request's
  * intended send time: no coordinated omission), then closed loop with {@code clients} clients for
  * {@code saturationDuration} (throughput at saturation). Writes {@code
- * bench/results/gateway-<date>.md}.
+ * bench/results/gateway-<yyyyMMdd-HHmm>.md}; the gateway's log goes to {@code
+ * bench/target/logs/gateway-service.log}.
  */
 final class GatewayBenchmark {
 
@@ -132,7 +132,7 @@ final class GatewayBenchmark {
                     // The limit is not what is measured: high enough never to refuse.
                     "--paybridge.gateway.rate-limits.defaults.replenish-rate=1000000",
                     "--paybridge.gateway.rate-limits.defaults.burst-capacity=2000000"),
-                root.resolve("bench/results/logs"))
+                root.resolve("bench/target/logs"))
             .withJvmOptions(List.of("-Xms256m", "-Xmx512m", "-XX:+UseG1GC"));
     say("starting gateway-service (log " + root.relativize(gateway.log()) + ")");
     gateway.start();
@@ -163,7 +163,12 @@ final class GatewayBenchmark {
     }
     String report = report(results, loadAtStart, CpuSampler.loadAverage());
     System.out.println(report);
-    Path file = root.resolve("bench/results/gateway-" + LocalDate.now() + ".md");
+    Path file =
+        root.resolve(
+            "bench/results/gateway-"
+                + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmm")
+                    .format(java.time.LocalDateTime.now())
+                + ".md");
     Files.createDirectories(file.getParent());
     Files.writeString(file, report);
     say("results written to " + root.relativize(file));
