@@ -17,6 +17,6 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public record ApiDocsProperties(URI tokenUrl, Map<String, String> scopes) {
 
   public ApiDocsProperties {
-    scopes = scopes == null ? Map.of() : Map.copyOf(new java.util.TreeMap<>(scopes));
+    scopes = scopes == null ? Map.of() : Map.copyOf(scopes);
   }
 }

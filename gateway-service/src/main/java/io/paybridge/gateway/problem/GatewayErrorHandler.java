@@ -2,6 +2,7 @@ package io.paybridge.gateway.problem;
 
 import io.paybridge.platform.web.reactive.ReactiveProblems;
 import java.net.ConnectException;
+import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +26,9 @@ import tools.jackson.databind.ObjectMapper;
 class GatewayErrorHandler implements ErrorWebExceptionHandler {
 
   private static final Logger log = LoggerFactory.getLogger(GatewayErrorHandler.class);
+
+  /** A service that cannot be reached: when to try again. */
+  private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
 
   private final ObjectMapper mapper;
 
@@ -75,11 +79,7 @@ class GatewayErrorHandler implements ErrorWebExceptionHandler {
 
   private Mono<Void> unavailable(ServerWebExchange exchange, String detail) {
     return ReactiveProblems.write(
-        mapper,
-        GatewayProblem.SERVICE_UNAVAILABLE,
-        detail,
-        java.time.Duration.ofSeconds(5),
-        exchange);
+        mapper, GatewayProblem.SERVICE_UNAVAILABLE, detail, RETRY_AFTER, exchange);
   }
 
   private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {

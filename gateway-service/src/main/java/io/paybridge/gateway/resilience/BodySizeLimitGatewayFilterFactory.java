@@ -1,14 +1,17 @@
 package io.paybridge.gateway.resilience;
 
 import io.paybridge.gateway.problem.RequestTooLargeException;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.stereotype.Component;
 import org.springframework.util.unit.DataSize;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * {@code BodySizeLimit=<size>} in a route's filters: a request whose {@code Content-Length} is over
@@ -31,8 +34,8 @@ public class BodySizeLimitGatewayFilterFactory
   public record Config(DataSize max) {}
 
   @Override
-  public java.util.List<String> shortcutFieldOrder() {
-    return java.util.List.of("max");
+  public List<String> shortcutFieldOrder() {
+    return List.of("max");
   }
 
   @Override
@@ -42,7 +45,7 @@ public class BodySizeLimitGatewayFilterFactory
       var request = exchange.getRequest();
       long declared = request.getHeaders().getContentLength();
       if (declared > max) {
-        return reactor.core.publisher.Mono.error(tooLarge(max));
+        return Mono.error(tooLarge(max));
       }
       if (declared >= 0) {
         // Netty reads no more than the declared length: nothing to count.
@@ -57,7 +60,7 @@ public class BodySizeLimitGatewayFilterFactory
                   .handle(
                       (buffer, sink) -> {
                         if (total.addAndGet(buffer.readableByteCount()) > max) {
-                          org.springframework.core.io.buffer.DataBufferUtils.release(buffer);
+                          DataBufferUtils.release(buffer);
                           sink.error(tooLarge(max));
                         } else {
                           sink.next(buffer);

@@ -7,7 +7,10 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.paybridge.gateway.support.GatewayHarness;
 import io.paybridge.platform.testsupport.http.Http;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
@@ -86,6 +89,28 @@ class ResilienceIT extends GatewayHarness {
     assertThat(readAttempts).isEqualTo(3);
     assertThat(write.status()).isEqualTo(502);
     assertThat(writeAttempts).isEqualTo(1);
+  }
+
+  @Test
+  void manyConcurrentCallsToAHealthyButUnhurriedServiceAreAllServed() {
+    // 40 calls in flight together, each answered after 300 ms: no concurrency cap of the breaker
+    // (Spring Cloud CircuitBreaker's default bulkhead would refuse all but 25) turns them into
+    // 503s.
+    String token = teamToken("team-a", "notifications:read");
+    NOTIFICATION_PROXY.delay(Duration.ofMillis(300));
+    List<Http.Response> answers;
+    try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+      var calls = new ArrayList<CompletableFuture<Http.Response>>();
+      for (int i = 0; i < 40; i++) {
+        calls.add(
+            CompletableFuture.supplyAsync(
+                () -> Http.get(url("/notifications/deliveries"), token), executor));
+      }
+      answers = calls.stream().map(CompletableFuture::join).toList();
+    }
+
+    assertThat(answers).extracting(Http.Response::status).containsOnly(200);
+    assertThat(breaker("notification-service").getState()).isEqualTo(CircuitBreaker.State.CLOSED);
   }
 
   /** Requests that reached the service (a request held by another test may arrive late). */
