@@ -61,7 +61,7 @@ public abstract class GatewayHarness {
     p.put("paybridge.gateway.rate-limits.teams.team-limited.merchants.burst-capacity", "3");
     p.put("paybridge.gateway.rate-limits.teams.team-shared.merchants.replenish-rate", "1");
     p.put("paybridge.gateway.rate-limits.teams.team-shared.merchants.burst-capacity", "40");
-    p.put("paybridge.gateway.resilience.services.billing-service.timeout", "2s");
+    p.put("paybridge.gateway.resilience.services.billing-service.timeout", "10s");
     p.put("paybridge.gateway.resilience.services.billing-service.sliding-window-size", "4");
     p.put("paybridge.gateway.resilience.services.billing-service.minimum-number-of-calls", "4");
     p.put("paybridge.gateway.resilience.services.billing-service.wait-in-open-state", "2s");
