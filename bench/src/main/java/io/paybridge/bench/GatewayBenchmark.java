@@ -135,7 +135,7 @@ final class GatewayBenchmark {
                     "--paybridge.gateway.rate-limits.defaults.replenish-rate=1000000",
                     "--paybridge.gateway.rate-limits.defaults.burst-capacity=2000000"),
                 root.resolve("bench/target/logs"))
-            .withJvmOptions(List.of("-Xms256m", "-Xmx512m", "-XX:+UseG1GC"));
+            .withJvmOptions(gatewayJvmOptions());
     say("starting gateway-service (log " + root.relativize(gateway.log()) + ")");
     gateway.start();
     List<Result> results = new ArrayList<>();
@@ -291,6 +291,19 @@ final class GatewayBenchmark {
     return String.format(
         "%.2f / %.2f / %.2f / %.2f",
         used.bench() / wall, used.service() / wall, used.postgres() / wall, used.other() / wall);
+  }
+
+  /**
+   * The gateway's JVM options, plus {@code gatewayJvm} (separated by {@code |}), e.g. a JFR
+   * recording.
+   */
+  private List<String> gatewayJvmOptions() {
+    var options = new ArrayList<>(List.of("-Xms256m", "-Xmx512m", "-XX:+UseG1GC"));
+    String extra = settings.getOrDefault("gatewayJvm", "");
+    if (!extra.isBlank()) {
+      options.addAll(List.of(extra.split("\\|")));
+    }
+    return options;
   }
 
   private static long childPid(String name) {

@@ -8,6 +8,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
@@ -29,6 +30,16 @@ class SecurityConfiguration {
 
   private static final List<HttpMethod> READS =
       List.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
+
+  /**
+   * No observation (a timer and its tags) around each of Spring Security's filters, every request:
+   * a measurable share of the gateway's CPU per request. The request as a whole is still observed
+   * ({@code http.server.requests}).
+   */
+  @Bean
+  SecurityObservationSettings securityObservationSettings() {
+    return SecurityObservationSettings.noObservations();
+  }
 
   @Bean
   SecurityWebFilterChain gatewaySecurity(

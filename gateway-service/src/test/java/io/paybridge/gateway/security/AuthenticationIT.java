@@ -242,7 +242,7 @@ class AuthenticationIT extends GatewayHarness {
     assertThat(readiness.body()).contains("UP");
     assertThat(prometheus.status()).isEqualTo(200);
     assertThat(prometheus.body())
-        .contains("resilience4j_circuitbreaker_state", "spring_cloud_gateway_requests_seconds");
+        .contains("resilience4j_circuitbreaker_state", "http_server_requests_seconds");
     assertThat(onPublicPort.status()).isEqualTo(404);
   }
 
