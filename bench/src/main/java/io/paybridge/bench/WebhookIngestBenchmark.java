@@ -72,6 +72,10 @@ public final class WebhookIngestBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
+    if (String.join(" ", args).contains("profile=gateway")) {
+      GatewayBenchmark.run(args);
+      return;
+    }
     var benchmark = new WebhookIngestBenchmark(BenchSettings.parse(args), args);
     int status = 0;
     try {

@@ -4,6 +4,7 @@ import io.paybridge.platform.events.EventHeaders;
 import io.paybridge.platform.events.Topics;
 import io.paybridge.platform.testsupport.EmbeddedKafkaServer;
 import io.paybridge.platform.testsupport.EmbeddedPostgresServer;
+import io.paybridge.platform.testsupport.EmbeddedRedisServer;
 import io.paybridge.platform.testsupport.ServiceProcess;
 import io.paybridge.simulator.GoCardlessSimulator;
 import io.paybridge.simulator.SimulatorSettings;
@@ -34,16 +35,24 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  *
  * <p>Ports can be changed with environment variables: {@code POSTGRES_PORT} (15432), {@code
  * SIMULATOR_PORT} (8089), {@code OIDC_ISSUER_PORT} (8180), {@code WEBHOOK_INGEST_PORT} (8082),
- * {@code OAUTH_PORT} (8081), {@code BILLING_PORT} (8083), and their management (actuator) ports
+ * {@code OAUTH_PORT} (8081), {@code GATEWAY_PORT} (8080), {@code REDIS_PORT} (16379), {@code
+ * BILLING_PORT} (8083) and {@code NOTIFICATION_PORT} (8084), and the management (actuator) ports
  * {@code WEBHOOK_INGEST_MANAGEMENT_PORT} (9082), {@code OAUTH_MANAGEMENT_PORT} (9081), {@code
- * BILLING_MANAGEMENT_PORT} (9083). Kafka listens where the embedded broker chooses; the walkthrough
- * prints its address. Secrets (state signing and token encryption keys) are generated at each
- * start.
+ * BILLING_MANAGEMENT_PORT} (9083), {@code GATEWAY_MANAGEMENT_PORT} (9080). Kafka listens where the
+ * embedded broker chooses; the walkthrough prints its address. Secrets (state signing and token
+ * encryption keys) are generated at each start.
  */
 public final class LocalStack {
 
   private static final String ISSUER_ID = "paybridge";
   private static final String OAUTH_AUDIENCE = "oauth-service";
+
+  /** The audience of team tokens: the platform's API, behind the gateway. */
+  private static final String API_AUDIENCE = "paybridge-api";
+
+  private static final String TEAM_SCOPES =
+      "merchants:read merchants:write payments:read payments:write notifications:read"
+          + " notifications:write";
   private static final String TOKEN_SCOPE = "merchant-tokens:read";
   private static final String OPERATIONS_SCOPE = "operations:read";
   private static final String BILLING_AUDIENCE = "billing-service";
@@ -53,6 +62,10 @@ public final class LocalStack {
   private final int simulatorPort = port("SIMULATOR_PORT", 8089);
   private final int webhookIngestPort = port("WEBHOOK_INGEST_PORT", 8082);
   private final int oauthPort = port("OAUTH_PORT", 8081);
+  private final int gatewayPort = port("GATEWAY_PORT", 8080);
+  private final int gatewayManagementPort = port("GATEWAY_MANAGEMENT_PORT", 9080);
+  private final int redisPort = port("REDIS_PORT", 16379);
+  private final int notificationPort = port("NOTIFICATION_PORT", 8084);
   private final int webhookIngestManagementPort = port("WEBHOOK_INGEST_MANAGEMENT_PORT", 9082);
   private final int oauthManagementPort = port("OAUTH_MANAGEMENT_PORT", 9081);
   private final int issuerPort = port("OIDC_ISSUER_PORT", 8180);
@@ -63,6 +76,7 @@ public final class LocalStack {
   private EmbeddedKafkaServer kafka;
   private GoCardlessSimulator simulator;
   private MockOAuth2Server issuer;
+  private EmbeddedRedisServer redis;
   private volatile boolean running = true;
 
   public static void main(String[] args) throws Exception {
@@ -83,8 +97,13 @@ public final class LocalStack {
     issuer = new MockOAuth2Server(billingServiceCredentials());
     issuer.start(issuerPort);
 
-    String webhookUrl = "http://localhost:" + webhookIngestPort + "/webhooks/gocardless";
-    String oauthCallback = "http://localhost:" + oauthPort + "/oauth/callback";
+    step("Starting Redis (the gateway's rate limits) on port " + redisPort);
+    redis = EmbeddedRedisServer.start(redisPort);
+
+    // GoCardless's webhooks and the payer's browser come through the gateway, as in production.
+    String gateway = "http://localhost:" + gatewayPort;
+    String webhookUrl = gateway + "/webhooks/gocardless";
+    String oauthCallback = gateway + "/oauth/callback";
     step("Starting the GoCardless simulator on port " + simulatorPort);
     simulator =
         GoCardlessSimulator.start(
@@ -107,7 +126,8 @@ public final class LocalStack {
             // may move.
             Map.entry("spring.profiles.active", "local"),
             Map.entry("paybridge.security.jwt.issuer-uri", issuerUri()),
-            Map.entry("paybridge.security.jwt.audiences", OAUTH_AUDIENCE),
+            // Its own name for service calls, the API's for team calls through the gateway.
+            Map.entry("paybridge.security.jwt.audiences", OAUTH_AUDIENCE + "," + API_AUDIENCE),
             Map.entry("paybridge.oauth.gocardless.api-url", simulator.baseUrl()),
             Map.entry("paybridge.oauth.gocardless.connect-url", simulator.connectUrl()),
             // The simulator's verification page has no login to tell it the merchant: the link
@@ -141,6 +161,8 @@ public final class LocalStack {
                 "spring.security.oauth2.client.registration.oauth-service.client-secret",
                 randomKey())));
 
+    startGateway();
+
     printWalkthrough(webhookUrl);
   }
 
@@ -171,6 +193,43 @@ public final class LocalStack {
         false,
         new OAuth2TokenProvider(),
         java.util.Set.of(new RequestMappingTokenCallback(ISSUER_ID, List.of(mapping), 3600)));
+  }
+
+  /** The gateway: no database, no Kafka; the issuer, Redis and where each service listens. */
+  private void startGateway() throws IOException, InterruptedException {
+    var arguments =
+        List.of(
+            "--server.port=" + gatewayPort,
+            "--management.server.port=" + gatewayManagementPort,
+            "--logging.structured.format.console=",
+            "--paybridge.security.jwt.issuer-uri=" + issuerUri(),
+            "--spring.data.redis.host=127.0.0.1",
+            "--spring.data.redis.port=" + redisPort,
+            "--paybridge.gateway.upstreams.oauth-service=http://localhost:" + oauthPort,
+            "--paybridge.gateway.upstreams.webhook-ingest-service=http://localhost:"
+                + webhookIngestPort,
+            "--paybridge.gateway.upstreams.billing-service=http://localhost:" + billingPort,
+            "--paybridge.gateway.upstreams.notification-service=http://localhost:"
+                + notificationPort);
+    var gateway =
+        new ServiceProcess(
+            "gateway-service",
+            root.resolve("gateway-service/target"),
+            gatewayPort,
+            gatewayManagementPort,
+            arguments,
+            root.resolve("local-stack/target/logs"));
+    services.add(gateway);
+    step(
+        "Starting gateway-service on port "
+            + gatewayPort
+            + ", management port "
+            + gatewayManagementPort
+            + " (log: "
+            + gateway.log()
+            + ")");
+    gateway.start();
+    gateway.awaitReady(Duration.ofMinutes(3));
   }
 
   private void startService(String name, int port, int managementPort, Map<String, String> extra)
@@ -204,10 +263,15 @@ public final class LocalStack {
     return issuer.issuerUrl(ISSUER_ID).toString();
   }
 
-  /** A team's access token, as the company IdP would issue it. */
+  /** A team's access token for the API (through the gateway), as the company IdP would issue it. */
   private String teamToken(String team) {
     return issuer
-        .issueToken(ISSUER_ID, "developer@" + team, OAUTH_AUDIENCE, Map.of("team", team), 12 * 3600)
+        .issueToken(
+            ISSUER_ID,
+            "developer@" + team,
+            API_AUDIENCE,
+            Map.of("team", team, "scope", TEAM_SCOPES),
+            12 * 3600)
         .serialize();
   }
 
@@ -274,6 +338,8 @@ public final class LocalStack {
     String billing = "http://localhost:" + billingPort;
     String webhookIngestManagement = "http://localhost:" + webhookIngestManagementPort;
     String oauthManagement = "http://localhost:" + oauthManagementPort;
+    String gateway = "http://localhost:" + gatewayPort;
+    String gatewayManagement = "http://localhost:" + gatewayManagementPort;
     System.out.printf(
         """
 
@@ -286,6 +352,9 @@ public final class LocalStack {
                           kcat -b %s -C -t gocardless.payments -f '%%t %%k %%h\\n%%s\\n'
          OIDC issuer      %s
          GoCardless sim   %s   (state and control: %s/_simulator)
+         gateway          %s   (the teams' entrance; Swagger UI of every service: %s/swagger-ui.html)
+                          management %s (curl -s %s/actuator/health/readiness);
+                          rate limits in Redis at localhost:%d
          webhook-ingest   %s
                           management (actuator, internal network only) %s:
                           curl -s %s/actuator/health | jq        (details: db, kafka, outboxRelay)
@@ -295,7 +364,11 @@ public final class LocalStack {
                           OPS=%s
                           curl -s %s/actuator/health -H "Authorization: Bearer $OPS" | jq
 
-         1. Send a signed sample webhook (signed with the simulator's secret, %s):
+         Team calls go through the gateway with a team token (audience paybridge-api, team team-a,
+         the merchants/payments/notifications read and write scopes); GoCardless's webhooks and the
+         OAuth callback come through it too, without a token.
+
+         1. Send a signed sample webhook through the gateway (signed with the simulator's secret, %s):
 
            BODY='%s'
            SIG=$(printf '%%s' "$BODY" | openssl dgst -sha256 -hmac %s | sed 's/^.* //')
@@ -313,7 +386,8 @@ public final class LocalStack {
            #   curl -s -X POST %s/merchants/<merchantId>/confirmation -H "Authorization: Bearer $TOKEN"
            # then:
            curl -s %s/merchants -H "Authorization: Bearer $TOKEN"
-           # what billing-service does to call GoCardless for the merchant (allow-listed client):
+           # what billing-service does to call GoCardless for the merchant (allow-listed client),
+           # straight to oauth-service: the gateway never routes /internal/** (it answers 404)
            BILLING=%s
            curl -s %s/internal/merchants/<merchantId>/access-token -H "Authorization: Bearer $BILLING"
 
@@ -367,7 +441,12 @@ public final class LocalStack {
         issuerUri(),
         simulator.baseUrl(),
         simulator.baseUrl(),
-        webhookUrl,
+        gateway,
+        gateway,
+        gatewayManagement,
+        gatewayManagement,
+        redisPort,
+        "http://localhost:" + webhookIngestPort + "/webhooks/gocardless",
         webhookIngestManagement,
         webhookIngestManagement,
         webhookIngestManagement,
@@ -381,10 +460,10 @@ public final class LocalStack {
         SimulatorSettings.DEFAULT_WEBHOOK_SECRET,
         webhookUrl,
         teamToken("team-a"),
-        oauth,
-        oauth,
-        oauth,
-        oauth,
+        gateway,
+        gateway,
+        gateway,
+        gateway,
         billingServiceToken(),
         oauth,
         simulator.baseUrl(),
@@ -441,6 +520,9 @@ public final class LocalStack {
     }
     if (issuer != null) {
       issuer.shutdown();
+    }
+    if (redis != null) {
+      redis.close();
     }
     if (kafka != null) {
       kafka.close();

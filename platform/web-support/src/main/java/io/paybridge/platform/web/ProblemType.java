@@ -1,6 +1,7 @@
 package io.paybridge.platform.web;
 
 import java.net.URI;
+import org.springframework.http.ProblemDetail;
 
 /**
  * One entry of a service's catalogue of problems (RFC 9457): a stable type URI that clients and
@@ -24,6 +25,20 @@ public interface ProblemType {
 
   default String title() {
     return definition().title();
+  }
+
+  /**
+   * The problem+json body of this problem for the request at {@code path} with id {@code
+   * requestId}: what the servlet ({@link Problems}) and the WebFlux stack both answer.
+   */
+  default ProblemDetail body(String detail, String path, String requestId) {
+    var body = ProblemDetail.forStatus(status());
+    body.setType(type());
+    body.setTitle(title());
+    body.setDetail(detail);
+    body.setInstance(URI.create(path));
+    body.setProperty("requestId", requestId);
+    return body;
   }
 
   /** What a problem type is: status, type URI ({@link #BASE} + slug) and title. */

@@ -3,7 +3,6 @@ package io.paybridge.platform.web;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.net.URI;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -15,13 +14,7 @@ public final class Problems {
   private Problems() {}
 
   public static ProblemDetail body(ProblemType problem, String detail, HttpServletRequest request) {
-    var body = ProblemDetail.forStatus(problem.status());
-    body.setType(problem.type());
-    body.setTitle(problem.title());
-    body.setDetail(detail);
-    body.setInstance(URI.create(request.getRequestURI()));
-    body.setProperty("requestId", RequestIds.of(request));
-    return body;
+    return problem.body(detail, request.getRequestURI(), RequestIds.of(request));
   }
 
   public static ResponseEntity<ProblemDetail> response(

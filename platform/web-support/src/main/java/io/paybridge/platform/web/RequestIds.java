@@ -6,7 +6,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.slf4j.MDC;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -17,18 +16,15 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 public class RequestIds extends OncePerRequestFilter {
 
-  public static final String HEADER = "X-Request-Id";
+  public static final String HEADER = RequestId.HEADER;
   private static final String ATTRIBUTE = RequestIds.class.getName();
-  private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
 
   @Override
   protected void doFilterInternal(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
-    String given = request.getHeader(HEADER);
     // An id that could forge log lines is replaced rather than echoed.
-    String id =
-        given != null && SAFE.matcher(given).matches() ? given : UUID.randomUUID().toString();
+    String id = RequestId.acceptOrNew(request.getHeader(HEADER));
     request.setAttribute(ATTRIBUTE, id);
     response.setHeader(HEADER, id);
     MDC.put("requestId", id);

@@ -5,9 +5,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -20,17 +17,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
 public final class ManagementNetworkFilter extends OncePerRequestFilter {
 
   private static final Logger log = LoggerFactory.getLogger(ManagementNetworkFilter.class);
-  private static final byte[] REFUSED =
-      ("{\"type\":\"about:blank\",\"title\":\"Forbidden\",\"status\":403,"
-              + "\"detail\":\"The management endpoints answer the internal network only\"}")
-          .getBytes(StandardCharsets.UTF_8);
 
-  private final List<IpNetwork> trusted;
-  private final Set<String> openPaths;
+  private final ManagementClients clients;
 
   public ManagementNetworkFilter(ManagementPortProperties properties) {
-    this.trusted = properties.trustedNetworks().stream().map(IpNetwork::parse).toList();
-    this.openPaths = Set.copyOf(properties.openPaths());
+    this.clients = new ManagementClients(properties);
   }
 
   @Override
@@ -40,7 +31,7 @@ public final class ManagementNetworkFilter extends OncePerRequestFilter {
     // The raw path, compared exactly: any other spelling of a probe's path (a trailing segment,
     // a parameter, an encoding) is treated as a protected path, never the other way round.
     String path = request.getRequestURI().substring(request.getContextPath().length());
-    if (openPaths.contains(path) || isTrusted(request.getRemoteAddr())) {
+    if (clients.allowed(path, request.getRemoteAddr())) {
       chain.doFilter(request, response);
       return;
     }
@@ -51,15 +42,10 @@ public final class ManagementNetworkFilter extends OncePerRequestFilter {
         request.getRemoteAddr());
     response.setStatus(HttpServletResponse.SC_FORBIDDEN);
     response.setContentType("application/problem+json");
-    response.getOutputStream().write(REFUSED);
+    response.getOutputStream().write(ManagementClients.REFUSED);
   }
 
   boolean isTrusted(String address) {
-    for (IpNetwork network : trusted) {
-      if (network.contains(address)) {
-        return true;
-      }
-    }
-    return false;
+    return clients.isTrusted(address);
   }
 }

@@ -84,6 +84,16 @@ public final class IssuerKeys implements JWKSource<SecurityContext>, SmartLifecy
     return found;
   }
 
+  /**
+   * Whether checking a token with key id {@code keyId} can be done with the cached keys alone
+   * (without fetching): keys are cached and either hold that id or no id is named. A token whose
+   * key id is unknown may make {@link #get} fetch the keys, which blocks.
+   */
+  public boolean holds(String keyId) {
+    JWKSet current = keys;
+    return current != null && (keyId == null || current.getKeyByKeyId(keyId) != null);
+  }
+
   /** What the health endpoint shows. */
   public State state() {
     JWKSet current = keys;

@@ -6,12 +6,14 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 
 /**
  * The JWT decoder of a resource server, from {@link JwtProperties}: replaces Spring Boot's
@@ -20,8 +22,10 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
  * path; {@code paybridge.security.jwt.enabled=false} switches it off.
  */
 @AutoConfiguration(
-    beforeName =
-        "org.springframework.boot.security.oauth2.server.resource.autoconfigure.servlet.OAuth2ResourceServerAutoConfiguration")
+    beforeName = {
+      "org.springframework.boot.security.oauth2.server.resource.autoconfigure.servlet.OAuth2ResourceServerAutoConfiguration",
+      "org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive.ReactiveOAuth2ResourceServerAutoConfiguration"
+    })
 @ConditionalOnClass({JwtDecoder.class, JWKSource.class})
 @ConditionalOnProperty(
     prefix = JwtSecurityAutoConfiguration.PREFIX,
@@ -39,8 +43,29 @@ class JwtSecurityAutoConfiguration {
   }
 
   @Bean
-  JwtDecoder jwtDecoder(JwtProperties properties, IssuerKeys keys, ObjectProvider<Clock> clock) {
+  IssuerJwtDecoder jwtDecoder(
+      JwtProperties properties, IssuerKeys keys, ObjectProvider<Clock> clock) {
     return new IssuerJwtDecoder(properties, keys, clock.getIfUnique());
+  }
+
+  /**
+   * In a WebFlux application (the gateway): the same decoder behind Spring Security's reactive
+   * interface, so that both stacks check tokens by one set of rules.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+  @ConditionalOnClass(name = "org.springframework.security.oauth2.jwt.ReactiveJwtDecoder")
+  @ConditionalOnProperty(
+      prefix = PREFIX,
+      name = "enabled",
+      havingValue = "true",
+      matchIfMissing = true)
+  static class ReactiveDecoder {
+
+    @Bean
+    ReactiveJwtDecoder reactiveJwtDecoder(IssuerJwtDecoder jwtDecoder, IssuerKeys keys) {
+      return new ReactiveIssuerJwtDecoder(jwtDecoder, keys);
+    }
   }
 
   /** {@code jwtKeys}: DOWN while no keys of the issuer could be had; add it to readiness. */
