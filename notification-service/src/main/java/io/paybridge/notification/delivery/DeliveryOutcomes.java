@@ -1,0 +1,142 @@
+package io.paybridge.notification.delivery;
+
+import io.paybridge.notification.endpoint.EndpointDirectory;
+import io.paybridge.notification.endpoint.EndpointKind;
+import io.paybridge.notification.endpoint.EndpointTarget;
+import io.paybridge.platform.events.notifications.DeliveryEvent;
+import io.paybridge.platform.events.notifications.DeliveryEvent.DeliveryFailed;
+import io.paybridge.platform.events.notifications.DeliveryEvent.DeliverySucceeded;
+import io.paybridge.platform.events.notifications.DeliveryEvent.EndpointDisabled;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Records what an attempt came to, in one transaction: the attempt log row, the delivery's new
+ * state (succeeded, due again later, or dead), the endpoint's health, and the facts on {@code
+ * notifications.delivery}. An endpoint that answered 410, or has failed for {@code
+ * disable-after}, is disabled and its team told: an {@code EndpointDisabled} fact and an email to
+ * each of the team's email endpoints.
+ */
+@Component
+class DeliveryOutcomes {
+
+  private static final Logger log = LoggerFactory.getLogger(DeliveryOutcomes.class);
+
+  private final DeliveryRepository deliveries;
+  private final EndpointDirectory endpoints;
+  private final DeliveryEvents events;
+  private final DeliveryPlanner planner;
+  private final RetrySchedule schedule;
+  private final DeliveryProperties properties;
+  private final ObjectMapper mapper;
+
+  DeliveryOutcomes(
+      DeliveryRepository deliveries,
+      EndpointDirectory endpoints,
+      DeliveryEvents events,
+      DeliveryPlanner planner,
+      DeliveryProperties properties,
+      ObjectMapper mapper) {
+    this.deliveries = deliveries;
+    this.endpoints = endpoints;
+    this.events = events;
+    this.planner = planner;
+    this.schedule = new RetrySchedule(properties);
+    this.properties = properties;
+    this.mapper = mapper;
+  }
+
+  @Transactional
+  void record(
+      DeliveryRepository.Claimed delivery,
+      EndpointTarget endpoint,
+      AttemptResult result,
+      Instant at) {
+    deliveries.insertAttempt(delivery.id(), delivery.attempt(), at, result);
+    String channel = endpoint.kind().name().toLowerCase();
+    if (result.succeeded()) {
+      deliveries.succeeded(delivery.id(), at);
+      endpoints.markHealthy(endpoint.id());
+      events.publish(
+          new DeliverySucceeded(
+              delivery.id().toString(),
+              endpoint.id(),
+              endpoint.team(),
+              delivery.factId(),
+              delivery.eventType(),
+              channel,
+              delivery.attempt(),
+              result.statusCode(),
+              at));
+      return;
+    }
+    Instant failingSince = endpoints.markFailing(endpoint.id(), at);
+    if (result.outcome() == AttemptResult.Outcome.GONE) {
+      dead(delivery, endpoint, result, at, channel);
+      disable(endpoint, "gone", failingSince, at);
+      return;
+    }
+    if (Duration.between(failingSince, at).compareTo(properties.disableAfter()) >= 0) {
+      disable(endpoint, "failing", failingSince, at);
+    }
+    Optional<Duration> wait = schedule.after(delivery.cycleAttempt());
+    if (wait.isPresent()) {
+      deliveries.retryAt(delivery.id(), at.plus(wait.get()));
+    } else {
+      dead(delivery, endpoint, result, at, channel);
+    }
+  }
+
+  private void dead(
+      DeliveryRepository.Claimed delivery,
+      EndpointTarget endpoint,
+      AttemptResult result,
+      Instant at,
+      String channel) {
+    deliveries.dead(delivery.id(), at);
+    events.publish(
+        new DeliveryFailed(
+            delivery.id().toString(),
+            endpoint.id(),
+            endpoint.team(),
+            delivery.factId(),
+            delivery.eventType(),
+            channel,
+            delivery.attempt(),
+            result.outcome().column(),
+            result.statusCode(),
+            at));
+  }
+
+  private void disable(EndpointTarget endpoint, String reason, Instant failingSince, Instant at) {
+    if (!endpoints.disable(endpoint.id(), reason, at)) {
+      return; // already disabled: the team was told then
+    }
+    log.warn("Endpoint {} of team {} disabled: {}", endpoint.id(), endpoint.team(), reason);
+    DeliveryEvent event =
+        new EndpointDisabled(endpoint.id(), endpoint.team(), reason, failingSince, at);
+    String eventId = events.publish(event);
+    String data = mapper.writeValueAsString(event);
+    var emails =
+        endpoints.subscribersOf(endpoint.team()).stream()
+            .filter(s -> s.kind() == EndpointKind.EMAIL)
+            .map(s -> s.endpointId())
+            .toList();
+    planner.create(
+        new Fact(
+            eventId,
+            DeliveryEvent.TOPIC,
+            event.eventType(),
+            endpoint.team(),
+            at,
+            data,
+            mapper.readTree(data)),
+        emails);
+  }
+}

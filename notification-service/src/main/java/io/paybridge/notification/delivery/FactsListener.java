@@ -1,0 +1,95 @@
+package io.paybridge.notification.delivery;
+
+import io.paybridge.platform.events.CloudEventHeaders;
+import io.paybridge.platform.events.EventHeaders;
+import io.paybridge.platform.outbox.IdempotentConsumer;
+import io.paybridge.platform.outbox.PoisonMessageException;
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.Instant;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Transport for the platform's facts: {@code merchants.connection} and every {@code billing.*}
+ * topic (matched by pattern, so a billing topic added later is read without a change here; their
+ * dead-letter topics have more segments and do not match). Facts are read generically: type from
+ * the {@code eventType} header, team from {@code tenant}, data = the JSON value. Each fact is
+ * applied once ({@link IdempotentConsumer}): its deliveries are created in the same transaction as
+ * its id is recorded.
+ */
+@Component
+class FactsListener {
+
+  static final String CONSUMER = "notification-service";
+
+  /** The topics read: merchants.connection and billing.&lt;entity&gt;. */
+  static final String TOPICS = "merchants\\.connection|billing\\.[a-z0-9]+(-[a-z0-9]+)*";
+
+  private static final Logger log = LoggerFactory.getLogger(FactsListener.class);
+
+  private final IdempotentConsumer idempotent;
+  private final DeliveryPlanner planner;
+  private final ObjectMapper mapper;
+
+  FactsListener(IdempotentConsumer idempotent, DeliveryPlanner planner, ObjectMapper mapper) {
+    this.idempotent = idempotent;
+    this.planner = planner;
+    this.mapper = mapper;
+  }
+
+  @KafkaListener(topicPattern = TOPICS)
+  void on(ConsumerRecord<String, String> record) {
+    String eventId = IdempotentConsumer.eventId(record);
+    String type = header(record, EventHeaders.EVENT_TYPE);
+    if (type == null || type.isBlank()) {
+      throw new PoisonMessageException("Fact " + eventId + " has no eventType header");
+    }
+    String team = header(record, EventHeaders.TENANT);
+    if (team == null || team.isBlank()) {
+      // No team, no subscriber: nothing to deliver, nothing to retry.
+      log.debug("Fact {} ({}) names no team: not delivered", eventId, type);
+      return;
+    }
+    JsonNode data;
+    try {
+      data = record.value() == null ? null : mapper.readTree(record.value());
+    } catch (JacksonException e) {
+      throw new PoisonMessageException("Fact " + eventId + " is not JSON", e);
+    }
+    if (data == null || !data.isObject()) {
+      throw new PoisonMessageException("Fact " + eventId + " is not a JSON object");
+    }
+    var fact =
+        new Fact(eventId, record.topic(), type, team, time(record), record.value(), data);
+    idempotent.apply(CONSUMER, eventId, () -> planner.plan(fact));
+  }
+
+  /** When the fact happened as its producer says (ce_time, createdAt), else the record's time. */
+  private static Instant time(ConsumerRecord<String, String> record) {
+    for (String name : new String[] {CloudEventHeaders.TIME, EventHeaders.CREATED_AT}) {
+      String value = header(record, name);
+      if (value != null) {
+        try {
+          return Instant.parse(value);
+        } catch (DateTimeException e) {
+          // the next one
+        }
+      }
+    }
+    return Instant.ofEpochMilli(record.timestamp());
+  }
+
+  private static String header(ConsumerRecord<?, ?> record, String name) {
+    var header = record.headers().lastHeader(name);
+    return header == null || header.value() == null
+        ? null
+        : new String(header.value(), StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,9 @@
+package io.paybridge.notification.endpoint;
+
+import java.time.Instant;
+
+/**
+ * The answer to a rotation: the new secret, shown this once, and until when the previous one still
+ * signs (both signatures are sent until then).
+ */
+public record RotatedSecret(String secret, Instant previousSecretExpiresAt) {}
