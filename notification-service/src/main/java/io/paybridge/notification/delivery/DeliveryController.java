@@ -61,7 +61,9 @@ class DeliveryController {
   ResponseEntity<Map<String, Integer>> replayRange(
       @AuthenticationPrincipal Jwt jwt, @RequestBody ReplayRequest request) {
     String team = teams.of(jwt);
-    var own = new ReplayRequest(request.from(), request.to(), request.status(), request.endpointId(), null);
+    var own =
+        new ReplayRequest(
+            request.from(), request.to(), request.status(), request.endpointId(), null);
     return ResponseEntity.status(HttpStatus.ACCEPTED)
         .body(Map.of("replayed", deliveries.replayRange(team, own)));
   }

@@ -19,9 +19,9 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * Records what an attempt came to, in one transaction: the attempt log row, the delivery's new
  * state (succeeded, due again later, or dead), the endpoint's health, and the facts on {@code
- * notifications.delivery}. An endpoint that answered 410, or has failed for {@code
- * disable-after}, is disabled and its team told: an {@code EndpointDisabled} fact and an email to
- * each of the team's email endpoints.
+ * notifications.delivery}. An endpoint that answered 410, or has failed for {@code disable-after},
+ * is disabled and its team told: an {@code EndpointDisabled} fact and an email to each of the
+ * team's email endpoints.
  */
 @Component
 class DeliveryOutcomes {

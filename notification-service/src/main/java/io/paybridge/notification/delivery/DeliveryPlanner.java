@@ -13,9 +13,9 @@ import org.springframework.stereotype.Component;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * Turns a fact into deliveries, in the caller's transaction: one per enabled endpoint of the
- * fact's team whose filter matches (an email endpoint only for the facts a person must act on).
- * The unique (fact, endpoint) constraint makes a fact handled twice create nothing the second time.
+ * Turns a fact into deliveries, in the caller's transaction: one per enabled endpoint of the fact's
+ * team whose filter matches (an email endpoint only for the facts a person must act on). The unique
+ * (fact, endpoint) constraint makes a fact handled twice create nothing the second time.
  */
 @Component
 class DeliveryPlanner {

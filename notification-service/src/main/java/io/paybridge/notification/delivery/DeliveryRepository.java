@@ -116,8 +116,8 @@ class DeliveryRepository {
   /**
    * Claims due deliveries of enabled endpoints for this instance: at most {@code perEndpoint} per
    * endpoint (oldest due first) and {@code limit} in all, none of {@code saturated} endpoints. A
-   * claim pushes the due time by the lease and counts the attempt; rows another instance holds
-   * are skipped, not waited for.
+   * claim pushes the due time by the lease and counts the attempt; rows another instance holds are
+   * skipped, not waited for.
    */
   List<Claimed> claim(
       Collection<UUID> saturated, int perEndpoint, int limit, Instant now, Duration lease) {
@@ -227,7 +227,8 @@ class DeliveryRepository {
   }
 
   /** A team's deliveries (any team's when {@code team} is null), newest first. */
-  List<Row> list(String team, String endpointId, String status, Instant from, Instant to, int limit) {
+  List<Row> list(
+      String team, String endpointId, String status, Instant from, Instant to, int limit) {
     var sql = new StringBuilder("select " + ROW_COLUMNS + " from delivery where true");
     var args = new java.util.ArrayList<Object>();
     if (team != null) {
@@ -285,8 +286,8 @@ class DeliveryRepository {
   }
 
   /**
-   * Makes every finished delivery of a status created in [from, to) due again (of {@code team},
-   * or of every team when null; of one endpoint when given); returns how many.
+   * Makes every finished delivery of a status created in [from, to) due again (of {@code team}, or
+   * of every team when null; of one endpoint when given); returns how many.
    */
   int replayRange(
       String team, String endpointId, String status, Instant from, Instant to, Instant now) {

@@ -50,7 +50,9 @@ class DeliveryService {
   @Transactional
   DeliveryView ping(String team, String endpointId) {
     var endpoint =
-        endpoints.ofTeam(team, endpointId).orElseThrow(() -> new EndpointNotFoundException(endpointId));
+        endpoints
+            .ofTeam(team, endpointId)
+            .orElseThrow(() -> new EndpointNotFoundException(endpointId));
     String factId = "ping_" + UUID.randomUUID().toString().replace("-", "");
     Instant now = clock.instant();
     String data =

@@ -81,7 +81,8 @@ class DeliveryWorker implements SmartLifecycle {
     if (!properties.workerEnabled()) {
       return;
     }
-    attempts = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("delivery-", 0).factory());
+    attempts =
+        Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("delivery-", 0).factory());
     running = true;
     dispatcher = Thread.ofPlatform().name("delivery-dispatcher").start(this::dispatch);
   }
@@ -185,7 +186,11 @@ class DeliveryWorker implements SmartLifecycle {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       // Its lease runs out and it is attempted again, same webhook-id.
-      log.warn("Delivery {} attempt {} could not be completed: {}", delivery.id(), delivery.attempt(), e.toString());
+      log.warn(
+          "Delivery {} attempt {} could not be completed: {}",
+          delivery.id(),
+          delivery.attempt(),
+          e.toString());
     } finally {
       inFlight.decrementAndGet();
       var count = inFlightByEndpoint.get(UUID.fromString(delivery.endpointId()));
@@ -208,7 +213,11 @@ class DeliveryWorker implements SmartLifecycle {
             delivery.eventType(),
             mapper.readTree(delivery.body()).path("data"));
         return new AttemptResult(
-            AttemptResult.Outcome.SUCCEEDED, null, Duration.ofNanos(System.nanoTime() - start), null, null);
+            AttemptResult.Outcome.SUCCEEDED,
+            null,
+            Duration.ofNanos(System.nanoTime() - start),
+            null,
+            null);
       } catch (MailException e) {
         return AttemptResult.failed(
             AttemptResult.Outcome.SMTP_ERROR,

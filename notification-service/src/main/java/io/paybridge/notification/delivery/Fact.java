@@ -9,4 +9,10 @@ import tools.jackson.databind.JsonNode;
  * value, a JSON object, kept as its bytes for the webhook body).
  */
 record Fact(
-    String id, String topic, String type, String team, Instant time, String rawData, JsonNode data) {}
+    String id,
+    String topic,
+    String type,
+    String team,
+    Instant time,
+    String rawData,
+    JsonNode data) {}

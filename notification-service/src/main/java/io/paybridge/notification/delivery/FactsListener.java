@@ -66,8 +66,7 @@ class FactsListener {
     if (data == null || !data.isObject()) {
       throw new PoisonMessageException("Fact " + eventId + " is not a JSON object");
     }
-    var fact =
-        new Fact(eventId, record.topic(), type, team, time(record), record.value(), data);
+    var fact = new Fact(eventId, record.topic(), type, team, time(record), record.value(), data);
     idempotent.apply(CONSUMER, eventId, () -> planner.plan(fact));
   }
 

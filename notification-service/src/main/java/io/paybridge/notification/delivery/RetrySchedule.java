@@ -24,7 +24,11 @@ final class RetrySchedule {
     }
     long millis = schedule.get(attempt - 1).toMillis();
     double factor =
-        1 + (properties.jitter() == 0 ? 0 : ThreadLocalRandom.current().nextDouble(-properties.jitter(), properties.jitter()));
+        1
+            + (properties.jitter() == 0
+                ? 0
+                : ThreadLocalRandom.current()
+                    .nextDouble(-properties.jitter(), properties.jitter()));
     return Optional.of(Duration.ofMillis(Math.max(0, Math.round(millis * factor))));
   }
 }

@@ -35,8 +35,8 @@ import org.springframework.stereotype.Component;
  * Sends one webhook attempt. The host is resolved and checked by {@link AddressPolicy} at every
  * attempt and the connection goes to that very address (an {@link HttpHost} that carries it; the
  * client's own resolver refuses every lookup), so DNS cannot answer differently between the check
- * and the connection. TLS still verifies the certificate against the URL's host name. Redirects
- * are not followed; the whole attempt is bounded by {@code attempt-timeout}.
+ * and the connection. TLS still verifies the certificate against the URL's host name. Redirects are
+ * not followed; the whole attempt is bounded by {@code attempt-timeout}.
  */
 @Component
 class WebhookSender implements DisposableBean {

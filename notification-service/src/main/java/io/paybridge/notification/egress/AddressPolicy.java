@@ -13,13 +13,12 @@ import org.springframework.stereotype.Component;
  * private one to the connection (DNS rebinding) gains nothing.
  *
  * <p>Refused (IANA special-purpose registries): IPv4 0/8, 10/8, 100.64/10 (CGNAT, also Alibaba's
- * metadata), 127/8, 169.254/16 (link-local, cloud metadata 169.254.169.254), 172.16/12,
- * 192.0.0/24, 192.0.2/24, 192.88.99/24, 192.168/16, 198.18/15, 198.51.100/24, 203.0.113/24,
- * 224/4 (multicast), 240/4 and broadcast; IPv6 ::, ::1, 100::/64, 2001::/23 (Teredo, ORCHID,
- * benchmarking, ...), 2001:db8::/32, fc00::/7 (unique-local, AWS's metadata fd00:ec2::254),
- * fe80::/10, fec0::/10, ff00::/8, the deprecated IPv4-compatible ::/96; and the IPv4 inside
- * IPv4-mapped (::ffff:0:0/96), NAT64 (64:ff9b::/96, 64:ff9b:1::/48) and 6to4 (2002::/16) addresses is
- * judged as IPv4.
+ * metadata), 127/8, 169.254/16 (link-local, cloud metadata 169.254.169.254), 172.16/12, 192.0.0/24,
+ * 192.0.2/24, 192.88.99/24, 192.168/16, 198.18/15, 198.51.100/24, 203.0.113/24, 224/4 (multicast),
+ * 240/4 and broadcast; IPv6 ::, ::1, 100::/64, 2001::/23 (Teredo, ORCHID, benchmarking, ...),
+ * 2001:db8::/32, fc00::/7 (unique-local, AWS's metadata fd00:ec2::254), fe80::/10, fec0::/10,
+ * ff00::/8, the deprecated IPv4-compatible ::/96; and the IPv4 inside IPv4-mapped (::ffff:0:0/96),
+ * NAT64 (64:ff9b::/96, 64:ff9b:1::/48) and 6to4 (2002::/16) addresses is judged as IPv4.
  */
 @Component
 public class AddressPolicy {
@@ -68,7 +67,8 @@ public class AddressPolicy {
    *     refused: a name that mixes a public and a private address is refused as a whole
    */
   public InetAddress resolve(String host) throws RefusedAddressException {
-    String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    String literal =
+        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     InetAddress[] addresses;
     try {
       addresses = InetAddress.getAllByName(literal);
@@ -118,13 +118,20 @@ public class AddressPolicy {
       return Arrays.copyOfRange(bytes, 12, 16);
     }
     // 64:ff9b::/96 (NAT64 well-known prefix)
-    if (bytes[0] == 0 && bytes[1] == 0x64 && bytes[2] == (byte) 0xff && bytes[3] == (byte) 0x9b
+    if (bytes[0] == 0
+        && bytes[1] == 0x64
+        && bytes[2] == (byte) 0xff
+        && bytes[3] == (byte) 0x9b
         && allZero(bytes, 4, 12)) {
       return Arrays.copyOfRange(bytes, 12, 16);
     }
     // 64:ff9b:1::/48 (local-use NAT64): the IPv4 is in the last 32 bits.
-    if (bytes[0] == 0 && bytes[1] == 0x64 && bytes[2] == (byte) 0xff && bytes[3] == (byte) 0x9b
-        && bytes[4] == 0 && bytes[5] == 1) {
+    if (bytes[0] == 0
+        && bytes[1] == 0x64
+        && bytes[2] == (byte) 0xff
+        && bytes[3] == (byte) 0x9b
+        && bytes[4] == 0
+        && bytes[5] == 1) {
       return Arrays.copyOfRange(bytes, 12, 16);
     }
     // 2002::/16 (6to4): the IPv4 follows the prefix.

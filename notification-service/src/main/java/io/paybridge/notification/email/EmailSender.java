@@ -23,8 +23,8 @@ public class EmailSender {
   /**
    * Sends the email of a fact to {@code to}; returns once the SMTP server accepted it.
    *
-   * @param messageId a stable id of this delivery, also in the {@code X-PayBridge-Delivery}
-   *     header, so that a resend after a crash can be recognised
+   * @param messageId a stable id of this delivery, also in the {@code X-PayBridge-Delivery} header,
+   *     so that a resend after a crash can be recognised
    * @throws MailException when the server refuses it or cannot be reached
    */
   public void send(String to, String messageId, String type, JsonNode data) {

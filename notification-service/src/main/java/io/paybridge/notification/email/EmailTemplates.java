@@ -31,7 +31,8 @@ public final class EmailTemplates {
    */
   public static boolean applies(String type, JsonNode data) {
     return switch (type) {
-      case "PaymentFailed" -> data.path("willAttemptRetry").isBoolean() && !data.path("willAttemptRetry").asBoolean();
+      case "PaymentFailed" ->
+          data.path("willAttemptRetry").isBoolean() && !data.path("willAttemptRetry").asBoolean();
       case "MandateCancelled", "MandateExpired", "MerchantDisconnected", "EndpointDisabled" -> true;
       case "MerchantVerificationChanged" ->
           "action_required".equals(data.path("verificationStatus").asString(null));
@@ -46,7 +47,8 @@ public final class EmailTemplates {
     String text = fill(templates[0], values, false);
     int newline = text.indexOf('\n');
     String subject = text.substring("Subject: ".length(), newline).strip();
-    return new Rendered(subject, text.substring(newline + 1).stripLeading(), fill(templates[1], values, true));
+    return new Rendered(
+        subject, text.substring(newline + 1).stripLeading(), fill(templates[1], values, true));
   }
 
   /** An email ready to send. */
@@ -58,8 +60,7 @@ public final class EmailTemplates {
         .forEach(
             field ->
                 values.put(
-                    field.getKey(),
-                    field.getValue().isNull() ? "" : field.getValue().asString()));
+                    field.getKey(), field.getValue().isNull() ? "" : field.getValue().asString()));
     if (data.path("amount").isNumber() && data.hasNonNull("currency")) {
       // Amounts are minor units; every currency GoCardless collects in has two decimals.
       values.put(
@@ -84,8 +85,7 @@ public final class EmailTemplates {
   }
 
   private static synchronized String[] templates(String type) {
-    return CACHE.computeIfAbsent(
-        type, t -> new String[] {read(t + ".txt"), read(t + ".html")});
+    return CACHE.computeIfAbsent(type, t -> new String[] {read(t + ".txt"), read(t + ".html")});
   }
 
   private static String read(String name) {

@@ -31,8 +31,7 @@ class EndpointController {
   @PostMapping
   ResponseEntity<CreatedEndpoint> create(
       @AuthenticationPrincipal Jwt jwt, @RequestBody EndpointRequest request) {
-    return ResponseEntity.status(HttpStatus.CREATED)
-        .body(endpoints.create(teams.of(jwt), request));
+    return ResponseEntity.status(HttpStatus.CREATED).body(endpoints.create(teams.of(jwt), request));
   }
 
   @GetMapping

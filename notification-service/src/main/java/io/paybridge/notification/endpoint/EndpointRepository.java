@@ -116,8 +116,7 @@ class EndpointRepository {
   }
 
   List<Row> enabledOfTeam(String team) {
-    return jdbc.query(
-        "select " + COLUMNS + " from endpoint where team = ? and enabled", ROW, team);
+    return jdbc.query("select " + COLUMNS + " from endpoint where team = ? and enabled", ROW, team);
   }
 
   boolean delete(UUID id, String team) {

@@ -21,14 +21,15 @@ public record EventTypeFilter(List<String> entries) {
   /** The most entries one endpoint may have. */
   public static final int MAX_ENTRIES = 50;
 
-  private static final Pattern TOPIC = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)+");
+  private static final Pattern TOPIC =
+      Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)+");
   private static final Pattern TOPIC_WILDCARD =
       Pattern.compile("([a-z0-9]+(-[a-z0-9]+)*)(\\.[a-z0-9]+(-[a-z0-9]+)*)*\\.\\*");
   private static final Pattern TYPE = Pattern.compile("[A-Z][A-Za-z0-9]{0,99}");
 
   /**
-   * @throws InvalidEventTypeFilterException when there is no entry, too many, or one is none of
-   *     the forms above
+   * @throws InvalidEventTypeFilterException when there is no entry, too many, or one is none of the
+   *     forms above
    */
   public EventTypeFilter {
     if (entries == null || entries.isEmpty()) {

@@ -60,12 +60,12 @@ class SecretCipher {
     }
     try {
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(
-          Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, ciphertext, 0, NONCE_BYTES));
+      cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, ciphertext, 0, NONCE_BYTES));
       cipher.updateAAD(endpointId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
       return cipher.doFinal(ciphertext, NONCE_BYTES, ciphertext.length - NONCE_BYTES);
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("A signing secret of endpoint " + endpointId + " does not decrypt", e);
+      throw new IllegalStateException(
+          "A signing secret of endpoint " + endpointId + " does not decrypt", e);
     }
   }
 }

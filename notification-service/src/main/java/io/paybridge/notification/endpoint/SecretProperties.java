@@ -9,8 +9,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * paybridge.notification.secrets.*}), from the secret store or the environment, never committed.
  *
  * @param keys key id → Base64 of a 32-byte AES key ({@code
- *     PAYBRIDGE_NOTIFICATION_SECRETS_KEYS_<ID>}); every key that encrypted a stored secret must stay
- *     here
+ *     PAYBRIDGE_NOTIFICATION_SECRETS_KEYS_<ID>}); every key that encrypted a stored secret must
+ *     stay here
  * @param activeKeyId the key that encrypts new secrets
  */
 @ConfigurationProperties("paybridge.notification.secrets")

@@ -3,8 +3,8 @@ package io.paybridge.notification.web;
 import io.paybridge.platform.web.ProblemType;
 
 /**
- * The catalogue of problems the service answers with (RFC 9457 problem+json, docs/problems.md).
- * The type URIs are stable: clients may rely on them.
+ * The catalogue of problems the service answers with (RFC 9457 problem+json, docs/problems.md). The
+ * type URIs are stable: clients may rely on them.
  */
 public enum ApiProblem implements ProblemType {
   INVALID_REQUEST(Definition.of(400, "invalid-request", "The request is not valid")),
@@ -19,7 +19,8 @@ public enum ApiProblem implements ProblemType {
   NOT_FOUND(Definition.of(404, "not-found", "No such resource")),
   METHOD_NOT_ALLOWED(Definition.of(405, "method-not-allowed", "Method not allowed")),
   ENDPOINT_NOT_WEBHOOK(
-      Definition.of(409, "endpoint-not-webhook", "The endpoint is an email address, not a webhook")),
+      Definition.of(
+          409, "endpoint-not-webhook", "The endpoint is an email address, not a webhook")),
   INTERNAL(Definition.of(500, "internal-error", "The request could not be processed")),
   IDENTITY_PROVIDER_UNAVAILABLE(
       Definition.of(
