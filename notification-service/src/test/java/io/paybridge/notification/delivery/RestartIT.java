@@ -33,7 +33,8 @@ class RestartIT {
   @Test
   void aPendingRetryIsMadeByTheNextInstance() {
     var issuer = TestIssuer.get();
-    String token = issuer.teamToken("team-restart", AUDIENCE, "notifications:read", "notifications:write");
+    String token =
+        issuer.teamToken("team-restart", AUDIENCE, "notifications:read", "notifications:write");
     try (var receiver =
         WebhookReceiver.start().replying(n -> n == 1 ? Reply.status(503) : Reply.status(200))) {
       String endpointId;
@@ -49,7 +50,8 @@ class RestartIT {
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         endpointId = created.json().get("endpoint").get("id").asString();
         secret = created.json().get("secret").asString();
-        var ping = Http.postJson(base + "/notifications/endpoints/" + endpointId + "/test", token, "");
+        var ping =
+            Http.postJson(base + "/notifications/endpoints/" + endpointId + "/test", token, "");
         assertThat(ping.status()).as(ping.body()).isEqualTo(202);
         deliveryId = ping.json().get("id").asString();
         var jdbc = first.getBean(JdbcTemplate.class);
@@ -73,11 +75,15 @@ class RestartIT {
       try (var second = start()) {
         var requests = receiver.await(r -> true, 2, Duration.ofSeconds(20));
         assertThat(requests).hasSize(2);
-        assertThat(requests.get(1).header("webhook-id")).isEqualTo(requests.get(0).header("webhook-id"));
+        assertThat(requests.get(1).header("webhook-id"))
+            .isEqualTo(requests.get(0).header("webhook-id"));
         assertThat(requests.get(1).body()).isEqualTo(requests.get(0).body());
-        assertThat(StandardWebhooksVerifier.verifies(secret, requests.get(1).headers(), requests.get(1).bytes()))
+        assertThat(
+                StandardWebhooksVerifier.verifies(
+                    secret, requests.get(1).headers(), requests.get(1).bytes()))
             .isTrue();
-        String base = "http://127.0.0.1:" + second.getEnvironment().getProperty("local.server.port");
+        String base =
+            "http://127.0.0.1:" + second.getEnvironment().getProperty("local.server.port");
         Awaitility.await()
             .atMost(Duration.ofSeconds(10))
             .until(
@@ -87,7 +93,10 @@ class RestartIT {
                         .get("status")
                         .asString()
                         .equals("succeeded"));
-        JsonNode log = Http.get(base + "/notifications/deliveries/" + deliveryId, token).json().get("attemptLog");
+        JsonNode log =
+            Http.get(base + "/notifications/deliveries/" + deliveryId, token)
+                .json()
+                .get("attemptLog");
         assertThat(log).extracting(a -> a.get("statusCode").asInt()).containsExactly(503, 200);
       }
     }
@@ -101,7 +110,8 @@ class RestartIT {
             Map.entry("spring.datasource.url", postgres.jdbcUrl(DATABASE)),
             Map.entry("spring.datasource.username", EmbeddedPostgresServer.USER),
             Map.entry("spring.datasource.password", EmbeddedPostgresServer.PASSWORD),
-            Map.entry("spring.kafka.bootstrap-servers", EmbeddedKafkaServer.shared().bootstrapServers()),
+            Map.entry(
+                "spring.kafka.bootstrap-servers", EmbeddedKafkaServer.shared().bootstrapServers()),
             // Deliveries come from the API here; the suite's instance reads the facts.
             Map.entry("spring.kafka.listener.auto-startup", "false"),
             Map.entry("paybridge.outbox.relay-enabled", "false"),
