@@ -1,5 +1,8 @@
 package io.paybridge.notification.delivery;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.paybridge.notification.endpoint.EndpointDirectory;
 import io.paybridge.notification.endpoint.EndpointKind;
 import io.paybridge.notification.endpoint.EndpointTarget;
@@ -35,6 +38,7 @@ class DeliveryOutcomes {
   private final RetrySchedule schedule;
   private final DeliveryProperties properties;
   private final ObjectMapper mapper;
+  private final MeterRegistry meters;
 
   DeliveryOutcomes(
       DeliveryRepository deliveries,
@@ -42,7 +46,8 @@ class DeliveryOutcomes {
       DeliveryEvents events,
       DeliveryPlanner planner,
       DeliveryProperties properties,
-      ObjectMapper mapper) {
+      ObjectMapper mapper,
+      MeterRegistry meters) {
     this.deliveries = deliveries;
     this.endpoints = endpoints;
     this.events = events;
@@ -50,6 +55,7 @@ class DeliveryOutcomes {
     this.schedule = new RetrySchedule(properties);
     this.properties = properties;
     this.mapper = mapper;
+    this.meters = meters;
   }
 
   @Transactional
@@ -60,6 +66,12 @@ class DeliveryOutcomes {
       Instant at) {
     deliveries.insertAttempt(delivery.id(), delivery.attempt(), at, result);
     String channel = endpoint.kind().name().toLowerCase();
+    Timer.builder("paybridge.notification.attempts")
+        .description("Delivery attempts by channel and outcome, and how long they took")
+        .tag("channel", channel)
+        .tag("outcome", result.outcome().column())
+        .register(meters)
+        .record(result.latency());
     if (result.succeeded()) {
       deliveries.succeeded(delivery.id(), at);
       endpoints.markHealthy(endpoint.id());
@@ -118,6 +130,11 @@ class DeliveryOutcomes {
     if (!endpoints.disable(endpoint.id(), reason, at)) {
       return; // already disabled: the team was told then
     }
+    Counter.builder("paybridge.notification.endpoints.disabled")
+        .description("Endpoints disabled by the service (410 or failing too long)")
+        .tag("reason", reason)
+        .register(meters)
+        .increment();
     log.warn("Endpoint {} of team {} disabled: {}", endpoint.id(), endpoint.team(), reason);
     DeliveryEvent event =
         new EndpointDisabled(endpoint.id(), endpoint.team(), reason, failingSince, at);
