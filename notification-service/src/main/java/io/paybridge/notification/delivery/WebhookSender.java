@@ -54,7 +54,9 @@ class WebhookSender implements DisposableBean {
     var connections =
         PoolingHttpClientConnectionManagerBuilder.create()
             .setMaxConnTotal(properties.maxInFlight())
-            .setMaxConnPerRoute(properties.perEndpointConcurrency())
+            // Endpoints of several teams may share a host: the per-endpoint cap is the worker's
+            // permits, not the pool's route limit.
+            .setMaxConnPerRoute(properties.maxInFlight())
             .setDnsResolver(NO_LOOKUPS)
             .setDefaultConnectionConfig(
                 ConnectionConfig.custom()
