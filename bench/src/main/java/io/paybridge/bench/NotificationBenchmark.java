@@ -78,7 +78,8 @@ final class NotificationBenchmark {
     this.options = options;
   }
 
-  static void main(String[] args) throws Exception {
+  /** Runs the benchmark ({@code profile=notifications}) and exits the JVM with its status. */
+  static void run(String[] args) {
     var options = new LinkedHashMap<String, String>();
     for (String arg : args) {
       for (String token : arg.trim().split("\\s+")) {

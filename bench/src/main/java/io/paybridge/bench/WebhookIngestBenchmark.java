@@ -71,6 +71,10 @@ public final class WebhookIngestBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
+    if (java.util.Arrays.stream(args).anyMatch(a -> a.contains("profile=notifications"))) {
+      NotificationBenchmark.run(args);
+      return;
+    }
     var benchmark = new WebhookIngestBenchmark(BenchSettings.parse(args), args);
     int status = 0;
     try {

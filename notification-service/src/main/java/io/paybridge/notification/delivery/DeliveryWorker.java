@@ -8,11 +8,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,8 +55,11 @@ class DeliveryWorker implements SmartLifecycle {
   private final ConcurrentHashMap<UUID, AtomicInteger> inFlightByEndpoint =
       new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Semaphore> permits = new ConcurrentHashMap<>();
+  private final BlockingQueue<DeliveryOutcomes.Recorded> results = new LinkedBlockingQueue<>();
   private volatile boolean running;
+  private volatile boolean recording;
   private Thread dispatcher;
+  private Thread recorder;
   private ExecutorService attempts;
 
   DeliveryWorker(
@@ -84,6 +91,8 @@ class DeliveryWorker implements SmartLifecycle {
     attempts =
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("delivery-", 0).factory());
     running = true;
+    recording = true;
+    recorder = Thread.ofPlatform().name("delivery-recorder").start(this::record);
     dispatcher = Thread.ofPlatform().name("delivery-dispatcher").start(this::dispatch);
   }
 
@@ -102,6 +111,9 @@ class DeliveryWorker implements SmartLifecycle {
         attempts.shutdownNow();
       }
       dispatcher.join(5_000);
+      // The outcomes of finished attempts are recorded before the database goes away.
+      recording = false;
+      recorder.join(5_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -138,12 +150,21 @@ class DeliveryWorker implements SmartLifecycle {
                   clock.instant(),
                   properties.lease());
           claimed = due.size();
-          for (var delivery : due) {
-            inFlight.incrementAndGet();
-            inFlightByEndpoint
-                .computeIfAbsent(UUID.fromString(delivery.endpointId()), id -> new AtomicInteger())
-                .incrementAndGet();
-            attempts.execute(() -> attempt(delivery));
+          if (claimed > 0) {
+            // One read of the endpoints and their keys for the whole batch.
+            var endpointIds = due.stream().map(d -> d.endpointId()).distinct().toList();
+            Map<String, EndpointTarget> targets = endpoints.targets(endpointIds);
+            Map<String, List<byte[]>> keys = endpoints.signingKeys(endpointIds);
+            for (var delivery : due) {
+              inFlight.incrementAndGet();
+              inFlightByEndpoint
+                  .computeIfAbsent(
+                      UUID.fromString(delivery.endpointId()), id -> new AtomicInteger())
+                  .incrementAndGet();
+              EndpointTarget target = targets.get(delivery.endpointId());
+              List<byte[]> signing = keys.getOrDefault(delivery.endpointId(), List.of());
+              attempts.execute(() -> attempt(delivery, target, signing));
+            }
           }
         }
         if (claimed == 0 || claimed < wanted) {
@@ -165,20 +186,20 @@ class DeliveryWorker implements SmartLifecycle {
     }
   }
 
-  private void attempt(DeliveryRepository.Claimed delivery) {
+  private void attempt(
+      DeliveryRepository.Claimed delivery, EndpointTarget endpoint, List<byte[]> keys) {
     Semaphore permit =
         permits.computeIfAbsent(
             delivery.endpointId(), id -> new Semaphore(properties.perEndpointConcurrency()));
     try {
+      if (endpoint == null) {
+        return; // deleted meanwhile: its deliveries went with it
+      }
       permit.acquire();
       try {
-        var endpoint = endpoints.target(delivery.endpointId());
-        if (endpoint.isEmpty()) {
-          return; // deleted meanwhile: its deliveries went with it
-        }
         Instant at = clock.instant();
-        AttemptResult result = send(delivery, endpoint.get(), at);
-        outcomes.record(delivery, endpoint.get(), result, at);
+        AttemptResult result = send(delivery, endpoint, keys, at);
+        results.add(new DeliveryOutcomes.Recorded(delivery, endpoint, result, at));
       } finally {
         permit.release();
       }
@@ -201,8 +222,32 @@ class DeliveryWorker implements SmartLifecycle {
     }
   }
 
+  /** Records finished attempts, as many as are waiting in one transaction. */
+  private void record() {
+    var batch = new ArrayList<DeliveryOutcomes.Recorded>();
+    while (recording || !results.isEmpty()) {
+      try {
+        var first = results.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        results.drainTo(batch, properties.batchSize() - 1);
+        outcomes.recordAll(batch);
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        // Not recorded: the deliveries stay claimed until their leases run out, then are
+        // attempted again under the same webhook-id.
+        log.warn("Recording {} attempt outcomes failed: {}", batch.size(), e.toString());
+      } finally {
+        batch.clear();
+      }
+    }
+  }
+
   private AttemptResult send(
-      DeliveryRepository.Claimed delivery, EndpointTarget endpoint, Instant at) {
+      DeliveryRepository.Claimed delivery, EndpointTarget endpoint, List<byte[]> keys, Instant at) {
     String messageId = webhookId(delivery.id());
     if (endpoint.kind() == EndpointKind.EMAIL) {
       long start = System.nanoTime();
@@ -227,8 +272,7 @@ class DeliveryWorker implements SmartLifecycle {
     }
     byte[] body = delivery.body().getBytes(StandardCharsets.UTF_8);
     long timestamp = at.getEpochSecond();
-    String signature =
-        WebhookSignature.sign(messageId, timestamp, body, endpoints.signingKeys(endpoint.id()));
+    String signature = WebhookSignature.sign(messageId, timestamp, body, keys);
     return webhooks.send(endpoint.url(), messageId, timestamp, signature, body);
   }
 

@@ -60,6 +60,30 @@ public class EndpointDirectory {
     return keys;
   }
 
+  /** The endpoints of {@code ids} that exist, by id: one query for a batch of deliveries. */
+  public java.util.Map<String, EndpointTarget> targets(java.util.Collection<String> ids) {
+    var targets = new java.util.HashMap<String, EndpointTarget>();
+    for (var row : endpoints.findAll(ids.stream().map(UUID::fromString).toList())) {
+      targets.put(row.id().toString(), row.target());
+    }
+    return targets;
+  }
+
+  /**
+   * The signing keys of several endpoints now ({@link #signingKeys(String)} for each), by endpoint
+   * id: one query for a batch of deliveries.
+   */
+  public java.util.Map<String, List<byte[]>> signingKeys(java.util.Collection<String> ids) {
+    var keys = new java.util.HashMap<String, List<byte[]>>();
+    for (var secret :
+        endpoints.signingSecrets(ids.stream().map(UUID::fromString).toList(), clock.instant())) {
+      String id = secret.endpoint().toString();
+      keys.computeIfAbsent(id, k -> new ArrayList<>())
+          .add(cipher.decrypt(secret.secret().keyId(), secret.secret().ciphertext(), id));
+    }
+    return keys;
+  }
+
   /** Records a failed attempt; returns since when the endpoint has been failing. */
   public Instant markFailing(String endpointId, Instant at) {
     return endpoints.markFailing(UUID.fromString(endpointId), at);

@@ -110,6 +110,18 @@ class EndpointRepository {
         .findFirst();
   }
 
+  List<Row> findAll(java.util.Collection<UUID> ids) {
+    return jdbc.query(
+        connection -> {
+          var statement =
+              connection.prepareStatement(
+                  "select " + COLUMNS + " from endpoint where id = any (?)");
+          statement.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
+          return statement;
+        },
+        ROW);
+  }
+
   List<Row> ofTeam(String team) {
     return jdbc.query(
         "select " + COLUMNS + " from endpoint where team = ? order by created_at, id", ROW, team);
@@ -208,6 +220,31 @@ class EndpointRepository {
                 instant(rs, "expires_at")),
         endpoint,
         Timestamp.from(at));
+  }
+
+  record EndpointSecret(UUID endpoint, StoredSecret secret) {}
+
+  /** The secrets that sign at {@code at} of several endpoints, newest first per endpoint. */
+  List<EndpointSecret> signingSecrets(java.util.Collection<UUID> endpoints, Instant at) {
+    return jdbc.query(
+        connection -> {
+          var statement =
+              connection.prepareStatement(
+                  "select endpoint_id, version, key_id, ciphertext, expires_at from endpoint_secret"
+                      + " where endpoint_id = any (?) and (expires_at is null or expires_at > ?)"
+                      + " order by endpoint_id, version desc");
+          statement.setArray(1, connection.createArrayOf("uuid", endpoints.toArray()));
+          statement.setTimestamp(2, Timestamp.from(at));
+          return statement;
+        },
+        (rs, n) ->
+            new EndpointSecret(
+                rs.getObject("endpoint_id", UUID.class),
+                new StoredSecret(
+                    rs.getInt("version"),
+                    rs.getString("key_id"),
+                    rs.getBytes("ciphertext"),
+                    instant(rs, "expires_at"))));
   }
 
   private static Instant instant(ResultSet rs, String column) throws SQLException {
