@@ -343,6 +343,27 @@ class DeliveryIT extends NotificationHarness {
     }
   }
 
+  @Test
+  void aFactThatCannotBeReadIsDeadLetteredAndTheFactsAfterItAreDelivered() {
+    String team = newTeam();
+    try (var receiver = WebhookReceiver.start();
+        var dlt =
+            KafkaTestConsumer.fromNow(
+                Topics.deadLetter(Topics.BILLING_PAYMENT, "notification-service"))) {
+      String endpointId =
+          createWebhook(team, receiver.url("/hooks"), "*").get("endpoint").get("id").asString();
+      String key = "PM-poison-" + team;
+      String poison = publish(Topics.BILLING_PAYMENT, key, "PaymentConfirmed", team, "not json");
+      publish(Topics.BILLING_PAYMENT, key, "PaymentConfirmed", team, "{\"paymentId\":\"after\"}");
+
+      var parked = dlt.await(r -> poison.equals(r.header(EventHeaders.ID)));
+      assertThat(parked.value()).isEqualTo("not json");
+      receiver.await(r -> r.body().contains("after"), 1, Duration.ofSeconds(20));
+      assertThat(awaitFinished(team, endpointId, 1, Duration.ofSeconds(10))).hasSize(1);
+      assertThat(receiver.requests()).hasSize(1);
+    }
+  }
+
   private static String recipient(MimeMessage message) {
     try {
       return message.getAllRecipients()[0].toString();
