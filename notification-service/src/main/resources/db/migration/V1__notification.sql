@@ -49,7 +49,9 @@ create table delivery (
     completed_at    timestamptz,
     unique (fact_id, endpoint_id)
 );
-create index delivery_due_idx on delivery (next_attempt_at) where status = 'pending';
+-- The claim reads each endpoint's oldest due deliveries: one short index range per endpoint, however
+-- long another endpoint's backlog.
+create index delivery_endpoint_due_idx on delivery (endpoint_id, next_attempt_at) where status = 'pending';
 create index delivery_team_idx on delivery (team, created_at);
 create index delivery_dead_idx on delivery (completed_at) where status = 'dead';
 

@@ -41,8 +41,17 @@ class DeliveryPlanner {
 
   /** The deliveries of a fact from Kafka; returns how many were new. */
   int plan(Fact fact) {
+    return plan(fact, new java.util.HashMap<>());
+  }
+
+  /**
+   * {@link #plan(Fact)}, with the teams' endpoints read once per {@code subscribers} map (one poll
+   * of facts, in one transaction).
+   */
+  int plan(Fact fact, java.util.Map<String, List<Subscriber>> subscribers) {
     var targets = new ArrayList<Subscriber>();
-    for (Subscriber subscriber : endpoints.subscribersOf(fact.team())) {
+    for (Subscriber subscriber :
+        subscribers.computeIfAbsent(fact.team(), endpoints::subscribersOf)) {
       if (!subscriber.filter().matches(fact.topic(), fact.type())) {
         continue;
       }

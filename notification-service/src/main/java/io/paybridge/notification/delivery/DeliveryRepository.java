@@ -127,15 +127,15 @@ class DeliveryRepository {
               connection.prepareStatement(
                   """
                   with candidate as (
-                      select id from (
-                          select d.id, d.next_attempt_at,
-                                 row_number() over (partition by d.endpoint_id order by d.next_attempt_at) as rank
-                          from delivery d join endpoint e on e.id = d.endpoint_id and e.enabled
-                          where d.status = 'pending' and d.next_attempt_at <= ?
-                            and not (d.endpoint_id = any (?))
+                      select due.id from endpoint e
+                      cross join lateral (
+                          select d.id, d.next_attempt_at from delivery d
+                          where d.endpoint_id = e.id and d.status = 'pending' and d.next_attempt_at <= ?
+                          order by d.next_attempt_at
+                          limit ?
                       ) due
-                      where rank <= ?
-                      order by next_attempt_at
+                      where e.enabled and not (e.id = any (?))
+                      order by due.next_attempt_at
                       limit ?
                   ), locked as (
                       select id from delivery
@@ -148,8 +148,8 @@ class DeliveryRepository {
                   returning d.id, d.endpoint_id, d.team, d.fact_id, d.event_type, d.body, d.attempts, d.cycle_attempts
                   """);
           statement.setTimestamp(1, Timestamp.from(now));
-          statement.setArray(2, connection.createArrayOf("uuid", saturated.toArray()));
-          statement.setInt(3, perEndpoint);
+          statement.setInt(2, perEndpoint);
+          statement.setArray(3, connection.createArrayOf("uuid", saturated.toArray()));
           statement.setInt(4, limit);
           statement.setTimestamp(5, Timestamp.from(now));
           statement.setTimestamp(6, Timestamp.from(now.plus(lease)));

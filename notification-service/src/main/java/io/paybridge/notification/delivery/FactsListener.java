@@ -88,8 +88,11 @@ class FactsListener {
       try {
         transactions.executeWithoutResult(
             status -> {
+              var subscribers =
+                  new java.util.HashMap<
+                      String, List<io.paybridge.notification.endpoint.Subscriber>>();
               for (Fact fact : facts) {
-                idempotent.apply(CONSUMER, fact.id(), () -> planner.plan(fact));
+                idempotent.apply(CONSUMER, fact.id(), () -> planner.plan(fact, subscribers));
               }
             });
       } catch (RuntimeException e) {
