@@ -20,6 +20,12 @@ class DeliveryEvents {
     this.mapper = mapper;
   }
 
+  /** Publishes several events, in order, in one batch. */
+  void publishAll(java.util.List<? extends DeliveryEvent> events) {
+    outbox.appendAll(
+        events.stream().map(e -> e.toOutboxEvent(mapper.writeValueAsString(e))).toList());
+  }
+
   /** Publishes {@code event}; returns its event id. */
   String publish(DeliveryEvent event) {
     var row = event.toOutboxEvent(mapper.writeValueAsString(event));

@@ -71,9 +71,51 @@ class DeliveryOutcomes {
    */
   @Transactional
   void recordAll(java.util.List<Recorded> outcomes) {
+    // Successes, the bulk, in a few batched statements; failures one by one.
+    var succeeded = new java.util.ArrayList<DeliveryRepository.AttemptRow>();
+    var facts = new java.util.ArrayList<DeliverySucceeded>();
+    var recovered = new java.util.LinkedHashSet<String>();
     for (Recorded outcome : outcomes) {
-      record(outcome.delivery(), outcome.endpoint(), outcome.result(), outcome.at());
+      if (!outcome.result().succeeded()) {
+        record(outcome.delivery(), outcome.endpoint(), outcome.result(), outcome.at());
+        continue;
+      }
+      var delivery = outcome.delivery();
+      var endpoint = outcome.endpoint();
+      count(endpoint, outcome.result());
+      succeeded.add(
+          new DeliveryRepository.AttemptRow(
+              delivery.id(), delivery.attempt(), outcome.at(), outcome.result()));
+      facts.add(
+          new DeliverySucceeded(
+              delivery.id().toString(),
+              endpoint.id(),
+              endpoint.team(),
+              delivery.factId(),
+              delivery.eventType(),
+              endpoint.kind().name().toLowerCase(),
+              delivery.attempt(),
+              outcome.result().statusCode(),
+              outcome.at()));
+      // As read when the delivery was claimed: an endpoint that was failing then is cleared here;
+      // one that started failing since is read afresh by the next claim.
+      if (endpoint.failingSince() != null) {
+        recovered.add(endpoint.id());
+      }
     }
+    deliveries.insertAttempts(succeeded);
+    deliveries.succeeded(succeeded);
+    recovered.forEach(endpoints::markHealthy);
+    events.publishAll(facts);
+  }
+
+  private void count(EndpointTarget endpoint, AttemptResult result) {
+    Timer.builder("paybridge.notification.attempts")
+        .description("Delivery attempts by channel and outcome, and how long they took")
+        .tag("channel", endpoint.kind().name().toLowerCase())
+        .tag("outcome", result.outcome().column())
+        .register(meters)
+        .record(result.latency());
   }
 
   private void record(
@@ -83,12 +125,7 @@ class DeliveryOutcomes {
       Instant at) {
     deliveries.insertAttempt(delivery.id(), delivery.attempt(), at, result);
     String channel = endpoint.kind().name().toLowerCase();
-    Timer.builder("paybridge.notification.attempts")
-        .description("Delivery attempts by channel and outcome, and how long they took")
-        .tag("channel", channel)
-        .tag("outcome", result.outcome().column())
-        .register(meters)
-        .record(result.latency());
+    count(endpoint, result);
     if (result.succeeded()) {
       deliveries.succeeded(delivery.id(), at);
       endpoints.markHealthy(endpoint.id());

@@ -7,7 +7,9 @@ import io.paybridge.notification.endpoint.Subscriber;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.ObjectMapper;
@@ -41,15 +43,16 @@ class DeliveryPlanner {
 
   /** The deliveries of a fact from Kafka; returns how many were new. */
   int plan(Fact fact) {
-    return plan(fact, new java.util.HashMap<>());
+    return insert(prepare(fact, new HashMap<>()));
   }
 
   /**
-   * {@link #plan(Fact)}, with the teams' endpoints read once per {@code subscribers} map (one poll
-   * of facts, in one transaction).
+   * The deliveries a fact from Kafka calls for, not inserted yet; the teams' endpoints are read
+   * once per {@code subscribers} map (one poll of facts, one transaction).
    */
-  int plan(Fact fact, java.util.Map<String, List<Subscriber>> subscribers) {
-    var targets = new ArrayList<Subscriber>();
+  List<DeliveryRepository.NewDelivery> prepare(
+      Fact fact, Map<String, List<Subscriber>> subscribers) {
+    var targets = new ArrayList<String>();
     for (Subscriber subscriber :
         subscribers.computeIfAbsent(fact.team(), endpoints::subscribersOf)) {
       if (!subscriber.filter().matches(fact.topic(), fact.type())) {
@@ -59,29 +62,39 @@ class DeliveryPlanner {
           && !EmailTemplates.applies(fact.type(), fact.data())) {
         continue;
       }
-      targets.add(subscriber);
+      targets.add(subscriber.endpointId());
     }
-    return create(fact, targets.stream().map(Subscriber::endpointId).toList());
+    return rows(fact, targets);
   }
 
   /** Deliveries of {@code fact} to the given endpoints (a test ping, the team's emails). */
   int create(Fact fact, List<String> endpointIds) {
-    if (endpointIds.isEmpty()) {
-      return 0;
-    }
-    String body = body(fact);
-    var rows =
-        endpointIds.stream()
-            .map(
-                endpoint ->
-                    new DeliveryRepository.NewDelivery(
-                        UUID.randomUUID(), endpoint, fact.team(), fact.id(), fact.type(), body))
-            .toList();
+    return insert(rows(fact, endpointIds));
+  }
+
+  /**
+   * Inserts deliveries in the caller's transaction (one statement for a poll's worth), and wakes
+   * the worker once it commits; returns how many were new.
+   */
+  int insert(List<DeliveryRepository.NewDelivery> rows) {
     int created = deliveries.insert(rows, clock.instant());
     if (created > 0) {
       wakeUp.wake();
     }
     return created;
+  }
+
+  private List<DeliveryRepository.NewDelivery> rows(Fact fact, List<String> endpointIds) {
+    if (endpointIds.isEmpty()) {
+      return List.of();
+    }
+    String body = body(fact);
+    return endpointIds.stream()
+        .map(
+            endpoint ->
+                new DeliveryRepository.NewDelivery(
+                    UUID.randomUUID(), endpoint, fact.team(), fact.id(), fact.type(), body))
+        .toList();
   }
 
   /**

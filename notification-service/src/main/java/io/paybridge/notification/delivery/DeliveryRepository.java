@@ -87,30 +87,44 @@ class DeliveryRepository {
     if (deliveries.isEmpty()) {
       return 0;
     }
-    int[][] counts =
-        jdbc.batchUpdate(
-            "insert into delivery (id, endpoint_id, team, fact_id, event_type, body, status,"
-                + " next_attempt_at, created_at) values (?, ?, ?, ?, ?, ?, 'pending', ?, ?)"
-                + " on conflict (fact_id, endpoint_id) do nothing",
-            deliveries,
-            deliveries.size(),
-            (statement, delivery) -> {
-              statement.setObject(1, delivery.id());
-              statement.setObject(2, UUID.fromString(delivery.endpointId()));
-              statement.setString(3, delivery.team());
-              statement.setString(4, delivery.factId());
-              statement.setString(5, delivery.eventType());
-              statement.setString(6, delivery.body());
-              statement.setTimestamp(7, Timestamp.from(now));
-              statement.setTimestamp(8, Timestamp.from(now));
-            });
-    int inserted = 0;
-    for (int[] batch : counts) {
-      for (int count : batch) {
-        inserted += Math.max(0, count);
-      }
-    }
-    return inserted;
+    // One statement for any number of rows (a poll's worth), and its count of rows inserted.
+    return jdbc.update(
+        connection -> {
+          var statement =
+              connection.prepareStatement(
+                  "insert into delivery (id, endpoint_id, team, fact_id, event_type, body, status,"
+                      + " next_attempt_at, created_at)"
+                      + " select id, endpoint_id, team, fact_id, event_type, body, 'pending', ?, ?"
+                      + " from unnest(?::uuid[], ?::uuid[], ?::varchar[], ?::varchar[], ?::varchar[],"
+                      + " ?::text[]) as d(id, endpoint_id, team, fact_id, event_type, body)"
+                      + " on conflict (fact_id, endpoint_id) do nothing");
+          statement.setTimestamp(1, Timestamp.from(now));
+          statement.setTimestamp(2, Timestamp.from(now));
+          statement.setArray(
+              3,
+              connection.createArrayOf("uuid", deliveries.stream().map(NewDelivery::id).toArray()));
+          statement.setArray(
+              4,
+              connection.createArrayOf(
+                  "uuid", deliveries.stream().map(d -> UUID.fromString(d.endpointId())).toArray()));
+          statement.setArray(
+              5,
+              connection.createArrayOf(
+                  "varchar", deliveries.stream().map(NewDelivery::team).toArray()));
+          statement.setArray(
+              6,
+              connection.createArrayOf(
+                  "varchar", deliveries.stream().map(NewDelivery::factId).toArray()));
+          statement.setArray(
+              7,
+              connection.createArrayOf(
+                  "varchar", deliveries.stream().map(NewDelivery::eventType).toArray()));
+          statement.setArray(
+              8,
+              connection.createArrayOf(
+                  "text", deliveries.stream().map(NewDelivery::body).toArray()));
+          return statement;
+        });
   }
 
   /**
@@ -165,6 +179,47 @@ class DeliveryRepository {
                 rs.getString("body"),
                 rs.getInt("attempts"),
                 rs.getInt("cycle_attempts")));
+  }
+
+  /** An attempt to log. */
+  record AttemptRow(UUID delivery, int attempt, Instant at, AttemptResult result) {}
+
+  /** Logs several attempts in one batch. */
+  void insertAttempts(List<AttemptRow> attempts) {
+    if (attempts.isEmpty()) {
+      return;
+    }
+    jdbc.batchUpdate(
+        "insert into delivery_attempt (delivery_id, attempt, attempted_at, outcome, status_code,"
+            + " latency_ms, response_excerpt, error) values (?, ?, ?, ?, ?, ?, ?, ?)",
+        attempts,
+        attempts.size(),
+        (statement, row) -> {
+          statement.setObject(1, row.delivery());
+          statement.setInt(2, row.attempt());
+          statement.setTimestamp(3, Timestamp.from(row.at()));
+          statement.setString(4, row.result().outcome().column());
+          statement.setObject(5, row.result().statusCode(), java.sql.Types.INTEGER);
+          statement.setInt(6, (int) Math.min(Integer.MAX_VALUE, row.result().latency().toMillis()));
+          statement.setString(7, row.result().responseExcerpt());
+          statement.setString(8, row.result().error());
+        });
+  }
+
+  /** Marks several deliveries succeeded, each at its own time, in one batch. */
+  void succeeded(List<AttemptRow> attempts) {
+    if (attempts.isEmpty()) {
+      return;
+    }
+    jdbc.batchUpdate(
+        "update delivery set status = 'succeeded', next_attempt_at = null, completed_at = ?"
+            + " where id = ?",
+        attempts,
+        attempts.size(),
+        (statement, row) -> {
+          statement.setTimestamp(1, Timestamp.from(row.at()));
+          statement.setObject(2, row.delivery());
+        });
   }
 
   void insertAttempt(UUID delivery, int attempt, Instant at, AttemptResult result) {

@@ -91,9 +91,13 @@ class FactsListener {
               var subscribers =
                   new java.util.HashMap<
                       String, List<io.paybridge.notification.endpoint.Subscriber>>();
+              var rows = new ArrayList<DeliveryRepository.NewDelivery>();
               for (Fact fact : facts) {
-                idempotent.apply(CONSUMER, fact.id(), () -> planner.plan(fact, subscribers));
+                idempotent.apply(
+                    CONSUMER, fact.id(), () -> rows.addAll(planner.prepare(fact, subscribers)));
               }
+              // Same transaction as the consumed_message rows: inserted together, at the end.
+              planner.insert(rows);
             });
       } catch (RuntimeException e) {
         throw new BatchListenerFailedException("Facts could not be applied", e, 0);
