@@ -152,13 +152,18 @@ class DeliveryRepository {
                       order by due.next_attempt_at
                       limit ?
                   ), locked as (
+                      -- By primary key only, whatever the statistics say (they lag a growing
+                      -- backlog): "is true" keeps the due index out of this plan, which would
+                      -- otherwise read every due row. The condition is still re-checked on the
+                      -- row's latest version, so a row another instance claimed meanwhile drops out.
                       select id from delivery
-                      where id in (select id from candidate) and status = 'pending' and next_attempt_at <= ?
+                      where id = any (array(select id from candidate))
+                        and (status = 'pending' and next_attempt_at <= ?) is true
                       for update skip locked
                   )
                   update delivery d
                   set next_attempt_at = ?, attempts = d.attempts + 1, cycle_attempts = d.cycle_attempts + 1
-                  from locked where d.id = locked.id
+                  where d.id = any (array(select id from locked))
                   returning d.id, d.endpoint_id, d.team, d.fact_id, d.event_type, d.body, d.attempts, d.cycle_attempts
                   """);
           statement.setTimestamp(1, Timestamp.from(now));
