@@ -121,6 +121,23 @@ class EndpointApiIT extends NotificationHarness {
         .isEqualTo(404);
   }
 
+  @Test
+  void theOpenApiDocumentDescribesTheApi() {
+    var docs = Http.get(url("/v3/api-docs"), null);
+    assertThat(docs.status()).isEqualTo(200);
+    JsonNode paths = docs.json().get("paths");
+    for (String path :
+        new String[] {
+          "/notifications/endpoints",
+          "/notifications/endpoints/{id}/secret/rotate",
+          "/notifications/endpoints/{id}/test",
+          "/notifications/deliveries/{id}/replay",
+          "/operations/deliveries/replay"
+        }) {
+      assertThat(paths.has(path)).as(path).isTrue();
+    }
+  }
+
   private void assertProblem(String team, String body, String type) {
     var response = Http.postJson(url("/notifications/endpoints"), token(team), body);
     assertThat(response.status()).as(body).isEqualTo(400);
