@@ -87,11 +87,22 @@ final class NotificationSandbox implements AutoCloseable {
               "{\"url\":\"" + receiverUrl() + "\",\"eventTypes\":[\"*\"]}");
       int start = webhook.indexOf("\"secret\":\"") + "\"secret\":\"".length();
       secret = webhook.substring(start, webhook.indexOf('"', start));
+      int idAt = webhook.indexOf("\"id\":\"") + "\"id\":\"".length();
+      String endpointId = webhook.substring(idAt, webhook.indexOf('"', idAt));
       post(
           client,
           notificationServiceUrl,
           token,
           "{\"email\":\"" + team + "@paybridge.local\",\"eventTypes\":[\"*\"]}");
+      // A test delivery now: the receiver's first line shows the chain works.
+      client.send(
+          HttpRequest.newBuilder(
+                  URI.create(
+                      notificationServiceUrl + "/notifications/endpoints/" + endpointId + "/test"))
+              .header("Authorization", "Bearer " + token)
+              .POST(HttpRequest.BodyPublishers.noBody())
+              .build(),
+          HttpResponse.BodyHandlers.discarding());
     }
   }
 
