@@ -2,20 +2,16 @@ package io.paybridge.notification.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.paybridge.notification.NotificationServiceApplication;
+import io.paybridge.notification.support.SeparateInstance;
 import io.paybridge.notification.support.StandardWebhooksVerifier;
 import io.paybridge.notification.support.WebhookReceiver;
 import io.paybridge.notification.support.WebhookReceiver.Reply;
-import io.paybridge.platform.testsupport.EmbeddedKafkaServer;
-import io.paybridge.platform.testsupport.EmbeddedPostgresServer;
 import io.paybridge.platform.testsupport.http.Http;
-import io.paybridge.platform.testsupport.mail.TestSmtpServer;
 import io.paybridge.platform.testsupport.oidc.TestIssuer;
 import java.time.Duration;
 import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
@@ -103,33 +99,10 @@ class RestartIT {
   }
 
   private static ConfigurableApplicationContext start() {
-    var postgres = EmbeddedPostgresServer.shared();
-    var smtp = TestSmtpServer.get();
-    Map<String, Object> properties =
-        Map.ofEntries(
-            Map.entry("spring.datasource.url", postgres.jdbcUrl(DATABASE)),
-            Map.entry("spring.datasource.username", EmbeddedPostgresServer.USER),
-            Map.entry("spring.datasource.password", EmbeddedPostgresServer.PASSWORD),
-            Map.entry(
-                "spring.kafka.bootstrap-servers", EmbeddedKafkaServer.shared().bootstrapServers()),
-            // Deliveries come from the API here; the suite's instance reads the facts.
-            Map.entry("spring.kafka.listener.auto-startup", "false"),
-            Map.entry("paybridge.outbox.relay-enabled", "false"),
-            Map.entry("paybridge.outbox.slot-name", "notification_restart_outbox"),
-            Map.entry("paybridge.security.jwt.issuer-uri", TestIssuer.get().issuerUri()),
-            Map.entry("paybridge.security.jwt.audiences", AUDIENCE),
-            Map.entry("paybridge.notification.delivery.retry-schedule", "3s"),
-            Map.entry("paybridge.notification.delivery.jitter", "0"),
-            Map.entry("spring.mail.host", smtp.host()),
-            Map.entry("spring.mail.port", smtp.port()),
-            Map.entry("server.port", "0"),
-            Map.entry("management.server.port", "0"));
-    // As command-line arguments: above the application's own files.
-    return new SpringApplicationBuilder(NotificationServiceApplication.class)
-        .profiles("test")
-        .run(
-            properties.entrySet().stream()
-                .map(e -> "--" + e.getKey() + "=" + e.getValue())
-                .toArray(String[]::new));
+    return SeparateInstance.start(
+        DATABASE,
+        Map.of(
+            "paybridge.notification.delivery.retry-schedule", "3s",
+            "paybridge.notification.delivery.jitter", "0"));
   }
 }
