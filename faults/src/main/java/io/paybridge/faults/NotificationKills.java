@@ -29,7 +29,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Scenario 7: notification-service killed with SIGKILL {@code kills} times while it turns facts on
- * {@code billing.payment} into webhooks for a receiver that takes 50 ms per request (so attempts
+ * {@code billing.payment} into webhooks for a receiver that takes 10 ms per request (so attempts
  * are in flight at every kill). Pass: every fact Kafka acknowledged reaches the receiver, each
  * under exactly one {@code webhook-id} (one delivery per fact); a delivery re-sent after a kill
  * (same {@code webhook-id}) is what Standard Webhooks receivers deduplicate, and is counted, not
@@ -63,7 +63,7 @@ final class NotificationKills {
             arrivalsById.computeIfAbsent(webhookId, w -> new AtomicLong()).incrementAndGet();
           }
           try {
-            Thread.sleep(50);
+            Thread.sleep(10);
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }
