@@ -72,8 +72,13 @@ public final class WebhookIngestBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    if (String.join(" ", args).contains("profile=gateway")) {
+    String arguments = String.join(" ", args);
+    if (arguments.contains("profile=gateway")) {
       GatewayBenchmark.run(args);
+      return;
+    }
+    if (arguments.contains("profile=notifications")) {
+      NotificationBenchmark.run(args);
       return;
     }
     var benchmark = new WebhookIngestBenchmark(BenchSettings.parse(args), args);

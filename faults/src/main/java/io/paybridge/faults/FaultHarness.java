@@ -50,7 +50,7 @@ public final class FaultHarness {
     try {
       stack.start();
       // 5 last: it drops the relay's slot. 6 before it: it needs no load of its own.
-      for (int scenario : List.of(1, 2, 3, 4, 6, 5)) {
+      for (int scenario : List.of(1, 2, 3, 4, 6, 7, 5)) {
         if (!settings.scenarios().contains(scenario)) {
           continue;
         }
@@ -62,6 +62,7 @@ public final class FaultHarness {
             case 4 -> verdicts.add(LeaderTakeover.run(stack));
             case 5 -> verdicts.add(SlotLoss.run(stack));
             case 6 -> verdicts.add(ShuffledDelivery.run(stack));
+            case 7 -> verdicts.add(NotificationKills.run(stack));
             default -> throw new IllegalArgumentException("No scenario " + scenario);
           }
         } catch (Exception e) {
@@ -113,7 +114,7 @@ public final class FaultHarness {
       verdict.details().forEach(d -> report.append("- ").append(d).append('\n'));
     }
     String scenarios =
-        settings.scenarios().size() == 6
+        settings.scenarios().size() == 7
             ? "all"
             : String.join("", settings.scenarios().stream().map(String::valueOf).toList());
     Path file =

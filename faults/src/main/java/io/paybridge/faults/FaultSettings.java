@@ -68,12 +68,12 @@ record FaultSettings(
     String scenarioList = values.getOrDefault("scenarios", "all");
     Set<Integer> scenarios = new TreeSet<>();
     if (scenarioList.equals("all")) {
-      scenarios.addAll(List.of(1, 2, 3, 4, 5, 6));
+      scenarios.addAll(List.of(1, 2, 3, 4, 5, 6, 7));
     } else {
       for (String s : scenarioList.split(",")) {
         int n = Integer.parseInt(s.trim());
-        if (n < 1 || n > 6) {
-          throw new IllegalArgumentException("Scenarios are 1 to 6, got " + n);
+        if (n < 1 || n > 7) {
+          throw new IllegalArgumentException("Scenarios are 1 to 7, got " + n);
         }
         scenarios.add(n);
       }

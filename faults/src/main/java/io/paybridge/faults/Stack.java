@@ -34,6 +34,7 @@ final class Stack implements AutoCloseable {
 
   static final String WEBHOOK_INGEST = "webhook-ingest-service";
   static final String OAUTH = "oauth-service";
+  static final String NOTIFICATION = "notification-service";
   static final String SECRET = "faults-webhook-endpoint-secret";
 
   /** Partitions of every topic (as the tests' broker and a small production topic). */
@@ -70,6 +71,8 @@ final class Stack implements AutoCloseable {
     for (String topic : List.of(Topics.GOCARDLESS_ORGANISATIONS, Topics.GOCARDLESS_CREDITORS)) {
       topics.add(deadLetterTopic(topic));
     }
+    topics.add(Topics.BILLING_PAYMENT);
+    topics.add(Topics.NOTIFICATIONS_DELIVERY);
     kafka.createTopics(topics);
   }
 
@@ -117,6 +120,38 @@ final class Stack implements AutoCloseable {
     arguments.put("paybridge.oauth.token-encryption.keys.faults1", randomKey());
     arguments.put("paybridge.oauth.token-encryption.active-key-id", "faults1");
     return service(OAUTH, scenario, arguments, port);
+  }
+
+  /**
+   * A notification-service instance (not started) as local-stack runs it, with short leases and
+   * retries so that what a kill interrupts is re-sent within the scenario.
+   */
+  ServiceProcess notificationService(String scenario) throws Exception {
+    var arguments = new LinkedHashMap<String, String>();
+    arguments.put("logging.level.io.paybridge", "warn");
+    arguments.put("paybridge.security.jwt.issuer-uri", issuerUri());
+    arguments.put("paybridge.security.jwt.audiences", NOTIFICATION);
+    arguments.put("paybridge.notification.secrets.keys.faults1", notificationKey);
+    arguments.put("paybridge.notification.secrets.active-key-id", "faults1");
+    arguments.put("paybridge.notification.endpoints.allow-http", "true");
+    arguments.put("paybridge.notification.egress.allowed-networks", "127.0.0.0/8");
+    arguments.put("paybridge.notification.delivery.attempt-timeout", "5s");
+    arguments.put("paybridge.notification.delivery.lease", "10s");
+    arguments.put("paybridge.notification.delivery.retry-schedule", "1s,2s,4s,8s,8s,8s,8s,8s");
+    arguments.put("spring.mail.host", "127.0.0.1");
+    return service(NOTIFICATION, scenario, arguments, freePort());
+  }
+
+  /** The key that encrypts notification-service's signing secrets: the same for every instance. */
+  private final String notificationKey = randomKey();
+
+  /** A team member's token for {@code audience} with {@code scopes}. */
+  String teamToken(String team, String audience, String scopes) {
+    issuerUri();
+    return issuer
+        .issueToken(
+            "paybridge", "faults@" + team, audience, Map.of("team", team, "scope", scopes), 3600)
+        .serialize();
   }
 
   synchronized String issuerUri() {

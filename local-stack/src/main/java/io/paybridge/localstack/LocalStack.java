@@ -71,6 +71,9 @@ public final class LocalStack {
   private final int issuerPort = port("OIDC_ISSUER_PORT", 8180);
   private final int billingPort = port("BILLING_PORT", 8083);
   private final int billingManagementPort = port("BILLING_MANAGEMENT_PORT", 9083);
+  private final int notificationManagementPort = port("NOTIFICATION_MANAGEMENT_PORT", 9084);
+  private final int sampleReceiverPort = port("SAMPLE_RECEIVER_PORT", 8085);
+  private NotificationSandbox notificationSandbox;
   private final List<ServiceProcess> services = new ArrayList<>();
   private EmbeddedPostgresServer postgres;
   private EmbeddedKafkaServer kafka;
@@ -160,6 +163,37 @@ public final class LocalStack {
             Map.entry(
                 "spring.security.oauth2.client.registration.oauth-service.client-secret",
                 randomKey())));
+
+    notificationSandbox = NotificationSandbox.start(sampleReceiverPort);
+    startService(
+        "notification-service",
+        notificationPort,
+        notificationManagementPort,
+        Map.ofEntries(
+            // The local profile accepts http:// receivers and allow-lists loopback.
+            Map.entry("spring.profiles.active", "local"),
+            Map.entry("paybridge.security.jwt.issuer-uri", issuerUri()),
+            Map.entry("paybridge.notification.secrets.keys.local1", randomKey()),
+            Map.entry("paybridge.notification.secrets.active-key-id", "local1"),
+            Map.entry("spring.mail.host", "127.0.0.1"),
+            Map.entry("spring.mail.port", Integer.toString(notificationSandbox.smtpPort()))));
+    notificationSandbox.subscribe(
+        "http://localhost:" + notificationPort,
+        issuer
+            .issueToken(
+                ISSUER_ID,
+                "developer@team-a",
+                "notification-service",
+                Map.of("team", "team-a", "scope", "notifications:read notifications:write"),
+                12 * 3600)
+            .serialize(),
+        "team-a");
+    step(
+        "notification-service on port "
+            + notificationPort
+            + ": team-a's facts go to the sample receiver "
+            + notificationSandbox.receiverUrl()
+            + " ([sample-receiver] lines) and to team-a@paybridge.local ([smtp-catcher] lines)");
 
     startGateway();
 
@@ -514,6 +548,9 @@ public final class LocalStack {
     step("Stopping");
     for (var service : services.reversed()) {
       service.stop();
+    }
+    if (notificationSandbox != null) {
+      notificationSandbox.close();
     }
     if (simulator != null) {
       simulator.close();

@@ -34,7 +34,8 @@ class AsyncApiDocumentTest {
             Topics.BILLING_BILLING_REQUEST,
             Topics.BILLING_MANDATE,
             Topics.BILLING_PAYMENT,
-            Topics.BILLING_REFUND));
+            Topics.BILLING_REFUND,
+            Topics.NOTIFICATIONS_DELIVERY));
     expected.add("{topic}.{consumerGroup}.dlt");
     assertThat(CONTRACT.addresses()).containsExactlyInAnyOrderElementsOf(expected);
     assertThat(CONTRACT.messageNames(Topics.MERCHANTS_CONNECTION))
