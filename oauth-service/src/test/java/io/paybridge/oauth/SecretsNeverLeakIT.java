@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.paybridge.oauth.gocardless.GoCardlessProperties;
 import io.paybridge.oauth.merchant.ConnectProperties;
 import io.paybridge.oauth.support.IntegrationHarness;
-import io.paybridge.oauth.support.TraceLogCapture;
+import io.paybridge.platform.testsupport.logging.TraceLogCapture;
 import io.paybridge.oauth.support.WebhookIngestStandIn;
 import io.paybridge.oauth.vault.KeyRotation;
 import io.paybridge.oauth.vault.TokenCipher;
