@@ -2,13 +2,12 @@ package io.paybridge.billing.web;
 
 import io.paybridge.platform.web.Problems;
 import io.paybridge.platform.web.security.BearerTokenProblems;
-import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
+import io.paybridge.platform.web.security.ResourceServerChains;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
@@ -39,26 +38,8 @@ class SecurityConfiguration {
       HttpSecurity http, SecurityProperties properties, ObjectMapper mapper) throws Exception {
     AuthenticationEntryPoint unauthenticated = unauthenticated(mapper);
     AccessDeniedHandler denied = denied(mapper);
-    return http.securityMatcher(EndpointRequest.toAnyEndpoint())
-        .csrf(csrf -> csrf.disable())
-        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-        .authorizeHttpRequests(
-            auth ->
-                auth.requestMatchers(
-                        "/actuator/health/liveness",
-                        "/actuator/health/readiness",
-                        "/actuator/prometheus")
-                    .permitAll()
-                    .anyRequest()
-                    .hasAuthority("SCOPE_" + properties.operationsScope()))
-        .oauth2ResourceServer(
-            rs ->
-                rs.jwt(jwt -> {})
-                    .authenticationEntryPoint(unauthenticated)
-                    .accessDeniedHandler(denied))
-        .exceptionHandling(
-            e -> e.authenticationEntryPoint(unauthenticated).accessDeniedHandler(denied))
-        .build();
+    return ResourceServerChains.managementPort(
+        http, properties.operationsScope(), unauthenticated, denied);
   }
 
   @Bean
@@ -67,8 +48,7 @@ class SecurityConfiguration {
       throws Exception {
     AuthenticationEntryPoint unauthenticated = unauthenticated(mapper);
     AccessDeniedHandler denied = denied(mapper);
-    return http.csrf(csrf -> csrf.disable())
-        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+    return ResourceServerChains.stateless(http, unauthenticated, denied)
         .authorizeHttpRequests(
             auth ->
                 auth.requestMatchers(
@@ -84,13 +64,6 @@ class SecurityConfiguration {
                     .hasAuthority("SCOPE_" + properties.writeScope())
                     .anyRequest()
                     .denyAll())
-        .oauth2ResourceServer(
-            rs ->
-                rs.jwt(jwt -> {})
-                    .authenticationEntryPoint(unauthenticated)
-                    .accessDeniedHandler(denied))
-        .exceptionHandling(
-            e -> e.authenticationEntryPoint(unauthenticated).accessDeniedHandler(denied))
         .build();
   }
 

@@ -3,6 +3,7 @@ package io.paybridge.oauth.web;
 import io.paybridge.platform.web.Problems;
 import io.paybridge.platform.web.security.BearerTokenProblems;
 import io.paybridge.platform.web.security.ClientAllowList;
+import io.paybridge.platform.web.security.ResourceServerChains;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -45,26 +46,8 @@ class SecurityConfiguration {
                 "The caller may not use this endpoint",
                 request,
                 response);
-    return http.securityMatcher(EndpointRequest.toAnyEndpoint())
-        .csrf(csrf -> csrf.disable())
-        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-        .authorizeHttpRequests(
-            auth ->
-                auth.requestMatchers(
-                        "/actuator/health/liveness",
-                        "/actuator/health/readiness",
-                        "/actuator/prometheus")
-                    .permitAll()
-                    .anyRequest()
-                    .hasAuthority("SCOPE_" + properties.operationsScope()))
-        .oauth2ResourceServer(
-            rs ->
-                rs.jwt(jwt -> {})
-                    .authenticationEntryPoint(unauthenticated)
-                    .accessDeniedHandler(denied))
-        .exceptionHandling(
-            e -> e.authenticationEntryPoint(unauthenticated).accessDeniedHandler(denied))
-        .build();
+    return ResourceServerChains.managementPort(
+        http, properties.operationsScope(), unauthenticated, denied);
   }
 
   @Bean
