@@ -14,12 +14,14 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Charge dates skip the scheme's bank holidays (docs/gocardless/API.md §4.4): the simulator's
  * calendars agree day by day with the published lists in {@link Dates}, and a payment asked for on
  * a holiday is charged on the next working day of its scheme.
  */
+@ExtendWith(TestSimulator.class)
 class BankHolidaysTest {
 
   private static void agreesWith(String scheme, List<LocalDate> published, int from, int to) {

@@ -27,12 +27,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The main payer journey through the official client and the hosted pages: billing request → flow →
  * hosted page → fulfilled → mandate active → payments confirmed → paid out, with every event
  * delivered as a signed webhook.
  */
+@ExtendWith(TestSimulator.class)
 class BillingJourneyTest {
 
   @Test

@@ -26,12 +26,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Conventions every endpoint follows: auth, version, errors, idempotency, pagination, rate limits.
  */
+@ExtendWith(TestSimulator.class)
 class ConventionsTest {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 

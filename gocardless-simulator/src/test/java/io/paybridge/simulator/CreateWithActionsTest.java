@@ -21,8 +21,10 @@ import com.gocardless.services.BillingRequestWithActionService.BillingRequestWit
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** {@code POST /billing_requests/create_with_actions} through the official client (API.md §3.8). */
+@ExtendWith(TestSimulator.class)
 class CreateWithActionsTest {
   private static GoCardlessClient client;
 

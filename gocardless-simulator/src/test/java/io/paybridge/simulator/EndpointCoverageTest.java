@@ -23,8 +23,10 @@ import com.gocardless.services.PaymentService.PaymentCreateRequest.Currency;
 import java.util.List;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The endpoints not already walked by the journeys, each through the official client. */
+@ExtendWith(TestSimulator.class)
 class EndpointCoverageTest {
 
   @Test

@@ -21,6 +21,7 @@ import java.util.Set;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -38,6 +39,7 @@ import tools.jackson.databind.json.JsonMapper;
  * events' optional {@code customer_notifications} and {@code source} are not sent; an instalment
  * schedule's {@code payment_errors} is keyed by the failing instalments only.
  */
+@ExtendWith(TestSimulator.class)
 class FixtureShapesTest {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final Set<String> SPARSE =

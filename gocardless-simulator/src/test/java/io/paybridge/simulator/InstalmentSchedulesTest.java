@@ -20,12 +20,14 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Instalment schedules through the official client (docs/gocardless/API.md §4.6): both create
  * forms, {@code creation_failed} with {@code payment_errors}, completion as the clock moves,
  * cancellation through the API and with the mandate.
  */
+@ExtendWith(TestSimulator.class)
 class InstalmentSchedulesTest {
   private static GoCardlessClient client;
 

@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,6 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
  * OAuth connect (docs/gocardless/API.md §2) driven over plain HTTP, then the token used with the
  * official client.
  */
+@ExtendWith(TestSimulator.class)
 class OAuthConnectTest {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final String CLIENT_ID = SimulatorSettings.DEFAULT_CLIENT_ID;

@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Each {@code verify} level (docs/gocardless/API.md §3.9) and bank authorisations through the API
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Test;
  * {@code always} fails where none does, a mandate authorised at the bank is verified; and holder
  * name checks (Confirmation of Payee).
  */
+@ExtendWith(TestSimulator.class)
 class PayerVerificationTest {
   private static final String REDIRECT = "https://merchant.example/bank-done";
   private static GoCardlessClient client;

@@ -15,11 +15,13 @@ import com.gocardless.services.PaymentService.PaymentCreateRequest.Currency;
 import java.time.LocalDate;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Failed payments, retries (with GoCardless's limits), cancellations and the payment scenario
  * simulators.
  */
+@ExtendWith(TestSimulator.class)
 class PaymentFailureTest {
 
   private static Payment payment(

@@ -17,12 +17,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Refunds through the official client (docs/gocardless/API.md §4.7, §1.7): only of confirmed or
  * paid-out payments, never more in total than the payment's amount, {@code
  * total_amount_confirmation} checked, at most five per payment, idempotent, and their events.
  */
+@ExtendWith(TestSimulator.class)
 class RefundsTest {
   private static GoCardlessClient client;
   private static Mandate mandate;

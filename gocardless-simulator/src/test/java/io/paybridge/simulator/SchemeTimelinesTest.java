@@ -18,12 +18,14 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Scheme-specific behaviour (docs/gocardless/API.md §4.3, §6): SEPA mandates are submitted with
  * their first payment rather than on their own, and scenario simulators refuse schemes where
  * GoCardless does not offer them.
  */
+@ExtendWith(TestSimulator.class)
 class SchemeTimelinesTest {
   private static GoCardlessClient client;
 

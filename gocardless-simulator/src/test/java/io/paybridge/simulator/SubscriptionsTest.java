@@ -21,12 +21,14 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Subscriptions through the official client (docs/gocardless/API.md §4.5): payments created on the
  * schedule as the simulated clock moves, pause and resume, amendments, cancellation and finishing,
  * and cancellation with the mandate (events linked by {@code parent_event}).
  */
+@ExtendWith(TestSimulator.class)
 class SubscriptionsTest {
   private static GoCardlessClient client;
 

@@ -11,30 +11,48 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One simulator and one webhook receiver for the whole test JVM (started on first use), plus HTTP
- * helpers for the HTML pages and raw calls.
+ * A fresh simulator and webhook receiver for each test class (register with
+ * {@code @ExtendWith(TestSimulator.class)}), so that one class's organisations, webhooks still
+ * being retried and simulated clock moves cannot reach another's; plus HTTP helpers for the HTML
+ * pages and raw calls. Test classes run one after another in this module, so the current class's
+ * instances are reachable through {@link #SIM} and {@link #RECEIVER}.
  */
-final class TestSimulator {
+final class TestSimulator implements BeforeAllCallback, AfterAllCallback {
   static final String WEBHOOK_SECRET = "test-webhook-secret";
   static final String REDIRECT_URI = "http://localhost:9999/oauth/callback";
 
-  static final WebhookReceiver RECEIVER = new WebhookReceiver(WEBHOOK_SECRET);
-  static final GoCardlessSimulator SIM =
-      GoCardlessSimulator.start(
-          SimulatorSettings.defaults()
-              .withWebhookEndpoint(RECEIVER.url(), WEBHOOK_SECRET)
-              .withWebhookRetryDelays(
-                  List.of(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400)))
-              .withWebhookBatchWindow(Duration.ofMillis(20))
-              .withTickInterval(Duration.ZERO)
-              .withRedirectUris(List.of(REDIRECT_URI)));
+  static WebhookReceiver RECEIVER;
+  static GoCardlessSimulator SIM;
 
   static final HttpClient HTTP =
       HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
-  private TestSimulator() {}
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    RECEIVER = new WebhookReceiver(WEBHOOK_SECRET);
+    SIM =
+        GoCardlessSimulator.start(
+            SimulatorSettings.defaults()
+                .withWebhookEndpoint(RECEIVER.url(), WEBHOOK_SECRET)
+                .withWebhookRetryDelays(
+                    List.of(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400)))
+                .withWebhookBatchWindow(Duration.ofMillis(20))
+                .withTickInterval(Duration.ZERO)
+                .withRedirectUris(List.of(REDIRECT_URI)));
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    SIM.close();
+    RECEIVER.close();
+    SIM = null;
+    RECEIVER = null;
+  }
 
   static GoCardlessClient client(String token) {
     return GoCardlessClient.newBuilder(token)

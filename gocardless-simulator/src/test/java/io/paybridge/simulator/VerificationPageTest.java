@@ -17,12 +17,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The merchant verification flow (docs/gocardless/API.md §2.4): {@code action_required}, details
  * submitted → {@code in_review}, review over → {@code successful}, each change a {@code
  * creditors}/{@code updated} event with {@code details.property = verification_status}.
  */
+@ExtendWith(TestSimulator.class)
 class VerificationPageTest {
 
   /** The README's default review delay. */

@@ -17,8 +17,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Webhook signing, batching, retries on failure, the delivery log and manual resend. */
+@ExtendWith(TestSimulator.class)
 class WebhookDeliveryTest {
   private static final Path EXAMPLES = SharedDocs.examples();
 
@@ -41,7 +43,7 @@ class WebhookDeliveryTest {
   void failedDeliveriesAreRetriedThenLoggedAndCanBeResent() {
     SimulatedOrganisation org = SIM.createOrganisation("Webhooks Ltd", "action_required");
     GoCardlessClient client = client(org.accessToken());
-    RECEIVER.failNext(2);
+    RECEIVER.failNextFor(org.organisationId(), 2);
     client
         .scenarioSimulators()
         .run("creditor_verification_status_successful")

@@ -9,14 +9,15 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real HTTP endpoint for webhooks: records every delivery and answers 204, or 500 for the next
- * {@link #failNext} deliveries. Every body is checked with the official {@link Webhook#parse}
- * (signature and JSON).
+ * deliveries {@link #failNextFor} aims at. Every body is checked with the official {@link
+ * Webhook#parse} (signature and JSON).
  */
 final class WebhookReceiver implements AutoCloseable {
   /** One received request. */
@@ -31,7 +32,7 @@ final class WebhookReceiver implements AutoCloseable {
   private final HttpServer server;
   private final String secret;
   private final List<Received> received = new CopyOnWriteArrayList<>();
-  private final AtomicInteger failures = new AtomicInteger();
+  private final Map<String, Integer> failuresByMarker = new ConcurrentHashMap<>();
 
   WebhookReceiver(String secret) {
     this.secret = secret;
@@ -46,7 +47,7 @@ final class WebhookReceiver implements AutoCloseable {
         exchange -> {
           String body =
               new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-          int status = failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? 500 : 204;
+          int status = failsThis(body) ? 500 : 204;
           received.add(
               new Received(
                   body,
@@ -65,8 +66,31 @@ final class WebhookReceiver implements AutoCloseable {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/webhooks";
   }
 
-  void failNext(int count) {
-    failures.set(count);
+  /**
+   * Answers 500 to the next {@code count} deliveries whose body contains {@code marker} (an
+   * organisation or resource id), so that deliveries of other tests still in flight are neither
+   * failed nor counted.
+   */
+  void failNextFor(String marker, int count) {
+    failuresByMarker.put(marker, count);
+  }
+
+  private boolean failsThis(String body) {
+    for (String marker : failuresByMarker.keySet()) {
+      if (body.contains(marker)) {
+        boolean[] failed = {false};
+        failuresByMarker.computeIfPresent(
+            marker,
+            (m, left) -> {
+              failed[0] = true;
+              return left > 1 ? left - 1 : null;
+            });
+        if (failed[0]) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   List<Received> received() {
