@@ -4,6 +4,7 @@ import io.paybridge.billing.idempotency.IdempotencyKeyReusedException;
 import io.paybridge.billing.merchant.MerchantNotFoundException;
 import io.paybridge.billing.merchant.ResourceNotFoundException;
 import io.paybridge.platform.gocardless.GoCardlessFailure;
+import io.paybridge.platform.web.CommonApiExceptionHandler;
 import io.paybridge.platform.web.Problems;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
@@ -12,22 +13,17 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.http.converter.HttpMessageNotReadableException;
-import org.springframework.web.HttpRequestMethodNotSupportedException;
-import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.MissingRequestHeaderException;
-import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
-import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
-import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
- * Every failure of the API as problem+json from {@link ApiProblem}: GoCardless's failures by the
- * platform's taxonomy ({@link GoCardlessFailure}), the service's own by their exception types.
+ * The service's failures as problem+json from {@link ApiProblem}: GoCardless's failures by the
+ * platform's taxonomy ({@link GoCardlessFailure}), the service's own by their exception types; the
+ * failures every API answers alike come from {@link CommonApiExceptionHandler}.
  */
 @RestControllerAdvice
-class ApiExceptionHandler {
+class ApiExceptionHandler extends CommonApiExceptionHandler {
 
   private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
 
@@ -119,7 +115,8 @@ class ApiExceptionHandler {
   }
 
   @ExceptionHandler(MissingRequestHeaderException.class)
-  ResponseEntity<ProblemDetail> header(
+  @Override
+  protected ResponseEntity<ProblemDetail> missingHeader(
       MissingRequestHeaderException e, HttpServletRequest request) {
     if ("Idempotency-Key".equalsIgnoreCase(e.getHeaderName())) {
       return Problems.response(
@@ -127,56 +124,6 @@ class ApiExceptionHandler {
           "Creates need an Idempotency-Key header (1-255 characters), the same on every retry",
           request);
     }
-    return Problems.response(
-        ApiProblem.INVALID_REQUEST, "Header " + e.getHeaderName() + " is missing", request);
-  }
-
-  @ExceptionHandler({
-    HttpMessageNotReadableException.class,
-    MissingServletRequestParameterException.class,
-    MethodArgumentTypeMismatchException.class
-  })
-  ResponseEntity<ProblemDetail> unreadable(Exception e, HttpServletRequest request) {
-    return Problems.response(
-        ApiProblem.INVALID_REQUEST, "The request could not be read: " + summary(e), request);
-  }
-
-  @ExceptionHandler(MethodArgumentNotValidException.class)
-  ResponseEntity<ProblemDetail> invalid(
-      MethodArgumentNotValidException e, HttpServletRequest request) {
-    return Problems.response(ApiProblem.INVALID_REQUEST, e.getMessage(), request);
-  }
-
-  @ExceptionHandler(NoResourceFoundException.class)
-  ResponseEntity<ProblemDetail> noRoute(NoResourceFoundException e, HttpServletRequest request) {
-    return Problems.response(ApiProblem.NOT_FOUND, "No such resource", request);
-  }
-
-  @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
-  ResponseEntity<ProblemDetail> method(
-      HttpRequestMethodNotSupportedException e, HttpServletRequest request) {
-    return Problems.response(ApiProblem.METHOD_NOT_ALLOWED, e.getMessage(), request);
-  }
-
-  @ExceptionHandler(Exception.class)
-  ResponseEntity<ProblemDetail> internal(Exception e, HttpServletRequest request) {
-    log.error("{} {} failed", request.getMethod(), request.getRequestURI(), e);
-    return Problems.response(ApiProblem.INTERNAL, "The request could not be processed", request);
-  }
-
-  private static String summary(Exception e) {
-    if (e instanceof MissingServletRequestParameterException m) {
-      return "parameter " + m.getParameterName() + " is missing";
-    }
-    if (e instanceof MethodArgumentTypeMismatchException m) {
-      return "parameter " + m.getName() + " has the wrong type";
-    }
-    // A request record refusing its values (compact constructor) says why; only here.
-    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
-      if (cause instanceof IllegalArgumentException invalid && invalid.getMessage() != null) {
-        return invalid.getMessage();
-      }
-    }
-    return "malformed body";
+    return super.missingHeader(e, request);
   }
 }

@@ -1,5 +1,6 @@
 package io.paybridge.billing.web;
 
+import io.paybridge.platform.web.CommonProblem;
 import io.paybridge.platform.web.ProblemType;
 
 /**
@@ -7,15 +8,15 @@ import io.paybridge.platform.web.ProblemType;
  * The type URIs are stable: clients may rely on them.
  */
 public enum ApiProblem implements ProblemType {
-  INVALID_REQUEST(Definition.of(400, "invalid-request", "The request is not valid")),
+  INVALID_REQUEST(CommonProblem.INVALID_REQUEST.definition()),
   IDEMPOTENCY_KEY_REQUIRED(
       Definition.of(400, "idempotency-key-required", "An Idempotency-Key header is required")),
   UNAUTHENTICATED(Definition.of(401, "unauthenticated", "A valid bearer token is required")),
   FORBIDDEN(Definition.of(403, "forbidden", "The caller may not do this")),
   TEAM_CLAIM_MISSING(Definition.of(403, "team-claim-missing", "The token names no team")),
-  NOT_FOUND(Definition.of(404, "not-found", "No such resource")),
+  NOT_FOUND(CommonProblem.NOT_FOUND.definition()),
   MERCHANT_NOT_FOUND(Definition.of(404, "merchant-not-found", "No such merchant")),
-  METHOD_NOT_ALLOWED(Definition.of(405, "method-not-allowed", "Method not allowed")),
+  METHOD_NOT_ALLOWED(CommonProblem.METHOD_NOT_ALLOWED.definition()),
   INVALID_STATE(
       Definition.of(
           409, "gocardless-invalid-state", "GoCardless refused this in the resource's state")),
@@ -38,7 +39,7 @@ public enum ApiProblem implements ProblemType {
   GOCARDLESS_RATE_LIMITED(
       Definition.of(
           429, "gocardless-rate-limited", "GoCardless's rate limit for this merchant is used up")),
-  INTERNAL(Definition.of(500, "internal-error", "The request could not be processed")),
+  INTERNAL(CommonProblem.INTERNAL.definition()),
   GOCARDLESS_REJECTED(
       Definition.of(
           502, "gocardless-rejected", "GoCardless answered in a way that was not expected")),

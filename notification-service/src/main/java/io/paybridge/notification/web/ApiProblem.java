@@ -1,5 +1,6 @@
 package io.paybridge.notification.web;
 
+import io.paybridge.platform.web.CommonProblem;
 import io.paybridge.platform.web.ProblemType;
 
 /**
@@ -7,7 +8,7 @@ import io.paybridge.platform.web.ProblemType;
  * type URIs are stable: clients may rely on them.
  */
 public enum ApiProblem implements ProblemType {
-  INVALID_REQUEST(Definition.of(400, "invalid-request", "The request is not valid")),
+  INVALID_REQUEST(CommonProblem.INVALID_REQUEST.definition()),
   INVALID_ENDPOINT(Definition.of(400, "invalid-endpoint", "The endpoint is not acceptable")),
   INVALID_EVENT_TYPE_FILTER(
       Definition.of(400, "invalid-event-type-filter", "An event-type filter is not valid")),
@@ -16,12 +17,12 @@ public enum ApiProblem implements ProblemType {
   TEAM_CLAIM_MISSING(Definition.of(403, "team-claim-missing", "The token names no team")),
   ENDPOINT_NOT_FOUND(Definition.of(404, "endpoint-not-found", "No such endpoint")),
   DELIVERY_NOT_FOUND(Definition.of(404, "delivery-not-found", "No such delivery")),
-  NOT_FOUND(Definition.of(404, "not-found", "No such resource")),
-  METHOD_NOT_ALLOWED(Definition.of(405, "method-not-allowed", "Method not allowed")),
+  NOT_FOUND(CommonProblem.NOT_FOUND.definition()),
+  METHOD_NOT_ALLOWED(CommonProblem.METHOD_NOT_ALLOWED.definition()),
   ENDPOINT_NOT_WEBHOOK(
       Definition.of(
           409, "endpoint-not-webhook", "The endpoint is an email address, not a webhook")),
-  INTERNAL(Definition.of(500, "internal-error", "The request could not be processed")),
+  INTERNAL(CommonProblem.INTERNAL.definition()),
   IDENTITY_PROVIDER_UNAVAILABLE(
       Definition.of(
           503, "identity-provider-unavailable", "The token cannot be checked now; retry later"));

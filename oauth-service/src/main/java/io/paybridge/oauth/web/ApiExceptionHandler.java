@@ -1,26 +1,21 @@
 package io.paybridge.oauth.web;
 
+import io.paybridge.platform.web.CommonApiExceptionHandler;
 import io.paybridge.platform.web.Problems;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.http.converter.HttpMessageNotReadableException;
-import org.springframework.web.HttpRequestMethodNotSupportedException;
-import org.springframework.web.bind.MethodArgumentNotValidException;
-import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
-import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
-import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
- * Every failure of the API as problem+json from {@link ApiProblem}. Details never echo request
- * values beyond what the caller sent in the clear, and never a token.
+ * The service's own failures as problem+json from {@link ApiProblem}; the failures every API
+ * answers alike come from {@link CommonApiExceptionHandler}. Details never echo a token.
  */
 @RestControllerAdvice
-class ApiExceptionHandler {
+class ApiExceptionHandler extends CommonApiExceptionHandler {
 
   private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
 
@@ -30,55 +25,5 @@ class ApiExceptionHandler {
       log.warn("{} {}: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
     }
     return Problems.response(e.problem(), e.getMessage(), request);
-  }
-
-  @ExceptionHandler({
-    HttpMessageNotReadableException.class,
-    MissingServletRequestParameterException.class,
-    MethodArgumentTypeMismatchException.class
-  })
-  ResponseEntity<ProblemDetail> unreadable(Exception e, HttpServletRequest request) {
-    return Problems.response(
-        ApiProblem.INVALID_REQUEST, "The request could not be read: " + summary(e), request);
-  }
-
-  @ExceptionHandler(MethodArgumentNotValidException.class)
-  ResponseEntity<ProblemDetail> invalid(
-      MethodArgumentNotValidException e, HttpServletRequest request) {
-    return Problems.response(ApiProblem.INVALID_REQUEST, e.getMessage(), request);
-  }
-
-  @ExceptionHandler(NoResourceFoundException.class)
-  ResponseEntity<ProblemDetail> notFound(NoResourceFoundException e, HttpServletRequest request) {
-    return Problems.response(ApiProblem.NOT_FOUND, "No such resource", request);
-  }
-
-  @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
-  ResponseEntity<ProblemDetail> method(
-      HttpRequestMethodNotSupportedException e, HttpServletRequest request) {
-    return Problems.response(ApiProblem.METHOD_NOT_ALLOWED, e.getMessage(), request);
-  }
-
-  @ExceptionHandler(Exception.class)
-  ResponseEntity<ProblemDetail> internal(Exception e, HttpServletRequest request) {
-    log.error("{} {} failed", request.getMethod(), request.getRequestURI(), e);
-    return Problems.response(ApiProblem.INTERNAL, "The request could not be processed", request);
-  }
-
-  private static String summary(Exception e) {
-    if (e instanceof MissingServletRequestParameterException m) {
-      return "parameter " + m.getParameterName() + " is missing";
-    }
-    if (e instanceof MethodArgumentTypeMismatchException m) {
-      return "parameter " + m.getName() + " has the wrong type";
-    }
-    // A request record refusing its values (compact constructor) says why; pass that on. Only
-    // here: an IllegalArgumentException elsewhere is a bug (500), not the caller's fault.
-    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
-      if (cause instanceof IllegalArgumentException invalid && invalid.getMessage() != null) {
-        return invalid.getMessage();
-      }
-    }
-    return "malformed body";
   }
 }

@@ -1,5 +1,6 @@
 package io.paybridge.oauth.web;
 
+import io.paybridge.platform.web.CommonProblem;
 import io.paybridge.platform.web.ProblemType;
 
 /**
@@ -7,15 +8,15 @@ import io.paybridge.platform.web.ProblemType;
  * stable: clients may rely on them.
  */
 public enum ApiProblem implements ProblemType {
-  INVALID_REQUEST(Definition.of(400, "invalid-request", "The request is not valid")),
+  INVALID_REQUEST(CommonProblem.INVALID_REQUEST.definition()),
   INVALID_OAUTH_STATE(
       Definition.of(400, "invalid-oauth-state", "The connection link is not valid")),
   UNAUTHENTICATED(Definition.of(401, "unauthenticated", "A valid bearer token is required")),
   FORBIDDEN(Definition.of(403, "forbidden", "The caller may not do this")),
   TEAM_CLAIM_MISSING(Definition.of(403, "team-claim-missing", "The token names no team")),
   MERCHANT_NOT_FOUND(Definition.of(404, "merchant-not-found", "No such merchant")),
-  NOT_FOUND(Definition.of(404, "not-found", "No such resource")),
-  METHOD_NOT_ALLOWED(Definition.of(405, "method-not-allowed", "Method not allowed")),
+  NOT_FOUND(CommonProblem.NOT_FOUND.definition()),
+  METHOD_NOT_ALLOWED(CommonProblem.METHOD_NOT_ALLOWED.definition()),
   MERCHANT_NOT_IN_REVIEW(
       Definition.of(409, "merchant-not-in-review", "The merchant is not held for review")),
   TOO_MANY_REFUSED_CALLBACKS(
@@ -28,7 +29,7 @@ public enum ApiProblem implements ProblemType {
   TOKEN_KEY_NOT_HELD(
       Definition.of(
           409, "token-key-not-held", "A running instance does not hold this encryption key")),
-  INTERNAL(Definition.of(500, "internal-error", "The request could not be processed")),
+  INTERNAL(CommonProblem.INTERNAL.definition()),
   GOCARDLESS_UNAVAILABLE(
       Definition.of(503, "gocardless-unavailable", "GoCardless cannot be reached; try again")),
   IDENTITY_PROVIDER_UNAVAILABLE(
