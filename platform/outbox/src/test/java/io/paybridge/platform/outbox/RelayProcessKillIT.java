@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * The relay runs in a JVM of its own and is killed with SIGKILL ({@link Process#destroyForcibly()})
  * several times while the service keeps committing events; each time a new process takes over from
  * the position committed on Kafka. A {@code read_committed} consumer then reads everything up to a
- * marker committed last: each event exactly once, none missing.
+ * marker committed last: each event exactly once, none missing, and each key's events on their
+ * partition in the order of the commits that wrote them.
  */
 class RelayProcessKillIT {
 
@@ -78,6 +79,10 @@ class RelayProcessKillIT {
               .containsOnlyKeys(
                   ExactlyOnceRelayIT.expectedIds(run, transactions.get(), PER_TRANSACTION))
               .allSatisfy((id, count) -> assertThat(count).as(id).isEqualTo(1L));
+          assertThat(commitOrderByKey(once, run))
+              .as("each key's events in commit order (transaction, then position in it)")
+              .allSatisfy(
+                  (key, order) -> assertThat(order).as(key).isSortedAccordingTo(COMMIT_ORDER));
         } finally {
           last.destroyForcibly();
           last.waitFor(30, TimeUnit.SECONDS);
@@ -87,6 +92,30 @@ class RelayProcessKillIT {
         writer.join();
       }
     }
+  }
+
+  private static final java.util.Comparator<int[]> COMMIT_ORDER =
+      java.util.Comparator.<int[]>comparingInt(p -> p[0]).thenComparingInt(p -> p[1]);
+
+  /**
+   * Per record key, the (transaction, position) of its events as they were read: ids are {@code
+   * <run>-<transaction>-<position>}, and the records of one key share a partition, read in offset
+   * order.
+   */
+  private static java.util.Map<String, List<int[]>> commitOrderByKey(
+      List<KafkaTestConsumer.Received> records, String run) {
+    var byKey = new java.util.LinkedHashMap<String, List<int[]>>();
+    for (var record : records) {
+      String id = record.header(EventHeaders.ID);
+      if (!id.startsWith(run + "-")) {
+        continue;
+      }
+      String[] parts = id.substring(run.length() + 1).split("-");
+      byKey
+          .computeIfAbsent(record.key(), k -> new ArrayList<>())
+          .add(new int[] {Integer.parseInt(parts[0]), Integer.parseInt(parts[1])});
+    }
+    return byKey;
   }
 
   private static long distinctIds(List<KafkaTestConsumer.Received> records, String run) {
