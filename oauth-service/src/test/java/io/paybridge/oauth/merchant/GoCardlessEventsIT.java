@@ -17,7 +17,13 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Verification changes and disconnects arriving as GoCardless events, each delivered twice. */
+/**
+ * Verification changes and disconnects arriving as GoCardless events, each delivered twice: the
+ * outcome (state and facts) is that of one delivery. The handlers change nothing on a repeat, so
+ * these tests would pass without the consumer's deduplication too; that is shown where a repeat
+ * would double its effect (platform/outbox's {@code IdempotentConsumerIT} and {@code
+ * ConsumerProcessKillIT}) and by the fault harness's scenario 6 for this service.
+ */
 class GoCardlessEventsIT extends IntegrationHarness {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
