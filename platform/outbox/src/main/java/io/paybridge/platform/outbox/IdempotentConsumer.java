@@ -41,9 +41,21 @@ public class IdempotentConsumer {
   private final JdbcTemplate jdbc;
   private final TransactionTemplate transactions;
 
+  private final boolean pollInOneTransaction;
+
   public IdempotentConsumer(JdbcTemplate jdbc, TransactionTemplate transactions) {
+    this(jdbc, transactions, true);
+  }
+
+  /**
+   * @param pollInOneTransaction {@code false}: {@link #applyBatch} applies records one by one
+   *     ({@code paybridge.consumer.poll-in-one-transaction})
+   */
+  public IdempotentConsumer(
+      JdbcTemplate jdbc, TransactionTemplate transactions, boolean pollInOneTransaction) {
     this.jdbc = jdbc;
     this.transactions = transactions;
+    this.pollInOneTransaction = pollInOneTransaction;
   }
 
   /**
@@ -97,7 +109,7 @@ public class IdempotentConsumer {
       List<ConsumerRecord<K, V>> records,
       Reader<K, V, T> reader,
       Consumer<List<T>> handler) {
-    if (records.size() > 1) {
+    if (pollInOneTransaction && records.size() > 1) {
       try {
         return applyTogether(consumer, records, reader, handler);
       } catch (RuntimeException e) {
