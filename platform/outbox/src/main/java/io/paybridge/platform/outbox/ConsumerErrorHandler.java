@@ -110,10 +110,8 @@ public class ConsumerErrorHandler extends DefaultErrorHandler implements Disposa
       MessageListenerContainer container,
       Runnable invokeListener) {
     ConsumerRecord<?, ?> failed = failedRecord(thrownException);
-    if (failed == null && !data.isEmpty()) {
-      failed = data.iterator().next();
-    }
     if (failed == null) {
+      // Not naming a record: spring-kafka's fallback retries the whole batch, sleeping in place.
       super.handleBatch(thrownException, data, consumer, container, invokeListener);
       return;
     }
