@@ -2,6 +2,7 @@ package io.paybridge.billing.events;
 
 import io.paybridge.platform.events.billing.BillingFact;
 import io.paybridge.platform.outbox.OutboxWriter;
+import java.util.List;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.ObjectMapper;
 
@@ -23,5 +24,13 @@ class BillingFacts {
 
   void publish(BillingFact fact) {
     outbox.append(fact.toOutboxEvent(mapper.writeValueAsString(fact)));
+  }
+
+  /** Appends the facts in the order given, in one batch of statements. */
+  void publishAll(List<BillingFact> facts) {
+    if (!facts.isEmpty()) {
+      outbox.appendAll(
+          facts.stream().map(f -> f.toOutboxEvent(mapper.writeValueAsString(f))).toList());
+    }
   }
 }

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -19,7 +20,9 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * Transport for the GoCardless events of billing requests, mandates and payments (published by
  * webhook-ingest-service, value = the event as GoCardless sent it). Each is applied once: {@link
- * IdempotentConsumer} records its id in the transaction of the projection's change and the facts.
+ * IdempotentConsumer} records its id in the transaction of the projection's change and the facts. A
+ * poll's records are applied in one transaction ({@link IdempotentConsumer#applyBatch}); when that
+ * fails they are applied one by one, so that a failing record is retried or dead-lettered alone.
  * Failures are classified by platform/outbox's error handler: GoCardless unavailable while fetching
  * is transient (retried until it passes), an unreadable event is poison (dead-lettered).
  */
@@ -47,17 +50,20 @@ class GoCardlessEventsListener {
         Topics.GOCARDLESS_REFUNDS,
         Topics.GOCARDLESS_SUBSCRIPTIONS,
         Topics.GOCARDLESS_INSTALMENT_SCHEDULES
-      })
-  void on(ConsumerRecord<String, String> record) {
-    String eventId = IdempotentConsumer.eventId(record);
+      },
+      batch = "true")
+  void on(List<ConsumerRecord<String, String>> records) {
+    idempotent.applyBatch(CONSUMER, records, this::read, handler::applyAll);
+  }
+
+  private ProjectionHandler.Delivered read(ConsumerRecord<String, String> record, String eventId) {
     GoCardlessEvent event = parse(record.value(), eventId);
     String organisation = event.link("organisation");
     if (organisation == null) {
       var header = record.headers().lastHeader(EventHeaders.ORGANISATION_ID);
       organisation = header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
-    String organisationId = organisation;
-    idempotent.apply(CONSUMER, eventId, () -> handler.apply(event, organisationId));
+    return new ProjectionHandler.Delivered(event, organisation);
   }
 
   private GoCardlessEvent parse(String value, String eventId) {

@@ -17,15 +17,20 @@ import io.paybridge.platform.gocardless.GoCardlessFailure;
 import io.paybridge.platform.outbox.TransientFailureException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Applies one GoCardless event to its projection and publishes the facts it stands for; runs inside
- * the idempotent consumer's transaction (the event is applied once).
+ * Applies GoCardless events to their projections and publishes the facts they stand for; runs
+ * inside the idempotent consumer's transaction (each event is applied once), for one event or a
+ * poll's.
  *
  * <p>Forward-only by event time and GoCardless's documented transitions ({@link Transitions}): an
  * event older than the one that set the status changes no status; a transition the projection
@@ -65,13 +70,40 @@ class ProjectionHandler {
     this.properties = properties;
   }
 
+  /** A GoCardless event and the organisation it belongs to. */
+  record Delivered(GoCardlessEvent event, String organisationId) {}
+
   void apply(GoCardlessEvent event, String organisationId) {
+    applyAll(List.of(new Delivered(event, organisationId)));
+  }
+
+  /**
+   * Applies events in the order given, in the caller's transaction, as {@link #apply} would one
+   * after the other; their resources' rows are locked together first and the changed rows and the
+   * facts written together at the end ({@link ProjectionBatch}).
+   */
+  void applyAll(List<Delivered> events) {
+    var batch = new ProjectionBatch(merchants, projections);
+    var idsByKind = new EnumMap<Kind, Set<String>>(Kind.class);
+    for (var delivered : events) {
+      Kind kind = kindOf(delivered.event().resourceType());
+      String resourceId = kind == null ? null : delivered.event().link(resourceLink(kind));
+      if (resourceId != null) {
+        idsByKind.computeIfAbsent(kind, k -> new HashSet<>()).add(resourceId);
+      }
+    }
+    idsByKind.forEach(batch::lockAll);
+    for (var delivered : events) {
+      apply(delivered.event(), delivered.organisationId(), batch);
+    }
+    batch.flush(facts);
+  }
+
+  private void apply(GoCardlessEvent event, String organisationId, ProjectionBatch batch) {
     Kind kind = kindOf(event.resourceType());
     String resourceId = kind == null ? null : event.link(resourceLink(kind));
     Optional<Merchant> merchant =
-        organisationId == null
-            ? Optional.empty()
-            : merchants.connectedOfOrganisation(organisationId);
+        organisationId == null ? Optional.empty() : batch.connectedMerchant(organisationId);
     if (kind == null || resourceId == null) {
       count(event, kind == null ? "not_projected" : "no_resource");
       return;
@@ -90,7 +122,7 @@ class ProjectionHandler {
       count(event, known ? "not_connected" : "unknown_merchant");
       return;
     }
-    Optional<Projected> held = projections.lock(kind, resourceId);
+    Optional<Projected> held = batch.lock(kind, resourceId);
     Projected current;
     String outcome;
     if (held.isEmpty()) {
@@ -125,9 +157,9 @@ class ProjectionHandler {
     ObjectNode view = current.view();
     view.put("status", current.status());
     details(event, view);
-    projections.save(current);
+    batch.save(current);
     count(event, outcome);
-    fact(event, current).ifPresent(facts::publish);
+    fact(event, current).ifPresent(batch::publish);
   }
 
   /** Failure details and links an event carries, kept whatever the order (the newest wins). */

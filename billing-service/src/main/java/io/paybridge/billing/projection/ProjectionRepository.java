@@ -3,7 +3,11 @@ package io.paybridge.billing.projection;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
@@ -63,14 +67,53 @@ public class ProjectionRepository {
         .findFirst();
   }
 
+  /**
+   * The rows of {@code ids} locked for the caller's transaction, by id (ids not projected are
+   * absent). Locked in id order, so that two transactions locking overlapping rows never deadlock.
+   */
+  public Map<String, Projected> lockAll(Kind kind, Collection<String> ids) {
+    if (ids.isEmpty()) {
+      return Map.of();
+    }
+    String[] sorted = ids.stream().distinct().sorted().toArray(String[]::new);
+    var rows = new HashMap<String, Projected>();
+    jdbc.query(
+            connection -> {
+              var statement =
+                  connection.prepareStatement(
+                      "select * from " + kind.table + " where id = any(?) order by id for update");
+              statement.setArray(1, connection.createArrayOf("varchar", sorted));
+              return statement;
+            },
+            row(kind))
+        .forEach(p -> rows.put(p.id(), p));
+    return rows;
+  }
+
   /** Inserts the resource, or replaces its view and status if it is there already. */
   public void save(Projected p) {
+    saveAll(List.of(p));
+  }
+
+  /** {@link #save} for several resources, one batch of statements per table. */
+  public void saveAll(Collection<Projected> resources) {
+    var byStatement = new LinkedHashMap<String, List<Object[]>>();
+    for (Projected p : resources) {
+      Upsert upsert = upsert(p);
+      byStatement.computeIfAbsent(upsert.sql(), sql -> new ArrayList<>()).add(upsert.args());
+    }
+    byStatement.forEach(jdbc::batchUpdate);
+  }
+
+  private record Upsert(String sql, Object[] args) {}
+
+  private Upsert upsert(Projected p) {
     String view = mapper.writeValueAsString(p.view());
     Timestamp last = p.lastEventAt() == null ? null : Timestamp.from(p.lastEventAt());
     Timestamp now = Timestamp.from(p.lastEventAt() != null ? p.lastEventAt() : p.createdAt());
-    switch (p.kind()) {
+    return switch (p.kind()) {
       case BILLING_REQUEST ->
-          jdbc.update(
+          new Upsert(
               """
               insert into billing_request (id, merchant_id, team, organisation_id, status, mandate_id, payment_id,
                   view, created_at, updated_at, last_event_at)
@@ -79,19 +122,21 @@ public class ProjectionRepository {
                   payment_id = excluded.payment_id, view = excluded.view, updated_at = excluded.updated_at,
                   last_event_at = excluded.last_event_at
               """,
-              p.id(),
-              p.merchantId(),
-              p.team(),
-              p.organisationId(),
-              p.status(),
-              text(p.view(), "mandateId"),
-              text(p.view(), "paymentId"),
-              view,
-              Timestamp.from(p.createdAt()),
-              now,
-              last);
+              new Object[] {
+                p.id(),
+                p.merchantId(),
+                p.team(),
+                p.organisationId(),
+                p.status(),
+                text(p.view(), "mandateId"),
+                text(p.view(), "paymentId"),
+                view,
+                Timestamp.from(p.createdAt()),
+                now,
+                last
+              });
       case MANDATE ->
-          jdbc.update(
+          new Upsert(
               """
               insert into mandate (id, merchant_id, team, organisation_id, status, view, created_at, updated_at,
                   last_event_at)
@@ -99,17 +144,19 @@ public class ProjectionRepository {
               on conflict (id) do update set status = excluded.status, view = excluded.view,
                   updated_at = excluded.updated_at, last_event_at = excluded.last_event_at
               """,
-              p.id(),
-              p.merchantId(),
-              p.team(),
-              p.organisationId(),
-              p.status(),
-              view,
-              Timestamp.from(p.createdAt()),
-              now,
-              last);
+              new Object[] {
+                p.id(),
+                p.merchantId(),
+                p.team(),
+                p.organisationId(),
+                p.status(),
+                view,
+                Timestamp.from(p.createdAt()),
+                now,
+                last
+              });
       case PAYMENT ->
-          jdbc.update(
+          new Upsert(
               """
               insert into payment (id, merchant_id, team, organisation_id, mandate_id, status, amount, currency,
                   view, created_at, updated_at, last_event_at)
@@ -117,25 +164,27 @@ public class ProjectionRepository {
               on conflict (id) do update set status = excluded.status, view = excluded.view,
                   updated_at = excluded.updated_at, last_event_at = excluded.last_event_at
               """,
-              p.id(),
-              p.merchantId(),
-              p.team(),
-              p.organisationId(),
-              text(p.view(), "mandateId"),
-              p.status(),
-              p.view().path("amount").asLong(),
-              text(p.view(), "currency"),
-              view,
-              Timestamp.from(p.createdAt()),
-              now,
-              last);
-      case REFUND -> saveChild(p, "paymentId", "amount", view, now, last);
-      case SUBSCRIPTION -> saveChild(p, "mandateId", "amount", view, now, last);
-      case INSTALMENT_SCHEDULE -> saveChild(p, "mandateId", "totalAmount", view, now, last);
-    }
+              new Object[] {
+                p.id(),
+                p.merchantId(),
+                p.team(),
+                p.organisationId(),
+                text(p.view(), "mandateId"),
+                p.status(),
+                p.view().path("amount").asLong(),
+                text(p.view(), "currency"),
+                view,
+                Timestamp.from(p.createdAt()),
+                now,
+                last
+              });
+      case REFUND -> child(p, "paymentId", "amount", view, now, last);
+      case SUBSCRIPTION -> child(p, "mandateId", "amount", view, now, last);
+      case INSTALMENT_SCHEDULE -> child(p, "mandateId", "totalAmount", view, now, last);
+    };
   }
 
-  private void saveChild(
+  private static Upsert child(
       Projected p,
       String parentField,
       String amountField,
@@ -143,7 +192,7 @@ public class ProjectionRepository {
       Timestamp now,
       Timestamp last) {
     var amount = p.view().get(amountField);
-    jdbc.update(
+    return new Upsert(
         """
         insert into %s (id, merchant_id, team, organisation_id, parent_id, status, amount, currency, view,
             created_at, updated_at, last_event_at)
@@ -152,18 +201,20 @@ public class ProjectionRepository {
             updated_at = excluded.updated_at, last_event_at = excluded.last_event_at
         """
             .formatted(p.kind().table),
-        p.id(),
-        p.merchantId(),
-        p.team(),
-        p.organisationId(),
-        text(p.view(), parentField),
-        p.status(),
-        amount == null || amount.isNull() ? null : amount.asLong(),
-        text(p.view(), "currency"),
-        view,
-        Timestamp.from(p.createdAt()),
-        now,
-        last);
+        new Object[] {
+          p.id(),
+          p.merchantId(),
+          p.team(),
+          p.organisationId(),
+          text(p.view(), parentField),
+          p.status(),
+          amount == null || amount.isNull() ? null : amount.asLong(),
+          text(p.view(), "currency"),
+          view,
+          Timestamp.from(p.createdAt()),
+          now,
+          last
+        });
   }
 
   /**

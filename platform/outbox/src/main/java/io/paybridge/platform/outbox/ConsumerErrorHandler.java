@@ -5,9 +5,11 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.kafka.listener.BackOffHandler;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.kafka.listener.ConsumerRecordRecoverer;
 import org.springframework.kafka.listener.DefaultBackOffHandler;
 import org.springframework.kafka.listener.DefaultErrorHandler;
@@ -40,6 +42,10 @@ import org.springframework.util.backoff.FixedBackOff;
  * after it on its partition are re-read from the failing offset (seek after error), nothing is
  * committed past it, so the partition's order holds. Attempts, recoveries and successes are
  * reported to {@link ConsumerRetries}.
+ *
+ * <p>A batch listener names the record that failed with a {@link BatchListenerFailedException} (as
+ * {@link IdempotentConsumer#applyBatch} does): the records before it are committed, and it is
+ * handled as above; the records after it are delivered again.
  */
 public class ConsumerErrorHandler extends DefaultErrorHandler implements DisposableBean {
 
@@ -94,6 +100,37 @@ public class ConsumerErrorHandler extends DefaultErrorHandler implements Disposa
     } finally {
       pausing.current.remove();
     }
+  }
+
+  @Override
+  public void handleBatch(
+      Exception thrownException,
+      ConsumerRecords<?, ?> data,
+      Consumer<?, ?> consumer,
+      MessageListenerContainer container,
+      Runnable invokeListener) {
+    ConsumerRecord<?, ?> failed = failedRecord(thrownException);
+    if (failed == null) {
+      // Not naming a record: spring-kafka's fallback retries the whole batch, sleeping in place.
+      super.handleBatch(thrownException, data, consumer, container, invokeListener);
+      return;
+    }
+    // As in handleRemaining: the back-off pauses the failing record's partition.
+    pausing.current.set(new Attempt(failed, groupOf(consumer, container), container));
+    try {
+      super.handleBatch(thrownException, data, consumer, container, invokeListener);
+    } finally {
+      pausing.current.remove();
+    }
+  }
+
+  private static ConsumerRecord<?, ?> failedRecord(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof BatchListenerFailedException batch) {
+        return batch.getRecord();
+      }
+    }
+    return null;
   }
 
   @Override

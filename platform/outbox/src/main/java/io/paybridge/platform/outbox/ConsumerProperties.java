@@ -25,6 +25,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param transactionTimeout longest transaction of {@link IdempotentConsumer#apply}: a database
  *     that hangs (locks, a fail-over that leaves connections open) fails the attempt as transient
  *     instead of holding the consumer thread past {@code max.poll.interval.ms}
+ * @param pollInOneTransaction whether {@link IdempotentConsumer#applyBatch} applies a poll's
+ *     records in one transaction (one commit per poll); {@code false} applies them one by one, one
+ *     transaction each, as a record listener does (a benchmark's baseline, or a way out if a
+ *     service's batch handler misbehaves)
  */
 @ConfigurationProperties("paybridge.consumer")
 public record ConsumerProperties(
@@ -37,4 +41,5 @@ public record ConsumerProperties(
     @DefaultValue("3") double retryBackoffMultiplier,
     @DefaultValue("2s") Duration retryMaxBackoff,
     @DefaultValue("5m") Duration stuckAlertAfter,
-    @DefaultValue("60s") Duration transactionTimeout) {}
+    @DefaultValue("60s") Duration transactionTimeout,
+    @DefaultValue("true") boolean pollInOneTransaction) {}

@@ -118,7 +118,7 @@ class OutboxAutoConfiguration {
     // Statements inherit the remaining time as their query timeout, so a hanging database fails
     // the attempt (retried as transient) instead of blocking the consumer thread.
     template.setTimeout((int) Math.max(1, consumer.transactionTimeout().toSeconds()));
-    return new IdempotentConsumer(jdbc, template);
+    return new IdempotentConsumer(jdbc, template, consumer.pollInOneTransaction());
   }
 
   /** Forgets applied event ids past their retention, hourly, on every instance (idempotent). */
