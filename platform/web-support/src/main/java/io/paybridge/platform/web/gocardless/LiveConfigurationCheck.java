@@ -123,7 +123,10 @@ public final class LiveConfigurationCheck {
     }
     for (String name : names(binder, PUBLIC_URLS)) {
       for (String url : values(binder, name)) {
-        checkPublicUrl(name, url, problems);
+        // A path is a page of the service itself, on whatever host serves it.
+        if (!(url.startsWith("/") && !url.startsWith("//"))) {
+          checkPublicUrl(name, url, problems);
+        }
       }
     }
 

@@ -238,8 +238,9 @@ class LiveConfigurationTest {
     properties.put("app.keys.k1", KEY);
     properties.put("paybridge.go-live.gocardless-urls", "app.api-url");
     properties.put("app.api-url", "https://api.gocardless.com/");
-    properties.put("paybridge.go-live.public-urls", "app.redirect-uri");
+    properties.put("paybridge.go-live.public-urls", "app.redirect-uri, app.return-page");
     properties.put("app.redirect-uri", "https://payments.example.com/oauth/callback");
+    properties.put("app.return-page", "/oauth/complete");
     return properties;
   }
 
