@@ -31,9 +31,10 @@ import org.springframework.core.env.PropertySource;
  *   <li>the GoCardless URLs ({@code paybridge.gocardless.api-url}, {@code connect-url}, {@code
  *       verify-url}, and the service's own in {@code paybridge.go-live.gocardless-urls}): https on
  *       GoCardless's live hosts only, never the sandbox, the simulator or this machine;
- *   <li>the JWT issuer ({@code paybridge.security.jwt.issuer-uri}, and {@code jwks-uri} when set)
- *       and every OAuth2 client provider's URIs ({@code spring.security.oauth2.client.provider.*}):
- *       set, https, not localhost or a loopback address;
+ *   <li>the JWT issuer ({@code paybridge.security.jwt.issuer-uri}: set in a service whose
+ *       configuration names it; {@code jwks-uri} when set) and every OAuth2 client provider's URIs
+ *       ({@code spring.security.oauth2.client.provider.*}): https, not localhost or a loopback
+ *       address;
  *   <li>no {@code local} profile (development defaults), no {@code
  *       paybridge.management.allow-public-port}.
  * </ul>
@@ -104,7 +105,8 @@ public final class LiveConfigurationCheck {
     }
 
     List<String> issuer = values(binder, ISSUER);
-    if (issuer.isEmpty()) {
+    // Required where the service takes tokens at all: its application.yml names the setting.
+    if (issuer.isEmpty() && environment.containsProperty(ISSUER)) {
       problems.add(ISSUER + " is not set: the company IdP that issues the teams' tokens");
     }
     issuer.forEach(url -> checkPublicUrl(ISSUER, url, problems));

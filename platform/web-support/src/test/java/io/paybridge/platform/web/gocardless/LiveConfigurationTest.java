@@ -173,8 +173,13 @@ class LiveConfigurationTest {
   @Test
   void aMissingIssuerIsRefused() {
     assertRefused(
-        without("paybridge.security.jwt.issuer-uri"),
+        with("paybridge.security.jwt.issuer-uri", ""),
         "paybridge.security.jwt.issuer-uri is not set");
+  }
+
+  @Test
+  void aServiceWithoutTokensNeedsNoIssuer() {
+    start(without("paybridge.security.jwt.issuer-uri")).close();
   }
 
   @Test
