@@ -146,13 +146,13 @@ class DockerComposeTest {
           .noneMatch(name -> name.matches("PAYBRIDGE_OAUTH_GOCARDLESS_.*_URL"))
           .doesNotContain("PAYBRIDGE_GOCARDLESS_BASE_URL");
     }
-    assertThat(
-            services
-                .path("oauth-service")
-                .path("environment")
-                .path("PAYBRIDGE_GOCARDLESS_CONNECT_URL")
-                .asString())
-        .isEqualTo("http://localhost:8089");
+    // The token exchange goes from the container to the simulator; the consent page is the
+    // browser's, on the simulator's published port.
+    JsonNode oauth = services.path("oauth-service").path("environment");
+    assertThat(oauth.path("PAYBRIDGE_GOCARDLESS_CONNECT_URL").asString())
+        .isEqualTo("http://gocardless-simulator:8089");
+    assertThat(oauth.path("PAYBRIDGE_GOCARDLESS_AUTHORIZE_URL").asString())
+        .isEqualTo("http://localhost:8089/oauth/authorize");
   }
 
   @Test

@@ -17,6 +17,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param apiUrl the REST API base URL. Required
  * @param connectUrl the OAuth host ({@code /oauth/authorize}, {@code /oauth/access_token}, {@code
  *     /oauth/revoke}). Required
+ * @param authorizeUrl where the merchant's browser is sent to grant access; default {@code
+ *     <connectUrl>/oauth/authorize}. Set only where the browser reaches the OAuth host at another
+ *     address than the service does (the simulator in docker-compose)
  * @param verifyUrl where a merchant whose verification needs action is sent (docs/gocardless/API.md
  *     §2.4). GoCardless's onboarding flow is one URL (the merchant logs in there); a flow that
  *     needs to be told the merchant, such as the simulator's page, names it with the placeholders
@@ -33,6 +36,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record GoCardlessProperties(
     String apiUrl,
     String connectUrl,
+    String authorizeUrl,
     String verifyUrl,
     String clientId,
     String clientSecret,
@@ -50,6 +54,10 @@ public record GoCardlessProperties(
     }
     apiUrl = stripSlash(apiUrl);
     connectUrl = stripSlash(connectUrl);
+    authorizeUrl =
+        authorizeUrl == null || authorizeUrl.isBlank()
+            ? connectUrl + "/oauth/authorize"
+            : stripSlash(authorizeUrl);
     verifyUrl = verifyUrl == null || verifyUrl.isBlank() ? null : verifyUrl;
   }
 

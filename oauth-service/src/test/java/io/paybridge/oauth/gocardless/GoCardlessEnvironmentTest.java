@@ -29,6 +29,8 @@ class GoCardlessEnvironmentTest {
     // docs/gocardless/API.md §1.1
     assertThat(gocardless.apiUrl()).isEqualTo("https://api.gocardless.com");
     assertThat(gocardless.connectUrl()).isEqualTo("https://connect.gocardless.com");
+    assertThat(gocardless.authorizeUrl())
+        .isEqualTo("https://connect.gocardless.com/oauth/authorize");
     assertThat(gocardless.verificationUrl("OR1", "CR1")).isEqualTo("https://verify.gocardless.com");
     assertThat(gocardless.clientSecret()).isEqualTo(SECRET);
   }
@@ -47,10 +49,22 @@ class GoCardlessEnvironmentTest {
     var variables = live();
     variables.put("PAYBRIDGE_GOCARDLESS_ENVIRONMENT", "simulator");
     variables.put("PAYBRIDGE_GOCARDLESS_API_URL", "http://gocardless-simulator:8089");
-    variables.put("PAYBRIDGE_GOCARDLESS_CONNECT_URL", "http://localhost:8089");
+    variables.put("PAYBRIDGE_GOCARDLESS_CONNECT_URL", "http://gocardless-simulator:8089");
+    variables.put("PAYBRIDGE_GOCARDLESS_AUTHORIZE_URL", "http://localhost:8089/oauth/authorize");
     var gocardless = gocardlessSettings(start(variables));
     assertThat(gocardless.apiUrl()).isEqualTo("http://gocardless-simulator:8089");
-    assertThat(gocardless.connectUrl()).isEqualTo("http://localhost:8089");
+    assertThat(gocardless.connectUrl()).isEqualTo("http://gocardless-simulator:8089");
+    assertThat(gocardless.authorizeUrl()).isEqualTo("http://localhost:8089/oauth/authorize");
+  }
+
+  @Test
+  void liveRefusesABrowserFacingSimulator() {
+    var variables = live();
+    variables.put("PAYBRIDGE_GOCARDLESS_AUTHORIZE_URL", "http://localhost:8089/oauth/authorize");
+    assertRefused(
+        variables,
+        "paybridge.gocardless.authorize-url points at this machine",
+        "paybridge.oauth.gocardless.authorize-url points at this machine");
   }
 
   @Test

@@ -38,6 +38,13 @@ public enum GoCardlessEnvironment {
   /** The OAuth host (authorise and token exchange), derived unless set explicitly. */
   public static final String CONNECT_URL = "paybridge.gocardless.connect-url";
 
+  /**
+   * Where the merchant's browser is sent to grant access, when it reaches the OAuth host at another
+   * address than the services do (the simulator in docker-compose). Never derived: without it the
+   * authorise URL is {@code <connect-url>/oauth/authorize}.
+   */
+  public static final String AUTHORIZE_URL = "paybridge.gocardless.authorize-url";
+
   /** The merchants' onboarding (verification) flow, derived unless set explicitly. */
   public static final String VERIFY_URL = "paybridge.gocardless.verify-url";
 

@@ -97,6 +97,7 @@ public final class LiveConfigurationCheck {
             List.of(
                 GoCardlessEnvironment.API_URL,
                 GoCardlessEnvironment.CONNECT_URL,
+                GoCardlessEnvironment.AUTHORIZE_URL,
                 GoCardlessEnvironment.VERIFY_URL),
             names(binder, GOCARDLESS_URLS))) {
       for (String url : values(binder, name)) {
