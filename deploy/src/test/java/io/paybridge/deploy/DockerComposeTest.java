@@ -129,6 +129,33 @@ class DockerComposeTest {
   }
 
   @Test
+  void goCardlessIsTheSimulatorChosenByTheOneSetting() {
+    for (Service service : List.of(Service.OAUTH, Service.BILLING, Service.WEBHOOK_INGEST)) {
+      JsonNode env = services.path(service.module).path("environment");
+      assertThat(env.path("PAYBRIDGE_GOCARDLESS_ENVIRONMENT").asString())
+          .as(service.module)
+          .isEqualTo("simulator");
+      assertThat(env.path("PAYBRIDGE_GOCARDLESS_API_URL").asString())
+          .as(service.module)
+          .isEqualTo("http://gocardless-simulator:8089");
+      List<String> names = new ArrayList<>();
+      env.propertyNames().forEach(names::add);
+      // No service-specific GoCardless URL that would bypass the setting.
+      assertThat(names)
+          .as(service.module)
+          .noneMatch(name -> name.matches("PAYBRIDGE_OAUTH_GOCARDLESS_.*_URL"))
+          .doesNotContain("PAYBRIDGE_GOCARDLESS_BASE_URL");
+    }
+    // The token exchange goes from the container to the simulator; the consent page is the
+    // browser's, on the simulator's published port.
+    JsonNode oauth = services.path("oauth-service").path("environment");
+    assertThat(oauth.path("PAYBRIDGE_GOCARDLESS_CONNECT_URL").asString())
+        .isEqualTo("http://gocardless-simulator:8089");
+    assertThat(oauth.path("PAYBRIDGE_GOCARDLESS_AUTHORIZE_URL").asString())
+        .isEqualTo("http://localhost:8089/oauth/authorize");
+  }
+
+  @Test
   void startsInOrderOfHealth() {
     services
         .properties()

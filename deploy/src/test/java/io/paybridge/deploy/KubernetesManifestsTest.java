@@ -216,6 +216,76 @@ class KubernetesManifestsTest {
     assertThat(render("local").toString()).contains("gocardless-simulator");
   }
 
+  /** The services that call GoCardless or receive its webhooks (docs/go-live.md). */
+  private static final List<Service> GOCARDLESS_SERVICES =
+      List.of(Service.OAUTH, Service.BILLING, Service.WEBHOOK_INGEST);
+
+  @ParameterizedTest
+  @ValueSource(strings = {"local", "production"})
+  void oneSettingChoosesGoCardlessForEveryServiceThatTalksToIt(String overlay) {
+    var docs = render(overlay);
+    JsonNode platform = named(docs, "ConfigMap", "paybridge-platform").path("data");
+    assertThat(platform.path("gocardless-environment").asString())
+        .isEqualTo(overlay.equals("production") ? "live" : "simulator");
+    for (Service service : GOCARDLESS_SERVICES) {
+      JsonNode env =
+          named(docs, "Deployment", service.module)
+              .path("spec")
+              .path("template")
+              .path("spec")
+              .path("containers")
+              .get(0)
+              .path("env");
+      Map<String, JsonNode> byName = new HashMap<>();
+      env.forEach(variable -> byName.put(variable.path("name").asString(), variable));
+      assertThat(
+              byName
+                  .get("PAYBRIDGE_GOCARDLESS_ENVIRONMENT")
+                  .path("valueFrom")
+                  .path("configMapKeyRef")
+                  .path("key")
+                  .asString())
+          .as(service.module)
+          .isEqualTo("gocardless-environment");
+      // Explicit GoCardless URLs only from optional ConfigMap keys (the simulator's), and none by
+      // a service's own name that would bypass the setting.
+      byName.forEach(
+          (name, variable) -> {
+            if (name.startsWith("PAYBRIDGE_GOCARDLESS_") && name.endsWith("_URL")) {
+              JsonNode ref = variable.path("valueFrom").path("configMapKeyRef");
+              assertThat(ref.path("optional").asBoolean()).as(service.module + " " + name).isTrue();
+            }
+          });
+      assertThat(byName.keySet())
+          .as(service.module)
+          .noneMatch(name -> name.matches("PAYBRIDGE_OAUTH_GOCARDLESS_.*_URL"))
+          .doesNotContain("PAYBRIDGE_GOCARDLESS_BASE_URL");
+    }
+    List<String> explicitUrls = new ArrayList<>();
+    platform
+        .properties()
+        .forEach(
+            entry -> {
+              if (entry.getKey().matches("gocardless-.*-url")) {
+                explicitUrls.add(entry.getKey());
+              }
+            });
+    if (overlay.equals("production")) {
+      // GoCardless's own live URLs, from the setting; nothing to override them.
+      assertThat(explicitUrls).isEmpty();
+      for (String key : List.of("issuer-uri", "token-uri", "oauth-redirect-uri")) {
+        assertThat(platform.path(key).asString()).as(key).startsWith("https://");
+        assertThat(platform.path(key).asString()).as(key).doesNotContain("localhost", "127.0.0.1");
+      }
+    } else {
+      assertThat(explicitUrls)
+          .containsExactlyInAnyOrder(
+              "gocardless-api-url", "gocardless-connect-url", "gocardless-verify-url");
+      assertThat(platform.path("gocardless-api-url").asString())
+          .isEqualTo("http://gocardless-simulator:8089");
+    }
+  }
+
   @Test
   void onlyTheGatewayIsReachableFromOutsideAndServicesReachWhatTheArchitectureSays() {
     var docs = render("production");

@@ -62,8 +62,8 @@ public class GoCardlessClient {
             params.put(k, v);
           }
         });
-    return properties.connectUrl()
-        + "/oauth/authorize?"
+    return properties.authorizeUrl()
+        + "?"
         + params.entrySet().stream()
             .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
             .collect(Collectors.joining("&"));

@@ -8,12 +8,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * PayBridge's GoCardless partner app and where GoCardless lives ({@code
- * paybridge.oauth.gocardless.*}). The defaults point at the sandbox; local runs and tests point
- * them at the simulator.
+ * paybridge.oauth.gocardless.*}). The URLs come from the platform's one setting {@code
+ * paybridge.gocardless.environment} (application.yml refers to {@code
+ * paybridge.gocardless.api-url}, {@code connect-url}, {@code verify-url}, which web-support derives
+ * from it); the simulator's are given explicitly. In live mode web-support refuses to start with
+ * anything but GoCardless's live URLs and secrets from the secret store (docs/go-live.md).
  *
- * @param apiUrl the REST API base URL
+ * @param apiUrl the REST API base URL. Required
  * @param connectUrl the OAuth host ({@code /oauth/authorize}, {@code /oauth/access_token}, {@code
- *     /oauth/revoke})
+ *     /oauth/revoke}). Required
+ * @param authorizeUrl where the merchant's browser is sent to grant access; default {@code
+ *     <connectUrl>/oauth/authorize}. Set only where the browser reaches the OAuth host at another
+ *     address than the service does (the simulator in docker-compose)
  * @param verifyUrl where a merchant whose verification needs action is sent (docs/gocardless/API.md
  *     §2.4). GoCardless's onboarding flow is one URL (the merchant logs in there); a flow that
  *     needs to be told the merchant, such as the simulator's page, names it with the placeholders
@@ -28,9 +34,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("paybridge.oauth.gocardless")
 public record GoCardlessProperties(
-    @DefaultValue("https://api-sandbox.gocardless.com") String apiUrl,
-    @DefaultValue("https://connect-sandbox.gocardless.com") String connectUrl,
-    @DefaultValue("https://verify-sandbox.gocardless.com") String verifyUrl,
+    String apiUrl,
+    String connectUrl,
+    String authorizeUrl,
+    String verifyUrl,
     String clientId,
     String clientSecret,
     String redirectUri,
@@ -39,8 +46,19 @@ public record GoCardlessProperties(
     @DefaultValue("10s") Duration readTimeout) {
 
   public GoCardlessProperties {
+    if (apiUrl == null || apiUrl.isBlank() || connectUrl == null || connectUrl.isBlank()) {
+      throw new IllegalArgumentException(
+          "paybridge.oauth.gocardless.api-url and connect-url are not set: choose"
+              + " paybridge.gocardless.environment (sandbox or live), or give the simulator's"
+              + " paybridge.gocardless.api-url and connect-url");
+    }
     apiUrl = stripSlash(apiUrl);
     connectUrl = stripSlash(connectUrl);
+    authorizeUrl =
+        authorizeUrl == null || authorizeUrl.isBlank()
+            ? connectUrl + "/oauth/authorize"
+            : stripSlash(authorizeUrl);
+    verifyUrl = verifyUrl == null || verifyUrl.isBlank() ? null : verifyUrl;
   }
 
   /** The verification link of one merchant: {@link #verifyUrl} with its placeholders filled. */

@@ -9,12 +9,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * How a service calls GoCardless on its merchants' behalf ({@code paybridge.gocardless.*}).
  *
  * @param baseUrl the API: {@code https://api.gocardless.com/} (live), {@code
- *     https://api-sandbox.gocardless.com/} (sandbox) or the simulator's URL. Required. A URL with a
- *     path must end in {@code /} (the official client resolves paths relative to it); a missing one
- *     is added
- * @param environment the name of that environment in idempotency keys ({@code live}, {@code
- *     sandbox}, {@code simulator}, ...), so that a key used against one never collides with
- *     another's (default {@code live})
+ *     https://api-sandbox.gocardless.com/} (sandbox) or the simulator's URL. Required; a service
+ *     sets it to {@code ${paybridge.gocardless.api-url}}, which web-support derives from the
+ *     environment. A URL with a path must end in {@code /} (the official client resolves paths
+ *     relative to it); a missing one is added
+ * @param environment the platform's one GoCardless setting ({@code simulator}, {@code sandbox},
+ *     {@code live}; web-support's {@code GoCardlessEnvironment}), also the environment's name in
+ *     idempotency keys, so that a key used against one never collides with another's (default
+ *     {@code sandbox})
  * @param merchantTokensUrl oauth-service's base URL; merchant tokens are read from its {@code GET
  *     /internal/merchants/{id}/access-token}. Required
  * @param clientRegistrationId the Spring Security OAuth2 client registration ({@code
@@ -48,7 +50,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("paybridge.gocardless")
 public record GoCardlessProperties(
     URI baseUrl,
-    @DefaultValue("live") String environment,
+    @DefaultValue("sandbox") String environment,
     URI merchantTokensUrl,
     @DefaultValue("oauth-service") String clientRegistrationId,
     @DefaultValue("5m") Duration tokenTtl,
