@@ -158,6 +158,9 @@ final class BillingKills {
                           && !inBilling.get(e.getKey()).equals(List.of(e.getValue().id())))
               .count();
       long retried = outcomes.values().stream().filter(o -> o.attempts() > 1).count();
+      // A retried key answered 200 found what an earlier attempt made before the kill.
+      long retriedFound =
+          outcomes.values().stream().filter(o -> o.attempts() > 1 && o.status() == 200).count();
       long fiveHundreds =
           answers.entrySet().stream()
               .filter(e -> e.getKey() >= 500)
@@ -166,7 +169,12 @@ final class BillingKills {
       details.add("answers by status: " + new java.util.TreeMap<>(answers));
       details.add(
           ioFailures.get() + " attempts ended without an answer (refused or reset connections)");
-      details.add(retried + " keys needed more than one attempt");
+      details.add(
+          retried
+              + " keys needed more than one attempt; "
+              + retriedFound
+              + " of them were answered 200: the billing request an attempt cut by a kill had"
+              + " made");
       if (!repeatedDiffers.isEmpty()) {
         details.add("a key sent again named another resource: " + repeatedDiffers);
       }

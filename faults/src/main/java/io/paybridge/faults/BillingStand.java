@@ -100,7 +100,8 @@ final class BillingStand implements AutoCloseable {
             "successful",
             Instant.now());
     var record =
-        new ProducerRecord<>(Topics.MERCHANTS_CONNECTION, merchantId, JSON.writeValueAsString(fact));
+        new ProducerRecord<>(
+            Topics.MERCHANTS_CONNECTION, merchantId, JSON.writeValueAsString(fact));
     record.headers().add(EventHeaders.ID, bytes(UUID.randomUUID().toString()));
     record.headers().add(EventHeaders.EVENT_TYPE, bytes("MerchantConnected"));
     record.headers().add(EventHeaders.TENANT, bytes(TEAM));
