@@ -22,9 +22,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * its answer, as a client that never saw the answer would. The key is also in the billing request's
  * metadata, so that what GoCardless (the simulator) holds can be counted per key.
  *
- * <p>Pass: every key was answered 2xx in the end; GoCardless holds exactly one billing request per
- * key, the one the answers named; billing-service holds exactly one row per key, the same one; no
- * answer other than 200/201 was taken as success (5xx answers are counted, and retried).
+ * <p>A client keeps retrying its key while the kills go on and for {@code markerTimeout} after the
+ * load ends. Pass: every key was answered 2xx in the end; GoCardless holds exactly one billing
+ * request per key, the one the answers named; billing-service holds exactly one row per key, the
+ * same one; no answer other than 200/201 was taken as success (5xx answers are counted, and
+ * retried).
  */
 final class BillingKills {
 
@@ -52,6 +54,8 @@ final class BillingKills {
       var ioFailures = new AtomicLong();
       var unfinished = ConcurrentHashMap.<String>newKeySet();
       var sending = new AtomicBoolean(true);
+      // A client retries its key for as long as the kills go on, then for markerTimeout more.
+      var giveUpAt = new AtomicLong(Long.MAX_VALUE);
       String token = stand.teamToken();
       var clients = new ArrayList<Thread>();
       for (int c = 0; c < CLIENTS; c++) {
@@ -71,7 +75,7 @@ final class BillingKills {
                                 .formatted(merchant.id(), 100 + n, key, key);
                         var outcome =
                             createUntilAnswered(
-                                stand, token, key, body, answers, ioFailures, settings);
+                                stand, token, key, body, answers, ioFailures, settings, giveUpAt);
                         if (outcome == null) {
                           unfinished.add(key);
                           return;
@@ -80,7 +84,7 @@ final class BillingKills {
                         if (n % 5 == 0) {
                           var again =
                               createUntilAnswered(
-                                  stand, token, key, body, answers, ioFailures, settings);
+                                  stand, token, key, body, answers, ioFailures, settings, giveUpAt);
                           if (again == null || !outcome.id().equals(again.id())) {
                             repeatedDiffers.put(key, again == null ? "no answer" : again.id());
                           }
@@ -102,6 +106,7 @@ final class BillingKills {
                 kill, (System.nanoTime() - killedAt) / 1e9, outcomes.size()));
       }
       Stack.sleep(settings.loadAfter());
+      giveUpAt.set(System.nanoTime() + settings.markerTimeout().toNanos());
       sending.set(false);
       for (var thread : clients) {
         thread.join();
@@ -214,8 +219,8 @@ final class BillingKills {
   }
 
   /**
-   * Sends the create until it is answered 201 or 200 (its resource), or gives up after {@code
-   * markerTimeout} (returns {@code null}).
+   * Sends the create until it is answered 201 or 200 (its resource), or gives up at {@code
+   * giveUpAt} ({@link System#nanoTime()}; returns {@code null}).
    */
   private static Outcome createUntilAnswered(
       BillingStand stand,
@@ -224,9 +229,9 @@ final class BillingKills {
       String body,
       Map<Integer, AtomicLong> answers,
       AtomicLong ioFailures,
-      FaultSettings settings) {
-    long deadline = System.nanoTime() + settings.markerTimeout().toNanos();
-    for (int attempt = 1; System.nanoTime() < deadline; attempt++) {
+      FaultSettings settings,
+      AtomicLong giveUpAt) {
+    for (int attempt = 1; System.nanoTime() < giveUpAt.get(); attempt++) {
       try {
         var response =
             stand.http.send(
