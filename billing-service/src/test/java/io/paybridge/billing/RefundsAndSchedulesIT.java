@@ -10,13 +10,19 @@ import io.paybridge.platform.testsupport.KafkaTestConsumer;
 import io.paybridge.platform.testsupport.http.Http;
 import java.time.Duration;
 import java.util.UUID;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * Refunds (never more than the payment in total), a subscription over several simulated months, an
- * instalment schedule. Expected behaviour from docs/gocardless/API.md §4.5-4.7.
+ * instalment schedule, and their facts. Expected behaviour from docs/gocardless/API.md §4.5-4.7.
  */
 class RefundsAndSchedulesIT extends BillingIntegrationTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  @Autowired private DataSource dataSource;
 
   @Test
   void aPaymentIsRefundedButNeverBeyondItsAmount() {
@@ -99,6 +105,7 @@ class RefundsAndSchedulesIT extends BillingIntegrationTest {
     var merchant = connectNewMerchant("team-g", "Team G Gym");
     String team = merchant.team();
     String mandateId = activeMandate(merchant, "Grace");
+    var facts = KafkaTestConsumer.fromNow(Topics.BILLING_SUBSCRIPTION);
     var created =
         postWithKey(
             team,
@@ -132,6 +139,42 @@ class RefundsAndSchedulesIT extends BillingIntegrationTest {
                         .filter(p -> subscriptionId.equals(p.path("subscriptionId").asString()))
                         .count()
                     == 3);
+
+    // Its facts, each once (every event was delivered again by each deliverEventsOf), read to a
+    // known end: created, a payment_created per payment GoCardless made, finished.
+    try (facts) {
+      var published =
+          facts.readPastMarker(
+              dataSource, Topics.BILLING_SUBSCRIPTION, r -> subscriptionId.equals(r.key()), WAIT);
+      assertThat(published)
+          .extracting(r -> r.header(EventHeaders.EVENT_TYPE))
+          .containsExactly(
+              "SubscriptionCreated",
+              "SubscriptionPaymentCreated",
+              "SubscriptionPaymentCreated",
+              "SubscriptionPaymentCreated",
+              "SubscriptionFinished");
+      published.forEach(
+          r -> {
+            r.hasHeader(EventHeaders.TENANT, team);
+            r.hasHeader(EventHeaders.ORGANISATION_ID, merchant.organisation().organisationId());
+            var value = Http.json(r.value());
+            assertThat(value.path("merchantId").asString()).isEqualTo(merchant.merchantId());
+            assertThat(value.path("team").asString()).isEqualTo(team);
+            assertThat(value.path("mandateId").asString()).isEqualTo(mandateId);
+            assertThat(value.path("gocardlessEventId").asString()).startsWith("EV");
+          });
+      assertThat(Http.json(published.getFirst().value()).path("amount").asLong()).isEqualTo(1000);
+      var paymentsAtGoCardless =
+          world.eventsOf(merchant.organisation()).stream()
+              .filter(e -> e.path("resource_type").asString().equals("subscriptions"))
+              .filter(e -> e.path("action").asString().equals("payment_created"))
+              .map(e -> e.path("links").path("payment").asString())
+              .toList();
+      assertThat(published.subList(1, 4))
+          .extracting(r -> Http.json(r.value()).path("paymentId").asString())
+          .containsExactlyInAnyOrderElementsOf(paymentsAtGoCardless);
+    }
   }
 
   @Test
@@ -140,6 +183,7 @@ class RefundsAndSchedulesIT extends BillingIntegrationTest {
     String team = merchant.team();
     String mandateId = activeMandate(merchant, "Hedy");
     var today = world.simulator.clock().today();
+    var facts = KafkaTestConsumer.fromNow(Topics.BILLING_INSTALMENT_SCHEDULE);
     var created =
         postWithKey(
             team,
@@ -168,5 +212,25 @@ class RefundsAndSchedulesIT extends BillingIntegrationTest {
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> status(team, "/payments/" + firstPayment).equals("cancelled"));
+
+    try (facts) {
+      var published =
+          facts.readPastMarker(
+              dataSource,
+              Topics.BILLING_INSTALMENT_SCHEDULE,
+              r -> scheduleId.equals(r.key()),
+              WAIT);
+      assertThat(published)
+          .extracting(r -> r.header(EventHeaders.EVENT_TYPE))
+          .containsExactly("InstalmentScheduleCreated", "InstalmentScheduleCancelled");
+      published.forEach(r -> r.hasHeader(EventHeaders.TENANT, team));
+      var createdFact = Http.json(published.get(0).value());
+      assertThat(createdFact.path("totalAmount").asLong()).isEqualTo(3000);
+      assertThat(createdFact.path("currency").asString()).isEqualTo("GBP");
+      assertThat(createdFact.path("mandateId").asString()).isEqualTo(mandateId);
+      // Cancelled through the API: GoCardless's cause (API.md §5.3).
+      assertThat(Http.json(published.get(1).value()).path("cause").asString())
+          .isEqualTo("instalment_schedule_cancelled");
+    }
   }
 }

@@ -362,6 +362,9 @@ class KubernetesManifestsTest {
                 Topics.GOCARDLESS_BILLING_REQUESTS,
                 Topics.GOCARDLESS_MANDATES,
                 Topics.GOCARDLESS_PAYMENTS,
+                Topics.GOCARDLESS_REFUNDS,
+                Topics.GOCARDLESS_SUBSCRIPTIONS,
+                Topics.GOCARDLESS_INSTALMENT_SCHEDULES,
                 Topics.MERCHANTS_CONNECTION),
             "notification-service",
             List.of(

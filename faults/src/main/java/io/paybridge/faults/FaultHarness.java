@@ -49,8 +49,8 @@ public final class FaultHarness {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(stack)));
     try {
       stack.start();
-      // 5 last: it drops the relay's slot. 6 before it: it needs no load of its own.
-      for (int scenario : List.of(1, 2, 3, 4, 6, 7, 5)) {
+      // 5 last: it drops the relay's slot. 6, 8 and 9 before it: they need no load of their own.
+      for (int scenario : List.of(1, 2, 3, 4, 6, 7, 8, 9, 5)) {
         if (!settings.scenarios().contains(scenario)) {
           continue;
         }
@@ -63,6 +63,8 @@ public final class FaultHarness {
             case 5 -> verdicts.add(SlotLoss.run(stack));
             case 6 -> verdicts.add(ShuffledDelivery.run(stack));
             case 7 -> verdicts.add(NotificationKills.run(stack));
+            case 8 -> verdicts.add(BillingShuffledDelivery.run(stack));
+            case 9 -> verdicts.add(BillingKills.run(stack));
             default -> throw new IllegalArgumentException("No scenario " + scenario);
           }
         } catch (Exception e) {
@@ -114,7 +116,7 @@ public final class FaultHarness {
       verdict.details().forEach(d -> report.append("- ").append(d).append('\n'));
     }
     String scenarios =
-        settings.scenarios().size() == 7
+        settings.scenarios().size() == FaultSettings.ALL.size()
             ? "all"
             : String.join("", settings.scenarios().stream().map(String::valueOf).toList());
     Path file =

@@ -27,6 +27,9 @@ record FaultSettings(
     Duration markerTimeout,
     int merchantCases) {
 
+  /** Every scenario (docs/reliability.md). */
+  static final List<Integer> ALL = List.of(1, 2, 3, 4, 5, 6, 7, 8, 9);
+
   private static final Set<String> KNOWN =
       Set.of(
           "scenarios",
@@ -68,12 +71,12 @@ record FaultSettings(
     String scenarioList = values.getOrDefault("scenarios", "all");
     Set<Integer> scenarios = new TreeSet<>();
     if (scenarioList.equals("all")) {
-      scenarios.addAll(List.of(1, 2, 3, 4, 5, 6, 7));
+      scenarios.addAll(ALL);
     } else {
       for (String s : scenarioList.split(",")) {
         int n = Integer.parseInt(s.trim());
-        if (n < 1 || n > 7) {
-          throw new IllegalArgumentException("Scenarios are 1 to 7, got " + n);
+        if (!ALL.contains(n)) {
+          throw new IllegalArgumentException("Scenarios are " + ALL + ", got " + n);
         }
         scenarios.add(n);
       }

@@ -327,7 +327,7 @@ class ProjectionHandler {
                   currency,
                   e.createdAt(),
                   e.id());
-          default -> null;
+          default -> RecurringFacts.of(e, p);
         };
     return Optional.ofNullable(fact);
   }

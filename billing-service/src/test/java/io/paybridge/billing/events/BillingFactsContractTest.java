@@ -6,6 +6,11 @@ import io.paybridge.platform.events.EventHeaders;
 import io.paybridge.platform.events.billing.BillingFact;
 import io.paybridge.platform.events.billing.BillingRequestFact.BillingRequestCancelled;
 import io.paybridge.platform.events.billing.BillingRequestFact.BillingRequestFulfilled;
+import io.paybridge.platform.events.billing.InstalmentScheduleFact.InstalmentScheduleCancelled;
+import io.paybridge.platform.events.billing.InstalmentScheduleFact.InstalmentScheduleCompleted;
+import io.paybridge.platform.events.billing.InstalmentScheduleFact.InstalmentScheduleCreated;
+import io.paybridge.platform.events.billing.InstalmentScheduleFact.InstalmentScheduleCreationFailed;
+import io.paybridge.platform.events.billing.InstalmentScheduleFact.InstalmentScheduleErrored;
 import io.paybridge.platform.events.billing.MandateFact.MandateActive;
 import io.paybridge.platform.events.billing.MandateFact.MandateCancelled;
 import io.paybridge.platform.events.billing.MandateFact.MandateExpired;
@@ -16,6 +21,13 @@ import io.paybridge.platform.events.billing.PaymentFact.PaymentConfirmed;
 import io.paybridge.platform.events.billing.PaymentFact.PaymentFailed;
 import io.paybridge.platform.events.billing.PaymentFact.PaymentPaidOut;
 import io.paybridge.platform.events.billing.RefundFact.RefundPaid;
+import io.paybridge.platform.events.billing.SubscriptionFact.SubscriptionAmended;
+import io.paybridge.platform.events.billing.SubscriptionFact.SubscriptionCancelled;
+import io.paybridge.platform.events.billing.SubscriptionFact.SubscriptionCreated;
+import io.paybridge.platform.events.billing.SubscriptionFact.SubscriptionFinished;
+import io.paybridge.platform.events.billing.SubscriptionFact.SubscriptionPaused;
+import io.paybridge.platform.events.billing.SubscriptionFact.SubscriptionPaymentCreated;
+import io.paybridge.platform.events.billing.SubscriptionFact.SubscriptionResumed;
 import io.paybridge.platform.testsupport.AsyncApiContract;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,6 +60,9 @@ class BillingFactsContractTest {
   private static final String MD = "MD000ANZ2QXBPH";
   private static final String PM = "PM00091QG7TSFF";
   private static final String EV = "EV0000ABCD1234";
+  // The subscription id of gocardless-pro-java's webhook test vector.
+  private static final String SB = "SB0003JJQ2MR06";
+  private static final String IS = "IS0000B7K2W9QA";
 
   static final List<BillingFact> EXAMPLES =
       List.of(
@@ -114,7 +129,61 @@ class BillingFactsContractTest {
               "The customer asked their bank to refund this payment.",
               AT,
               EV),
-          new RefundPaid(M, T, O, "RF00003X6V2Q1K", PM, 1000, "GBP", AT, EV));
+          new RefundPaid(M, T, O, "RF00003X6V2Q1K", PM, 1000, "GBP", AT, EV),
+          new SubscriptionCreated(M, T, O, SB, MD, 2500, "GBP", AT, EV),
+          new SubscriptionPaymentCreated(M, T, O, SB, MD, PM, AT, EV),
+          new SubscriptionAmended(M, T, O, SB, MD, AT, EV),
+          new SubscriptionPaused(M, T, O, SB, MD, AT, EV),
+          new SubscriptionResumed(M, T, O, SB, MD, AT, EV),
+          new SubscriptionFinished(M, T, O, SB, MD, AT, EV),
+          new SubscriptionCancelled(
+              M,
+              T,
+              O,
+              SB,
+              MD,
+              "mandate_cancelled",
+              null,
+              "The subscription was cancelled because its mandate was cancelled.",
+              AT,
+              EV),
+          new InstalmentScheduleCreated(M, T, O, IS, MD, 3000, "GBP", AT, EV),
+          new InstalmentScheduleCreationFailed(
+              M,
+              T,
+              O,
+              IS,
+              MD,
+              3000,
+              "GBP",
+              "instalment_schedule_creation_failed",
+              null,
+              "The instalment schedule could not be created: an instalment can't be charged.",
+              AT,
+              EV),
+          new InstalmentScheduleCompleted(M, T, O, IS, MD, AT, EV),
+          new InstalmentScheduleErrored(
+              M,
+              T,
+              O,
+              IS,
+              MD,
+              "instalment_schedule_errored",
+              null,
+              "A payment of the instalment schedule failed.",
+              AT,
+              EV),
+          new InstalmentScheduleCancelled(
+              M,
+              T,
+              O,
+              IS,
+              MD,
+              "instalment_schedule_cancelled",
+              null,
+              "Instalment schedule cancelled via the API.",
+              AT,
+              EV));
 
   @Test
   void everyFactTypeHasAnExampleHere() {

@@ -6,7 +6,8 @@ import java.time.Instant;
 
 /**
  * The facts billing-service publishes on {@code billing.*}: what happened to a team's billing
- * request, mandate, payment or refund at GoCardless, one fact per GoCardless event that says so.
+ * request, mandate, payment, refund, subscription or instalment schedule at GoCardless, one fact
+ * per GoCardless event that says so.
  *
  * <p>The record: topic {@link #topic()}; key = {@link #resourceId()} (the GoCardless id, so one
  * resource's facts keep their order); headers {@code id} (a new UUID), {@code eventType} = the
@@ -16,7 +17,12 @@ import java.time.Instant;
  * names and fields are the contract (golden files in billing-service's tests, docs/asyncapi.yaml).
  */
 public sealed interface BillingFact
-    permits BillingRequestFact, MandateFact, PaymentFact, RefundFact {
+    permits BillingRequestFact,
+        MandateFact,
+        PaymentFact,
+        RefundFact,
+        SubscriptionFact,
+        InstalmentScheduleFact {
 
   /** PayBridge's merchant id. */
   String merchantId();
@@ -62,6 +68,8 @@ public sealed interface BillingFact
         Topics.BILLING_BILLING_REQUEST,
         Topics.BILLING_MANDATE,
         Topics.BILLING_PAYMENT,
-        Topics.BILLING_REFUND);
+        Topics.BILLING_REFUND,
+        Topics.BILLING_SUBSCRIPTION,
+        Topics.BILLING_INSTALMENT_SCHEDULE);
   }
 }

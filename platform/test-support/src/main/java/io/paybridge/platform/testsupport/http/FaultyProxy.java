@@ -11,19 +11,25 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A reverse proxy that can be switched to answer 503 or to answer late, so that a test can take
- * "GoCardless" (or the identity provider) down or make it slow at an exact moment (for example
- * between consent and code exchange), for every path or only some, or hold a request until the test
- * lets it through. It keeps what it relayed, so a test knows what GoCardless issued (codes, access
- * tokens, a token the service never stored) without asking the service under test.
+ * A reverse proxy that can be switched to answer 503, to answer late, or to answer GoCardless's 429
+ * to one access token, so that a test can take "GoCardless" (or the identity provider) down or make
+ * it slow at an exact moment (for example between consent and code exchange), for every path or
+ * only some, or hold a request until the test lets it through. It keeps what it relayed, so a test
+ * knows what GoCardless issued (codes, access tokens, a token the service never stored) without
+ * asking the service under test.
  */
 public final class FaultyProxy implements AutoCloseable {
 
@@ -43,6 +49,12 @@ public final class FaultyProxy implements AutoCloseable {
       String method, String path, int status, String location, String responseBody) {}
 
   private volatile Hold hold;
+
+  private volatile RateLimit rateLimit;
+  private final AtomicInteger rateLimited = new AtomicInteger();
+
+  /** GoCardless's answer to a token over its limit: 429 until {@code reset}. */
+  private record RateLimit(String authorization, Instant reset) {}
 
   private FaultyProxy(String target) throws IOException {
     this.target = target;
@@ -71,6 +83,22 @@ public final class FaultyProxy implements AutoCloseable {
   /** Answers 503 to requests whose path starts with one of {@code pathPrefixes}; none: back up. */
   public void downFor(String... pathPrefixes) {
     this.failing = List.of(pathPrefixes);
+  }
+
+  /**
+   * Answers GoCardless's 429 ({@code invalid_api_usage}/{@code rate_limit_exceeded},
+   * docs/gocardless API.md §1.5 and examples/16_error_rate_limit_exceeded.json) with {@code
+   * RateLimit-Limit: 1000}, {@code RateLimit-Remaining: 0} and {@code RateLimit-Reset} = {@code
+   * reset} as an HTTP-date to every request made with {@code accessToken}, as GoCardless does to a
+   * token whose allowance is used up; other tokens pass. {@code null}: every token passes again.
+   */
+  public void rateLimit(String accessToken, Instant reset) {
+    this.rateLimit = accessToken == null ? null : new RateLimit("Bearer " + accessToken, reset);
+  }
+
+  /** How many requests got the 429 of {@link #rateLimit}. */
+  public int rateLimitedRequests() {
+    return rateLimited.get();
   }
 
   /** Everything relayed so far, oldest first. */
@@ -166,6 +194,29 @@ public final class FaultyProxy implements AutoCloseable {
                 .getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         exchange.sendResponseHeaders(503, body.length);
+        exchange.getResponseBody().write(body);
+        return;
+      }
+      RateLimit limit = rateLimit;
+      if (limit != null
+          && limit.authorization().equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+        rateLimited.incrementAndGet();
+        byte[] body =
+            ("{\"error\":{\"documentation_url\":\"https://developer.gocardless.com/api-reference#rate_limit_exceeded\","
+                    + "\"message\":\"Rate limit exceeded\",\"type\":\"invalid_api_usage\",\"code\":429,"
+                    + "\"errors\":[{\"reason\":\"rate_limit_exceeded\",\"message\":\"Rate limit exceeded\"}],"
+                    + "\"request_id\":\""
+                    + UUID.randomUUID()
+                    + "\"}}")
+                .getBytes(StandardCharsets.UTF_8);
+        var headers = exchange.getResponseHeaders();
+        headers.add("Content-Type", "application/json");
+        headers.add("RateLimit-Limit", "1000");
+        headers.add("RateLimit-Remaining", "0");
+        headers.add(
+            "RateLimit-Reset",
+            DateTimeFormatter.RFC_1123_DATE_TIME.format(limit.reset().atZone(ZoneOffset.UTC)));
+        exchange.sendResponseHeaders(429, body.length);
         exchange.getResponseBody().write(body);
         return;
       }
