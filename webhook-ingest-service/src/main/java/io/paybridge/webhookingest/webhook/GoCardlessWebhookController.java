@@ -17,9 +17,9 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code POST /webhooks/gocardless}: GoCardless's signed webhook deliveries.
  *
  * <p>Order matters: the size is checked before the body is read, the signature before it is parsed,
- * and 204 is answered only after the delivery's transaction has committed. A correctly signed
- * delivery is always stored: what of it cannot be routed goes to quarantine, not back to
- * GoCardless.
+ * and 204 is answered only after the transaction that holds the delivery (with others that arrived
+ * at the same time: {@link GroupCommitter}) has committed. A correctly signed delivery is always
+ * stored: what of it cannot be routed goes to quarantine, not back to GoCardless.
  */
 @RestController
 class GoCardlessWebhookController {
@@ -29,7 +29,7 @@ class GoCardlessWebhookController {
 
   private final WebhookSignature signature;
   private final WebhookBatchParser parser;
-  private final WebhookIngestion ingestion;
+  private final GroupCommitter ingestion;
   private final WebhookMetrics metrics;
   private final Clock clock;
   private final long maxBodySize;
@@ -39,7 +39,7 @@ class GoCardlessWebhookController {
   GoCardlessWebhookController(
       WebhookProperties properties,
       WebhookBatchParser parser,
-      WebhookIngestion ingestion,
+      GroupCommitter ingestion,
       WebhookMetrics metrics,
       RelayBacklog relayBacklog,
       Clock clock) {
@@ -96,7 +96,7 @@ class GoCardlessWebhookController {
     ParsedBody parsed = parser.parse(body);
     String traceparent = Traceparent.fromOrNew(request.getHeader("traceparent"));
     var result =
-        ingestion.ingest(
+        ingestion.submit(
             new WebhookIngestion.WebhookDelivery(
                 parsed instanceof ParsedBody.Batch batch ? batch.webhookId() : null,
                 receivedAt,
