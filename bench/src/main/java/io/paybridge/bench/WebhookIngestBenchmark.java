@@ -356,6 +356,7 @@ public final class WebhookIngestBenchmark {
     // profiles; the configuration is written when the JVM exits (SIGTERM, graceful).
     Files.deleteIfExists(configuration);
     Files.deleteIfExists(cache);
+    awaitSlotReleased(postgres);
     var training =
         startService(
             postgres,
@@ -421,15 +422,16 @@ public final class WebhookIngestBenchmark {
       List<String> jvmOptions,
       LoadGenerator load)
       throws Exception {
+    awaitSlotReleased(postgres);
+    Path logs = root.resolve("bench/target/logs/" + tag);
+    Path classLoading = logs.resolve("class-load.log");
+    Files.createDirectories(logs);
+    Files.deleteIfExists(classLoading);
+    var options = new ArrayList<>(jvmOptions);
+    // Where each class came from: "source: shared objects file" when from the CDS/AOT cache.
+    options.add("-Xlog:class+load=info:file=" + classLoading);
     var service =
-        startService(
-            postgres,
-            kafka,
-            port,
-            managementPort,
-            directory,
-            jvmOptions,
-            root.resolve("bench/target/logs/" + tag));
+        startService(postgres, kafka, port, managementPort, directory, options, logs);
     try {
       double ready = readySeconds;
       var first =
@@ -445,6 +447,47 @@ public final class WebhookIngestBenchmark {
       say("stopping " + SERVICE);
       service.stop();
     }
+    try (var lines = Files.lines(classLoading)) {
+      long[] counts = new long[2];
+      lines.forEach(
+          line -> {
+            counts[0]++;
+            if (line.contains("shared objects file")) {
+              counts[1]++;
+            }
+          });
+      aotNotes.add(
+          String.format(
+              "%s: %,d classes loaded, %,d of them from the CDS archive or AOT cache"
+                  + " (`-Xlog:class+load`, \"source: shared objects file\")",
+              variant, counts[0], counts[1]));
+    }
+  }
+
+  /**
+   * Waits until no session streams from the service's replication slot: a relay that stopped a
+   * moment ago may leave its walsender for a while, and the next instance's relay would then wait
+   * 10 s to retry, which is not what a start costs.
+   */
+  private void awaitSlotReleased(BenchPostgres postgres) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    try (var connection =
+            java.sql.DriverManager.getConnection(
+                postgres.jdbcUrl(EmbeddedPostgresServer.databaseNameFor(SERVICE)));
+        var statement =
+            connection.prepareStatement(
+                "select count(*) from pg_replication_slots where active")) {
+      while (System.nanoTime() < deadline) {
+        try (var rows = statement.executeQuery()) {
+          rows.next();
+          if (rows.getLong(1) == 0) {
+            return;
+          }
+        }
+        Thread.sleep(200);
+      }
+    }
+    say("a replication slot is still active after 90 s; starting anyway");
   }
 
   /**
