@@ -54,6 +54,13 @@ final class LoadGenerator {
     final Histogram refusedMicros =
         new ConcurrentHistogram(Duration.ofMinutes(5).toNanos() / 1000, 3);
 
+    /**
+     * The 204s' latency from the request's actual send: apart from {@link #ackMicros} (from the
+     * intended time) when the generator itself cannot send at the phase's rate.
+     */
+    final Histogram ackFromSendMicros =
+        new ConcurrentHistogram(Duration.ofMinutes(5).toNanos() / 1000, 3);
+
     /** The same latencies, read and reset every progress interval for the timeline. */
     final org.HdrHistogram.Recorder interval =
         new org.HdrHistogram.Recorder(Duration.ofMinutes(5).toNanos() / 1000, 3);
@@ -188,6 +195,7 @@ final class LoadGenerator {
       if (response.statusCode() == 204) {
         long micros = Math.max(0, (done - intended) / 1000);
         phase.ackMicros.recordValue(micros);
+        phase.ackFromSendMicros.recordValue(Math.max(0, (done - sentAt) / 1000));
         phase.interval.recordValue(micros);
         for (var event : webhook.events()) {
           phase.ackedAt.put(event.id(), done);

@@ -26,7 +26,8 @@ record PhaseResult(
     String loadAfter,
     String serverActivity,
     java.util.List<String> timeline,
-    Histogram refusedMicros) {
+    Histogram refusedMicros,
+    Histogram ackFromSendMicros) {
 
   static PhaseResult of(
       LoadGenerator.Phase phase,
@@ -65,7 +66,8 @@ record PhaseResult(
         loadAfter,
         serverActivity,
         java.util.List.copyOf(phase.timeline),
-        phase.refusedMicros);
+        phase.refusedMicros,
+        phase.ackFromSendMicros);
   }
 
   double eventsPerSecond() {

@@ -1433,26 +1433,31 @@ public final class WebhookIngestBenchmark {
             batch500.missingOnKafka(),
             verdict(lagMet)));
     if (overload != null) {
+      // From the actual send: at twice the saturation rate a generator sharing the 2 cores may
+      // itself fall behind the intended times, which is not the service's latency.
       boolean acceptedBounded =
-          overload.ackMicros().getTotalCount() > 0
-              && overload.ackMicros().getValueAtPercentile(99) <= OVERLOAD_ACCEPTED_P99_MICROS;
+          overload.ackFromSendMicros().getTotalCount() > 0
+              && overload.ackFromSendMicros().getValueAtPercentile(99)
+                  <= OVERLOAD_ACCEPTED_P99_MICROS;
       boolean refusedFast =
           overload.refusedMicros().getTotalCount() == 0
               || overload.refusedMicros().getValueAtPercentile(99) < REFUSED_P99_MICROS;
       out.append(
           String.format(
               "| at %.0f× the saturation rate: accepted p99 bounded (≤ %d ms), refused answered in"
-                  + " < %d ms, every accepted event on Kafka | %s: %s/s answered 204 (ack p99 %s"
-                  + " ms, max %s); %d refused (answer p50 %s, p99 %s, max %s ms); %d failed; %d of"
-                  + " %d accepted events missing on Kafka | accepted %s of the baseline's %s/s |"
-                  + " %s |\n",
+                  + " < %d ms (both from the actual send), every accepted event on Kafka | %s:"
+                  + " the generator sent %s/s; %s/s answered 204 (ack p99 %s ms from the actual"
+                  + " send, %s ms from the intended send time); %d refused (answer p50 %s, p99 %s,"
+                  + " max %s ms); %d failed; %d of %d accepted events missing on Kafka | accepted %s"
+                  + " of the baseline's %s/s | %s |\n",
               settings.overloadFactor(),
               OVERLOAD_ACCEPTED_P99_MICROS / 1000,
               REFUSED_P99_MICROS / 1000,
               overload.mode(),
+              number(overload.sent() / overload.seconds()),
               number(overload.webhooksPerSecond()),
+              PhaseResult.ms(overload.ackFromSendMicros(), 99),
               PhaseResult.ms(overload.ackMicros(), 99),
-              PhaseResult.max(overload.ackMicros()),
               overload.refusedCount(),
               PhaseResult.ms(overload.refusedMicros(), 50),
               PhaseResult.ms(overload.refusedMicros(), 99),
