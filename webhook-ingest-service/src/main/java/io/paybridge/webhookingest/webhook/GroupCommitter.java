@@ -86,35 +86,60 @@ class GroupCommitter {
   }
 
   /**
-   * Stores {@code body} in the next group and returns once that group's transaction committed.
+   * Admits one more delivery, or refuses it: called before its body is read, so that a refusal
+   * costs as little as possible (past capacity, the work done for refused requests is taken from
+   * the writers). Close the ticket once the delivery is answered.
    *
-   * @throws WebhookRejectedException {@code SATURATED} when the admission limit is reached: nothing
-   *     stored
-   * @throws RuntimeException what ended the delivery's transaction (or its lone retry): nothing
-   *     acknowledged
+   * @throws WebhookRejectedException {@code SATURATED} when {@code max-pending-deliveries} are
+   *     admitted and not answered yet
    */
-  WebhookIngestion.IngestResult submit(WebhookIngestion.WebhookDelivery delivery, ParsedBody body) {
-    int events =
-        Math.min(
-            maxPendingEvents, body instanceof ParsedBody.Batch batch ? batch.events().size() : 0);
+  Ticket admit() {
     if (!pendingDeliveries.tryAcquire()) {
       throw saturated();
     }
+    return new Ticket();
+  }
+
+  /** A delivery's place under the admission limit, held until it is answered. */
+  final class Ticket implements AutoCloseable {
+
+    private int events;
+    private boolean closed;
+
+    @Override
+    public void close() {
+      if (!closed) {
+        closed = true;
+        pendingEvents.release(events);
+        pendingDeliveries.release();
+      }
+    }
+  }
+
+  /**
+   * Stores {@code body} in the next group and returns once that group's transaction committed.
+   *
+   * @param ticket the delivery's admission ({@link #admit}), still open
+   * @throws WebhookRejectedException {@code SATURATED} when {@code max-pending-events} events are
+   *     admitted and not answered yet: nothing stored
+   * @throws RuntimeException what ended the delivery's transaction (or its lone retry): nothing
+   *     acknowledged
+   */
+  WebhookIngestion.IngestResult submit(
+      Ticket ticket, WebhookIngestion.WebhookDelivery delivery, ParsedBody body) {
+    int events =
+        Math.min(
+            maxPendingEvents, body instanceof ParsedBody.Batch batch ? batch.events().size() : 0);
     if (!pendingEvents.tryAcquire(events)) {
-      pendingDeliveries.release();
       throw saturated();
     }
-    try {
-      if (stopping) {
-        throw new CannotCreateTransactionException("The service is stopping");
-      }
-      var pending = new Pending(new WebhookIngestion.Submission(delivery, body), events);
-      queue.add(pending);
-      return pending.await();
-    } finally {
-      pendingEvents.release(events);
-      pendingDeliveries.release();
+    ticket.events = events;
+    if (stopping) {
+      throw new CannotCreateTransactionException("The service is stopping");
     }
+    var pending = new Pending(new WebhookIngestion.Submission(delivery, body), events);
+    queue.add(pending);
+    return pending.await();
   }
 
   private WebhookRejectedException saturated() {
