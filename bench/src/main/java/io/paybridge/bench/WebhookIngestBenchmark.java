@@ -430,8 +430,7 @@ public final class WebhookIngestBenchmark {
     var options = new ArrayList<>(jvmOptions);
     // Where each class came from: "source: shared objects file" when from the CDS/AOT cache.
     options.add("-Xlog:class+load=info:file=" + classLoading);
-    var service =
-        startService(postgres, kafka, port, managementPort, directory, options, logs);
+    var service = startService(postgres, kafka, port, managementPort, directory, options, logs);
     try {
       double ready = readySeconds;
       var first =
@@ -475,8 +474,7 @@ public final class WebhookIngestBenchmark {
             java.sql.DriverManager.getConnection(
                 postgres.jdbcUrl(EmbeddedPostgresServer.databaseNameFor(SERVICE)));
         var statement =
-            connection.prepareStatement(
-                "select count(*) from pg_replication_slots where active")) {
+            connection.prepareStatement("select count(*) from pg_replication_slots where active")) {
       while (System.nanoTime() < deadline) {
         try (var rows = statement.executeQuery()) {
           rows.next();
