@@ -9,8 +9,12 @@ import java.util.Map;
  * the run recorded in docs/benchmarks.md; {@code profile=smoke} is a one-to-two-minute check of the
  * harness; {@code profile=health} runs only the single-webhook fixed-rate phase, twice without and
  * twice with bursts of {@code healthConcurrency} concurrent health requests to the management port
- * (every {@code healthInterval}, to {@code healthPath}), and compares the webhooks' latency. Any
- * setting can be overridden, e.g. {@code latencyDuration=30s singleConcurrency=16}.
+ * (every {@code healthInterval}, to {@code healthPath}), and compares the webhooks' latency; {@code
+ * profile=warmup} compares the service's start (time to ready, then {@code warmupRate} webhooks/s
+ * for {@code warmupDuration} from the moment it is ready) from its executable jar, from the
+ * extracted jar, and from the extracted jar with a Java 25 AOT cache made by a training run of
+ * {@code trainingDuration} under load. Any setting can be overridden, e.g. {@code
+ * latencyDuration=30s singleConcurrency=16}.
  *
  * <p>{@code durability}: {@code production} (the default) turns the embedded server's {@code fsync}
  * back on and runs the service's and the baseline's databases with {@code synchronous_commit=on},
@@ -41,7 +45,10 @@ record BenchSettings(
     String durability,
     int healthConcurrency,
     Duration healthInterval,
-    String healthPath) {
+    String healthPath,
+    Duration overloadDuration,
+    double overloadFactor,
+    Duration trainingDuration) {
 
   static BenchSettings parse(String... args) {
     var values = new LinkedHashMap<String, String>();
@@ -67,6 +74,7 @@ record BenchSettings(
                   Map.entry("latencyDuration", "60s"),
                   Map.entry("throughputDuration", "30s"),
                   Map.entry("targetRateDuration", "30s"),
+                  Map.entry("overloadDuration", "30s"),
                   Map.entry("drainTimeout", "90s"));
           case "smoke" ->
               Map.ofEntries(
@@ -75,6 +83,7 @@ record BenchSettings(
                   Map.entry("latencyDuration", "8s"),
                   Map.entry("throughputDuration", "8s"),
                   Map.entry("targetRateDuration", "5s"),
+                  Map.entry("overloadDuration", "5s"),
                   Map.entry("drainTimeout", "30s"));
           case "health" ->
               Map.ofEntries(
@@ -82,6 +91,11 @@ record BenchSettings(
                   Map.entry("warmupDuration", "30s"),
                   Map.entry("latencyDuration", "30s"),
                   Map.entry("drainTimeout", "30s"));
+          case "warmup" ->
+              Map.ofEntries(
+                  Map.entry("warmupDuration", "30s"),
+                  Map.entry("trainingDuration", "30s"),
+                  Map.entry("drainTimeout", "60s"));
           default -> throw new IllegalArgumentException("Unknown profile " + profile);
         };
     var merged = new LinkedHashMap<>(defaults);
@@ -98,18 +112,21 @@ record BenchSettings(
             decimal(merged, "batchRate", 10),
             integer(merged, "batchSize", 50),
             duration(merged, "throughputDuration", "30s"),
-            integer(merged, "singleConcurrency", 32),
+            integer(merged, "singleConcurrency", 64),
             integer(merged, "batchConcurrency", 16),
             duration(merged, "targetRateDuration", "30s"),
-            decimal(merged, "singleTargetRate", 1000),
-            decimal(merged, "batchTargetRate", 200),
+            decimal(merged, "singleTargetRate", 2500),
+            decimal(merged, "batchTargetRate", 400),
             integer(merged, "maxInFlight", 2000),
             duration(merged, "requestTimeout", "10s"),
             duration(merged, "drainTimeout", "90s"),
             merged.getOrDefault("durability", "production"),
             integer(merged, "healthConcurrency", 500),
             duration(merged, "healthInterval", "1s"),
-            merged.getOrDefault("healthPath", "/actuator/health"));
+            merged.getOrDefault("healthPath", "/actuator/health"),
+            duration(merged, "overloadDuration", "30s"),
+            decimal(merged, "overloadFactor", 2),
+            duration(merged, "trainingDuration", "30s"));
     if (!java.util.Set.of("production", "no-fsync", "embedded").contains(settings.durability())) {
       throw new IllegalArgumentException("durability is production, no-fsync or embedded");
     }
@@ -143,7 +160,10 @@ record BenchSettings(
           "durability",
           "healthConcurrency",
           "healthInterval",
-          "healthPath");
+          "healthPath",
+          "overloadDuration",
+          "overloadFactor",
+          "trainingDuration");
 
   private static Duration duration(Map<String, String> values, String key, String fallback) {
     String value = values.getOrDefault(key, fallback).trim().toLowerCase();

@@ -157,32 +157,32 @@ final class JdbcBaseline {
     var fresh = new ArrayList<String>(events.size());
     try (var insert = connection.prepareStatement(sql.insertNewEvents())) {
       int n = events.size();
-      insert.setObject(1, deliveryId);
-      insert.setTimestamp(2, receivedAt);
-      insert.setObject(3, null, java.sql.Types.BIGINT); // released_from: not a release
+      insert.setObject(1, null, java.sql.Types.BIGINT); // released_from: not a release
       insert.setArray(
-          4,
+          2,
           connection.createArrayOf(
               "varchar", events.stream().map(SignedWebhooks.Event::id).toArray()));
-      insert.setArray(5, connection.createArrayOf("boolean", filled(n, Boolean.FALSE)));
+      insert.setArray(3, connection.createArrayOf("boolean", filled(n, Boolean.FALSE)));
       insert.setArray(
-          6, connection.createArrayOf("varchar", filled(n, SignedWebhooks.RESOURCE_TYPE)));
-      insert.setArray(7, connection.createArrayOf("varchar", filled(n, SignedWebhooks.ACTION)));
+          4, connection.createArrayOf("varchar", filled(n, SignedWebhooks.RESOURCE_TYPE)));
+      insert.setArray(5, connection.createArrayOf("varchar", filled(n, SignedWebhooks.ACTION)));
       insert.setArray(
-          8,
+          6,
           connection.createArrayOf(
               "varchar", events.stream().map(SignedWebhooks.Event::paymentId).toArray()));
       insert.setArray(
-          9, connection.createArrayOf("varchar", filled(n, SignedWebhooks.ORGANISATION)));
+          7, connection.createArrayOf("varchar", filled(n, SignedWebhooks.ORGANISATION)));
       insert.setArray(
-          10,
+          8,
           connection.createArrayOf(
               "timestamptz",
               events.stream().map(e -> Timestamp.from(e.createdAt())).toArray(Timestamp[]::new)));
       insert.setArray(
-          11,
+          9,
           connection.createArrayOf(
               "text", events.stream().map(SignedWebhooks.Event::json).toArray()));
+      insert.setArray(10, connection.createArrayOf("uuid", filled(n, deliveryId)));
+      insert.setArray(11, connection.createArrayOf("timestamptz", filled(n, receivedAt)));
       try (var rows = insert.executeQuery()) {
         while (rows.next()) {
           fresh.add(rows.getString(1));

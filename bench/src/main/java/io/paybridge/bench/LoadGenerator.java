@@ -47,6 +47,20 @@ final class LoadGenerator {
     final int eventsPerWebhook;
     final Histogram ackMicros = new ConcurrentHistogram(Duration.ofMinutes(5).toNanos() / 1000, 3);
 
+    /**
+     * Time to the answer of the requests refused by design (503 {@code ingest-saturated} or {@code
+     * relay-behind}), from the request's actual send: how fast the service sheds load.
+     */
+    final Histogram refusedMicros =
+        new ConcurrentHistogram(Duration.ofMinutes(5).toNanos() / 1000, 3);
+
+    /**
+     * The 204s' latency from the request's actual send: apart from {@link #ackMicros} (from the
+     * intended time) when the generator itself cannot send at the phase's rate.
+     */
+    final Histogram ackFromSendMicros =
+        new ConcurrentHistogram(Duration.ofMinutes(5).toNanos() / 1000, 3);
+
     /** The same latencies, read and reset every progress interval for the timeline. */
     final org.HdrHistogram.Recorder interval =
         new org.HdrHistogram.Recorder(Duration.ofMinutes(5).toNanos() / 1000, 3);
@@ -139,7 +153,8 @@ final class LoadGenerator {
               long now;
               while ((now = System.nanoTime()) < end) {
                 if (!send(phase, now)) {
-                  // Refused because the relay is behind: back off a little (GoCardless retries
+                  // Refused by design (relay behind, or saturated): back off a little (GoCardless
+                  // retries
                   // much later) rather than hammer the service with deliveries it refuses.
                   LockSupport.parkNanos(SHED_BACKOFF.toNanos());
                 }
@@ -157,7 +172,10 @@ final class LoadGenerator {
   /** The error reason of a 503 {@code relay-behind}: refused by design, nothing stored. */
   static final String SHED = "HTTP 503 relay-behind";
 
-  /** Sends one webhook; false when it was refused because the relay was behind. */
+  /** The error reason of a 503 {@code ingest-saturated}: refused by design, nothing stored. */
+  static final String SATURATED = "HTTP 503 ingest-saturated";
+
+  /** Sends one webhook; false when it was refused by design (relay behind, or saturated). */
   private boolean send(Phase phase, long intended) {
     var webhook = webhooks.next(phase.tag, phase.eventsPerWebhook);
     var request =
@@ -170,12 +188,14 @@ final class LoadGenerator {
             .build();
     phase.sent.increment();
     phase.inFlight.incrementAndGet();
+    long sentAt = System.nanoTime();
     try {
       var response = http.send(request, HttpResponse.BodyHandlers.ofString());
       long done = System.nanoTime();
       if (response.statusCode() == 204) {
         long micros = Math.max(0, (done - intended) / 1000);
         phase.ackMicros.recordValue(micros);
+        phase.ackFromSendMicros.recordValue(Math.max(0, (done - sentAt) / 1000));
         phase.interval.recordValue(micros);
         for (var event : webhook.events()) {
           phase.ackedAt.put(event.id(), done);
@@ -183,7 +203,12 @@ final class LoadGenerator {
         phase.acked.increment();
         phase.lastAck.accumulateAndGet(done, Math::max);
       } else if (response.statusCode() == 503 && response.body().contains("/relay-behind")) {
+        phase.refusedMicros.recordValue(Math.max(0, (done - sentAt) / 1000));
         error(phase, SHED);
+        return false;
+      } else if (response.statusCode() == 503 && response.body().contains("/ingest-saturated")) {
+        phase.refusedMicros.recordValue(Math.max(0, (done - sentAt) / 1000));
+        error(phase, SATURATED);
         return false;
       } else {
         error(phase, "HTTP " + response.statusCode());

@@ -25,7 +25,9 @@ record PhaseResult(
     String loadBefore,
     String loadAfter,
     String serverActivity,
-    java.util.List<String> timeline) {
+    java.util.List<String> timeline,
+    Histogram refusedMicros,
+    Histogram ackFromSendMicros) {
 
   static PhaseResult of(
       LoadGenerator.Phase phase,
@@ -63,11 +65,27 @@ record PhaseResult(
         loadBefore,
         loadAfter,
         serverActivity,
-        java.util.List.copyOf(phase.timeline));
+        java.util.List.copyOf(phase.timeline),
+        phase.refusedMicros,
+        phase.ackFromSendMicros);
   }
 
   double eventsPerSecond() {
     return webhooksPerSecond * eventsPerWebhook;
+  }
+
+  /** Answers that were neither a 204 nor a refusal by design (a 5xx, a timeout...). */
+  long failureCount() {
+    return errors.entrySet().stream()
+        .filter(e -> !e.getKey().equals(LoadGenerator.SHED))
+        .filter(e -> !e.getKey().equals(LoadGenerator.SATURATED))
+        .mapToLong(java.util.Map.Entry::getValue)
+        .sum();
+  }
+
+  /** Requests refused by design: 503 {@code ingest-saturated} or {@code relay-behind}. */
+  long refusedCount() {
+    return errorCount() - failureCount();
   }
 
   long errorCount() {

@@ -110,39 +110,24 @@ public final class WebhookIngestBenchmark {
     ServiceProcess service = null;
     var progress = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().factory());
     try {
-      var baselines = runBaseline(postgres, sql);
+      var baselines =
+          settings.profile().equals("warmup")
+              ? List.<JdbcBaseline.Result>of()
+              : runBaseline(postgres, sql);
+      if (stats == null) {
+        stats = new ServerStats(postgres.jdbcUrl("bench_baseline"));
+      }
 
       int port = freePort();
       int managementPort = freePort();
+      if (settings.profile().equals("warmup")) {
+        runWarmupComparison(postgres, kafka, port, managementPort, progress);
+        return;
+      }
       service =
-          new ServiceProcess(
-                  SERVICE,
-                  root.resolve(SERVICE + "/target"),
-                  port,
-                  managementPort,
-                  serviceArguments(postgres, kafka, port, managementPort),
-                  root.resolve("bench/target/logs"))
-              // The optimising JIT and a production-sized heap, not the local stack's fast-start
-              // C1.
-              .withJvmOptions(SERVICE_JVM_OPTIONS);
-      say(
-          "starting "
-              + SERVICE
-              + " on port "
-              + port
-              + ", management port "
-              + managementPort
-              + " (log: "
-              + service.log()
-              + ")");
-      service.start();
+          startService(postgres, kafka, port, managementPort, executableJarDirectory(), List.of());
       ServiceProcess running = service;
       Runtime.getRuntime().addShutdownHook(new Thread(running::stop));
-      service.awaitReady(Duration.ofMinutes(3));
-      long servicePid = findServicePid();
-      cpu = cpu.withService(servicePid);
-      stats.service(managementPort);
-      describeServiceJvm(servicePid);
 
       arrivals = new KafkaArrivals(kafka.bootstrapServers(), Topics.GOCARDLESS_PAYMENTS);
       var load =
@@ -152,14 +137,16 @@ public final class WebhookIngestBenchmark {
               settings.requestTimeout(),
               settings.maxInFlight());
       startProgress(progress);
-      awaitRelay(load);
 
       var results = new ArrayList<PhaseResult>();
-      say("warm-up (not reported against the targets)");
+      // From the moment the service is ready, as GoCardless's deliveries would come after a
+      // restart: the first seconds' latency and refusals are the start's cost.
+      say("warm-up from the moment it is ready (not reported against the targets)");
       var warmups = new ArrayList<PhaseResult>();
       warmups.add(
           openLoop(
               load, "warm-up, single", "W", 1, settings.warmupRate(), settings.warmupDuration()));
+      awaitRelay(load);
       warmups.add(
           openLoop(
               load,
@@ -208,6 +195,460 @@ public final class WebhookIngestBenchmark {
     }
   }
 
+  // --- starting the service -----------------------------------------------------------------
+
+  /** Seconds from the service's process start to its readiness probe answering 200. */
+  private double readySeconds = Double.NaN;
+
+  private ServiceProcess startService(
+      BenchPostgres postgres,
+      EmbeddedKafkaServer kafka,
+      int port,
+      int managementPort,
+      Path targetDirectory,
+      List<String> extraJvmOptions)
+      throws Exception {
+    return startService(
+        postgres,
+        kafka,
+        port,
+        managementPort,
+        targetDirectory,
+        extraJvmOptions,
+        root.resolve("bench/target/logs"));
+  }
+
+  private ServiceProcess startService(
+      BenchPostgres postgres,
+      EmbeddedKafkaServer kafka,
+      int port,
+      int managementPort,
+      Path targetDirectory,
+      List<String> extraJvmOptions,
+      Path logs)
+      throws Exception {
+    var options = new ArrayList<>(SERVICE_JVM_OPTIONS);
+    options.addAll(extraJvmOptions);
+    var service =
+        new ServiceProcess(
+                SERVICE,
+                targetDirectory,
+                port,
+                managementPort,
+                serviceArguments(postgres, kafka, port, managementPort),
+                logs)
+            // The optimising JIT and a production-sized heap, not the local stack's fast-start C1.
+            .withJvmOptions(options);
+    say(
+        "starting "
+            + SERVICE
+            + " from "
+            + root.relativize(targetDirectory)
+            + " on port "
+            + port
+            + ", management port "
+            + managementPort
+            + (extraJvmOptions.isEmpty() ? "" : " with " + String.join(" ", extraJvmOptions))
+            + " (log: "
+            + root.relativize(service.log())
+            + ")");
+    long started = System.nanoTime();
+    service.start();
+    awaitReadiness(service, managementPort);
+    readySeconds = (System.nanoTime() - started) / 1e9;
+    say(String.format("%s ready %.2f s after its process started", SERVICE, readySeconds));
+    long servicePid = findServicePid();
+    cpu = cpu.withService(servicePid);
+    stats.service(managementPort);
+    describeServiceJvm(servicePid);
+    return service;
+  }
+
+  /**
+   * Polls readiness every 50 ms (ServiceProcess polls every second: too coarse to time a start).
+   */
+  private static void awaitReadiness(ServiceProcess service, int managementPort)
+      throws InterruptedException {
+    var http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+    var probe =
+        HttpRequest.newBuilder(
+                URI.create("http://localhost:" + managementPort + "/actuator/health/readiness"))
+            .timeout(Duration.ofSeconds(2))
+            .build();
+    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    while (System.nanoTime() < deadline && service.isAlive()) {
+      try {
+        if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(50);
+    }
+    // Reports why (exited, or not ready in time) with the log's path.
+    service.awaitReady(Duration.ofSeconds(1));
+  }
+
+  private Path executableJarDirectory() {
+    return root.resolve(SERVICE + "/target");
+  }
+
+  // --- profile warmup: the first 30 seconds, without and with an AOT cache -------------------
+
+  /** One start of the service and the load right after it. */
+  private record StartResult(String variant, double readySeconds, PhaseResult firstSeconds) {}
+
+  private final List<StartResult> starts = new ArrayList<>();
+  private final List<String> aotNotes = new ArrayList<>();
+
+  /**
+   * Starts the service three ways, each followed at once by {@code warmupRate} single-event
+   * webhooks/s for {@code warmupDuration}: from its executable jar (as deployed today), from the
+   * jar extracted by Spring Boot's {@code jarmode=tools} (a plain class path, which CDS and the AOT
+   * cache need), and from the extracted jar with an AOT cache (JEP 483/514/515) recorded by a
+   * training run of {@code trainingDuration} under the same kind of load.
+   */
+  private void runWarmupComparison(
+      BenchPostgres postgres,
+      EmbeddedKafkaServer kafka,
+      int port,
+      int managementPort,
+      ScheduledExecutorService progress)
+      throws Exception {
+    arrivals = new KafkaArrivals(kafka.bootstrapServers(), Topics.GOCARDLESS_PAYMENTS);
+    var load =
+        new LoadGenerator(
+            URI.create("http://localhost:" + port + "/webhooks/gocardless"),
+            webhooks,
+            settings.requestTimeout(),
+            settings.maxInFlight());
+    startProgress(progress);
+    Path aot = root.resolve("bench/target/aot");
+    Path app = aot.resolve("app");
+    Path configuration = aot.resolve("webhook-ingest-service.aotconf");
+    Path cache = aot.resolve("webhook-ingest-service.aot");
+
+    measureStart(
+        "executable jar (`java -jar`), no cache",
+        "J",
+        postgres,
+        kafka,
+        port,
+        managementPort,
+        executableJarDirectory(),
+        List.of(),
+        load);
+
+    extract(app);
+    measureStart(
+        "extracted jar, no cache",
+        "K",
+        postgres,
+        kafka,
+        port,
+        managementPort,
+        app,
+        List.of(),
+        load);
+
+    // Training: the same start and load, recording which classes load and link and the methods'
+    // profiles; the configuration is written when the JVM exits (SIGTERM, graceful).
+    Files.deleteIfExists(configuration);
+    Files.deleteIfExists(cache);
+    awaitSlotReleased(postgres);
+    var training =
+        startService(
+            postgres,
+            kafka,
+            port,
+            managementPort,
+            app,
+            List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=" + configuration),
+            root.resolve("bench/target/logs/training"));
+    try {
+      openLoop(
+          load, "training, single", "T", 1, settings.warmupRate(), settings.trainingDuration());
+      openLoop(
+          load,
+          "training, batches",
+          "U",
+          settings.batchSize(),
+          settings.batchRate(),
+          settings.trainingDuration().dividedBy(3));
+    } finally {
+      say("stopping the training run");
+      training.stop();
+    }
+    if (!Files.exists(configuration)) {
+      throw new IllegalStateException(
+          "The training run wrote no AOT configuration " + configuration);
+    }
+    createCache(app, configuration, cache);
+
+    measureStart(
+        "extracted jar + AOT cache",
+        "L",
+        postgres,
+        kafka,
+        port,
+        managementPort,
+        app,
+        List.of("-XX:AOTMode=on", "-XX:AOTCache=" + cache),
+        load);
+    current = null;
+
+    String report = warmupReport();
+    Path file =
+        root.resolve(
+            "bench/results/webhook-ingest-"
+                + startedAt.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmm"))
+                + "-warmup.md");
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, report);
+    System.out.println();
+    System.out.println(report);
+    say("results written to " + root.relativize(file));
+  }
+
+  private void measureStart(
+      String variant,
+      String tag,
+      BenchPostgres postgres,
+      EmbeddedKafkaServer kafka,
+      int port,
+      int managementPort,
+      Path directory,
+      List<String> jvmOptions,
+      LoadGenerator load)
+      throws Exception {
+    awaitSlotReleased(postgres);
+    Path logs = root.resolve("bench/target/logs/" + tag);
+    Path classLoading = logs.resolve("class-load.log");
+    Files.createDirectories(logs);
+    Files.deleteIfExists(classLoading);
+    var options = new ArrayList<>(jvmOptions);
+    // Where each class came from: "source: shared objects file" when from the CDS/AOT cache.
+    options.add("-Xlog:class+load=info:file=" + classLoading);
+    var service = startService(postgres, kafka, port, managementPort, directory, options, logs);
+    try {
+      double ready = readySeconds;
+      var first =
+          openLoop(
+              load,
+              "first " + settings.warmupDuration().toSeconds() + " s: " + variant,
+              tag,
+              1,
+              settings.warmupRate(),
+              settings.warmupDuration());
+      starts.add(new StartResult(variant, ready, first));
+    } finally {
+      say("stopping " + SERVICE);
+      service.stop();
+    }
+    try (var lines = Files.lines(classLoading)) {
+      long[] counts = new long[2];
+      lines.forEach(
+          line -> {
+            counts[0]++;
+            if (line.contains("shared objects file")) {
+              counts[1]++;
+            }
+          });
+      aotNotes.add(
+          String.format(
+              "%s: %,d classes loaded, %,d of them from the CDS archive or AOT cache"
+                  + " (`-Xlog:class+load`, \"source: shared objects file\")",
+              variant, counts[0], counts[1]));
+    }
+  }
+
+  /**
+   * Waits until no session streams from the service's replication slot: a relay that stopped a
+   * moment ago may leave its walsender for a while, and the next instance's relay would then wait
+   * 10 s to retry, which is not what a start costs.
+   */
+  private void awaitSlotReleased(BenchPostgres postgres) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    try (var connection =
+            java.sql.DriverManager.getConnection(
+                postgres.jdbcUrl(EmbeddedPostgresServer.databaseNameFor(SERVICE)));
+        var statement =
+            connection.prepareStatement("select count(*) from pg_replication_slots where active")) {
+      while (System.nanoTime() < deadline) {
+        try (var rows = statement.executeQuery()) {
+          rows.next();
+          if (rows.getLong(1) == 0) {
+            return;
+          }
+        }
+        Thread.sleep(200);
+      }
+    }
+    say("a replication slot is still active after 90 s; starting anyway");
+  }
+
+  /**
+   * {@code java -Djarmode=tools -jar <service>.jar extract}: the jar and its libraries as files.
+   */
+  private void extract(Path destination) throws Exception {
+    deleteRecursively(destination);
+    Files.createDirectories(destination.getParent());
+    Path jar;
+    try (var files = Files.list(executableJarDirectory())) {
+      jar =
+          files
+              .filter(f -> f.getFileName().toString().startsWith(SERVICE + "-"))
+              .filter(f -> f.getFileName().toString().endsWith(".jar"))
+              .findFirst()
+              .orElseThrow();
+    }
+    run(
+        "extract the executable jar",
+        Duration.ofMinutes(2),
+        javaCommand(
+            List.of(
+                "-Djarmode=tools",
+                "-jar",
+                jar.toString(),
+                "extract",
+                "--destination",
+                destination.toString())));
+  }
+
+  /** {@code -XX:AOTMode=create}: the cache from the training run's configuration. */
+  private void createCache(Path app, Path configuration, Path cache) throws Exception {
+    Path jar;
+    try (var files = Files.list(app)) {
+      jar =
+          files
+              .filter(f -> f.getFileName().toString().startsWith(SERVICE + "-"))
+              .filter(f -> f.getFileName().toString().endsWith(".jar"))
+              .findFirst()
+              .orElseThrow();
+    }
+    var options = new ArrayList<>(SERVICE_JVM_OPTIONS);
+    options.addAll(
+        List.of(
+            "-XX:AOTMode=create",
+            "-XX:AOTConfiguration=" + configuration,
+            "-XX:AOTCache=" + cache,
+            "-jar",
+            jar.toString()));
+    long started = System.nanoTime();
+    run("create the AOT cache", Duration.ofMinutes(10), javaCommand(options));
+    aotNotes.add(
+        String.format(
+            "AOT cache created in %.1f s from a training run of %d s (%d single webhooks/s, then"
+                + " batches of %d at %s/s): %s, %,d bytes",
+            (System.nanoTime() - started) / 1e9,
+            settings.trainingDuration().toSeconds(),
+            (long) settings.warmupRate(),
+            settings.batchSize(),
+            number(settings.batchRate()),
+            root.relativize(cache),
+            Files.size(cache)));
+  }
+
+  private static List<String> javaCommand(List<String> arguments) {
+    var command = new ArrayList<String>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(arguments);
+    return command;
+  }
+
+  private void run(String what, Duration timeout, List<String> command) throws Exception {
+    Path log = root.resolve("bench/target/logs/aot-" + what.replace(' ', '-') + ".log");
+    Files.createDirectories(log.getParent());
+    say(what + ": " + String.join(" ", command));
+    var process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
+            .start();
+    if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new IllegalStateException("Could not " + what + " within " + timeout + "; see " + log);
+    }
+    if (process.exitValue() != 0) {
+      throw new IllegalStateException(
+          "Could not " + what + " (exit " + process.exitValue() + "); see " + log);
+    }
+  }
+
+  private static void deleteRecursively(Path directory) throws IOException {
+    if (!Files.exists(directory)) {
+      return;
+    }
+    try (var paths = Files.walk(directory)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
+  }
+
+  private String warmupReport() {
+    var out = new StringBuilder();
+    out.append("# webhook-ingest-service start and warm-up, ")
+        .append(startedAt.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")))
+        .append(" (profile warmup)\n\n");
+    out.append("Command: `")
+        .append(DEFAULT_COMMAND)
+        .append(" -Dbench.args=\"")
+        .append(String.join(" ", args).strip())
+        .append("\"` (from the repository root, JAVA_HOME = a JDK 25)\n\n");
+    out.append("Settings: `").append(settings).append("`\n\n");
+    out.append("## Machine\n\n| | |\n|---|---|\n");
+    machine.forEach((k, v) -> out.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+    out.append("| Load average (1 min) at start / end | ").append(busiestLoad()).append(" |\n\n");
+    out.append("Busiest processes when the benchmark started:\n\n```\n");
+    busiestAtStart.forEach(line -> out.append(line).append('\n'));
+    out.append("```\n\n");
+    out.append("## Time to ready and the first seconds under load\n\n");
+    out.append(
+        "Ready: from the service's process start to its readiness probe answering 200 (polled every"
+            + " 50 ms). Then at once "
+            + number(settings.warmupRate())
+            + " single-event webhooks/s (open loop) for "
+            + settings.warmupDuration().toSeconds()
+            + " s; ack latency from each request's intended send time.\n\n");
+    out.append(
+        "| Start | Ready | Ack p50 | Ack p90 | Ack p99 | Ack p99.9 | Ack max | 204s | Refused (503 by design) | Other errors | Ack→Kafka p99 | Missing on Kafka | CPU bench / service / pg / other |\n");
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|\n");
+    for (var start : starts) {
+      var r = start.firstSeconds();
+      out.append(
+          String.format(
+              "| %s | %.2f s | %s | %s | %s | %s | %s | %d | %d | %s | %s | %d of %d | %s |\n",
+              start.variant(),
+              start.readySeconds(),
+              PhaseResult.ms(r.ackMicros(), 50),
+              PhaseResult.ms(r.ackMicros(), 90),
+              PhaseResult.ms(r.ackMicros(), 99),
+              PhaseResult.ms(r.ackMicros(), 99.9),
+              PhaseResult.max(r.ackMicros()),
+              r.acked(),
+              r.refusedCount(),
+              r.failureCount() == 0 ? "0" : r.errors().toString(),
+              PhaseResult.ms(r.kafkaLagMicros(), 99),
+              r.missingOnKafka(),
+              r.eventsAcked(),
+              r.cpu().describe()));
+    }
+    out.append("\nLatencies in ms.\n\n");
+    out.append("Ack latency per 5-second window:\n\n");
+    for (var start : starts) {
+      out.append("- ")
+          .append(start.variant())
+          .append(": ")
+          .append(String.join("; ", start.firstSeconds().timeline()))
+          .append('\n');
+    }
+    out.append('\n');
+    aotNotes.forEach(note -> out.append(note).append("\n\n"));
+    return out.toString();
+  }
+
   /** The phases judged against the issue's targets (profiles full and smoke). */
   private void runTargetPhases(LoadGenerator load, List<PhaseResult> results)
       throws InterruptedException {
@@ -253,6 +694,17 @@ public final class WebhookIngestBenchmark {
             settings.batchSize(),
             settings.batchTargetRate(),
             settings.targetRateDuration()));
+    // Past capacity: twice the single-event saturation rate just measured, open loop. The
+    // admission limit must refuse the excess fast while what it accepts stays fast.
+    double overloadRate = settings.overloadFactor() * results.get(2).webhooksPerSecond();
+    results.add(
+        openLoop(
+            load,
+            String.format("single, %.0f× saturation", settings.overloadFactor()),
+            "G",
+            1,
+            overloadRate,
+            settings.overloadDuration()));
   }
 
   private final List<HealthLoad.Summary> healthSummaries = new ArrayList<>();
@@ -751,7 +1203,7 @@ public final class WebhookIngestBenchmark {
 
     if (healthSummaries.isEmpty()) {
       out.append("## Targets\n\n");
-      out.append(targets(results));
+      out.append(targets(results, baselines, warmups));
     } else {
       out.append(healthComparison(results));
     }
@@ -865,9 +1317,16 @@ public final class WebhookIngestBenchmark {
         r.serverActivity());
   }
 
-  private String targets(List<PhaseResult> results) {
+  /** Accepted requests' p99 ack at twice the saturation rate must stay under this. */
+  static final long OVERLOAD_ACCEPTED_P99_MICROS = 500_000;
+
+  /** Refused requests' p99 answer time must stay under this (issue 12: under 50 ms). */
+  static final long REFUSED_P99_MICROS = 50_000;
+
+  private String targets(
+      List<PhaseResult> results, List<JdbcBaseline.Result> baselines, List<PhaseResult> warmups) {
     var byTag = new LinkedHashMap<String, PhaseResult>();
-    var tags = List.of("A", "B", "C", "D", "E", "F");
+    var tags = List.of("A", "B", "C", "D", "E", "F", "G");
     for (int i = 0; i < results.size(); i++) {
       byTag.put(tags.get(i), results.get(i));
     }
@@ -875,63 +1334,171 @@ public final class WebhookIngestBenchmark {
     var batch500 = byTag.get("B");
     var singleMax = byTag.get("C");
     var batchMax = byTag.get("D");
-    var single1000 = byTag.get("E");
-    var batch10k = byTag.get("F");
+    var singleTarget = byTag.get("E");
+    var batchTarget = byTag.get("F");
+    var overload = byTag.get("G");
+    var baselineSingle = baseline(baselines, 1, settings.baselineConcurrency());
+    var baselineSingleAlone = baseline(baselines, 1, 1);
+    var baselineBatch = baseline(baselines, settings.batchSize(), settings.baselineConcurrency());
     var out = new StringBuilder();
-    out.append("| Target | Measured | Met? |\n|---|---|---|\n");
+    out.append(
+        "Ratios are to the same-run baseline (the service's SQL straight over JDBC, one transaction"
+            + " per webhook, "
+            + settings.baselineConcurrency()
+            + " connections; below).\n\n");
+    out.append(
+        "| Target | Measured | Ratio to the same-run baseline | Met? |\n|---|---|---|---|\n");
     out.append(
         String.format(
-            "| ≥ 1,000 single-event webhooks/s | %s webhooks/s at saturation (%s); open loop at %s/s: %s/s achieved, ack p99 %s ms, %d errors | %s |\n",
+            "| ≥ 2,500 single-event webhooks/s | %s webhooks/s at saturation (%s, ack p99 %s ms, %d"
+                + " refused, %d failed); open loop at %s/s: %s/s answered 204, ack p99 %s ms, %d"
+                + " refused, %d failed | %s of %s/s | %s |\n",
             number(singleMax.webhooksPerSecond()),
             singleMax.mode(),
+            PhaseResult.ms(singleMax.ackMicros(), 99),
+            singleMax.refusedCount(),
+            singleMax.failureCount(),
             number(settings.singleTargetRate()),
-            number(single1000.webhooksPerSecond()),
-            PhaseResult.ms(single1000.ackMicros(), 99),
-            single1000.errorCount(),
+            number(singleTarget.webhooksPerSecond()),
+            PhaseResult.ms(singleTarget.ackMicros(), 99),
+            singleTarget.refusedCount(),
+            singleTarget.failureCount(),
+            ratio(singleMax.webhooksPerSecond(), baselineSingle.transactionsPerSecond()),
+            number(baselineSingle.transactionsPerSecond()),
             throughputVerdict(
-                singleMax.webhooksPerSecond() >= 1000 && singleMax.errorCount() == 0,
-                sustained(single1000, settings.singleTargetRate()))));
+                singleMax.webhooksPerSecond() >= 2500 && singleMax.failureCount() == 0,
+                sustained(singleTarget, settings.singleTargetRate()))));
     out.append(
         String.format(
-            "| ≥ 10,000 events/s in batches | %s events/s at saturation (%s, batches of %d); open loop at %s events/s: %s events/s achieved, ack p99 %s ms, %d errors | %s |\n",
+            "| ≥ 20,000 events/s in batches of %d | %s events/s at saturation (%s, ack p99 %s ms,"
+                + " %d refused, %d failed); open loop at %s events/s: %s events/s answered 204, ack"
+                + " p99 %s ms, %d refused, %d failed | %s of %s events/s | %s |\n",
+            batchMax.eventsPerWebhook(),
             number(batchMax.eventsPerSecond()),
             batchMax.mode(),
-            batchMax.eventsPerWebhook(),
+            PhaseResult.ms(batchMax.ackMicros(), 99),
+            batchMax.refusedCount(),
+            batchMax.failureCount(),
             number(settings.batchTargetRate() * settings.batchSize()),
-            number(batch10k.eventsPerSecond()),
-            PhaseResult.ms(batch10k.ackMicros(), 99),
-            batch10k.errorCount(),
+            number(batchTarget.eventsPerSecond()),
+            PhaseResult.ms(batchTarget.ackMicros(), 99),
+            batchTarget.refusedCount(),
+            batchTarget.failureCount(),
+            ratio(batchMax.eventsPerSecond(), baselineBatch.eventsPerSecond()),
+            number(baselineBatch.eventsPerSecond()),
             throughputVerdict(
-                batchMax.eventsPerSecond() >= 10_000 && batchMax.errorCount() == 0,
-                sustained(batch10k, settings.batchTargetRate()))));
+                batchMax.eventsPerSecond() >= 20_000 && batchMax.failureCount() == 0,
+                sustained(batchTarget, settings.batchTargetRate()))));
     boolean ackMet =
-        single500.ackMicros().getValueAtPercentile(99) <= 50_000
+        single500.ackMicros().getValueAtPercentile(99) <= 20_000
             && single500.errorCount() == 0
             && single500.ackMicros().getTotalCount() > 0;
     out.append(
         String.format(
-            "| p99 ack ≤ 50 ms at 500 webhooks/s (open loop) | p99 %s ms (p50 %s, p99.9 %s, max %s) at %s | %s |\n",
+            "| p99 ack ≤ 20 ms at 500 webhooks/s (open loop) | p99 %s ms (p50 %s, p99.9 %s, max"
+                + " %s) at %s, %d errors | %s × the baseline's p99 of one lone transaction (%s ms,"
+                + " 1 connection) | %s |\n",
             PhaseResult.ms(single500.ackMicros(), 99),
             PhaseResult.ms(single500.ackMicros(), 50),
             PhaseResult.ms(single500.ackMicros(), 99.9),
             PhaseResult.max(single500.ackMicros()),
             single500.mode(),
+            single500.errorCount(),
+            String.format(
+                "%.1f",
+                single500.ackMicros().getValueAtPercentile(99)
+                    / (double)
+                        Math.max(
+                            1, baselineSingleAlone.commitLatencyMicros().getValueAtPercentile(99))),
+            PhaseResult.ms(baselineSingleAlone.commitLatencyMicros(), 99),
             verdict(ackMet)));
     boolean lagMet =
-        single500.kafkaLagMicros().getValueAtPercentile(99) <= 1_000_000
-            && batch500.kafkaLagMicros().getValueAtPercentile(99) <= 1_000_000
+        single500.kafkaLagMicros().getValueAtPercentile(99) <= 300_000
+            && batch500.kafkaLagMicros().getValueAtPercentile(99) <= 300_000
             && single500.missingOnKafka() == 0
             && batch500.missingOnKafka() == 0;
     out.append(
         String.format(
-            "| p99 ack→Kafka ≤ 1 s at 500 events/s | single events: p99 %s ms (max %s); batches of %d: p99 %s ms (max %s) | %s |\n",
+            "| p99 ack→Kafka ≤ 300 ms at 500 events/s | single events: p99 %s ms (max %s);"
+                + " batches of %d: p99 %s ms (max %s); missing %d + %d | none (the baseline has no"
+                + " relay) | %s |\n",
             PhaseResult.ms(single500.kafkaLagMicros(), 99),
             PhaseResult.max(single500.kafkaLagMicros()),
             batch500.eventsPerWebhook(),
             PhaseResult.ms(batch500.kafkaLagMicros(), 99),
             PhaseResult.max(batch500.kafkaLagMicros()),
+            single500.missingOnKafka(),
+            batch500.missingOnKafka(),
             verdict(lagMet)));
+    if (overload != null) {
+      // From the actual send: at twice the saturation rate a generator sharing the 2 cores may
+      // itself fall behind the intended times, which is not the service's latency.
+      boolean acceptedBounded =
+          overload.ackFromSendMicros().getTotalCount() > 0
+              && overload.ackFromSendMicros().getValueAtPercentile(99)
+                  <= OVERLOAD_ACCEPTED_P99_MICROS;
+      boolean refusedFast =
+          overload.refusedMicros().getTotalCount() == 0
+              || overload.refusedMicros().getValueAtPercentile(99) < REFUSED_P99_MICROS;
+      out.append(
+          String.format(
+              "| at %.0f× the saturation rate: accepted p99 bounded (≤ %d ms), refused answered in"
+                  + " < %d ms (both from the actual send), every accepted event on Kafka | %s:"
+                  + " the generator sent %s/s; %s/s answered 204 (ack p99 %s ms from the actual"
+                  + " send, %s ms from the intended send time); %d refused (answer p50 %s, p99 %s,"
+                  + " max %s ms); %d failed; %d of %d accepted events missing on Kafka | accepted %s"
+                  + " of the baseline's %s/s | %s |\n",
+              settings.overloadFactor(),
+              OVERLOAD_ACCEPTED_P99_MICROS / 1000,
+              REFUSED_P99_MICROS / 1000,
+              overload.mode(),
+              number(overload.sent() / overload.seconds()),
+              number(overload.webhooksPerSecond()),
+              PhaseResult.ms(overload.ackFromSendMicros(), 99),
+              PhaseResult.ms(overload.ackMicros(), 99),
+              overload.refusedCount(),
+              PhaseResult.ms(overload.refusedMicros(), 50),
+              PhaseResult.ms(overload.refusedMicros(), 99),
+              PhaseResult.max(overload.refusedMicros()),
+              overload.failureCount(),
+              overload.missingOnKafka(),
+              overload.eventsAcked(),
+              ratio(overload.webhooksPerSecond(), baselineSingle.transactionsPerSecond()),
+              number(baselineSingle.transactionsPerSecond()),
+              verdict(
+                  acceptedBounded
+                      && refusedFast
+                      && overload.failureCount() == 0
+                      && overload.missingOnKafka() == 0)));
+    }
+    if (!warmups.isEmpty()) {
+      var first = warmups.getFirst();
+      out.append(
+          String.format(
+              "| start: time to ready, then the first %d s (%s) | ready %.2f s after the process"
+                  + " started; then ack p99 %s ms (max %s), %d refused, %d failed | – |"
+                  + " informational (profile warmup compares the AOT cache) |\n",
+              settings.warmupDuration().toSeconds(),
+              first.mode(),
+              readySeconds,
+              PhaseResult.ms(first.ackMicros(), 99),
+              PhaseResult.max(first.ackMicros()),
+              first.refusedCount(),
+              first.failureCount()));
+    }
     return out.toString();
+  }
+
+  private static JdbcBaseline.Result baseline(
+      List<JdbcBaseline.Result> baselines, int events, int connections) {
+    return baselines.stream()
+        .filter(b -> b.eventsPerTransaction() == events && b.connections() == connections)
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static String ratio(double measured, double baseline) {
+    return baseline <= 0 ? "–" : String.format("%.0f %%", 100 * measured / baseline);
   }
 
   /** Profile {@code health}: the webhooks' ack latency without and with the health bursts. */

@@ -23,6 +23,7 @@ class WebhookExceptionHandler {
   private static final Logger log = LoggerFactory.getLogger(WebhookExceptionHandler.class);
   private static final String RETRY_AFTER_SECONDS = "30";
   private static final String RELAY_BEHIND_RETRY_AFTER_SECONDS = "1";
+  private static final String SATURATED_RETRY_AFTER_SECONDS = "1";
 
   private final WebhookMetrics metrics;
 
@@ -32,6 +33,11 @@ class WebhookExceptionHandler {
 
   @ExceptionHandler(WebhookRejectedException.class)
   ResponseEntity<ProblemDetail> rejected(WebhookRejectedException e, HttpServletRequest request) {
+    if (e.problem == WebhookProblem.SATURATED) {
+      // Possibly thousands a second while it lasts: counted (outcome saturated), not logged.
+      return withRetryAfter(
+          problem(e.problem, e.getMessage(), request), SATURATED_RETRY_AFTER_SECONDS);
+    }
     if (e.problem == WebhookProblem.RELAY_BEHIND) {
       // Possibly thousands a second while it lasts: counted (outcome relay_behind), not logged.
       return withRetryAfter(

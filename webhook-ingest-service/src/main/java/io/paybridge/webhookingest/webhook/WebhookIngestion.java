@@ -1,5 +1,6 @@
 package io.paybridge.webhookingest.webhook;
 
+import io.paybridge.platform.events.OutboxEvent;
 import io.paybridge.platform.outbox.OutboxWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,13 +14,14 @@ import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Stores a correctly signed delivery, its events and the outbox records of the events never seen
- * before, in one transaction: once it commits, every new event will reach Kafka, and no event
- * reaches it twice from two deliveries. What cannot be routed (a body that is not a webhook, an
- * event without a resource type or action, an unusable id) is quarantined in the same transaction
- * instead of failing the delivery, so one bad event never costs the good ones.
+ * Stores correctly signed deliveries, their events and the outbox records of the events never seen
+ * before, several deliveries in one transaction (a group, formed by {@link GroupCommitter}): once
+ * it commits, every new event will reach Kafka, and no event reaches it twice, whether it came in
+ * two deliveries of one group, of two groups, or at two times. What cannot be routed (a body that
+ * is not a webhook, an event without a resource type or action, an unusable id) is quarantined in
+ * the same transaction instead of failing the delivery, so one bad event never costs the good ones.
  *
- * <p>A delivery's transaction ends by its storage deadline ({@code
+ * <p>A group's transaction ends by the storage deadline of its earliest delivery ({@code
  * paybridge.webhooks.gocardless.storage-deadline} after it was received), committed or not, so that
  * a database that hangs mid-transaction costs a 503 within the deadline, not the caller's timeout.
  */
@@ -45,40 +47,91 @@ class WebhookIngestion {
     this.clock = clock;
   }
 
+  /**
+   * Stores the deliveries of {@code group} in one transaction.
+   *
+   * @return what became of each delivery, in the order of {@code group}
+   */
   @Transactional
-  IngestResult ingest(WebhookDelivery delivery, ParsedBody body) {
-    // From the delivery's arrival, not from here: the wait for a pool connection counts too.
+  List<IngestResult> ingestAll(List<Submission> group) {
+    // From the earliest delivery's arrival, not from here: the wait in the queue and for a pool
+    // connection count too.
+    Instant receivedFirst =
+        group.stream().map(s -> s.delivery().receivedAt()).min(Instant::compareTo).orElseThrow();
     deliveries.limitTransaction(
-        Duration.between(clock.instant(), delivery.receivedAt().plus(storageDeadline)));
-    UUID deliveryId = UUID.randomUUID();
-    return switch (body) {
-      case ParsedBody.Malformed malformed -> {
-        deliveries.insertDelivery(deliveryId, delivery, 0);
-        boolean added =
-            quarantine
-                .insertBody(deliveryId, delivery.body(), malformed.detail(), delivery.receivedAt())
-                .isPresent();
-        yield new IngestResult(
-            deliveryId,
-            List.of(),
-            List.of(),
-            added ? List.of(QuarantineReason.MALFORMED_BODY) : List.of(),
-            added ? 0 : 1);
+        Duration.between(clock.instant(), receivedFirst.plus(storageDeadline)));
+
+    var ids = new ArrayList<UUID>(group.size());
+    var rows = new ArrayList<WebhookRepository.NewDelivery>(group.size());
+    var inbox = new ArrayList<WebhookRepository.InboxRow>();
+    for (Submission submission : group) {
+      UUID id = UUID.randomUUID();
+      ids.add(id);
+      int eventCount =
+          submission.body() instanceof ParsedBody.Batch batch ? batch.events().size() : 0;
+      rows.add(new WebhookRepository.NewDelivery(id, submission.delivery(), eventCount));
+      if (submission.body() instanceof ParsedBody.Batch batch) {
+        for (GoCardlessEvent event : batch.routable()) {
+          inbox.add(new WebhookRepository.InboxRow(id, submission.delivery().receivedAt(), event));
+        }
       }
-      case ParsedBody.Batch batch -> {
-        deliveries.insertDelivery(deliveryId, delivery, batch.events().size());
-        yield store(deliveryId, delivery.receivedAt(), delivery.traceparent(), batch, null);
+    }
+    deliveries.insertDeliveries(rows);
+    var newIds =
+        inbox.isEmpty()
+            ? new HashSet<String>()
+            : new HashSet<>(deliveries.insertNewEvents(inbox, null));
+
+    var results = new ArrayList<IngestResult>(group.size());
+    var published = new ArrayList<OutboxEvent>();
+    for (int i = 0; i < group.size(); i++) {
+      Submission submission = group.get(i);
+      UUID deliveryId = ids.get(i);
+      switch (submission.body()) {
+        case ParsedBody.Malformed malformed -> {
+          boolean added =
+              quarantine
+                  .insertBody(
+                      deliveryId,
+                      submission.delivery().body(),
+                      malformed.detail(),
+                      submission.delivery().receivedAt())
+                  .isPresent();
+          results.add(
+              new IngestResult(
+                  deliveryId,
+                  List.of(),
+                  List.of(),
+                  added ? List.of(QuarantineReason.MALFORMED_BODY) : List.of(),
+                  added ? 0 : 1));
+        }
+        case ParsedBody.Batch batch -> {
+          var fresh = new ArrayList<GoCardlessEvent>();
+          var duplicates = new ArrayList<GoCardlessEvent>();
+          for (GoCardlessEvent event : batch.routable()) {
+            // remove(): an id repeated inside one delivery, or in two deliveries of the group, is
+            // new at most once, for the first delivery that carries it (whose id its inbox row has)
+            (newIds.remove(event.id()) ? fresh : duplicates).add(event);
+          }
+          String traceparent = submission.delivery().traceparent();
+          fresh.forEach(event -> published.add(event.toOutboxEvent(traceparent)));
+          results.add(
+              quarantineRejected(
+                  deliveryId, submission.delivery().receivedAt(), batch, fresh, duplicates));
+        }
       }
-    };
+    }
+    outbox.appendAll(published);
+    return results;
   }
 
   /**
    * Puts a batch's routable events into the inbox and the outbox (the new ones only) and its other
-   * events into quarantine; the caller's transaction makes it all or nothing. Also the path of an
-   * event released from quarantine, so that it is deduplicated and published like any other.
+   * events into quarantine, in the caller's transaction: the path of an event (or a body) released
+   * from quarantine, so that it is deduplicated and published like any other.
    *
    * @param receivedAt when the events entered the inbox
-   * @param releasedFrom the quarantined event being released, or {@code null}
+   * @param releasedFrom the quarantined event being released
    */
   @Transactional(propagation = Propagation.MANDATORY)
   IngestResult store(
@@ -92,13 +145,26 @@ class WebhookIngestion {
     var duplicates = new ArrayList<GoCardlessEvent>();
     if (!routable.isEmpty()) {
       var newIds =
-          new HashSet<>(deliveries.insertNewEvents(deliveryId, receivedAt, routable, releasedFrom));
+          new HashSet<>(
+              deliveries.insertNewEvents(
+                  routable.stream()
+                      .map(event -> new WebhookRepository.InboxRow(deliveryId, receivedAt, event))
+                      .toList(),
+                  releasedFrom));
       for (GoCardlessEvent event : routable) {
-        // remove(): an id repeated inside one batch is new at most once
         (newIds.remove(event.id()) ? fresh : duplicates).add(event);
       }
       outbox.appendAll(fresh.stream().map(event -> event.toOutboxEvent(traceparent)).toList());
     }
+    return quarantineRejected(deliveryId, receivedAt, batch, fresh, duplicates);
+  }
+
+  private IngestResult quarantineRejected(
+      UUID deliveryId,
+      Instant receivedAt,
+      ParsedBody.Batch batch,
+      List<GoCardlessEvent> fresh,
+      List<GoCardlessEvent> duplicates) {
     var quarantined = new ArrayList<QuarantineReason>();
     int alreadyQuarantined = 0;
     for (ParsedEvent.Rejected rejected : batch.rejected()) {
@@ -110,6 +176,9 @@ class WebhookIngestion {
     }
     return new IngestResult(deliveryId, fresh, duplicates, quarantined, alreadyQuarantined);
   }
+
+  /** A delivery, read, waiting to be stored. */
+  record Submission(WebhookDelivery delivery, ParsedBody body) {}
 
   /** What a delivery was made of. */
   record WebhookDelivery(

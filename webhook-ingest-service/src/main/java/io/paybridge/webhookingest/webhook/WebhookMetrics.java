@@ -1,8 +1,10 @@
 package io.paybridge.webhookingest.webhook;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.springframework.stereotype.Component;
 
 /**
@@ -10,12 +12,22 @@ import org.springframework.stereotype.Component;
  * (events, new or duplicate, by resource type), {@code paybridge.webhooks.events.quarantined}
  * (events or bodies quarantined, by reason), {@code paybridge.webhooks.quarantine.released}
  * (releases, by what became of the events) and the gauge {@code
- * paybridge.webhooks.quarantine.unreleased}.
+ * paybridge.webhooks.quarantine.unreleased}; for group commit, {@code
+ * paybridge.webhooks.group.deliveries} and {@code paybridge.webhooks.group.events} (per group
+ * written), {@code paybridge.webhooks.group.wait} (a delivery's wait in the queue before its
+ * group's transaction began), {@code paybridge.webhooks.group.retried.alone} (deliveries written
+ * again alone after their group failed) and the gauge {@code paybridge.webhooks.pending}
+ * (deliveries admitted and not answered yet). Refusals at the admission limit are {@code
+ * paybridge.webhooks.received{outcome=saturated}}.
  */
 @Component
 class WebhookMetrics {
 
   private final MeterRegistry meters;
+  private final DistributionSummary groupDeliveries;
+  private final DistributionSummary groupEvents;
+  private final Timer groupWait;
+  private final Counter retriedAlone;
 
   WebhookMetrics(MeterRegistry meters, QuarantineRepository quarantine) {
     this.meters = meters;
@@ -33,6 +45,47 @@ class WebhookMetrics {
             })
         .description("Quarantined GoCardless events (or bodies) no operator has released yet")
         .register(meters);
+    groupDeliveries =
+        DistributionSummary.builder("paybridge.webhooks.group.deliveries")
+            .description("Webhook deliveries written in one transaction (group commit)")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(1.0)
+            .maximumExpectedValue(256.0)
+            .register(meters);
+    groupEvents =
+        DistributionSummary.builder("paybridge.webhooks.group.events")
+            .description("Events of the deliveries written in one transaction (group commit)")
+            .register(meters);
+    groupWait =
+        Timer.builder("paybridge.webhooks.group.wait")
+            .description("A delivery's wait in the queue before its group's transaction began")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(java.time.Duration.ofNanos(10_000))
+            .maximumExpectedValue(java.time.Duration.ofSeconds(5))
+            .register(meters);
+    retriedAlone =
+        Counter.builder("paybridge.webhooks.group.retried.alone")
+            .description("Deliveries written again alone because their group's transaction failed")
+            .register(meters);
+  }
+
+  void pending(java.util.function.Supplier<Number> pending) {
+    Gauge.builder("paybridge.webhooks.pending", pending)
+        .description("Webhook deliveries admitted and not answered yet (queued or being written)")
+        .register(meters);
+  }
+
+  void group(int deliveries, int events) {
+    groupDeliveries.record(deliveries);
+    groupEvents.record(events);
+  }
+
+  void groupWait(java.time.Duration wait) {
+    groupWait.record(wait);
+  }
+
+  void retriedAlone(int deliveries) {
+    retriedAlone.increment(deliveries);
   }
 
   void accepted(WebhookIngestion.IngestResult result) {

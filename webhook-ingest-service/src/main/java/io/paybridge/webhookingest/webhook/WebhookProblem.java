@@ -15,6 +15,11 @@ enum WebhookProblem implements ProblemType {
   RELAY_BEHIND(
       Definition.of(
           503, "relay-behind", "Webhook not accepted while events wait for Kafka; retry later")),
+  SATURATED(
+      Definition.of(
+          503,
+          "ingest-saturated",
+          "Webhook not accepted while the service is at capacity; retry later")),
   INTERNAL(Definition.of(500, "internal-error", "Webhook could not be processed"));
 
   private final Definition definition;

@@ -48,19 +48,21 @@ class WebhookRepository {
       values (?, ?, ?, ?, ?, ?, ?, ?, ?)
       """;
 
-  // One statement for the whole batch; the unique event id makes a concurrent or later duplicate
-  // insert nothing, and RETURNING tells which events are new.
+  // One statement for the events of a whole group of deliveries; the unique event id makes a
+  // concurrent or later duplicate insert nothing, and RETURNING tells which events are new. An id
+  // repeated in the statement (within a delivery, or in two deliveries of one group) is inserted
+  // once, by its first row.
   private static final String INSERT_NEW_EVENTS =
       """
       insert into gocardless_event
           (event_id, synthetic_id, resource_type, action, resource_id, organisation_id, occurred_at,
            delivery_id, received_at, payload, released_from)
       select e.event_id, e.synthetic_id, e.resource_type, e.action, e.resource_id, e.organisation_id,
-             e.occurred_at, ?, ?, e.payload::json, ?
+             e.occurred_at, e.delivery_id, e.received_at, e.payload::json, ?
       from unnest(?::varchar[], ?::boolean[], ?::text[], ?::text[], ?::text[], ?::text[],
-                  ?::timestamptz[], ?::text[])
+                  ?::timestamptz[], ?::text[], ?::uuid[], ?::timestamptz[])
            as e(event_id, synthetic_id, resource_type, action, resource_id, organisation_id,
-                occurred_at, payload)
+                occurred_at, payload, delivery_id, received_at)
       on conflict (event_id) do nothing
       returning event_id
       """;
@@ -204,18 +206,24 @@ class WebhookRepository {
         && (state.startsWith("08") || state.startsWith("53") || state.startsWith("57P"));
   }
 
-  void insertDelivery(UUID id, WebhookIngestion.WebhookDelivery delivery, int eventCount) {
-    jdbc.update(
+  /** Inserts deliveries, in one round trip (a JDBC batch). */
+  void insertDeliveries(List<NewDelivery> deliveries) {
+    jdbc.batchUpdate(
         INSERT_DELIVERY,
-        id,
-        delivery.webhookId(),
-        Timestamp.from(delivery.receivedAt()),
-        delivery.signature(),
-        delivery.userAgent(),
-        delivery.origin(),
-        delivery.traceparent(),
-        delivery.body(),
-        eventCount);
+        deliveries,
+        deliveries.size(),
+        (statement, row) -> {
+          var delivery = row.delivery();
+          statement.setObject(1, row.id());
+          statement.setString(2, delivery.webhookId());
+          statement.setTimestamp(3, Timestamp.from(delivery.receivedAt()));
+          statement.setString(4, delivery.signature());
+          statement.setString(5, delivery.userAgent());
+          statement.setString(6, delivery.origin());
+          statement.setString(7, delivery.traceparent());
+          statement.setBytes(8, delivery.body());
+          statement.setInt(9, row.eventCount());
+        });
   }
 
   /** The delivery {@code id} as stored, or empty. */
@@ -237,46 +245,60 @@ class WebhookRepository {
   /**
    * Inserts the events the inbox does not hold yet.
    *
-   * @param releasedFrom the quarantined event they come from, or {@code null} for a delivery
-   * @return the ids inserted (an id repeated in {@code events} at most once)
+   * <p>Rows go in ordered by event id (stably: among equal ids the first given stays first), so
+   * that two transactions inserting overlapping events take their row locks in the same order and
+   * never deadlock each other (which would fail every delivery of both groups).
+   *
+   * @param releasedFrom the quarantined event they come from, or {@code null} for deliveries
+   * @return the ids inserted (an id repeated in {@code events} at most once, by its first row)
    */
-  List<String> insertNewEvents(
-      UUID deliveryId, Instant receivedAt, List<GoCardlessEvent> events, Long releasedFrom) {
+  List<String> insertNewEvents(List<InboxRow> events, Long releasedFrom) {
+    var rows = new ArrayList<>(events);
+    rows.sort(java.util.Comparator.comparing(row -> row.event().id()));
     return jdbc.execute(
         (Connection connection) -> {
           try (var statement = connection.prepareStatement(INSERT_NEW_EVENTS)) {
-            statement.setObject(1, deliveryId);
-            statement.setTimestamp(2, Timestamp.from(receivedAt));
-            statement.setObject(3, releasedFrom, java.sql.Types.BIGINT);
+            statement.setObject(1, releasedFrom, java.sql.Types.BIGINT);
             statement.setArray(
-                4, connection.createArrayOf("varchar", column(events, GoCardlessEvent::id)));
+                2, connection.createArrayOf("varchar", column(rows, GoCardlessEvent::id)));
             statement.setArray(
-                5,
+                3,
                 connection.createArrayOf(
                     "boolean",
-                    events.stream().map(GoCardlessEvent::syntheticId).toArray(Boolean[]::new)));
+                    rows.stream().map(row -> row.event().syntheticId()).toArray(Boolean[]::new)));
             statement.setArray(
-                6, connection.createArrayOf("text", column(events, GoCardlessEvent::resourceType)));
+                4, connection.createArrayOf("text", column(rows, GoCardlessEvent::resourceType)));
             statement.setArray(
-                7, connection.createArrayOf("text", column(events, GoCardlessEvent::action)));
+                5, connection.createArrayOf("text", column(rows, GoCardlessEvent::action)));
             statement.setArray(
-                8, connection.createArrayOf("text", column(events, GoCardlessEvent::resourceId)));
+                6, connection.createArrayOf("text", column(rows, GoCardlessEvent::resourceId)));
             statement.setArray(
-                9,
-                connection.createArrayOf("text", column(events, GoCardlessEvent::organisationId)));
+                7, connection.createArrayOf("text", column(rows, GoCardlessEvent::organisationId)));
+            statement.setArray(
+                8,
+                connection.createArrayOf(
+                    "timestamptz",
+                    rows.stream()
+                        .map(row -> row.event().occurredAt())
+                        .map(at -> at == null ? null : Timestamp.from(at))
+                        .toArray(Timestamp[]::new)));
+            statement.setArray(
+                9, connection.createArrayOf("text", column(rows, GoCardlessEvent::json)));
             statement.setArray(
                 10,
                 connection.createArrayOf(
-                    "timestamptz",
-                    events.stream()
-                        .map(e -> e.occurredAt() == null ? null : Timestamp.from(e.occurredAt()))
-                        .toArray(Timestamp[]::new)));
+                    "uuid", rows.stream().map(InboxRow::deliveryId).toArray(UUID[]::new)));
             statement.setArray(
-                11, connection.createArrayOf("text", column(events, GoCardlessEvent::json)));
-            var inserted = new ArrayList<String>(events.size());
-            try (var rows = statement.executeQuery()) {
-              while (rows.next()) {
-                inserted.add(rows.getString(1));
+                11,
+                connection.createArrayOf(
+                    "timestamptz",
+                    rows.stream()
+                        .map(row -> Timestamp.from(row.receivedAt()))
+                        .toArray(Timestamp[]::new)));
+            var inserted = new ArrayList<String>(rows.size());
+            try (var result = statement.executeQuery()) {
+              while (result.next()) {
+                inserted.add(result.getString(1));
               }
             }
             return inserted;
@@ -284,10 +306,15 @@ class WebhookRepository {
         });
   }
 
-  private static String[] column(
-      List<GoCardlessEvent> events, Function<GoCardlessEvent, String> field) {
-    return events.stream().map(field).toArray(String[]::new);
+  private static String[] column(List<InboxRow> rows, Function<GoCardlessEvent, String> field) {
+    return rows.stream().map(InboxRow::event).map(field).toArray(String[]::new);
   }
+
+  /** A delivery to insert, with its id and its number of events. */
+  record NewDelivery(UUID id, WebhookIngestion.WebhookDelivery delivery, int eventCount) {}
+
+  /** An event for the inbox, with the delivery that brought it and when it arrived. */
+  record InboxRow(UUID deliveryId, Instant receivedAt, GoCardlessEvent event) {}
 
   /** A delivery as stored: what releasing one of its quarantined events needs. */
   record StoredDelivery(UUID id, Instant receivedAt, String traceparent, byte[] body) {}
