@@ -110,6 +110,10 @@ public final class ServiceProcess {
     return this;
   }
 
+  public String name() {
+    return name;
+  }
+
   public Path log() {
     return log;
   }
@@ -134,6 +138,18 @@ public final class ServiceProcess {
    * progress.
    */
   public void awaitReady(Duration timeout) throws InterruptedException {
+    awaitReady(timeout, true);
+  }
+
+  /**
+   * Waits until the service's readiness probe answers 200, without printing progress: for several
+   * services awaited at once.
+   */
+  public void awaitReadyQuietly(Duration timeout) throws InterruptedException {
+    awaitReady(timeout, false);
+  }
+
+  private void awaitReady(Duration timeout, boolean progress) throws InterruptedException {
     var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     var probe =
         HttpRequest.newBuilder(
@@ -141,25 +157,35 @@ public final class ServiceProcess {
             .timeout(Duration.ofSeconds(2))
             .build();
     long deadline = System.nanoTime() + timeout.toNanos();
-    System.out.print("waiting for " + name);
+    if (progress) {
+      System.out.print("waiting for " + name);
+    }
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        System.out.println();
+        if (progress) {
+          System.out.println();
+        }
         throw new IllegalStateException(
             name + " exited with " + process.exitValue() + "; see " + log);
       }
       try {
         if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          System.out.println(" ready");
+          if (progress) {
+            System.out.println(" ready");
+          }
           return;
         }
       } catch (IOException e) {
         // not listening yet
       }
-      System.out.print(".");
-      Thread.sleep(1000);
+      if (progress) {
+        System.out.print(".");
+      }
+      Thread.sleep(progress ? 1000 : 200);
     }
-    System.out.println();
+    if (progress) {
+      System.out.println();
+    }
     throw new IllegalStateException(name + " was not ready within " + timeout + "; see " + log);
   }
 
