@@ -2,6 +2,7 @@ package io.paybridge.localstack;
 
 import io.paybridge.platform.events.EventHeaders;
 import io.paybridge.platform.events.Topics;
+import io.paybridge.platform.testsupport.AotCache;
 import io.paybridge.platform.testsupport.EmbeddedKafkaServer;
 import io.paybridge.platform.testsupport.EmbeddedPostgresServer;
 import io.paybridge.platform.testsupport.EmbeddedRedisServer;
@@ -35,20 +36,24 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
  * The whole platform on one machine with nothing installed but a JDK: embedded PostgreSQL (a
- * database per service) and Kafka in this JVM, the GoCardless simulator, and every service as a
- * process of its own from its executable jar, wired together. Runs until interrupted (Ctrl-C).
+ * database per service) and Kafka, the OIDC issuer, Redis, the GoCardless simulator and the
+ * notification sandbox, then every service as a process of its own from its executable jar, all
+ * started at once. Runs until Ctrl-C or SIGTERM, then stops every process it started.
  *
  * <p>Ports can be changed with environment variables: {@code POSTGRES_PORT} (15432), {@code
  * SIMULATOR_PORT} (8089), {@code OIDC_ISSUER_PORT} (8180), {@code WEBHOOK_INGEST_PORT} (8082),
  * {@code OAUTH_PORT} (8081), {@code GATEWAY_PORT} (8080), {@code REDIS_PORT} (16379), {@code
- * BILLING_PORT} (8083) and {@code NOTIFICATION_PORT} (8084), and the management (actuator) ports
- * {@code WEBHOOK_INGEST_MANAGEMENT_PORT} (9082), {@code OAUTH_MANAGEMENT_PORT} (9081), {@code
- * BILLING_MANAGEMENT_PORT} (9083), {@code GATEWAY_MANAGEMENT_PORT} (9080). Kafka listens where the
- * embedded broker chooses; the walkthrough prints its address. Secrets (state signing and token
+ * BILLING_PORT} (8083), {@code NOTIFICATION_PORT} (8084) and {@code SAMPLE_RECEIVER_PORT} (8085),
+ * and the management (actuator) ports {@code WEBHOOK_INGEST_MANAGEMENT_PORT} (9082), {@code
+ * OAUTH_MANAGEMENT_PORT} (9081), {@code BILLING_MANAGEMENT_PORT} (9083), {@code
+ * NOTIFICATION_MANAGEMENT_PORT} (9084), {@code GATEWAY_MANAGEMENT_PORT} (9080). Kafka listens where
+ * the embedded broker chooses; the walkthrough prints its address. The services log to {@code
+ * LOCAL_STACK_LOG_DIRECTORY} ({@code local-stack/target/logs}). Secrets (state signing and token
  * encryption keys) are generated at each start.
  */
 public final class LocalStack {
@@ -103,6 +108,9 @@ public final class LocalStack {
    * with status 0: a requested stop is not a failure.
    */
   public static void main(String[] args) {
+    // Logging set up before the parallel start, whose threads would otherwise race to initialise
+    // it.
+    LoggerFactory.getLogger(LocalStack.class);
     var stack = new LocalStack();
     for (String signal : List.of("INT", "TERM")) {
       Signal.handle(new Signal(signal), received -> stack.requestStop(received.getName()));
@@ -204,18 +212,36 @@ public final class LocalStack {
     services.add(billingService());
     services.add(notificationService());
     services.add(gatewayService());
-    for (var service : services) {
-      step(
-          "Starting "
-              + service.name()
-              + " on port "
-              + service.port()
-              + ", management port "
-              + service.managementPort()
-              + " (log: "
-              + service.log()
-              + ")");
-      service.start();
+    var aotCache = aotCache();
+    try (var starting = Executors.newVirtualThreadPerTaskExecutor()) {
+      var started = new ArrayList<Future<?>>();
+      for (var service : services) {
+        if (aotCache != null) {
+          service.withAotCache(aotCache);
+        }
+        started.add(
+            starting.submit(
+                () -> {
+                  service.start();
+                  step(
+                      "Started "
+                          + service.name()
+                          + " on port "
+                          + service.port()
+                          + ", management port "
+                          + service.managementPort()
+                          + (service.recordsAotCache()
+                              ? ", recording its AOT cache (written when it stops)"
+                              : "")
+                          + " (log: "
+                          + service.log()
+                          + ")");
+                  return null;
+                }));
+      }
+      for (var future : started) {
+        result(future);
+      }
     }
     awaitEveryService();
 
@@ -278,6 +304,17 @@ public final class LocalStack {
     } catch (ExecutionException e) {
       throw e.getCause() instanceof Exception cause ? cause : e;
     }
+  }
+
+  /**
+   * JDK 25's AOT cache of each service under {@code local-stack/target/aot} ({@code
+   * LOCAL_STACK_AOT_CACHE=off} to run without): recorded at a service's first run, used after.
+   */
+  private AotCache aotCache() {
+    if ("off".equalsIgnoreCase(env("LOCAL_STACK_AOT_CACHE", "on"))) {
+      return null;
+    }
+    return new AotCache(root.resolve("local-stack/target/aot"));
   }
 
   private String gatewayUrl() {
@@ -531,7 +568,7 @@ public final class LocalStack {
 
          2. Connect a simulated merchant for team-a:
 
-           curl -s -X POST %5$s/merchant-connections -H "Authorization: Bearer $TOKEN" \
+           curl -s -X POST %5$s/merchant-connections -H "Authorization: Bearer $TOKEN" \\
                 -H 'Content-Type: application/json' -d '{"companyName":"Acme Yoga"}'
            # open the authorisationUrl it returns in a browser; on the simulator's consent page choose
            # "Create a new organisation" (its name is prefilled with the companyName above) and Connect;
@@ -553,11 +590,11 @@ public final class LocalStack {
             then the hosted page for the payer (billing-service learns the merchant from
             merchants.connection: right after step 2 it may answer 404 merchant-not-found a moment):
 
-           curl -s -X POST %5$s/billing-requests -H "Authorization: Bearer $TOKEN" -H 'Idempotency-Key: order-1' \
+           curl -s -X POST %5$s/billing-requests -H "Authorization: Bearer $TOKEN" -H 'Idempotency-Key: order-1' \\
                 -H 'Content-Type: application/json' -d '{"merchantId":"<merchantId>",
                   "paymentRequest":{"amount":1500,"currency":"GBP","description":"Class pass"},
                   "mandateRequest":{"scheme":"bacs","currency":"GBP","verify":"recommended"}}'
-           curl -s -X POST %5$s/billing-request-flows -H "Authorization: Bearer $TOKEN" \
+           curl -s -X POST %5$s/billing-request-flows -H "Authorization: Bearer $TOKEN" \\
                 -H 'Content-Type: application/json' -d '{"billingRequestId":"<id from above>",
                   "redirectUri":"https://example.com/paid","exitUri":"https://example.com/exit"}'
            # open its authorisationUrl in a browser and complete the payer's steps; the simulator's

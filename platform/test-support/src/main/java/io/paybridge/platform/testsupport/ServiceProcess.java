@@ -35,6 +35,8 @@ public final class ServiceProcess {
   private final List<String> arguments;
   private final Path log;
   private List<String> jvmOptions = DEVELOPMENT_JVM_OPTIONS;
+  private AotCache aotCache;
+  private boolean recordingAotCache;
   private Process process;
 
   /**
@@ -110,6 +112,20 @@ public final class ServiceProcess {
     return this;
   }
 
+  /**
+   * Runs the service with JDK's AOT cache kept in {@code cache}: recorded at its first run (and
+   * written as it stops), used at the next.
+   */
+  public ServiceProcess withAotCache(AotCache cache) {
+    this.aotCache = cache;
+    return this;
+  }
+
+  /** Whether this run records the AOT cache, which the JVM writes as it stops. */
+  public boolean recordsAotCache() {
+    return recordingAotCache;
+  }
+
   public String name() {
     return name;
   }
@@ -123,8 +139,15 @@ public final class ServiceProcess {
     var command = new ArrayList<String>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
+    Path jar = executableJar();
+    if (aotCache != null) {
+      var launch = aotCache.launch(name, jar);
+      command.addAll(launch.jvmOptions());
+      jar = launch.jar();
+      recordingAotCache = launch.recording();
+    }
     command.add("-jar");
-    command.add(executableJar().toString());
+    command.add(jar.toString());
     command.addAll(arguments);
     process =
         new ProcessBuilder(command)
@@ -195,7 +218,8 @@ public final class ServiceProcess {
     }
     process.destroy(); // SIGTERM: graceful shutdown, the relay stops before the database goes
     try {
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      // A JVM recording its AOT cache writes it as it exits, which takes a while longer.
+      if (!process.waitFor(recordingAotCache ? 180 : 30, TimeUnit.SECONDS)) {
         process.destroyForcibly();
       }
     } catch (InterruptedException e) {
