@@ -7,6 +7,7 @@ import io.paybridge.platform.events.EventHeaders;
 import io.paybridge.platform.events.Topics;
 import io.paybridge.platform.testsupport.KafkaTestConsumer;
 import io.paybridge.platform.testsupport.http.Http;
+import io.paybridge.simulator.SimulatedPayer;
 import io.paybridge.simulator.SimulatorSettings;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -55,7 +56,6 @@ class LocalStackIT {
 
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final String TEAM = "team-a";
-  private static final Pattern FORM_STEP = Pattern.compile("<form[^>]*id=\"([a-z_]+)\"");
   private static final Pattern INPUT =
       Pattern.compile("<input[^>]*name=\"([^\"]+)\"[^>]*value=\"([^\"]*)\"");
 
@@ -282,7 +282,9 @@ class LocalStackIT {
             """
                 .formatted(billingRequestId));
     assertThat(flow.status()).as(flow.body()).isEqualTo(201);
-    payOnTheHostedPage(flow.json().path("authorisationUrl").asString());
+    String paid =
+        new SimulatedPayer("Frank").complete(flow.json().path("authorisationUrl").asString());
+    assertThat(paid).as("the payer sent to the redirect URI").isEqualTo("https://example.com/paid");
 
     await()
         .atMost(Duration.ofSeconds(30))
@@ -391,52 +393,6 @@ class LocalStackIT {
     var response = Http.get(gateway + path, token);
     assertThat(response.status()).as("%s: %s", path, response.body()).isEqualTo(200);
     return response.json();
-  }
-
-  /**
-   * The payer's side of the hosted page: the page shows the next step as a plain HTML form; the
-   * payer fills each in (values from GoCardless's sandbox examples) until the page redirects.
-   */
-  private void payOnTheHostedPage(String authorisationUrl) {
-    String flowId = Http.query(authorisationUrl).get("id");
-    for (int i = 0; i < 10; i++) {
-      var page = Http.get(authorisationUrl, null);
-      if (page.status() == 303) {
-        assertThat(page.location()).isEqualTo("https://example.com/paid");
-        return;
-      }
-      assertThat(page.status()).as(page.body()).isEqualTo(200);
-      Matcher step = FORM_STEP.matcher(page.body());
-      if (!step.find()) {
-        assertThat(page.body()).as("a completed flow").containsIgnoringCase("success");
-        return;
-      }
-      Map<String, String> fields =
-          switch (step.group(1)) {
-            case "customer_details" ->
-                Map.of(
-                    "given_name", "Frank",
-                    "family_name", "Osborne",
-                    "email", "payer@example.com",
-                    "address_line1", "27 Acer Road",
-                    "city", "London",
-                    "postal_code", "E8 3GX",
-                    "country_code", "GB");
-            case "institution" -> Map.of("institution", "monzo");
-            case "bank_account" ->
-                Map.of(
-                    "account_holder_name", "Frank Osborne",
-                    "branch_code", "20-00-00",
-                    "account_number", "55779911");
-            case "bank_authorisation" -> Map.of("decision", "authorise");
-            default -> Map.of();
-          };
-      var answer =
-          Http.postForm(
-              simulator + "/billing/static/flow/" + step.group(1) + "?id=" + flowId, fields);
-      assertThat(answer.status()).as("%s: %s", step.group(1), answer.body()).isEqualTo(303);
-    }
-    throw new AssertionError("The hosted page did not complete in 10 steps");
   }
 
   /** Follows redirects as a browser does, from {@code url}; the last answer. */
