@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,24 +74,34 @@ class LocalStackIT {
 
   @BeforeAll
   void startTheStackAsADeveloperDoes() throws Exception {
-    for (String variable :
-        List.of(
-            "POSTGRES_PORT",
-            "SIMULATOR_PORT",
-            "OIDC_ISSUER_PORT",
-            "REDIS_PORT",
-            "SAMPLE_RECEIVER_PORT",
-            "GATEWAY_PORT",
-            "GATEWAY_MANAGEMENT_PORT",
-            "WEBHOOK_INGEST_PORT",
-            "WEBHOOK_INGEST_MANAGEMENT_PORT",
-            "OAUTH_PORT",
-            "OAUTH_MANAGEMENT_PORT",
-            "BILLING_PORT",
-            "BILLING_MANAGEMENT_PORT",
-            "NOTIFICATION_PORT",
-            "NOTIFICATION_MANAGEMENT_PORT")) {
-      ports.put(variable, freePort());
+    // Every port held open until all are chosen, so that no two variables get the same one.
+    var sockets = new ArrayList<ServerSocket>();
+    try {
+      for (String variable :
+          List.of(
+              "POSTGRES_PORT",
+              "SIMULATOR_PORT",
+              "OIDC_ISSUER_PORT",
+              "REDIS_PORT",
+              "SAMPLE_RECEIVER_PORT",
+              "GATEWAY_PORT",
+              "GATEWAY_MANAGEMENT_PORT",
+              "WEBHOOK_INGEST_PORT",
+              "WEBHOOK_INGEST_MANAGEMENT_PORT",
+              "OAUTH_PORT",
+              "OAUTH_MANAGEMENT_PORT",
+              "BILLING_PORT",
+              "BILLING_MANAGEMENT_PORT",
+              "NOTIFICATION_PORT",
+              "NOTIFICATION_MANAGEMENT_PORT")) {
+        var socket = new ServerSocket(0);
+        sockets.add(socket);
+        ports.put(variable, socket.getLocalPort());
+      }
+    } finally {
+      for (var socket : sockets) {
+        socket.close();
+      }
     }
     var command =
         new ProcessBuilder(
@@ -126,7 +137,7 @@ class LocalStackIT {
               }
             });
     await()
-        .atMost(Duration.ofMinutes(4))
+        .atMost(Duration.ofMinutes(6))
         .pollInterval(Duration.ofMillis(200))
         .until(() -> printed("PayBridge local stack is up") || !stack.isAlive());
     assertThat(stack.isAlive()).as("local-stack is running; its output: %s", output).isTrue();
@@ -426,11 +437,5 @@ class LocalStackIT {
         .map(m -> m.group(1))
         .findFirst()
         .orElseThrow(() -> new AssertionError("local-stack did not print " + pattern));
-  }
-
-  private static int freePort() throws IOException {
-    try (var socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }
