@@ -114,7 +114,6 @@ class LocalStackIT {
     ports.forEach((variable, port) -> command.environment().put(variable, port.toString()));
     Path logs = Path.of("target/local-stack-it");
     command.environment().put("LOCAL_STACK_LOG_DIRECTORY", logs.toAbsolutePath().toString());
-    command.environment().put("LOCAL_STACK_AOT_CACHE", System.getProperty("localstack.aot", "off"));
     Files.createDirectories(logs);
     stack = command.start();
     var copy = new PrintWriter(Files.newBufferedWriter(logs.resolve("local-stack.out")), true);
