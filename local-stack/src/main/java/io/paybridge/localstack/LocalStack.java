@@ -267,7 +267,8 @@ public final class LocalStack {
 
   /** Waits for every service's readiness at once; the first that fails or stops ends the wait. */
   private void awaitEveryService() throws Exception {
-    var timeout = Duration.ofMinutes(3);
+    // Five JVMs starting at once on a small, busy machine can each take minutes.
+    var timeout = Duration.ofMinutes(6);
     try (var waiting = Executors.newVirtualThreadPerTaskExecutor()) {
       var ready = new ArrayList<Future<?>>();
       for (var service : services) {
