@@ -115,7 +115,7 @@ class BillingJourneyIT extends BillingIntegrationTest {
       assertThat(flow.status()).as(flow.body()).isEqualTo(201);
       String authorisationUrl = flow.json().get("authorisationUrl").asString();
       assertThat(authorisationUrl).startsWith(world.simulator.baseUrl());
-      payOnTheHostedPage(flow.json().get("id").asString(), authorisationUrl, "Frank");
+      payOnTheHostedPage(authorisationUrl, "Frank");
 
       deliverEventsOf(organisationA);
       await()

@@ -2,14 +2,16 @@ package io.paybridge.localstack;
 
 import io.paybridge.platform.events.EventHeaders;
 import io.paybridge.platform.events.Topics;
+import io.paybridge.platform.testsupport.AotCache;
 import io.paybridge.platform.testsupport.EmbeddedKafkaServer;
 import io.paybridge.platform.testsupport.EmbeddedPostgresServer;
 import io.paybridge.platform.testsupport.EmbeddedRedisServer;
 import io.paybridge.platform.testsupport.ServiceProcess;
 import io.paybridge.simulator.GoCardlessSimulator;
 import io.paybridge.simulator.SimulatorSettings;
-import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -19,6 +21,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.OAuth2Config;
 import no.nav.security.mock.oauth2.token.OAuth2TokenProvider;
@@ -26,20 +33,27 @@ import no.nav.security.mock.oauth2.token.RequestMapping;
 import no.nav.security.mock.oauth2.token.RequestMappingTokenCallback;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 /**
  * The whole platform on one machine with nothing installed but a JDK: embedded PostgreSQL (a
- * database per service) and Kafka in this JVM, the GoCardless simulator, and every service as a
- * process of its own from its executable jar, wired together. Runs until interrupted (Ctrl-C).
+ * database per service) and Kafka, the OIDC issuer, Redis, the GoCardless simulator and the
+ * notification sandbox, then every service as a process of its own from its executable jar, all
+ * started at once. Runs until Ctrl-C or SIGTERM, then stops every process it started.
  *
  * <p>Ports can be changed with environment variables: {@code POSTGRES_PORT} (15432), {@code
  * SIMULATOR_PORT} (8089), {@code OIDC_ISSUER_PORT} (8180), {@code WEBHOOK_INGEST_PORT} (8082),
  * {@code OAUTH_PORT} (8081), {@code GATEWAY_PORT} (8080), {@code REDIS_PORT} (16379), {@code
- * BILLING_PORT} (8083) and {@code NOTIFICATION_PORT} (8084), and the management (actuator) ports
- * {@code WEBHOOK_INGEST_MANAGEMENT_PORT} (9082), {@code OAUTH_MANAGEMENT_PORT} (9081), {@code
- * BILLING_MANAGEMENT_PORT} (9083), {@code GATEWAY_MANAGEMENT_PORT} (9080). Kafka listens where the
- * embedded broker chooses; the walkthrough prints its address. Secrets (state signing and token
+ * BILLING_PORT} (8083), {@code NOTIFICATION_PORT} (8084) and {@code SAMPLE_RECEIVER_PORT} (8085),
+ * and the management (actuator) ports {@code WEBHOOK_INGEST_MANAGEMENT_PORT} (9082), {@code
+ * OAUTH_MANAGEMENT_PORT} (9081), {@code BILLING_MANAGEMENT_PORT} (9083), {@code
+ * NOTIFICATION_MANAGEMENT_PORT} (9084), {@code GATEWAY_MANAGEMENT_PORT} (9080). Kafka listens where
+ * the embedded broker chooses; the walkthrough prints its address. The services log to {@code
+ * LOCAL_STACK_LOG_DIRECTORY} ({@code local-stack/target/logs}). Secrets (state signing and token
  * encryption keys) are generated at each start.
  */
 public final class LocalStack {
@@ -55,9 +69,13 @@ public final class LocalStack {
           + " notifications:write";
   private static final String TOKEN_SCOPE = "merchant-tokens:read";
   private static final String OPERATIONS_SCOPE = "operations:read";
-  private static final String BILLING_AUDIENCE = "billing-service";
 
-  private final Path root = Path.of("").toAbsolutePath();
+  /** The repository: where each service's jar is built ({@code <service>/target}). */
+  private final Path root =
+      Path.of(System.getProperty("paybridge.root", Path.of("").toAbsolutePath().toString()));
+
+  private final Path logDirectory =
+      Path.of(env("LOCAL_STACK_LOG_DIRECTORY", root.resolve("local-stack/target/logs").toString()));
   private final int postgresPort = port("POSTGRES_PORT", 15432);
   private final int simulatorPort = port("SIMULATOR_PORT", 8089);
   private final int webhookIngestPort = port("WEBHOOK_INGEST_PORT", 8082);
@@ -73,6 +91,7 @@ public final class LocalStack {
   private final int billingManagementPort = port("BILLING_MANAGEMENT_PORT", 9083);
   private final int notificationManagementPort = port("NOTIFICATION_MANAGEMENT_PORT", 9084);
   private final int sampleReceiverPort = port("SAMPLE_RECEIVER_PORT", 8085);
+  private final long startedAt = System.nanoTime();
   private NotificationSandbox notificationSandbox;
   private final List<ServiceProcess> services = new ArrayList<>();
   private EmbeddedPostgresServer postgres;
@@ -81,46 +100,240 @@ public final class LocalStack {
   private MockOAuth2Server issuer;
   private EmbeddedRedisServer redis;
   private volatile boolean running = true;
+  private volatile KafkaConsumer<String, String> watcher;
+  private boolean stopped;
 
-  public static void main(String[] args) throws Exception {
+  /**
+   * Runs the stack until Ctrl-C (SIGINT) or SIGTERM, then stops every process it started and exits
+   * with status 0: a requested stop is not a failure.
+   */
+  public static void main(String[] args) {
+    // Logging set up before the parallel start, whose threads would otherwise race to initialise
+    // it.
+    LoggerFactory.getLogger(LocalStack.class);
     var stack = new LocalStack();
+    for (String signal : List.of("INT", "TERM")) {
+      Signal.handle(new Signal(signal), received -> stack.requestStop(received.getName()));
+    }
+    // Any other end of the JVM (System.exit elsewhere, SIGHUP) still stops the child processes.
     Runtime.getRuntime().addShutdownHook(new Thread(stack::stop, "local-stack-stop"));
-    stack.start();
-    stack.watchGoCardlessTopics();
+    boolean failed = false;
+    try {
+      stack.start();
+      stack.printWalkthrough();
+      stack.watchTopics();
+    } catch (StopRequested e) {
+      // stopped while starting
+    } catch (Exception e) {
+      System.out.println("[local-stack] Could not start: " + e.getMessage());
+      failed = true;
+    } finally {
+      stack.stop();
+    }
+    if (failed) {
+      System.exit(1);
+    }
+  }
+
+  /** Thrown out of {@link #start()} when a stop is requested before every service is ready. */
+  static final class StopRequested extends RuntimeException {
+    StopRequested() {
+      super("stop requested", null, false, false);
+    }
+  }
+
+  private void requestStop(String signal) {
+    if (!running) {
+      // A second Ctrl-C while stopping: the user wants it gone now.
+      System.out.println("[local-stack] SIG" + signal + " again: exiting without waiting");
+      Runtime.getRuntime().halt(1);
+    }
+    System.out.println("[local-stack] SIG" + signal + " received");
+    running = false;
+    var consumer = watcher;
+    if (consumer != null) {
+      consumer.wakeup();
+    }
+  }
+
+  private void checkRunning() {
+    if (!running) {
+      throw new StopRequested();
+    }
   }
 
   void start() throws Exception {
-    step("Starting embedded PostgreSQL 17 on port " + postgresPort);
-    postgres = EmbeddedPostgresServer.shared(postgresPort);
-    step("Starting embedded Kafka (KRaft)");
-    kafka = EmbeddedKafkaServer.shared();
-    kafka.createTopics(watchedTopics().toArray(String[]::new));
+    Files.createDirectories(logDirectory);
+    // PostgreSQL (initdb) and Kafka take the longest and need nothing from each other.
+    Future<EmbeddedPostgresServer> startingPostgres;
+    Future<EmbeddedKafkaServer> startingKafka;
+    try (var starter =
+        Executors.newThreadPerTaskExecutor(
+            Thread.ofPlatform().name("local-stack-start-", 0).factory())) {
+      step(
+          "Starting embedded PostgreSQL 17 on port "
+              + postgresPort
+              + " and embedded Kafka (KRaft)");
+      startingPostgres = starter.submit(() -> EmbeddedPostgresServer.start(postgresPort));
+      startingKafka =
+          starter.submit(
+              () -> {
+                var broker = EmbeddedKafkaServer.start();
+                broker.createTopics(watchedTopics().toArray(String[]::new));
+                return broker;
+              });
 
-    step("Starting the development OIDC issuer on port " + issuerPort);
-    issuer = new MockOAuth2Server(billingServiceCredentials());
-    issuer.start(issuerPort);
+      step("Starting the development OIDC issuer on port " + issuerPort);
+      issuer = new MockOAuth2Server(billingServiceCredentials());
+      issuer.start(issuerPort);
 
-    step("Starting Redis (the gateway's rate limits) on port " + redisPort);
-    redis = EmbeddedRedisServer.start(redisPort);
+      step("Starting Redis (the gateway's rate limits) on port " + redisPort);
+      redis = EmbeddedRedisServer.start(redisPort);
 
-    // GoCardless's webhooks and the payer's browser come through the gateway, as in production.
-    String gateway = "http://localhost:" + gatewayPort;
-    String webhookUrl = gateway + "/webhooks/gocardless";
-    String oauthCallback = gateway + "/oauth/callback";
-    step("Starting the GoCardless simulator on port " + simulatorPort);
-    simulator =
-        GoCardlessSimulator.start(
-            SimulatorSettings.defaults()
-                .withPort(simulatorPort)
-                .withRedirectUris(List.of(oauthCallback))
-                .withWebhookEndpoint(webhookUrl, SimulatorSettings.DEFAULT_WEBHOOK_SECRET));
+      step("Starting the GoCardless simulator on port " + simulatorPort);
+      simulator =
+          GoCardlessSimulator.start(
+              SimulatorSettings.defaults()
+                  .withPort(simulatorPort)
+                  .withRedirectUris(List.of(gatewayUrl() + "/oauth/callback"))
+                  .withWebhookEndpoint(
+                      gatewayUrl() + "/webhooks/gocardless",
+                      SimulatorSettings.DEFAULT_WEBHOOK_SECRET));
+      notificationSandbox = NotificationSandbox.start(sampleReceiverPort);
 
-    startService(
+      postgres = result(startingPostgres);
+      kafka = result(startingKafka);
+    }
+    checkRunning();
+
+    // Every service at once: none needs another to start (each calls the others only when asked).
+    services.add(webhookIngestService());
+    services.add(oauthService());
+    services.add(billingService());
+    services.add(notificationService());
+    services.add(gatewayService());
+    var aotCache = aotCache();
+    try (var starting = Executors.newVirtualThreadPerTaskExecutor()) {
+      var started = new ArrayList<Future<?>>();
+      for (var service : services) {
+        if (aotCache != null) {
+          service.withAotCache(aotCache);
+        }
+        started.add(
+            starting.submit(
+                () -> {
+                  service.start();
+                  step(
+                      "Started "
+                          + service.name()
+                          + " on port "
+                          + service.port()
+                          + ", management port "
+                          + service.managementPort()
+                          + (service.recordsAotCache()
+                              ? ", recording its AOT cache (written when it stops)"
+                              : "")
+                          + " (log: "
+                          + service.log()
+                          + ")");
+                  return null;
+                }));
+      }
+      for (var future : started) {
+        result(future);
+      }
+    }
+    awaitEveryService();
+
+    notificationSandbox.subscribe(
+        "http://localhost:" + notificationPort,
+        issuer
+            .issueToken(
+                ISSUER_ID,
+                "developer@team-a",
+                "notification-service",
+                Map.of("team", "team-a", "scope", "notifications:read notifications:write"),
+                12 * 3600)
+            .serialize(),
+        "team-a");
+    step(
+        String.format(
+            "Every service ready %.1f s after the start of local-stack's JVM (%.1f s after"
+                + " this class started)",
+            (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime())
+                / 1000.0,
+            (System.nanoTime() - startedAt) / 1e9));
+  }
+
+  /** Waits for every service's readiness at once; the first that fails or stops ends the wait. */
+  private void awaitEveryService() throws Exception {
+    // Five JVMs starting at once on a small, busy machine can each take minutes.
+    var timeout = Duration.ofMinutes(6);
+    try (var waiting = Executors.newVirtualThreadPerTaskExecutor()) {
+      var ready = new ArrayList<Future<?>>();
+      for (var service : services) {
+        ready.add(
+            waiting.submit(
+                () -> {
+                  service.awaitReadyQuietly(timeout);
+                  step(
+                      String.format(
+                          "%s ready (%.1f s)",
+                          service.name(), (System.nanoTime() - startedAt) / 1e9));
+                  return null;
+                }));
+      }
+      for (var future : ready) {
+        while (true) {
+          checkRunning();
+          try {
+            future.get(200, TimeUnit.MILLISECONDS);
+            break;
+          } catch (TimeoutException e) {
+            // still starting
+          } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+          }
+        }
+      }
+    }
+  }
+
+  private static <T> T result(Future<T> future) throws Exception {
+    try {
+      return future.get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    }
+  }
+
+  /**
+   * JDK 25's AOT cache of each service under {@code local-stack/target/aot}, with {@code
+   * LOCAL_STACK_AOT_CACHE=on}: recorded at a service's first run, used after. Off by default: the
+   * recording run's stop (each JVM writing its cache) took minutes on a busy 2-core machine, and no
+   * gain in start time has been measured yet.
+   */
+  private AotCache aotCache() {
+    if (!"on".equalsIgnoreCase(env("LOCAL_STACK_AOT_CACHE", "off"))) {
+      return null;
+    }
+    return new AotCache(root.resolve("local-stack/target/aot"));
+  }
+
+  private String gatewayUrl() {
+    return "http://localhost:" + gatewayPort;
+  }
+
+  private ServiceProcess webhookIngestService() {
+    return service(
         "webhook-ingest-service",
         webhookIngestPort,
         webhookIngestManagementPort,
         Map.of("paybridge.webhooks.gocardless.secrets", SimulatorSettings.DEFAULT_WEBHOOK_SECRET));
-    startService(
+  }
+
+  private ServiceProcess oauthService() {
+    return service(
         "oauth-service",
         oauthPort,
         oauthManagementPort,
@@ -142,12 +355,14 @@ public final class LocalStack {
             Map.entry(
                 "paybridge.oauth.gocardless.client-secret",
                 SimulatorSettings.DEFAULT_CLIENT_SECRET),
-            Map.entry("paybridge.oauth.gocardless.redirect-uri", oauthCallback),
+            Map.entry("paybridge.oauth.gocardless.redirect-uri", gatewayUrl() + "/oauth/callback"),
             Map.entry("paybridge.oauth.connect.state-signing-key", randomKey()),
             Map.entry("paybridge.oauth.token-encryption.keys.local1", randomKey()),
             Map.entry("paybridge.oauth.token-encryption.active-key-id", "local1")));
+  }
 
-    startService(
+  private ServiceProcess billingService() {
+    return service(
         "billing-service",
         billingPort,
         billingManagementPort,
@@ -163,9 +378,10 @@ public final class LocalStack {
             Map.entry(
                 "spring.security.oauth2.client.registration.oauth-service.client-secret",
                 randomKey())));
+  }
 
-    notificationSandbox = NotificationSandbox.start(sampleReceiverPort);
-    startService(
+  private ServiceProcess notificationService() {
+    return service(
         "notification-service",
         notificationPort,
         notificationManagementPort,
@@ -177,27 +393,6 @@ public final class LocalStack {
             Map.entry("paybridge.notification.secrets.active-key-id", "local1"),
             Map.entry("spring.mail.host", "127.0.0.1"),
             Map.entry("spring.mail.port", Integer.toString(notificationSandbox.smtpPort()))));
-    notificationSandbox.subscribe(
-        "http://localhost:" + notificationPort,
-        issuer
-            .issueToken(
-                ISSUER_ID,
-                "developer@team-a",
-                "notification-service",
-                Map.of("team", "team-a", "scope", "notifications:read notifications:write"),
-                12 * 3600)
-            .serialize(),
-        "team-a");
-    step(
-        "notification-service on port "
-            + notificationPort
-            + ": team-a's facts go to the sample receiver "
-            + notificationSandbox.receiverUrl()
-            + " ([sample-receiver] lines) and to team-a@paybridge.local ([smtp-catcher] lines)");
-
-    startGateway();
-
-    printWalkthrough(webhookUrl);
   }
 
   /**
@@ -230,7 +425,7 @@ public final class LocalStack {
   }
 
   /** The gateway: no database, no Kafka; the issuer, Redis and where each service listens. */
-  private void startGateway() throws IOException, InterruptedException {
+  private ServiceProcess gatewayService() {
     var arguments =
         List.of(
             "--server.port=" + gatewayPort,
@@ -245,52 +440,26 @@ public final class LocalStack {
             "--paybridge.gateway.upstreams.billing-service=http://localhost:" + billingPort,
             "--paybridge.gateway.upstreams.notification-service=http://localhost:"
                 + notificationPort);
-    var gateway =
-        new ServiceProcess(
-            "gateway-service",
-            root.resolve("gateway-service/target"),
-            gatewayPort,
-            gatewayManagementPort,
-            arguments,
-            root.resolve("local-stack/target/logs"));
-    services.add(gateway);
-    step(
-        "Starting gateway-service on port "
-            + gatewayPort
-            + ", management port "
-            + gatewayManagementPort
-            + " (log: "
-            + gateway.log()
-            + ")");
-    gateway.start();
-    gateway.awaitReady(Duration.ofMinutes(3));
+    return new ServiceProcess(
+        "gateway-service",
+        root.resolve("gateway-service/target"),
+        gatewayPort,
+        gatewayManagementPort,
+        arguments,
+        logDirectory);
   }
 
-  private void startService(String name, int port, int managementPort, Map<String, String> extra)
-      throws IOException, InterruptedException {
-    var service =
-        ServiceProcess.embedded(
-            name,
-            root,
-            port,
-            managementPort,
-            postgres.jdbcUrl(EmbeddedPostgresServer.databaseNameFor(name)),
-            kafka.bootstrapServers(),
-            extra,
-            root.resolve("local-stack/target/logs"));
-    services.add(service);
-    step(
-        "Starting "
-            + name
-            + " on port "
-            + port
-            + ", management port "
-            + managementPort
-            + " (log: "
-            + service.log()
-            + ")");
-    service.start();
-    service.awaitReady(Duration.ofMinutes(3));
+  private ServiceProcess service(
+      String name, int port, int managementPort, Map<String, String> extra) {
+    return ServiceProcess.embedded(
+        name,
+        root,
+        port,
+        managementPort,
+        postgres.jdbcUrl(EmbeddedPostgresServer.databaseNameFor(name)),
+        kafka.bootstrapServers(),
+        extra,
+        logDirectory);
   }
 
   private String issuerUri() {
@@ -305,18 +474,6 @@ public final class LocalStack {
             "developer@" + team,
             API_AUDIENCE,
             Map.of("team", team, "scope", TEAM_SCOPES),
-            12 * 3600)
-        .serialize();
-  }
-
-  /** A team's token for billing-service: read and write payments. */
-  private String billingTeamToken(String team) {
-    return issuer
-        .issueToken(
-            ISSUER_ID,
-            "developer@" + team,
-            BILLING_AUDIENCE,
-            Map.of("team", team, "scope", "payments:read payments:write"),
             12 * 3600)
         .serialize();
   }
@@ -360,7 +517,7 @@ public final class LocalStack {
     return topics;
   }
 
-  private void printWalkthrough(String webhookUrl) {
+  private void printWalkthrough() {
     String sample =
         "{\"events\":[{\"id\":\"EV"
             + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toUpperCase()
@@ -368,162 +525,134 @@ public final class LocalStack {
             + "\"links\":{\"payment\":\"PM00ABCD1234XY\",\"organisation\":\"OR0000SIMACME1\"},"
             + "\"details\":{\"origin\":\"gocardless\",\"cause\":\"payment_confirmed\"},\"metadata\":{}}],"
             + "\"meta\":{\"webhook_id\":\"WB0000LOCAL01\"}}";
+    String gateway = gatewayUrl();
+    String sim = simulator.baseUrl();
     String oauth = "http://localhost:" + oauthPort;
-    String billing = "http://localhost:" + billingPort;
     String webhookIngestManagement = "http://localhost:" + webhookIngestManagementPort;
     String oauthManagement = "http://localhost:" + oauthManagementPort;
-    String gateway = "http://localhost:" + gatewayPort;
     String gatewayManagement = "http://localhost:" + gatewayManagementPort;
-    System.out.printf(
+    String billingManagement = "http://localhost:" + billingManagementPort;
+    String notificationManagement = "http://localhost:" + notificationManagementPort;
+    System.out.print(
         """
 
         ================================================================================
          PayBridge local stack is up
         ================================================================================
-         PostgreSQL       localhost:%d  user postgres / postgres, a database per service:
-                          psql -h localhost -p %d -U postgres webhook_ingest_service   (or oauth_service)
-         Kafka            %s
-                          kcat -b %s -C -t gocardless.payments -f '%%t %%k %%h\\n%%s\\n'
-         OIDC issuer      %s
-         GoCardless sim   %s   (state and control: %s/_simulator)
-         gateway          %s   (the teams' entrance; Swagger UI of every service: %s/swagger-ui.html)
-                          management %s (curl -s %s/actuator/health/readiness);
-                          rate limits in Redis at localhost:%d
-         webhook-ingest   %s
-                          management (actuator, internal network only) %s:
-                          curl -s %s/actuator/health | jq        (details: db, kafka, outboxRelay)
-                          curl -s %s/actuator/prometheus | grep ^paybridge_
-         oauth-service    %s   (API docs %s/v3/api-docs)
-                          management %s: probes and Prometheus open, the rest with an operator's token:
-                          OPS=%s
-                          curl -s %s/actuator/health -H "Authorization: Bearer $OPS" | jq
+         PostgreSQL       localhost:%1$d  user postgres / postgres, a database per service:
+                          psql -h localhost -p %1$d -U postgres billing_service   (oauth_service, ...)
+         Kafka            %2$s
+                          kcat -b %2$s -C -t billing.payment -f '%%t %%k %%h\\n%%s\\n'
+         OIDC issuer      %3$s
+         GoCardless sim   %4$s   (state and control: %4$s/_simulator)
+         gateway          %5$s   (the teams' entrance; Swagger UI of every service: %5$s/swagger-ui.html)
+                          management %6$s; rate limits in Redis at localhost:%7$d
+         webhook-ingest   http://localhost:%8$d/webhooks/gocardless, management %9$s
+                          curl -s %9$s/actuator/health | jq        (details: db, kafka, outboxRelay)
+         oauth-service    %10$s, management %11$s: probes and Prometheus open, the rest with an
+                          operator's token:
+                          OPS=%12$s
+                          curl -s %11$s/actuator/health -H "Authorization: Bearer $OPS" | jq
+         billing-service  http://localhost:%13$d, management %14$s
+         notification     http://localhost:%15$d, management %16$s; team-a's facts go to the sample
+                          receiver %17$s ([sample-receiver] lines) and to team-a@paybridge.local
+                          ([smtp-catcher] lines)
 
          Team calls go through the gateway with a team token (audience paybridge-api, team team-a,
-         the merchants/payments/notifications read and write scopes); GoCardless's webhooks and the
-         OAuth callback come through it too, without a token.
+         the merchants/payments/notifications read and write scopes):
 
-         1. Send a signed sample webhook through the gateway (signed with the simulator's secret, %s):
+           TOKEN=%18$s
 
-           BODY='%s'
-           SIG=$(printf '%%s' "$BODY" | openssl dgst -sha256 -hmac %s | sed 's/^.* //')
-           curl -i %s -H "Webhook-Signature: $SIG" -H 'Content-Type: application/json' --data-binary "$BODY"
+         1. A signed sample webhook through the gateway (signed with the simulator's secret, %19$s):
+
+           BODY='%20$s'
+           SIG=$(printf '%%s' "$BODY" | openssl dgst -sha256 -hmac %19$s | sed 's/^.* //')
+           curl -i %5$s/webhooks/gocardless -H "Webhook-Signature: $SIG" -H 'Content-Type: application/json' --data-binary "$BODY"
 
          2. Connect a simulated merchant for team-a:
 
-           TOKEN=%s
-           curl -s -X POST %s/merchant-connections -H "Authorization: Bearer $TOKEN" \\
+           curl -s -X POST %5$s/merchant-connections -H "Authorization: Bearer $TOKEN" \\
                 -H 'Content-Type: application/json' -d '{"companyName":"Acme Yoga"}'
            # open the authorisationUrl it returns in a browser; on the simulator's consent page choose
            # "Create a new organisation" (its name is prefilled with the companyName above) and Connect;
-           # you are sent back through %s/oauth/callback. An existing organisation whose name differs
+           # you are sent back through %5$s/oauth/callback. An existing organisation whose name differs
            # from companyName is held for review (status needs_review): confirm it with
-           #   curl -s -X POST %s/merchants/<merchantId>/confirmation -H "Authorization: Bearer $TOKEN"
-           # then:
-           curl -s %s/merchants -H "Authorization: Bearer $TOKEN"
+           #   curl -s -X POST %5$s/merchants/<merchantId>/confirmation -H "Authorization: Bearer $TOKEN"
+           curl -s %5$s/merchants -H "Authorization: Bearer $TOKEN"     # status connected
            # what billing-service does to call GoCardless for the merchant (allow-listed client),
            # straight to oauth-service: the gateway never routes /internal/** (it answers 404)
-           BILLING=%s
-           curl -s %s/internal/merchants/<merchantId>/access-token -H "Authorization: Bearer $BILLING"
+           BILLING=%21$s
+           curl -s %10$s/internal/merchants/<merchantId>/access-token -H "Authorization: Bearer $BILLING"
 
-         3. The new merchant's verification is action_required: open the merchant's verificationUrl (from
-            step 2) in a browser and submit the form. The creditor goes in_review (creditors.updated,
-            then MerchantVerificationChanged); after the review delay (5 minutes) it is successful.
-            To skip the wait, move the simulator's clock:
+         3. The new merchant's verification is action_required: open its verificationUrl (from step 2)
+            in a browser and submit the form. The creditor goes in_review (MerchantVerificationChanged),
+            and is successful after the review delay (5 minutes of the simulator's clock; step 4 moves
+            it on by days).
 
-           curl -X POST '%s/_simulator/clock/advance?minutes=5'
+         4. Take a payment for the merchant: a billing request with a one-off payment and a mandate,
+            then the hosted page for the payer (billing-service learns the merchant from
+            merchants.connection: right after step 2 it may answer 404 merchant-not-found a moment):
 
-         4. The merchant revokes access at GoCardless: the simulator sends the organisations.disconnected
-            webhook, webhook-ingest publishes it, oauth-service disconnects the merchant:
-
-           curl -X POST %s/_simulator/organisations/<organisationId from step 2>/disconnect
-
-         5. Take a payment for the merchant connected in step 2 (billing-service %s, API docs
-            %s/v3/api-docs, management %s): a billing request with a one-off payment and a
-            mandate, then the hosted page for the payer:
-
-           PAY=%s
-           curl -s -X POST %s/billing-requests -H "Authorization: Bearer $PAY" -H 'Idempotency-Key: order-1' \
-                -H 'Content-Type: application/json' -d '{"merchantId":"<merchantId from step 2>",
+           curl -s -X POST %5$s/billing-requests -H "Authorization: Bearer $TOKEN" -H 'Idempotency-Key: order-1' \\
+                -H 'Content-Type: application/json' -d '{"merchantId":"<merchantId>",
                   "paymentRequest":{"amount":1500,"currency":"GBP","description":"Class pass"},
                   "mandateRequest":{"scheme":"bacs","currency":"GBP","verify":"recommended"}}'
-           curl -s -X POST %s/billing-request-flows -H "Authorization: Bearer $PAY" \
+           curl -s -X POST %5$s/billing-request-flows -H "Authorization: Bearer $TOKEN" \\
                 -H 'Content-Type: application/json' -d '{"billingRequestId":"<id from above>",
                   "redirectUri":"https://example.com/paid","exitUri":"https://example.com/exit"}'
-           # (billing-service learns the merchant from merchants.connection: right after step 2 it may
-           # answer 404 merchant-not-found for a moment)
            # open its authorisationUrl in a browser and complete the payer's steps; the simulator's
-           # webhooks reach webhook-ingest, billing-service projects them and publishes
-           # BillingRequestFulfilled on billing.billing-request (printed below). Then:
-           curl -s %s/billing-requests/<id> -H "Authorization: Bearer $PAY"   # status fulfilled, mandateId, paymentId
-           # move the simulated clock: the mandate becomes active, the payment is confirmed and paid out
-           curl -X POST '%s/_simulator/clock/advance?days=7'
-           curl -s %s/mandates/<mandateId> -H "Authorization: Bearer $PAY"
-           curl -s %s/payments/<paymentId> -H "Authorization: Bearer $PAY"
-           # a recurring payment on the mandate (MandateActive, PaymentConfirmed, PaymentPaidOut follow)
-           curl -s -X POST %s/payments -H "Authorization: Bearer $PAY" -H 'Idempotency-Key: month-1' \
-                -H 'Content-Type: application/json' -d '{"mandateId":"<mandateId>","amount":2500,"currency":"GBP"}'
-           curl -X POST '%s/_simulator/clock/advance?days=10'
+           # webhooks reach webhook-ingest through the gateway, billing-service projects them and
+           # publishes BillingRequestFulfilled on billing.billing-request (printed below). Then:
+           curl -s %5$s/billing-requests/<id> -H "Authorization: Bearer $TOKEN"   # fulfilled, mandateId, paymentId
+           # move the simulated clock: the payment is confirmed and paid out, the mandate active
+           curl -X POST '%4$s/_simulator/clock/advance?days=7'
+           curl -s %5$s/payments/<paymentId> -H "Authorization: Bearer $TOKEN"    # paid_out
+           curl -s %5$s/mandates/<mandateId> -H "Authorization: Bearer $TOKEN"    # active
+           # PaymentConfirmed and PaymentPaidOut arrive on billing.payment, and the sample receiver
+           # prints the notifications of each ([sample-receiver] verified ... "type":"PaymentPaidOut")
 
-         Every event that reaches Kafka is printed below as it arrives. Ctrl-C stops everything.
+         5. The merchant revokes access at GoCardless: the simulator sends organisations.disconnected,
+            webhook-ingest publishes it, oauth-service disconnects the merchant (MerchantDisconnected):
+
+           curl -X POST %4$s/_simulator/organisations/<organisationId from step 2>/disconnect
+
+         Every record that reaches Kafka is printed below as it arrives. Ctrl-C stops everything.
         ================================================================================
 
-        """,
-        postgresPort,
-        postgresPort,
-        kafka.bootstrapServers(),
-        kafka.bootstrapServers(),
-        issuerUri(),
-        simulator.baseUrl(),
-        simulator.baseUrl(),
-        gateway,
-        gateway,
-        gatewayManagement,
-        gatewayManagement,
-        redisPort,
-        "http://localhost:" + webhookIngestPort + "/webhooks/gocardless",
-        webhookIngestManagement,
-        webhookIngestManagement,
-        webhookIngestManagement,
-        oauth,
-        oauth,
-        oauthManagement,
-        operationsToken(),
-        oauthManagement,
-        SimulatorSettings.DEFAULT_WEBHOOK_SECRET,
-        sample,
-        SimulatorSettings.DEFAULT_WEBHOOK_SECRET,
-        webhookUrl,
-        teamToken("team-a"),
-        gateway,
-        gateway,
-        gateway,
-        gateway,
-        billingServiceToken(),
-        oauth,
-        simulator.baseUrl(),
-        simulator.baseUrl(),
-        billing,
-        billing,
-        "http://localhost:" + billingManagementPort,
-        billingTeamToken("team-a"),
-        billing,
-        billing,
-        billing,
-        simulator.baseUrl(),
-        billing,
-        billing,
-        billing,
-        simulator.baseUrl());
+        """
+            .formatted(
+                postgresPort,
+                kafka.bootstrapServers(),
+                issuerUri(),
+                sim,
+                gateway,
+                gatewayManagement,
+                redisPort,
+                webhookIngestPort,
+                webhookIngestManagement,
+                oauth,
+                oauthManagement,
+                operationsToken(),
+                billingPort,
+                billingManagement,
+                notificationPort,
+                notificationManagement,
+                notificationSandbox.receiverUrl(),
+                teamToken("team-a"),
+                SimulatorSettings.DEFAULT_WEBHOOK_SECRET,
+                sample,
+                billingServiceToken()));
   }
 
-  /** Prints every record published to a gocardless.* topic, so a developer sees events arrive. */
-  void watchGoCardlessTopics() {
+  /** Prints every record published to a watched topic, so a developer sees events arrive. */
+  void watchTopics() {
     var properties = new Properties();
     properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     properties.put(ConsumerConfig.GROUP_ID_CONFIG, "local-stack-watch-" + UUID.randomUUID());
     properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
     try (var consumer =
         new KafkaConsumer<>(properties, new StringDeserializer(), new StringDeserializer())) {
+      watcher = consumer;
       consumer.subscribe(watchedTopics());
       while (running) {
         for (var record : consumer.poll(Duration.ofMillis(500))) {
@@ -537,35 +666,48 @@ public final class LocalStack {
               id == null ? "" : new String(id.value(), StandardCharsets.UTF_8));
         }
       }
-    } catch (org.apache.kafka.common.errors.InterruptException
-        | org.apache.kafka.common.errors.WakeupException e) {
-      // stopping
+    } catch (WakeupException | InterruptException e) {
+      // a stop was requested
+    } finally {
+      watcher = null;
     }
   }
 
-  void stop() {
+  /**
+   * Stops what was started, the services first (SIGTERM, all at once: each relay stops before its
+   * database goes), then the sandbox, simulator, issuer, Redis, Kafka and PostgreSQL. Runs once.
+   */
+  synchronized void stop() {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
     running = false;
     step("Stopping");
-    for (var service : services.reversed()) {
-      service.stop();
+    try (var stopping = Executors.newVirtualThreadPerTaskExecutor()) {
+      services.forEach(service -> stopping.submit(service::stop));
     }
-    if (notificationSandbox != null) {
-      notificationSandbox.close();
+    quietly("the notification sandbox", notificationSandbox);
+    quietly("the simulator", simulator);
+    quietly("the OIDC issuer", issuer == null ? null : issuer::shutdown);
+    quietly("Redis", redis);
+    quietly("Kafka", kafka == null ? null : kafka::close);
+    quietly("PostgreSQL", postgres == null ? null : postgres::close);
+    step("Stopped");
+  }
+
+  /**
+   * Closes one part; a part already gone (Ctrl-C reaches Redis and PostgreSQL, which run as child
+   * processes in the terminal's process group, at the same time as this JVM) is reported in a line.
+   */
+  private static void quietly(String what, AutoCloseable part) {
+    if (part == null) {
+      return;
     }
-    if (simulator != null) {
-      simulator.close();
-    }
-    if (issuer != null) {
-      issuer.shutdown();
-    }
-    if (redis != null) {
-      redis.close();
-    }
-    if (kafka != null) {
-      kafka.close();
-    }
-    if (postgres != null) {
-      postgres.close();
+    try {
+      part.close();
+    } catch (Exception e) {
+      step("Stopping " + what + ": " + e);
     }
   }
 
@@ -574,7 +716,11 @@ public final class LocalStack {
   }
 
   private static int port(String variable, int fallback) {
+    return Integer.parseInt(env(variable, Integer.toString(fallback)));
+  }
+
+  private static String env(String variable, String fallback) {
     String value = System.getenv(variable);
-    return value == null || value.isBlank() ? fallback : Integer.parseInt(value.trim());
+    return value == null || value.isBlank() ? fallback : value.trim();
   }
 }

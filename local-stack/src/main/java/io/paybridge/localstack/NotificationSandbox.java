@@ -186,5 +186,6 @@ final class NotificationSandbox implements AutoCloseable {
   public void close() {
     mailPrinter.interrupt();
     receiver.stop(0);
+    TestSmtpServer.stopIfStarted();
   }
 }

@@ -9,6 +9,7 @@ import io.paybridge.platform.events.merchants.MerchantConnectionEvent.MerchantCo
 import io.paybridge.platform.testsupport.IntegrationTest;
 import io.paybridge.platform.testsupport.http.Http;
 import io.paybridge.simulator.SimulatedOrganisation;
+import io.paybridge.simulator.SimulatedPayer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -124,50 +125,9 @@ public abstract class BillingIntegrationTest {
     world.eventsOf(organisation).forEach(world.events::publish);
   }
 
-  private static final java.util.regex.Pattern STEP =
-      java.util.regex.Pattern.compile("<form[^>]*id=\"([a-z_]+)\"");
-
-  /**
-   * The payer's side of a billing request flow: the simulator's hosted page shows the next step as
-   * a plain HTML form; the payer fills each in until the page sends them to the redirect URI.
-   */
-  protected void payOnTheHostedPage(String flowId, String authorisationUrl, String givenName) {
-    String form = world.simulator.baseUrl() + "/billing/static/flow/%s?id=" + flowId;
-    for (int i = 0; i < 10; i++) {
-      var page = Http.get(authorisationUrl, null);
-      if (page.status() == 303) {
-        return;
-      }
-      assertThat(page.status()).as(page.body()).isEqualTo(200);
-      var step = STEP.matcher(page.body());
-      if (!step.find()) {
-        assertThat(page.body()).as("a completed flow").containsIgnoringCase("success");
-        return;
-      }
-      Map<String, String> fields =
-          switch (step.group(1)) {
-            case "customer_details" ->
-                Map.of(
-                    "given_name", givenName,
-                    "family_name", "Osborne",
-                    "email", "payer@example.com",
-                    "address_line1", "27 Acer Road",
-                    "city", "London",
-                    "postal_code", "E8 3GX",
-                    "country_code", "GB");
-            case "institution" -> Map.of("institution", "monzo");
-            case "bank_account" ->
-                Map.of(
-                    "account_holder_name", givenName + " Osborne",
-                    "branch_code", "20-00-00",
-                    "account_number", "55779911");
-            case "bank_authorisation" -> Map.of("decision", "authorise");
-            default -> Map.of();
-          };
-      var answer = Http.postForm(String.format(form, step.group(1)), fields);
-      assertThat(answer.status()).as("%s: %s", step.group(1), answer.body()).isEqualTo(303);
-    }
-    throw new AssertionError("The hosted page did not complete in 10 steps");
+  /** The payer's side of a billing request flow, on the simulator's hosted page. */
+  protected void payOnTheHostedPage(String authorisationUrl, String givenName) {
+    new SimulatedPayer(givenName).complete(authorisationUrl);
   }
 
   /** A flow for the billing request, and the payer completing it. */
@@ -181,10 +141,7 @@ public abstract class BillingIntegrationTest {
             """
                 .formatted(billingRequestId, team, team));
     assertThat(flow.status()).as(flow.body()).isEqualTo(201);
-    payOnTheHostedPage(
-        flow.json().get("id").asString(),
-        flow.json().get("authorisationUrl").asString(),
-        givenName);
+    payOnTheHostedPage(flow.json().get("authorisationUrl").asString(), givenName);
   }
 
   /** A mandate-only billing request completed by the payer, and the mandate active; its id. */

@@ -27,20 +27,28 @@ public final class EmbeddedKafkaServer {
    */
   public static synchronized EmbeddedKafkaServer shared() {
     if (shared == null) {
-      var broker = new EmbeddedKafkaKraftBroker(1, DEFAULT_PARTITIONS);
-      broker.brokerProperties(
-          Map.of(
-              "auto.create.topics.enable", "true",
-              "num.partitions", String.valueOf(DEFAULT_PARTITIONS),
-              "offsets.topic.replication.factor", "1",
-              "transaction.state.log.replication.factor", "1",
-              "transaction.state.log.min.isr", "1",
-              "group.initial.rebalance.delay.ms", "0"));
-      broker.afterPropertiesSet();
-      shared = new EmbeddedKafkaServer(broker);
-      SpringApplication.getShutdownHandlers().add(broker::destroy);
+      shared = start();
+      SpringApplication.getShutdownHandlers().add(shared.broker::destroy);
     }
     return shared;
+  }
+
+  /**
+   * A broker of its own on a free port, which the caller stops with {@link #close()} (the local
+   * stack, which stops it after the services that use it).
+   */
+  public static EmbeddedKafkaServer start() {
+    var broker = new EmbeddedKafkaKraftBroker(1, DEFAULT_PARTITIONS);
+    broker.brokerProperties(
+        Map.of(
+            "auto.create.topics.enable", "true",
+            "num.partitions", String.valueOf(DEFAULT_PARTITIONS),
+            "offsets.topic.replication.factor", "1",
+            "transaction.state.log.replication.factor", "1",
+            "transaction.state.log.min.isr", "1",
+            "group.initial.rebalance.delay.ms", "0"));
+    broker.afterPropertiesSet();
+    return new EmbeddedKafkaServer(broker);
   }
 
   /** Stops the broker; called after every application context of the JVM has closed. */

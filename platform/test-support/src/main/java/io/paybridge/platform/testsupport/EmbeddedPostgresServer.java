@@ -56,7 +56,11 @@ public final class EmbeddedPostgresServer {
     return shared;
   }
 
-  private static EmbeddedPostgresServer start(int port) {
+  /**
+   * A server of its own on {@code port} (0 for any free port), which the caller stops with {@link
+   * #close()} (the local stack, which stops it after the services that use it).
+   */
+  public static EmbeddedPostgresServer start(int port) {
     try {
       var builder =
           EmbeddedPostgres.builder()

@@ -35,6 +35,8 @@ public final class ServiceProcess {
   private final List<String> arguments;
   private final Path log;
   private List<String> jvmOptions = DEVELOPMENT_JVM_OPTIONS;
+  private AotCache aotCache;
+  private boolean recordingAotCache;
   private Process process;
 
   /**
@@ -110,6 +112,24 @@ public final class ServiceProcess {
     return this;
   }
 
+  /**
+   * Runs the service with JDK's AOT cache kept in {@code cache}: recorded at its first run (and
+   * written as it stops), used at the next.
+   */
+  public ServiceProcess withAotCache(AotCache cache) {
+    this.aotCache = cache;
+    return this;
+  }
+
+  /** Whether this run records the AOT cache, which the JVM writes as it stops. */
+  public boolean recordsAotCache() {
+    return recordingAotCache;
+  }
+
+  public String name() {
+    return name;
+  }
+
   public Path log() {
     return log;
   }
@@ -119,8 +139,15 @@ public final class ServiceProcess {
     var command = new ArrayList<String>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
+    Path jar = executableJar();
+    if (aotCache != null) {
+      var launch = aotCache.launch(name, jar);
+      command.addAll(launch.jvmOptions());
+      jar = launch.jar();
+      recordingAotCache = launch.recording();
+    }
     command.add("-jar");
-    command.add(executableJar().toString());
+    command.add(jar.toString());
     command.addAll(arguments);
     process =
         new ProcessBuilder(command)
@@ -134,6 +161,18 @@ public final class ServiceProcess {
    * progress.
    */
   public void awaitReady(Duration timeout) throws InterruptedException {
+    awaitReady(timeout, true);
+  }
+
+  /**
+   * Waits until the service's readiness probe answers 200, without printing progress: for several
+   * services awaited at once.
+   */
+  public void awaitReadyQuietly(Duration timeout) throws InterruptedException {
+    awaitReady(timeout, false);
+  }
+
+  private void awaitReady(Duration timeout, boolean progress) throws InterruptedException {
     var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     var probe =
         HttpRequest.newBuilder(
@@ -141,25 +180,35 @@ public final class ServiceProcess {
             .timeout(Duration.ofSeconds(2))
             .build();
     long deadline = System.nanoTime() + timeout.toNanos();
-    System.out.print("waiting for " + name);
+    if (progress) {
+      System.out.print("waiting for " + name);
+    }
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        System.out.println();
+        if (progress) {
+          System.out.println();
+        }
         throw new IllegalStateException(
             name + " exited with " + process.exitValue() + "; see " + log);
       }
       try {
         if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          System.out.println(" ready");
+          if (progress) {
+            System.out.println(" ready");
+          }
           return;
         }
       } catch (IOException e) {
         // not listening yet
       }
-      System.out.print(".");
-      Thread.sleep(1000);
+      if (progress) {
+        System.out.print(".");
+      }
+      Thread.sleep(progress ? 1000 : 200);
     }
-    System.out.println();
+    if (progress) {
+      System.out.println();
+    }
     throw new IllegalStateException(name + " was not ready within " + timeout + "; see " + log);
   }
 
@@ -169,7 +218,8 @@ public final class ServiceProcess {
     }
     process.destroy(); // SIGTERM: graceful shutdown, the relay stops before the database goes
     try {
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      // A JVM recording its AOT cache writes it as it exits, which takes a while longer.
+      if (!process.waitFor(recordingAotCache ? 180 : 30, TimeUnit.SECONDS)) {
         process.destroyForcibly();
       }
     } catch (InterruptedException e) {

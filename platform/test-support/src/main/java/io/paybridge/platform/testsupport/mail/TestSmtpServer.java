@@ -33,6 +33,17 @@ public final class TestSmtpServer {
     return instance;
   }
 
+  /**
+   * Stops the server if one runs (its thread would keep a JVM alive that should end: the local
+   * stack's); the next {@link #get()} starts a new one.
+   */
+  public static synchronized void stopIfStarted() {
+    if (instance != null) {
+      instance.server.stop();
+      instance = null;
+    }
+  }
+
   public String host() {
     return "127.0.0.1";
   }

@@ -1,0 +1,440 @@
+package io.paybridge.localstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.paybridge.platform.events.EventHeaders;
+import io.paybridge.platform.events.Topics;
+import io.paybridge.platform.testsupport.KafkaTestConsumer;
+import io.paybridge.platform.testsupport.http.Http;
+import io.paybridge.simulator.SimulatedPayer;
+import io.paybridge.simulator.SimulatorSettings;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The local stack as a developer runs it ({@link LocalStack#main} in a JVM of its own, every
+ * service a process of its own), walked through as its README's walkthrough says, by a team through
+ * the gateway: a signed webhook, a merchant connected on the simulator's consent page (the callback
+ * followed as a browser follows it), its verification, a billing request paid on the hosted page,
+ * the simulated clock moved until the payment is paid out (through billing-service's API, its facts
+ * on Kafka and the notification verified by the sample receiver), the merchant disconnecting at
+ * GoCardless; then SIGTERM, and the stack ends with status 0, no stack trace and no process left.
+ * Tokens, the sample webhook and Kafka's address are read from what the stack prints.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LocalStackIT {
+
+  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  private static final String TEAM = "team-a";
+  private static final Pattern INPUT =
+      Pattern.compile("<input[^>]*name=\"([^\"]+)\"[^>]*value=\"([^\"]*)\"");
+
+  private final Map<String, Integer> ports = new LinkedHashMap<>();
+  private final List<String> output = new CopyOnWriteArrayList<>();
+  private Process stack;
+  private KafkaTestConsumer facts;
+  private String token;
+  private String gateway;
+  private String simulator;
+
+  private String merchantId;
+  private String organisationId;
+  private String verificationUrl;
+
+  @BeforeAll
+  void startTheStackAsADeveloperDoes() throws Exception {
+    // Every port held open until all are chosen, so that no two variables get the same one.
+    var sockets = new ArrayList<ServerSocket>();
+    try {
+      for (String variable :
+          List.of(
+              "POSTGRES_PORT",
+              "SIMULATOR_PORT",
+              "OIDC_ISSUER_PORT",
+              "REDIS_PORT",
+              "SAMPLE_RECEIVER_PORT",
+              "GATEWAY_PORT",
+              "GATEWAY_MANAGEMENT_PORT",
+              "WEBHOOK_INGEST_PORT",
+              "WEBHOOK_INGEST_MANAGEMENT_PORT",
+              "OAUTH_PORT",
+              "OAUTH_MANAGEMENT_PORT",
+              "BILLING_PORT",
+              "BILLING_MANAGEMENT_PORT",
+              "NOTIFICATION_PORT",
+              "NOTIFICATION_MANAGEMENT_PORT")) {
+        var socket = new ServerSocket(0);
+        sockets.add(socket);
+        ports.put(variable, socket.getLocalPort());
+      }
+    } finally {
+      for (var socket : sockets) {
+        socket.close();
+      }
+    }
+    var command =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                LocalStack.class.getName())
+            .directory(ROOT.toFile())
+            .redirectErrorStream(true);
+    ports.forEach((variable, port) -> command.environment().put(variable, port.toString()));
+    Path logs = Path.of("target/local-stack-it");
+    command.environment().put("LOCAL_STACK_LOG_DIRECTORY", logs.toAbsolutePath().toString());
+    Files.createDirectories(logs);
+    stack = command.start();
+    var copy = new PrintWriter(Files.newBufferedWriter(logs.resolve("local-stack.out")), true);
+    Thread.ofPlatform()
+        .daemon()
+        .name("local-stack-output")
+        .start(
+            () -> {
+              try (var lines =
+                  new BufferedReader(
+                      new InputStreamReader(stack.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = lines.readLine()) != null; ) {
+                  output.add(line);
+                  copy.println(line);
+                }
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              } finally {
+                copy.close();
+              }
+            });
+    await()
+        .atMost(Duration.ofMinutes(6))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> printed("PayBridge local stack is up") || !stack.isAlive());
+    assertThat(stack.isAlive()).as("local-stack is running; its output: %s", output).isTrue();
+
+    gateway = "http://localhost:" + ports.get("GATEWAY_PORT");
+    simulator = "http://127.0.0.1:" + ports.get("SIMULATOR_PORT");
+    token = printedValue(Pattern.compile("^\\s+TOKEN=(\\S+)$"));
+    String kafka = printedValue(Pattern.compile("^\\s+Kafka\\s+(\\S+)$"));
+    facts =
+        KafkaTestConsumer.onBroker(
+            kafka,
+            Topics.GOCARDLESS_PAYMENTS,
+            Topics.MERCHANTS_CONNECTION,
+            Topics.BILLING_BILLING_REQUEST,
+            Topics.BILLING_MANDATE,
+            Topics.BILLING_PAYMENT);
+  }
+
+  @AfterAll
+  void stopWhateverIsLeft() {
+    if (facts != null) {
+      facts.close();
+    }
+    if (stack != null && stack.isAlive()) {
+      stack.descendants().forEach(ProcessHandle::destroyForcibly);
+      stack.destroyForcibly();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void step1ASignedWebhookThroughTheGatewayReachesKafka() throws Exception {
+    String body = printedValue(Pattern.compile("^\\s+BODY='(.+)'$"));
+    String eventId = Http.json(body).path("events").get(0).path("id").asString();
+    var mac = Mac.getInstance("HmacSHA256");
+    mac.init(
+        new SecretKeySpec(
+            SimulatorSettings.DEFAULT_WEBHOOK_SECRET.getBytes(StandardCharsets.UTF_8),
+            "HmacSHA256"));
+    String signature = HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+
+    var answer =
+        Http.postJsonWithHeaders(
+            gateway + "/webhooks/gocardless", null, body, Map.of("Webhook-Signature", signature));
+
+    assertThat(answer.status()).as(answer.body()).isEqualTo(204);
+    facts
+        .await(
+            r ->
+                r.topic().equals(Topics.GOCARDLESS_PAYMENTS)
+                    && eventId.equals(r.header(EventHeaders.ID)),
+            Duration.ofSeconds(30))
+        .hasKey("PM00ABCD1234XY");
+  }
+
+  @Test
+  @Order(2)
+  void step2AMerchantConnectsOnTheConsentPage() {
+    var connection =
+        Http.postJson(gateway + "/merchant-connections", token, "{\"companyName\":\"Acme Yoga\"}");
+    assertThat(connection.status()).as(connection.body()).isEqualTo(201);
+    merchantId = connection.json().path("merchantId").asString();
+    String authorisationUrl = connection.json().path("authorisationUrl").asString();
+    assertThat(authorisationUrl).startsWith(simulator);
+
+    // The merchant's browser: the consent page, "Create a new organisation" and Connect.
+    var consent = Http.get(authorisationUrl, null);
+    assertThat(consent.status()).as(consent.body()).isEqualTo(200);
+    var form = inputs(consent.body());
+    assertThat(form).containsEntry("organisation_name", "Acme Yoga");
+    form.put("organisation", "new");
+    form.put("email", "owner@acme-yoga.example.com");
+    form.put("decision", "approve");
+    var decided = Http.postForm(simulator + "/oauth/authorize", form);
+    String callback = decided.location();
+    assertThat(callback).as("the consent page's redirect").startsWith(gateway + "/oauth/callback");
+    var page = followAsABrowser(callback);
+    assertThat(page.status()).as(page.body()).isEqualTo(200);
+
+    var merchant = Http.get(gateway + "/merchants/" + merchantId, token);
+    assertThat(merchant.status()).as(merchant.body()).isEqualTo(200);
+    assertThat(merchant.json().path("status").asString()).isEqualTo("connected");
+    assertThat(merchant.json().path("verificationStatus").asString()).isEqualTo("action_required");
+    organisationId = merchant.json().path("organisationId").asString();
+    verificationUrl = merchant.json().path("verificationUrl").asString();
+    assertThat(Http.get(gateway + "/merchants", token).body()).contains(merchantId);
+    facts
+        .await(
+            r ->
+                merchantId.equals(r.key())
+                    && "MerchantConnected".equals(r.header(EventHeaders.EVENT_TYPE)),
+            Duration.ofSeconds(30))
+        .hasHeader(EventHeaders.TENANT, TEAM);
+  }
+
+  @Test
+  @Order(3)
+  void step3TheMerchantSubmitsItsVerification() {
+    assertThat(verificationUrl).startsWith(simulator);
+    var page = Http.get(verificationUrl, null);
+    assertThat(page.status()).as(page.body()).isEqualTo(200);
+
+    var submitted =
+        Http.postForm(
+            verificationUrl,
+            Map.of(
+                "legal_name", "Acme Yoga Ltd",
+                "company_number", "01234567",
+                "director", "Ada Osborne"));
+
+    assertThat(submitted.status()).as(submitted.body()).isEqualTo(303);
+    facts.await(
+        r ->
+            merchantId.equals(r.key())
+                && "MerchantVerificationChanged".equals(r.header(EventHeaders.EVENT_TYPE))
+                && r.value().contains("in_review"),
+        Duration.ofSeconds(30));
+  }
+
+  @Test
+  @Order(4)
+  void step4APaymentIsTakenAndPaidOut() {
+    String requestBody =
+        """
+        {"merchantId":"%s",
+         "paymentRequest":{"amount":1500,"currency":"GBP","description":"Class pass"},
+         "mandateRequest":{"scheme":"bacs","currency":"GBP","verify":"recommended"}}
+        """
+            .formatted(merchantId);
+    String key = "order-" + UUID.randomUUID();
+    // billing-service learns the merchant from merchants.connection, a moment after it connected.
+    var created =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(250))
+            .until(
+                () ->
+                    Http.postJsonWithHeaders(
+                        gateway + "/billing-requests",
+                        token,
+                        requestBody,
+                        Map.of("Idempotency-Key", key)),
+                response -> response.status() != 404);
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    String billingRequestId = created.json().path("id").asString();
+
+    var flow =
+        Http.postJson(
+            gateway + "/billing-request-flows",
+            token,
+            """
+            {"billingRequestId":"%s","redirectUri":"https://example.com/paid","exitUri":"https://example.com/exit"}
+            """
+                .formatted(billingRequestId));
+    assertThat(flow.status()).as(flow.body()).isEqualTo(201);
+    String paid =
+        new SimulatedPayer("Frank").complete(flow.json().path("authorisationUrl").asString());
+    assertThat(paid).as("the payer sent to the redirect URI").isEqualTo("https://example.com/paid");
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () -> apiGet("/billing-requests/" + billingRequestId).path("status").asString(),
+            "fulfilled"::equals);
+    var fulfilled = apiGet("/billing-requests/" + billingRequestId);
+    String paymentId = fulfilled.path("paymentId").asString();
+    String mandateId = fulfilled.path("mandateId").asString();
+    assertThat(paymentId).startsWith("PM");
+    assertThat(mandateId).startsWith("MD");
+    facts
+        .await(
+            r ->
+                billingRequestId.equals(r.key())
+                    && "BillingRequestFulfilled".equals(r.header(EventHeaders.EVENT_TYPE)),
+            Duration.ofSeconds(30))
+        .hasHeader(EventHeaders.TENANT, TEAM);
+
+    var advanced = Http.postJson(simulator + "/_simulator/clock/advance?days=7", null, null);
+    assertThat(advanced.status()).as(advanced.body()).isEqualTo(200);
+
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () -> apiGet("/payments/" + paymentId).path("status").asString(), "paid_out"::equals);
+    var payment = apiGet("/payments/" + paymentId);
+    assertThat(payment.path("amount").asLong()).isEqualTo(1500);
+    assertThat(payment.path("currency").asString()).isEqualTo("GBP");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(250))
+        .until(() -> apiGet("/mandates/" + mandateId).path("status").asString(), "active"::equals);
+
+    var confirmed = fact(Topics.BILLING_PAYMENT, paymentId, "PaymentConfirmed");
+    assertThat(Http.json(confirmed.value()).path("amount").asLong()).isEqualTo(1500);
+    assertThat(Http.json(confirmed.value()).path("currency").asString()).isEqualTo("GBP");
+    fact(Topics.BILLING_PAYMENT, paymentId, "PaymentPaidOut").hasHeader(EventHeaders.TENANT, TEAM);
+    fact(Topics.BILLING_MANDATE, mandateId, "MandateActive");
+
+    // notification-service delivered the fact to team-a's receiver, which verified its signature.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () ->
+                output.stream()
+                    .anyMatch(
+                        line ->
+                            line.startsWith("[sample-receiver] verified ")
+                                && line.contains("\"type\":\"PaymentPaidOut\"")
+                                && line.contains(paymentId)));
+  }
+
+  @Test
+  @Order(5)
+  void step5TheMerchantDisconnectsAtGoCardless() {
+    var disconnected =
+        Http.postJson(
+            simulator + "/_simulator/organisations/" + organisationId + "/disconnect", null, null);
+    assertThat(disconnected.status()).as(disconnected.body()).isLessThan(300);
+
+    facts.await(
+        r ->
+            merchantId.equals(r.key())
+                && "MerchantDisconnected".equals(r.header(EventHeaders.EVENT_TYPE)),
+        Duration.ofSeconds(30));
+    assertThat(apiGet("/merchants/" + merchantId).path("status").asString())
+        .isEqualTo("disconnected");
+  }
+
+  @Test
+  @Order(6)
+  void sigtermStopsEveryProcessAndExitsWithStatusZero() throws Exception {
+    var children = stack.descendants().toList();
+    assertThat(children).as("services, PostgreSQL and Redis run as child processes").isNotEmpty();
+
+    // SIGTERM, as kill does (Process.destroy would also close the pipe its output is read from).
+    assertThat(stack.toHandle().destroy()).isTrue();
+
+    assertThat(stack.waitFor(90, TimeUnit.SECONDS)).as("local-stack ended").isTrue();
+    assertThat(stack.exitValue()).isZero();
+    assertThat(children.stream().filter(ProcessHandle::isAlive).map(ProcessHandle::info))
+        .as("processes left behind")
+        .isEmpty();
+    await().atMost(Duration.ofSeconds(5)).until(() -> printed("[local-stack] Stopped"));
+    assertThat(output)
+        .as("nothing printed reads as a crash")
+        .noneMatch(line -> line.startsWith("\tat ") || line.contains("Exception in thread"));
+  }
+
+  private KafkaTestConsumer.Received fact(String topic, String key, String eventType) {
+    return facts
+        .await(
+            r ->
+                r.topic().equals(topic)
+                    && key.equals(r.key())
+                    && eventType.equals(r.header(EventHeaders.EVENT_TYPE)),
+            Duration.ofSeconds(30))
+        .hasHeader(EventHeaders.TENANT, TEAM);
+  }
+
+  private JsonNode apiGet(String path) {
+    var response = Http.get(gateway + path, token);
+    assertThat(response.status()).as("%s: %s", path, response.body()).isEqualTo(200);
+    return response.json();
+  }
+
+  /** Follows redirects as a browser does, from {@code url}; the last answer. */
+  private static Http.Response followAsABrowser(String url) {
+    var response = Http.get(url, null);
+    for (int hops = 0; hops < 5 && response.location() != null; hops++) {
+      url = URI.create(url).resolve(response.location()).toString();
+      response = Http.get(url, null);
+    }
+    return response;
+  }
+
+  /** The named inputs of an HTML page's form, with their values (a browser submits these). */
+  private static Map<String, String> inputs(String html) {
+    var fields = new LinkedHashMap<String, String>();
+    Matcher input = INPUT.matcher(html);
+    while (input.find()) {
+      fields.putIfAbsent(input.group(1), input.group(2).replace("&amp;", "&"));
+    }
+    return fields;
+  }
+
+  private boolean printed(String text) {
+    return output.stream().anyMatch(line -> line.contains(text));
+  }
+
+  private String printedValue(Pattern pattern) {
+    return output.stream()
+        .map(pattern::matcher)
+        .filter(Matcher::find)
+        .map(m -> m.group(1))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("local-stack did not print " + pattern));
+  }
+}
