@@ -1,7 +1,6 @@
 package io.paybridge.gateway.routing;
 
 import io.paybridge.platform.web.reactive.AccessLog;
-import java.net.InetSocketAddress;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
@@ -18,18 +17,14 @@ import reactor.core.publisher.Mono;
 /**
  * What a routed request carries to the service: the client's headers less those a client could
  * forge ({@link RoutingProperties#forgeable}: team, user, internal identity), the caller's W3C
- * {@code traceparent} when it is well formed (else a new trace), the same {@code X-Request-Id} as
- * in the gateway's logs, and {@code X-Forwarded-For} naming the client's address as the gateway saw
- * it (the TCP peer; whatever the client sent there is dropped as forgeable), so that a service that
- * trusts the gateway's network for it (oauth-service's callback limit) counts the client, not the
- * gateway. The {@code Authorization} header is passed on unchanged: the services check the token
- * again.
+ * {@code traceparent} when it is well formed (else a new trace), and the same {@code X-Request-Id}
+ * as in the gateway's logs. The {@code Authorization} header is passed on unchanged: the services
+ * check the token again.
  */
 @Component
 class PassedOnHeaders implements GlobalFilter, Ordered {
 
   static final String TRACEPARENT = "traceparent";
-  static final String FORWARDED_FOR = "X-Forwarded-For";
   private static final Pattern VALID_TRACEPARENT =
       Pattern.compile("00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}");
 
@@ -50,9 +45,6 @@ class PassedOnHeaders implements GlobalFilter, Ordered {
     boolean keepTrace = traceparent != null && VALID_TRACEPARENT.matcher(traceparent).matches();
     String trace = keepTrace ? traceparent : newTraceparent();
     AccessLog.label(exchange, "trace.id", trace.substring(3, 35));
-    InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
-    String client =
-        remote == null || remote.getAddress() == null ? null : remote.getAddress().getHostAddress();
     return chain.filter(
         exchange
             .mutate()
@@ -64,13 +56,6 @@ class PassedOnHeaders implements GlobalFilter, Ordered {
                               .filter(properties::forgeable)
                               .toList()
                               .forEach(headers::remove);
-                          if (client != null) {
-                            // Still there only if configured as not forgeable (a trusted load
-                            // balancer in front sets it): the gateway's peer is appended.
-                            String prior = headers.getFirst(FORWARDED_FOR);
-                            headers.set(
-                                FORWARDED_FOR, prior == null ? client : prior + ", " + client);
-                          }
                           if (!keepTrace) {
                             headers.remove("tracestate");
                             headers.set(TRACEPARENT, trace);
