@@ -95,10 +95,29 @@ final class GatewayBenchmark {
       long ok,
       Map<String, Long> errors,
       Histogram micros,
-      String cpu) {
+      CpuSampler.Usage usage) {
 
     double perSecond() {
       return ok / seconds;
+    }
+
+    /** "0.62 / 0.71 / 0.05 / 0.31": cores used by bench+stub / gateway / redis / other. */
+    String cpu() {
+      double wall = Math.max(1e-9, usage.wallSeconds());
+      return String.format(
+          "%.2f / %.2f / %.2f / %.2f",
+          usage.bench() / wall,
+          usage.service() / wall,
+          usage.postgres() / wall,
+          usage.other() / wall);
+    }
+
+    /**
+     * The gateway's CPU time per answered request, in microseconds: what the gateway costs, nearly
+     * independent of the machine's other load (unlike its latency).
+     */
+    double gatewayCpuMicrosPerRequest() {
+      return ok == 0 ? Double.NaN : usage.service() * 1e6 / ok;
     }
 
     double ms(double percentile) {
@@ -275,22 +294,16 @@ final class GatewayBenchmark {
       LongAdder ok,
       Map<String, LongAdder> errors,
       Histogram micros,
-      String cpu) {
+      CpuSampler.Usage cpu) {
     var counted = new TreeMap<String, Long>();
     errors.forEach((reason, count) -> counted.put(reason, count.sum()));
     return new Result(
         name, mode, (System.nanoTime() - start) / 1e9, ok.sum(), counted, micros, cpu);
   }
 
-  /**
-   * "0.62 / 0.71 / 0.05 / 0.31": cores used by bench+stub / gateway / redis / other, over a phase.
-   */
-  private String usage(CpuSampler.Sample before) {
-    var used = cpu.sample().since(before);
-    double wall = Math.max(1e-9, used.wallSeconds());
-    return String.format(
-        "%.2f / %.2f / %.2f / %.2f",
-        used.bench() / wall, used.service() / wall, used.postgres() / wall, used.other() / wall);
+  /** CPU used by bench+stub, gateway, redis and everything else over a phase. */
+  private CpuSampler.Usage usage(CpuSampler.Sample before) {
+    return cpu.sample().since(before);
   }
 
   /**
@@ -344,12 +357,12 @@ final class GatewayBenchmark {
     out.append("; settings ").append(settings).append("\n\n");
     out.append(
         "| Phase | Mode | OK/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | errors"
-            + " | CPU cores: bench+stub / gateway / redis / other |\n");
-    out.append("|---|---|---|---|---|---|---|---|---|---|\n");
+            + " | CPU cores: bench+stub / gateway / redis / other | gateway CPU µs/request |\n");
+    out.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (var r : results) {
       out.append(
           String.format(
-              "| %s | %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %s | %s |%n",
+              "| %s | %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %s | %s | %s |%n",
               r.name(),
               r.mode(),
               r.perSecond(),
@@ -359,20 +372,39 @@ final class GatewayBenchmark {
               r.ms(99.9),
               r.micros().getMaxValue() / 1000.0,
               r.errors().isEmpty() ? "0" : r.errors(),
-              r.cpu()));
+              r.cpu(),
+              r.name().startsWith("gateway")
+                  ? String.format("%.0f", r.gatewayCpuMicrosPerRequest())
+                  : "–"));
     }
     out.append("\nAdded by the gateway (gateway minus direct, same round, open loop):\n\n");
-    out.append("| Round | p50 ms | p99 ms |\n|---|---|---|\n");
+    out.append("| Round | p50 ms | p99 ms | p50 ≤ 1 ms | p99 ≤ 5 ms |\n|---|---|---|---|---|\n");
     for (int i = 0; i + 1 < results.size(); i += 2) {
       var d = results.get(i);
       var g = results.get(i + 1);
       if (!d.mode().startsWith("open")) {
         break;
       }
+      double p50 = g.ms(50) - d.ms(50);
+      double p99 = g.ms(99) - d.ms(99);
       out.append(
           String.format(
-              "| %s | %.2f | %.2f |%n",
-              g.name().replace("gateway ", ""), g.ms(50) - d.ms(50), g.ms(99) - d.ms(99)));
+              "| %s | %+.2f | %+.2f | %s | %s |%n",
+              g.name().replace("gateway ", ""),
+              p50,
+              p99,
+              p50 <= 1.0 ? "met" : "not met",
+              p99 <= 5.0 ? "met" : "not met"));
+    }
+    var direct = results.stream().filter(r -> r.name().equals("direct saturation")).findFirst();
+    var through = results.stream().filter(r -> r.name().equals("gateway saturation")).findFirst();
+    if (direct.isPresent() && through.isPresent()) {
+      out.append(
+          String.format(
+              "%nSaturation: %.0f requests/s through the gateway, %.0f directly (%.0f %%)%n",
+              through.get().perSecond(),
+              direct.get().perSecond(),
+              100 * through.get().perSecond() / direct.get().perSecond()));
     }
     return out.toString();
   }
@@ -399,7 +431,7 @@ final class GatewayBenchmark {
   private static String line(Result r) {
     return String.format(
         "%-20s %-24s %7.0f/s  p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f ms  errors %s"
-            + "  cpu %s",
+            + "  cpu %s  gateway %.0f µs CPU/request",
         r.name(),
         r.mode(),
         r.perSecond(),
@@ -409,7 +441,8 @@ final class GatewayBenchmark {
         r.ms(99.9),
         r.micros().getMaxValue() / 1000.0,
         r.errors(),
-        r.cpu());
+        r.cpu(),
+        r.gatewayCpuMicrosPerRequest());
   }
 
   private static String uptime() {

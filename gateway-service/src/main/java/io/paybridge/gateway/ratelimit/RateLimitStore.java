@@ -1,12 +1,19 @@
 package io.paybridge.gateway.ratelimit;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+import reactor.netty.Connection;
 
 /**
  * The token buckets, in Redis: one atomic script call per request takes a token from the caller's
@@ -20,9 +27,7 @@ class RateLimitStore {
 
   @SuppressWarnings({"rawtypes", "unchecked"})
   private static final RedisScript<List<Long>> TOKEN_BUCKET =
-      (RedisScript)
-          RedisScript.of(
-              new ClassPathResource("META-INF/scripts/request_rate_limiter.lua"), List.class);
+      (RedisScript) RedisScript.of(script("META-INF/scripts/request_rate_limiter.lua"), List.class);
 
   private final ReactiveStringRedisTemplate redis;
 
@@ -33,7 +38,12 @@ class RateLimitStore {
   /** The outcome of taking one token. */
   record Outcome(boolean allowed, long remaining) {}
 
-  Mono<Outcome> take(String route, String caller, RateLimitProperties.Limit limit) {
+  /**
+   * Takes a token; the outcome is signalled on {@code request}'s own event loop (where the rest of
+   * the request runs anyway), never on Lettuce's single I/O thread.
+   */
+  Mono<Outcome> take(
+      String route, String caller, RateLimitProperties.Limit limit, ServerHttpRequest request) {
     String bucket = "paybridge.rate-limit.{" + route + ":" + caller + "}";
     List<String> keys = List.of(bucket + ".tokens", bucket + ".timestamp");
     return redis
@@ -48,7 +58,26 @@ class RateLimitStore {
         .next()
         // Lettuce answers on its single I/O thread: the rest of the request must not run there,
         // or every request of the gateway would queue behind it.
-        .publishOn(Schedulers.parallel())
+        .publishOn(eventLoopOf(request))
         .map(result -> new Outcome(result.get(0) == 1L, result.get(1)));
+  }
+
+  /**
+   * The Netty event loop of the request's connection: the request goes on where it came from, with
+   * one hand-over instead of two (via another pool, then back to Netty to send it on).
+   */
+  private static Scheduler eventLoopOf(ServerHttpRequest request) {
+    Object connection = ServerHttpRequestDecorator.getNativeRequest(request);
+    return connection instanceof Connection netty
+        ? Schedulers.fromExecutor(netty.channel().eventLoop())
+        : Schedulers.parallel();
+  }
+
+  private static String script(String path) {
+    try (var in = new ClassPathResource(path).getInputStream()) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + path, e);
+    }
   }
 }

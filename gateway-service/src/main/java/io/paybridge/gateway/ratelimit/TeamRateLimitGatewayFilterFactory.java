@@ -55,7 +55,7 @@ public class TeamRateLimitGatewayFilterFactory extends AbstractGatewayFilterFact
       String caller = team != null ? "team:" + team : "address:" + address(exchange);
       var limit = properties.limitOf(team, routeId);
       return store
-          .take(routeId, caller, limit)
+          .take(routeId, caller, limit, exchange.getRequest())
           .map(Optional::of)
           .onErrorResume(
               e -> {

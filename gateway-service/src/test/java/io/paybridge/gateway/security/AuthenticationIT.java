@@ -51,9 +51,8 @@ class AuthenticationIT extends GatewayHarness {
     assertThat(received.header("X-PayBridge-Team")).isNull();
     assertThat(received.header("X-PayBridge-Internal-Caller")).isNull();
     assertThat(received.header("X-User")).isNull();
-    // Not the client's claim; the gateway adds none (Spring Cloud Gateway sets X-Forwarded-* only
-    // for configured trusted proxies).
-    assertThat(received.header("X-Forwarded-For")).isNull();
+    // Not the client's claim: the client's address as the gateway saw it (the test runs locally).
+    assertThat(received.header("X-Forwarded-For")).isEqualTo("127.0.0.1");
     assertThat(received.header("X-Request-Id")).isEqualTo("req-from-caller-1");
     assertThat(received.header("traceparent"))
         .isEqualTo("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");

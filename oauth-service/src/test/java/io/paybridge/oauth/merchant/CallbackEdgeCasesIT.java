@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.paybridge.oauth.support.IntegrationHarness;
 import io.paybridge.platform.testsupport.http.Http;
 import java.net.InetAddress;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -130,6 +131,38 @@ class CallbackEdgeCasesIT extends IntegrationHarness {
     assertThat(recordedFrom("127.0.0.2") - recordedBefore).isEqualTo(limit);
     // Another address is not affected.
     assertThat(Http.getFrom(InetAddress.getByName("127.0.0.3"), forged).status()).isEqualTo(400);
+  }
+
+  @Test
+  void behindTheGatewayTheForwardedClientAddressIsLimitedAndNobodyElseCanNameOne()
+      throws Exception {
+    int limit =
+        environment.getRequiredProperty(
+            "paybridge.oauth.connect.refused-callbacks.limit", Integer.class);
+    // 127.0.0.4 is the gateway here (server.tomcat.remoteip.internal-proxies of the tests).
+    InetAddress gateway = InetAddress.getByName("127.0.0.4");
+    String forged = url("/oauth/callback?code=x&state=Zm9yZ2Vk.QUFBQUFBQUFBQUFBQUFB");
+    var client = Map.of("X-Forwarded-For", "203.0.113.7");
+
+    for (int i = 0; i < limit; i++) {
+      assertThat(Http.getFromWithHeaders(gateway, forged, client).status()).isEqualTo(400);
+    }
+    assertThat(Http.getFromWithHeaders(gateway, forged, client).status()).isEqualTo(429);
+    assertThat(recordedFrom("203.0.113.7")).isEqualTo(limit);
+    assertThat(recordedFrom("127.0.0.4")).isZero();
+    // The gateway's other clients are not limited with that one.
+    assertThat(
+            Http.getFromWithHeaders(gateway, forged, Map.of("X-Forwarded-For", "203.0.113.8"))
+                .status())
+        .isEqualTo(400);
+    // A caller that is not the gateway cannot pick the address it is counted under.
+    InetAddress direct = InetAddress.getByName("127.0.0.5");
+    assertThat(
+            Http.getFromWithHeaders(direct, forged, Map.of("X-Forwarded-For", "203.0.113.7"))
+                .status())
+        .isEqualTo(400);
+    assertThat(recordedFrom("127.0.0.5")).isEqualTo(1);
+    assertThat(recordedFrom("203.0.113.7")).isEqualTo(limit);
   }
 
   private int recordedFrom(String address) {

@@ -57,6 +57,20 @@ public final class Http {
     }
   }
 
+  /** A GET with {@code headers} sent from another local address (see {@link #getFrom}). */
+  public static Response getFromWithHeaders(
+      java.net.InetAddress localAddress, String url, Map<String, String> headers) {
+    try (var client =
+        HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .localAddress(localAddress)
+            .build()) {
+      var request = request(url, null).GET();
+      headers.forEach(request::header);
+      return send(client, request);
+    }
+  }
+
   public static Response getWithHeaders(String url, String bearer, Map<String, String> headers) {
     var request = request(url, bearer).GET();
     headers.forEach(request::header);

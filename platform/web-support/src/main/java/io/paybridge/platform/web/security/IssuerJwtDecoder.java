@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
@@ -14,6 +15,7 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.JwtValidationException;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 
 /**
@@ -26,6 +28,7 @@ public final class IssuerJwtDecoder implements JwtDecoder {
 
   private final NimbusJwtDecoder delegate;
   private final JwtProperties properties;
+  private final OAuth2TokenValidator<Jwt> validator;
 
   public IssuerJwtDecoder(JwtProperties properties, IssuerKeys keys, Clock clock) {
     this.properties = properties;
@@ -54,7 +57,25 @@ public final class IssuerJwtDecoder implements JwtDecoder {
             audience ->
                 audience instanceof Collection<?> named
                     && named.stream().anyMatch(properties.audiences()::contains)));
-    delegate.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators));
+    validator = new DelegatingOAuth2TokenValidator<>(validators);
+    delegate.setJwtValidator(validator);
+  }
+
+  /**
+   * The claim checks alone (expiry and not-before against the clock, issuer, audience), for a token
+   * whose signature was verified before: what {@link #decode} checks after the signature.
+   *
+   * @throws JwtValidationException as {@link #decode} would
+   */
+  Jwt validate(Jwt jwt) {
+    OAuth2TokenValidatorResult result = validator.validate(jwt);
+    if (result.hasErrors()) {
+      var first = result.getErrors().iterator().next();
+      throw new JwtValidationException(
+          "An error occurred while attempting to decode the Jwt: " + first.getDescription(),
+          result.getErrors());
+    }
+    return jwt;
   }
 
   @Override

@@ -94,6 +94,14 @@ public final class IssuerKeys implements JWKSource<SecurityContext>, SmartLifecy
     return current != null && (keyId == null || current.getKeyByKeyId(keyId) != null);
   }
 
+  /**
+   * The key set in use, as one object per fetch ({@code null} while none was had): a check made
+   * against it holds while it is still the one in use.
+   */
+  JWKSet current() {
+    return keys;
+  }
+
   /** What the health endpoint shows. */
   public State state() {
     JWKSet current = keys;
