@@ -19,10 +19,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The alert rules and Grafana dashboards. Not promtool: no PromQL parser is run here (deploy/README
- * says so); the expressions are checked for balanced brackets and quotes, and every PayBridge
- * metric they name must be one the code registers (Micrometer names in src/main, Prometheus
- * naming).
+ * The alert rules and Grafana dashboards: every expression parsed by Prometheus's PromQL grammar
+ * (not promtool: the rules are not evaluated against series), and every PayBridge metric they name
+ * must be one the code registers (Micrometer names in src/main, Prometheus naming).
  */
 class MonitoringTest {
 
