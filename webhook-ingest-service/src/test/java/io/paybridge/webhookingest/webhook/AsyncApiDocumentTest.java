@@ -28,13 +28,14 @@ class AsyncApiDocumentTest {
   void coversEveryTopicThatExistsAndTheDeadLetterTopics() {
     var expected = new ArrayList<>(Topics.gocardlessTopics());
     expected.add(Topics.MERCHANTS_CONNECTION);
-    // billing.subscription and billing.instalment-schedule are named but nothing publishes on them.
     expected.addAll(
         List.of(
             Topics.BILLING_BILLING_REQUEST,
             Topics.BILLING_MANDATE,
             Topics.BILLING_PAYMENT,
             Topics.BILLING_REFUND,
+            Topics.BILLING_SUBSCRIPTION,
+            Topics.BILLING_INSTALMENT_SCHEDULE,
             Topics.NOTIFICATIONS_DELIVERY));
     expected.add("{topic}.{consumerGroup}.dlt");
     assertThat(CONTRACT.addresses()).containsExactlyInAnyOrderElementsOf(expected);
