@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * Where the machine's CPU time goes during a phase: this JVM (load generator, Kafka consumer and
  * the embedded Kafka broker), the service's JVM, the PostgreSQL processes, and everything else on
- * the machine (other engineers' builds and tests), from {@code /proc}.
+ * the machine (other builds and tests), from {@code /proc}.
  */
 final class CpuSampler {
 

@@ -1227,7 +1227,7 @@ public final class WebhookIngestBenchmark {
     out.append("\nLatencies in ms.\n\n");
     out.append(
         "Busiest other processes during each phase (cores; `java` processes not ours are other"
-            + " engineers' builds and tests; the parent Maven JVM of the benchmark is counted here"
+            + " builds and tests; the parent Maven JVM of the benchmark is counted here"
             + " too):\n\n");
     for (var r : warmups) {
       out.append("- ").append(r.name()).append(": ").append(r.cpu().busiestOthers()).append('\n');
