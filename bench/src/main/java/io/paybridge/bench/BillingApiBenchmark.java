@@ -180,7 +180,7 @@ public final class BillingApiBenchmark {
     extra.put("logging.level.io.paybridge", "warn");
     extra.put("paybridge.security.jwt.issuer-uri", issuer.issuerUri());
     extra.put("paybridge.gocardless.base-url", simulatorUrl + "/");
-    extra.put("paybridge.gocardless.environment", "bench");
+    extra.put("paybridge.gocardless.environment", "simulator");
     extra.put("paybridge.gocardless.merchant-tokens-url", tokens.url());
     extra.put(
         "spring.security.oauth2.client.provider.paybridge-idp.token-uri",

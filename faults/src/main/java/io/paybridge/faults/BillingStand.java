@@ -77,7 +77,7 @@ final class BillingStand implements AutoCloseable {
     arguments.put("logging.level.io.paybridge.platform.outbox.ConsumerRetries", "info");
     arguments.put("paybridge.security.jwt.issuer-uri", issuer.issuerUri());
     arguments.put("paybridge.gocardless.base-url", simulator.baseUrl() + "/");
-    arguments.put("paybridge.gocardless.environment", "faults");
+    arguments.put("paybridge.gocardless.environment", "simulator");
     arguments.put("paybridge.gocardless.merchant-tokens-url", tokens.url());
     arguments.put(
         "spring.security.oauth2.client.provider.paybridge-idp.token-uri",
