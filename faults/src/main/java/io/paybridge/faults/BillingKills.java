@@ -186,6 +186,23 @@ final class BillingKills {
       if (!unfinished.isEmpty()) {
         details.add("keys never answered 2xx: " + unfinished.stream().limit(5).toList());
       }
+      for (String key :
+          outcomes.keySet().stream()
+              .filter(k -> inBilling.getOrDefault(k, List.of()).size() != 1)
+              .limit(5)
+              .toList()) {
+        var outcome = outcomes.get(key);
+        details.add(
+            String.format(
+                "key %s without exactly one row: answered %d after %d attempt(s) with %s;"
+                    + " rows naming it %s; the answered id's row: %s",
+                key,
+                outcome.status(),
+                outcome.attempts(),
+                outcome.id(),
+                inBilling.getOrDefault(key, List.of()),
+                stand.rowOf(outcome.id())));
+      }
       String figures =
           String.format(
               "%d keys, %d answered 2xx (%d after a retry); at GoCardless %d keys with more than one"

@@ -173,6 +173,23 @@ final class BillingStand implements AutoCloseable {
         jdbcUrl, EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD);
   }
 
+  /** billing-service's row of a billing request and its idempotency key, as text (or "none"). */
+  String rowOf(String billingRequestId) throws SQLException {
+    try (var connection = database();
+        var statement =
+            connection.prepareStatement(
+                "select coalesce((select b::text from billing_request b where b.id = ?), 'no row')"
+                    + " || ' | keys: ' || coalesce((select string_agg(k::text, ', ')"
+                    + " from idempotency_key k where k.resource_id = ?), 'none')")) {
+      statement.setString(1, billingRequestId);
+      statement.setString(2, billingRequestId);
+      try (var rows = statement.executeQuery()) {
+        rows.next();
+        return String.valueOf(rows.getString(1));
+      }
+    }
+  }
+
   long count(String sql) throws SQLException {
     try (var connection = database();
         var statement = connection.createStatement();
