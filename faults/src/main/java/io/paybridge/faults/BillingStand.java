@@ -59,6 +59,10 @@ final class BillingStand implements AutoCloseable {
         GoCardlessSimulator.start(
             SimulatorSettings.defaults()
                 .withPort(Stack.freePort())
+                // Each scenario its own ids: billing-service's database outlives this simulator,
+                // and GoCardless never issues an id twice (the default seed would, in scenario 9,
+                // hand out ids of scenario 8's resources again).
+                .withSeed(scenario.hashCode() ^ System.nanoTime())
                 .withTickInterval(Duration.ZERO)
                 // The scenarios' load is not GoCardless's rate limit (429s are tested apart).
                 .withRateLimit(1_000_000, Duration.ofMinutes(1)));

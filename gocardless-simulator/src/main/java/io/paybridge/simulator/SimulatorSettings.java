@@ -259,6 +259,14 @@ public record SimulatorSettings(
     return with(d -> d.tickInterval = value);
   }
 
+  /**
+   * The id generator's seed. Two simulators with the same seed issue the same ids in the same
+   * order; give each its own when their ids meet in one place (one service's database).
+   */
+  public SimulatorSettings withSeed(long value) {
+    return with(d -> d.seed = value);
+  }
+
   public SimulatorSettings withReplayIdempotentCreates(boolean value) {
     return with(d -> d.replayIdempotentCreates = value);
   }
