@@ -62,8 +62,14 @@ public class IdempotentCreates {
             status -> {
               if (!keys.insert(team, operation, key, hash, made.id())) {
                 var recorded = keys.find(team, operation, key).orElseThrow();
-                return new Result<>(
-                    replay(recorded, hash, operation, find).orElse(made.view()), true);
+                var replayed = replay(recorded, hash, operation, find);
+                if (replayed.isPresent()) {
+                  return new Result<>(replayed.get(), true);
+                }
+                // The key is recorded but its resource is not held here: hold what GoCardless
+                // returned for the same key before answering with it, never answer unstored.
+                made.store().accept(made.view());
+                return new Result<>(made.view(), true);
               }
               made.store().accept(made.view());
               return new Result<>(made.view(), false);
