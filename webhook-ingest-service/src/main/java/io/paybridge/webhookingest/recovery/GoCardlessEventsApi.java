@@ -52,8 +52,8 @@ class GoCardlessEventsApi {
    *
    * @param merchantId the merchant whose token reads them
    * @param after the previous page's cursor, or {@code null} for the first page
-   * @throws io.paybridge.platform.gocardless.GoCardlessFailure when GoCardless refuses or cannot
-   *     be reached (after the platform's retries of a read)
+   * @throws io.paybridge.platform.gocardless.GoCardlessFailure when GoCardless refuses or cannot be
+   *     reached (after the platform's retries of a read)
    */
   Page page(String merchantId, Instant from, Instant until, String after, int limit) {
     ListResponse<JsonObject> response =

@@ -42,7 +42,8 @@ public record RecoveryProperties(
 
   public RecoveryProperties {
     if (interval.isNegative() || interval.isZero()) {
-      throw new IllegalArgumentException("paybridge.recovery.interval must be positive: " + interval);
+      throw new IllegalArgumentException(
+          "paybridge.recovery.interval must be positive: " + interval);
     }
     if (settle.isNegative() || overlap.isNegative()) {
       throw new IllegalArgumentException(

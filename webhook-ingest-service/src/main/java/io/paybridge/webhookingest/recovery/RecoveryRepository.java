@@ -11,8 +11,8 @@ import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Repository;
 
 /**
- * Recovery's tables: the connected merchants ({@code recovery_merchant}), how far each
- * organisation has been read ({@code recovery_cursor}) and the runs ({@code recovery_run}).
+ * Recovery's tables: the connected merchants ({@code recovery_merchant}), how far each organisation
+ * has been read ({@code recovery_cursor}) and the runs ({@code recovery_run}).
  */
 @Repository
 @RecoveryEnabled
@@ -89,8 +89,8 @@ class RecoveryRepository {
   }
 
   /**
-   * Takes the organisation's cursor for a scheduled run unless another instance holds it: its
-   * lease is given to {@code owner} until {@code leaseUntil}.
+   * Takes the organisation's cursor for a scheduled run unless another instance holds it: its lease
+   * is given to {@code owner} until {@code leaseUntil}.
    *
    * @param startIfNew where a cursor that does not exist yet starts
    * @return where the last run ended (events created before it have been read), or empty when
@@ -227,8 +227,7 @@ class RecoveryRepository {
    */
   Optional<RecoveryRun> find(long id, Instant abandonedBefore) {
     return jdbc
-        .query(
-            "select * from recovery_run where id = ?", (rs, i) -> run(rs, abandonedBefore), id)
+        .query("select * from recovery_run where id = ?", (rs, i) -> run(rs, abandonedBefore), id)
         .stream()
         .findFirst();
   }

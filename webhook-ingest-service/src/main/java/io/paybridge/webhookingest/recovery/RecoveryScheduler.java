@@ -7,8 +7,8 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs {@link RecoveryService#recoverAll} every {@code paybridge.recovery.interval} (from the end of
- * one pass to the start of the next, so passes never overlap on an instance), the first one an
+ * Runs {@link RecoveryService#recoverAll} every {@code paybridge.recovery.interval} (from the end
+ * of one pass to the start of the next, so passes never overlap on an instance), the first one an
  * interval after start-up; not at all with {@code paybridge.recovery.scheduled=false}. On its own
  * platform thread: a pass mostly waits for GoCardless and the database.
  */

@@ -12,11 +12,11 @@ import org.springframework.security.web.SecurityFilterChain;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * {@code /operations/recoveries/**} takes an operator's JWT of the company IdP (platform/web-support's
- * decoder: issuer, audience {@code webhook-ingest-service} or {@code paybridge-api}, signature,
- * expiry): scope {@code operations:write} to start a recovery, {@code operations:read} to list and
- * read runs. The service's other paths keep their own checks (the webhook signature, the
- * quarantine's operator tokens).
+ * {@code /operations/recoveries/**} takes an operator's JWT of the company IdP
+ * (platform/web-support's decoder: issuer, audience {@code webhook-ingest-service} or {@code
+ * paybridge-api}, signature, expiry): scope {@code operations:write} to start a recovery, {@code
+ * operations:read} to list and read runs. The service's other paths keep their own checks (the
+ * webhook signature, the quarantine's operator tokens).
  */
 @Configuration(proxyBeanMethods = false)
 @RecoveryEnabled
@@ -30,9 +30,7 @@ class RecoverySecurityConfiguration {
   SecurityFilterChain recoveries(HttpSecurity http, ObjectMapper mapper) throws Exception {
     var unauthenticated =
         BearerTokenProblems.entryPoint(
-            mapper,
-            RecoveryProblem.UNAUTHENTICATED,
-            RecoveryProblem.IDENTITY_PROVIDER_UNAVAILABLE);
+            mapper, RecoveryProblem.UNAUTHENTICATED, RecoveryProblem.IDENTITY_PROVIDER_UNAVAILABLE);
     return ResourceServerChains.stateless(
             http.securityMatcher("/operations/recoveries", "/operations/recoveries/**"),
             unauthenticated,

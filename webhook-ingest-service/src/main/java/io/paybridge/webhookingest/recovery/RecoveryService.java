@@ -88,8 +88,7 @@ class RecoveryService {
     if (organisation.isEmpty()) {
       return Optional.empty();
     }
-    long runId =
-        recoveries.startRun(organisation.get(), OPERATOR, requestedBy, from, until, now());
+    long runId = recoveries.startRun(organisation.get(), OPERATOR, requestedBy, from, until, now());
     log.info(
         "Recovery {} of {} ({} .. {}) asked for by {}",
         runId,
@@ -128,11 +127,7 @@ class RecoveryService {
     Instant start = organisation.connectedAt() != null ? organisation.connectedAt() : now;
     var claimed =
         recoveries.claim(
-            organisation.organisationId(),
-            start,
-            instance,
-            now,
-            now.plus(properties.lease()));
+            organisation.organisationId(), start, instance, now, now.plus(properties.lease()));
     if (claimed.isEmpty()) {
       return;
     }
@@ -166,7 +161,8 @@ class RecoveryService {
     try {
       String after = null;
       do {
-        var page = events.page(organisation.merchantId(), from, until, after, properties.pageSize());
+        var page =
+            events.page(organisation.merchantId(), from, until, after, properties.pageSize());
         if (newest == null) {
           newest = page.newestEventId();
         }

@@ -158,9 +158,7 @@ class RecoveryIT {
           .atMost(WAIT)
           .until(
               () ->
-                  deliveriesOf(organisation).stream()
-                          .filter(WebhookDelivery::successful)
-                          .count()
+                  deliveriesOf(organisation).stream().filter(WebhookDelivery::successful).count()
                       == failed.size());
       assertThat(publishedOf(kafka, organisation).stream().map(r -> r.header(EventHeaders.ID)))
           .containsExactlyInAnyOrderElementsOf(ids(expected));
@@ -170,8 +168,7 @@ class RecoveryIT {
   @Test
   void withWebhooksWorkingAScheduledRecoveryPublishesNothingNew() throws Exception {
     var organisation = connectedOrganisation("Working Webhooks Ltd");
-    SIMULATOR.configureWebhookEndpoint(
-        organisation.organisationId(), webhookUrl(), WEBHOOK_SECRET);
+    SIMULATOR.configureWebhookEndpoint(organisation.organisationId(), webhookUrl(), WEBHOOK_SECRET);
 
     try (var kafka = KafkaTestConsumer.fromNow(Topics.GOCARDLESS_BILLING_REQUESTS)) {
       makeEvents(organisation, 2);
@@ -308,7 +305,9 @@ class RecoveryIT {
             () -> {
               var deliveries = deliveriesOf(organisation);
               int events =
-                  deliveries.stream().mapToInt(d -> mapper.readTree(d.body()).path("events").size()).sum();
+                  deliveries.stream()
+                      .mapToInt(d -> mapper.readTree(d.body()).path("events").size())
+                      .sum();
               return events == 8
                   && deliveries.stream()
                       .allMatch(d -> d.attempts() > 0 && !d.retrying() && !d.successful());
@@ -367,8 +366,7 @@ class RecoveryIT {
   }
 
   private static String operator(String scope) {
-    return ISSUER.token(
-        "operator-ann", AUDIENCE, Map.of("scope", scope));
+    return ISSUER.token("operator-ann", AUDIENCE, Map.of("scope", scope));
   }
 
   private String webhookUrl() {
