@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.paybridge.platform.events.EventHeaders;
 import io.paybridge.platform.events.Topics;
 import io.paybridge.platform.events.merchants.MerchantConnectionEvent.MerchantConnected;
+import io.paybridge.platform.testsupport.AsyncApiContract;
 import io.paybridge.platform.testsupport.GoCardlessEventsStandIn;
 import io.paybridge.platform.testsupport.IntegrationTest;
 import io.paybridge.platform.testsupport.KafkaTestConsumer;
@@ -18,6 +19,7 @@ import io.paybridge.simulator.GoCardlessSimulator;
 import io.paybridge.simulator.SimulatedOrganisation;
 import io.paybridge.simulator.SimulatorSettings;
 import io.paybridge.simulator.WebhookDelivery;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,6 +50,7 @@ class RecoveryIT {
   // One of the secrets of application-test.yml: webhooks signed with it are accepted.
   private static final String WEBHOOK_SECRET = "local-simulator-webhook-secret";
   private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final Path ASYNCAPI = Path.of("..", "docs", "asyncapi.yaml");
 
   // GoCardless gives up at once: no automatic retry of a failed webhook (a retry is asked for
   // through the API, as an operator would at GoCardless).
@@ -128,6 +131,9 @@ class RecoveryIT {
       var published = publishedOf(kafka, organisation);
       assertThat(published.stream().map(r -> r.header(EventHeaders.ID)).toList())
           .containsExactlyInAnyOrderElementsOf(ids(expected));
+      var contract = AsyncApiContract.load(ASYNCAPI);
+      published.forEach(
+          record -> assertThat(contract.violations(record)).as("%s", record).isEmpty());
       // Each record carries the event as GoCardless's events API gives it, key and headers by
       // the topic's contract.
       for (JsonNode event : expected) {
