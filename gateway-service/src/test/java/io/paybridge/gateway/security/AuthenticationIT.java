@@ -187,14 +187,16 @@ class AuthenticationIT extends GatewayHarness {
 
   @Test
   void recoveriesGoToWebhookIngestForOperatorsWithTheirScope() {
-    String body = "{\"organisationId\":\"OR1\",\"from\":\"2026-01-01T00:00:00Z\",\"to\":\"2026-01-02T00:00:00Z\"}";
+    String body =
+        "{\"organisationId\":\"OR1\",\"from\":\"2026-01-01T00:00:00Z\",\"to\":\"2026-01-02T00:00:00Z\"}";
     int before = WEBHOOK_INGEST.received().size();
 
     var readerStarting =
         Http.postJson(url("/operations/recoveries"), teamToken("ops", "operations:read"), body);
     var started =
         Http.postJson(url("/operations/recoveries"), teamToken("ops", "operations:write"), body);
-    var listed = Http.get(url("/operations/recoveries?limit=5"), teamToken("ops", "operations:read"));
+    var listed =
+        Http.get(url("/operations/recoveries?limit=5"), teamToken("ops", "operations:read"));
 
     assertThat(readerStarting.status()).isEqualTo(403);
     assertThat(readerStarting.json().path("detail").asString()).contains("operations:write");
