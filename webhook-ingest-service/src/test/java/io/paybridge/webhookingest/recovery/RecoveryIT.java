@@ -209,6 +209,29 @@ class RecoveryIT {
   }
 
   @Test
+  void aScheduledRunThatCannotReadFailsAndLeavesTheCursorWhereItWas() {
+    var organisation = connectedOrganisation("Revoked Ltd");
+    recovery.recoverAll();
+    var cursor = cursorOf(organisation);
+    assertThat(cursor.get("lease_owner")).isNull();
+
+    // The merchant revokes PayBridge's access at GoCardless: its token is refused.
+    SIMULATOR.disconnect(organisation.organisationId());
+    recovery.recoverAll();
+
+    var run =
+        jdbc.queryForMap(
+            "select * from recovery_run where organisation_id = ? order by id desc limit 1",
+            organisation.organisationId());
+    assertThat(run.get("status")).isEqualTo("failed");
+    assertThat((String) run.get("error")).startsWith("ReconnectionRequired");
+    assertThat(run.get("events_read")).isEqualTo(0);
+    var after = cursorOf(organisation);
+    assertThat(after.get("read_until")).isEqualTo(cursor.get("read_until"));
+    assertThat(after.get("lease_owner")).isNull();
+  }
+
+  @Test
   void operatorsNeedTheirScopesAndAConnectedOrganisation() {
     String body =
         """
@@ -236,6 +259,12 @@ class RecoveryIT {
         .isEqualTo(403);
     assertThat(Http.get(url("/operations/recoveries/999999"), operator("operations:read")).status())
         .isEqualTo(404);
+  }
+
+  private Map<String, Object> cursorOf(SimulatedOrganisation organisation) {
+    return jdbc.queryForMap(
+        "select read_until, lease_owner from recovery_cursor where organisation_id = ?",
+        organisation.organisationId());
   }
 
   /** A new organisation at the simulator, connected as oauth-service announces it. */
