@@ -10,6 +10,7 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
+import io.paybridge.gateway.support.Downstream;
 import io.paybridge.gateway.support.GatewayHarness;
 import io.paybridge.platform.testsupport.http.Http;
 import java.util.Date;
@@ -182,6 +183,29 @@ class AuthenticationIT extends GatewayHarness {
     assertThat(BILLING.received().getLast().body()).isEqualTo("{\"merchantId\":\"m\"}".getBytes());
     assertThat(deliveries.json().path("service").asString()).isEqualTo("notification-service");
     assertThat(NOTIFICATION.received().getLast().query()).isEqualTo("status=failed");
+  }
+
+  @Test
+  void recoveriesGoToWebhookIngestForOperatorsWithTheirScope() {
+    String body =
+        "{\"organisationId\":\"OR1\",\"from\":\"2026-01-01T00:00:00Z\",\"to\":\"2026-01-02T00:00:00Z\"}";
+    int before = WEBHOOK_INGEST.received().size();
+
+    var readerStarting =
+        Http.postJson(url("/operations/recoveries"), teamToken("ops", "operations:read"), body);
+    var started =
+        Http.postJson(url("/operations/recoveries"), teamToken("ops", "operations:write"), body);
+    var listed =
+        Http.get(url("/operations/recoveries?limit=5"), teamToken("ops", "operations:read"));
+
+    assertThat(readerStarting.status()).isEqualTo(403);
+    assertThat(readerStarting.json().path("detail").asString()).contains("operations:write");
+    assertThat(started.json().path("service").asString()).isEqualTo("webhook-ingest-service");
+    assertThat(listed.json().path("service").asString()).isEqualTo("webhook-ingest-service");
+    var received = WEBHOOK_INGEST.received().subList(before, WEBHOOK_INGEST.received().size());
+    assertThat(received).extracting(Downstream.Received::method).containsExactly("POST", "GET");
+    assertThat(received.getFirst().path()).isEqualTo("/operations/recoveries");
+    assertThat(received.getFirst().body()).isEqualTo(body.getBytes());
   }
 
   @Test

@@ -226,6 +226,26 @@ class WebhookRepository {
         });
   }
 
+  /**
+   * Inserts a page of events read back from GoCardless's events API by recovery run {@code runId}:
+   * a delivery without signature, user agent or origin, marked with its run.
+   */
+  void insertRecoveredPage(
+      UUID id, long runId, Instant readAt, String traceparent, byte[] body, int eventCount) {
+    jdbc.update(
+        """
+        insert into webhook_delivery
+            (id, webhook_id, received_at, signature, traceparent, body, event_count, recovery_run_id)
+        values (?, null, ?, null, ?, ?, ?, ?)
+        """,
+        id,
+        Timestamp.from(readAt),
+        traceparent,
+        body,
+        eventCount,
+        runId);
+  }
+
   /** The delivery {@code id} as stored, or empty. */
   Optional<StoredDelivery> findDelivery(UUID id) {
     return jdbc
