@@ -4,7 +4,7 @@ import io.paybridge.simulator.billing.BillingRequestFlow;
 import io.paybridge.simulator.creditors.Creditors;
 import io.paybridge.simulator.instalments.InstalmentSchedule;
 import io.paybridge.simulator.instalments.InstalmentSchedules;
-import io.paybridge.simulator.internal.BankCalendar;
+import io.paybridge.platform.events.gocardless.BankCalendar;
 import io.paybridge.simulator.internal.State;
 import io.paybridge.simulator.mandates.Mandate;
 import io.paybridge.simulator.mandates.Mandates;
