@@ -145,7 +145,9 @@ class RetryDecisionRepository {
 
   /**
    * Charge dates of the merchant's collected and failed payments, newest first: the payer's (its
-   * mandate) and the other payers'. A payment PayBridge retried counts on the retry's date.
+   * mandate) and the other payers'. A payment PayBridge retried counts on the retry's date once the
+   * retry was collected or failed (a failure newer than the one the retry answered); while the
+   * retry is pending, on the date that failed.
    */
   ChargeDates.History history(
       String merchantId, String mandateId, String excludedPayment, int size) {
@@ -155,12 +157,14 @@ class RetryDecisionRepository {
     jdbc.query(
         """
         select p.mandate_id, p.status,
-          coalesce(r.charge_date, (p.view->>'chargeDate')::date) as charge_date
+          case when r.charge_date is null then (p.view->>'chargeDate')::date
+               when p.status <> 'failed' or p.last_event_at > r.failed_at then r.charge_date
+               else (p.view->>'chargeDate')::date end as charge_date
         from payment p
         left join lateral (
-          select charge_date from payment_retry_decision d
+          select charge_date, failed_at from payment_retry_decision d
           where d.payment_id = p.id and d.issue_state = 'issued'
-          order by d.decided_at desc limit 1) r on true
+          order by d.failed_at desc limit 1) r on true
         where p.merchant_id = ? and p.id <> ?
           and p.status in ('confirmed', 'paid_out', 'failed')
           and p.view->>'chargeDate' ~ '^\\d{4}-\\d{2}-\\d{2}$'
