@@ -11,10 +11,10 @@ import java.util.Locale;
  * Chooses a retry's charge date from history: among the working days of the window, the one most
  * like the dates this payer's earlier collections succeeded on (weight 3), and the merchant's
  * (weight 1), and least like the dates this payer's collections failed on (weight 2). Two dates are
- * alike by days after the last working day of a month (a payday-like date, within a day: 1.5), by
- * day of month (within a day: 1) and by weekday (0.5); days after payday weigh most, as a salary is
- * what most often refills an account. Ties go to the earlier date; with no history, or none like
- * any date of the window, the earliest date.
+ * alike by days after the last working day of a month (a payday-like date: 1.5 the same, half that
+ * a day apart), by day of month (1 the same, half a day apart) and by weekday (0.5); days after
+ * payday weigh most, as a salary is what most often refills an account. Ties go to the earlier
+ * date; with no history, or none like any date of the window, the earliest date.
  */
 final class ChargeDates {
 
@@ -91,17 +91,19 @@ final class ChargeDates {
     long afterPayday = daysAfterPayday(calendar, d);
     double sum = 0;
     for (LocalDate other : dates) {
-      if (Math.abs(d.getDayOfMonth() - other.getDayOfMonth()) <= 1) {
-        sum += 1;
-      }
-      if (Math.abs(afterPayday - daysAfterPayday(calendar, other)) <= 1) {
-        sum += 1.5;
-      }
+      // A neighbouring day counts half: a date one day past every success seen is less sure.
+      sum += near(d.getDayOfMonth(), other.getDayOfMonth()) * 1.0;
+      sum += near(afterPayday, daysAfterPayday(calendar, other)) * 1.5;
       if (d.getDayOfWeek() == other.getDayOfWeek()) {
         sum += 0.5;
       }
     }
     return sum / dates.size();
+  }
+
+  private static double near(long a, long b) {
+    long apart = Math.abs(a - b);
+    return apart == 0 ? 1 : apart == 1 ? 0.5 : 0;
   }
 
   /** Days since the last working day of a month on or before {@code d}. */
