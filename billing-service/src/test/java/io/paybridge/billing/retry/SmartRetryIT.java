@@ -182,7 +182,10 @@ class SmartRetryIT extends BillingIntegrationTest {
       throws Exception {
     var merchant = connectNewMerchant(TEAM, "Edge Cases Gym");
     String mandateId = activeMandate(merchant, "Penniless");
-    // The API: limits, scopes, another team.
+    // The API: described, limits, scopes, another team.
+    assertThat(Http.get(url("/v3/api-docs"), null).json().get("paths").propertyNames())
+        .contains(
+            "/retry-policies/{merchantId}", "/payments/{id}/retry-decision", "/retry-decisions");
     var tooMany =
         Http.putJson(
             url("/retry-policies/" + merchant.merchantId()),
