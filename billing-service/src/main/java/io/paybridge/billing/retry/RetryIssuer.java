@@ -92,11 +92,18 @@ class RetryIssuer {
   }
 
   private boolean alreadyRetried(RecordedDecision decision) {
-    var payment =
-        gocardless.read(
-            decision.merchantId(), c -> c.payments().get(decision.paymentId()).execute());
-    return payment.getStatus() != null
-        && payment.getStatus() != com.gocardless.resources.Payment.Status.FAILED
-        && decision.chargeDate().toString().equals(payment.getChargeDate());
+    try {
+      var payment =
+          gocardless.read(
+              decision.merchantId(), c -> c.payments().get(decision.paymentId()).execute());
+      return payment.getStatus() != null
+          && payment.getStatus() != com.gocardless.resources.Payment.Status.FAILED
+          && decision.chargeDate().toString().equals(payment.getChargeDate());
+    } catch (GoCardlessFailure.Temporary e) {
+      throw new TransientFailureException(
+          "GoCardless unavailable while reading payment " + decision.paymentId(),
+          e.retryAfter(),
+          e);
+    }
   }
 }
