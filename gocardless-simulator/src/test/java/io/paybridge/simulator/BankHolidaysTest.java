@@ -9,7 +9,7 @@ import com.gocardless.GoCardlessClient;
 import com.gocardless.resources.Mandate;
 import com.gocardless.resources.Payment;
 import com.gocardless.services.PaymentService.PaymentCreateRequest.Currency;
-import io.paybridge.simulator.internal.BankCalendar;
+import io.paybridge.platform.events.gocardless.BankCalendar;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;

@@ -12,6 +12,7 @@ import com.gocardless.resources.Event;
 import com.gocardless.resources.Mandate;
 import com.gocardless.resources.Payment;
 import com.gocardless.services.PaymentService.PaymentCreateRequest.Currency;
+import io.paybridge.platform.events.gocardless.BankCalendar;
 import java.time.LocalDate;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -96,6 +97,62 @@ class PaymentFailureTest {
     assertThat(notFailed.getErrors())
         .extracting(e -> e.getReason())
         .containsExactly("retry_failed");
+  }
+
+  @Test
+  void aPaydayPayerPaysOnlyFromPaydayToFourDaysAfterAndARetryKeyRetriesOnce() {
+    SimulatedOrganisation org = SIM.createOrganisation("Payday Ltd", "successful");
+    GoCardlessClient client = client(org.accessToken());
+    Mandate mandate = Fixtures.activeMandate(client, "Payday");
+    BankCalendar bacs = BankCalendar.of("bacs");
+    // The 15th of the month after next: more than four days after the previous payday.
+    LocalDate midMonth = bacs.rollForward(SIM.clock().today().plusMonths(2).withDayOfMonth(15));
+    Payment payment =
+        client
+            .payments()
+            .create()
+            .withAmount(4200)
+            .withCurrency(Currency.GBP)
+            .withLinksMandate(mandate.getId())
+            .withChargeDate(midMonth.toString())
+            .execute();
+    SIM.clock().advanceTo(midMonth);
+    assertThat(client.payments().get(payment.getId()).execute().getStatus())
+        .isEqualTo(Payment.Status.FAILED);
+    assertThat(events(client, payment.getId()).getLast().getDetails().getCause())
+        .isEqualTo("insufficient_funds");
+
+    LocalDate payday = midMonth.withDayOfMonth(midMonth.lengthOfMonth());
+    while (!bacs.isWorkingDay(payday)) {
+      payday = payday.minusDays(1);
+    }
+    LocalDate dayAfterPayday = bacs.addWorkingDays(payday, 1);
+    client
+        .payments()
+        .retry(payment.getId())
+        .withChargeDate(dayAfterPayday.toString())
+        .withHeader("Idempotency-Key", "retry-of-failure-1")
+        .execute();
+    InvalidStateException again =
+        catchThrowableOfType(
+            InvalidStateException.class,
+            () ->
+                client
+                    .payments()
+                    .retry(payment.getId())
+                    .withChargeDate(dayAfterPayday.toString())
+                    .withHeader("Idempotency-Key", "retry-of-failure-1")
+                    .execute());
+    assertThat(again.getErrors())
+        .extracting(e -> e.getReason())
+        .containsExactly("idempotent_creation_conflict");
+    assertThat(events(client, payment.getId()))
+        .filteredOn(e -> "resubmission_requested".equals(e.getAction()))
+        .hasSize(1);
+
+    SIM.clock().advanceTo(dayAfterPayday);
+    assertThat(client.payments().get(payment.getId()).execute().getStatus())
+        .isEqualTo(Payment.Status.CONFIRMED);
   }
 
   @Test

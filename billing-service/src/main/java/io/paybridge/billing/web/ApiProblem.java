@@ -33,6 +33,10 @@ public enum ApiProblem implements ProblemType {
   IDEMPOTENCY_KEY_REUSED(
       Definition.of(
           422, "idempotency-key-reused", "This Idempotency-Key was used with another request")),
+  INVALID_RETRY_POLICY(
+      Definition.of(400, "invalid-retry-policy", "The retry policy is outside its limits")),
+  PAYMENT_NOT_FAILED(
+      Definition.of(409, "payment-not-failed", "The payment has not failed: nothing to retry")),
   REFUND_EXCEEDS_PAYMENT(
       Definition.of(
           422, "refund-exceeds-payment", "The refunds would total more than the payment")),

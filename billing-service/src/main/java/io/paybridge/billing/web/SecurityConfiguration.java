@@ -28,7 +28,9 @@ class SecurityConfiguration {
     "/payments/**",
     "/subscriptions/**",
     "/refunds/**",
-    "/instalment-schedules/**"
+    "/instalment-schedules/**",
+    "/retry-policies/**",
+    "/retry-decisions/**"
   };
 
   /** The management port: probes and Prometheus open (internal network only), the rest scoped. */

@@ -20,6 +20,8 @@ import io.paybridge.platform.events.billing.PaymentFact.PaymentChargedBack;
 import io.paybridge.platform.events.billing.PaymentFact.PaymentConfirmed;
 import io.paybridge.platform.events.billing.PaymentFact.PaymentFailed;
 import io.paybridge.platform.events.billing.PaymentFact.PaymentPaidOut;
+import io.paybridge.platform.events.billing.PaymentFact.PaymentRetryDeclined;
+import io.paybridge.platform.events.billing.PaymentFact.PaymentRetryScheduled;
 import io.paybridge.platform.events.billing.RefundFact.RefundPaid;
 import io.paybridge.platform.events.billing.SubscriptionFact.SubscriptionAmended;
 import io.paybridge.platform.events.billing.SubscriptionFact.SubscriptionCancelled;
@@ -34,6 +36,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -127,6 +130,34 @@ class BillingFactsContractTest {
               "payment_charged_back",
               "ADDACS-0",
               "The customer asked their bank to refund this payment.",
+              AT,
+              EV),
+          new PaymentRetryScheduled(
+              M,
+              T,
+              O,
+              PM,
+              MD,
+              2500,
+              "GBP",
+              LocalDate.parse("2026-04-01"),
+              1,
+              "payer_history",
+              "insufficient_funds",
+              Instant.parse("2026-03-02T10:15:49.012Z"),
+              AT,
+              EV),
+          new PaymentRetryDeclined(
+              M,
+              T,
+              O,
+              PM,
+              MD,
+              2500,
+              "GBP",
+              "cause_not_retryable",
+              "bank_account_closed",
+              Instant.parse("2026-03-02T10:15:49.012Z"),
               AT,
               EV),
           new RefundPaid(M, T, O, "RF00003X6V2Q1K", PM, 1000, "GBP", AT, EV),

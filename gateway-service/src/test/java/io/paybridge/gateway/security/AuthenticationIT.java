@@ -209,6 +209,21 @@ class AuthenticationIT extends GatewayHarness {
   }
 
   @Test
+  void smartRetryPathsGoToBillingServiceWithThePaymentsScopes() {
+    String reader = teamToken("team-a", "payments:read");
+
+    var policy = Http.get(url("/retry-policies/m1"), reader);
+    var decisions = Http.get(url("/retry-decisions?paymentId=PM1"), reader);
+    var change = Http.putJson(url("/retry-policies/m1"), reader, "{\"enabled\":true}");
+
+    assertThat(policy.json().path("service").asString()).isEqualTo("billing-service");
+    assertThat(decisions.json().path("service").asString()).isEqualTo("billing-service");
+    assertThat(BILLING.received().getLast().query()).isEqualTo("paymentId=PM1");
+    assertThat(change.status()).isEqualTo(403);
+    assertThat(change.json().path("detail").asString()).contains("payments:write");
+  }
+
+  @Test
   void internalPathsAreNeverRoutedWhateverTheToken() {
     String everything =
         ISSUER.token(

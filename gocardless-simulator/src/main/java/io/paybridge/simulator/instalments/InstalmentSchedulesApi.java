@@ -1,9 +1,9 @@
 package io.paybridge.simulator.instalments;
 
+import io.paybridge.platform.events.gocardless.BankCalendar;
 import io.paybridge.simulator.instalments.InstalmentSchedules.Instalment;
 import io.paybridge.simulator.internal.ApiException;
 import io.paybridge.simulator.internal.ApiRequest;
-import io.paybridge.simulator.internal.BankCalendar;
 import io.paybridge.simulator.internal.Banks;
 import io.paybridge.simulator.internal.Idempotency;
 import io.paybridge.simulator.internal.Json;

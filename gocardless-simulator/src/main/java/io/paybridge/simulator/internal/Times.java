@@ -1,5 +1,6 @@
 package io.paybridge.simulator.internal;
 
+import io.paybridge.platform.events.gocardless.BankCalendar;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;

@@ -1,10 +1,10 @@
 package io.paybridge.simulator.mandates;
 
+import io.paybridge.platform.events.gocardless.BankCalendar;
 import io.paybridge.simulator.creditors.Creditor;
 import io.paybridge.simulator.customers.CustomerBankAccount;
 import io.paybridge.simulator.events.Event;
 import io.paybridge.simulator.internal.ApiException;
-import io.paybridge.simulator.internal.BankCalendar;
 import io.paybridge.simulator.internal.Banks;
 import io.paybridge.simulator.internal.ResourceType;
 import io.paybridge.simulator.internal.State;

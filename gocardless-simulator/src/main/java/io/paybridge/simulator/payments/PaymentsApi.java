@@ -1,9 +1,9 @@
 package io.paybridge.simulator.payments;
 
+import io.paybridge.platform.events.gocardless.BankCalendar;
 import io.paybridge.simulator.internal.ApiException;
 import io.paybridge.simulator.internal.ApiRequest;
 import io.paybridge.simulator.internal.ApiResponse;
-import io.paybridge.simulator.internal.BankCalendar;
 import io.paybridge.simulator.internal.Banks;
 import io.paybridge.simulator.internal.Idempotency;
 import io.paybridge.simulator.internal.Json;
@@ -218,13 +218,30 @@ public final class PaymentsApi {
     }
   }
 
+  /**
+   * {@code POST /payments/:id/actions/retry}. An {@code Idempotency-Key} that already retried this
+   * payment answers 409 {@code idempotent_creation_conflict} (the payment as the conflicting
+   * resource) and retries nothing: GoCardless documents keys on creates only (API.md §1.6), so a
+   * caller must not rely on this; the simulator honours it so that a repeated call is never a
+   * second retry here.
+   */
   private Payment retry(Payment p, ApiRequest r) {
+    String key = r.idempotencyKey();
+    String scope =
+        key == null || key.isBlank() ? null : r.organisationId() + " " + r.path() + " " + key;
+    if (scope != null && state.idempotency.containsKey(scope)) {
+      throw ApiException.idempotentCreationConflict(state.idempotency.get(scope).resourceId());
+    }
     Mandate m = payments.retryableMandate(p);
     ApiException.Validation v = new ApiException.Validation("data");
     Map<String, String> metadata = Json.metadata(r.data(), null, v);
     LocalDate chargeDate = chargeDate(Json.text(r.data(), "charge_date"), m, v);
     v.throwIfInvalid();
-    return payments.retry(p, chargeDate, metadata);
+    Payment retried = payments.retry(p, chargeDate, metadata);
+    if (scope != null) {
+      state.idempotency.put(scope, new State.IdempotentCreate(p.id, r.body().toString()));
+    }
+    return retried;
   }
 
   /**

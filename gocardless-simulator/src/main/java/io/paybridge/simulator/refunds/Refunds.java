@@ -1,8 +1,8 @@
 package io.paybridge.simulator.refunds;
 
+import io.paybridge.platform.events.gocardless.BankCalendar;
 import io.paybridge.simulator.creditors.Creditor;
 import io.paybridge.simulator.internal.ApiException;
-import io.paybridge.simulator.internal.BankCalendar;
 import io.paybridge.simulator.internal.ResourceType;
 import io.paybridge.simulator.internal.State;
 import io.paybridge.simulator.payments.Payment;

@@ -1,10 +1,10 @@
 package io.paybridge.simulator.scenarios;
 
+import io.paybridge.platform.events.gocardless.BankCalendar;
 import io.paybridge.simulator.billing.BillingRequestFlow;
 import io.paybridge.simulator.creditors.Creditors;
 import io.paybridge.simulator.instalments.InstalmentSchedule;
 import io.paybridge.simulator.instalments.InstalmentSchedules;
-import io.paybridge.simulator.internal.BankCalendar;
 import io.paybridge.simulator.internal.State;
 import io.paybridge.simulator.mandates.Mandate;
 import io.paybridge.simulator.mandates.Mandates;
@@ -40,7 +40,10 @@ import java.time.LocalDate;
  *
  * Name-triggered sandbox scenarios (customer {@code given_name}): {@code Penniless} payments fail,
  * {@code Late} payments fail after confirmation, {@code Fickle} payments are charged back after
- * being paid out.
+ * being paid out. {@code Payday} (the simulator's own payer model, not a GoCardless scenario): a
+ * payer paid on the last working day of each month, whose collections fail for insufficient funds
+ * unless charged from that payday to {@value #PAYDAY_WINDOW_DAYS} days after it ({@link
+ * #afterPayday}).
  */
 public final class Lifecycle {
   private final State state;
@@ -135,6 +138,31 @@ public final class Lifecycle {
     return changed;
   }
 
+  /** How many days after payday a {@code Payday} payer still has the money. */
+  static final int PAYDAY_WINDOW_DAYS = 4;
+
+  /**
+   * Whether a {@code Payday} payer can pay on {@code chargeDate}: paid on the last working day of
+   * each month (the scheme's calendar), the money lasts from that day until {@value
+   * #PAYDAY_WINDOW_DAYS} days after it.
+   */
+  public static boolean afterPayday(String scheme, LocalDate chargeDate) {
+    BankCalendar calendar = BankCalendar.of(scheme);
+    LocalDate payday = lastWorkingDay(calendar, chargeDate);
+    if (chargeDate.isBefore(payday)) {
+      payday = lastWorkingDay(calendar, chargeDate.minusMonths(1));
+    }
+    return !chargeDate.isAfter(payday.plusDays(PAYDAY_WINDOW_DAYS));
+  }
+
+  private static LocalDate lastWorkingDay(BankCalendar calendar, LocalDate inMonth) {
+    LocalDate day = inMonth.withDayOfMonth(inMonth.lengthOfMonth());
+    while (!calendar.isWorkingDay(day)) {
+      day = day.minusDays(1);
+    }
+    return day;
+  }
+
   private boolean advance(Payment p, LocalDate today) {
     Mandate m = p.instant ? null : state.mandates.get(p.links.get("mandate"));
     switch (p.status) {
@@ -155,7 +183,8 @@ public final class Lifecycle {
         if (today.isBefore(p.chargeDate()) || (m != null && !"active".equals(m.status))) {
           return false;
         }
-        if ("Penniless".equalsIgnoreCase(p.fate)) {
+        if ("Penniless".equalsIgnoreCase(p.fate)
+            || ("Payday".equalsIgnoreCase(p.fate) && !afterPayday(p.scheme, p.chargeDate()))) {
           payments.fail(p, Payments.Failure.insufficientFunds(p.scheme));
         } else {
           payments.confirm(p);

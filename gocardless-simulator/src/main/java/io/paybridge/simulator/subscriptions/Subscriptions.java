@@ -1,8 +1,8 @@
 package io.paybridge.simulator.subscriptions;
 
+import io.paybridge.platform.events.gocardless.BankCalendar;
 import io.paybridge.simulator.events.Event;
 import io.paybridge.simulator.internal.ApiException;
-import io.paybridge.simulator.internal.BankCalendar;
 import io.paybridge.simulator.internal.Banks;
 import io.paybridge.simulator.internal.ResourceType;
 import io.paybridge.simulator.internal.State;

@@ -2,6 +2,7 @@ package io.paybridge.platform.events.billing;
 
 import io.paybridge.platform.events.Topics;
 import java.time.Instant;
+import java.time.LocalDate;
 
 /** Facts of a payment, on {@code billing.payment}; amounts in minor units with their currency. */
 public sealed interface PaymentFact extends BillingFact
@@ -9,7 +10,9 @@ public sealed interface PaymentFact extends BillingFact
         PaymentFact.PaymentFailed,
         PaymentFact.PaymentPaidOut,
         PaymentFact.PaymentCancelled,
-        PaymentFact.PaymentChargedBack {
+        PaymentFact.PaymentChargedBack,
+        PaymentFact.PaymentRetryScheduled,
+        PaymentFact.PaymentRetryDeclined {
 
   String paymentId();
 
@@ -96,6 +99,59 @@ public sealed interface PaymentFact extends BillingFact
       String cause,
       String reasonCode,
       String description,
+      Instant occurredAt,
+      String gocardlessEventId)
+      implements PaymentFact {}
+
+  /**
+   * PayBridge's smart retries will retry a failed payment (billing-service then asks GoCardless to
+   * collect it again on {@code chargeDate}); one per failure.
+   *
+   * @param attempt which retry this is for the payment (1 = the first)
+   * @param reason why this date: {@code payer_history}, {@code merchant_history} or {@code
+   *     no_history} (the earliest date)
+   * @param failureCause GoCardless's {@code cause} of the failure
+   * @param occurredAt GoCardless's time of the failure
+   * @param gocardlessEventId the failure's GoCardless event
+   */
+  record PaymentRetryScheduled(
+      String merchantId,
+      String team,
+      String organisationId,
+      String paymentId,
+      String mandateId,
+      long amount,
+      String currency,
+      LocalDate chargeDate,
+      int attempt,
+      String reason,
+      String failureCause,
+      Instant decidedAt,
+      Instant occurredAt,
+      String gocardlessEventId)
+      implements PaymentFact {}
+
+  /**
+   * PayBridge's smart retries will not retry a failed payment; one per failure.
+   *
+   * @param reason {@code smart_retries_off}, {@code gocardless_will_retry}, {@code
+   *     cause_not_retryable}, {@code gocardless_retry_limit}, {@code team_retry_limit} or {@code
+   *     mandate_not_active}
+   * @param failureCause GoCardless's {@code cause} of the failure
+   * @param occurredAt GoCardless's time of the failure
+   * @param gocardlessEventId the failure's GoCardless event
+   */
+  record PaymentRetryDeclined(
+      String merchantId,
+      String team,
+      String organisationId,
+      String paymentId,
+      String mandateId,
+      long amount,
+      String currency,
+      String reason,
+      String failureCause,
+      Instant decidedAt,
       Instant occurredAt,
       String gocardlessEventId)
       implements PaymentFact {}

@@ -1,4 +1,4 @@
-package io.paybridge.simulator.internal;
+package io.paybridge.platform.events.gocardless;
 
 import java.time.DayOfWeek;
 import java.time.LocalDate;
@@ -11,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The working days of a scheme: weekdays that are not its banks' holidays. Charge dates roll
- * forward over them and lead times count them (docs/gocardless/API.md §4.4, §9).
+ * forward over them and lead times count them (docs/gocardless/API.md §4.4, §9). One calendar for
+ * the simulator's timelines and billing-service's retry charge dates, so both agree on a holiday.
  *
  * <ul>
  *   <li>Bacs and Faster Payments: bank holidays of England and Wales (New Year's Day, Good Friday,
