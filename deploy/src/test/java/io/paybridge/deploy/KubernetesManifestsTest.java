@@ -164,7 +164,18 @@ class KubernetesManifestsTest {
       assertThat(container.path("securityContext").path("allowPrivilegeEscalation").asBoolean(true))
           .isFalse();
       assertThat(container.path("volumeMounts").toString()).contains("\"mountPath\":\"/tmp\"");
-      assertThat(pod.path("volumes").get(0).has("emptyDir")).isTrue();
+      // /tmp is an emptyDir (the root filesystem is read-only); production mounts more volumes.
+      String tmpVolume = "";
+      for (JsonNode mount : container.path("volumeMounts")) {
+        if (mount.path("mountPath").asString().equals("/tmp")) {
+          tmpVolume = mount.path("name").asString();
+        }
+      }
+      boolean tmpIsEmptyDir = false;
+      for (JsonNode volume : pod.path("volumes")) {
+        tmpIsEmptyDir |= volume.path("name").asString().equals(tmpVolume) && volume.has("emptyDir");
+      }
+      assertThat(tmpIsEmptyDir).as(service.module + " /tmp").isTrue();
       var ports = new HashMap<String, Integer>();
       container
           .path("ports")
