@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.paybridge.billing.support.BillingIntegrationTest;
 import io.paybridge.platform.events.billing.BillingFact;
+import io.paybridge.platform.gocardless.GoCardless;
 import io.paybridge.platform.testsupport.KafkaTestConsumer;
 import io.paybridge.platform.testsupport.logging.TraceLogCapture;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * PayBridge's part of PSD2 and of data minimisation (docs/psd2.md, docs/data-protection.md): a
@@ -23,6 +25,8 @@ import org.junit.jupiter.api.Test;
  * which they type there, reach no log at TRACE, no {@code billing.*} record and no table.
  */
 class PayerDataAndPsd2IT extends BillingIntegrationTest {
+
+  @Autowired GoCardless gocardless;
 
   @Test
   void aPaymentOnAMandateIsOffSessionUnlessTheTeamSaysThePayerIsPresent() {
@@ -122,7 +126,9 @@ class PayerDataAndPsd2IT extends BillingIntegrationTest {
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> status(team, "/billing-requests/" + billingRequestId).equals("fulfilled"));
-      String mandateId = get(team, "/billing-requests/" + billingRequestId).path("mandateId").asString();
+      var request = get(team, "/billing-requests/" + billingRequestId);
+      String mandateId = request.path("mandateId").asString();
+      String customerId = request.path("customerId").asString();
       var payment =
           postWithKey(
               team,
@@ -142,6 +148,11 @@ class PayerDataAndPsd2IT extends BillingIntegrationTest {
       try (var lines = log.lines()) {
         logged = lines.toList();
       }
+      // GoCardless holds what the payer typed (read after the capture: this read is the test's).
+      var customer =
+          gocardless.once(merchant.merchantId(), c -> c.customers().get(customerId).execute());
+      assertThat(customer.getGivenName()).isEqualTo(givenName);
+      assertThat(customer.getEmail()).isEqualTo("payer@example.com");
       assertThat(logged)
           .as("billing-service's work is in the log at TRACE")
           .anyMatch(l -> l.startsWith("TRACE "))

@@ -20,9 +20,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
  *       never removed. Keep it longer than {@code consumed-messages}: the delivery row is what
  *       stops a redelivered fact from being delivered twice after that.
  * </ul>
+ *
+ * <p>A repository by name: it holds the SQL of what may go (the tables and conditions).
  */
 @Configuration(proxyBeanMethods = false)
-class NotificationRetention {
+class NotificationRetentionRepository {
 
   @Bean
   RetentionKind deliveryAttemptsRetention(JdbcTemplate jdbc, RetentionProperties retention) {

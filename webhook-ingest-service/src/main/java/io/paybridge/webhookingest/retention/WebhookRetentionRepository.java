@@ -23,9 +23,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
  *   <li>{@code released-quarantine} (90 days after the release): quarantine rows an operator has
  *       dealt with, unless an inbox row still names them as its origin.
  * </ul>
+ *
+ * <p>A repository by name: it holds the SQL of what may go (the tables and conditions).
  */
 @Configuration(proxyBeanMethods = false)
-class WebhookRetention {
+class WebhookRetentionRepository {
 
   @Bean
   RetentionKind webhookDeliveriesRetention(JdbcTemplate jdbc, RetentionProperties retention) {
