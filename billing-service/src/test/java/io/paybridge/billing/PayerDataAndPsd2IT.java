@@ -79,7 +79,8 @@ class PayerDataAndPsd2IT extends BillingIntegrationTest {
             {"accountHolderName":"Team Typed","branchCode":"200000","accountNumber":"55779911","countryCode":"GB"}
             """);
     var consent =
-        post(team, "/billing-requests/" + billingRequestId + "/actions/confirm-payer-details", "{}");
+        post(
+            team, "/billing-requests/" + billingRequestId + "/actions/confirm-payer-details", "{}");
     for (var refused : List.of(bankDetails, consent)) {
       assertThat(refused.status()).as(refused.body()).isEqualTo(403);
       assertThat(refused.json().get("type").asString())
@@ -158,7 +159,8 @@ class PayerDataAndPsd2IT extends BillingIntegrationTest {
           .anyMatch(l -> l.startsWith("TRACE "))
           .anyMatch(l -> l.contains(billingRequestId));
       // The simulator runs in this JVM; GoCardless's own logs are not PayBridge's.
-      assertThat(found(logged.stream().filter(l -> !l.contains("io.paybridge.simulator")), payerData))
+      assertThat(
+              found(logged.stream().filter(l -> !l.contains("io.paybridge.simulator")), payerData))
           .as("payer data in billing-service's log at TRACE")
           .isEmpty();
       assertThat(records).isNotEmpty();
@@ -176,7 +178,9 @@ class PayerDataAndPsd2IT extends BillingIntegrationTest {
         rows.addAll(jdbc.queryForList("select t::text from " + table + " t", String.class));
       }
       assertThat(rows).anyMatch(row -> row.contains(paymentId));
-      assertThat(found(rows.stream(), payerData)).as("payer data in billing-service's tables").isEmpty();
+      assertThat(found(rows.stream(), payerData))
+          .as("payer data in billing-service's tables")
+          .isEmpty();
     }
   }
 

@@ -311,10 +311,13 @@ class KubernetesManifestsTest {
       if (service.database == null) {
         continue;
       }
-      JsonNode pod = named(docs, "Deployment", service.module).path("spec").path("template").path("spec");
+      JsonNode pod =
+          named(docs, "Deployment", service.module).path("spec").path("template").path("spec");
       JsonNode container = pod.path("containers").get(0);
       Map<String, String> env = new HashMap<>();
-      container.path("env").forEach(v -> env.put(v.path("name").asString(), v.path("value").asString()));
+      container
+          .path("env")
+          .forEach(v -> env.put(v.path("name").asString(), v.path("value").asString()));
       Map<String, String> mounted = new HashMap<>(); // file path -> secret name
       container
           .path("volumeMounts")
@@ -339,19 +342,28 @@ class KubernetesManifestsTest {
                                                         mount.path("mountPath").asString()
                                                             + "/"
                                                             + item.path("path").asString(),
-                                                        source.path("secret").path("name").asString())));
+                                                        source
+                                                            .path("secret")
+                                                            .path("name")
+                                                            .asString())));
                           }
                         });
               });
 
       String url = env.get("SPRING_DATASOURCE_URL");
-      assertThat(url).as(service.module).contains("/" + service.database + "?", "sslmode=verify-full");
+      assertThat(url)
+          .as(service.module)
+          .contains("/" + service.database + "?", "sslmode=verify-full");
       String rootCert = url.replaceAll(".*[?&]sslrootcert=([^&]+).*", "$1");
-      assertThat(mounted).as(service.module + " mounts the database CA").containsEntry(rootCert, "postgres-ca");
+      assertThat(mounted)
+          .as(service.module + " mounts the database CA")
+          .containsEntry(rootCert, "postgres-ca");
 
       assertThat(env.get("SPRING_KAFKA_SECURITY_PROTOCOL")).as(service.module).isEqualTo("SSL");
       assertThat(env.get("SPRING_KAFKA_SSL_TRUST_STORE_TYPE")).as(service.module).isEqualTo("PEM");
-      assertThat(env.get("SPRING_KAFKA_SSL_TRUST_STORE_LOCATION")).as(service.module).startsWith("file:");
+      assertThat(env.get("SPRING_KAFKA_SSL_TRUST_STORE_LOCATION"))
+          .as(service.module)
+          .startsWith("file:");
       assertThat(mounted)
           .as(service.module + " mounts Strimzi's cluster CA")
           .containsEntry(
@@ -359,8 +371,12 @@ class KubernetesManifestsTest {
               "paybridge-cluster-ca-cert");
     }
     String bootstrap =
-        named(docs, "ConfigMap", "paybridge-platform").path("data").path("kafka-bootstrap-servers").asString();
-    JsonNode listeners = named(docs, "Kafka", "paybridge").path("spec").path("kafka").path("listeners");
+        named(docs, "ConfigMap", "paybridge-platform")
+            .path("data")
+            .path("kafka-bootstrap-servers")
+            .asString();
+    JsonNode listeners =
+        named(docs, "Kafka", "paybridge").path("spec").path("kafka").path("listeners");
     assertThat(listeners.size()).isPositive();
     listeners.forEach(
         listener ->
@@ -371,7 +387,8 @@ class KubernetesManifestsTest {
     listeners.forEach(listener -> ports.add(listener.path("port").asString()));
     assertThat(ports).contains(bootstrap.substring(bootstrap.lastIndexOf(':') + 1));
 
-    assertThat(render("local").toString()).doesNotContain("sslmode", "SPRING_KAFKA_SECURITY_PROTOCOL");
+    assertThat(render("local").toString())
+        .doesNotContain("sslmode", "SPRING_KAFKA_SECURITY_PROTOCOL");
   }
 
   @Test

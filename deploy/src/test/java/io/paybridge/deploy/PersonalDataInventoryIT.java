@@ -100,9 +100,7 @@ class PersonalDataInventoryIT {
     Map<String, Set<String>> actual = columnsAfterMigrating(module, locations);
     JsonNode tables = services().path(module).path("tables");
     List<JsonNode> platformTables =
-        platformModules(module).stream()
-            .map(lib -> platform().path(lib).path("tables"))
-            .toList();
+        platformModules(module).stream().map(lib -> platform().path(lib).path("tables")).toList();
 
     Map<String, List<String>> unclassified = new TreeMap<>();
     actual.forEach(
@@ -114,7 +112,8 @@ class PersonalDataInventoryIT {
                             && platformTables.stream()
                                 .noneMatch(t -> t.path(table).path("columns").has(column)))
                 .forEach(
-                    column -> unclassified.computeIfAbsent(table, t -> new ArrayList<>()).add(column)));
+                    column ->
+                        unclassified.computeIfAbsent(table, t -> new ArrayList<>()).add(column)));
 
     List<String> stale = new ArrayList<>();
     List<JsonNode> classified = new ArrayList<>(platformTables);
@@ -147,7 +146,10 @@ class PersonalDataInventoryIT {
         .matcher(Repository.read(module + "/pom.xml"))
         .results()
         .map(m -> m.group(1))
-        .filter(lib -> Files.isDirectory(Repository.ROOT.resolve("platform").resolve(lib).resolve(MIGRATIONS)))
+        .filter(
+            lib ->
+                Files.isDirectory(
+                    Repository.ROOT.resolve("platform").resolve(lib).resolve(MIGRATIONS)))
         .distinct()
         .toList();
   }
@@ -161,8 +163,10 @@ class PersonalDataInventoryIT {
         .append(INVENTORY)
         .append(" does not classify. Add under services.")
         .append(module)
-        .append(".tables (a table of a platform migration: under platform.<library>.tables), classifying each column as one of none | pseudonymous | personal | secret")
-        .append(" (meanings at the top of the file), and describe the table in docs/data-protection.md:\n");
+        .append(
+            ".tables (a table of a platform migration: under platform.<library>.tables), classifying each column as one of none | pseudonymous | personal | secret")
+        .append(
+            " (meanings at the top of the file), and describe the table in docs/data-protection.md:\n");
     missing.forEach(
         (table, columns) -> {
           for (String column : columns) {
@@ -225,7 +229,9 @@ class PersonalDataInventoryIT {
                     + " order by c.table_name, c.ordinal_position");
         var rows = statement.executeQuery()) {
       while (rows.next()) {
-        columns.computeIfAbsent(rows.getString(1), t -> new LinkedHashSet<>()).add(rows.getString(2));
+        columns
+            .computeIfAbsent(rows.getString(1), t -> new LinkedHashSet<>())
+            .add(rows.getString(2));
       }
     }
     return columns;

@@ -2,8 +2,8 @@ package io.paybridge.billing.billingrequest;
 
 /**
  * The fields of a billing request action (no bank details: the payer gives those on GoCardless's
- * hosted page only); each action reads the ones it needs (GoCardless's
- * actions, docs/gocardless/API.md §3.4).
+ * hosted page only); each action reads the ones it needs (GoCardless's actions,
+ * docs/gocardless/API.md §3.4).
  *
  * @param customer for {@code collect-customer-details}
  * @param billingDetail for {@code collect-customer-details}

@@ -12,8 +12,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 /**
  * notification-service's retention kinds with the service's own retention job: attempt log rows go
  * after 30 days; a delivery goes 90 days after it succeeded or went dead (with its attempts), never
- * while pending. Age is given by this test's rows' times; every other row of the shared database
- * is young and stays.
+ * while pending. Age is given by this test's rows' times; every other row of the shared database is
+ * young and stays.
  */
 class NotificationRetentionIT extends NotificationHarness {
 
@@ -42,7 +42,9 @@ class NotificationRetentionIT extends NotificationHarness {
     retention.run();
 
     assertThat(deliveries(endpoint)).containsExactlyInAnyOrder(recentSucceeded, oldPending);
-    assertThat(attemptsOf(oldPending)).as("the pending delivery's young attempt").containsExactly(2);
+    assertThat(attemptsOf(oldPending))
+        .as("the pending delivery's young attempt")
+        .containsExactly(2);
     assertThat(attemptsOf(recentSucceeded)).as("31 days: past the attempt log's 30").isEmpty();
     assertThat(deleted("delivery-attempts") - attemptsBefore).isGreaterThanOrEqualTo(2.0);
     assertThat(deleted("completed-deliveries") - deliveriesBefore).isGreaterThanOrEqualTo(2.0);

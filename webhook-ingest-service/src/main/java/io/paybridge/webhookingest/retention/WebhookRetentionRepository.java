@@ -18,8 +18,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  *       unreleased quarantine row still needs is kept (a whole-body quarantine has its bytes only
  *       there).
  *   <li>{@code inbox-events} (90 days): one row per GoCardless event, the deduplication of
- *       GoCardless's retries (hours) and of gap recovery, and the source of operator replays. Keep it
- *       longer than any replay or recovery window in use.
+ *       GoCardless's retries (hours) and of gap recovery, and the source of operator replays. Keep
+ *       it longer than any replay or recovery window in use.
  *   <li>{@code released-quarantine} (90 days after the release): quarantine rows an operator has
  *       dealt with, unless an inbox row still names them as its origin.
  * </ul>

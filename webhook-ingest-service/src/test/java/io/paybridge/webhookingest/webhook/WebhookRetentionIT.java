@@ -16,9 +16,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * webhook-ingest's retention kinds with the service's own retention job: a raw delivery goes after
  * 30 days while the inbox row made from it stays (90 days), unless an unreleased quarantine row
- * still needs the delivery; a released quarantine row goes 90 days after its release. Age is
- * given by moving this test's rows back in time; every other row of the shared database is young
- * and stays.
+ * still needs the delivery; a released quarantine row goes 90 days after its release. Age is given
+ * by moving this test's rows back in time; every other row of the shared database is young and
+ * stays.
  */
 @IntegrationTest
 class WebhookRetentionIT {
@@ -35,11 +35,22 @@ class WebhookRetentionIT {
     String kept = "EV" + run + "OK";
     String bad = "EV" + run + "BAD";
     String young = "EV" + run + "NEW";
-    assertThat(client.postSigned(webhook(QuarantineIT.event(kept, "PM" + run, "created")), SIMULATOR_SECRET).statusCode())
+    assertThat(
+            client
+                .postSigned(
+                    webhook(QuarantineIT.event(kept, "PM" + run, "created")), SIMULATOR_SECRET)
+                .statusCode())
         .isEqualTo(204);
-    assertThat(client.postSigned(webhook(withoutAction(bad, "PM" + run)), SIMULATOR_SECRET).statusCode())
+    assertThat(
+            client
+                .postSigned(webhook(withoutAction(bad, "PM" + run)), SIMULATOR_SECRET)
+                .statusCode())
         .isEqualTo(204);
-    assertThat(client.postSigned(webhook(QuarantineIT.event(young, "PM" + run, "submitted")), SIMULATOR_SECRET).statusCode())
+    assertThat(
+            client
+                .postSigned(
+                    webhook(QuarantineIT.event(young, "PM" + run, "submitted")), SIMULATOR_SECRET)
+                .statusCode())
         .isEqualTo(204);
     var keptDelivery = deliveryOfEvent(kept);
     var badDelivery =
@@ -59,7 +70,9 @@ class WebhookRetentionIT {
     retention.run();
 
     assertThat(deliveryExists(keptDelivery)).as("an old delivery goes").isFalse();
-    assertThat(deliveryExists(badDelivery)).as("an unreleased quarantine row keeps its delivery").isTrue();
+    assertThat(deliveryExists(badDelivery))
+        .as("an unreleased quarantine row keeps its delivery")
+        .isTrue();
     assertThat(deliveryExists(youngDelivery)).as("a young delivery stays").isTrue();
     assertThat(inboxDelivery(kept)).as("the inbox row stays, its delivery gone").isEqualTo("gone");
     assertThat(deleted("webhook-deliveries") - before).isGreaterThanOrEqualTo(1.0);
@@ -91,7 +104,8 @@ class WebhookRetentionIT {
 
   private boolean deliveryExists(UUID id) {
     return jdbc.queryForObject(
-        "select count(*) from webhook_delivery where id = ?", Integer.class, id) == 1;
+            "select count(*) from webhook_delivery where id = ?", Integer.class, id)
+        == 1;
   }
 
   /** The inbox row: {@code none}, {@code gone} (its delivery removed) or {@code linked}. */

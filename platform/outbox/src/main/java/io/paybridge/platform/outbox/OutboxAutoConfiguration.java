@@ -181,8 +181,8 @@ class OutboxAutoConfiguration {
 
   /**
    * The service's one retention job: every {@link RetentionKind} bean (the outbox's {@code
-   * outbox-events} and {@code consumed-messages}, and the service's own), with the service's
-   * {@link Clock} when it has one.
+   * outbox-events} and {@code consumed-messages}, and the service's own), with the service's {@link
+   * Clock} when it has one.
    */
   @Bean
   RetentionJob retentionJob(

@@ -32,11 +32,15 @@ public class RetentionJob {
   private final Map<String, Counter> failures = new LinkedHashMap<>();
 
   public RetentionJob(
-      List<RetentionKind> kinds, RetentionProperties properties, Clock clock, MeterRegistry meters) {
+      List<RetentionKind> kinds,
+      RetentionProperties properties,
+      Clock clock,
+      MeterRegistry meters) {
     Set<String> names = new TreeSet<>();
     for (RetentionKind kind : kinds) {
       if (!kind.name().matches("[a-z0-9]+(-[a-z0-9]+)*")) {
-        throw new IllegalStateException("Retention kind names are lower-case-with-hyphens: " + kind);
+        throw new IllegalStateException(
+            "Retention kind names are lower-case-with-hyphens: " + kind);
       }
       if (!names.add(kind.name())) {
         throw new IllegalStateException("Two retention kinds are named " + kind.name());
@@ -55,7 +59,8 @@ public class RetentionJob {
     }
     for (RetentionKind kind : kinds) {
       if (properties.periodOf(kind).isNegative() || properties.periodOf(kind).isZero()) {
-        throw new IllegalStateException("The retention period of " + kind.name() + " must be positive");
+        throw new IllegalStateException(
+            "The retention period of " + kind.name() + " must be positive");
       }
     }
     this.kinds = List.copyOf(kinds);

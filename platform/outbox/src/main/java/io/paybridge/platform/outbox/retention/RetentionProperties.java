@@ -9,8 +9,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * How long each kind of record is kept, and how often the retention job runs ({@code
  * paybridge.retention.*}).
  *
- * @param enabled whether this instance runs the retention job; every instance may (the deletes
- *     skip rows another instance holds)
+ * @param enabled whether this instance runs the retention job; every instance may (the deletes skip
+ *     rows another instance holds)
  * @param interval time between two runs of the job
  * @param initialDelay time from start-up to the first run
  * @param periods the period of each kind by its name ({@code webhook-deliveries: 30d}); a kind not

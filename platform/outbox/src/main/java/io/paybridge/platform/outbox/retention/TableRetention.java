@@ -7,10 +7,10 @@ import java.util.regex.Pattern;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * A {@link RetentionKind} of rows of one table, old by one timestamp column, optionally only those a
- * condition keeps removable (for example a delivery no open case still needs). Deletes a batch per
- * statement with {@code for update skip locked}: instances running the job at the same time share
- * the work instead of waiting on each other.
+ * A {@link RetentionKind} of rows of one table, old by one timestamp column, optionally only those
+ * a condition keeps removable (for example a delivery no open case still needs). Deletes a batch
+ * per statement with {@code for update skip locked}: instances running the job at the same time
+ * share the work instead of waiting on each other.
  *
  * <p>The table, the column and the condition are the declaring service's code, never input: they
  * are checked to be plain identifiers (the condition is SQL the service writes).
@@ -44,7 +44,8 @@ public final class TableRetention implements RetentionKind {
       String condition,
       int batchSize) {
     if (!IDENTIFIER.matcher(table).matches() || !IDENTIFIER.matcher(timestampColumn).matches()) {
-      throw new IllegalArgumentException("Not plain identifiers: " + table + ", " + timestampColumn);
+      throw new IllegalArgumentException(
+          "Not plain identifiers: " + table + ", " + timestampColumn);
     }
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be positive: " + batchSize);

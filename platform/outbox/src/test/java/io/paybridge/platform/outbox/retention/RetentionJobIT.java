@@ -62,7 +62,13 @@ class RetentionJobIT {
         new RetentionJob(
             List.of(
                 new TableRetention(
-                    "attempts", Duration.ofDays(30), jdbc, "attempt_log", "attempted_at", null, 100),
+                    "attempts",
+                    Duration.ofDays(30),
+                    jdbc,
+                    "attempt_log",
+                    "attempted_at",
+                    null,
+                    100),
                 new TableRetention(
                     "deliveries",
                     Duration.ofDays(365),
@@ -73,13 +79,18 @@ class RetentionJobIT {
                     100)),
             // The configured 7 days replaces the deliveries' default of a year.
             new RetentionProperties(
-                true, Duration.ofHours(1), Duration.ZERO, Map.of("deliveries", Duration.ofDays(7)), 100),
+                true,
+                Duration.ofHours(1),
+                Duration.ZERO,
+                Map.of("deliveries", Duration.ofDays(7)),
+                100),
             CLOCK,
             meters);
 
     assertThat(job.periods())
         .containsExactly(
-            Map.entry("attempts", Duration.ofDays(30)), Map.entry("deliveries", Duration.ofDays(7)));
+            Map.entry("attempts", Duration.ofDays(30)),
+            Map.entry("deliveries", Duration.ofDays(7)));
     assertThat(job.run()).containsExactly(Map.entry("attempts", 250L), Map.entry("deliveries", 5L));
 
     assertThat(jdbc.queryForList("select n from attempt_log order by n", Integer.class))
@@ -104,13 +115,24 @@ class RetentionJobIT {
                 new TableRetention(
                     "missing-table", Duration.ofDays(1), jdbc, "no_such_table", "at", null, 10),
                 new TableRetention(
-                    "attempts", Duration.ofDays(30), jdbc, "attempt_log", "attempted_at", null, 10)),
+                    "attempts",
+                    Duration.ofDays(30),
+                    jdbc,
+                    "attempt_log",
+                    "attempted_at",
+                    null,
+                    10)),
             new RetentionProperties(true, Duration.ofHours(1), Duration.ZERO, null, 10),
             CLOCK,
             meters);
 
     assertThat(job.run()).containsExactly(Map.entry("attempts", 3L));
-    assertThat(meters.get("paybridge.retention.failures").tag("kind", "missing-table").counter().count())
+    assertThat(
+            meters
+                .get("paybridge.retention.failures")
+                .tag("kind", "missing-table")
+                .counter()
+                .count())
         .isEqualTo(1.0);
   }
 
