@@ -164,7 +164,18 @@ class KubernetesManifestsTest {
       assertThat(container.path("securityContext").path("allowPrivilegeEscalation").asBoolean(true))
           .isFalse();
       assertThat(container.path("volumeMounts").toString()).contains("\"mountPath\":\"/tmp\"");
-      assertThat(pod.path("volumes").get(0).has("emptyDir")).isTrue();
+      // /tmp is an emptyDir (the root filesystem is read-only); production mounts more volumes.
+      String tmpVolume = "";
+      for (JsonNode mount : container.path("volumeMounts")) {
+        if (mount.path("mountPath").asString().equals("/tmp")) {
+          tmpVolume = mount.path("name").asString();
+        }
+      }
+      boolean tmpIsEmptyDir = false;
+      for (JsonNode volume : pod.path("volumes")) {
+        tmpIsEmptyDir |= volume.path("name").asString().equals(tmpVolume) && volume.has("emptyDir");
+      }
+      assertThat(tmpIsEmptyDir).as(service.module + " /tmp").isTrue();
       var ports = new HashMap<String, Integer>();
       container
           .path("ports")
@@ -284,6 +295,100 @@ class KubernetesManifestsTest {
       assertThat(platform.path("gocardless-api-url").asString())
           .isEqualTo("http://gocardless-simulator:8089");
     }
+  }
+
+  /**
+   * Production encrypts and verifies every connection to PostgreSQL and Kafka (overlays/production
+   * tls.yaml): the JDBC URL asks for {@code sslmode=verify-full} with a CA file the pod mounts from
+   * a Secret, Kafka clients speak SSL with a trust store the pod mounts, and every listener of the
+   * Kafka cluster, including the one the bootstrap address names, is TLS. The local overlay keeps
+   * plaintext (embedded or in-cluster test infrastructure).
+   */
+  @Test
+  void productionTurnsOnVerifiedTlsToPostgresAndKafka() {
+    var docs = render("production");
+    for (Service service : Service.values()) {
+      if (service.database == null) {
+        continue;
+      }
+      JsonNode pod =
+          named(docs, "Deployment", service.module).path("spec").path("template").path("spec");
+      JsonNode container = pod.path("containers").get(0);
+      Map<String, String> env = new HashMap<>();
+      container
+          .path("env")
+          .forEach(v -> env.put(v.path("name").asString(), v.path("value").asString()));
+      Map<String, String> mounted = new HashMap<>(); // file path -> secret name
+      container
+          .path("volumeMounts")
+          .forEach(
+              mount -> {
+                String volumeName = mount.path("name").asString();
+                pod.path("volumes")
+                    .forEach(
+                        volume -> {
+                          if (volume.path("name").asString().equals(volumeName)) {
+                            volume
+                                .path("projected")
+                                .path("sources")
+                                .forEach(
+                                    source ->
+                                        source
+                                            .path("secret")
+                                            .path("items")
+                                            .forEach(
+                                                item ->
+                                                    mounted.put(
+                                                        mount.path("mountPath").asString()
+                                                            + "/"
+                                                            + item.path("path").asString(),
+                                                        source
+                                                            .path("secret")
+                                                            .path("name")
+                                                            .asString())));
+                          }
+                        });
+              });
+
+      String url = env.get("SPRING_DATASOURCE_URL");
+      assertThat(url)
+          .as(service.module)
+          .contains("/" + service.database + "?", "sslmode=verify-full");
+      String rootCert = url.replaceAll(".*[?&]sslrootcert=([^&]+).*", "$1");
+      assertThat(mounted)
+          .as(service.module + " mounts the database CA")
+          .containsEntry(rootCert, "postgres-ca");
+
+      assertThat(env.get("SPRING_KAFKA_SECURITY_PROTOCOL")).as(service.module).isEqualTo("SSL");
+      assertThat(env.get("SPRING_KAFKA_SSL_TRUST_STORE_TYPE")).as(service.module).isEqualTo("PEM");
+      assertThat(env.get("SPRING_KAFKA_SSL_TRUST_STORE_LOCATION"))
+          .as(service.module)
+          .startsWith("file:");
+      assertThat(mounted)
+          .as(service.module + " mounts Strimzi's cluster CA")
+          .containsEntry(
+              env.get("SPRING_KAFKA_SSL_TRUST_STORE_LOCATION").substring("file:".length()),
+              "paybridge-cluster-ca-cert");
+    }
+    String bootstrap =
+        named(docs, "ConfigMap", "paybridge-platform")
+            .path("data")
+            .path("kafka-bootstrap-servers")
+            .asString();
+    JsonNode listeners =
+        named(docs, "Kafka", "paybridge").path("spec").path("kafka").path("listeners");
+    assertThat(listeners.size()).isPositive();
+    listeners.forEach(
+        listener ->
+            assertThat(listener.path("tls").asBoolean())
+                .as("Kafka listener " + listener.path("name").asString())
+                .isTrue());
+    List<String> ports = new ArrayList<>();
+    listeners.forEach(listener -> ports.add(listener.path("port").asString()));
+    assertThat(ports).contains(bootstrap.substring(bootstrap.lastIndexOf(':') + 1));
+
+    assertThat(render("local").toString())
+        .doesNotContain("sslmode", "SPRING_KAFKA_SECURITY_PROTOCOL");
   }
 
   @Test

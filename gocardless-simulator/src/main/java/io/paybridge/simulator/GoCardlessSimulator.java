@@ -419,6 +419,18 @@ public final class GoCardlessSimulator implements AutoCloseable {
   }
 
   /**
+   * The {@code psu_interaction_type} a payment was created with ({@code in_session} or {@code
+   * off_session}), empty when its creator sent none or the payment does not exist. GoCardless does
+   * not return it in the payment, so this is how a test sees what the platform said.
+   */
+  public java.util.Optional<String> psuInteractionTypeOf(String paymentId) {
+    return state.locked(
+        () ->
+            java.util.Optional.ofNullable(state.payments.get(paymentId))
+                .map(p -> p.psuInteractionType));
+  }
+
+  /**
    * The verification page of an organisation's creditor (GoCardless's onboarding flow, where a
    * merchant in {@code action_required} is sent): {@code <base>/verify?organisation=OR...}.
    */

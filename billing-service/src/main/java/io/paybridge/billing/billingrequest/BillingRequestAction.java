@@ -1,24 +1,19 @@
 package io.paybridge.billing.billingrequest;
 
 /**
- * The fields of a billing request action; each action reads the ones it needs (GoCardless's
- * actions, docs/gocardless/API.md §3.4).
+ * The fields of a billing request action (no bank details: the payer gives those on GoCardless's
+ * hosted page only); each action reads the ones it needs (GoCardless's actions,
+ * docs/gocardless/API.md §3.4).
  *
  * @param customer for {@code collect-customer-details}
  * @param billingDetail for {@code collect-customer-details}
- * @param accountHolderName for {@code collect-bank-account}, with {@code branchCode} and {@code
- *     accountNumber}, or {@code iban}
  * @param institution for {@code select-institution}, with {@code countryCode}
- * @param currency for {@code choose-currency} (and the bank account's currency)
+ * @param currency for {@code choose-currency}
  * @param notificationType for {@code notify} ({@code email}), with {@code redirectUri}
  */
 public record BillingRequestAction(
     Customer customer,
     BillingDetail billingDetail,
-    String accountHolderName,
-    String branchCode,
-    String accountNumber,
-    String iban,
     String countryCode,
     String institution,
     String currency,
@@ -26,7 +21,7 @@ public record BillingRequestAction(
     String redirectUri) {
 
   public static final BillingRequestAction NONE =
-      new BillingRequestAction(null, null, null, null, null, null, null, null, null, null, null);
+      new BillingRequestAction(null, null, null, null, null, null, null);
 
   public record Customer(String givenName, String familyName, String companyName, String email) {}
 

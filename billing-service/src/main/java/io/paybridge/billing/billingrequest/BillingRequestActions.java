@@ -7,21 +7,28 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * GoCardless's billing request actions by the API's path names ({@code collect-bank-account}, ...).
+ * GoCardless's billing request actions by the API's path names ({@code select-institution}, ...),
+ * except the payer's own ({@link #PAYER_ONLY}).
  */
 final class BillingRequestActions {
 
   static final Set<String> NAMES =
       Set.of(
           "collect-customer-details",
-          "collect-bank-account",
-          "confirm-payer-details",
           "select-institution",
           "fulfil",
           "notify",
           "choose-currency",
           "fallback",
           "cancel");
+
+  /**
+   * The payer's own steps: giving their bank account and confirming the mandate or payment (their
+   * consent). They happen only on GoCardless's hosted page (a billing request flow), never through
+   * PayBridge's API, so that PayBridge never handles full bank details and a team cannot consent
+   * for a payer (docs/psd2.md).
+   */
+  static final Set<String> PAYER_ONLY = Set.of("collect-bank-account", "confirm-payer-details");
 
   private BillingRequestActions() {}
 
@@ -50,17 +57,6 @@ final class BillingRequestActions {
         }
         yield call.execute();
       }
-      case "collect-bank-account" -> {
-        var call = requests.collectBankAccount(id);
-        Optional.ofNullable(b.accountHolderName()).ifPresent(call::withAccountHolderName);
-        Optional.ofNullable(b.branchCode()).ifPresent(call::withBranchCode);
-        Optional.ofNullable(b.accountNumber()).ifPresent(call::withAccountNumber);
-        Optional.ofNullable(b.iban()).ifPresent(call::withIban);
-        Optional.ofNullable(b.countryCode()).ifPresent(call::withCountryCode);
-        Optional.ofNullable(b.currency()).ifPresent(call::withCurrency);
-        yield call.execute();
-      }
-      case "confirm-payer-details" -> requests.confirmPayerDetails(id).execute();
       case "select-institution" -> {
         var call = requests.selectInstitution(id);
         Optional.ofNullable(b.institution()).ifPresent(call::withInstitution);

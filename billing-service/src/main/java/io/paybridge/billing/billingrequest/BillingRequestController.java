@@ -2,7 +2,9 @@ package io.paybridge.billing.billingrequest;
 
 import io.paybridge.billing.merchant.ResourceNotFoundException;
 import io.paybridge.billing.projection.Page;
+import io.paybridge.billing.web.ApiProblem;
 import io.paybridge.billing.web.ListParameters;
+import io.paybridge.billing.web.ProblemException;
 import io.paybridge.billing.web.Teams;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
@@ -80,14 +82,24 @@ class BillingRequestController {
   @Operation(
       summary = "A billing request action",
       description =
-          "collect-customer-details, collect-bank-account, confirm-payer-details,"
-              + " select-institution, fulfil, notify, choose-currency, fallback, cancel.",
+          "collect-customer-details, select-institution, fulfil, notify, choose-currency,"
+              + " fallback, cancel. collect-bank-account and confirm-payer-details are the"
+              + " payer's, on GoCardless's hosted page (a billing request flow): 403"
+              + " payer-step-on-hosted-page.",
       security = @SecurityRequirement(name = "bearer"))
   ObjectNode act(
       @AuthenticationPrincipal Jwt caller,
       @PathVariable String id,
       @PathVariable String action,
       @RequestBody(required = false) BillingRequestAction body) {
+    if (BillingRequestActions.PAYER_ONLY.contains(action)) {
+      throw new ProblemException(
+          ApiProblem.PAYER_STEP_ON_HOSTED_PAGE,
+          action
+              + " is the payer's step: send the payer to a billing request flow"
+              + " (POST /billing-request-flows), where GoCardless collects their bank details"
+              + " and their consent");
+    }
     if (!BillingRequestActions.NAMES.contains(action)) {
       throw new ResourceNotFoundException("billing request action", action);
     }

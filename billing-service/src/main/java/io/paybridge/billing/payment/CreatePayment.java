@@ -1,5 +1,6 @@
 package io.paybridge.billing.payment;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Map;
 
 /**
@@ -8,6 +9,9 @@ import java.util.Map;
  * @param amount in minor units, at least 1
  * @param chargeDate {@code YYYY-MM-DD}, not before the mandate's next possible charge date; absent:
  *     as soon as possible
+ * @param payerPresent whether the payer is taking part in this payment now (for example at a
+ *     checkout); sent to GoCardless as {@code psu_interaction_type} {@code in_session}. Absent or
+ *     false: a merchant-initiated payment on the mandate, {@code off_session} (docs/psd2.md)
  */
 public record CreatePayment(
     String mandateId,
@@ -17,7 +21,10 @@ public record CreatePayment(
     String description,
     String reference,
     Boolean retryIfPossible,
-    Map<String, String> metadata) {
+    Map<String, String> metadata,
+    // Left out of the JSON when absent, so that a request without it hashes as it did before the
+    // field existed (Idempotency-Key replays across an upgrade).
+    @JsonInclude(JsonInclude.Include.NON_NULL) Boolean payerPresent) {
 
   public CreatePayment {
     if (mandateId == null || mandateId.isBlank()) {
@@ -33,6 +40,14 @@ public record CreatePayment(
       throw new IllegalArgumentException("chargeDate must be YYYY-MM-DD");
     }
     metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+  }
+
+  /**
+   * The payer's part as GoCardless's {@code psu_interaction_type} (PSD2: a payment the payer takes
+   * part in is {@code in_session}; one the merchant starts on a mandate is {@code off_session}).
+   */
+  public String psuInteractionType() {
+    return Boolean.TRUE.equals(payerPresent) ? "in_session" : "off_session";
   }
 
   /**

@@ -12,6 +12,7 @@ import io.paybridge.billing.projection.ProjectionRepository;
 import io.paybridge.billing.projection.Projections;
 import io.paybridge.billing.projection.Views;
 import io.paybridge.platform.gocardless.GoCardless;
+import java.util.Locale;
 import java.util.Optional;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.node.ObjectNode;
@@ -65,6 +66,9 @@ public class PaymentService {
                             .withAmount(request.amount().intValue())
                             .withCurrency(PaymentCreateRequest.Currency.valueOf(request.currency()))
                             .withLinksMandate(request.mandateId())
+                            .withPsuInteractionType(
+                                PaymentCreateRequest.PsuInteractionType.valueOf(
+                                    request.psuInteractionType().toUpperCase(Locale.ROOT)))
                             .withIdempotencyKey(key);
                     Optional.ofNullable(request.chargeDate()).ifPresent(create::withChargeDate);
                     Optional.ofNullable(request.description()).ifPresent(create::withDescription);

@@ -14,6 +14,11 @@ public enum ApiProblem implements ProblemType {
   UNAUTHENTICATED(Definition.of(401, "unauthenticated", "A valid bearer token is required")),
   FORBIDDEN(Definition.of(403, "forbidden", "The caller may not do this")),
   TEAM_CLAIM_MISSING(Definition.of(403, "team-claim-missing", "The token names no team")),
+  PAYER_STEP_ON_HOSTED_PAGE(
+      Definition.of(
+          403,
+          "payer-step-on-hosted-page",
+          "Only the payer takes this step, on GoCardless's hosted page")),
   NOT_FOUND(CommonProblem.NOT_FOUND.definition()),
   MERCHANT_NOT_FOUND(Definition.of(404, "merchant-not-found", "No such merchant")),
   METHOD_NOT_ALLOWED(CommonProblem.METHOD_NOT_ALLOWED.definition()),

@@ -32,6 +32,13 @@ public class Payment extends Resource {
   /** What the bank will do with this collection, from a name-triggered sandbox scenario. */
   @JsonIgnore public String fate;
 
+  /**
+   * {@code psu_interaction_type} as the creator sent it ({@code in_session}: the payer is present;
+   * {@code off_session}: merchant-initiated); null when not sent. A request field only: GoCardless
+   * documents no such field in the payment it returns.
+   */
+  @JsonIgnore public String psuInteractionType;
+
   public LocalDate chargeDate() {
     return LocalDate.parse(chargeDate);
   }

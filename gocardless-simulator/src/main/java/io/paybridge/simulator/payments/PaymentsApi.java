@@ -187,10 +187,17 @@ public final class PaymentsApi {
     } else if (appFee != null && amount != null && (appFee < 0 || appFee > amount)) {
       v.field("app_fee", "must be between 0 and the payment amount");
     }
+    String psuInteractionType = Json.text(body, "psu_interaction_type");
+    if (psuInteractionType != null
+        && !psuInteractionType.equals("in_session")
+        && !psuInteractionType.equals("off_session")) {
+      v.field("psu_interaction_type", "must be one of in_session, off_session");
+    }
     Map<String, String> metadata = Json.metadata(body, null, v);
     v.throwIfInvalid();
 
     Payment p = new Payment();
+    p.psuInteractionType = psuInteractionType;
     p.amount = amount;
     p.appFee = appFee;
     p.currency = currency;

@@ -32,7 +32,7 @@ class QuarantineRepository {
       """
       select q.id, q.delivery_id, d.webhook_id, q.event_index, q.reason, q.detail, q.event_id,
              q.raw_event, q.created_at, q.released_at, q.released_by, q.release_reason, q.corrected
-      from quarantined_event q join webhook_delivery d on d.id = q.delivery_id
+      from quarantined_event q left join webhook_delivery d on d.id = q.delivery_id
       """;
 
   private final JdbcTemplate jdbc;

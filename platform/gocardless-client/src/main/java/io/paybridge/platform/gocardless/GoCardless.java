@@ -28,10 +28,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import javax.net.ssl.X509TrustManager;
 import okhttp3.OkHttpClient;
+import org.springframework.boot.ssl.SslBundle;
 
 /**
  * Calls GoCardless for a merchant with the official client: one client per merchant token (kept for
@@ -82,18 +85,44 @@ public class GoCardless {
       RetryRegistry retries,
       BulkheadRegistry bulkheads,
       RateLimiterRegistry rateLimiters) {
+    this(properties, tokens, clock, circuitBreakers, retries, bulkheads, rateLimiters, null);
+  }
+
+  /**
+   * @param tls whose trust material verifies GoCardless's certificate ({@link
+   *     GoCardlessTlsProperties}); {@code null}: the JVM's default trust
+   */
+  public GoCardless(
+      GoCardlessProperties properties,
+      MerchantTokens tokens,
+      Clock clock,
+      CircuitBreakerRegistry circuitBreakers,
+      RetryRegistry retries,
+      BulkheadRegistry bulkheads,
+      RateLimiterRegistry rateLimiters,
+      SslBundle tls) {
     this.properties = properties;
     this.tokens = tokens;
     this.clock = clock;
     // One connection pool for every merchant; each merchant's client adds its own interceptor.
-    this.http =
+    var builder =
         new OkHttpClient.Builder()
             .connectTimeout(properties.connectTimeout())
             .readTimeout(properties.readTimeout())
             .writeTimeout(properties.readTimeout())
             .callTimeout(properties.callTimeout())
-            .followRedirects(false)
-            .build();
+            .followRedirects(false);
+    if (tls != null) {
+      X509TrustManager trust =
+          Arrays.stream(tls.getManagers().getTrustManagers())
+              .filter(X509TrustManager.class::isInstance)
+              .map(X509TrustManager.class::cast)
+              .findFirst()
+              .orElseThrow(
+                  () -> new IllegalStateException("The GoCardless SSL bundle has no X.509 trust"));
+      builder.sslSocketFactory(tls.createSslContext().getSocketFactory(), trust);
+    }
+    this.http = builder.build();
     this.clients =
         Caffeine.newBuilder()
             .maximumSize(properties.maxMerchants())

@@ -20,6 +20,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
@@ -37,7 +39,7 @@ import org.springframework.web.client.RestClient;
  */
 @AutoConfiguration
 @ConditionalOnProperty(prefix = "paybridge.gocardless", name = "base-url")
-@EnableConfigurationProperties(GoCardlessProperties.class)
+@EnableConfigurationProperties({GoCardlessProperties.class, GoCardlessTlsProperties.class})
 public class GoCardlessClientAutoConfiguration {
 
   @Bean
@@ -96,7 +98,20 @@ public class GoCardlessClientAutoConfiguration {
       CircuitBreakerRegistry circuitBreakers,
       RetryRegistry retries,
       BulkheadRegistry bulkheads,
-      RateLimiterRegistry rateLimiters) {
+      RateLimiterRegistry rateLimiters,
+      GoCardlessTlsProperties tls,
+      ObjectProvider<SslBundles> bundles) {
+    SslBundle trust = null;
+    if (tls.bundle() != null && !tls.bundle().isBlank()) {
+      trust =
+          bundles
+              .getIfAvailable(
+                  () -> {
+                    throw new IllegalStateException(
+                        "paybridge.gocardless.tls.bundle is set but no SSL bundles are configured");
+                  })
+              .getBundle(tls.bundle());
+    }
     return new GoCardless(
         properties,
         tokens,
@@ -104,7 +119,8 @@ public class GoCardlessClientAutoConfiguration {
         circuitBreakers,
         retries,
         bulkheads,
-        rateLimiters);
+        rateLimiters,
+        trust);
   }
 
   @Configuration(proxyBeanMethods = false)

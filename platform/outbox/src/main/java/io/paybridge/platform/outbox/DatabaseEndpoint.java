@@ -4,6 +4,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.postgresql.Driver;
 
@@ -51,6 +54,26 @@ public record DatabaseEndpoint(
   String database() {
     return parsed().getProperty("PGDBNAME");
   }
+
+  /**
+   * The TLS settings of the JDBC URL ({@code sslmode}, {@code sslrootcert}, {@code sslcert}, {@code
+   * sslkey}, {@code sslpassword}) by their names, which are also Debezium's ({@code
+   * database.sslmode}...); empty when the URL sets none.
+   */
+  Map<String, String> tlsSettings() {
+    Properties url = parsed();
+    Map<String, String> tls = new LinkedHashMap<>();
+    for (String name : TLS_SETTINGS) {
+      String value = url.getProperty(name);
+      if (value != null) {
+        tls.put(name, value);
+      }
+    }
+    return tls;
+  }
+
+  private static final List<String> TLS_SETTINGS =
+      List.of("sslmode", "sslrootcert", "sslcert", "sslkey", "sslpassword");
 
   /**
    * Session settings ({@code options} of the connection) that bound how long the server keeps the

@@ -4,6 +4,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.paybridge.platform.events.Topics;
+import io.paybridge.platform.outbox.retention.RetentionJob;
+import io.paybridge.platform.outbox.retention.RetentionKind;
+import io.paybridge.platform.outbox.retention.RetentionProperties;
+import io.paybridge.platform.outbox.retention.TableRetention;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -64,7 +68,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 @EnableConfigurationProperties({
   OutboxProperties.class,
   ConsumerProperties.class,
-  OutboxHealthProperties.class
+  OutboxHealthProperties.class,
+  RetentionProperties.class
 })
 class OutboxAutoConfiguration {
 
@@ -121,25 +126,20 @@ class OutboxAutoConfiguration {
     return new IdempotentConsumer(jdbc, template, consumer.pollInOneTransaction());
   }
 
-  /** Forgets applied event ids past their retention, hourly, on every instance (idempotent). */
-  @Bean(destroyMethod = "shutdownNow")
-  ScheduledExecutorService consumedMessagePruning(IdempotentConsumer consumer) {
-    var scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("consumed-message-pruning").factory());
-    scheduler.scheduleWithFixedDelay(
-        () -> {
-          try {
-            consumer.forgetOlderThan(outbox.consumedMessageRetention());
-          } catch (RuntimeException e) {
-            LoggerFactory.getLogger(IdempotentConsumer.class)
-                .warn("Pruning consumed_message failed: {}", e.toString());
-          }
-        },
-        1,
-        60,
-        TimeUnit.MINUTES);
-    return scheduler;
+  /**
+   * Applied event ids are forgotten after {@code consumed-message-retention}: the kind {@code
+   * consumed-messages} of the retention job.
+   */
+  @Bean
+  RetentionKind consumedMessagesRetention(JdbcTemplate jdbc, RetentionProperties retention) {
+    return new TableRetention(
+        "consumed-messages",
+        outbox.consumedMessageRetention(),
+        jdbc,
+        "consumed_message",
+        "consumed_at",
+        null,
+        retention.batchSize());
   }
 
   @Bean
@@ -179,24 +179,42 @@ class OutboxAutoConfiguration {
     return new OutboxRetention(jdbc, outbox, meters.getIfAvailable(SimpleMeterRegistry::new));
   }
 
-  /** Deletes outbox rows past their retention, hourly, on every instance (batched, skip locked). */
+  /**
+   * The service's one retention job: every {@link RetentionKind} bean (the outbox's {@code
+   * outbox-events} and {@code consumed-messages}, and the service's own), with the service's {@link
+   * Clock} when it has one.
+   */
+  @Bean
+  RetentionJob retentionJob(
+      ObjectProvider<RetentionKind> kinds,
+      RetentionProperties retention,
+      ObjectProvider<Clock> clock,
+      ObjectProvider<MeterRegistry> meters) {
+    return new RetentionJob(
+        kinds.orderedStream().toList(),
+        retention,
+        clock.getIfAvailable(Clock::systemUTC),
+        meters.getIfAvailable(SimpleMeterRegistry::new));
+  }
+
+  /** Runs the retention job on every instance (the deletes skip rows another instance holds). */
   @Bean(destroyMethod = "shutdownNow")
-  ScheduledExecutorService outboxRetentionJob(OutboxRetention retention) {
+  @ConditionalOnProperty(prefix = "paybridge.retention", name = "enabled", matchIfMissing = true)
+  ScheduledExecutorService retentionSchedule(RetentionJob job, RetentionProperties retention) {
     var scheduler =
         Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("outbox-retention").factory());
+            Thread.ofPlatform().daemon().name("retention").factory());
     scheduler.scheduleWithFixedDelay(
         () -> {
           try {
-            retention.deleteExpired();
+            job.run();
           } catch (RuntimeException e) {
-            LoggerFactory.getLogger(OutboxRetention.class)
-                .warn("Outbox retention failed: {}", e.toString());
+            LoggerFactory.getLogger(RetentionJob.class).warn("Retention failed: {}", e.toString());
           }
         },
-        5,
-        60,
-        TimeUnit.MINUTES);
+        retention.initialDelay().toMillis(),
+        retention.interval().toMillis(),
+        TimeUnit.MILLISECONDS);
     return scheduler;
   }
 

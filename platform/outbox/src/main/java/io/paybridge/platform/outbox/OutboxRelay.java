@@ -512,6 +512,10 @@ public class OutboxRelay implements SmartLifecycle {
     // standby) within dead-connection-timeout; see DatabaseEndpoint.serverOptions().
     config.setProperty("database.tcpKeepAlive", "true");
     config.setProperty("driver.options", database.serverOptions());
+    // TLS as the service's JDBC URL asks for it (sslmode, sslrootcert...): Debezium's replication
+    // connection is built from these settings, not from the URL, and would otherwise use its own
+    // default (prefer: encrypt if offered, never verify).
+    database.tlsSettings().forEach((name, value) -> config.setProperty("database." + name, value));
     config.setProperty("poll.interval.ms", String.valueOf(properties.pollInterval().toMillis()));
     config.setProperty("max.batch.size", String.valueOf(properties.maxBatchSize()));
     config.setProperty("max.queue.size", String.valueOf(properties.maxBatchSize() * 4));

@@ -2,6 +2,7 @@ package io.paybridge.platform.outbox;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.paybridge.platform.outbox.retention.RetentionKind;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,8 +14,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * Bounds {@code outbox_event}: deletes rows older than {@code paybridge.outbox.retention}, a batch
  * per statement, so that no statement holds many row locks or runs long. The deletes publish
  * nothing: the outbox publication carries inserts only.
+ *
+ * <p>The kind {@code outbox-events} of the platform's {@link
+ * io.paybridge.platform.outbox.retention.RetentionJob}, which runs it with the service's other
+ * kinds.
  */
-public class OutboxRetention {
+public class OutboxRetention implements RetentionKind {
 
   private static final Logger log = LoggerFactory.getLogger(OutboxRetention.class);
 
@@ -31,6 +36,21 @@ public class OutboxRetention {
         Counter.builder("paybridge.outbox.retention.deleted")
             .description("Outbox rows deleted by the retention job")
             .register(meters);
+  }
+
+  @Override
+  public String name() {
+    return "outbox-events";
+  }
+
+  @Override
+  public Duration defaultPeriod() {
+    return retention;
+  }
+
+  @Override
+  public long deleteOlderThan(Instant cutoff) {
+    return deleteCreatedBefore(cutoff);
   }
 
   /**

@@ -1,0 +1,99 @@
+package io.paybridge.platform.outbox.retention;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.regex.Pattern;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * A {@link RetentionKind} of rows of one table, old by one timestamp column, optionally only those
+ * a condition keeps removable (for example a delivery no open case still needs). Deletes a batch
+ * per statement with {@code for update skip locked}: instances running the job at the same time
+ * share the work instead of waiting on each other.
+ *
+ * <p>The table, the column and the condition are the declaring service's code, never input: they
+ * are checked to be plain identifiers (the condition is SQL the service writes).
+ */
+public final class TableRetention implements RetentionKind {
+
+  private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]*");
+
+  private final String name;
+  private final Duration defaultPeriod;
+  private final JdbcTemplate jdbc;
+  private final String delete;
+  private final int batchSize;
+
+  /**
+   * @param name the kind's name ({@link RetentionKind#name()})
+   * @param defaultPeriod how long rows are kept unless configured
+   * @param jdbc the service's database
+   * @param table the table whose rows are removed
+   * @param timestampColumn the row's age: rows whose value is before the cutoff go (null: kept)
+   * @param condition a further SQL condition on the table's row (alias {@code r}) that a row must
+   *     meet to go, or {@code null}
+   * @param batchSize rows per statement
+   */
+  public TableRetention(
+      String name,
+      Duration defaultPeriod,
+      JdbcTemplate jdbc,
+      String table,
+      String timestampColumn,
+      String condition,
+      int batchSize) {
+    if (!IDENTIFIER.matcher(table).matches() || !IDENTIFIER.matcher(timestampColumn).matches()) {
+      throw new IllegalArgumentException(
+          "Not plain identifiers: " + table + ", " + timestampColumn);
+    }
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batchSize must be positive: " + batchSize);
+    }
+    this.name = name;
+    this.defaultPeriod = defaultPeriod;
+    this.jdbc = jdbc;
+    this.batchSize = batchSize;
+    // ctid: any table, whatever its key; the row is re-checked under its lock by the outer delete.
+    this.delete =
+        "delete from "
+            + table
+            + " where ctid in (select r.ctid from "
+            + table
+            + " r where r."
+            + timestampColumn
+            + " < ?"
+            + (condition == null ? "" : " and (" + condition + ")")
+            + " order by r."
+            + timestampColumn
+            + " limit ? for update skip locked)";
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public Duration defaultPeriod() {
+    return defaultPeriod;
+  }
+
+  @Override
+  public long deleteOlderThan(Instant cutoff) {
+    var before = Timestamp.from(cutoff);
+    long total = 0;
+    while (true) {
+      int count = jdbc.update(delete, before, batchSize);
+      total += count;
+      if (count < batchSize) {
+        return total;
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "TableRetention[" + name + "]";
+  }
+}
