@@ -76,12 +76,12 @@ public final class LocalStack {
 
   /**
    * Recovery of missed events passes over every connected organisation this often, reading events
-   * older than {@link #RECOVERY_SETTLE}: short, so that a demo sees runs within a minute (the
+   * older than {@link #RECOVERY_SETTLE}: short, so that a demo sees runs seconds after a connection (the
    * service's defaults are 5 minutes and 1 minute).
    */
-  private static final String RECOVERY_INTERVAL = "20s";
+  private static final String RECOVERY_INTERVAL = "10s";
 
-  private static final String RECOVERY_SETTLE = "10s";
+  private static final String RECOVERY_SETTLE = "5s";
 
   /** The repository: where each service's jar is built ({@code <service>/target}). */
   private final Path root =
