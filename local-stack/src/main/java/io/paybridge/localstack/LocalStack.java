@@ -76,8 +76,8 @@ public final class LocalStack {
 
   /**
    * Recovery of missed events passes over every connected organisation this often, reading events
-   * older than {@link #RECOVERY_SETTLE}: short, so that a demo sees runs seconds after a connection (the
-   * service's defaults are 5 minutes and 1 minute).
+   * older than {@link #RECOVERY_SETTLE}: short, so that a demo sees runs seconds after a connection
+   * (the service's defaults are 5 minutes and 1 minute).
    */
   private static final String RECOVERY_INTERVAL = "10s";
 

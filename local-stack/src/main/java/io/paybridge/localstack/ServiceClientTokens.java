@@ -32,7 +32,10 @@ final class ServiceClientTokens implements OAuth2TokenCallback {
    *     without scopes, which no service accepts for anything
    */
   ServiceClientTokens(
-      String issuerId, String audience, Map<String, Set<String>> allowedScopes, long expirySeconds) {
+      String issuerId,
+      String audience,
+      Map<String, Set<String>> allowedScopes,
+      long expirySeconds) {
     this.issuerId = issuerId;
     this.audience = audience;
     this.allowedScopes = Map.copyOf(allowedScopes);

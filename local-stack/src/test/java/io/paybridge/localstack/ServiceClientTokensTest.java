@@ -89,8 +89,7 @@ class ServiceClientTokensTest {
 
   private SignedJWT basic(String client, String scope) throws Exception {
     String credentials =
-        Base64.getEncoder()
-            .encodeToString((client + ":s3cret").getBytes(StandardCharsets.UTF_8));
+        Base64.getEncoder().encodeToString((client + ":s3cret").getBytes(StandardCharsets.UTF_8));
     return token("grant_type=client_credentials&scope=" + scope, "Basic " + credentials);
   }
 

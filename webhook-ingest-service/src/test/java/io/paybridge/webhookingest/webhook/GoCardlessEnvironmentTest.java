@@ -16,9 +16,9 @@ import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
  * What webhook-ingest-service refuses to start with in live mode (its webhook secrets; with
- * recovery on, also recovery's client secret, issuer and GoCardless's URL): its
- * start-up with its own application.yml and the variables a deployment sets, stopped once the
- * environment is prepared.
+ * recovery on, also recovery's client secret, issuer and GoCardless's URL): its start-up with its
+ * own application.yml and the variables a deployment sets, stopped once the environment is
+ * prepared.
  */
 class GoCardlessEnvironmentTest {
 
