@@ -27,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.OAuth2Config;
 import no.nav.security.mock.oauth2.token.OAuth2TokenProvider;
@@ -346,7 +347,8 @@ public final class LocalStack {
             Map.entry(
                 "paybridge.webhooks.gocardless.secrets", SimulatorSettings.DEFAULT_WEBHOOK_SECRET),
             // Recovery of missed events: the simulator's events API read with each merchant's
-            // token, which oauth-service hands to the client webhook-ingest-service.
+            // token, which oauth-service hands to the client webhook-ingest-service. Switched on,
+            // the service names its client and scope itself; what it cannot know is given here.
             Map.entry("paybridge.recovery.enabled", "true"),
             Map.entry("paybridge.recovery.interval", RECOVERY_INTERVAL),
             Map.entry("paybridge.recovery.settle", RECOVERY_SETTLE),
@@ -355,19 +357,8 @@ public final class LocalStack {
             Map.entry("paybridge.gocardless.base-url", simulator.baseUrl() + "/"),
             Map.entry("paybridge.gocardless.merchant-tokens-url", "http://localhost:" + oauthPort),
             Map.entry(
-                "spring.security.oauth2.client.registration.oauth-service.client-id",
-                "webhook-ingest-service"),
-            Map.entry(
                 "spring.security.oauth2.client.registration.oauth-service.client-secret",
                 randomKey()),
-            Map.entry(
-                "spring.security.oauth2.client.registration.oauth-service.authorization-grant-type",
-                "client_credentials"),
-            Map.entry(
-                "spring.security.oauth2.client.registration.oauth-service.scope", TOKEN_SCOPE),
-            Map.entry(
-                "spring.security.oauth2.client.registration.oauth-service.provider",
-                "paybridge-idp"),
             Map.entry(
                 "spring.security.oauth2.client.provider.paybridge-idp.token-uri",
                 issuerUri() + "/token")));
@@ -442,8 +433,9 @@ public final class LocalStack {
    * services oauth-service allows to read merchants' tokens ({@link ServiceClientTokens}).
    */
   private static OAuth2Config serviceClientCredentials() {
-    var scopes = new java.util.LinkedHashMap<String, Set<String>>();
-    TOKEN_CLIENTS.forEach(client -> scopes.put(client, Set.of(TOKEN_SCOPE)));
+    Map<String, Set<String>> scopes =
+        TOKEN_CLIENTS.stream()
+            .collect(Collectors.toMap(client -> client, client -> Set.of(TOKEN_SCOPE)));
     return new OAuth2Config(
         false,
         null,
