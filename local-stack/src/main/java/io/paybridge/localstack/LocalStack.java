@@ -20,17 +20,17 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.OAuth2Config;
 import no.nav.security.mock.oauth2.token.OAuth2TokenProvider;
-import no.nav.security.mock.oauth2.token.RequestMapping;
-import no.nav.security.mock.oauth2.token.RequestMappingTokenCallback;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.InterruptException;
@@ -69,6 +69,20 @@ public final class LocalStack {
           + " notifications:write";
   private static final String TOKEN_SCOPE = "merchant-tokens:read";
   private static final String OPERATIONS_SCOPE = "operations:read";
+  private static final String RECOVERY_SCOPES = "operations:read operations:write";
+
+  /** The services that read merchants' GoCardless tokens from oauth-service, each as itself. */
+  private static final List<String> TOKEN_CLIENTS =
+      List.of("billing-service", "webhook-ingest-service");
+
+  /**
+   * Recovery of missed events passes over every connected organisation this often, reading events
+   * older than {@link #RECOVERY_SETTLE}: short, so that a demo sees runs seconds after a connection
+   * (the service's defaults are 5 minutes and 1 minute).
+   */
+  private static final String RECOVERY_INTERVAL = "10s";
+
+  private static final String RECOVERY_SETTLE = "5s";
 
   /** The repository: where each service's jar is built ({@code <service>/target}). */
   private final Path root =
@@ -184,7 +198,7 @@ public final class LocalStack {
               });
 
       step("Starting the development OIDC issuer on port " + issuerPort);
-      issuer = new MockOAuth2Server(billingServiceCredentials());
+      issuer = new MockOAuth2Server(serviceClientCredentials());
       issuer.start(issuerPort);
 
       step("Starting Redis (the gateway's rate limits) on port " + redisPort);
@@ -329,7 +343,25 @@ public final class LocalStack {
         "webhook-ingest-service",
         webhookIngestPort,
         webhookIngestManagementPort,
-        Map.of("paybridge.webhooks.gocardless.secrets", SimulatorSettings.DEFAULT_WEBHOOK_SECRET));
+        Map.ofEntries(
+            Map.entry(
+                "paybridge.webhooks.gocardless.secrets", SimulatorSettings.DEFAULT_WEBHOOK_SECRET),
+            // Recovery of missed events: the simulator's events API read with each merchant's
+            // token, which oauth-service hands to the client webhook-ingest-service. Switched on,
+            // the service names its client and scope itself; what it cannot know is given here.
+            Map.entry("paybridge.recovery.enabled", "true"),
+            Map.entry("paybridge.recovery.interval", RECOVERY_INTERVAL),
+            Map.entry("paybridge.recovery.settle", RECOVERY_SETTLE),
+            Map.entry("paybridge.security.jwt.issuer-uri", issuerUri()),
+            Map.entry("paybridge.gocardless.environment", "simulator"),
+            Map.entry("paybridge.gocardless.base-url", simulator.baseUrl() + "/"),
+            Map.entry("paybridge.gocardless.merchant-tokens-url", "http://localhost:" + oauthPort),
+            Map.entry(
+                "spring.security.oauth2.client.registration.oauth-service.client-secret",
+                randomKey()),
+            Map.entry(
+                "spring.security.oauth2.client.provider.paybridge-idp.token-uri",
+                issuerUri() + "/token")));
   }
 
   private ServiceProcess oauthService() {
@@ -396,32 +428,21 @@ public final class LocalStack {
   }
 
   /**
-   * The development issuer answers billing-service's client-credentials request (scope {@code
-   * merchant-tokens:read}) with what the company IdP would issue it: a token for oauth-service
-   * naming the client and the scope.
+   * The development issuer answers each service's client-credentials request as the company IdP
+   * would: a token for oauth-service naming that client, with {@code merchant-tokens:read} for the
+   * services oauth-service allows to read merchants' tokens ({@link ServiceClientTokens}).
    */
-  private static OAuth2Config billingServiceCredentials() {
-    var mapping =
-        new RequestMapping(
-            "scope",
-            TOKEN_SCOPE,
-            Map.of(
-                "sub",
-                "billing-service",
-                "aud",
-                List.of(OAUTH_AUDIENCE),
-                "client_id",
-                "billing-service",
-                "scope",
-                TOKEN_SCOPE),
-            "JWT");
+  private static OAuth2Config serviceClientCredentials() {
+    Map<String, Set<String>> scopes =
+        TOKEN_CLIENTS.stream()
+            .collect(Collectors.toMap(client -> client, client -> Set.of(TOKEN_SCOPE)));
     return new OAuth2Config(
         false,
         null,
         null,
         false,
         new OAuth2TokenProvider(),
-        java.util.Set.of(new RequestMappingTokenCallback(ISSUER_ID, List.of(mapping), 3600)));
+        Set.of(new ServiceClientTokens(ISSUER_ID, OAUTH_AUDIENCE, scopes, 3600)));
   }
 
   /** The gateway: no database, no Kafka; the issuer, Redis and where each service listens. */
@@ -490,6 +511,21 @@ public final class LocalStack {
         .serialize();
   }
 
+  /**
+   * An operator's token for recoveries of missed events through the gateway (audience
+   * paybridge-api; the gateway asks every routed call for a team).
+   */
+  private String recoveryOperatorToken() {
+    return issuer
+        .issueToken(
+            ISSUER_ID,
+            "operator@local",
+            API_AUDIENCE,
+            Map.of("team", "operations", "scope", RECOVERY_SCOPES),
+            12 * 3600)
+        .serialize();
+  }
+
   /** billing-service's client-credentials token for oauth-service's internal token endpoint. */
   private String billingServiceToken() {
     return issuer
@@ -549,6 +585,8 @@ public final class LocalStack {
                           management %6$s; rate limits in Redis at localhost:%7$d
          webhook-ingest   http://localhost:%8$d/webhooks/gocardless, management %9$s
                           curl -s %9$s/actuator/health | jq        (details: db, kafka, outboxRelay)
+                          recovery of missed events on: every %22$s it reads each connected
+                          organisation's events (older than %23$s) from the simulator's events API
          oauth-service    %10$s, management %11$s: probes and Prometheus open, the rest with an
                           operator's token:
                           OPS=%12$s
@@ -616,6 +654,18 @@ public final class LocalStack {
 
            curl -X POST %4$s/_simulator/organisations/<organisationId from step 2>/disconnect
 
+         6. Recovery of missed events (on here, scheduled every %22$s): after step 2 every connected
+            organisation's events are read from the simulator's events API; an event whose webhook
+            never arrived is published then, once. The runs, with an operator's token (team
+            operations, scopes operations:read operations:write):
+
+           RECOVERY=%24$s
+           curl -s %5$s/operations/recoveries -H "Authorization: Bearer $RECOVERY" | jq
+           # switch the organisation's webhooks off, make events, then wait for the next run (or ask
+           # for one: POST %5$s/operations/recoveries {"organisationId","from","to"})
+           curl -X PUT '%4$s/_simulator/organisations/<organisationId>/webhook_endpoint' \\
+                -H 'Content-Type: application/json' -d '{"url":"%5$s/webhooks/gocardless","secret":"wrong"}'
+
          Every record that reaches Kafka is printed below as it arrives. Ctrl-C stops everything.
         ================================================================================
 
@@ -641,7 +691,10 @@ public final class LocalStack {
                 teamToken("team-a"),
                 SimulatorSettings.DEFAULT_WEBHOOK_SECRET,
                 sample,
-                billingServiceToken()));
+                billingServiceToken(),
+                RECOVERY_INTERVAL,
+                RECOVERY_SETTLE,
+                recoveryOperatorToken()));
   }
 
   /** Prints every record published to a watched topic, so a developer sees events arrive. */

@@ -19,6 +19,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -47,9 +48,11 @@ import tools.jackson.databind.JsonNode;
  * the gateway: a signed webhook, a merchant connected on the simulator's consent page (the callback
  * followed as a browser follows it), its verification, a billing request paid on the hosted page,
  * the simulated clock moved until the payment is paid out (through billing-service's API, its facts
- * on Kafka and the notification verified by the sample receiver), the merchant disconnecting at
- * GoCardless; then SIGTERM, and the stack ends with status 0, no stack trace and no process left.
- * Tokens, the sample webhook and Kafka's address are read from what the stack prints.
+ * on Kafka and the notification verified by the sample receiver), a scheduled recovery run of the
+ * merchant's organisation (webhook-ingest-service reading the simulator's events API as its own
+ * client), the merchant disconnecting at GoCardless; then SIGTERM, and the stack ends with status
+ * 0, no stack trace and no process left. Tokens, the sample webhook and Kafka's address are read
+ * from what the stack prints.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -353,6 +356,55 @@ class LocalStackIT {
 
   @Test
   @Order(5)
+  void step6RecoveryReadsTheConnectedOrganisationOnItsScheduleAsItself() throws Exception {
+    // The walkthrough's step 6, before step 5's disconnection, after which the organisation is no
+    // longer read.
+    String operator = printedValue(Pattern.compile("^\\s+RECOVERY=(\\S+)$"));
+    // A scheduled pass reads the organisation connected in step 2 (its runs through the gateway,
+    // with an operator's token): the issuer's token for webhook-ingest-service, oauth-service's
+    // merchant token for it, the simulator's events API.
+    JsonNode run =
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .pollInterval(Duration.ofSeconds(1))
+            .until(
+                () -> {
+                  var runs =
+                      Http.get(
+                          gateway + "/operations/recoveries?organisationId=" + organisationId,
+                          operator);
+                  assertThat(runs.status()).as(runs.body()).isEqualTo(200);
+                  for (JsonNode each : runs.json()) {
+                    if (!"running".equals(each.path("status").asString())) {
+                      return each;
+                    }
+                  }
+                  return null;
+                },
+                finished -> finished != null);
+    assertThat(run.path("trigger").asString()).isEqualTo("schedule");
+    assertThat(run.path("status").asString()).as(run.toString()).isEqualTo("succeeded");
+    assertThat(run.path("merchantId").asString()).isEqualTo(merchantId);
+    // oauth-service handed the merchant's token to webhook-ingest-service as itself.
+    try (var oauth =
+            DriverManager.getConnection(
+                "jdbc:postgresql://localhost:" + ports.get("POSTGRES_PORT") + "/oauth_service",
+                "postgres",
+                "postgres");
+        var query =
+            oauth.prepareStatement(
+                "select count(*) from token_access_audit where merchant_id = ?"
+                    + " and caller_client_id = 'webhook-ingest-service' and outcome = 'granted'")) {
+      query.setString(1, merchantId);
+      try (var result = query.executeQuery()) {
+        assertThat(result.next()).isTrue();
+        assertThat(result.getInt(1)).isPositive();
+      }
+    }
+  }
+
+  @Test
+  @Order(6)
   void step5TheMerchantDisconnectsAtGoCardless() {
     var disconnected =
         Http.postJson(
@@ -369,7 +421,7 @@ class LocalStackIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void sigtermStopsEveryProcessAndExitsWithStatusZero() throws Exception {
     var children = stack.descendants().toList();
     assertThat(children).as("services, PostgreSQL and Redis run as child processes").isNotEmpty();

@@ -13,7 +13,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param tokenScope the scope a service identity needs to obtain merchants' access tokens from the
  *     internal endpoint (billing-service and other services that call GoCardless for a merchant)
  * @param tokenClients the service clients that may use the internal token endpoint at all, scope or
- *     not (default {@code billing-service}); empty: none
+ *     not (default {@code billing-service}, which calls GoCardless for teams, and {@code
+ *     webhook-ingest-service}, whose recovery reads GoCardless's events API); empty: none
  * @param clientIdClaims the claims that name a service's client, first present wins (default {@code
  *     client_id} of RFC 9068, then {@code azp})
  * @param keyManagementScope the scope an operator's token needs for {@code /operations/**}: the
@@ -26,7 +27,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record SecurityProperties(
     @DefaultValue("team") String teamClaim,
     @DefaultValue("merchant-tokens:read") String tokenScope,
-    @DefaultValue("billing-service") Set<String> tokenClients,
+    @DefaultValue({"billing-service", "webhook-ingest-service"}) Set<String> tokenClients,
     @DefaultValue({"client_id", "azp"}) List<String> clientIdClaims,
     @DefaultValue("merchant-keys:manage") String keyManagementScope,
     @DefaultValue("operations:read") String operationsScope) {}

@@ -113,6 +113,34 @@ class TeamIsolationIT extends IntegrationHarness {
   }
 
   @Test
+  void webhookIngestServiceReadsMerchantTokensByDefaultWithTheScopeAndIsAudited() {
+    String merchantId = connectNewMerchant("team-a");
+    String path = "/internal/merchants/" + merchantId + "/access-token";
+
+    var withoutScope = Http.get(url(path), world.serviceToken("webhook-ingest-service", false));
+    var recovery = Http.get(url(path), world.serviceToken("webhook-ingest-service", true));
+    var unknown = Http.get(url(path), world.serviceToken("unknown-service", true));
+
+    assertThat(withoutScope.status()).isEqualTo(403);
+    assertThat(withoutScope.body()).doesNotContain("accessToken");
+    assertThat(recovery.status()).isEqualTo(200);
+    assertThat(recovery.header("Cache-Control")).contains("no-store");
+    assertThat(recovery.json().get("accessToken").asString()).isNotBlank();
+    assertThat(unknown.status()).isEqualTo(403);
+    assertThat(unknown.body()).doesNotContain("accessToken");
+    assertThat(
+            jdbc.queryForList(
+                "select caller_client_id || ' ' || outcome from token_access_audit"
+                    + " where merchant_id = ? order by id",
+                String.class,
+                merchantId))
+        .containsExactly(
+            "webhook-ingest-service forbidden",
+            "webhook-ingest-service granted",
+            "unknown-service forbidden");
+  }
+
+  @Test
   void invalidConnectRequestsAreProblems() {
     var response =
         Http.postJson(

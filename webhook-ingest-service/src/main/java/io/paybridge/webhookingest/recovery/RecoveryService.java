@@ -112,6 +112,11 @@ class RecoveryService {
       return;
     }
     for (Organisation organisation : organisations) {
+      if (Thread.currentThread().isInterrupted()) {
+        // The schedule stops (shutdown): the organisations not read yet are left to the next
+        // start, rather than each recorded as a run failed by the interruption.
+        return;
+      }
       try {
         recoverScheduled(organisation);
       } catch (RuntimeException e) {

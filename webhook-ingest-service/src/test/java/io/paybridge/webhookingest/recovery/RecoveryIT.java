@@ -92,6 +92,7 @@ class RecoveryIT {
   @Autowired ObjectMapper mapper;
   @Autowired MeterRegistry meters;
   @Autowired RecoveryService recovery;
+  @Autowired RecoveryProperties properties;
 
   private final GoCardlessEventsStandIn facts = new GoCardlessEventsStandIn();
 
@@ -107,7 +108,7 @@ class RecoveryIT {
     Instant to = SIMULATOR.clock().now().plusMillis(1);
     List<JsonNode> expected = eventsOf(organisation);
     assertThat(expected).hasSize(8);
-    awaitWebhooksGivenUp(organisation);
+    awaitWebhooksGivenUp(organisation, 8);
     double recoveredBefore = recovered("operator");
 
     try (var kafka = KafkaTestConsumer.fromNow(Topics.GOCARDLESS_BILLING_REQUESTS)) {
@@ -168,6 +169,54 @@ class RecoveryIT {
                       == failed.size());
       assertThat(publishedOf(kafka, organisation).stream().map(r -> r.header(EventHeaders.ID)))
           .containsExactlyInAnyOrderElementsOf(ids(expected));
+    }
+  }
+
+  @Test
+  void theScheduleAloneBringsAMissedEventToKafkaOnce() throws Exception {
+    var organisation = connectedOrganisation("Schedule Ltd");
+    SIMULATOR.configureWebhookEndpoint(
+        organisation.organisationId(), webhookUrl(), "a-secret-the-service-does-not-know");
+    makeEvents(organisation, 1);
+    List<JsonNode> expected = eventsOf(organisation);
+    assertThat(expected).hasSize(2);
+    awaitWebhooksGivenUp(organisation, 2);
+
+    // The context's own schedule is off (the other tests start passes themselves and count their
+    // runs); this is the service's scheduler with a short interval over the same service. Every
+    // pass after the first reads the events again (overlap): they must still arrive once.
+    var every =
+        new RecoveryProperties(
+            true,
+            true,
+            Duration.ofMillis(200),
+            properties.settle(),
+            properties.overlap(),
+            properties.pageSize(),
+            properties.lease());
+    var scheduler = new RecoveryScheduler(recovery, every);
+    try (var kafka = KafkaTestConsumer.fromNow(Topics.GOCARDLESS_BILLING_REQUESTS)) {
+      scheduler.start();
+      try {
+        kafka.awaitDistinctIds(
+            r -> organisation.organisationId().equals(r.header(EventHeaders.ORGANISATION_ID)),
+            2,
+            WAIT);
+        // At least one more pass after the one that published.
+        long runs = scheduledRunsOf(organisation);
+        await().atMost(WAIT).until(() -> scheduledRunsOf(organisation) > runs);
+      } finally {
+        scheduler.stop();
+      }
+      assertThat(scheduler.isRunning()).isFalse();
+      assertThat(publishedOf(kafka, organisation).stream().map(r -> r.header(EventHeaders.ID)))
+          .containsExactlyInAnyOrderElementsOf(ids(expected));
+      assertThat(
+              jdbc.queryForList(
+                  "select distinct trigger from recovery_run where organisation_id = ?",
+                  String.class,
+                  organisation.organisationId()))
+          .containsExactly("schedule");
     }
   }
 
@@ -261,6 +310,14 @@ class RecoveryIT {
         .isEqualTo(404);
   }
 
+  private long scheduledRunsOf(SimulatedOrganisation organisation) {
+    return jdbc.queryForObject(
+        "select count(*) from recovery_run where organisation_id = ? and trigger = 'schedule'"
+            + " and status <> 'running'",
+        Long.class,
+        organisation.organisationId());
+  }
+
   private Map<String, Object> cursorOf(SimulatedOrganisation organisation) {
     return jdbc.queryForMap(
         "select read_until, lease_owner from recovery_cursor where organisation_id = ?",
@@ -333,17 +390,17 @@ class RecoveryIT {
     return all.reversed();
   }
 
-  private void awaitWebhooksGivenUp(SimulatedOrganisation organisation) {
+  private void awaitWebhooksGivenUp(SimulatedOrganisation organisation, int events) {
     await()
         .atMost(WAIT)
         .until(
             () -> {
               var deliveries = deliveriesOf(organisation);
-              int events =
+              int sent =
                   deliveries.stream()
                       .mapToInt(d -> mapper.readTree(d.body()).path("events").size())
                       .sum();
-              return events == 8
+              return sent == events
                   && deliveries.stream()
                       .allMatch(d -> d.attempts() > 0 && !d.retrying() && !d.successful());
             });
