@@ -7,8 +7,10 @@ import io.paybridge.billing.support.BillingIntegrationTest;
 import io.paybridge.platform.events.EventHeaders;
 import io.paybridge.platform.events.Topics;
 import io.paybridge.platform.events.payers.PayerErasureEvent.PayerErasureApplied;
+import io.paybridge.platform.testsupport.AsyncApiContract;
 import io.paybridge.platform.testsupport.KafkaTestConsumer;
 import io.paybridge.platform.testsupport.http.Http;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,6 +34,9 @@ class PayerErasureIT extends BillingIntegrationTest {
   // What the team and the payer wrote that identifies the payer (GoCardless keeps them as given).
   private static final String EMAIL = "ada.lovelace@example.com";
   private static final String NAME_IN_TEXT = "Ada Lovelace gym membership";
+
+  private static final AsyncApiContract CONTRACT =
+      AsyncApiContract.load(Path.of("../docs/asyncapi.yaml"));
 
   @Autowired DataSource dataSource;
 
@@ -107,6 +112,7 @@ class PayerErasureIT extends BillingIntegrationTest {
                   requestId.equals(r.key())
                       && "PayerErasureRequested".equals(r.header(EventHeaders.EVENT_TYPE)));
       assertThat(request.value()).contains(customerId);
+      assertThat(CONTRACT.violations(request)).as(request.value()).isEmpty();
       world.events.send(Topics.PAYERS_ERASURE, requestId, request.value(), request.headers());
       // Behind the duplicate on the same partition: once it is recorded, the duplicate was read.
       var marker = new PayerErasureApplied(requestId, "test-marker", 0, Instant.now());
@@ -133,6 +139,9 @@ class PayerErasureIT extends BillingIntegrationTest {
                       && r.value().contains("\"billing-service\""),
               Duration.ofSeconds(30));
       assertThat(acknowledgements).hasSize(1);
+      assertThat(CONTRACT.violations(acknowledgements.getFirst()))
+          .as(acknowledgements.getFirst().value())
+          .isEmpty();
 
       var status = statusOf(requestId);
       assertThat(step(status, "billing-service").path("status").asString()).isEqualTo("applied");
