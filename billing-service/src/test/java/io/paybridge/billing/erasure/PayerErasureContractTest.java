@@ -66,7 +66,9 @@ class PayerErasureContractTest {
               "ce_specversion", "1.0",
               "ce_time", "2026-03-02T10:15:49.001Z",
               "content-type", "application/json");
-      assertThat(CONTRACT.violations("payers.erasure", headers, outbox.payload())).as(type).isEmpty();
+      assertThat(CONTRACT.violations("payers.erasure", headers, outbox.payload()))
+          .as(type)
+          .isEmpty();
     }
   }
 

@@ -7,10 +7,10 @@ import io.paybridge.notification.support.WebhookReceiver;
 import io.paybridge.platform.events.EventHeaders;
 import io.paybridge.platform.events.Topics;
 import io.paybridge.platform.events.payers.PayerErasureEvent.PayerErasureRequested;
+import io.paybridge.platform.testsupport.ColumnSearch;
 import io.paybridge.platform.testsupport.KafkaTestConsumer;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -147,31 +147,7 @@ class PayerErasureIT extends NotificationHarness {
     }
   }
 
-  /** Every table.column of the service's schema whose value contains {@code text}. */
   private List<String> columnsContaining(String text) {
-    var columns =
-        jdbc.queryForList(
-            """
-            select table_name, column_name, data_type from information_schema.columns
-            where table_schema = current_schema()
-              and table_name in (select table_name from information_schema.tables
-                                 where table_schema = current_schema() and table_type = 'BASE TABLE')
-            """);
-    List<String> found = new ArrayList<>();
-    for (var column : columns) {
-      String table = (String) column.get("table_name");
-      String name = (String) column.get("column_name");
-      String expression =
-          "bytea".equals(column.get("data_type"))
-              ? "position(convert_to(?, 'UTF8') in \"" + name + "\") > 0"
-              : "strpos(\"" + name + "\"::text, ?) > 0";
-      Integer count =
-          jdbc.queryForObject(
-              "select count(*) from \"" + table + "\" where " + expression, Integer.class, text);
-      if (count != null && count > 0) {
-        found.add(table + "." + name);
-      }
-    }
-    return found;
+    return ColumnSearch.columnsContaining(dataSource, text);
   }
 }
