@@ -9,6 +9,7 @@ import io.paybridge.platform.events.Topics;
 import io.paybridge.platform.events.payers.PayerErasureEvent.PayerErasureRequested;
 import io.paybridge.platform.testsupport.ColumnSearch;
 import io.paybridge.platform.testsupport.KafkaTestConsumer;
+import io.paybridge.platform.testsupport.http.Http;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -77,6 +78,11 @@ class PayerErasureIT extends NotificationHarness {
           fact(team, otherPayment, otherText));
       awaitFinished(team, endpointId, 2, Duration.ofSeconds(20));
       assertThat(columnsContaining(PRIVATE)).containsExactly("delivery.body");
+      // The access request shows the payer's delivery, and no other payer's.
+      var export = export("CU" + suffix, payment, "MD" + suffix);
+      assertThat(export.status()).as(export.body()).isEqualTo(200);
+      assertThat(export.json().path("deliveries").size()).isEqualTo(1);
+      assertThat(export.body()).contains(PRIVATE).doesNotContain(otherText);
 
       String requestId = UUID.randomUUID().toString();
       var request =
@@ -133,6 +139,9 @@ class PayerErasureIT extends NotificationHarness {
           .hasSize(1);
 
       assertThat(columnsContaining(PRIVATE)).isEmpty();
+      var after = export("CU" + suffix, payment, "MD" + suffix);
+      assertThat(after.json().path("deliveries").size()).isEqualTo(1);
+      assertThat(after.body()).doesNotContain(PRIVATE).contains("\"personalDataErased\":true");
       assertThat(columnsContaining(otherText)).containsExactly("delivery.body");
       String body =
           jdbc.queryForObject(
@@ -145,6 +154,16 @@ class PayerErasureIT extends NotificationHarness {
           .contains("\"personalDataErased\":true")
           .doesNotContain("description");
     }
+  }
+
+  private Http.Response export(String customerId, String... resourceIds) {
+    var query = new StringBuilder();
+    for (String id : resourceIds) {
+      query.append(query.isEmpty() ? "?" : "&").append("resourceId=").append(id);
+    }
+    return Http.get(
+        url("/operations/payers/" + customerId + "/deliveries" + query),
+        issuer.serviceToken("ops-console", AUDIENCE, "operations:read"));
   }
 
   private List<String> columnsContaining(String text) {

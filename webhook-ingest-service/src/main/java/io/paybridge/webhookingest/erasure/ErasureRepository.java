@@ -62,6 +62,46 @@ class ErasureRepository {
         id);
   }
 
+  /** A stored GoCardless event as an access request shows it. */
+  record Held(
+      String eventId,
+      String resourceType,
+      String action,
+      String resourceId,
+      java.time.Instant occurredAt,
+      java.time.Instant receivedAt,
+      String payload) {}
+
+  /** The inbox's events naming one of {@code values} as a whole JSON string, oldest first. */
+  List<Held> eventsNaming(Collection<String> values) {
+    String[] quoted = quoted(values);
+    return jdbc.query(
+        connection -> {
+          var s =
+              connection.prepareStatement(
+                  """
+                  select event_id, resource_type, action, resource_id, occurred_at, received_at,
+                         payload::text as payload
+                  from gocardless_event
+                  where exists (select 1 from unnest(?::text[]) as v (q) where strpos(payload::text, v.q) > 0)
+                  order by received_at, event_id
+                  """);
+          s.setArray(1, connection.createArrayOf("text", quoted));
+          return s;
+        },
+        (rs, i) ->
+            new Held(
+                rs.getString("event_id"),
+                rs.getString("resource_type"),
+                rs.getString("action"),
+                rs.getString("resource_id"),
+                rs.getTimestamp("occurred_at") == null
+                    ? null
+                    : rs.getTimestamp("occurred_at").toInstant(),
+                rs.getTimestamp("received_at").toInstant(),
+                rs.getString("payload")));
+  }
+
   List<Text> lockEvents(Collection<String> values) {
     return lockJson("gocardless_event", "event_id", "payload", values);
   }

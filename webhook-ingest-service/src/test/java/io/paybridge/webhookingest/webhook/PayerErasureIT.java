@@ -10,6 +10,7 @@ import io.paybridge.platform.testsupport.ColumnSearch;
 import io.paybridge.platform.testsupport.GoCardlessEventsStandIn;
 import io.paybridge.platform.testsupport.IntegrationTest;
 import io.paybridge.platform.testsupport.KafkaTestConsumer;
+import io.paybridge.platform.testsupport.http.Http;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -65,6 +66,15 @@ class PayerErasureIT {
     assertThat(columnsContaining(email))
         .contains("webhook_delivery.body", "gocardless_event.payload", "outbox_event.payload");
     assertThat(columnsContaining(customer)).isNotEmpty();
+    // The access request shows the payer's two events, not the other payer's.
+    var export = export(customer, "BRQ" + suffix, payment);
+    assertThat(export.status()).as(export.body()).isEqualTo(200);
+    assertThat(mapper.readTree(export.body()).path("events").size()).isEqualTo(2);
+    assertThat(export.body()).contains(email).doesNotContain(otherEmail);
+    assertThat(export(customer).status()).isEqualTo(200);
+    assertThat(
+            Http.get(url("/operations/payers/" + customer + "/events"), "not-an-operator").status())
+        .isEqualTo(401);
 
     String requestId = UUID.randomUUID().toString();
     var request =
@@ -123,6 +133,9 @@ class PayerErasureIT {
 
     assertThat(columnsContaining(email)).isEmpty();
     assertThat(columnsContaining(customer)).isEmpty();
+    var after = export(customer, "BRQ" + suffix, payment);
+    assertThat(mapper.readTree(after.body()).path("events").size()).isEqualTo(2);
+    assertThat(after.body()).doesNotContain(email, customer);
     assertThat(columnsContaining("BA" + suffix)).isEmpty();
     // The other payer's event, in the same delivery, is kept as it was.
     assertThat(columnsContaining(otherEmail))
@@ -139,6 +152,20 @@ class PayerErasureIT {
     assertThat(erased.path("action").asString()).isEqualTo("fulfilled");
     assertThat(erased.path("created_at").asString()).isEqualTo("2026-03-10T06:01:12.004Z");
     assertThat(erased.path("metadata").size()).isZero();
+  }
+
+  private String url(String path) {
+    return "http://localhost:" + port + path;
+  }
+
+  private Http.Response export(String customerId, String... resourceIds) {
+    var query = new StringBuilder();
+    for (String id : resourceIds) {
+      query.append(query.isEmpty() ? "?" : "&").append("resourceId=").append(id);
+    }
+    return Http.get(
+        url("/operations/payers/" + customerId + "/events" + query),
+        "test-operator-token-000000000000000000000000");
   }
 
   private List<String> columnsContaining(String text) {
