@@ -80,6 +80,17 @@ class GoCardlessEnvironmentTest {
   }
 
   @Test
+  void liveRefusesMissingPersonalDataKeys() {
+    var variables = live();
+    variables.remove("PAYBRIDGE_BILLING_ERASURE_PSEUDONYM_KEY");
+    variables.remove("PAYBRIDGE_BILLING_PERSONALDATAENCRYPTION_KEYS_K1");
+    assertRefused(
+        variables,
+        "paybridge.billing.erasure.pseudonym-key is not set",
+        "paybridge.billing.personal-data-encryption.keys is not set");
+  }
+
+  @Test
   void liveRefusesALocalTokenEndpointAndIssuer() {
     var variables = live();
     variables.put("PAYBRIDGE_TOKEN_URI", "http://localhost:8180/paybridge/token");
@@ -101,6 +112,9 @@ class GoCardlessEnvironmentTest {
         "https://idp.example.com/realms/paybridge/protocol/openid-connect/token");
     variables.put("PAYBRIDGE_OAUTH_SERVICE_URL", "http://oauth-service:8081");
     variables.put("PAYBRIDGE_BILLING_CLIENT_SECRET", SECRET);
+    variables.put("PAYBRIDGE_BILLING_ERASURE_PSEUDONYM_KEY", random());
+    variables.put("PAYBRIDGE_BILLING_PERSONALDATAENCRYPTION_KEYS_K1", random());
+    variables.put("PAYBRIDGE_BILLING_PERSONAL_DATA_ENCRYPTION_ACTIVE_KEY_ID", "k1");
     return variables;
   }
 

@@ -470,7 +470,8 @@ class KubernetesManifestsTest {
                 Topics.GOCARDLESS_REFUNDS,
                 Topics.GOCARDLESS_SUBSCRIPTIONS,
                 Topics.GOCARDLESS_INSTALMENT_SCHEDULES,
-                Topics.MERCHANTS_CONNECTION),
+                Topics.MERCHANTS_CONNECTION,
+                Topics.PAYERS_ERASURE),
             "notification-service",
             List.of(
                 Topics.MERCHANTS_CONNECTION,
@@ -479,7 +480,10 @@ class KubernetesManifestsTest {
                 Topics.BILLING_PAYMENT,
                 "billing.subscription",
                 "billing.refund",
-                "billing.instalment-schedule"));
+                "billing.instalment-schedule",
+                Topics.PAYERS_ERASURE),
+            "webhook-ingest-service",
+            List.of(Topics.PAYERS_ERASURE));
     var deadLetters = new ArrayList<String>();
     consumed.forEach(
         (group, sources) -> sources.forEach(t -> deadLetters.add(Topics.deadLetter(t, group))));

@@ -409,7 +409,10 @@ public final class LocalStack {
                 issuerUri() + "/token"),
             Map.entry(
                 "spring.security.oauth2.client.registration.oauth-service.client-secret",
-                randomKey())));
+                randomKey()),
+            Map.entry("paybridge.billing.erasure.pseudonym-key", randomKey()),
+            Map.entry("paybridge.billing.personal-data-encryption.keys.local1", randomKey()),
+            Map.entry("paybridge.billing.personal-data-encryption.active-key-id", "local1")));
   }
 
   private ServiceProcess notificationService() {

@@ -25,10 +25,12 @@ public class ProjectionRepository {
 
   private final JdbcTemplate jdbc;
   private final ObjectMapper mapper;
+  private final PersonalDataCipher personalData;
 
-  ProjectionRepository(JdbcTemplate jdbc, ObjectMapper mapper) {
+  ProjectionRepository(JdbcTemplate jdbc, ObjectMapper mapper, PersonalDataCipher personalData) {
     this.jdbc = jdbc;
     this.mapper = mapper;
+    this.personalData = personalData;
   }
 
   private RowMapper<Projected> row(Kind kind) {
@@ -41,7 +43,7 @@ public class ProjectionRepository {
           rs.getString("team"),
           rs.getString("organisation_id"),
           rs.getString("status"),
-          (ObjectNode) mapper.readTree(rs.getString("view")),
+          personalData.open((ObjectNode) mapper.readTree(rs.getString("view")), rs.getString("id")),
           rs.getTimestamp("created_at").toInstant(),
           last == null ? null : last.toInstant());
     };
@@ -108,7 +110,7 @@ public class ProjectionRepository {
   private record Upsert(String sql, Object[] args) {}
 
   private Upsert upsert(Projected p) {
-    String view = mapper.writeValueAsString(p.view());
+    String view = mapper.writeValueAsString(personalData.seal(p.view(), p.id()));
     Timestamp last = p.lastEventAt() == null ? null : Timestamp.from(p.lastEventAt());
     Timestamp now = Timestamp.from(p.lastEventAt() != null ? p.lastEventAt() : p.createdAt());
     return switch (p.kind()) {
@@ -283,5 +285,43 @@ public class ProjectionRepository {
   private static String text(ObjectNode view, String field) {
     var value = view.get(field);
     return value == null || value.isNull() ? null : value.asString();
+  }
+
+  /**
+   * Up to {@code limit} resources of a kind whose stored metadata is not sealed under {@code
+   * keyId}: sealed under another key, or stored unencrypted (non-empty), locked for the caller's
+   * transaction; skipped if another instance holds them.
+   */
+  List<Projected> lockNotSealedUnder(Kind kind, String keyId, int limit) {
+    return jdbc.query(
+        "select * from "
+            + kind.table
+            + " where (view->>'metadataEncrypted' is not null and view->>'metadataEncrypted' not like ?)"
+            + " or (jsonb_typeof(view->'metadata') = 'object' and view->'metadata' <> '{}'::jsonb)"
+            + " order by id limit ? for update skip locked",
+        row(kind),
+        "v1." + keyId + ".%",
+        limit);
+  }
+
+  /** Stores the view again, its metadata sealed under {@code keyId}. */
+  void reseal(Projected p, String keyId) {
+    jdbc.update(
+        "update " + p.kind().table + " set view = ?::jsonb where id = ?",
+        mapper.writeValueAsString(personalData.seal(p.view(), p.id(), keyId)),
+        p.id());
+  }
+
+  /** How many resources of a kind have metadata not sealed under {@code keyId} (the gauge). */
+  int countNotSealedUnder(Kind kind, String keyId) {
+    Integer count =
+        jdbc.queryForObject(
+            "select count(*) from "
+                + kind.table
+                + " where (view->>'metadataEncrypted' is not null and view->>'metadataEncrypted' not like ?)"
+                + " or (jsonb_typeof(view->'metadata') = 'object' and view->'metadata' <> '{}'::jsonb)",
+            Integer.class,
+            "v1." + keyId + ".%");
+    return count == null ? 0 : count;
   }
 }

@@ -21,6 +21,13 @@ public enum ApiProblem implements ProblemType {
           "Only the payer takes this step, on GoCardless's hosted page")),
   NOT_FOUND(CommonProblem.NOT_FOUND.definition()),
   MERCHANT_NOT_FOUND(Definition.of(404, "merchant-not-found", "No such merchant")),
+  INVALID_CUSTOMER_ID(
+      Definition.of(400, "invalid-customer-id", "The path names no GoCardless customer id")),
+  ERASURE_REQUEST_NOT_FOUND(
+      Definition.of(404, "erasure-request-not-found", "No erasure request with this id")),
+  ERASURE_UNAVAILABLE(
+      Definition.of(
+          503, "erasure-unavailable", "Erasure cannot be requested: the service lacks its key")),
   METHOD_NOT_ALLOWED(CommonProblem.METHOD_NOT_ALLOWED.definition()),
   INVALID_STATE(
       Definition.of(

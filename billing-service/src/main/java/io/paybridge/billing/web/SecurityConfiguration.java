@@ -33,6 +33,9 @@ class SecurityConfiguration {
     "/retry-decisions/**"
   };
 
+  /** Operators' paths: data-protection requests about payers (io.paybridge.billing.erasure). */
+  static final String[] OPERATIONS = {"/operations/payers/**", "/operations/erasures/**"};
+
   /** The management port: probes and Prometheus open (internal network only), the rest scoped. */
   @Bean
   @Order(1)
@@ -60,6 +63,12 @@ class SecurityConfiguration {
                         "/swagger-ui.html",
                         "/error")
                     .permitAll()
+                    .requestMatchers("/operations/payers/*/export")
+                    .hasAuthority("SCOPE_" + properties.operationsWriteScope())
+                    .requestMatchers(HttpMethod.GET, OPERATIONS)
+                    .hasAuthority("SCOPE_" + properties.operationsScope())
+                    .requestMatchers(OPERATIONS)
+                    .hasAuthority("SCOPE_" + properties.operationsWriteScope())
                     .requestMatchers(HttpMethod.GET, API)
                     .hasAuthority("SCOPE_" + properties.readScope())
                     .requestMatchers(API)

@@ -10,12 +10,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param readScope the scope every read needs (default {@code payments:read})
  * @param writeScope the scope every create, update and action needs (default {@code
  *     payments:write})
- * @param operationsScope the scope of the management port's details (default {@code
- *     operations:read})
+ * @param operationsScope the scope of the management port's details and of operator reads under
+ *     {@code /operations/} (default {@code operations:read})
+ * @param operationsWriteScope the scope of operator writes under {@code /operations/} (erasure
+ *     requests) and of access exports, which show personal data (default {@code operations:write})
  */
 @ConfigurationProperties("paybridge.billing.security")
 public record SecurityProperties(
     @DefaultValue("team") String teamClaim,
     @DefaultValue("payments:read") String readScope,
     @DefaultValue("payments:write") String writeScope,
-    @DefaultValue("operations:read") String operationsScope) {}
+    @DefaultValue("operations:read") String operationsScope,
+    @DefaultValue("operations:write") String operationsWriteScope) {}

@@ -36,7 +36,8 @@ class AsyncApiDocumentTest {
             Topics.BILLING_REFUND,
             Topics.BILLING_SUBSCRIPTION,
             Topics.BILLING_INSTALMENT_SCHEDULE,
-            Topics.NOTIFICATIONS_DELIVERY));
+            Topics.NOTIFICATIONS_DELIVERY,
+            Topics.PAYERS_ERASURE));
     expected.add("{topic}.{consumerGroup}.dlt");
     assertThat(CONTRACT.addresses()).containsExactlyInAnyOrderElementsOf(expected);
     assertThat(CONTRACT.messageNames(Topics.MERCHANTS_CONNECTION))

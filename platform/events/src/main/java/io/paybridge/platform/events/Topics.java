@@ -38,6 +38,12 @@ public final class Topics {
   public static final String BILLING_INSTALMENT_SCHEDULE = "billing.instalment-schedule";
   public static final String NOTIFICATIONS_DELIVERY = "notifications.delivery";
 
+  /**
+   * Erasure of a payer's personal data: the request (billing-service) and each service's
+   * acknowledgement ({@code io.paybridge.platform.events.payers.PayerErasureEvent}).
+   */
+  public static final String PAYERS_ERASURE = "payers.erasure";
+
   /** Prefix of the relays' position topics ({@link #outboxOffsets(String)}): platform-internal. */
   public static final String OUTBOX_OFFSETS_PREFIX = "paybridge.outbox-offsets.";
 
