@@ -87,6 +87,9 @@ public final class LocalStack {
   private final int webhookIngestManagementPort = port("WEBHOOK_INGEST_MANAGEMENT_PORT", 9082);
   private final int oauthManagementPort = port("OAUTH_MANAGEMENT_PORT", 9081);
   private final int issuerPort = port("OIDC_ISSUER_PORT", 8180);
+  // webhook-ingest-service checks operator tokens of its own; a fresh one per run, for the gateway.
+  private final String ingestOperatorToken =
+      "local-gateway-" + java.util.UUID.randomUUID();
   private final int billingPort = port("BILLING_PORT", 8083);
   private final int billingManagementPort = port("BILLING_MANAGEMENT_PORT", 9083);
   private final int notificationManagementPort = port("NOTIFICATION_MANAGEMENT_PORT", 9084);
@@ -329,7 +332,12 @@ public final class LocalStack {
         "webhook-ingest-service",
         webhookIngestPort,
         webhookIngestManagementPort,
-        Map.of("paybridge.webhooks.gocardless.secrets", SimulatorSettings.DEFAULT_WEBHOOK_SECRET));
+        Map.of(
+            "paybridge.webhooks.gocardless.secrets",
+            SimulatorSettings.DEFAULT_WEBHOOK_SECRET,
+            // The gateway's operator token here (it joins the operator reads for the console).
+            "paybridge.webhooks.operations.operators.gateway",
+            ingestOperatorToken));
   }
 
   private ServiceProcess oauthService() {
@@ -439,7 +447,8 @@ public final class LocalStack {
                 + webhookIngestPort,
             "--paybridge.gateway.upstreams.billing-service=http://localhost:" + billingPort,
             "--paybridge.gateway.upstreams.notification-service=http://localhost:"
-                + notificationPort);
+                + notificationPort,
+            "--PAYBRIDGE_OPERATIONS_WEBHOOK_INGEST_TOKEN=" + ingestOperatorToken);
     return new ServiceProcess(
         "gateway-service",
         root.resolve("gateway-service/target"),
@@ -486,6 +495,21 @@ public final class LocalStack {
             "operator@local",
             OAUTH_AUDIENCE,
             Map.of("scope", OPERATIONS_SCOPE),
+            12 * 3600)
+        .serialize();
+  }
+
+  /**
+   * An operator's token for the operator console and the gateway's {@code /operations/**}: team
+   * {@code operations}, audience paybridge-api, the operations scopes.
+   */
+  private String operatorConsoleToken() {
+    return issuer
+        .issueToken(
+            ISSUER_ID,
+            "operator@local",
+            API_AUDIENCE,
+            Map.of("team", "operations", "scope", "operations:read operations:write"),
             12 * 3600)
         .serialize();
   }
@@ -547,6 +571,8 @@ public final class LocalStack {
          GoCardless sim   %4$s   (state and control: %4$s/_simulator)
          gateway          %5$s   (the teams' entrance; Swagger UI of every service: %5$s/swagger-ui.html)
                           management %6$s; rate limits in Redis at localhost:%7$d
+         operator console %5$s/console/ : paste this operator token (operations:read, operations:write):
+                          %22$s
          webhook-ingest   http://localhost:%8$d/webhooks/gocardless, management %9$s
                           curl -s %9$s/actuator/health | jq        (details: db, kafka, outboxRelay)
          oauth-service    %10$s, management %11$s: probes and Prometheus open, the rest with an
@@ -641,7 +667,8 @@ public final class LocalStack {
                 teamToken("team-a"),
                 SimulatorSettings.DEFAULT_WEBHOOK_SECRET,
                 sample,
-                billingServiceToken()));
+                billingServiceToken(),
+                operatorConsoleToken()));
   }
 
   /** Prints every record published to a watched topic, so a developer sees events arrive. */
