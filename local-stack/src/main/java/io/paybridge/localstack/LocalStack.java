@@ -571,8 +571,9 @@ public final class LocalStack {
          GoCardless sim   %4$s   (state and control: %4$s/_simulator)
          gateway          %5$s   (the teams' entrance; Swagger UI of every service: %5$s/swagger-ui.html)
                           management %6$s; rate limits in Redis at localhost:%7$d
-         operator console %5$s/console/ : paste this operator token (operations:read, operations:write):
-                          %22$s
+         operator console %5$s/console/ : paste this operator token (operations:read, operations:write)
+                          OPERATOR=%22$s
+                          curl -s "%5$s/operations/timeline?q=<EV… or PM…>" -H "Authorization: Bearer $OPERATOR" | jq
          webhook-ingest   http://localhost:%8$d/webhooks/gocardless, management %9$s
                           curl -s %9$s/actuator/health | jq        (details: db, kafka, outboxRelay)
          oauth-service    %10$s, management %11$s: probes and Prometheus open, the rest with an

@@ -5,7 +5,7 @@
 alter table outbox_event
     add column kafka_partition integer,
     add column kafka_offset    bigint,
-    add column relayed_at      timestamptz;
+    add column relayed_at      timestamptz; -- the Kafka record's timestamp (set when sent, before the commit)
 
 -- The timeline looks rows up by resource id (the record key) as well as by event id.
 create index outbox_event_aggregateid_idx on outbox_event (aggregateid);

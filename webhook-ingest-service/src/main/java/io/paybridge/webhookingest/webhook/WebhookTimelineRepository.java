@@ -47,8 +47,11 @@ class WebhookTimelineRepository implements TimelineContributor {
   public List<TimelineStep> steps(String service, Set<String> ids) {
     var steps = new ArrayList<TimelineStep>();
     var deliveryIds = new LinkedHashSet<UUID>();
-    steps.addAll(inbox(service, ids, deliveryIds));
+    var inbox = inbox(service, ids, deliveryIds);
+    // Deliveries first: an inbox row's time is its delivery's arrival, and steps of equal time keep
+    // this order when sorted.
     steps.addAll(deliveries(service, ids, deliveryIds));
+    steps.addAll(inbox);
     steps.addAll(quarantine(service, ids));
     return steps;
   }

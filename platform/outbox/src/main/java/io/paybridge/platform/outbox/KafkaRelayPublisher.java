@@ -559,7 +559,12 @@ final class KafkaRelayPublisher
           RecordMetadata metadata = future.get();
           placed.add(
               new RelayedRecords.Placement(
-                  eventId(records.get(i)), metadata.partition(), metadata.offset()));
+                  eventId(records.get(i)),
+                  metadata.partition(),
+                  metadata.offset(),
+                  metadata.hasTimestamp()
+                      ? Instant.ofEpochMilli(metadata.timestamp())
+                      : Instant.now()));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           return;
@@ -568,7 +573,7 @@ final class KafkaRelayPublisher
         }
       }
     }
-    current.record(placed, Instant.now());
+    current.record(placed);
   }
 
   /** Ends the placements' writer: this publisher relays no more. */

@@ -26,8 +26,11 @@ final class RelayedRecords implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RelayedRecords.class);
   private static final int QUEUED_BATCHES = 256;
 
-  /** Where one outbox row's record was committed. */
-  record Placement(String eventId, int partition, long offset) {}
+  /**
+   * Where one outbox row's record was committed, and the record's timestamp (set when it was sent,
+   * before its transaction committed: earlier than any consumer can have read it).
+   */
+  record Placement(String eventId, int partition, long offset, Instant timestamp) {}
 
   private final ParkedRecords.Connections connections;
   private final ThreadPoolExecutor writer;
@@ -53,22 +56,24 @@ final class RelayedRecords implements AutoCloseable {
             (task, executor) -> dropped.increment());
   }
 
-  /** Records {@code placements}, committed to Kafka at {@code relayedAt}, in the background. */
-  void record(List<Placement> placements, Instant relayedAt) {
+  /** Records {@code placements} of committed records, in the background. */
+  void record(List<Placement> placements) {
     if (placements.isEmpty() || writer.isShutdown()) {
       return;
     }
-    writer.execute(() -> write(placements, relayedAt));
+    writer.execute(() -> write(placements));
   }
 
-  private void write(List<Placement> placements, Instant relayedAt) {
+  private void write(List<Placement> placements) {
     String[] ids = new String[placements.size()];
     Integer[] partitions = new Integer[placements.size()];
     Long[] offsets = new Long[placements.size()];
+    Timestamp[] times = new Timestamp[placements.size()];
     for (int i = 0; i < placements.size(); i++) {
       ids[i] = placements.get(i).eventId();
       partitions[i] = placements.get(i).partition();
       offsets[i] = placements.get(i).offset();
+      times[i] = Timestamp.from(placements.get(i).timestamp());
     }
     try {
       if (connection == null || connection.isClosed()) {
@@ -79,15 +84,15 @@ final class RelayedRecords implements AutoCloseable {
           connection.prepareStatement(
               """
               update outbox_event set kafka_partition = p.kafka_partition,
-                  kafka_offset = p.kafka_offset, relayed_at = ?
-              from unnest(?::varchar[], ?::integer[], ?::bigint[])
-                  as p (id, kafka_partition, kafka_offset)
+                  kafka_offset = p.kafka_offset, relayed_at = p.relayed_at
+              from unnest(?::varchar[], ?::integer[], ?::bigint[], ?::timestamptz[])
+                  as p (id, kafka_partition, kafka_offset, relayed_at)
               where outbox_event.id = p.id
               """)) {
-        statement.setTimestamp(1, Timestamp.from(relayedAt));
-        statement.setArray(2, connection.createArrayOf("varchar", ids));
-        statement.setArray(3, connection.createArrayOf("integer", partitions));
-        statement.setArray(4, connection.createArrayOf("bigint", offsets));
+        statement.setArray(1, connection.createArrayOf("varchar", ids));
+        statement.setArray(2, connection.createArrayOf("integer", partitions));
+        statement.setArray(3, connection.createArrayOf("bigint", offsets));
+        statement.setArray(4, connection.createArrayOf("timestamptz", times));
         statement.executeUpdate();
       }
     } catch (SQLException | RuntimeException e) {
