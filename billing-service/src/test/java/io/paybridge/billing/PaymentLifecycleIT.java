@@ -84,7 +84,8 @@ class PaymentLifecycleIT extends BillingIntegrationTest {
       var kinds = new java.util.ArrayList<String>();
       timeline.json().path("steps").forEach(step -> kinds.add(step.path("kind").asString()));
       assertThat(kinds).containsSubsequence("consumed", "outbox-written", "kafka-record");
-      var written = timeline.json().path("steps").get(kinds.indexOf("outbox-written")).path("detail");
+      var written =
+          timeline.json().path("steps").get(kinds.indexOf("outbox-written")).path("detail");
       assertThat(written.path("eventType").asString()).isEqualTo("PaymentFailed");
       assertThat(written.path("key").asString()).isEqualTo(paymentId);
       assertThat(written.path("eventId").asString()).isEqualTo(fact.header(EventHeaders.ID));

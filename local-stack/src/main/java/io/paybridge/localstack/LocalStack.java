@@ -88,8 +88,7 @@ public final class LocalStack {
   private final int oauthManagementPort = port("OAUTH_MANAGEMENT_PORT", 9081);
   private final int issuerPort = port("OIDC_ISSUER_PORT", 8180);
   // webhook-ingest-service checks operator tokens of its own; a fresh one per run, for the gateway.
-  private final String ingestOperatorToken =
-      "local-gateway-" + java.util.UUID.randomUUID();
+  private final String ingestOperatorToken = "local-gateway-" + java.util.UUID.randomUUID();
   private final int billingPort = port("BILLING_PORT", 8083);
   private final int billingManagementPort = port("BILLING_MANAGEMENT_PORT", 9083);
   private final int notificationManagementPort = port("NOTIFICATION_MANAGEMENT_PORT", 9084);

@@ -374,11 +374,10 @@ class LocalStackIT {
         await()
             .atMost(Duration.ofSeconds(30))
             .pollInterval(Duration.ofMillis(250))
-            .until(
-                () -> timelineSteps(operator, paidOutEvent),
-                found -> found.containsAll(wanted));
+            .until(() -> timelineSteps(operator, paidOutEvent), found -> found.containsAll(wanted));
 
-    // In the order they happened: GoCardless's webhook, the inbox, the record on gocardless.payments,
+    // In the order they happened: GoCardless's webhook, the inbox, the record on
+    // gocardless.payments,
     // billing-service's projection and its PaymentPaidOut fact, notification-service's delivery.
     assertThat(steps).containsSubsequence(wanted);
   }

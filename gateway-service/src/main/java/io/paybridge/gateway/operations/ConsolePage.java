@@ -11,9 +11,9 @@ import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
- * The operator console: static files under {@code classpath:/static/console/} (no build step),
- * its page also at {@code /console} and {@code /console/}. The page itself holds no data and no
- * secret; it calls the operator endpoints with the token the operator pastes in.
+ * The operator console: static files under {@code classpath:/static/console/} (no build step), its
+ * page also at {@code /console} and {@code /console/}. The page itself holds no data and no secret;
+ * it calls the operator endpoints with the token the operator pastes in.
  */
 @Configuration(proxyBeanMethods = false)
 class ConsolePage {

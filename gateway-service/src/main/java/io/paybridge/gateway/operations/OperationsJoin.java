@@ -46,7 +46,8 @@ class OperationsJoin {
 
   OperationsJoin(OperationsProperties properties) {
     this.properties = properties;
-    this.client = WebClient.builder().codecs(c -> c.defaultCodecs().maxInMemorySize(4 << 20)).build();
+    this.client =
+        WebClient.builder().codecs(c -> c.defaultCodecs().maxInMemorySize(4 << 20)).build();
   }
 
   /** The joined timeline of {@code q}: {@code {"query", "steps", "unavailable"}}. */
@@ -145,7 +146,11 @@ class OperationsJoin {
         .map(Optional::of)
         .onErrorResume(
             e -> {
-              log.warn("{} did not answer {}: {}", service.name(), pathAndQuery.split("\\?")[0], e.toString());
+              log.warn(
+                  "{} did not answer {}: {}",
+                  service.name(),
+                  pathAndQuery.split("\\?")[0],
+                  e.toString());
               return Mono.just(Optional.empty());
             })
         .defaultIfEmpty(Optional.empty());

@@ -13,9 +13,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param services each service's name and base URL, in the order answers are listed
  * @param timeout how long each service may take to answer before it is listed in {@code
  *     unavailable} (default 3 s)
- * @param followLimit how many event ids found in the first answers the gateway asks about again,
- *     so that a fact's consumers show in a GoCardless event's timeline (default 49: the services
- *     take at most 50 ids in one question)
+ * @param followLimit how many event ids found in the first answers the gateway asks about again, so
+ *     that a fact's consumers show in a GoCardless event's timeline (default 49: the services take
+ *     at most 50 ids in one question)
  */
 @ConfigurationProperties("paybridge.gateway.operations")
 public record OperationsProperties(
@@ -34,10 +34,10 @@ public record OperationsProperties(
   /**
    * @param name the service's name, as listed in {@code unavailable}
    * @param url its base URL (its public port, where {@code /operations/**} answers)
-   * @param token a bearer token the gateway presents to this service instead of the caller's, for
-   *     a service that does not accept the platform's JWTs (webhook-ingest-service's operator
-   *     token, from the secret store: {@code PAYBRIDGE_OPERATIONS_WEBHOOK_INGEST_TOKEN}); empty:
-   *     the caller's token is passed on
+   * @param token a bearer token the gateway presents to this service instead of the caller's, for a
+   *     service that does not accept the platform's JWTs (webhook-ingest-service's operator token,
+   *     from the secret store: {@code PAYBRIDGE_OPERATIONS_WEBHOOK_INGEST_TOKEN}); empty: the
+   *     caller's token is passed on
    */
   public record Service(String name, URI url, String token) {
 
@@ -51,7 +51,13 @@ public record OperationsProperties(
 
     @Override
     public String toString() {
-      return "Service[name=" + name + ", url=" + url + ", token=" + (token == null ? "none" : "***") + "]";
+      return "Service[name="
+          + name
+          + ", url="
+          + url
+          + ", token="
+          + (token == null ? "none" : "***")
+          + "]";
     }
   }
 }

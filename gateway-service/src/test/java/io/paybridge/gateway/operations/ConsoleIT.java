@@ -114,7 +114,8 @@ class ConsoleIT extends GatewayHarness {
     // The token stays in the page's memory: nothing stored, the field emptied.
     var storage =
         ((JavascriptExecutor) browser)
-            .executeScript("return localStorage.length + sessionStorage.length + document.cookie.length");
+            .executeScript(
+                "return localStorage.length + sessionStorage.length + document.cookie.length");
     assertThat(storage).isEqualTo(0L);
     assertThat(browser.findElement(By.id("token")).getAttribute("value")).isEmpty();
   }

@@ -27,36 +27,72 @@ final class OperationsFixture {
             part(
                 request,
                 EVENT,
-                step("2026-11-30T08:00:00.100Z", "webhook-ingest-service", "delivery-received",
-                    "GoCardless webhook WB1 with 1 events received and verified", null),
-                step("2026-11-30T08:00:00.120Z", "webhook-ingest-service", "inbox-stored",
-                    "payments.confirmed event EV0TL1 stored in the inbox", EVENT),
-                step("2026-11-30T08:00:00.121Z", "webhook-ingest-service", "outbox-written",
-                    "confirmed EV0TL1 written to the outbox for gocardless.payments", EVENT),
-                step("2026-11-30T08:00:00.300Z", "webhook-ingest-service", "kafka-record",
-                    "confirmed EV0TL1 committed to gocardless.payments-0 at offset 7", EVENT)));
+                step(
+                    "2026-11-30T08:00:00.100Z",
+                    "webhook-ingest-service",
+                    "delivery-received",
+                    "GoCardless webhook WB1 with 1 events received and verified",
+                    null),
+                step(
+                    "2026-11-30T08:00:00.120Z",
+                    "webhook-ingest-service",
+                    "inbox-stored",
+                    "payments.confirmed event EV0TL1 stored in the inbox",
+                    EVENT),
+                step(
+                    "2026-11-30T08:00:00.121Z",
+                    "webhook-ingest-service",
+                    "outbox-written",
+                    "confirmed EV0TL1 written to the outbox for gocardless.payments",
+                    EVENT),
+                step(
+                    "2026-11-30T08:00:00.300Z",
+                    "webhook-ingest-service",
+                    "kafka-record",
+                    "confirmed EV0TL1 committed to gocardless.payments-0 at offset 7",
+                    EVENT)));
     GatewayHarness.BILLING.answer(
         "/operations/timeline",
         request ->
             part(
                 request,
                 EVENT,
-                step("2026-11-30T08:00:00.400Z", "billing-service", "consumed",
-                    "billing-service applied event EV0TL1", EVENT),
-                step("2026-11-30T08:00:00.401Z", "billing-service", "outbox-written",
-                    "PaymentConfirmed F1 written to the outbox for billing.payment", FACT),
-                step("2026-11-30T08:00:00.600Z", "billing-service", "kafka-record",
-                    "PaymentConfirmed F1 committed to billing.payment-0 at offset 3", FACT)));
+                step(
+                    "2026-11-30T08:00:00.400Z",
+                    "billing-service",
+                    "consumed",
+                    "billing-service applied event EV0TL1",
+                    EVENT),
+                step(
+                    "2026-11-30T08:00:00.401Z",
+                    "billing-service",
+                    "outbox-written",
+                    "PaymentConfirmed F1 written to the outbox for billing.payment",
+                    FACT),
+                step(
+                    "2026-11-30T08:00:00.600Z",
+                    "billing-service",
+                    "kafka-record",
+                    "PaymentConfirmed F1 committed to billing.payment-0 at offset 3",
+                    FACT)));
     GatewayHarness.NOTIFICATION.answer(
         "/operations/timeline",
         request ->
             part(
                 request,
                 FACT,
-                step("2026-11-30T08:00:00.700Z", "notification-service", "consumed",
-                    "notification-service applied event F1", FACT),
-                step("2026-11-30T08:00:00.900Z", "notification-service", "notification-delivered",
-                    "PaymentConfirmed delivered to team-a's webhook endpoint, attempt 1", FACT)));
+                step(
+                    "2026-11-30T08:00:00.700Z",
+                    "notification-service",
+                    "consumed",
+                    "notification-service applied event F1",
+                    FACT),
+                step(
+                    "2026-11-30T08:00:00.900Z",
+                    "notification-service",
+                    "notification-delivered",
+                    "PaymentConfirmed delivered to team-a's webhook endpoint, attempt 1",
+                    FACT)));
     GatewayHarness.OAUTH.answer("/operations/timeline", request -> part(request, "none"));
     for (var downstream :
         List.of(
@@ -64,17 +100,20 @@ final class OperationsFixture {
             GatewayHarness.OAUTH,
             GatewayHarness.BILLING,
             GatewayHarness.NOTIFICATION)) {
-      String name = downstream.url().equals(GatewayHarness.WEBHOOK_INGEST.url())
-          ? "webhook-ingest-service"
-          : downstream.url().equals(GatewayHarness.OAUTH.url())
-              ? "oauth-service"
-              : downstream.url().equals(GatewayHarness.BILLING.url())
-                  ? "billing-service"
-                  : "notification-service";
+      String name =
+          downstream.url().equals(GatewayHarness.WEBHOOK_INGEST.url())
+              ? "webhook-ingest-service"
+              : downstream.url().equals(GatewayHarness.OAUTH.url())
+                  ? "oauth-service"
+                  : downstream.url().equals(GatewayHarness.BILLING.url())
+                      ? "billing-service"
+                      : "notification-service";
       downstream.answer(
           "/operations/relay",
           request ->
-              "{\"service\":\"" + name + "\",\"leader\":true,\"state\":\"publishing\","
+              "{\"service\":\""
+                  + name
+                  + "\",\"leader\":true,\"state\":\"publishing\","
                   + "\"lagMs\":12,\"backlog\":4096}");
     }
     for (var failing : down) {
@@ -87,16 +126,30 @@ final class OperationsFixture {
     var asked = new ArrayList<String>();
     for (String pair : request.query().split("&")) {
       if (pair.startsWith("q=")) {
-        asked.add(java.net.URLDecoder.decode(pair.substring(2), java.nio.charset.StandardCharsets.UTF_8));
+        asked.add(
+            java.net.URLDecoder.decode(pair.substring(2), java.nio.charset.StandardCharsets.UTF_8));
       }
     }
     String body = asked.contains(knownId) ? String.join(",", steps) : "";
-    return "{\"query\":\"" + String.join(",", asked) + "\",\"steps\":[" + body + "],\"unavailable\":[]}";
+    return "{\"query\":\""
+        + String.join(",", asked)
+        + "\",\"steps\":["
+        + body
+        + "],\"unavailable\":[]}";
   }
 
-  private static String step(String at, String service, String kind, String summary, String eventId) {
-    return "{\"at\":\"" + at + "\",\"service\":\"" + service + "\",\"kind\":\"" + kind
-        + "\",\"summary\":\"" + summary + "\",\"detail\":{"
-        + (eventId == null ? "" : "\"eventId\":\"" + eventId + "\"") + "}}";
+  private static String step(
+      String at, String service, String kind, String summary, String eventId) {
+    return "{\"at\":\""
+        + at
+        + "\",\"service\":\""
+        + service
+        + "\",\"kind\":\""
+        + kind
+        + "\",\"summary\":\""
+        + summary
+        + "\",\"detail\":{"
+        + (eventId == null ? "" : "\"eventId\":\"" + eventId + "\"")
+        + "}}";
   }
 }

@@ -8,7 +8,9 @@ import java.util.ArrayList;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-/** The gateway's joined operator reads, in front of real HTTP servers standing in for the services. */
+/**
+ * The gateway's joined operator reads, in front of real HTTP servers standing in for the services.
+ */
 class OperationsIT extends GatewayHarness {
 
   private static final String OPERATOR = teamToken("operations", "operations:read");

@@ -116,8 +116,8 @@ public final class Downstream implements AutoCloseable {
 
   /**
    * Answers GET {@code path} (an operator read: {@code /operations/timeline}) with the JSON {@code
-   * body} gives for the request, to a caller with a valid token (or the {@link
-   * #acceptOperatorToken operator token}); 401 otherwise.
+   * body} gives for the request, to a caller with a valid token (or the {@link #acceptOperatorToken
+   * operator token}); 401 otherwise.
    */
   public void answer(String path, java.util.function.Function<Received, String> body) {
     answers.put(path, body);

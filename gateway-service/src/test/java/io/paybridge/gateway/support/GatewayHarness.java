@@ -32,7 +32,8 @@ public abstract class GatewayHarness {
   public static final FaultyProxy NOTIFICATION_PROXY = FaultyProxy.to(NOTIFICATION.url());
 
   /** webhook-ingest-service's operator token, which the gateway presents to it. */
-  public static final String WEBHOOK_INGEST_OPERATOR_TOKEN = "ingest-operator-" + java.util.UUID.randomUUID();
+  public static final String WEBHOOK_INGEST_OPERATOR_TOKEN =
+      "ingest-operator-" + java.util.UUID.randomUUID();
 
   public static final EmbeddedRedisServer REDIS = EmbeddedRedisServer.shared();
   public static final TestIssuer ISSUER = TestIssuer.get();

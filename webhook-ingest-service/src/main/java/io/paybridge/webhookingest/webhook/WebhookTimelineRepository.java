@@ -187,7 +187,13 @@ class WebhookTimelineRepository implements TimelineContributor {
                     service,
                     "replayed",
                     "Quarantined event " + row.getString(4) + " released by an operator",
-                    Map.of("quarantineId", id, "eventId", row.getString(4), "actor", row.getString(7))));
+                    Map.of(
+                        "quarantineId",
+                        id,
+                        "eventId",
+                        row.getString(4),
+                        "actor",
+                        row.getString(7))));
           }
         });
     return steps;

@@ -31,8 +31,8 @@ class OperationsController {
   }
 
   /**
-   * {@code {"query", "steps", "unavailable": []}}; several {@code q} (the gateway follows the
-   * event ids it found) are answered together.
+   * {@code {"query", "steps", "unavailable": []}}; several {@code q} (the gateway follows the event
+   * ids it found) are answered together.
    */
   @GetMapping("/operations/timeline")
   Map<String, Object> timeline(@RequestParam(name = "q", required = false) List<String> q) {

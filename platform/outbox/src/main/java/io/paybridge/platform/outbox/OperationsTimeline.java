@@ -59,9 +59,7 @@ public class OperationsTimeline {
     var wanted = new LinkedHashSet<String>();
     for (String id : ids) {
       String trimmed = id == null ? "" : id.strip();
-      if (trimmed.isEmpty()
-          || trimmed.length() > MAX_ID_LENGTH
-          || !ID.matcher(trimmed).matches()) {
+      if (trimmed.isEmpty() || trimmed.length() > MAX_ID_LENGTH || !ID.matcher(trimmed).matches()) {
         throw new InvalidTimelineQueryException(
             "q must be an id of at most "
                 + MAX_ID_LENGTH

@@ -384,10 +384,7 @@ class OutboxAutoConfiguration {
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
   @ConditionalOnClass(
-      name = {
-        "org.springframework.security.oauth2.jwt.Jwt",
-        "io.paybridge.platform.web.Problems"
-      })
+      name = {"org.springframework.security.oauth2.jwt.Jwt", "io.paybridge.platform.web.Problems"})
   @ConditionalOnProperty(
       prefix = "paybridge.operations",
       name = "endpoints-enabled",
@@ -395,8 +392,7 @@ class OutboxAutoConfiguration {
   static class OperationsEndpoints {
 
     @Bean
-    OperationsController operationsController(
-        OperationsTimeline timeline, RelayReports relays) {
+    OperationsController operationsController(OperationsTimeline timeline, RelayReports relays) {
       return new OperationsController(timeline, relays);
     }
   }

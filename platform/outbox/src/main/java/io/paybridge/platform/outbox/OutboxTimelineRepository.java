@@ -97,7 +97,14 @@ public class OutboxTimelineRepository implements TimelineContributor {
                   instant(row.getTimestamp(6)),
                   service,
                   "outbox-written",
-                  type + " " + eventId + " written to the outbox for " + topic + " (key " + key + ")",
+                  type
+                      + " "
+                      + eventId
+                      + " written to the outbox for "
+                      + topic
+                      + " (key "
+                      + key
+                      + ")",
                   written));
           Timestamp relayedAt = row.getTimestamp(9);
           if (relayedAt != null) {
@@ -115,7 +122,14 @@ public class OutboxTimelineRepository implements TimelineContributor {
                     relayedAt.toInstant(),
                     service,
                     "kafka-record",
-                    type + " " + eventId + " committed to " + topic + "-" + partition + " at offset "
+                    type
+                        + " "
+                        + eventId
+                        + " committed to "
+                        + topic
+                        + "-"
+                        + partition
+                        + " at offset "
                         + offset,
                     record));
           }
@@ -170,8 +184,13 @@ public class OutboxTimelineRepository implements TimelineContributor {
               instant(row.getTimestamp(7)),
               service,
               "dead-lettered",
-              "Kafka refused " + row.getString(2) + " for " + row.getString(3) + " ("
-                  + row.getString(5) + "): parked by the relay",
+              "Kafka refused "
+                  + row.getString(2)
+                  + " for "
+                  + row.getString(3)
+                  + " ("
+                  + row.getString(5)
+                  + "): parked by the relay",
               detail);
         });
   }

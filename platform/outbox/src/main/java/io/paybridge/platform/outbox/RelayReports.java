@@ -35,8 +35,7 @@ public class RelayReports {
     RelayStatus status = relay.status();
     return switch (status.role()) {
       case LEADER ->
-          new RelayReport(
-              service, true, leaderState(status), status.lag().toMillis(), backlog);
+          new RelayReport(service, true, leaderState(status), status.lag().toMillis(), backlog);
       case STANDBY -> new RelayReport(service, false, "standby", reportedLag(), backlog);
       case STOPPED -> new RelayReport(service, false, "stopped", reportedLag(), backlog);
     };

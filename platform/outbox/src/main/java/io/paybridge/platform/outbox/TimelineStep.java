@@ -26,6 +26,9 @@ public record TimelineStep(
     Objects.requireNonNull(at, "at");
     Objects.requireNonNull(service, "service");
     Objects.requireNonNull(kind, "kind");
-    detail = detail == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(detail));
+    detail =
+        detail == null
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(detail));
   }
 }

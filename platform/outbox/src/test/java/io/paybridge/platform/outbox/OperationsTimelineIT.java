@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * The platform's part of the timeline, on the test application's real path: an order consumed
- * from Kafka, applied once, its booking written to the outbox and relayed. The partition and offset
+ * The platform's part of the timeline, on the test application's real path: an order consumed from
+ * Kafka, applied once, its booking written to the outbox and relayed. The partition and offset
  * expected are those a Kafka consumer read the booking at, not what the relay recorded.
  */
 @IntegrationTest
