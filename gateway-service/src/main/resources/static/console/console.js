@@ -218,7 +218,8 @@ async function refreshRejections() {
       cell(row, rejection.requestId);
       rows.appendChild(row);
     }
-    setStatus("rejections-status", answer.rejections.length + " recent rejections.");
+    const note = unavailableNote(answer);
+    setStatus("rejections-status", answer.rejections.length + " recent rejections." + note, note ? "warning" : null);
   } catch (e) {
     setStatus("rejections-status", "Rejections not available: " + e.message, "error");
   }

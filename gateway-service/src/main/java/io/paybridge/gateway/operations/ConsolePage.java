@@ -9,6 +9,7 @@ import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.server.WebFilter;
 
 /**
  * The operator console: static files under {@code classpath:/static/console/} (no build step), its
@@ -24,5 +25,26 @@ class ConsolePage {
     return RouterFunctions.route(
         GET("/console").or(GET("/console/")),
         request -> ServerResponse.ok().contentType(MediaType.TEXT_HTML).bodyValue(page));
+  }
+
+  /**
+   * The console's pages may load only the console's own files and call only the gateway: a script
+   * injected through something a service answered could neither run inline nor send the
+   * operator's token elsewhere.
+   */
+  @Bean
+  WebFilter consoleContentSecurityPolicy() {
+    return (exchange, chain) -> {
+      if (exchange.getRequest().getPath().value().startsWith("/console")) {
+        exchange
+            .getResponse()
+            .getHeaders()
+            .set(
+                "Content-Security-Policy",
+                "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self';"
+                    + " img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+      }
+      return chain.filter(exchange);
+    };
   }
 }

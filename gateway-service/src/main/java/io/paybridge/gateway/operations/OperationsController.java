@@ -17,8 +17,8 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
- * The operators' joined reads (docs/runbook.md): {@code GET /operations/timeline?q=} and {@code GET
- * /operations/relays}. The security chain has checked the caller's token and its {@code
+ * The operators' joined reads (docs/runbook.md): {@code GET /operations/timeline?q=}, {@code GET
+ * /operations/relays} and {@code GET /operations/rejections} (webhook-ingest-service's). The security chain has checked the caller's token and its {@code
  * operations:read} scope; every service checks it again.
  */
 @Hidden
@@ -42,6 +42,23 @@ class OperationsController {
   Mono<Map<String, Object>> relays(
       @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
     return join.relays(authorization);
+  }
+
+  /** webhook-ingest-service's recent rejections (at most 1000). */
+  @GetMapping("/operations/rejections")
+  Mono<Map<String, Object>> rejections(
+      @RequestParam(name = "limit", defaultValue = "50") String limit,
+      @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
+    int count;
+    try {
+      count = Integer.parseInt(limit);
+    } catch (NumberFormatException e) {
+      count = 0;
+    }
+    if (count < 1 || count > 1000) {
+      return Mono.error(new InvalidOperationsQueryException("limit must be within 1..1000"));
+    }
+    return join.rejections(count, authorization);
   }
 
   @ExceptionHandler(InvalidOperationsQueryException.class)

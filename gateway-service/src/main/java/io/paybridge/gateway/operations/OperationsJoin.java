@@ -38,6 +38,8 @@ class OperationsJoin {
 
   private static final Logger log = LoggerFactory.getLogger(OperationsJoin.class);
 
+  private static final String WEBHOOK_INGEST = "webhook-ingest-service";
+
   /** As the services accept them (platform/outbox's OperationsTimeline). */
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.:-]{1,255}");
 
@@ -101,6 +103,34 @@ class OperationsJoin {
               body.put("unavailable", List.copyOf(unavailable));
               return body;
             });
+  }
+
+  /**
+   * webhook-ingest-service's recent rejections, passed through: {@code {"rejections": [...],
+   * "unavailable": []}}, or no rejections and the service in {@code unavailable}.
+   */
+  Mono<Map<String, Object>> rejections(int limit, String authorization) {
+    var ingest =
+        properties.services().stream()
+            .filter(service -> service.name().equals(WEBHOOK_INGEST))
+            .findFirst();
+    if (ingest.isEmpty()) {
+      return Mono.just(rejectionsAnswer(List.of(), List.of(WEBHOOK_INGEST)));
+    }
+    return get(ingest.get(), "/operations/rejections?limit=" + limit, authorization)
+        .map(
+            answer ->
+                answer
+                    .map(body -> rejectionsAnswer(List.of(body.path("rejections")), List.of()))
+                    .orElseGet(() -> rejectionsAnswer(List.of(), List.of(WEBHOOK_INGEST))));
+  }
+
+  private static Map<String, Object> rejectionsAnswer(
+      List<JsonNode> rejections, List<String> unavailable) {
+    var body = new LinkedHashMap<String, Object>();
+    body.put("rejections", rejections.isEmpty() ? List.of() : rejections.getFirst());
+    body.put("unavailable", unavailable);
+    return body;
   }
 
   private Mono<Joined> round(List<String> ids, String authorization) {

@@ -72,6 +72,9 @@ class ConsoleIT extends GatewayHarness {
 
     assertThat(page.status()).isEqualTo(200);
     assertThat(page.body()).contains("PayBridge operator console");
+    assertThat(page.header("Content-Security-Policy"))
+        .contains("script-src 'self'")
+        .contains("connect-src 'self'");
   }
 
   @Test
@@ -89,6 +92,8 @@ class ConsoleIT extends GatewayHarness {
         .containsExactly(
             "webhook-ingest-service", "oauth-service", "billing-service", "notification-service");
     assertThat(column("relays", 2)).containsOnly("publishing");
+    wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#rejections tbody tr"), 1));
+    assertThat(column("rejections", 3)).containsExactly("req-498");
     screenshot("relays.png");
 
     browser.findElement(By.id("timeline-q")).sendKeys(OperationsFixture.EVENT);

@@ -94,6 +94,11 @@ final class OperationsFixture {
                     "PaymentConfirmed delivered to team-a's webhook endpoint, attempt 1",
                     FACT)));
     GatewayHarness.OAUTH.answer("/operations/timeline", request -> part(request, "none"));
+    GatewayHarness.WEBHOOK_INGEST.answer(
+        "/operations/rejections",
+        request ->
+            "{\"rejections\":[{\"at\":\"2026-11-30T07:59:00Z\",\"reason\":\"invalid-signature\","
+                + "\"requestId\":\"req-498\",\"status\":498}]}");
     for (var downstream :
         List.of(
             GatewayHarness.WEBHOOK_INGEST,

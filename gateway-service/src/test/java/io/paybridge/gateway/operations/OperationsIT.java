@@ -104,4 +104,18 @@ class OperationsIT extends GatewayHarness {
         .isEqualTo("https://paybridge.io/problems/invalid-request");
     assertThat(notAnId.status()).isEqualTo(400);
   }
+
+  @Test
+  void passesWebhookIngestsRecentRejectionsOn() {
+    OperationsFixture.servicesAnswer();
+
+    var response = Http.get(url("/operations/rejections?limit=10"), OPERATOR);
+
+    assertThat(response.status()).isEqualTo(200);
+    JsonNode rejection = response.json().path("rejections").get(0);
+    assertThat(rejection.path("requestId").asString()).isEqualTo("req-498");
+    assertThat(rejection.path("status").asInt()).isEqualTo(498);
+    assertThat(WEBHOOK_INGEST.received().getLast().query()).isEqualTo("limit=10");
+    assertThat(Http.get(url("/operations/rejections?limit=0"), OPERATOR).status()).isEqualTo(400);
+  }
 }

@@ -25,12 +25,17 @@ class OperationsReadController {
   private final OperationsTimeline timeline;
   private final RelayReports relays;
   private final OperatorAuthentication operators;
+  private final RecentRejections rejections;
 
   OperationsReadController(
-      OperationsTimeline timeline, RelayReports relays, OperatorAuthentication operators) {
+      OperationsTimeline timeline,
+      RelayReports relays,
+      OperatorAuthentication operators,
+      RecentRejections rejections) {
     this.timeline = timeline;
     this.relays = relays;
     this.operators = operators;
+    this.rejections = rejections;
   }
 
   @GetMapping("/operations/timeline")
@@ -61,6 +66,24 @@ class OperationsReadController {
       return unauthenticated(request);
     }
     return ResponseEntity.ok(relays.report());
+  }
+
+  /** The webhooks this instance refused lately, newest first (no bodies, no signatures). */
+  @GetMapping("/operations/rejections")
+  ResponseEntity<?> rejections(
+      @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+      @RequestParam(defaultValue = "50") int limit,
+      HttpServletRequest request) {
+    if (operators.operator(authorization).isEmpty()) {
+      return unauthenticated(request);
+    }
+    if (limit < 1 || limit > RecentRejections.CAPACITY) {
+      return Problems.response(
+          QuarantineProblem.INVALID_REQUEST,
+          "limit must be within 1.." + RecentRejections.CAPACITY,
+          request);
+    }
+    return ResponseEntity.ok(java.util.Map.of("rejections", rejections.latest(limit)));
   }
 
   private static ResponseEntity<?> unauthenticated(HttpServletRequest request) {

@@ -79,6 +79,36 @@ class OperationsTimelineIT {
   }
 
   @Test
+  void listsARefusedWebhookAndFindsItByItsRequestId() {
+    String requestId = "req-" + UUID.randomUUID();
+    var refused =
+        Http.postJsonWithHeaders(
+            "http://localhost:" + port + "/webhooks/gocardless",
+            null,
+            "{\"events\":[]}",
+            java.util.Map.of("Webhook-Signature", "0".repeat(64), "X-Request-Id", requestId));
+    assertThat(refused.status()).isEqualTo(498);
+
+    var rejections =
+        Http.get(
+                "http://localhost:" + port + "/operations/rejections?limit=1000",
+                QuarantineIT.OPERATOR_TOKEN)
+            .json()
+            .path("rejections");
+    JsonNode ours = null;
+    for (JsonNode rejection : rejections) {
+      if (requestId.equals(rejection.path("requestId").asString())) {
+        ours = rejection;
+      }
+    }
+    assertThat(ours).as(rejections.toString()).isNotNull();
+    assertThat(ours.path("status").asInt()).isEqualTo(498);
+    assertThat(ours.path("reason").asString()).isNotBlank();
+    assertThat(ours.toString()).doesNotContain("0".repeat(64));
+    assertThat(kinds(timeline(requestId))).containsExactly("delivery-rejected");
+  }
+
+  @Test
   void answersOnlyAnOperator() {
     var anonymous = Http.get("http://localhost:" + port + "/operations/timeline?q=EV1", null);
     var stranger =
