@@ -115,20 +115,20 @@ class OperationsJoin {
             .filter(service -> service.name().equals(WEBHOOK_INGEST))
             .findFirst();
     if (ingest.isEmpty()) {
-      return Mono.just(rejectionsAnswer(List.of(), List.of(WEBHOOK_INGEST)));
+      return Mono.just(rejectionsAnswer(null, List.of(WEBHOOK_INGEST)));
     }
     return get(ingest.get(), "/operations/rejections?limit=" + limit, authorization)
         .map(
             answer ->
                 answer
-                    .map(body -> rejectionsAnswer(List.of(body.path("rejections")), List.of()))
-                    .orElseGet(() -> rejectionsAnswer(List.of(), List.of(WEBHOOK_INGEST))));
+                    .map(body -> rejectionsAnswer(body.path("rejections"), List.of()))
+                    .orElseGet(() -> rejectionsAnswer(null, List.of(WEBHOOK_INGEST))));
   }
 
   private static Map<String, Object> rejectionsAnswer(
-      List<JsonNode> rejections, List<String> unavailable) {
+      JsonNode rejections, List<String> unavailable) {
     var body = new LinkedHashMap<String, Object>();
-    body.put("rejections", rejections.isEmpty() ? List.of() : rejections.getFirst());
+    body.put("rejections", rejections == null || !rejections.isArray() ? List.of() : rejections);
     body.put("unavailable", unavailable);
     return body;
   }
