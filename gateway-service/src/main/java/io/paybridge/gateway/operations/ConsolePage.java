@@ -29,8 +29,8 @@ class ConsolePage {
 
   /**
    * The console's pages may load only the console's own files and call only the gateway: a script
-   * injected through something a service answered could neither run inline nor send the
-   * operator's token elsewhere.
+   * injected through something a service answered could neither run inline nor send the operator's
+   * token elsewhere.
    */
   @Bean
   WebFilter consoleContentSecurityPolicy() {

@@ -18,8 +18,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * The operators' joined reads (docs/runbook.md): {@code GET /operations/timeline?q=}, {@code GET
- * /operations/relays} and {@code GET /operations/rejections} (webhook-ingest-service's). The security chain has checked the caller's token and its {@code
- * operations:read} scope; every service checks it again.
+ * /operations/relays} and {@code GET /operations/rejections} (webhook-ingest-service's). The
+ * security chain has checked the caller's token and its {@code operations:read} scope; every
+ * service checks it again.
  */
 @Hidden
 @RestController

@@ -14,8 +14,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The last {@value #CAPACITY} webhooks this instance refused (bad signature, malformed, too large,
- * shed while saturated or while the relay is behind, storage unavailable): when, why, the request id
- * and the status answered. Never a body, a header or a signature. In memory, per instance, since
+ * shed while saturated or while the relay is behind, storage unavailable): when, why, the request
+ * id and the status answered. Never a body, a header or a signature. In memory, per instance, since
  * it started: a refused request is never written to the database, so a flood of unsigned requests
  * costs the database nothing. Operators read it at {@code GET /operations/rejections}, and a
  * request id finds its rejection in the timeline ({@code delivery-rejected}).
@@ -41,15 +41,20 @@ class RecentRejections implements TimelineContributor {
     long slot = written.getAndIncrement();
     ring.set(
         (int) (slot % CAPACITY),
-        new Rejection(clock.instant(), problem.definition().type().getPath().replaceFirst(".*/", ""),
-            requestId, problem.status()));
+        new Rejection(
+            clock.instant(),
+            problem.definition().type().getPath().replaceFirst(".*/", ""),
+            requestId,
+            problem.status()));
   }
 
   /** The latest {@code limit} rejections, newest first. */
   List<Rejection> latest(int limit) {
     long end = written.get();
     var latest = new ArrayList<Rejection>(Math.min(limit, CAPACITY));
-    for (long slot = end - 1; slot >= 0 && slot >= end - CAPACITY && latest.size() < limit; slot--) {
+    for (long slot = end - 1;
+        slot >= 0 && slot >= end - CAPACITY && latest.size() < limit;
+        slot--) {
       Rejection rejection = ring.get((int) (slot % CAPACITY));
       if (rejection != null) {
         latest.add(rejection);
@@ -72,7 +77,11 @@ class RecentRejections implements TimelineContributor {
                 rejection.at(),
                 service,
                 "delivery-rejected",
-                "Webhook request " + rejection.requestId() + " refused: " + rejection.status() + " "
+                "Webhook request "
+                    + rejection.requestId()
+                    + " refused: "
+                    + rejection.status()
+                    + " "
                     + rejection.reason(),
                 detail));
       }
