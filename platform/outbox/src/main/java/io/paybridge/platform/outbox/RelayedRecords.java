@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * rows, for the operators' event timeline. In the background, on one connection of its own, one
  * statement per batch: the relay never waits for it, and when the database is slow or the queue is
  * full a batch's placements are dropped (counted in {@code
- * paybridge.outbox.relay.placements.dropped}) rather than held. A placement is
- * a convenience for operators, never needed for delivery.
+ * paybridge.outbox.relay.placements.dropped}) rather than held. A placement is a convenience for
+ * operators, never needed for delivery.
  */
 final class RelayedRecords implements AutoCloseable {
 
