@@ -60,12 +60,14 @@ public class OutboxTimelineRepository implements TimelineContributor {
   private List<TimelineStep> outbox(String service, Set<String> ids) {
     String[] wanted = ids.toArray(String[]::new);
     boolean gocardlessEvent = ids.stream().anyMatch(id -> id.startsWith("EV"));
+    // json's ->> on the column as stored, not a cast to jsonb (which refuses a \u0000 escape): a
+    // payload that is no object, or an odd one, matches nothing instead of failing the question.
     String sql =
         "select id, aggregatetype, aggregateid, type, tenant, created_at, kafka_partition,"
             + " kafka_offset, relayed_at, "
-            + (gocardlessEvent ? "payload::jsonb ->> 'gocardlessEventId'" : "null")
+            + (gocardlessEvent ? "payload ->> 'gocardlessEventId'" : "null")
             + " from outbox_event where id = any (?) or aggregateid = any (?)"
-            + (gocardlessEvent ? " or payload::jsonb ->> 'gocardlessEventId' = any (?)" : "")
+            + (gocardlessEvent ? " or payload ->> 'gocardlessEventId' = any (?)" : "")
             + " order by created_at limit "
             + LIMIT;
     var steps = new ArrayList<TimelineStep>();
