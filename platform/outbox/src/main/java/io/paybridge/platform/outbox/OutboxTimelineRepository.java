@@ -60,7 +60,7 @@ public class OutboxTimelineRepository implements TimelineContributor {
   private List<TimelineStep> outbox(String service, Set<String> ids) {
     String[] wanted = ids.toArray(String[]::new);
     boolean gocardlessEvent = ids.stream().anyMatch(id -> id.startsWith("EV"));
-    // json's ->> on the column as stored, not a cast to jsonb (which refuses a \u0000 escape): a
+    // json's ->> on the column as stored, not a cast to jsonb (which refuses a NUL escape): a
     // payload that is no object, or an odd one, matches nothing instead of failing the question.
     String sql =
         "select id, aggregatetype, aggregateid, type, tenant, created_at, kafka_partition,"

@@ -70,6 +70,32 @@ class OperationsTimelineIT {
   }
 
   @Test
+  void findsAFactByTheGoCardlessEventInItsPayloadWhateverElseThePayloadHolds(
+      @Autowired org.springframework.jdbc.core.JdbcTemplate jdbc) {
+    String gocardlessEvent = "EV" + UUID.randomUUID().toString().substring(0, 12);
+    String factId = UUID.randomUUID().toString();
+    // A NUL escape (backslash u0000) is valid json but no jsonb: the question must not depend on
+    // that cast.
+    jdbc.update(
+        "insert into outbox_event (id, aggregatetype, aggregateid, type, payload) values"
+            + " (?, 'test.bookings', 'PM-ODD', 'OrderBooked', ?::json)",
+        factId,
+        "{\"gocardlessEventId\":\"" + gocardlessEvent + "\",\"note\":\"\\u0000\"}");
+    jdbc.update(
+        "insert into outbox_event (id, aggregatetype, aggregateid, type, payload) values"
+            + " (?, 'test.bookings', 'PM-ODD', 'OrderBooked', '[1, 2]'::json)",
+        UUID.randomUUID().toString());
+
+    var steps = timeline.steps(List.of(gocardlessEvent));
+
+    assertThat(steps).isNotEmpty();
+    assertThat(steps.getFirst().kind()).isEqualTo("outbox-written");
+    assertThat(steps.getFirst().detail())
+        .containsEntry("eventId", factId)
+        .containsEntry("gocardlessEventId", gocardlessEvent);
+  }
+
+  @Test
   void findsNothingForAnIdNoTableHolds() {
     assertThat(timeline.steps(List.of("EV" + UUID.randomUUID().toString().substring(0, 12))))
         .isEmpty();
