@@ -59,17 +59,27 @@ public class OutboxTimelineRepository implements TimelineContributor {
 
   private List<TimelineStep> outbox(String service, Set<String> ids) {
     String[] wanted = ids.toArray(String[]::new);
-    boolean gocardlessEvent = ids.stream().anyMatch(id -> id.startsWith("EV"));
-    // json's ->> on the column as stored, not a cast to jsonb (which refuses a NUL escape): a
-    // payload that is no object, or an odd one, matches nothing instead of failing the question.
+    // A fact names the GoCardless event that caused it in its payload ("gocardlessEventId").
+    // Matched
+    // in the payload's text, not with a JSON operator: PostgreSQL's json and jsonb operators refuse
+    // a payload holding a NUL escape, and one such row would fail every question.
+    String gocardlessEvents =
+        ids.stream()
+            .filter(id -> id.startsWith("EV"))
+            .map(id -> id.replace(".", "\\."))
+            .collect(java.util.stream.Collectors.joining("|"));
+    boolean gocardlessEvent = !gocardlessEvents.isEmpty();
     String sql =
         "select id, aggregatetype, aggregateid, type, tenant, created_at, kafka_partition,"
             + " kafka_offset, relayed_at, "
-            + (gocardlessEvent ? "payload ->> 'gocardlessEventId'" : "null")
+            + (gocardlessEvent
+                ? "substring(payload::text from '\"gocardlessEventId\"\\s*:\\s*\"([^\"]*)\"')"
+                : "null")
             + " from outbox_event where id = any (?) or aggregateid = any (?)"
-            + (gocardlessEvent ? " or payload ->> 'gocardlessEventId' = any (?)" : "")
+            + (gocardlessEvent ? " or payload::text ~ ?" : "")
             + " order by created_at limit "
             + LIMIT;
+    String gocardlessEventPattern = "\"gocardlessEventId\"\\s*:\\s*\"(" + gocardlessEvents + ")\"";
     var steps = new ArrayList<TimelineStep>();
     jdbc.query(
         connection -> {
@@ -78,7 +88,7 @@ public class OutboxTimelineRepository implements TimelineContributor {
           statement.setArray(1, array);
           statement.setArray(2, array);
           if (gocardlessEvent) {
-            statement.setArray(3, array);
+            statement.setString(3, gocardlessEventPattern);
           }
           return statement;
         },
