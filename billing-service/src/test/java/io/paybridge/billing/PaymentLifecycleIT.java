@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.gocardless.GoCardlessClient;
 import io.paybridge.billing.support.BillingIntegrationTest;
+import io.paybridge.billing.support.BillingWorld;
 import io.paybridge.platform.events.EventHeaders;
 import io.paybridge.platform.events.Topics;
 import io.paybridge.platform.gocardless.GoCardless;
@@ -68,6 +69,31 @@ class PaymentLifecycleIT extends BillingIntegrationTest {
       assertThat(payload.get("willAttemptRetry").asBoolean())
           .isEqualTo(failedEvent.path("details").path("will_attempt_retry").asBoolean());
       assertThat(payload.get("amount").asLong()).isEqualTo(1200);
+
+      // An operator asks where GoCardless's failure event went: billing-service applied it and
+      // published PaymentFailed, committed where a consumer read it.
+      String operator =
+          world.issuer.teamToken("operations", BillingWorld.AUDIENCE, "operations:read");
+      String timelineUrl = url("/operations/timeline?q=" + failedEvent.path("id").asString());
+      var timeline =
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .until(
+                  () -> Http.get(timelineUrl, operator),
+                  r -> r.status() == 200 && r.body().contains("\"kafka-record\""));
+      var kinds = new java.util.ArrayList<String>();
+      timeline.json().path("steps").forEach(step -> kinds.add(step.path("kind").asString()));
+      assertThat(kinds).containsSubsequence("consumed", "outbox-written", "kafka-record");
+      var written =
+          timeline.json().path("steps").get(kinds.indexOf("outbox-written")).path("detail");
+      assertThat(written.path("eventType").asString()).isEqualTo("PaymentFailed");
+      assertThat(written.path("key").asString()).isEqualTo(paymentId);
+      assertThat(written.path("eventId").asString()).isEqualTo(fact.header(EventHeaders.ID));
+      var record = timeline.json().path("steps").get(kinds.indexOf("kafka-record")).path("detail");
+      assertThat(record.path("partition").asInt()).isEqualTo(fact.partition());
+      assertThat(record.path("offset").asLong()).isEqualTo(fact.offset());
+      assertThat(Http.get(timelineUrl, world.teamToken(team, "payments:read")).status())
+          .isEqualTo(403);
 
       var retried = post(team, "/payments/" + paymentId + "/actions/retry", "{}");
       assertThat(retried.status()).as(retried.body()).isEqualTo(200);

@@ -69,7 +69,7 @@ public final class LocalStack {
           + " notifications:write";
   private static final String TOKEN_SCOPE = "merchant-tokens:read";
   private static final String OPERATIONS_SCOPE = "operations:read";
-  private static final String RECOVERY_SCOPES = "operations:read operations:write";
+  private static final String OPERATOR_SCOPES = "operations:read operations:write";
 
   /** The services that read merchants' GoCardless tokens from oauth-service, each as itself. */
   private static final List<String> TOKEN_CLIENTS =
@@ -101,6 +101,8 @@ public final class LocalStack {
   private final int webhookIngestManagementPort = port("WEBHOOK_INGEST_MANAGEMENT_PORT", 9082);
   private final int oauthManagementPort = port("OAUTH_MANAGEMENT_PORT", 9081);
   private final int issuerPort = port("OIDC_ISSUER_PORT", 8180);
+  // webhook-ingest-service checks operator tokens of its own; a fresh one per run, for the gateway.
+  private final String ingestOperatorToken = "local-gateway-" + java.util.UUID.randomUUID();
   private final int billingPort = port("BILLING_PORT", 8083);
   private final int billingManagementPort = port("BILLING_MANAGEMENT_PORT", 9083);
   private final int notificationManagementPort = port("NOTIFICATION_MANAGEMENT_PORT", 9084);
@@ -463,7 +465,8 @@ public final class LocalStack {
                 + webhookIngestPort,
             "--paybridge.gateway.upstreams.billing-service=http://localhost:" + billingPort,
             "--paybridge.gateway.upstreams.notification-service=http://localhost:"
-                + notificationPort);
+                + notificationPort,
+            "--PAYBRIDGE_OPERATIONS_WEBHOOK_INGEST_TOKEN=" + ingestOperatorToken);
     return new ServiceProcess(
         "gateway-service",
         root.resolve("gateway-service/target"),
@@ -515,16 +518,16 @@ public final class LocalStack {
   }
 
   /**
-   * An operator's token for recoveries of missed events through the gateway (audience
-   * paybridge-api; the gateway asks every routed call for a team).
+   * An operator's token for the gateway's {@code /operations/**} (the operator console, the
+   * timeline, recoveries): team {@code operations}, audience paybridge-api, the operations scopes.
    */
-  private String recoveryOperatorToken() {
+  private String operatorToken() {
     return issuer
         .issueToken(
             ISSUER_ID,
             "operator@local",
             API_AUDIENCE,
-            Map.of("team", "operations", "scope", RECOVERY_SCOPES),
+            Map.of("team", "operations", "scope", OPERATOR_SCOPES),
             12 * 3600)
         .serialize();
   }
@@ -586,6 +589,9 @@ public final class LocalStack {
          GoCardless sim   %4$s   (state and control: %4$s/_simulator)
          gateway          %5$s   (the teams' entrance; Swagger UI of every service: %5$s/swagger-ui.html)
                           management %6$s; rate limits in Redis at localhost:%7$d
+         operator console %5$s/console/ : paste this operator token (operations:read, operations:write)
+                          OPERATOR=%24$s
+                          curl -s "%5$s/operations/timeline?q=<EV… or PM…>" -H "Authorization: Bearer $OPERATOR" | jq
          webhook-ingest   http://localhost:%8$d/webhooks/gocardless, management %9$s
                           curl -s %9$s/actuator/health | jq        (details: db, kafka, outboxRelay)
                           recovery of missed events on: every %22$s it reads each connected
@@ -660,10 +666,9 @@ public final class LocalStack {
          6. Recovery of missed events (on here, scheduled every %22$s): after step 2 every connected
             organisation's events are read from the simulator's events API; an event whose webhook
             never arrived is published then, once. The runs, with an operator's token (team
-            operations, scopes operations:read operations:write):
+            operations, scopes operations:read operations:write: OPERATOR above):
 
-           RECOVERY=%24$s
-           curl -s %5$s/operations/recoveries -H "Authorization: Bearer $RECOVERY" | jq
+           curl -s %5$s/operations/recoveries -H "Authorization: Bearer $OPERATOR" | jq
            # switch the organisation's webhooks off, make events, then wait for the next run (or ask
            # for one: POST %5$s/operations/recoveries {"organisationId","from","to"})
            curl -X PUT '%4$s/_simulator/organisations/<organisationId>/webhook_endpoint' \\
@@ -697,7 +702,7 @@ public final class LocalStack {
                 billingServiceToken(),
                 RECOVERY_INTERVAL,
                 RECOVERY_SETTLE,
-                recoveryOperatorToken()));
+                operatorToken()));
   }
 
   /** Prints every record published to a watched topic, so a developer sees events arrive. */

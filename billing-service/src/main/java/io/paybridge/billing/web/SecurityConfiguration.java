@@ -73,6 +73,9 @@ class SecurityConfiguration {
                     .hasAuthority("SCOPE_" + properties.readScope())
                     .requestMatchers(API)
                     .hasAuthority("SCOPE_" + properties.writeScope())
+                    // The platform's operator reads (event timeline, relay).
+                    .requestMatchers(HttpMethod.GET, "/operations/timeline", "/operations/relay")
+                    .hasAuthority("SCOPE_" + properties.operationsScope())
                     .anyRequest()
                     .denyAll())
         .build();

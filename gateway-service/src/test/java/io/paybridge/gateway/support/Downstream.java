@@ -52,6 +52,9 @@ public final class Downstream implements AutoCloseable {
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final DefaultJWTProcessor<SecurityContext> tokens = new DefaultJWTProcessor<>();
   private volatile int forcedStatus;
+  private final Map<String, java.util.function.Function<Received, String>> answers =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile String operatorToken;
   private HttpServer server;
   private int port;
 
@@ -108,19 +111,35 @@ public final class Downstream implements AutoCloseable {
 
   public void clear() {
     received.clear();
+    answers.clear();
+  }
+
+  /**
+   * Answers GET {@code path} (an operator read: {@code /operations/timeline}) with the JSON {@code
+   * body} gives for the request, to a caller with a valid token (or the {@link #acceptOperatorToken
+   * operator token}); 401 otherwise.
+   */
+  public void answer(String path, java.util.function.Function<Received, String> body) {
+    answers.put(path, body);
+  }
+
+  /** Operator reads accept this static token instead of a JWT (as webhook-ingest-service does). */
+  public void acceptOperatorToken(String token) {
+    this.operatorToken = token;
   }
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       byte[] body = exchange.getRequestBody().readAllBytes();
       URI uri = exchange.getRequestURI();
-      received.add(
+      var request =
           new Received(
               exchange.getRequestMethod(),
               uri.getRawPath(),
               uri.getRawQuery(),
               Map.copyOf(exchange.getRequestHeaders()),
-              body));
+              body);
+      received.add(request);
       String requestId = exchange.getRequestHeaders().getFirst("X-Request-Id");
       if (requestId != null) {
         // As the services do (web-support's RequestIds).
@@ -141,6 +160,20 @@ public final class Downstream implements AutoCloseable {
       }
       if (path.startsWith("/oauth/")) {
         send(exchange, 200, "text/html", "<p>Connected</p>");
+        return;
+      }
+      var operatorRead = answers.get(path);
+      if (operatorRead != null) {
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        boolean allowed =
+            operatorToken != null
+                ? ("Bearer " + operatorToken).equals(authorization)
+                : team(authorization) != null;
+        if (!allowed) {
+          send(exchange, 401, "application/problem+json", problem("unauthenticated", 401));
+          return;
+        }
+        send(exchange, 200, "application/json", operatorRead.apply(request));
         return;
       }
       String team = team(exchange.getRequestHeaders().getFirst("Authorization"));

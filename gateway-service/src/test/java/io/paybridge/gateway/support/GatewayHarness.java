@@ -31,6 +31,10 @@ public abstract class GatewayHarness {
   /** In front of notification-service: makes it slow or holds a request on demand. */
   public static final FaultyProxy NOTIFICATION_PROXY = FaultyProxy.to(NOTIFICATION.url());
 
+  /** webhook-ingest-service's operator token, which the gateway presents to it. */
+  public static final String WEBHOOK_INGEST_OPERATOR_TOKEN =
+      "ingest-operator-" + java.util.UUID.randomUUID();
+
   public static final EmbeddedRedisServer REDIS = EmbeddedRedisServer.shared();
   public static final TestIssuer ISSUER = TestIssuer.get();
 
@@ -49,6 +53,17 @@ public abstract class GatewayHarness {
     p.put("paybridge.gateway.upstreams.notification-service", NOTIFICATION_PROXY.url());
     p.put("paybridge.gateway.upstreams.webhook-ingest-service", WEBHOOK_INGEST.url());
     p.put("management.server.port", "0");
+    // The operator reads' services (the whole list: a list property is replaced, not merged).
+    p.put("paybridge.gateway.operations.services[0].name", "webhook-ingest-service");
+    p.put("paybridge.gateway.operations.services[0].url", WEBHOOK_INGEST.url());
+    p.put("paybridge.gateway.operations.services[0].token", WEBHOOK_INGEST_OPERATOR_TOKEN);
+    p.put("paybridge.gateway.operations.services[1].name", "oauth-service");
+    p.put("paybridge.gateway.operations.services[1].url", OAUTH.url());
+    p.put("paybridge.gateway.operations.services[2].name", "billing-service");
+    p.put("paybridge.gateway.operations.services[2].url", BILLING.url());
+    p.put("paybridge.gateway.operations.services[3].name", "notification-service");
+    p.put("paybridge.gateway.operations.services[3].url", NOTIFICATION.url());
+    p.put("paybridge.gateway.operations.timeout", "2s");
     p.put("logging.structured.format.console", "");
     // Out of the way of the other tests; the rate-limit tests use teams of their own.
     p.put("paybridge.gateway.rate-limits.defaults.replenish-rate", "1000");

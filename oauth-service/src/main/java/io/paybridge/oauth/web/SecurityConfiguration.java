@@ -94,6 +94,12 @@ class SecurityConfiguration {
                                 "SCOPE_" + properties.tokenScope()),
                             ClientAllowList.of(
                                 properties.tokenClients(), properties.clientIdClaims())))
+                    // The platform's operator reads (event timeline, relay): the operations scope.
+                    .requestMatchers(
+                        org.springframework.http.HttpMethod.GET,
+                        "/operations/timeline",
+                        "/operations/relay")
+                    .hasAuthority("SCOPE_" + properties.operationsScope())
                     .requestMatchers("/operations/**")
                     .hasAuthority("SCOPE_" + properties.keyManagementScope())
                     .anyRequest()

@@ -1,6 +1,7 @@
 package io.paybridge.webhookingest.webhook;
 
 import io.paybridge.platform.web.Problems;
+import io.paybridge.platform.web.RequestIds;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,9 +27,11 @@ class WebhookExceptionHandler {
   private static final String SATURATED_RETRY_AFTER_SECONDS = "1";
 
   private final WebhookMetrics metrics;
+  private final RecentRejections rejections;
 
-  WebhookExceptionHandler(WebhookMetrics metrics) {
+  WebhookExceptionHandler(WebhookMetrics metrics, RecentRejections rejections) {
     this.metrics = metrics;
+    this.rejections = rejections;
   }
 
   @ExceptionHandler(WebhookRejectedException.class)
@@ -79,6 +82,7 @@ class WebhookExceptionHandler {
   private ResponseEntity<ProblemDetail> problem(
       WebhookProblem problem, String detail, HttpServletRequest request) {
     metrics.rejected(problem);
+    rejections.record(problem, RequestIds.of(request));
     return Problems.response(problem, detail, request);
   }
 }

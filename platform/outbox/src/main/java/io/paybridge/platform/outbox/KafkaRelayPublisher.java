@@ -70,6 +70,7 @@ final class KafkaRelayPublisher
   private volatile Producer<String, String> producer;
   private volatile boolean stopping;
   private Runnable afterFirstCommit = () -> {};
+  private RelayedRecords placements;
   private BiConsumer<Producer<String, String>, List<ProducerRecord<String, String>>> beforeCommit =
       (p, r) -> {};
 
@@ -110,6 +111,11 @@ final class KafkaRelayPublisher
         Counter.builder("paybridge.outbox.relay.fenced")
             .description("Times this instance's relay producer was fenced by a newer leader")
             .register(meters);
+  }
+
+  /** Where the partitions and offsets of committed records are recorded (the timeline). */
+  void placements(RelayedRecords placements) {
+    this.placements = placements;
   }
 
   /** Runs once, after the first batch this publisher commits. */
@@ -323,6 +329,7 @@ final class KafkaRelayPublisher
         // Flushes the sends and fails if any of them failed; commits nothing then.
         current.commitTransaction();
         committed();
+        recordPlacements(records, sent);
         return records;
       } catch (KafkaException e) {
         if (isFenced(e)) {
@@ -535,6 +542,46 @@ final class KafkaRelayPublisher
 
   void stop() {
     stopping = true;
+  }
+
+  /** After a commit every send has completed: their metadata says where each record went. */
+  private void recordPlacements(
+      List<ProducerRecord<String, String>> records, List<Future<RecordMetadata>> sent) {
+    var current = placements;
+    if (current == null) {
+      return;
+    }
+    var placed = new ArrayList<RelayedRecords.Placement>(records.size());
+    for (int i = 0; i < records.size() && i < sent.size(); i++) {
+      var future = sent.get(i);
+      if (future.isDone() && !future.isCancelled()) {
+        try {
+          RecordMetadata metadata = future.get();
+          placed.add(
+              new RelayedRecords.Placement(
+                  eventId(records.get(i)),
+                  metadata.partition(),
+                  metadata.offset(),
+                  metadata.hasTimestamp()
+                      ? Instant.ofEpochMilli(metadata.timestamp())
+                      : Instant.now()));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        } catch (ExecutionException e) {
+          // committed, so not expected; the timeline then lacks this record's offset
+        }
+      }
+    }
+    current.record(placed);
+  }
+
+  /** Ends the placements' writer: this publisher relays no more. */
+  void closePlacements() {
+    var current = placements;
+    if (current != null) {
+      current.close();
+    }
   }
 
   void closeProducer() {

@@ -22,6 +22,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration;
 import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
@@ -366,6 +367,51 @@ class OutboxAutoConfiguration {
     @ConditionalOnMissingBean(name = "consumersHealthIndicator")
     HealthIndicator consumersHealthIndicator(ConsumerRetries retries, ObjectProvider<Clock> clock) {
       return new ConsumerHealthIndicator(retries, clockOf(clock));
+    }
+  }
+
+  /** The platform's part of the operators' event timeline (outbox, Kafka placements, consumed). */
+  @Bean
+  @ConditionalOnMissingBean
+  OutboxTimelineRepository outboxTimelineRepository(JdbcTemplate jdbc) {
+    return new OutboxTimelineRepository(jdbc);
+  }
+
+  /** The service's part of the event timeline: the platform's and the service's contributors. */
+  @Bean
+  @ConditionalOnMissingBean
+  OperationsTimeline operationsTimeline(ObjectProvider<TimelineContributor> contributors) {
+    return new OperationsTimeline(outbox.serviceName(), contributors.orderedStream().toList());
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  RelayReports relayReports(
+      JdbcTemplate jdbc,
+      ObjectProvider<OutboxRelay> relay,
+      ObjectProvider<OutboxHealthIndicators.BackgroundChecks> checks) {
+    return new RelayReports(
+        outbox.serviceName(), relay.getIfAvailable(), checks.getIfAvailable(), jdbc);
+  }
+
+  /**
+   * {@code GET /operations/timeline} and {@code GET /operations/relay} in a servlet service that is
+   * an OAuth2 resource server (its chain requires the operations scope). A service without Spring
+   * Security (webhook-ingest) serves them behind its own operator authentication instead.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+  @ConditionalOnClass(
+      name = {"org.springframework.security.oauth2.jwt.Jwt", "io.paybridge.platform.web.Problems"})
+  @ConditionalOnProperty(
+      prefix = "paybridge.operations",
+      name = "endpoints-enabled",
+      matchIfMissing = true)
+  static class OperationsEndpoints {
+
+    @Bean
+    OperationsController operationsController(OperationsTimeline timeline, RelayReports relays) {
+      return new OperationsController(timeline, relays);
     }
   }
 }

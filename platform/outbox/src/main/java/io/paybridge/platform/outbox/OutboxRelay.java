@@ -237,6 +237,7 @@ public class OutboxRelay implements SmartLifecycle {
             this::stillLeading,
             new ParkedRecords(database::open));
     newPublisher.beforeCommit(beforeCommit);
+    newPublisher.placements(new RelayedRecords(database::open, meters));
     publisher = newPublisher;
     Optional<RelayPosition> start;
     try {
@@ -425,6 +426,7 @@ public class OutboxRelay implements SmartLifecycle {
       if (connecting != null) {
         connecting.stop();
         connecting.closeProducer();
+        connecting.closePlacements();
         publisher = null;
       }
       return;
@@ -445,6 +447,7 @@ public class OutboxRelay implements SmartLifecycle {
     } finally {
       if (publisher != null) {
         publisher.closeProducer();
+        publisher.closePlacements();
       }
       engine = null;
       publisher = null;

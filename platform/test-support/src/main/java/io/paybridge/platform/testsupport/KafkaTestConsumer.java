@@ -256,6 +256,10 @@ public final class KafkaTestConsumer implements AutoCloseable {
       return record.partition();
     }
 
+    public long offset() {
+      return record.offset();
+    }
+
     public long timestamp() {
       return record.timestamp();
     }

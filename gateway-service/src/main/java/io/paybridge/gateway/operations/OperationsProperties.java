@@ -1,0 +1,63 @@
+package io.paybridge.gateway.operations;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The services whose operator reads the gateway joins ({@code paybridge.gateway.operations.*}):
+ * {@code GET /operations/timeline} and {@code GET /operations/relays}.
+ *
+ * @param services each service's name and base URL, in the order answers are listed
+ * @param timeout how long each service may take to answer before it is listed in {@code
+ *     unavailable} (default 3 s)
+ * @param followLimit how many event ids found in the first answers the gateway asks about again, so
+ *     that a fact's consumers show in a GoCardless event's timeline (default 49: the services take
+ *     at most 50 ids in one question)
+ */
+@ConfigurationProperties("paybridge.gateway.operations")
+public record OperationsProperties(
+    List<Service> services,
+    @DefaultValue("3s") Duration timeout,
+    @DefaultValue("49") int followLimit) {
+
+  public OperationsProperties {
+    services = services == null ? List.of() : List.copyOf(services);
+    if (followLimit < 0 || followLimit > 49) {
+      throw new IllegalArgumentException(
+          "paybridge.gateway.operations.follow-limit must be within 0..49");
+    }
+  }
+
+  /**
+   * @param name the service's name, as listed in {@code unavailable}
+   * @param url its base URL (its public port, where {@code /operations/**} answers)
+   * @param token a bearer token the gateway presents to this service instead of the caller's, for a
+   *     service that does not accept the platform's JWTs (webhook-ingest-service's operator token,
+   *     from the secret store: {@code PAYBRIDGE_OPERATIONS_WEBHOOK_INGEST_TOKEN}); empty: the
+   *     caller's token is passed on
+   */
+  public record Service(String name, URI url, String token) {
+
+    public Service {
+      if (name == null || name.isBlank() || url == null) {
+        throw new IllegalArgumentException(
+            "paybridge.gateway.operations.services: every service needs a name and a url");
+      }
+      token = token == null || token.isBlank() ? null : token;
+    }
+
+    @Override
+    public String toString() {
+      return "Service[name="
+          + name
+          + ", url="
+          + url
+          + ", token="
+          + (token == null ? "none" : "***")
+          + "]";
+    }
+  }
+}

@@ -1,0 +1,155 @@
+package io.paybridge.gateway.operations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.paybridge.gateway.support.GatewayHarness;
+import io.paybridge.platform.testsupport.http.Http;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The operator console in a real headless Chromium (Debian's {@code chromium} and {@code
+ * chromium-driver}; {@code .ci/run} installs them): the page served by the gateway, the operator's
+ * token pasted in, the relays and one event's timeline shown from the gateway's joined answers.
+ * Screenshots go to {@code target/console-screenshots/}.
+ */
+class ConsoleIT extends GatewayHarness {
+
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
+
+  private static ChromeDriver browser;
+
+  @BeforeAll
+  static void startChromium() throws IOException {
+    if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+      throw new IllegalStateException(
+          "The operator console test needs Chromium and its driver at "
+              + CHROMIUM
+              + " and "
+              + CHROMEDRIVER
+              + ": apt-get install chromium chromium-driver (.ci/run does)");
+    }
+    Files.createDirectories(SCREENSHOTS);
+    var options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    // --no-sandbox: the build may run as root (CI containers), where Chromium's sandbox refuses.
+    options.addArguments(
+        "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1100");
+    var service =
+        new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
+    browser = new ChromeDriver(service, options);
+  }
+
+  @AfterAll
+  static void stopChromium() {
+    if (browser != null) {
+      browser.quit();
+    }
+  }
+
+  @Test
+  void servesThePageWithoutAToken() {
+    var page = Http.get(url("/console/"), null);
+
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.body()).contains("PayBridge operator console");
+    assertThat(page.header("Content-Security-Policy"))
+        .contains("script-src 'self'")
+        .contains("connect-src 'self'");
+  }
+
+  @Test
+  void showsTheRelaysAndOneEventsTimelineWithThePastedToken() throws IOException {
+    OperationsFixture.servicesAnswer();
+    String operator = teamToken("operations", "operations:read", "operations:write");
+    var wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+
+    browser.get(url("/console/"));
+    browser.findElement(By.id("token")).sendKeys(operator);
+    browser.findElement(By.id("token-use")).click();
+
+    wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#relays tbody tr"), 4));
+    assertThat(column("relays", 0))
+        .containsExactly(
+            "webhook-ingest-service", "oauth-service", "billing-service", "notification-service");
+    assertThat(column("relays", 2)).containsOnly("publishing");
+    wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#rejections tbody tr"), 1));
+    assertThat(column("rejections", 3)).containsExactly("req-498");
+    screenshot("relays.png");
+
+    browser.findElement(By.id("timeline-q")).sendKeys(OperationsFixture.EVENT);
+    browser.findElement(By.id("timeline-search")).click();
+
+    wait.until(
+        ExpectedConditions.numberOfElementsToBe(By.cssSelector("#timeline-steps tbody tr"), 9));
+    assertThat(column("timeline-steps", 2))
+        .containsExactly(
+            "delivery-received",
+            "inbox-stored",
+            "outbox-written",
+            "kafka-record",
+            "consumed",
+            "outbox-written",
+            "kafka-record",
+            "consumed",
+            "notification-delivered");
+    assertThat(browser.findElement(By.id("timeline-status")).getText())
+        .startsWith("9 steps for " + OperationsFixture.EVENT);
+    screenshot("timeline.png");
+
+    // The token stays in the page's memory: nothing stored, the field emptied.
+    var storage =
+        ((JavascriptExecutor) browser)
+            .executeScript(
+                "return localStorage.length + sessionStorage.length + document.cookie.length");
+    assertThat(storage).isEqualTo(0L);
+    assertThat(browser.findElement(By.id("token")).getAttribute("value")).isEmpty();
+  }
+
+  @Test
+  void saysWhichServiceDoesNotAnswer() throws IOException {
+    OperationsFixture.servicesAnswer(NOTIFICATION);
+    var wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+
+    browser.get(url("/console/"));
+    browser.findElement(By.id("token")).sendKeys(teamToken("operations", "operations:read"));
+    browser.findElement(By.id("token-use")).click();
+
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.id("relays-status"), "Not answering: notification-service"));
+    assertThat(browser.findElements(By.cssSelector("#relays tbody tr"))).hasSize(3);
+    screenshot("relays-one-unavailable.png");
+  }
+
+  private static List<String> column(String table, int index) {
+    return browser.findElements(By.cssSelector("#" + table + " tbody tr")).stream()
+        .map(row -> row.findElements(By.tagName("td")).get(index))
+        .map(WebElement::getText)
+        .toList();
+  }
+
+  private static void screenshot(String name) throws IOException {
+    File shot = browser.getScreenshotAs(OutputType.FILE);
+    Files.copy(shot.toPath(), SCREENSHOTS.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+  }
+}
