@@ -28,7 +28,8 @@ class SecurityConfiguration {
     "/payments/**",
     "/subscriptions/**",
     "/refunds/**",
-    "/instalment-schedules/**"
+    "/instalment-schedules/**",
+    "/analytics/**"
   };
 
   /** The management port: probes and Prometheus open (internal network only), the rest scoped. */
