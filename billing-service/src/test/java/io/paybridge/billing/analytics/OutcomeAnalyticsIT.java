@@ -35,6 +35,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -52,6 +54,9 @@ class OutcomeAnalyticsIT extends BillingIntegrationTest {
   private static final String QUERY = "/analytics/outcomes?from=" + FROM + "&to=" + TO;
 
   private static final AtomicInteger IDS = new AtomicInteger();
+
+  @Autowired AnalyticsMetrics gauges;
+  @LocalManagementPort int managementPort;
 
   Connected inOrder;
   Connected shuffled;
@@ -160,6 +165,73 @@ class OutcomeAnalyticsIT extends BillingIntegrationTest {
     // Without payments:read the API is closed.
     var noScope = Http.get(url(QUERY), world.teamToken(inOrder.team(), "notifications:read"));
     assertThat(noScope.status()).isEqualTo(403);
+  }
+
+  @Test
+  void theFiguresAreGaugesWithBoundedLabels() throws Exception {
+    var merchant = connectNewMerchant("team-analytics-c", "Analytics C");
+    String m = merchant.merchantId();
+    String t = merchant.team();
+    String o = merchant.organisation().organisationId();
+    var d = new Ids(m.substring(0, 8).toUpperCase());
+    // Five payments created an hour ago (inside the gauges' 30-day window): four collected, one
+    // failed. Success ratio 4 / 5.
+    Instant created = Instant.now().minus(Duration.ofHours(1));
+    var facts = new ArrayList<BillingFact>();
+    for (int i = 1; i <= 5; i++) {
+      String payment = d.pm("PM" + i);
+      facts.add(
+          new PaymentCreated(m, t, o, payment, null, 2500, "GBP", "bacs", null, created, d.ev()));
+      facts.add(
+          i <= 4
+              ? new PaymentConfirmed(
+                  m, t, o, payment, null, 2500, "GBP", created.plusSeconds(60), d.ev())
+              : failed(
+                  m,
+                  t,
+                  o,
+                  payment,
+                  2500,
+                  "insufficient_funds",
+                  "ARUDD-0",
+                  false,
+                  created.plusSeconds(60).toString(),
+                  d));
+    }
+    facts.forEach(f -> send(new Sent(f, UUID.randomUUID().toString())));
+    awaitConsumedToTheEnd();
+    gauges.refresh();
+
+    String body =
+        Http.get("http://127.0.0.1:" + managementPort + "/actuator/prometheus", null).body();
+    assertThat(body)
+        .contains(
+            "paybridge_billing_analytics_payments{merchant=\""
+                + m
+                + "\",outcome=\"collected\",service=\"billing-service\"} 4.0")
+        .contains(
+            "paybridge_billing_analytics_payments{merchant=\""
+                + m
+                + "\",outcome=\"failed\",service=\"billing-service\"} 1.0")
+        .contains(
+            "paybridge_billing_analytics_success_ratio{merchant=\""
+                + m
+                + "\",service=\"billing-service\"} 0.8")
+        // Created to confirmed: 60 s, in the first bucket (up to 1 h).
+        .contains(
+            "paybridge_billing_analytics_time_to_confirmed_seconds{merchant=\""
+                + m
+                + "\",quantile=\"0.5\",service=\"billing-service\"} 3600.0");
+    // Bounded: at most the top merchants, "other" and "all"; never a payment id.
+    var merchants =
+        body.lines()
+            .filter(l -> l.startsWith("paybridge_billing_analytics_"))
+            .map(l -> l.replaceAll(".*merchant=\"([^\"]*)\".*", "$1"))
+            .filter(v -> !v.startsWith("paybridge_"))
+            .collect(java.util.stream.Collectors.toSet());
+    assertThat(merchants).contains("all", m).hasSizeLessThanOrEqualTo(20 + 2);
+    assertThat(body.lines().filter(l -> l.startsWith("paybridge_billing_analytics_")))
+        .noneMatch(l -> l.contains("\"PM"));
   }
 
   /**
