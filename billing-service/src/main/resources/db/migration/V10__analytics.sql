@@ -67,6 +67,55 @@ create table analytics_payment_rollup (
     recovered_gocardless_amount  bigint       not null,
     recovered_paybridge          bigint       not null,
     recovered_paybridge_amount   bigint       not null,
+    -- Fixed histograms of the time from creation to the first confirmation (confirmed_b*) and to the first payout
+    -- (paid_out_b*): column b<i> counts the payments in bucket i of PaymentOutcome.BUCKET_BOUNDS_HOURS (1 h ... 60 d;
+    -- b22 longer), so that a query reads counts and times from the same rows.
+    confirmed_b0                 bigint       not null,
+    confirmed_b1                 bigint       not null,
+    confirmed_b2                 bigint       not null,
+    confirmed_b3                 bigint       not null,
+    confirmed_b4                 bigint       not null,
+    confirmed_b5                 bigint       not null,
+    confirmed_b6                 bigint       not null,
+    confirmed_b7                 bigint       not null,
+    confirmed_b8                 bigint       not null,
+    confirmed_b9                 bigint       not null,
+    confirmed_b10                bigint       not null,
+    confirmed_b11                bigint       not null,
+    confirmed_b12                bigint       not null,
+    confirmed_b13                bigint       not null,
+    confirmed_b14                bigint       not null,
+    confirmed_b15                bigint       not null,
+    confirmed_b16                bigint       not null,
+    confirmed_b17                bigint       not null,
+    confirmed_b18                bigint       not null,
+    confirmed_b19                bigint       not null,
+    confirmed_b20                bigint       not null,
+    confirmed_b21                bigint       not null,
+    confirmed_b22                bigint       not null,
+    paid_out_b0                  bigint       not null,
+    paid_out_b1                  bigint       not null,
+    paid_out_b2                  bigint       not null,
+    paid_out_b3                  bigint       not null,
+    paid_out_b4                  bigint       not null,
+    paid_out_b5                  bigint       not null,
+    paid_out_b6                  bigint       not null,
+    paid_out_b7                  bigint       not null,
+    paid_out_b8                  bigint       not null,
+    paid_out_b9                  bigint       not null,
+    paid_out_b10                 bigint       not null,
+    paid_out_b11                 bigint       not null,
+    paid_out_b12                 bigint       not null,
+    paid_out_b13                 bigint       not null,
+    paid_out_b14                 bigint       not null,
+    paid_out_b15                 bigint       not null,
+    paid_out_b16                 bigint       not null,
+    paid_out_b17                 bigint       not null,
+    paid_out_b18                 bigint       not null,
+    paid_out_b19                 bigint       not null,
+    paid_out_b20                 bigint       not null,
+    paid_out_b21                 bigint       not null,
+    paid_out_b22                 bigint       not null,
     primary key (merchant_id, scheme, currency, amount_band, day)
 );
 
@@ -87,23 +136,6 @@ create table analytics_failure_rollup (
 );
 
 create index analytics_failure_rollup_by_team on analytics_failure_rollup (team, day);
-
--- Fixed histograms of the time from creation to the first confirmation (measure 'confirmed') and to the first
--- payout ('paid_out'): bucket = index into PaymentOutcome's bucket bounds.
-create table analytics_latency_rollup (
-    merchant_id  varchar(36)  not null,
-    scheme       varchar(40)  not null,
-    currency     varchar(3)   not null,
-    amount_band  varchar(10)  not null,
-    day          date         not null,
-    measure      varchar(10)  not null,
-    bucket       smallint     not null,
-    team         varchar(100) not null,
-    payments     bigint       not null,
-    primary key (merchant_id, scheme, currency, amount_band, day, measure, bucket)
-);
-
-create index analytics_latency_rollup_by_team on analytics_latency_rollup (team, day);
 
 -- The mandate set-up funnel by the billing request's creation day: requested (created, asking for a mandate),
 -- fulfilled, and its mandate active.

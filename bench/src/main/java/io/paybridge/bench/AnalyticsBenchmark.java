@@ -172,12 +172,11 @@ public final class AnalyticsBenchmark {
       loadHistory(db, payments);
       say(
           String.format(
-              "history: %d payments aggregated into %d payment roll-up rows, %d failure rows, %d"
-                  + " latency rows, %d mandate set-up rows in %.1f s",
+              "history: %d payments aggregated into %d payment roll-up rows, %d failure rows,"
+                  + " %d mandate set-up rows in %.1f s",
               payments,
               count(db, "select count(*) from analytics_payment_rollup"),
               count(db, "select count(*) from analytics_failure_rollup"),
-              count(db, "select count(*) from analytics_latency_rollup"),
               count(db, "select count(*) from analytics_mandate_setup_rollup"),
               (System.nanoTime() - loadStart) / 1e9));
 
@@ -372,7 +371,10 @@ public final class AnalyticsBenchmark {
               count(*) filter (where charged_back),
               count(*) filter (where (failed and not late_failed) or recovered_gc or recovered_pb),
               count(*) filter (where recovered_gc), coalesce(sum(amount) filter (where recovered_gc), 0),
-              count(*) filter (where recovered_pb), coalesce(sum(amount) filter (where recovered_pb), 0)
+              count(*) filter (where recovered_pb), coalesce(sum(amount) filter (where recovered_pb), 0),
+          """
+              + buckets()
+              + """
           from synthetic_payment group by merchant_id, scheme, currency, band, day, team
           """);
       st.execute(
@@ -384,17 +386,6 @@ public final class AnalyticsBenchmark {
               case when scheme = 'bacs' then 'ARUDD-' || c else 'AM0' || c end, team, count(*)
           from synthetic_payment where failed or recovered_gc or recovered_pb
           group by merchant_id, scheme, currency, band, day, c, team
-          """);
-      st.execute(
-          """
-          insert into analytics_latency_rollup
-          select merchant_id, scheme, currency, band, day, 'confirmed', 8 + b, team, count(*)
-          from synthetic_payment where collected or late_failed or charged_back
-          group by merchant_id, scheme, currency, band, day, b, team
-          union all
-          select merchant_id, scheme, currency, band, day, 'paid_out', 12 + (b % 3), team, count(*)
-          from synthetic_payment where collected
-          group by merchant_id, scheme, currency, band, day, b % 3, team
           """);
       st.execute(
           """
@@ -411,10 +402,32 @@ public final class AnalyticsBenchmark {
       st.execute("drop table synthetic_payment");
       st.execute("drop table synthetic");
       st.execute(
-          "analyze analytics_payment_rollup, analytics_failure_rollup, analytics_latency_rollup,"
+          "vacuum analyze analytics_payment_rollup, analytics_failure_rollup,"
               + " analytics_mandate_setup_rollup");
     }
   }
+
+  /**
+   * The time histogram columns: a payment confirmed (also if it failed late or was charged back
+   * later) is in confirmed bucket 8 + b (60 h to 96 h), a collected one in paid-out bucket 12 + b %
+   * 3 (108 h to 144 h).
+   */
+  private static String buckets() {
+    var columns = new ArrayList<String>();
+    for (int i = 0; i < BUCKETS; i++) {
+      columns.add(
+          "count(*) filter (where (collected or late_failed or charged_back) and 8 + b = "
+              + i
+              + ")");
+    }
+    for (int i = 0; i < BUCKETS; i++) {
+      columns.add("count(*) filter (where collected and 12 + b % 3 = " + i + ")");
+    }
+    return String.join(",\n", columns);
+  }
+
+  /** Buckets per time histogram of the roll-ups (billing-service's PaymentOutcome.BUCKETS). */
+  static final int BUCKETS = 23;
 
   /** New payments' facts, as billing-service publishes them (key = payment id, headers). */
   private static List<ProducerRecord<String, String>> facts(int payments, LocalDate today) {

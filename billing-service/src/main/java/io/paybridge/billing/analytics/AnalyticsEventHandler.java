@@ -73,7 +73,6 @@ class AnalyticsEventHandler {
     }
     var rollups = new HashMap<PaymentOutcome.Key, long[]>();
     var failures = new HashMap<AnalyticsRepository.FailureKey, Long>();
-    var latencies = new HashMap<AnalyticsRepository.LatencyKey, Long>();
     var changed = new ArrayList<PaymentState>();
     for (var entry : after.entrySet()) {
       PaymentState old = before.get(entry.getKey());
@@ -81,16 +80,14 @@ class AnalyticsEventHandler {
         continue;
       }
       changed.add(entry.getValue());
-      add(PaymentOutcome.of(old), -1, rollups, failures, latencies);
-      add(PaymentOutcome.of(entry.getValue()), 1, rollups, failures, latencies);
+      add(PaymentOutcome.of(old), -1, rollups, failures);
+      add(PaymentOutcome.of(entry.getValue()), 1, rollups, failures);
     }
     repository.savePayments(changed);
     rollups.values().removeIf(AnalyticsEventHandler::allZero);
     failures.values().removeIf(v -> v == 0);
-    latencies.values().removeIf(v -> v == 0);
     repository.addPaymentRollups(rollups);
     repository.addFailureRollups(failures);
-    repository.addLatencyRollups(latencies);
   }
 
   private static PaymentState merge(PaymentState state, PaymentFact fact) {
@@ -122,8 +119,7 @@ class AnalyticsEventHandler {
       PaymentOutcome.Contribution contribution,
       int sign,
       Map<PaymentOutcome.Key, long[]> rollups,
-      Map<AnalyticsRepository.FailureKey, Long> failures,
-      Map<AnalyticsRepository.LatencyKey, Long> latencies) {
+      Map<AnalyticsRepository.FailureKey, Long> failures) {
     if (contribution == null) {
       return;
     }
@@ -141,18 +137,6 @@ class AnalyticsEventHandler {
                         key, causeAndReason.get(0), causeAndReason.get(1)),
                     sign * n,
                     Long::sum));
-    if (contribution.confirmedBucket() != null) {
-      latencies.merge(
-          new AnalyticsRepository.LatencyKey(key, "confirmed", contribution.confirmedBucket()),
-          (long) sign,
-          Long::sum);
-    }
-    if (contribution.paidOutBucket() != null) {
-      latencies.merge(
-          new AnalyticsRepository.LatencyKey(key, "paid_out", contribution.paidOutBucket()),
-          (long) sign,
-          Long::sum);
-    }
   }
 
   private void applyMandateSetup(

@@ -118,8 +118,8 @@ class AnalyticsMetrics implements SmartLifecycle {
         });
     payments.register(paymentRows, true);
     successRatio.register(ratioRows, true);
-    timeToConfirmed.register(times(repository.latencyByMerchant("confirmed", from, to), top), true);
-    timeToPaidOut.register(times(repository.latencyByMerchant("paid_out", from, to), top), true);
+    timeToConfirmed.register(times(counters, PaymentOutcome.CONFIRMED_BUCKETS), true);
+    timeToPaidOut.register(times(counters, PaymentOutcome.PAID_OUT_BUCKETS), true);
     var funnelRows = new ArrayList<MultiGauge.Row<?>>();
     grouped(repository.mandateSetupByMerchant(from, to), top, 3)
         .forEach(
@@ -159,16 +159,15 @@ class AnalyticsMetrics implements SmartLifecycle {
     return MultiGauge.Row.of(Tags.of("merchant", merchant, tag, value), n);
   }
 
-  private static List<MultiGauge.Row<?>> times(Map<String, long[]> byMerchant, List<String> top) {
+  private static List<MultiGauge.Row<?>> times(Map<String, long[]> counters, int first) {
     var rows = new ArrayList<MultiGauge.Row<?>>();
-    grouped(byMerchant, top, PaymentOutcome.BUCKET_BOUNDS.length + 1)
-        .forEach(
-            (merchant, histogram) -> {
-              var times = AnalyticsService.times(histogram);
-              add(rows, merchant, "0.5", times.p50Seconds());
-              add(rows, merchant, "0.9", times.p90Seconds());
-              add(rows, merchant, "0.99", times.p99Seconds());
-            });
+    counters.forEach(
+        (merchant, c) -> {
+          var times = AnalyticsService.times(AnalyticsService.histogram(c, first));
+          add(rows, merchant, "0.5", times.p50Seconds());
+          add(rows, merchant, "0.9", times.p90Seconds());
+          add(rows, merchant, "0.99", times.p99Seconds());
+        });
     return rows;
   }
 

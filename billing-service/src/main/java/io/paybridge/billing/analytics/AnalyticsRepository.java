@@ -298,48 +298,6 @@ class AnalyticsRepository {
                 .toList());
   }
 
-  /** A latency roll-up row's key: the payment's key, the measure and the bucket. */
-  record LatencyKey(PaymentOutcome.Key key, String measure, int bucket)
-      implements Comparable<LatencyKey> {
-    @Override
-    public int compareTo(LatencyKey o) {
-      int c = key.compareTo(o.key);
-      if (c == 0) {
-        c = measure.compareTo(o.measure);
-      }
-      return c != 0 ? c : Integer.compare(bucket, o.bucket);
-    }
-  }
-
-  void addLatencyRollups(Map<LatencyKey, Long> deltas) {
-    jdbc.batchUpdate(
-        """
-        insert into analytics_latency_rollup
-            (merchant_id, scheme, currency, amount_band, day, measure, bucket, team, payments)
-        values (?, ?, ?, ?, ?, ?, ?, ?, ?)
-        on conflict (merchant_id, scheme, currency, amount_band, day, measure, bucket)
-        do update set payments = analytics_latency_rollup.payments + excluded.payments
-        """,
-        new TreeMap<>(deltas)
-            .entrySet().stream()
-                .map(
-                    e -> {
-                      var k = e.getKey().key();
-                      return new Object[] {
-                        k.merchantId(),
-                        k.scheme(),
-                        k.currency(),
-                        k.amountBand(),
-                        k.day(),
-                        e.getKey().measure(),
-                        (short) e.getKey().bucket(),
-                        k.team(),
-                        e.getValue()
-                      };
-                    })
-                .toList());
-  }
-
   void addMandateSetupRollups(Map<BillingRequestState.Key, long[]> deltas) {
     jdbc.batchUpdate(
         """
@@ -373,20 +331,27 @@ class AnalyticsRepository {
     }
   }
 
-  /** The counters of {@link PaymentOutcome#COUNTERS} summed, per currency. */
-  Map<String, long[]> paymentTotalsByCurrency(Scope scope, LocalDate from, LocalDate to) {
-    var where = new Where(scope, from, to, true);
-    Map<String, long[]> totals = new LinkedHashMap<>();
+  /**
+   * The counters of {@link PaymentOutcome#COUNTERS} summed per currency, for the current period
+   * ({@code from}..{@code to}: key {@code true}) and the previous one ({@code previousFrom} up to
+   * {@code from}: key {@code false}), in one statement over one range of days.
+   */
+  Map<Boolean, Map<String, long[]>> paymentTotalsByCurrency(
+      Scope scope, LocalDate previousFrom, LocalDate from, LocalDate to) {
+    var where = new Where(scope, previousFrom, to, true);
+    Map<Boolean, Map<String, long[]>> totals = new HashMap<>();
+    totals.put(true, new LinkedHashMap<>());
+    totals.put(false, new LinkedHashMap<>());
     jdbc.query(
-        "select currency, "
+        "select day >= ? as current, currency, "
             + sums()
             + " from analytics_payment_rollup where "
             + where.sql
-            + " group by currency order by currency",
+            + " group by current, currency order by currency",
         rs -> {
-          totals.put(rs.getString(1), counters(rs, 2));
+          totals.get(rs.getBoolean(1)).put(rs.getString(2), counters(rs, 3));
         },
-        where.args.toArray());
+        prepend(from, where.args));
     return totals;
   }
 
@@ -407,21 +372,49 @@ class AnalyticsRepository {
     return totals;
   }
 
-  /** The counters summed per period ({@code day}, {@code week}, {@code month}), oldest first. */
+  /**
+   * Created, collected, failed and charged back per period ({@code day}, {@code week}, {@code
+   * month}), oldest first.
+   */
   Map<LocalDate, long[]> paymentSeries(Scope scope, LocalDate from, LocalDate to, String period) {
     var where = new Where(scope, from, to, true);
     Map<LocalDate, long[]> series = new LinkedHashMap<>();
     jdbc.query(
-        "select date_trunc(?, day)::date as start, "
-            + sums()
-            + " from analytics_payment_rollup where "
+        "select date_trunc(?, day)::date as start, sum(created)::bigint, sum(collected)::bigint,"
+            + " sum(failed)::bigint, sum(charged_back)::bigint from analytics_payment_rollup where "
             + where.sql
             + " group by start order by start",
         rs -> {
-          series.put(rs.getObject(1, LocalDate.class), counters(rs, 2));
+          series.put(
+              rs.getObject(1, LocalDate.class),
+              new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)});
         },
         prepend(period, where.args));
     return series;
+  }
+
+  /**
+   * Failures by cause and reason code, most first, of the current ({@code true}) and previous
+   * period.
+   */
+  Map<Boolean, List<FailureCount>> failures(
+      Scope scope, LocalDate previousFrom, LocalDate from, LocalDate to) {
+    var where = new Where(scope, previousFrom, to, true);
+    Map<Boolean, List<FailureCount>> failures = new HashMap<>();
+    failures.put(true, new ArrayList<>());
+    failures.put(false, new ArrayList<>());
+    jdbc.query(
+        "select day >= ? as current, cause, reason_code, sum(failures) as n from analytics_failure_rollup where "
+            + where.sql
+            + " group by current, cause, reason_code having sum(failures) > 0"
+            + " order by n desc, cause, reason_code",
+        rs -> {
+          failures
+              .get(rs.getBoolean(1))
+              .add(new FailureCount(rs.getString(2), rs.getString(3), rs.getLong(4)));
+        },
+        prepend(from, where.args));
+    return failures;
   }
 
   /** Failures by cause and reason code, most first. */
@@ -437,53 +430,26 @@ class AnalyticsRepository {
 
   record FailureCount(String cause, String reasonCode, long failures) {}
 
-  /** Payments per time bucket, per measure ({@code confirmed}, {@code paid_out}). */
-  Map<String, long[]> latency(Scope scope, LocalDate from, LocalDate to) {
-    var where = new Where(scope, from, to, true);
-    Map<String, long[]> histograms = new HashMap<>();
+  /**
+   * Requested, fulfilled, active of the current ({@code true}) and previous period; currency and
+   * amount band do not apply to billing requests.
+   */
+  Map<Boolean, long[]> mandateSetup(
+      Scope scope, LocalDate previousFrom, LocalDate from, LocalDate to) {
+    var where = new Where(scope, previousFrom, to, false);
+    Map<Boolean, long[]> funnel = new HashMap<>();
+    funnel.put(true, new long[3]);
+    funnel.put(false, new long[3]);
     jdbc.query(
-        "select measure, bucket, sum(payments) from analytics_latency_rollup where "
-            + where.sql
-            + " group by measure, bucket",
-        rs -> {
-          histograms
-                  .computeIfAbsent(
-                      rs.getString(1), m -> new long[PaymentOutcome.BUCKET_BOUNDS.length + 1])[
-                  rs.getInt(2)] =
-              rs.getLong(3);
-        },
-        where.args.toArray());
-    return histograms;
-  }
-
-  /** Per merchant (every team's), payments per time bucket of a measure, for the metrics. */
-  Map<String, long[]> latencyByMerchant(String measure, LocalDate from, LocalDate to) {
-    var where = new Where(Scope.everyTeam(), from, to, true);
-    Map<String, long[]> histograms = new HashMap<>();
-    jdbc.query(
-        "select merchant_id, bucket, sum(payments) from analytics_latency_rollup where measure = ? and "
-            + where.sql
-            + " group by merchant_id, bucket",
-        rs -> {
-          histograms
-                  .computeIfAbsent(
-                      rs.getString(1), m -> new long[PaymentOutcome.BUCKET_BOUNDS.length + 1])[
-                  rs.getInt(2)] =
-              rs.getLong(3);
-        },
-        prepend(measure, where.args));
-    return histograms;
-  }
-
-  /** Requested, fulfilled, active; currency and amount band do not apply to billing requests. */
-  long[] mandateSetup(Scope scope, LocalDate from, LocalDate to) {
-    var where = new Where(scope, from, to, false);
-    return jdbc.queryForObject(
-        "select coalesce(sum(requested), 0), coalesce(sum(fulfilled), 0), coalesce(sum(active), 0)"
+        "select day >= ? as current, sum(requested), sum(fulfilled), sum(active)"
             + " from analytics_mandate_setup_rollup where "
-            + where.sql,
-        (rs, i) -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)},
-        where.args.toArray());
+            + where.sql
+            + " group by current",
+        rs -> {
+          funnel.put(rs.getBoolean(1), new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4)});
+        },
+        prepend(from, where.args));
+    return funnel;
   }
 
   /** Requested, fulfilled, active per merchant (every team's), for the metrics. */

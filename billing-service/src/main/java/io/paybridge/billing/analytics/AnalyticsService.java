@@ -4,6 +4,7 @@ import io.paybridge.billing.merchant.MerchantNotFoundException;
 import io.paybridge.billing.merchant.MerchantRepository;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -44,10 +45,17 @@ public class AnalyticsService {
             filter.scheme(),
             filter.currency(),
             filter.amountBand());
-    LocalDate previousTo = filter.from().minusDays(1);
     LocalDate previousFrom = filter.from().minusDays(filter.days());
-    var current = figures(scope, filter.from(), filter.to());
-    var previous = figures(scope, previousFrom, previousTo);
+    LocalDate previousTo = filter.from().minusDays(1);
+    var totals =
+        repository.paymentTotalsByCurrency(scope, previousFrom, filter.from(), filter.to());
+    var failures = repository.failures(scope, previousFrom, filter.from(), filter.to());
+    var funnel = repository.mandateSetup(scope, previousFrom, filter.from(), filter.to());
+    var current =
+        figures(filter.from(), filter.to(), totals.get(true), failures.get(true), funnel.get(true));
+    var previous =
+        figures(
+            previousFrom, previousTo, totals.get(false), failures.get(false), funnel.get(false));
     var series = new ArrayList<OutcomeReport.Point>();
     repository
         .paymentSeries(scope, filter.from(), filter.to(), filter.period().sql())
@@ -55,16 +63,7 @@ public class AnalyticsService {
             (start, c) ->
                 series.add(
                     new OutcomeReport.Point(
-                        start,
-                        c[PaymentOutcome.CREATED],
-                        c[PaymentOutcome.COLLECTED],
-                        c[PaymentOutcome.FAILED],
-                        c[PaymentOutcome.CHARGED_BACK],
-                        rate(
-                            c[PaymentOutcome.COLLECTED],
-                            c[PaymentOutcome.COLLECTED]
-                                + c[PaymentOutcome.FAILED]
-                                + c[PaymentOutcome.CHARGED_BACK]))));
+                        start, c[0], c[1], c[2], c[3], rate(c[1], c[1] + c[2] + c[3]))));
     return new OutcomeReport(
         new OutcomeReport.Filter(
             filter.merchantId(),
@@ -80,9 +79,12 @@ public class AnalyticsService {
         series);
   }
 
-  private OutcomeReport.Figures figures(
-      AnalyticsRepository.Scope scope, LocalDate from, LocalDate to) {
-    Map<String, long[]> byCurrency = repository.paymentTotalsByCurrency(scope, from, to);
+  private static OutcomeReport.Figures figures(
+      LocalDate from,
+      LocalDate to,
+      Map<String, long[]> byCurrency,
+      List<AnalyticsRepository.FailureCount> failureCounts,
+      long[] funnel) {
     long[] c = new long[PaymentOutcome.COUNTERS.size()];
     var amounts = new ArrayList<OutcomeReport.Amounts>();
     byCurrency.forEach(
@@ -103,7 +105,7 @@ public class AnalyticsService {
     var payments = payments(c);
     long withOutcome = withOutcome(c);
     var failures =
-        repository.failures(scope, from, to).stream()
+        failureCounts.stream()
             .map(
                 f ->
                     new OutcomeReport.Failure(
@@ -120,8 +122,6 @@ public class AnalyticsService {
             rate(c[PaymentOutcome.RECOVERED_GOCARDLESS], failedEarly),
             c[PaymentOutcome.RECOVERED_PAYBRIDGE],
             rate(c[PaymentOutcome.RECOVERED_PAYBRIDGE], failedEarly));
-    var latency = repository.latency(scope, from, to);
-    long[] funnel = repository.mandateSetup(scope, from, to);
     return new OutcomeReport.Figures(
         from,
         to,
@@ -129,8 +129,8 @@ public class AnalyticsService {
         amounts,
         failures,
         recovery,
-        times(latency.get("confirmed")),
-        times(latency.get("paid_out")),
+        times(histogram(c, PaymentOutcome.CONFIRMED_BUCKETS)),
+        times(histogram(c, PaymentOutcome.PAID_OUT_BUCKETS)),
         new OutcomeReport.MandateSetup(
             funnel[0],
             funnel[1],
@@ -160,6 +160,11 @@ public class AnalyticsService {
 
   static long withOutcome(long[] c) {
     return c[PaymentOutcome.COLLECTED] + c[PaymentOutcome.FAILED] + c[PaymentOutcome.CHARGED_BACK];
+  }
+
+  /** The histogram starting at column {@code first} of the counters. */
+  static long[] histogram(long[] counters, int first) {
+    return java.util.Arrays.copyOfRange(counters, first, first + PaymentOutcome.BUCKETS);
   }
 
   /** p50, p90, p99 of a histogram of {@link PaymentOutcome#BUCKET_BOUNDS} as bucket bounds. */

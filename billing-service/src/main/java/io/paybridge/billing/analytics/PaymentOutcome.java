@@ -27,26 +27,6 @@ import java.util.Map;
  */
 final class PaymentOutcome {
 
-  /** Columns of {@code analytics_payment_rollup} after its key, in this order. */
-  static final List<String> COUNTERS =
-      List.of(
-          "created",
-          "created_amount",
-          "collected",
-          "collected_amount",
-          "failed",
-          "failed_amount",
-          "charged_back",
-          "charged_back_amount",
-          "cancelled",
-          "late_failed",
-          "ever_charged_back",
-          "failed_early",
-          "recovered_gocardless",
-          "recovered_gocardless_amount",
-          "recovered_paybridge",
-          "recovered_paybridge_amount");
-
   static final int CREATED = 0;
   static final int COLLECTED = 2;
   static final int FAILED = 4;
@@ -57,6 +37,7 @@ final class PaymentOutcome {
   static final int FAILED_EARLY = 11;
   static final int RECOVERED_GOCARDLESS = 12;
   static final int RECOVERED_PAYBRIDGE = 14;
+  static final int CONFIRMED_BUCKETS = 16;
 
   /**
    * Upper bounds (inclusive) of the time buckets, in hours: bucket {@code i} holds times above
@@ -68,6 +49,18 @@ final class PaymentOutcome {
   };
 
   static final Duration[] BUCKET_BOUNDS = bounds();
+
+  /** Buckets per histogram: one per bound and one for longer times. */
+  static final int BUCKETS = BUCKET_BOUNDS_HOURS.length + 1;
+
+  /**
+   * Columns of {@code analytics_payment_rollup} after its key, in this order: the counts and sums,
+   * then the time histograms as one column per bucket ({@code confirmed_b0}…, {@code
+   * paid_out_b0}…), so that a query reads a payment key's counts and times from one row.
+   */
+  static final List<String> COUNTERS = counters();
+
+  static final int PAID_OUT_BUCKETS = CONFIRMED_BUCKETS + BUCKETS;
 
   /** Fact types kept in a payment's state. */
   static final String CONFIRMED = "confirmed";
@@ -136,7 +129,10 @@ final class PaymentOutcome {
     }
   }
 
-  /** A payment's contribution: its roll-up key, counters, failures by cause, time buckets. */
+  /**
+   * A payment's contribution: its roll-up key, counters (time buckets included), failures by cause,
+   * and its time buckets.
+   */
   record Contribution(
       Key key,
       long[] counters,
@@ -211,12 +207,15 @@ final class PaymentOutcome {
         c[by + 1] = amount;
       }
     }
-    return new Contribution(
-        key,
-        c,
-        failures,
-        bucket(payment.createdAt(), firstConfirmed),
-        bucket(payment.createdAt(), firstPaidOut));
+    Integer confirmedBucket = bucket(payment.createdAt(), firstConfirmed);
+    Integer paidOutBucket = bucket(payment.createdAt(), firstPaidOut);
+    if (confirmedBucket != null) {
+      c[CONFIRMED_BUCKETS + confirmedBucket] = 1;
+    }
+    if (paidOutBucket != null) {
+      c[PAID_OUT_BUCKETS + paidOutBucket] = 1;
+    }
+    return new Contribution(key, c, failures, confirmedBucket, paidOutBucket);
   }
 
   /** The bucket of the time from {@code from} to {@code to}; {@code null} without {@code to}. */
@@ -261,6 +260,35 @@ final class PaymentOutcome {
 
   private static String nonNull(String value) {
     return value == null ? "" : value;
+  }
+
+  private static List<String> counters() {
+    var columns =
+        new java.util.ArrayList<>(
+            List.of(
+                "created",
+                "created_amount",
+                "collected",
+                "collected_amount",
+                "failed",
+                "failed_amount",
+                "charged_back",
+                "charged_back_amount",
+                "cancelled",
+                "late_failed",
+                "ever_charged_back",
+                "failed_early",
+                "recovered_gocardless",
+                "recovered_gocardless_amount",
+                "recovered_paybridge",
+                "recovered_paybridge_amount"));
+    for (int i = 0; i < BUCKETS; i++) {
+      columns.add("confirmed_b" + i);
+    }
+    for (int i = 0; i < BUCKETS; i++) {
+      columns.add("paid_out_b" + i);
+    }
+    return List.copyOf(columns);
   }
 
   private static Duration[] bounds() {

@@ -50,7 +50,8 @@ class PaymentOutcomeTest {
     // failed -> resubmission_requested (no fact) -> submitted -> confirmed
     var c =
         PaymentOutcome.of(
-            payment(seen("e1", PaymentOutcome.FAILURE, 72), seen("e2", PaymentOutcome.CONFIRMED, 200)));
+            payment(
+                seen("e1", PaymentOutcome.FAILURE, 72), seen("e2", PaymentOutcome.CONFIRMED, 200)));
     assertThat(c.counters()[PaymentOutcome.COLLECTED]).isEqualTo(1);
     assertThat(c.counters()[PaymentOutcome.FAILED_EARLY]).isEqualTo(1);
     assertThat(c.counters()[PaymentOutcome.RECOVERED_PAYBRIDGE]).isEqualTo(1);
@@ -66,7 +67,11 @@ class PaymentOutcomeTest {
         .isEqualTo(10);
     assertThat(PaymentOutcome.bucket(CREATED, CREATED.plus(Duration.ofDays(61))))
         .isEqualTo(PaymentOutcome.BUCKET_BOUNDS.length);
-    assertThat(AnalyticsService.percentile(new long[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, 1, 50))
+    assertThat(
+            AnalyticsService.percentile(
+                new long[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1},
+                1,
+                50))
         .as("beyond the last bound")
         .isNull();
   }
@@ -93,5 +98,4 @@ class PaymentOutcomeTest {
     return new PaymentState.Seen(
         id, type, CREATED.plus(Duration.ofHours(hoursAfterCreation)).toString(), null, null, null);
   }
-
 }
