@@ -9,12 +9,10 @@ import io.paybridge.platform.testsupport.EmbeddedPostgresServer;
 import io.paybridge.platform.testsupport.Machine;
 import io.paybridge.platform.testsupport.ServiceProcess;
 import io.paybridge.platform.testsupport.oidc.TestIssuer;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -29,10 +27,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import org.HdrHistogram.Histogram;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -144,8 +139,8 @@ public final class AnalyticsBenchmark {
         "spring.security.oauth2.client.provider.paybridge-idp.token-uri",
         issuer.issuerUri() + "/token");
     extra.put("spring.security.oauth2.client.registration.oauth-service.client-secret", "bench");
-    int port = freePort();
-    int managementPort = freePort();
+    int port = BillingProjectionBenchmark.freePort();
+    int managementPort = BillingProjectionBenchmark.freePort();
     var service =
         new ServiceProcess(
                 SERVICE,
@@ -175,9 +170,10 @@ public final class AnalyticsBenchmark {
               "history: %d payments aggregated into %d payment roll-up rows, %d failure rows,"
                   + " %d mandate set-up rows in %.1f s",
               payments,
-              count(db, "select count(*) from analytics_payment_rollup"),
-              count(db, "select count(*) from analytics_failure_rollup"),
-              count(db, "select count(*) from analytics_mandate_setup_rollup"),
+              BillingProjectionBenchmark.count(db, "select count(*) from analytics_payment_rollup"),
+              BillingProjectionBenchmark.count(db, "select count(*) from analytics_failure_rollup"),
+              BillingProjectionBenchmark.count(
+                  db, "select count(*) from analytics_mandate_setup_rollup"),
               (System.nanoTime() - loadStart) / 1e9));
 
       byQuery = new LinkedHashMap<>();
@@ -247,17 +243,18 @@ public final class AnalyticsBenchmark {
       int newPayments = Math.max(4, facts * 4 / perPayment4 / 4 * 4);
       List<ProducerRecord<String, String>> records = facts(newPayments, today);
       long before =
-          count(db, "select count(*) from consumed_message where consumer = '" + CONSUMER + "'");
+          BillingProjectionBenchmark.count(
+              db, "select count(*) from consumed_message where consumer = '" + CONSUMER + "'");
       say("publishing " + records.size() + " facts of " + newPayments + " payments");
       long start = System.nanoTime();
-      try (var producer = producer(kafka.bootstrapServers())) {
+      try (var producer = BillingProjectionBenchmark.producer(kafka.bootstrapServers())) {
         for (var record : records) {
           producer.send(record);
         }
         producer.flush();
       }
       long applied =
-          waitFor(
+          BillingProjectionBenchmark.waitFor(
               db,
               "select count(*) from consumed_message where consumer = '" + CONSUMER + "'",
               before + records.size(),
@@ -265,13 +262,13 @@ public final class AnalyticsBenchmark {
       double seconds = (applied - start) / 1e9;
       factsPerSecond = records.size() / seconds;
       long created =
-          count(
+          BillingProjectionBenchmark.count(
               db,
               "select coalesce(sum(created), 0) from analytics_payment_rollup where merchant_id = '"
                   + BENCH_MERCHANT
                   + "'");
       long recovered =
-          count(
+          BillingProjectionBenchmark.count(
               db,
               "select coalesce(sum(recovered_gocardless + recovered_paybridge), 0)"
                   + " from analytics_payment_rollup where merchant_id = '"
@@ -495,10 +492,10 @@ public final class AnalyticsBenchmark {
         var record =
             new ProducerRecord<String, String>(
                 fact.topic(), fact.resourceId(), JSON.writeValueAsString(fact));
-        header(record, EventHeaders.ID, UUID.randomUUID().toString());
-        header(record, EventHeaders.EVENT_TYPE, fact.eventType());
-        header(record, EventHeaders.TENANT, team);
-        header(record, EventHeaders.ORGANISATION_ID, "OR0000BENCH001");
+        BillingProjectionBenchmark.header(record, EventHeaders.ID, UUID.randomUUID().toString());
+        BillingProjectionBenchmark.header(record, EventHeaders.EVENT_TYPE, fact.eventType());
+        BillingProjectionBenchmark.header(record, EventHeaders.TENANT, team);
+        BillingProjectionBenchmark.header(record, EventHeaders.ORGANISATION_ID, "OR0000BENCH001");
         records.add(record);
       }
     }
@@ -525,46 +522,6 @@ public final class AnalyticsBenchmark {
 
   private static String team(int t) {
     return "team-" + String.format("%02d", t);
-  }
-
-  private static KafkaProducer<String, String> producer(String bootstrapServers) {
-    return new KafkaProducer<>(
-        Map.<String, Object>of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-            ProducerConfig.LINGER_MS_CONFIG, "5",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true"),
-        new StringSerializer(),
-        new StringSerializer());
-  }
-
-  private static void header(ProducerRecord<String, String> record, String name, String value) {
-    record.headers().add(name, value.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static long waitFor(Connection db, String sql, long expected, Duration timeout)
-      throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (count(db, sql) >= expected) {
-        return System.nanoTime();
-      }
-      Thread.sleep(50);
-    }
-    throw new IllegalStateException("Not reached within " + timeout + ": " + sql);
-  }
-
-  private static long count(Connection db, String sql) throws Exception {
-    try (var statement = db.createStatement();
-        var rs = statement.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
-
-  private static int freePort() throws Exception {
-    try (var socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   private static void say(String line) {

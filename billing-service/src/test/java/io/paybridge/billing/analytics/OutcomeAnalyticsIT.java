@@ -17,6 +17,7 @@ import io.paybridge.platform.events.billing.PaymentFact.PaymentFailed;
 import io.paybridge.platform.events.billing.PaymentFact.PaymentPaidOut;
 import io.paybridge.platform.testsupport.EmbeddedKafkaServer;
 import io.paybridge.platform.testsupport.http.Http;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -30,8 +31,10 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -611,44 +614,52 @@ class OutcomeAnalyticsIT extends BillingIntegrationTest {
             EventHeaders.ORGANISATION_ID, fact.organisationId()));
   }
 
-  /** Until the analytics consumer group has committed every partition's end offset. */
-  private static void awaitConsumedToTheEnd() throws Exception {
+  /**
+   * Until the analytics consumer has applied everything sent so far: a marker record (a type the
+   * consumer records as applied and leaves out of the figures) on every partition of its three
+   * topics, sent after the facts; a partition is read in order, so once its marker is recorded in
+   * {@code consumed_message} every record before it has been applied.
+   */
+  private void awaitConsumedToTheEnd() throws Exception {
+    var markers = new ArrayList<String>();
     try (var admin =
-        Admin.create(
-            Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                EmbeddedKafkaServer.shared().bootstrapServers()))) {
-      var partitions = new ArrayList<TopicPartition>();
-      for (String topic : BillingFact.topics()) {
-        if (topic.equals("billing.payment")
-            || topic.equals("billing.mandate")
-            || topic.equals("billing.billing-request")) {
-          var description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
-          description
-              .partitions()
-              .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            Admin.create(
+                Map.of(
+                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    EmbeddedKafkaServer.shared().bootstrapServers()));
+        var producer =
+            new KafkaProducer<String, String>(
+                Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    EmbeddedKafkaServer.shared().bootstrapServers()),
+                new StringSerializer(),
+                new StringSerializer())) {
+      var topics = List.of("billing.payment", "billing.mandate", "billing.billing-request");
+      var descriptions = admin.describeTopics(topics).allTopicNames().get();
+      for (String topic : topics) {
+        for (var partition : descriptions.get(topic).partitions()) {
+          String id = UUID.randomUUID().toString();
+          var record =
+              new ProducerRecord<String, String>(topic, partition.partition(), "marker", "{}");
+          record.headers().add(EventHeaders.ID, id.getBytes(StandardCharsets.UTF_8));
+          record
+              .headers()
+              .add(EventHeaders.EVENT_TYPE, "AnalyticsTestMarker".getBytes(StandardCharsets.UTF_8));
+          producer.send(record).get();
+          markers.add(id);
         }
       }
-      var request = new HashMap<TopicPartition, OffsetSpec>();
-      partitions.forEach(p -> request.put(p, OffsetSpec.latest()));
-      var ends = admin.listOffsets(request).all().get();
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .until(
-              () -> {
-                var committed =
-                    admin
-                        .listConsumerGroupOffsets(AnalyticsEventsListener.CONSUMER)
-                        .partitionsToOffsetAndMetadata()
-                        .get();
-                return partitions.stream()
-                    .allMatch(
-                        p ->
-                            ends.get(p).offset() == 0
-                                || committed.get(p) != null
-                                    && committed.get(p).offset() >= ends.get(p).offset());
-              });
     }
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                jdbc.queryForObject(
+                        "select count(*) from consumed_message where consumer = ? and event_id = any(?)",
+                        Integer.class,
+                        AnalyticsEventsListener.CONSUMER,
+                        markers.toArray(String[]::new))
+                    == markers.size());
   }
 
   private static Map<String, JsonNode> byKey(JsonNode array, String field) {
