@@ -332,28 +332,35 @@ class AnalyticsRepository {
   }
 
   /**
-   * The counters of {@link PaymentOutcome#COUNTERS} summed per currency, for the current period
-   * ({@code from}..{@code to}: key {@code true}) and the previous one ({@code previousFrom} up to
-   * {@code from}: key {@code false}), in one statement over one range of days.
+   * The counters of {@link PaymentOutcome#COUNTERS} summed per period start ({@code day}, {@code
+   * week} or {@code month}) and currency, for the current period ({@code from}..{@code to}) and the
+   * previous one ({@code previousFrom} up to {@code from}): one statement over one range of days
+   * gives the totals of both periods and the series.
    */
-  Map<Boolean, Map<String, long[]>> paymentTotalsByCurrency(
-      Scope scope, LocalDate previousFrom, LocalDate from, LocalDate to) {
+  List<PeriodTotals> paymentTotals(
+      Scope scope, LocalDate previousFrom, LocalDate from, LocalDate to, String period) {
     var where = new Where(scope, previousFrom, to, true);
-    Map<Boolean, Map<String, long[]>> totals = new HashMap<>();
-    totals.put(true, new LinkedHashMap<>());
-    totals.put(false, new LinkedHashMap<>());
-    jdbc.query(
-        "select day >= ? as current, currency, "
+    var args = new ArrayList<>();
+    args.add(from);
+    args.add(period);
+    args.addAll(where.args);
+    return jdbc.query(
+        "select day >= ? as current, date_trunc(?, day)::date as start, currency, "
             + sums()
             + " from analytics_payment_rollup where "
             + where.sql
-            + " group by current, currency order by currency",
-        rs -> {
-          totals.get(rs.getBoolean(1)).put(rs.getString(2), counters(rs, 3));
-        },
-        prepend(from, where.args));
-    return totals;
+            + " group by current, start, currency order by start, currency",
+        (rs, i) ->
+            new PeriodTotals(
+                rs.getBoolean(1),
+                rs.getObject(2, LocalDate.class),
+                rs.getString(3),
+                counters(rs, 4)),
+        args.toArray());
   }
+
+  /** Sums of one period start and currency; {@code current}: of the period asked for. */
+  record PeriodTotals(boolean current, LocalDate start, String currency, long[] counters) {}
 
   /** The counters summed per merchant (every team's), for the metrics. */
   Map<String, long[]> paymentTotalsByMerchant(LocalDate from, LocalDate to) {
@@ -370,27 +377,6 @@ class AnalyticsRepository {
         },
         where.args.toArray());
     return totals;
-  }
-
-  /**
-   * Created, collected, failed and charged back per period ({@code day}, {@code week}, {@code
-   * month}), oldest first.
-   */
-  Map<LocalDate, long[]> paymentSeries(Scope scope, LocalDate from, LocalDate to, String period) {
-    var where = new Where(scope, from, to, true);
-    Map<LocalDate, long[]> series = new LinkedHashMap<>();
-    jdbc.query(
-        "select date_trunc(?, day)::date as start, sum(created)::bigint, sum(collected)::bigint,"
-            + " sum(failed)::bigint, sum(charged_back)::bigint from analytics_payment_rollup where "
-            + where.sql
-            + " group by start order by start",
-        rs -> {
-          series.put(
-              rs.getObject(1, LocalDate.class),
-              new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)});
-        },
-        prepend(period, where.args));
-    return series;
   }
 
   /**

@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -47,8 +48,21 @@ public class AnalyticsService {
             filter.amountBand());
     LocalDate previousFrom = filter.from().minusDays(filter.days());
     LocalDate previousTo = filter.from().minusDays(1);
-    var totals =
-        repository.paymentTotalsByCurrency(scope, previousFrom, filter.from(), filter.to());
+    var rows =
+        repository.paymentTotals(
+            scope, previousFrom, filter.from(), filter.to(), filter.period().sql());
+    Map<Boolean, Map<String, long[]>> totals =
+        Map.of(true, new TreeMap<>(), false, new TreeMap<>());
+    Map<LocalDate, long[]> points = new TreeMap<>();
+    for (var row : rows) {
+      int size = row.counters().length;
+      add(
+          totals.get(row.current()).computeIfAbsent(row.currency(), c -> new long[size]),
+          row.counters());
+      if (row.current()) {
+        add(points.computeIfAbsent(row.start(), s -> new long[size]), row.counters());
+      }
+    }
     var failures = repository.failures(scope, previousFrom, filter.from(), filter.to());
     var funnel = repository.mandateSetup(scope, previousFrom, filter.from(), filter.to());
     var current =
@@ -57,13 +71,16 @@ public class AnalyticsService {
         figures(
             previousFrom, previousTo, totals.get(false), failures.get(false), funnel.get(false));
     var series = new ArrayList<OutcomeReport.Point>();
-    repository
-        .paymentSeries(scope, filter.from(), filter.to(), filter.period().sql())
-        .forEach(
-            (start, c) ->
-                series.add(
-                    new OutcomeReport.Point(
-                        start, c[0], c[1], c[2], c[3], rate(c[1], c[1] + c[2] + c[3]))));
+    points.forEach(
+        (start, c) ->
+            series.add(
+                new OutcomeReport.Point(
+                    start,
+                    c[PaymentOutcome.CREATED],
+                    c[PaymentOutcome.COLLECTED],
+                    c[PaymentOutcome.FAILED],
+                    c[PaymentOutcome.CHARGED_BACK],
+                    rate(c[PaymentOutcome.COLLECTED], withOutcome(c)))));
     return new OutcomeReport(
         new OutcomeReport.Filter(
             filter.merchantId(),
@@ -160,6 +177,12 @@ public class AnalyticsService {
 
   static long withOutcome(long[] c) {
     return c[PaymentOutcome.COLLECTED] + c[PaymentOutcome.FAILED] + c[PaymentOutcome.CHARGED_BACK];
+  }
+
+  private static void add(long[] sum, long[] values) {
+    for (int i = 0; i < sum.length; i++) {
+      sum[i] += values[i];
+    }
   }
 
   /** The histogram starting at column {@code first} of the counters. */
