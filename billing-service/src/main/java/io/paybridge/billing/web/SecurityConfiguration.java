@@ -22,14 +22,14 @@ import tools.jackson.databind.ObjectMapper;
 class SecurityConfiguration {
 
   static final String[] API = {
+    "/analytics/**",
     "/billing-requests/**",
     "/billing-request-flows/**",
     "/mandates/**",
     "/payments/**",
     "/subscriptions/**",
     "/refunds/**",
-    "/instalment-schedules/**",
-    "/analytics/**"
+    "/instalment-schedules/**"
   };
 
   /** The management port: probes and Prometheus open (internal network only), the rest scoped. */
