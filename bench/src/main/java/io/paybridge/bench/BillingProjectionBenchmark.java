@@ -232,7 +232,7 @@ public final class BillingProjectionBenchmark {
         Duration.ofMinutes(1));
   }
 
-  private static KafkaProducer<String, String> producer(String bootstrapServers) {
+  static KafkaProducer<String, String> producer(String bootstrapServers) {
     return new KafkaProducer<>(
         Map.<String, Object>of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -378,11 +378,11 @@ public final class BillingProjectionBenchmark {
     return "PM" + String.format("%012d", i);
   }
 
-  private static void header(ProducerRecord<String, String> record, String name, String value) {
+  static void header(ProducerRecord<String, String> record, String name, String value) {
     record.headers().add(name, value.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static long waitFor(java.sql.Connection db, String sql, long expected, Duration timeout)
+  static long waitFor(java.sql.Connection db, String sql, long expected, Duration timeout)
       throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
@@ -394,7 +394,7 @@ public final class BillingProjectionBenchmark {
     throw new IllegalStateException("Not reached within " + timeout + ": " + sql);
   }
 
-  private static long count(java.sql.Connection db, String sql) throws Exception {
+  static long count(java.sql.Connection db, String sql) throws Exception {
     try (var statement = db.createStatement();
         var rs = statement.executeQuery(sql)) {
       rs.next();
@@ -402,7 +402,7 @@ public final class BillingProjectionBenchmark {
     }
   }
 
-  private static int freePort() throws Exception {
+  static int freePort() throws Exception {
     try (var socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }

@@ -36,7 +36,8 @@ class OpenApiIT extends BillingIntegrationTest {
             "/subscriptions/{id}/actions/cancel",
             "/instalment-schedules",
             "/instalment-schedules/{id}",
-            "/instalment-schedules/{id}/actions/cancel");
+            "/instalment-schedules/{id}/actions/cancel",
+            "/analytics/outcomes");
 
     String management = "http://127.0.0.1:" + managementPort;
     var health =

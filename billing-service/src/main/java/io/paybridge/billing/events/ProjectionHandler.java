@@ -17,6 +17,8 @@ import io.paybridge.platform.gocardless.GoCardlessFailure;
 import io.paybridge.platform.outbox.TransientFailureException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
@@ -212,6 +214,29 @@ class ProjectionHandler {
     String mandate = view.path("mandateId").asString(null);
     BillingFact fact =
         switch (e.resourceType() + "." + e.action()) {
+          case "payments.created" ->
+              new PaymentFact.PaymentCreated(
+                  m,
+                  t,
+                  o,
+                  p.id(),
+                  mandate,
+                  amount,
+                  currency,
+                  view.path("scheme").asString(null),
+                  date(view.path("chargeDate").asString(null)),
+                  e.createdAt(),
+                  e.id());
+          case "billing_requests.created" ->
+              new BillingRequestFact.BillingRequestCreated(
+                  m,
+                  t,
+                  o,
+                  p.id(),
+                  view.path("mandateRequest").isObject(),
+                  requestedScheme(view),
+                  e.createdAt(),
+                  e.id());
           case "payments.confirmed", "payments.chargeback_cancelled" ->
               new PaymentFact.PaymentConfirmed(
                   m, t, o, p.id(), mandate, amount, currency, e.createdAt(), e.id());
@@ -330,6 +355,23 @@ class ProjectionHandler {
           default -> RecurringFacts.of(e, p);
         };
     return Optional.ofNullable(fact);
+  }
+
+  /**
+   * A date as GoCardless writes it ({@code YYYY-MM-DD}); {@code null} when absent or unreadable.
+   */
+  private static LocalDate date(String value) {
+    try {
+      return value == null ? null : LocalDate.parse(value);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  /** The scheme a billing request names: its mandate request's, else its payment request's. */
+  private static String requestedScheme(ObjectNode view) {
+    String mandate = view.path("mandateRequest").path("scheme").asString(null);
+    return mandate != null ? mandate : view.path("paymentRequest").path("scheme").asString(null);
   }
 
   private Optional<Projected> fetch(Kind kind, String id, Merchant merchant) {

@@ -9,6 +9,8 @@ import io.paybridge.platform.web.ProblemType;
  */
 public enum ApiProblem implements ProblemType {
   INVALID_REQUEST(CommonProblem.INVALID_REQUEST.definition()),
+  INVALID_ANALYTICS_FILTER(
+      Definition.of(400, "invalid-analytics-filter", "The analytics filter is not valid")),
   IDEMPOTENCY_KEY_REQUIRED(
       Definition.of(400, "idempotency-key-required", "An Idempotency-Key header is required")),
   UNAUTHENTICATED(Definition.of(401, "unauthenticated", "A valid bearer token is required")),

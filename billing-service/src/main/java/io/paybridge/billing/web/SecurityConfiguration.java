@@ -22,6 +22,7 @@ import tools.jackson.databind.ObjectMapper;
 class SecurityConfiguration {
 
   static final String[] API = {
+    "/analytics/**",
     "/billing-requests/**",
     "/billing-request-flows/**",
     "/mandates/**",

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.paybridge.platform.events.EventHeaders;
 import io.paybridge.platform.events.billing.BillingFact;
 import io.paybridge.platform.events.billing.BillingRequestFact.BillingRequestCancelled;
+import io.paybridge.platform.events.billing.BillingRequestFact.BillingRequestCreated;
 import io.paybridge.platform.events.billing.BillingRequestFact.BillingRequestFulfilled;
 import io.paybridge.platform.events.billing.InstalmentScheduleFact.InstalmentScheduleCancelled;
 import io.paybridge.platform.events.billing.InstalmentScheduleFact.InstalmentScheduleCompleted;
@@ -18,6 +19,7 @@ import io.paybridge.platform.events.billing.MandateFact.MandateFailed;
 import io.paybridge.platform.events.billing.PaymentFact.PaymentCancelled;
 import io.paybridge.platform.events.billing.PaymentFact.PaymentChargedBack;
 import io.paybridge.platform.events.billing.PaymentFact.PaymentConfirmed;
+import io.paybridge.platform.events.billing.PaymentFact.PaymentCreated;
 import io.paybridge.platform.events.billing.PaymentFact.PaymentFailed;
 import io.paybridge.platform.events.billing.PaymentFact.PaymentPaidOut;
 import io.paybridge.platform.events.billing.PaymentFact.PaymentRetryDeclined;
@@ -69,6 +71,7 @@ class BillingFactsContractTest {
 
   static final List<BillingFact> EXAMPLES =
       List.of(
+          new BillingRequestCreated(M, T, O, BRQ, true, "bacs", AT, EV),
           new BillingRequestFulfilled(M, T, O, BRQ, MD, PM, AT, EV),
           new BillingRequestCancelled(M, T, O, BRQ, AT, EV),
           new MandateActive(M, T, O, MD, AT, EV),
@@ -102,6 +105,8 @@ class BillingFactsContractTest {
               "The bank details were invalid.",
               AT,
               EV),
+          new PaymentCreated(
+              M, T, O, PM, MD, 2500, "GBP", "bacs", LocalDate.parse("2026-03-09"), AT, EV),
           new PaymentConfirmed(M, T, O, PM, MD, 2500, "GBP", AT, EV),
           new PaymentFailed(
               M,

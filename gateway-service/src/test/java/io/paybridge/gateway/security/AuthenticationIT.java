@@ -171,6 +171,19 @@ class AuthenticationIT extends GatewayHarness {
   }
 
   @Test
+  void analyticsGoesToBillingServiceWithThePaymentsReadScope() {
+    var analytics =
+        Http.get(url("/analytics/outcomes?period=week"), teamToken("team-a", "payments:read"));
+    var withoutScope =
+        Http.get(url("/analytics/outcomes"), teamToken("team-a", "notifications:read"));
+
+    assertThat(analytics.json().path("service").asString()).isEqualTo("billing-service");
+    assertThat(BILLING.received().getLast().query()).isEqualTo("period=week");
+    assertThat(withoutScope.status()).isEqualTo(403);
+    assertThat(withoutScope.json().path("detail").asString()).contains("payments:read");
+  }
+
+  @Test
   void eachRouteGoesToItsService() {
     String token = teamToken("team-a", "payments:read", "payments:write", "notifications:read");
 

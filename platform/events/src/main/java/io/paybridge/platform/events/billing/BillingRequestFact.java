@@ -5,7 +5,9 @@ import java.time.Instant;
 
 /** Facts of a billing request, on {@code billing.billing-request}. */
 public sealed interface BillingRequestFact extends BillingFact
-    permits BillingRequestFact.BillingRequestFulfilled, BillingRequestFact.BillingRequestCancelled {
+    permits BillingRequestFact.BillingRequestCreated,
+        BillingRequestFact.BillingRequestFulfilled,
+        BillingRequestFact.BillingRequestCancelled {
 
   String billingRequestId();
 
@@ -18,6 +20,25 @@ public sealed interface BillingRequestFact extends BillingFact
   default String topic() {
     return Topics.BILLING_BILLING_REQUEST;
   }
+
+  /**
+   * GoCardless created the billing request (its {@code billing_requests.created} event): the start
+   * of the mandate set-up funnel.
+   *
+   * @param mandateRequested whether it asks for a mandate ({@code mandate_request})
+   * @param scheme the scheme of its mandate request, else of its payment request; {@code null} when
+   *     neither names one (the payer then chooses)
+   */
+  record BillingRequestCreated(
+      String merchantId,
+      String team,
+      String organisationId,
+      String billingRequestId,
+      boolean mandateRequested,
+      String scheme,
+      Instant occurredAt,
+      String gocardlessEventId)
+      implements BillingRequestFact {}
 
   /**
    * The payer completed the billing request: what it asked for exists.

@@ -7,6 +7,7 @@ import java.time.LocalDate;
 /** Facts of a payment, on {@code billing.payment}; amounts in minor units with their currency. */
 public sealed interface PaymentFact extends BillingFact
     permits PaymentFact.PaymentConfirmed,
+        PaymentFact.PaymentCreated,
         PaymentFact.PaymentFailed,
         PaymentFact.PaymentPaidOut,
         PaymentFact.PaymentCancelled,
@@ -25,6 +26,30 @@ public sealed interface PaymentFact extends BillingFact
   default String topic() {
     return Topics.BILLING_PAYMENT;
   }
+
+  /**
+   * GoCardless created the payment (its {@code payments.created} event): what outcome analytics
+   * group it by and measure its times from. Published once per payment; the other facts of the
+   * payment may be delivered before it.
+   *
+   * @param scheme the Direct Debit scheme GoCardless collects it through ({@code bacs}, {@code
+   *     sepa_core}, …; the payment's {@code scheme}), {@code null} when GoCardless did not say
+   * @param chargeDate the date GoCardless will (or did) collect it, {@code null} when not known
+   * @param occurredAt when GoCardless created the payment (the event's {@code created_at})
+   */
+  record PaymentCreated(
+      String merchantId,
+      String team,
+      String organisationId,
+      String paymentId,
+      String mandateId,
+      long amount,
+      String currency,
+      String scheme,
+      LocalDate chargeDate,
+      Instant occurredAt,
+      String gocardlessEventId)
+      implements PaymentFact {}
 
   /** GoCardless collected the payment (also after a chargeback was cancelled). */
   record PaymentConfirmed(
