@@ -88,6 +88,20 @@ class KubernetesManifestsTest {
         .orElseThrow(() -> new AssertionError("no " + kind + " " + name));
   }
 
+  /** The first container's environment variables of a Deployment, by name. */
+  private static Map<String, JsonNode> env(List<JsonNode> docs, String deployment) {
+    Map<String, JsonNode> byName = new HashMap<>();
+    named(docs, "Deployment", deployment)
+        .path("spec")
+        .path("template")
+        .path("spec")
+        .path("containers")
+        .get(0)
+        .path("env")
+        .forEach(variable -> byName.put(variable.path("name").asString(), variable));
+    return byName;
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"local", "production"})
   void everyManifestIsOfAKnownKindWithANameInTheNamespace(String overlay) {
@@ -239,16 +253,7 @@ class KubernetesManifestsTest {
     assertThat(platform.path("gocardless-environment").asString())
         .isEqualTo(overlay.equals("production") ? "live" : "simulator");
     for (Service service : GOCARDLESS_SERVICES) {
-      JsonNode env =
-          named(docs, "Deployment", service.module)
-              .path("spec")
-              .path("template")
-              .path("spec")
-              .path("containers")
-              .get(0)
-              .path("env");
-      Map<String, JsonNode> byName = new HashMap<>();
-      env.forEach(variable -> byName.put(variable.path("name").asString(), variable));
+      Map<String, JsonNode> byName = env(docs, service.module);
       assertThat(
               byName
                   .get("PAYBRIDGE_GOCARDLESS_ENVIRONMENT")
@@ -431,19 +436,6 @@ class KubernetesManifestsTest {
       assertThat(policy.path("spec").path("ingress").toString())
           .contains("" + service.managementPort);
     }
-  }
-
-  private static Map<String, JsonNode> env(List<JsonNode> docs, String deployment) {
-    Map<String, JsonNode> byName = new HashMap<>();
-    named(docs, "Deployment", deployment)
-        .path("spec")
-        .path("template")
-        .path("spec")
-        .path("containers")
-        .get(0)
-        .path("env")
-        .forEach(variable -> byName.put(variable.path("name").asString(), variable));
-    return byName;
   }
 
   /**
