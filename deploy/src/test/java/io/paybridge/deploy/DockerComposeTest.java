@@ -336,6 +336,12 @@ class DockerComposeTest {
                 operatorAudiences.add(
                     m.path("config").path("included.custom.audience").asString()));
     assertThat(operatorAudiences).contains("webhook-ingest-service");
+    // The gateway routes a token with a team claim only (gateway-service README).
+    List<String> operatorClaims = new ArrayList<>();
+    operator
+        .path("protocolMappers")
+        .forEach(m -> operatorClaims.add(m.path("config").path("claim.name").asString()));
+    assertThat(operatorClaims).contains("team");
   }
 
   @Test
