@@ -245,7 +245,8 @@ class DockerComposeTest {
     JsonNode realm = JSON.readTree(Repository.read("deploy/compose/keycloak/paybridge-realm.json"));
     var clients = new HashSet<String>();
     realm.path("clients").forEach(c -> clients.add(c.path("clientId").asString()));
-    assertThat(clients).contains("team-a", "team-b", "operator", "billing-service");
+    assertThat(clients)
+        .contains("team-a", "team-b", "operator", "billing-service", "webhook-ingest-service");
     realm
         .path("clients")
         .forEach(
@@ -261,7 +262,86 @@ class DockerComposeTest {
             "payments:write",
             "notifications:read",
             "operations:read",
+            "operations:write",
             "merchant-tokens:read");
+  }
+
+  private static JsonNode client(JsonNode realm, String clientId) {
+    for (JsonNode client : realm.path("clients")) {
+      if (client.path("clientId").asString().equals(clientId)) {
+        return client;
+      }
+    }
+    throw new AssertionError("no client " + clientId);
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> values = new ArrayList<>();
+    array.forEach(v -> values.add(v.asString()));
+    return values;
+  }
+
+  /**
+   * Recovery of missed events is on (webhook-ingest-service README): the settings
+   * RecoveryEnvironment reads, with Keycloak's client webhook-ingest-service (its secret from .env,
+   * the same variable on both sides), the token endpoint and oauth-service billing-service uses,
+   * and GoCardless's API of the compose environment (the simulator, from the shared setting).
+   */
+  @Test
+  void recoveryOfMissedEventsIsOnWithItsOwnClientAtKeycloak() {
+    JsonNode env = services.path("webhook-ingest-service").path("environment");
+    JsonNode billing = services.path("billing-service").path("environment");
+    assertThat(env.path("PAYBRIDGE_RECOVERY_ENABLED").asString()).isEqualTo("true");
+    assertThat(env.path("PAYBRIDGE_TOKEN_URI").asString())
+        .isEqualTo(billing.path("PAYBRIDGE_TOKEN_URI").asString())
+        .startsWith(env.path("PAYBRIDGE_ISSUER_URI").asString() + "/");
+    assertThat(env.path("PAYBRIDGE_OAUTH_SERVICE_URL").asString())
+        .isEqualTo(billing.path("PAYBRIDGE_OAUTH_SERVICE_URL").asString())
+        .isEqualTo(
+            "http://oauth-service:"
+                + services.path("oauth-service").path("environment").path("SERVER_PORT").asInt());
+    assertThat(env.path("PAYBRIDGE_GOCARDLESS_API_URL").asString())
+        .isEqualTo(billing.path("PAYBRIDGE_GOCARDLESS_API_URL").asString());
+
+    var secret =
+        Pattern.compile("\\$\\{([A-Z_]+):\\?[^}]+}")
+            .matcher(env.path("PAYBRIDGE_WEBHOOK_INGEST_CLIENT_SECRET").asString());
+    assertThat(secret.matches()).as("client secret from .env").isTrue();
+    String variable = secret.group(1);
+    // Its own client, not billing-service's.
+    assertThat(billing.path("PAYBRIDGE_BILLING_CLIENT_SECRET").asString())
+        .doesNotContain("{" + variable + ":");
+    assertThat(services.path("keycloak").path("environment").path(variable).asString())
+        .isEqualTo(env.path("PAYBRIDGE_WEBHOOK_INGEST_CLIENT_SECRET").asString());
+
+    JsonNode realm = JSON.readTree(Repository.read("deploy/compose/keycloak/paybridge-realm.json"));
+    JsonNode client = client(realm, "webhook-ingest-service");
+    assertThat(client.path("secret").asString()).isEqualTo("${" + variable + "}");
+    assertThat(client.path("serviceAccountsEnabled").asBoolean()).isTrue();
+    assertThat(texts(client.path("optionalClientScopes"))).containsExactly("merchant-tokens:read");
+    List<String> audiences = new ArrayList<>();
+    client
+        .path("protocolMappers")
+        .forEach(m -> audiences.add(m.path("config").path("included.custom.audience").asString()));
+    assertThat(audiences).containsExactly("oauth-service");
+    // Operators may start a recovery (operations:write) with a token webhook-ingest-service takes.
+    JsonNode operator = client(realm, "operator");
+    assertThat(texts(operator.path("optionalClientScopes")))
+        .contains("operations:read", "operations:write");
+    List<String> operatorAudiences = new ArrayList<>();
+    operator
+        .path("protocolMappers")
+        .forEach(
+            m ->
+                operatorAudiences.add(
+                    m.path("config").path("included.custom.audience").asString()));
+    assertThat(operatorAudiences).contains("webhook-ingest-service");
+    // The gateway routes a token with a team claim only (gateway-service README).
+    List<String> operatorClaims = new ArrayList<>();
+    operator
+        .path("protocolMappers")
+        .forEach(m -> operatorClaims.add(m.path("config").path("claim.name").asString()));
+    assertThat(operatorClaims).contains("team");
   }
 
   @Test

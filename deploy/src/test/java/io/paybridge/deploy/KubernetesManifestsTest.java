@@ -88,6 +88,20 @@ class KubernetesManifestsTest {
         .orElseThrow(() -> new AssertionError("no " + kind + " " + name));
   }
 
+  /** The first container's environment variables of a Deployment, by name. */
+  private static Map<String, JsonNode> env(List<JsonNode> docs, String deployment) {
+    Map<String, JsonNode> byName = new HashMap<>();
+    named(docs, "Deployment", deployment)
+        .path("spec")
+        .path("template")
+        .path("spec")
+        .path("containers")
+        .get(0)
+        .path("env")
+        .forEach(variable -> byName.put(variable.path("name").asString(), variable));
+    return byName;
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"local", "production"})
   void everyManifestIsOfAKnownKindWithANameInTheNamespace(String overlay) {
@@ -239,16 +253,7 @@ class KubernetesManifestsTest {
     assertThat(platform.path("gocardless-environment").asString())
         .isEqualTo(overlay.equals("production") ? "live" : "simulator");
     for (Service service : GOCARDLESS_SERVICES) {
-      JsonNode env =
-          named(docs, "Deployment", service.module)
-              .path("spec")
-              .path("template")
-              .path("spec")
-              .path("containers")
-              .get(0)
-              .path("env");
-      Map<String, JsonNode> byName = new HashMap<>();
-      env.forEach(variable -> byName.put(variable.path("name").asString(), variable));
+      Map<String, JsonNode> byName = env(docs, service.module);
       assertThat(
               byName
                   .get("PAYBRIDGE_GOCARDLESS_ENVIRONMENT")
@@ -407,12 +412,11 @@ class KubernetesManifestsTest {
         }
       }
     }
-    // webhook-ingest: only through the gateway; its egress only DNS, its database and Kafka.
+    // webhook-ingest: only through the gateway (its egress: below, as billing-service's).
     JsonNode webhook = named(docs, "NetworkPolicy", "webhook-ingest-service");
     assertThat(webhook.path("spec").path("ingress").get(0).toString())
         .contains("gateway-service")
         .doesNotContain("billing-service");
-    assertThat(webhook.path("spec").path("egress").toString()).doesNotContain("ipBlock");
     // billing-service calls oauth-service's internal token endpoint; oauth-service accepts it.
     assertThat(
             named(docs, "NetworkPolicy", "billing-service").path("spec").path("egress").toString())
@@ -431,6 +435,128 @@ class KubernetesManifestsTest {
       // Prometheus reaches the management port.
       assertThat(policy.path("spec").path("ingress").toString())
           .contains("" + service.managementPort);
+    }
+  }
+
+  /**
+   * Recovery of missed events (webhook-ingest-service README) is on wherever PayBridge is deployed:
+   * the settings RecoveryEnvironment reads, the IdP's from the shared ConfigMap, the client secret
+   * from a Secret, oauth-service at its Service's port.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"local", "production"})
+  void recoveryOfMissedEventsIsOnWithItsClientSecretFromASecret(String overlay) {
+    var docs = render(overlay);
+    Map<String, JsonNode> env = env(docs, Service.WEBHOOK_INGEST.module);
+    assertThat(env.get("PAYBRIDGE_RECOVERY_ENABLED").path("value").asString()).isEqualTo("true");
+    JsonNode secret = env.get("PAYBRIDGE_WEBHOOK_INGEST_CLIENT_SECRET");
+    assertThat(secret.has("value")).as("a literal client secret").isFalse();
+    JsonNode secretRef = secret.path("valueFrom").path("secretKeyRef");
+    assertThat(secretRef.path("name").asString()).isEqualTo("webhook-ingest-service-secrets");
+    assertThat(secretRef.path("key").asString())
+        .isEqualTo("PAYBRIDGE_WEBHOOK_INGEST_CLIENT_SECRET");
+    assertThat(secretRef.path("optional").asBoolean(false)).isFalse();
+    JsonNode platform = named(docs, "ConfigMap", "paybridge-platform").path("data");
+    for (var setting :
+        Map.of("PAYBRIDGE_TOKEN_URI", "token-uri", "PAYBRIDGE_ISSUER_URI", "issuer-uri")
+            .entrySet()) {
+      JsonNode ref = env.get(setting.getKey()).path("valueFrom").path("configMapKeyRef");
+      assertThat(ref.path("name").asString()).isEqualTo("paybridge-platform");
+      assertThat(ref.path("key").asString()).isEqualTo(setting.getValue());
+      assertThat(platform.path(setting.getValue()).asString()).as(setting.getValue()).isNotBlank();
+    }
+    // The same IdP settings billing-service uses for the same token endpoint.
+    Map<String, JsonNode> billing = env(docs, Service.BILLING.module);
+    assertThat(env.get("PAYBRIDGE_TOKEN_URI")).isEqualTo(billing.get("PAYBRIDGE_TOKEN_URI"));
+    assertThat(env.get("PAYBRIDGE_OAUTH_SERVICE_URL"))
+        .isEqualTo(billing.get("PAYBRIDGE_OAUTH_SERVICE_URL"));
+    int oauthPort = -1;
+    for (JsonNode port : named(docs, "Service", Service.OAUTH.module).path("spec").path("ports")) {
+      if (port.path("name").asString().equals("http")) {
+        oauthPort = port.path("port").asInt();
+      }
+    }
+    assertThat(env.get("PAYBRIDGE_OAUTH_SERVICE_URL").path("value").asString())
+        .isEqualTo("http://" + Service.OAUTH.module + ":" + oauthPort);
+  }
+
+  /** No Deployment carries a secret-looking variable as a literal: each comes from a Secret. */
+  @ParameterizedTest
+  @ValueSource(strings = {"local", "production"})
+  void noSecretIsWrittenInAManifest(String overlay) {
+    var docs = render(overlay);
+    for (JsonNode deployment : ofKind(docs, "Deployment")) {
+      String name = deployment.path("metadata").path("name").asString();
+      env(docs, name)
+          .forEach(
+              (variable, value) -> {
+                if (variable.matches(".*(PASSWORD|SECRET|SECRETS|_KEY|KEYS_.*)")
+                    && !variable.endsWith("_KEY_ID")) {
+                  assertThat(value.has("value")).as(name + " " + variable).isFalse();
+                  assertThat(value.path("valueFrom").has("secretKeyRef"))
+                      .as(name + " " + variable)
+                      .isTrue();
+                }
+              });
+    }
+  }
+
+  /**
+   * webhook-ingest-service's recovery reaches oauth-service's API port, the IdP and GoCardless
+   * (HTTPS to public addresses) by rules that billing-service has too, and nothing billing-service
+   * may not reach; oauth-service (and in the local overlay the simulator) admits it.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"local", "production"})
+  void recoveryReachesOauthServiceTheIdpAndGoCardlessNoWiderThanBillingService(String overlay) {
+    var docs = render(overlay);
+    List<JsonNode> webhook = new ArrayList<>();
+    named(docs, "NetworkPolicy", Service.WEBHOOK_INGEST.module)
+        .path("spec")
+        .path("egress")
+        .forEach(webhook::add);
+    List<JsonNode> billing = new ArrayList<>();
+    named(docs, "NetworkPolicy", Service.BILLING.module)
+        .path("spec")
+        .path("egress")
+        .forEach(billing::add);
+    assertThat(billing).containsAll(webhook);
+    JsonNode toOauth = null;
+    JsonNode toInternet = null;
+    for (JsonNode rule : webhook) {
+      String to = rule.path("to").toString();
+      if (to.contains("\"app.kubernetes.io/name\":\"oauth-service\"")) {
+        toOauth = rule;
+      }
+      if (rule.path("to").get(0).has("ipBlock")) {
+        toInternet = rule;
+      }
+    }
+    assertThat(toOauth).as("egress to oauth-service").isNotNull();
+    assertThat(toOauth.path("ports").size()).isEqualTo(1);
+    assertThat(toOauth.path("ports").get(0).path("port").asInt()).isEqualTo(Service.OAUTH.port);
+    assertThat(toInternet).as("egress to the IdP and GoCardless").isNotNull();
+    assertThat(toInternet.path("ports").size()).isEqualTo(1);
+    assertThat(toInternet.path("ports").get(0).path("port").asInt()).isEqualTo(443);
+    assertThat(toInternet.path("ports").get(0).path("protocol").asString()).isEqualTo("TCP");
+    assertThat(toInternet.path("to").get(0).path("ipBlock").path("except").toString())
+        .contains("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16");
+    // oauth-service admits it on its API port.
+    boolean admitted = false;
+    for (JsonNode rule :
+        named(docs, "NetworkPolicy", Service.OAUTH.module).path("spec").path("ingress")) {
+      admitted |=
+          rule.path("from").toString().contains(Service.WEBHOOK_INGEST.module)
+              && rule.path("ports").toString().contains("" + Service.OAUTH.port);
+    }
+    assertThat(admitted).as("oauth-service admits webhook-ingest-service").isTrue();
+    if (overlay.equals("local")) {
+      assertThat(
+              named(docs, "NetworkPolicy", "gocardless-simulator")
+                  .path("spec")
+                  .path("ingress")
+                  .toString())
+          .contains(Service.WEBHOOK_INGEST.module, Service.BILLING.module);
     }
   }
 
@@ -483,7 +609,8 @@ class KubernetesManifestsTest {
                 "billing.instalment-schedule",
                 Topics.PAYERS_ERASURE),
             "webhook-ingest-service",
-            List.of(Topics.PAYERS_ERASURE));
+            // recovery of missed events learns the connected organisations
+            List.of(Topics.PAYERS_ERASURE, Topics.MERCHANTS_CONNECTION));
     var deadLetters = new ArrayList<String>();
     consumed.forEach(
         (group, sources) -> sources.forEach(t -> deadLetters.add(Topics.deadLetter(t, group))));
