@@ -55,7 +55,8 @@ class OperationsAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   AuditActors auditActors() {
-    return isPresent("org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken")
+    return isPresent(
+            "org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken")
         ? new JwtAuditActors()
         : () -> AuditActors.SYSTEM;
   }
@@ -90,7 +91,8 @@ class OperationsAutoConfiguration {
           try {
             audit.deleteExpired(properties.retention(), properties.retentionBatch());
           } catch (RuntimeException e) {
-            LoggerFactory.getLogger(AuditLog.class).warn("Audit retention failed: {}", e.toString());
+            LoggerFactory.getLogger(AuditLog.class)
+                .warn("Audit retention failed: {}", e.toString());
           }
         },
         Math.min(interval, TimeUnit.MINUTES.toMillis(5)),
@@ -106,7 +108,6 @@ class OperationsAutoConfiguration {
 
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(name = "org.springframework.kafka.core.KafkaTemplate")
-  @ConditionalOnBean(KafkaProperties.class)
   static class DeadLetterConfiguration {
 
     @Bean
@@ -131,6 +132,12 @@ class OperationsAutoConfiguration {
       return new DeadLetterReplays(deadLetters, audit, properties.maxReplay());
     }
 
+    @Bean
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    DeadLetterController deadLetterController(DeadLetters deadLetters, DeadLetterReplays replays) {
+      return new DeadLetterController(deadLetters, replays);
+    }
+
     /** Replays meant for another group are discarded by this service's listeners. */
     @Bean
     static ReplayFilter.Installer replayFilterInstaller(Environment environment) {
@@ -145,12 +152,6 @@ class OperationsAutoConfiguration {
     @Bean
     AuditController auditController(AuditLog audit) {
       return new AuditController(audit);
-    }
-
-    @Bean
-    @ConditionalOnBean(DeadLetterReplays.class)
-    DeadLetterController deadLetterController(DeadLetters deadLetters, DeadLetterReplays replays) {
-      return new DeadLetterController(deadLetters, replays);
     }
   }
 }

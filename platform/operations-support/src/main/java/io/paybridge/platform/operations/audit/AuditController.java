@@ -13,8 +13,8 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
 /**
- * {@code GET /operations/audit?from=&to=&action=&limit=}: the service's audit entries, newest
- * first ({@code operations:read}, guarded by the service's security chain).
+ * {@code GET /operations/audit?from=&to=&action=&limit=}: the service's audit entries, newest first
+ * ({@code operations:read}, guarded by the service's security chain).
  */
 @RestController
 public class AuditController {
@@ -51,7 +51,8 @@ public class AuditController {
   }
 
   @ExceptionHandler(MethodArgumentTypeMismatchException.class)
-  ResponseEntity<?> badParameter(MethodArgumentTypeMismatchException e, HttpServletRequest request) {
+  ResponseEntity<?> badParameter(
+      MethodArgumentTypeMismatchException e, HttpServletRequest request) {
     return Problems.response(
         OperationsProblem.INVALID_REQUEST,
         e.getName() + " is not valid (from and to are ISO-8601 instants, limit a number)",

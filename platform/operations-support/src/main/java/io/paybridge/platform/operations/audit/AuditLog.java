@@ -61,7 +61,8 @@ public final class AuditLog {
     this.service = service;
     this.removed =
         Counter.builder("paybridge.audit.retention.removed")
-            .description("Audit entries deleted because they were older than paybridge.audit.retention")
+            .description(
+                "Audit entries deleted because they were older than paybridge.audit.retention")
             .baseUnit("entries")
             .register(meters);
   }
@@ -83,7 +84,8 @@ public final class AuditLog {
     if (detail != null) {
       detail.forEach(
           (key, value) -> {
-            if (SECRET_KEY.matcher(key.toLowerCase(Locale.ROOT).replace("_", "").replace("-", ""))
+            if (SECRET_KEY
+                .matcher(key.toLowerCase(Locale.ROOT).replace("_", "").replace("-", ""))
                 .find()) {
               throw new IllegalArgumentException(
                   "An audit entry never holds a secret; refused detail key " + key);

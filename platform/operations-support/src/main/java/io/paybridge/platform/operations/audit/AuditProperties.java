@@ -11,8 +11,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     (400 days: a year of audits plus a quarter to answer questions about it)
  * @param retentionInterval how often the retention job runs (on every instance; deleting is
  *     idempotent)
- * @param retentionBatch most entries one delete statement removes, so that a first run over a
- *     large backlog holds no long locks
+ * @param retentionBatch most entries one delete statement removes, so that a first run over a large
+ *     backlog holds no long locks
  */
 @ConfigurationProperties("paybridge.audit")
 public record AuditProperties(

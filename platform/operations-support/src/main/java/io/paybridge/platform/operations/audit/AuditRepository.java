@@ -40,8 +40,9 @@ final class AuditRepository {
 
   /** Newest first. */
   List<AuditEntry> find(Instant from, Instant to, String action, int limit) {
-    var sql = new StringBuilder(
-        "select id, at, action, actor, request_id, target, detail::text from audit_entry where true");
+    var sql =
+        new StringBuilder(
+            "select id, at, action, actor, request_id, target, detail::text from audit_entry where true");
     var args = new ArrayList<Object>();
     if (from != null) {
       sql.append(" and at >= ?");

@@ -15,7 +15,8 @@ public final class JwtAuditActors implements AuditActors {
 
   @Override
   public String current() {
-    if (!(SecurityContextHolder.getContext().getAuthentication() instanceof JwtAuthenticationToken token)) {
+    if (!(SecurityContextHolder.getContext().getAuthentication()
+        instanceof JwtAuthenticationToken token)) {
       return SYSTEM;
     }
     return of(token.getToken());

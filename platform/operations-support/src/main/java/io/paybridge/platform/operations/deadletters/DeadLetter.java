@@ -41,14 +41,34 @@ public record DeadLetter(
   /** The same dead letter with another view of its payload. */
   DeadLetter withPayload(Object view) {
     return new DeadLetter(
-        id, topic, originalTopic, partition, offset, key, eventId, eventType, error, at, view,
+        id,
+        topic,
+        originalTopic,
+        partition,
+        offset,
+        key,
+        eventId,
+        eventType,
+        error,
+        at,
+        view,
         headers);
   }
 
   /** The same dead letter without payload and headers, as lists show it. */
   public DeadLetter summary() {
     return new DeadLetter(
-        id, topic, originalTopic, partition, offset, key, eventId, eventType, error, at, null,
+        id,
+        topic,
+        originalTopic,
+        partition,
+        offset,
+        key,
+        eventId,
+        eventType,
+        error,
+        at,
+        null,
         null);
   }
 }

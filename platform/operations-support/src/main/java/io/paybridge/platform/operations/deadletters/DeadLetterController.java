@@ -5,7 +5,6 @@ import io.paybridge.platform.web.Problems;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -21,10 +20,9 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
 /**
- * The service's dead letters for operators (docs/runbook.md): {@code GET
- * /operations/dead-letters}, {@code GET /operations/dead-letters/{id}}, {@code POST
- * /operations/dead-letters/replays}. The service's security chain guards them ({@code
- * operations:read}, {@code operations:write}).
+ * The service's dead letters for operators (docs/runbook.md): {@code GET /operations/dead-letters},
+ * {@code GET /operations/dead-letters/{id}}, {@code POST /operations/dead-letters/replays}. The
+ * service's security chain guards them ({@code operations:read}, {@code operations:write}).
  */
 @RestController
 public class DeadLetterController {
@@ -164,5 +162,4 @@ public class DeadLetterController {
   private static String blankToNull(String value) {
     return value == null || value.isBlank() ? null : value;
   }
-
 }

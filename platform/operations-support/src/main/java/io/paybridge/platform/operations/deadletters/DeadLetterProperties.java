@@ -8,8 +8,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Dead letters for operators ({@code paybridge.dead-letters.*}).
  *
  * @param timeout longest a list, an inspection or a replay waits for Kafka before answering 503
- * @param maxReplay most records one replay sends; a filter that takes more replays the oldest
- *     ones (the answer's {@code replayed} says how many), and the rest with the next request
+ * @param maxReplay most records one replay sends; a filter that takes more replays the oldest ones
+ *     (the answer's {@code replayed} says how many), and the rest with the next request
  */
 @ConfigurationProperties("paybridge.dead-letters")
 public record DeadLetterProperties(

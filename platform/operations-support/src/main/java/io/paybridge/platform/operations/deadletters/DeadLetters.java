@@ -92,10 +92,11 @@ public final class DeadLetters {
     this.producerConfig.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
     this.producerConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
     this.producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, group + "-dead-letter-replays");
-    this.producerConfig.put(
-        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(timeout.toMillis(), 1000));
-    this.producerConfig.put(
-        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(timeout.toMillis(), 1000));
+    // Kafka asks delivery.timeout.ms >= request.timeout.ms + linger.ms.
+    int delivery = (int) Math.max(timeout.toMillis(), 2000);
+    this.producerConfig.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, delivery);
+    this.producerConfig.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, delivery / 2);
+    this.producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 0);
     this.producerConfig.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
     this.group = group;
     this.timeout = timeout;
@@ -113,8 +114,8 @@ public final class DeadLetters {
   }
 
   /**
-   * The newest {@code limit} dead letters (of the dead-letter topic or original topic {@code
-   * topic} if given), newest first, without payload and headers.
+   * The newest {@code limit} dead letters (of the dead-letter topic or original topic {@code topic}
+   * if given), newest first, without payload and headers.
    */
   public List<DeadLetter> list(String topic, int limit) {
     try (var consumer = consumer()) {
@@ -184,7 +185,8 @@ public final class DeadLetters {
         return List.of();
       }
       var ends = consumer.endOffsets(partitions, timeout);
-      var starts = new HashMap<TopicPartition, Long>(consumer.beginningOffsets(partitions, timeout));
+      var starts =
+          new HashMap<TopicPartition, Long>(consumer.beginningOffsets(partitions, timeout));
       if (filter.from() != null) {
         // Dead letters are stamped when they are dead-lettered: skip what came before `from`.
         var query = new HashMap<TopicPartition, Long>();
@@ -192,7 +194,8 @@ public final class DeadLetters {
         consumer
             .offsetsForTimes(query, timeout)
             .forEach(
-                (partition, found) -> starts.put(partition, found == null ? ends.get(partition) : found.offset()));
+                (partition, found) ->
+                    starts.put(partition, found == null ? ends.get(partition) : found.offset()));
       }
       return read(consumer, starts, ends, filter::matches).stream()
           .sorted(Comparator.comparing(DeadLetter::at))
@@ -204,8 +207,8 @@ public final class DeadLetters {
   }
 
   /**
-   * Sends each dead letter back to its original topic (see the class comment) and waits until
-   * Kafka has them all.
+   * Sends each dead letter back to its original topic (see the class comment) and waits until Kafka
+   * has them all.
    *
    * @return how many were sent
    * @throws DeadLettersUnavailableException when Kafka did not take them all in time (some may have
@@ -328,8 +331,7 @@ public final class DeadLetters {
     }
     String originalTopic = headers.get(EventHeaders.DLT_ORIGINAL_TOPIC);
     if (originalTopic == null) {
-      originalTopic =
-          record.topic().substring(0, record.topic().length() - (group.length() + 5));
+      originalTopic = record.topic().substring(0, record.topic().length() - (group.length() + 5));
     }
     String error = headers.get(EventHeaders.DLT_EXCEPTION_MESSAGE);
     if (error != null && error.length() > MAX_ERROR) {
