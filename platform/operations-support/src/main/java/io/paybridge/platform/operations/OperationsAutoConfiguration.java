@@ -134,6 +134,7 @@ class OperationsAutoConfiguration {
 
     @Bean
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    @ConditionalOnBean(type = "org.springframework.security.web.SecurityFilterChain")
     DeadLetterController deadLetterController(DeadLetters deadLetters, DeadLetterReplays replays) {
       return new DeadLetterController(deadLetters, replays);
     }
@@ -145,8 +146,13 @@ class OperationsAutoConfiguration {
     }
   }
 
+  /**
+   * Only behind a security chain: the service's chain guards the endpoints ({@link
+   * OperationsAccess}); a service without one gets none of them.
+   */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+  @ConditionalOnBean(type = "org.springframework.security.web.SecurityFilterChain")
   static class Endpoints {
 
     @Bean

@@ -1,5 +1,6 @@
 package io.paybridge.platform.operations.it;
 
+import io.paybridge.platform.operations.OperationsAccess;
 import io.paybridge.platform.outbox.IdempotentConsumer;
 import io.paybridge.platform.outbox.PoisonMessageException;
 import io.paybridge.platform.web.security.ResourceServerChains;
@@ -32,10 +33,9 @@ class OperationsTestApplication {
             (request, response, e) -> response.sendError(403))
         .authorizeHttpRequests(
             auth ->
-                auth.requestMatchers(HttpMethod.GET, "/operations/**")
-                    .hasAuthority("SCOPE_operations:read")
-                    .requestMatchers("/operations/**")
-                    .hasAuthority("SCOPE_operations:write")
+                OperationsAccess.rules(auth)
+                    .requestMatchers(HttpMethod.GET, "/operations/**")
+                    .denyAll()
                     .anyRequest()
                     .denyAll())
         .build();
