@@ -291,6 +291,21 @@ class QuarantineIT {
           .containsEntry("action", "quarantine.replayed")
           .containsEntry("actor", "operator:test-operator")
           .hasEntrySatisfying("detail", d -> assertThat(d.toString()).contains(String.valueOf(id)));
+      var audited =
+          operations(
+              "GET",
+              "/operations/audit?action=quarantine.replayed&limit=1000",
+              null,
+              OPERATOR_TOKEN);
+      assertThat(audited.statusCode()).isEqualTo(200);
+      assertThat(
+              mapper
+                  .readTree(audited.body())
+                  .path("entries")
+                  .valueStream()
+                  .map(e -> e.path("id").asString()))
+          .contains(replayed.path("auditId").asString());
+      assertThat(operations("GET", "/operations/audit", null, "nope").statusCode()).isEqualTo(401);
       assertThat(client.postSigned(body, SIMULATOR_SECRET).statusCode()).isEqualTo(204);
 
       assertThat(publishedUpToMarker(kafka, run, payment))
