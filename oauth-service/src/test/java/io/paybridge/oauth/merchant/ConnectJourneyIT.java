@@ -120,7 +120,9 @@ class ConnectJourneyIT extends IntegrationHarness {
       // The platform's audit log, as operators read it: the connection and the token read, with
       // who did them; the token itself in no audit row.
       var audit =
-          Http.get(url("/operations/audit?limit=1000"), world.operationsToken()).json().get("entries");
+          Http.get(url("/operations/audit?limit=1000"), world.operationsToken())
+              .json()
+              .get("entries");
       var ours =
           audit.valueStream().filter(e -> merchantId.equals(e.get("target").asString())).toList();
       assertThat(ours)
