@@ -58,6 +58,9 @@ class DeadLetterReplayIT {
 
   @BeforeAll
   static void producer() {
+    // Before the listener starts: it is assigned the topic's partitions at once instead of after a
+    // metadata refresh, and the first dead letter needs no topic creation.
+    EmbeddedKafkaServer.shared().createTopics(OperationsTestApplication.PAYMENTS, DLT);
     producer =
         new KafkaProducer<>(
             Map.<String, Object>of(
