@@ -54,6 +54,27 @@ class OperationsIT extends NotificationHarness {
                 "%" + secret.substring(6) + "%",
                 "%" + newSecret.substring(6) + "%"))
         .isZero();
+    // A team's replay of its deliveries is audited too.
+    var replay =
+        Http.postJson(
+            url("/notifications/deliveries/replay"),
+            token(team),
+            "{\"from\": \"2026-01-01T00:00:00Z\", \"to\": \"2026-01-02T00:00:00Z\"}");
+    assertThat(replay.status()).as(replay.body()).isIn(200, 202);
+    assertThat(
+            Http.get(
+                    url("/operations/audit?action=notification-deliveries.replayed&limit=1000"),
+                    operator("operations:read"))
+                .json()
+                .get("entries")
+                .valueStream()
+                .filter(e -> team.equals(e.get("detail").get("team").asString())))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.get("actor").asString()).isEqualTo("team:" + team);
+              assertThat(e.get("detail").get("count").asInt()).isZero();
+            });
     // A team's token is not an operator's.
     assertThat(Http.get(url("/operations/audit"), token(team)).status()).isEqualTo(403);
   }

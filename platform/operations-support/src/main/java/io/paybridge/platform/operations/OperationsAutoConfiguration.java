@@ -22,6 +22,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
@@ -36,8 +37,8 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * Gives a service with a database its audit log ({@link AuditLog}, table {@code audit_entry},
  * retention job) and, when it runs Kafka listeners, its dead letters ({@link DeadLetters}, {@link
- * DeadLetterReplays}, {@link ReplayFilter}); in a servlet application the operator endpoints of
- * both. The service's own security chain guards {@code /operations/**}.
+ * DeadLetterReplays}, {@link ReplayFilter}); the operator endpoints of both where the service
+ * switches them on ({@code paybridge.operations.endpoints=true}) behind its own security chain.
  */
 @AutoConfiguration(after = {JdbcTemplateAutoConfiguration.class, KafkaAutoConfiguration.class})
 @ConditionalOnBean(JdbcTemplate.class)
@@ -135,6 +136,7 @@ class OperationsAutoConfiguration {
     @Bean
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
     @ConditionalOnBean(type = "org.springframework.security.web.SecurityFilterChain")
+    @ConditionalOnProperty(prefix = "paybridge.operations", name = "endpoints", havingValue = "true")
     DeadLetterController deadLetterController(DeadLetters deadLetters, DeadLetterReplays replays) {
       return new DeadLetterController(deadLetters, replays);
     }
@@ -147,12 +149,14 @@ class OperationsAutoConfiguration {
   }
 
   /**
-   * Only behind a security chain: the service's chain guards the endpoints ({@link
-   * OperationsAccess}); a service without one gets none of them.
+   * Only where the service asks for them ({@code paybridge.operations.endpoints=true}) and has a
+   * security chain, which must guard them ({@link OperationsAccess}): a chain that permits
+   * everything would leave them open, so they are never switched on by the library alone.
    */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
   @ConditionalOnBean(type = "org.springframework.security.web.SecurityFilterChain")
+  @ConditionalOnProperty(prefix = "paybridge.operations", name = "endpoints", havingValue = "true")
   static class Endpoints {
 
     @Bean
