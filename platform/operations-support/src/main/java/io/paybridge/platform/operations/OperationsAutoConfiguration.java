@@ -136,7 +136,10 @@ class OperationsAutoConfiguration {
     @Bean
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
     @ConditionalOnBean(type = "org.springframework.security.web.SecurityFilterChain")
-    @ConditionalOnProperty(prefix = "paybridge.operations", name = "endpoints", havingValue = "true")
+    @ConditionalOnProperty(
+        prefix = "paybridge.operations",
+        name = "endpoints",
+        havingValue = "true")
     DeadLetterController deadLetterController(DeadLetters deadLetters, DeadLetterReplays replays) {
       return new DeadLetterController(deadLetters, replays);
     }
