@@ -21,12 +21,17 @@ class OperationsJoinIT extends GatewayHarness {
 
   @Test
   void deadLettersOfEveryServiceAreJoinedNewestFirstAndAFailingServiceIsListed() {
-    OAUTH.answer("/operations/dead-letters", request -> "{\"deadLetters\":[" + deadLetter("o-1", "2026-11-30T08:00:01Z") + "]}");
-    BILLING.answer("/operations/dead-letters", request -> "{\"deadLetters\":["
-            + deadLetter("b-2", "2026-11-30T08:00:03.5Z")
-            + ","
-            + deadLetter("b-1", "2026-11-30T08:00:00Z")
-            + "]}");
+    OAUTH.answer(
+        "/operations/dead-letters",
+        request -> "{\"deadLetters\":[" + deadLetter("o-1", "2026-11-30T08:00:01Z") + "]}");
+    BILLING.answer(
+        "/operations/dead-letters",
+        request ->
+            "{\"deadLetters\":["
+                + deadLetter("b-2", "2026-11-30T08:00:03.5Z")
+                + ","
+                + deadLetter("b-1", "2026-11-30T08:00:00Z")
+                + "]}");
     NOTIFICATION.answer(500);
     String token = teamToken("operators", "operations:read");
 
@@ -46,9 +51,15 @@ class OperationsJoinIT extends GatewayHarness {
 
   @Test
   void auditEntriesAreJoined() {
-    OAUTH.answer("/operations/audit", request -> "{\"entries\":[{\"id\":\"a\",\"action\":\"merchant.connected\",\"at\":\"2026-11-30T08:00:00Z\"}]}");
+    OAUTH.answer(
+        "/operations/audit",
+        request ->
+            "{\"entries\":[{\"id\":\"a\",\"action\":\"merchant.connected\",\"at\":\"2026-11-30T08:00:00Z\"}]}");
     BILLING.answer("/operations/audit", request -> "{\"entries\":[]}");
-    NOTIFICATION.answer("/operations/audit", request -> "{\"entries\":[{\"id\":\"n\",\"action\":\"notification-endpoint.created\",\"at\":\"2026-11-30T09:00:00Z\"}]}");
+    NOTIFICATION.answer(
+        "/operations/audit",
+        request ->
+            "{\"entries\":[{\"id\":\"n\",\"action\":\"notification-endpoint.created\",\"at\":\"2026-11-30T09:00:00Z\"}]}");
 
     var answer =
         Http.get(url("/operations/audit?action=x"), teamToken("operators", "operations:read"));
@@ -61,7 +72,8 @@ class OperationsJoinIT extends GatewayHarness {
 
   @Test
   void aReplayGoesToTheServiceItNamesWithoutTheServiceField() {
-    BILLING.answer("/operations/dead-letters/replays", request -> "{\"replayed\":1,\"auditId\":\"x\"}");
+    BILLING.answer(
+        "/operations/dead-letters/replays", request -> "{\"replayed\":1,\"auditId\":\"x\"}");
     String token = teamToken("operators", "operations:read", "operations:write");
 
     var answer =
