@@ -2,6 +2,7 @@ package io.paybridge.notification.delivery;
 
 import io.paybridge.notification.endpoint.EndpointDirectory;
 import io.paybridge.notification.endpoint.EndpointNotFoundException;
+import io.paybridge.platform.operations.audit.AuditLog;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +31,7 @@ class DeliveryService {
   private final DeliveryWakeUp wakeUp;
   private final ObjectMapper mapper;
   private final Clock clock;
+  private final AuditLog audit;
 
   DeliveryService(
       DeliveryRepository deliveries,
@@ -37,7 +39,9 @@ class DeliveryService {
       EndpointDirectory endpoints,
       DeliveryWakeUp wakeUp,
       ObjectMapper mapper,
-      Clock clock) {
+      Clock clock,
+      AuditLog audit) {
+    this.audit = audit;
     this.deliveries = deliveries;
     this.planner = planner;
     this.endpoints = endpoints;
@@ -83,7 +87,12 @@ class DeliveryService {
   @Transactional
   DeliveryView replay(String team, String id) {
     var row = find(team, id);
-    if (deliveries.replay(row.id(), team, clock.instant())) {
+    boolean due = deliveries.replay(row.id(), team, clock.instant());
+    var detail = new java.util.LinkedHashMap<String, Object>();
+    detail.put("team", team);
+    detail.put("due", due);
+    audit.record("notification-delivery.replayed", id, detail);
+    if (due) {
       wakeUp.wake();
     }
     return get(team, id);
@@ -112,6 +121,14 @@ class DeliveryService {
             request.from(),
             request.to(),
             clock.instant());
+    var detail = new java.util.LinkedHashMap<String, Object>();
+    detail.put("team", team != null ? team : request.team());
+    detail.put("endpointId", request.endpointId());
+    detail.put("status", status);
+    detail.put("from", request.from().toString());
+    detail.put("to", request.to().toString());
+    detail.put("count", replayed);
+    audit.record("notification-deliveries.replayed", request.from() + "/" + request.to(), detail);
     if (replayed > 0) {
       wakeUp.wake();
     }

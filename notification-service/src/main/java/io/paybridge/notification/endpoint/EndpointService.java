@@ -1,5 +1,6 @@
 package io.paybridge.notification.endpoint;
 
+import io.paybridge.platform.operations.audit.AuditLog;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.SecureRandom;
@@ -8,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Service;
@@ -16,7 +18,8 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * A team's endpoints: create, read, enable, disable, delete, and rotate a webhook's signing secret.
  * Every method takes the caller's team; an endpoint of another team is {@link
- * EndpointNotFoundException}, exactly as one that does not exist.
+ * EndpointNotFoundException}, exactly as one that does not exist. Every change is audited in its
+ * transaction ({@code notification-endpoint.*}; never the secret).
  */
 @Service
 public class EndpointService {
@@ -31,13 +34,16 @@ public class EndpointService {
   private final SecretCipher cipher;
   private final EndpointProperties properties;
   private final Clock clock;
+  private final AuditLog audit;
   private final SecureRandom random = new SecureRandom();
 
   EndpointService(
       EndpointRepository endpoints,
       SecretCipher cipher,
       EndpointProperties properties,
-      Clock clock) {
+      Clock clock,
+      AuditLog audit) {
+    this.audit = audit;
     this.endpoints = endpoints;
     this.cipher = cipher;
     this.properties = properties;
@@ -70,6 +76,10 @@ public class EndpointService {
             null,
             clock.instant());
     endpoints.insert(row);
+    audit.record(
+        "notification-endpoint.created",
+        row.id().toString(),
+        Map.of("team", team, "kind", row.kind().name(), "eventTypes", filter.entries()));
     String secret = webhook ? newSecret(row.id(), 1) : null;
     return new CreatedEndpoint(row.view(), secret);
   }
@@ -86,6 +96,7 @@ public class EndpointService {
   public EndpointView enable(String team, String id) {
     UUID uuid = row(team, id).id();
     endpoints.enable(uuid, team);
+    audit.record("notification-endpoint.enabled", uuid.toString(), Map.of("team", team));
     return get(team, id);
   }
 
@@ -93,6 +104,7 @@ public class EndpointService {
   public EndpointView disable(String team, String id) {
     UUID uuid = row(team, id).id();
     endpoints.disable(uuid, "by_team", clock.instant());
+    audit.record("notification-endpoint.disabled", uuid.toString(), Map.of("team", team));
     return get(team, id);
   }
 
@@ -101,6 +113,7 @@ public class EndpointService {
     if (!endpoints.delete(parse(id), team)) {
       throw new EndpointNotFoundException(id);
     }
+    audit.record("notification-endpoint.deleted", id, Map.of("team", team));
   }
 
   /**
@@ -124,6 +137,10 @@ public class EndpointService {
     Instant expires = clock.instant().plus(overlap);
     int version = endpoints.nextSecretVersion(row.id());
     endpoints.expireSecrets(row.id(), expires);
+    audit.record(
+        "notification-endpoint.signing-key-rotated",
+        row.id().toString(),
+        Map.of("team", team, "version", version, "previousValidUntil", expires.toString()));
     return new RotatedSecret(newSecret(row.id(), version), expires);
   }
 

@@ -1,5 +1,6 @@
 package io.paybridge.notification.web;
 
+import io.paybridge.platform.operations.OperationsAccess;
 import io.paybridge.platform.web.Problems;
 import io.paybridge.platform.web.security.BearerTokenProblems;
 import io.paybridge.platform.web.security.ResourceServerChains;
@@ -41,7 +42,8 @@ class SecurityConfiguration {
     return ResourceServerChains.stateless(http, unauthenticated, denied)
         .authorizeHttpRequests(
             auth ->
-                auth.requestMatchers(
+                OperationsAccess.rules(auth)
+                    .requestMatchers(
                         "/actuator/**",
                         "/v3/api-docs/**",
                         "/swagger-ui/**",

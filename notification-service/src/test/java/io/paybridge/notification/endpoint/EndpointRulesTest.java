@@ -49,6 +49,7 @@ class EndpointRulesTest {
         null,
         null,
         new EndpointProperties(allowHttp, Duration.ofHours(24), Duration.ofDays(7)),
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        null);
   }
 }

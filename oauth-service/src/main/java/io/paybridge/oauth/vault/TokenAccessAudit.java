@@ -3,6 +3,7 @@ package io.paybridge.oauth.vault;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.paybridge.oauth.web.InternalAccessDeniedListener;
 import io.paybridge.oauth.web.SecurityProperties;
+import io.paybridge.platform.operations.audit.AuditLog;
 import io.paybridge.platform.web.RequestIds;
 import io.paybridge.platform.web.security.ClientAllowList;
 import jakarta.servlet.http.HttpServletRequest;
@@ -29,12 +30,17 @@ class TokenAccessAudit implements InternalAccessDeniedListener {
       Pattern.compile("/internal/merchants/([^/]{1,64})/access-token");
 
   private final TokenAccessAuditRepository audits;
+  private final AuditLog auditLog;
   private final MeterRegistry meters;
   private final List<String> clientIdClaims;
 
   TokenAccessAudit(
-      TokenAccessAuditRepository audits, MeterRegistry meters, SecurityProperties security) {
+      TokenAccessAuditRepository audits,
+      AuditLog auditLog,
+      MeterRegistry meters,
+      SecurityProperties security) {
     this.audits = audits;
+    this.auditLog = auditLog;
     this.meters = meters;
     this.clientIdClaims = security.clientIdClaims();
   }
@@ -46,6 +52,12 @@ class TokenAccessAudit implements InternalAccessDeniedListener {
 
   void record(String merchantId, Caller caller, String outcome, String requestId) {
     audits.insert(merchantId, caller.subject(), caller.clientId(), outcome, requestId);
+    // The platform's audit log too, which operators query across services (same transaction).
+    auditLog.record(
+        caller.clientId() != null ? "client:" + caller.clientId() : "subject:" + caller.subject(),
+        "merchant-token.read",
+        merchantId,
+        java.util.Map.of("outcome", outcome));
     meters.counter("paybridge.oauth.token.access", "outcome", outcome).increment();
   }
 

@@ -1,5 +1,6 @@
 package io.paybridge.oauth.vault;
 
+import io.paybridge.platform.operations.audit.AuditLog;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -26,12 +27,15 @@ class TokenKeys {
   private final MerchantTokenRepository tokens;
   private final TokenEncryptionProperties properties;
   private final Clock clock;
+  private final AuditLog audit;
 
   TokenKeys(
       TokenKeyRepository keys,
       MerchantTokenRepository tokens,
       TokenEncryptionProperties properties,
-      Clock clock) {
+      Clock clock,
+      AuditLog audit) {
+    this.audit = audit;
     this.keys = keys;
     this.tokens = tokens;
     this.properties = properties;
@@ -112,6 +116,9 @@ class TokenKeys {
     }
     keys.activate(keyId, by, now);
     keys.recordActivation(keyId, previous, by, requestId, now);
+    var detail = new java.util.LinkedHashMap<String, Object>();
+    detail.put("previousKeyId", previous);
+    audit.record("token-encryption-key.activated", keyId, detail);
     int retried = tokens.clearReencryptFailures();
     log.info(
         "Token encryption key {} activated by {} (was {}); {} tokens the rotation had skipped"

@@ -1,5 +1,6 @@
 package io.paybridge.oauth.web;
 
+import io.paybridge.platform.operations.OperationsAccess;
 import io.paybridge.platform.web.Problems;
 import io.paybridge.platform.web.security.BearerTokenProblems;
 import io.paybridge.platform.web.security.ClientAllowList;
@@ -75,7 +76,8 @@ class SecurityConfiguration {
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
         .authorizeHttpRequests(
             auth ->
-                auth.requestMatchers(
+                OperationsAccess.rules(auth)
+                    .requestMatchers(
                         "/oauth/callback",
                         "/oauth/complete",
                         // Nothing of actuator is mapped on this port: 404, not 401.

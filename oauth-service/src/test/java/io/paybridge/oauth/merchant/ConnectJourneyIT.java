@@ -117,6 +117,36 @@ class ConnectJourneyIT extends IntegrationHarness {
                   merchantId))
           .isEqualTo(1);
 
+      // The platform's audit log, as operators read it: the connection and the token read, with
+      // who did them; the token itself in no audit row.
+      var audit =
+          Http.get(url("/operations/audit?limit=1000"), world.operationsToken())
+              .json()
+              .get("entries");
+      var ours =
+          audit.valueStream().filter(e -> merchantId.equals(e.get("target").asString())).toList();
+      assertThat(ours)
+          .anySatisfy(
+              e -> {
+                assertThat(e.get("action").asString()).isEqualTo("merchant-token.read");
+                assertThat(e.get("actor").asString()).isEqualTo("client:billing-service");
+                assertThat(e.get("detail").get("outcome").asString()).isEqualTo("granted");
+                assertThat(e.get("service").asString()).isEqualTo("oauth-service");
+              })
+          .anySatisfy(
+              e -> {
+                assertThat(e.get("action").asString()).isEqualTo("merchant.connected");
+                assertThat(e.get("detail").get("team").asString()).isEqualTo("team-a");
+                assertThat(e.get("detail").get("organisationId").asString())
+                    .isEqualTo(organisationId);
+              });
+      assertThat(
+              jdbc.queryForObject(
+                  "select count(*) from audit_entry where audit_entry::text like ?",
+                  Integer.class,
+                  "%" + accessToken + "%"))
+          .isZero();
+
       // Not in the team's view, not on the topic (SecretsNeverLeakIT searches logs, responses,
       // topics and tables for every secret across the whole journey).
       assertThat(merchant.toString()).doesNotContain(accessToken);

@@ -38,13 +38,16 @@ class QuarantineController {
   private final WebhookBatchParser parser;
   private final WebhookMetrics metrics;
   private final ObjectMapper mapper;
+  private final QuarantineReplays replays;
 
   QuarantineController(
+      QuarantineReplays replays,
       QuarantineService quarantine,
       OperatorAuthentication operators,
       WebhookBatchParser parser,
       WebhookMetrics metrics,
       ObjectMapper mapper) {
+    this.replays = replays;
     this.quarantine = quarantine;
     this.operators = operators;
     this.parser = parser;
@@ -150,6 +153,83 @@ class QuarantineController {
       }
       case QuarantineService.Release.NotFound ignored -> notFound(id, request);
     };
+  }
+
+  /**
+   * Body {@code {"ids": [1, 2]}} or {@code {"filter": {"reason": "missing_action", "from": "...",
+   * "to": "..."}}} (not both), with an optional {@code "reason"} (default {@code replay}): each
+   * event is released as stored (see {@link QuarantineReplays}).
+   */
+  @PostMapping("/replays")
+  ResponseEntity<?> replay(
+      @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+      @RequestBody(required = false) String body,
+      HttpServletRequest request) {
+    Optional<String> operator = operators.operator(authorization);
+    if (operator.isEmpty()) {
+      return unauthenticated(request);
+    }
+    JsonNode json;
+    try {
+      json = body == null ? null : mapper.readTree(body);
+    } catch (JacksonException e) {
+      json = null;
+    }
+    if (json == null
+        || !json.isObject()
+        || json.has("ids") == json.has("filter")
+        || (json.has("ids") && (!json.get("ids").isArray() || json.get("ids").isEmpty()))) {
+      return Problems.response(
+          QuarantineProblem.INVALID_REQUEST,
+          "The body names either ids (a non-empty array of quarantine ids) or a filter",
+          request);
+    }
+    String reason = json.path("reason").asString("replay");
+    QuarantineReplays.Outcome outcome;
+    try {
+      if (json.has("ids")) {
+        var ids = new java.util.ArrayList<Long>();
+        for (JsonNode id : json.get("ids")) {
+          if (!id.canConvertToLong()) {
+            return Problems.response(
+                QuarantineProblem.INVALID_REQUEST, "ids are quarantine ids (numbers)", request);
+          }
+          ids.add(id.asLong());
+        }
+        if (ids.size() > QuarantineReplays.MAX) {
+          return Problems.response(
+              QuarantineProblem.INVALID_REQUEST,
+              "At most " + QuarantineReplays.MAX + " ids",
+              request);
+        }
+        outcome = replays.replay(ids, operator.get(), reason);
+      } else {
+        JsonNode filter = json.get("filter");
+        outcome =
+            replays.replay(
+                new QuarantineReplays.Filter(
+                    filter.path("reason").asString(null),
+                    instant(filter.path("from")),
+                    instant(filter.path("to"))),
+                operator.get(),
+                reason);
+      }
+    } catch (java.time.format.DateTimeParseException e) {
+      return Problems.response(
+          QuarantineProblem.INVALID_REQUEST, "from and to are ISO-8601 instants", request);
+    }
+    log.info(
+        "Operator {} replayed {} quarantined events (audit {})",
+        operator.get(),
+        outcome.replayed(),
+        outcome.auditId());
+    return ResponseEntity.ok(outcome);
+  }
+
+  private static java.time.Instant instant(JsonNode value) {
+    return value.isMissingNode() || value.isNull()
+        ? null
+        : java.time.Instant.parse(value.asString());
   }
 
   @ExceptionHandler(MethodArgumentTypeMismatchException.class)

@@ -273,6 +273,39 @@ class QuarantineIT {
               "{\"reason\": \"again\", \"corrected\": " + corrected + "}",
               OPERATOR_TOKEN);
       assertThat(again.statusCode()).isEqualTo(409);
+      // ... nor does a replay of it, which is audited.
+      var replay =
+          operations(
+              "POST",
+              "/operations/quarantine/replays",
+              "{\"ids\": [" + id + "], \"reason\": \"replay after the fix\"}",
+              OPERATOR_TOKEN);
+      assertThat(replay.statusCode()).as(replay.body()).isEqualTo(200);
+      JsonNode replayed = mapper.readTree(replay.body());
+      assertThat(replayed.path("replayed").asInt()).isZero();
+      assertThat(replayed.path("alreadyReleased").get(0).asLong()).isEqualTo(id);
+      assertThat(
+              jdbc.queryForMap(
+                  "select action, actor, detail::text as detail from audit_entry where id = ?::uuid",
+                  replayed.path("auditId").asString()))
+          .containsEntry("action", "quarantine.replayed")
+          .containsEntry("actor", "operator:test-operator")
+          .hasEntrySatisfying("detail", d -> assertThat(d.toString()).contains(String.valueOf(id)));
+      var audited =
+          operations(
+              "GET",
+              "/operations/audit?action=quarantine.replayed&limit=1000",
+              null,
+              OPERATOR_TOKEN);
+      assertThat(audited.statusCode()).isEqualTo(200);
+      assertThat(
+              mapper
+                  .readTree(audited.body())
+                  .path("entries")
+                  .valueStream()
+                  .map(e -> e.path("id").asString()))
+          .contains(replayed.path("auditId").asString());
+      assertThat(operations("GET", "/operations/audit", null, "nope").statusCode()).isEqualTo(401);
       assertThat(client.postSigned(body, SIMULATOR_SECRET).statusCode()).isEqualTo(204);
 
       assertThat(publishedUpToMarker(kafka, run, payment))

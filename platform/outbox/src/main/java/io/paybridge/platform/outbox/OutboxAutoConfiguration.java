@@ -13,7 +13,10 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Headers;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -285,7 +288,26 @@ class OutboxAutoConfiguration {
     var recoverer =
         new DeadLetterPublishingRecoverer(
             template,
-            (record, error) -> new TopicPartition(Topics.deadLetter(record.topic(), group), -1));
+            (record, error) -> new TopicPartition(Topics.deadLetter(record.topic(), group), -1)) {
+          // Stamped when it is dead-lettered (the original's time stays in the
+          // kafka_dlt-original-timestamp header), so that operators can list and replay dead
+          // letters by when they were set aside.
+          @Override
+          protected ProducerRecord<Object, Object> createProducerRecord(
+              ConsumerRecord<?, ?> record,
+              TopicPartition topicPartition,
+              Headers headers,
+              byte[] key,
+              byte[] value) {
+            return new ProducerRecord<>(
+                topicPartition.topic(),
+                topicPartition.partition() < 0 ? null : topicPartition.partition(),
+                null,
+                key != null ? key : record.key(),
+                value != null ? value : record.value(),
+                headers);
+          }
+        };
     return new ConsumerErrorHandler(recoverer, consumer, retries);
   }
 

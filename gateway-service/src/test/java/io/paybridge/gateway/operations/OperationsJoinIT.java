@@ -1,0 +1,121 @@
+package io.paybridge.gateway.operations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.paybridge.gateway.support.GatewayHarness;
+import io.paybridge.platform.testsupport.http.Http;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The joined operator endpoints: every service asked with the caller's token, answers merged newest
+ * first with their service, a service that fails listed as unavailable, a replay sent to the
+ * service its body names.
+ */
+class OperationsJoinIT extends GatewayHarness {
+
+  private static String deadLetter(String id, String at) {
+    return "{\"id\":\"" + id + "\",\"topic\":\"t.dlt\",\"at\":\"" + at + "\"}";
+  }
+
+  @Test
+  void deadLettersOfEveryServiceAreJoinedNewestFirstAndAFailingServiceIsListed() {
+    OAUTH.answer(
+        "/operations/dead-letters",
+        request -> "{\"deadLetters\":[" + deadLetter("o-1", "2026-11-30T08:00:01Z") + "]}");
+    BILLING.answer(
+        "/operations/dead-letters",
+        request ->
+            "{\"deadLetters\":["
+                + deadLetter("b-2", "2026-11-30T08:00:03.5Z")
+                + ","
+                + deadLetter("b-1", "2026-11-30T08:00:00Z")
+                + "]}");
+    NOTIFICATION.answer(500);
+    String token = teamToken("operators", "operations:read");
+
+    var answer = Http.get(url("/operations/dead-letters?topic=t&limit=2"), token);
+
+    assertThat(answer.status()).isEqualTo(200);
+    JsonNode items = answer.json().get("deadLetters");
+    assertThat(items.valueStream().map(i -> i.get("id").asString())).containsExactly("b-2", "o-1");
+    assertThat(items.get(0).get("service").asString()).isEqualTo("billing-service");
+    assertThat(items.get(1).get("service").asString()).isEqualTo("oauth-service");
+    assertThat(answer.json().get("unavailable").valueStream().map(JsonNode::asString))
+        .containsExactly("notification-service");
+    var asked = BILLING.received().getLast();
+    assertThat(asked.query()).isEqualTo("topic=t&limit=2");
+    assertThat(asked.header("Authorization")).isEqualTo("Bearer " + token);
+  }
+
+  @Test
+  void auditEntriesAreJoined() {
+    OAUTH.answer(
+        "/operations/audit",
+        request ->
+            "{\"entries\":[{\"id\":\"a\",\"action\":\"merchant.connected\",\"at\":\"2026-11-30T08:00:00Z\"}]}");
+    BILLING.answer("/operations/audit", request -> "{\"entries\":[]}");
+    NOTIFICATION.answer(
+        "/operations/audit",
+        request ->
+            "{\"entries\":[{\"id\":\"n\",\"action\":\"notification-endpoint.created\",\"at\":\"2026-11-30T09:00:00Z\"}]}");
+
+    var answer =
+        Http.get(url("/operations/audit?action=x"), teamToken("operators", "operations:read"));
+
+    assertThat(answer.status()).isEqualTo(200);
+    assertThat(answer.json().get("entries").valueStream().map(e -> e.get("service").asString()))
+        .containsExactly("notification-service", "oauth-service");
+    assertThat(answer.json().get("unavailable")).isEmpty();
+  }
+
+  @Test
+  void aReplayGoesToTheServiceItNamesWithoutTheServiceField() {
+    BILLING.answer(
+        "/operations/dead-letters/replays", request -> "{\"replayed\":1,\"auditId\":\"x\"}");
+    String token = teamToken("operators", "operations:read", "operations:write");
+
+    var answer =
+        Http.postJson(
+            url("/operations/dead-letters/replays"),
+            token,
+            "{\"service\":\"billing-service\",\"ids\":[\"t.dlt-0-4\"]}");
+
+    assertThat(answer.status()).isEqualTo(200);
+    assertThat(answer.json().get("replayed").asInt()).isEqualTo(1);
+    var sent = BILLING.received().getLast();
+    assertThat(sent.method()).isEqualTo("POST");
+    assertThat(new String(sent.body(), StandardCharsets.UTF_8))
+        .isEqualTo("{\"ids\":[\"t.dlt-0-4\"]}");
+    assertThat(OAUTH.received()).noneMatch(r -> r.path().startsWith("/operations"));
+  }
+
+  @Test
+  void scopesAndBodiesAreChecked() {
+    assertThat(
+            Http.get(url("/operations/dead-letters"), teamToken("operators", "payments:read"))
+                .status())
+        .isEqualTo(403);
+    assertThat(
+            Http.postJson(
+                    url("/operations/dead-letters/replays"),
+                    teamToken("operators", "operations:read"),
+                    "{\"service\":\"billing-service\",\"ids\":[\"x-0-1\"]}")
+                .status())
+        .isEqualTo(403);
+    var unknownService =
+        Http.postJson(
+            url("/operations/dead-letters/replays"),
+            teamToken("operators", "operations:write"),
+            "{\"service\":\"webhook-ingest-service\",\"ids\":[\"x-0-1\"]}");
+    assertThat(unknownService.status()).isEqualTo(400);
+    assertThat(unknownService.json().get("type").asString())
+        .isEqualTo("https://paybridge.io/problems/invalid-request");
+    assertThat(
+            Http.get(url("/operations/audit?limit=0"), teamToken("operators", "operations:read"))
+                .status())
+        .isEqualTo(400);
+    assertThat(BILLING.received()).noneMatch(r -> r.path().startsWith("/operations"));
+  }
+}
