@@ -71,13 +71,17 @@ class LocalStackIT {
 
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final String TEAM = "team-a";
+
   /** The payer's given name typed on the hosted page, rare enough to be found only as theirs. */
   private static final String PAYER_GIVEN_NAME = "Frankwell";
+
   /** Personal data a team put in the billing request's metadata. */
   private static final String TEAM_METADATA = "member Frankwell Osborne, flat 4";
+
   /** The databases of the services, each searched whole for the payer's data. */
   private static final List<String> SERVICES =
       List.of("webhook-ingest-service", "oauth-service", "billing-service", "notification-service");
+
   private static final Pattern INPUT =
       Pattern.compile("<input[^>]*name=\"([^\"]+)\"[^>]*value=\"([^\"]*)\"");
 
@@ -321,7 +325,8 @@ class LocalStackIT {
                 .formatted(billingRequestId));
     assertThat(flow.status()).as(flow.body()).isEqualTo(201);
     String paid =
-        new SimulatedPayer(PAYER_GIVEN_NAME).complete(flow.json().path("authorisationUrl").asString());
+        new SimulatedPayer(PAYER_GIVEN_NAME)
+            .complete(flow.json().path("authorisationUrl").asString());
     assertThat(paid).as("the payer sent to the redirect URI").isEqualTo("https://example.com/paid");
 
     await()
@@ -508,8 +513,7 @@ class LocalStackIT {
     // notifications delivered about them (notification-service), found by billing's resource ids.
     assertThat(joined.path("services").path("webhook-ingest-service").toString())
         .contains(paymentId);
-    assertThat(joined.path("services").path("notification-service").toString())
-        .contains(paymentId);
+    assertThat(joined.path("services").path("notification-service").toString()).contains(paymentId);
   }
 
   @Test
@@ -611,7 +615,9 @@ class LocalStackIT {
         .noneMatch(line -> line.startsWith("\tat ") || line.contains("Exception in thread"));
   }
 
-  /** For each value, the {@code service: table.column}s that hold it; values held nowhere left out. */
+  /**
+   * For each value, the {@code service: table.column}s that hold it; values held nowhere left out.
+   */
   private Map<String, List<String>> holding(List<String> values) {
     var found = new LinkedHashMap<String, List<String>>();
     for (String service : SERVICES) {
@@ -662,11 +668,11 @@ class LocalStackIT {
     try (var producer =
         new KafkaProducer<>(properties, new StringSerializer(), new StringSerializer())) {
       var again =
-          new ProducerRecord<>(
-              record.topic(), record.partition(), record.key(), record.value());
+          new ProducerRecord<>(record.topic(), record.partition(), record.key(), record.value());
       record
           .headers()
-          .forEach((name, value) -> again.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
+          .forEach(
+              (name, value) -> again.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
       return producer.send(again).get(30, TimeUnit.SECONDS).offset();
     }
   }
