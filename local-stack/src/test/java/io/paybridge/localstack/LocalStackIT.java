@@ -531,8 +531,11 @@ class LocalStackIT {
             TEAM_METADATA,
             customerId);
     var before = holding(personal);
-    // The search finds what it looks for: the customer id is held (GoCardless's events name it).
-    assertThat(before).as("columns holding the payer's data before").containsKey(customerId);
+    // The search finds what it looks for: the customer id (GoCardless's events and billing's views
+    // name it) and the team's metadata (GoCardless's events carry it as resource_metadata) are held.
+    assertThat(before)
+        .as("columns holding the payer's data before")
+        .containsKeys(customerId, TEAM_METADATA);
 
     var requested =
         Http.postJson(gateway + "/operations/payers/" + customerId + "/erasure", operator, null);
