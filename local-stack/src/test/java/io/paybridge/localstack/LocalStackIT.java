@@ -532,7 +532,7 @@ class LocalStackIT {
             customerId);
     var before = holding(personal);
     // The search finds what it looks for: the customer id (GoCardless's events and billing's views
-    // name it) and the team's metadata (GoCardless's events carry it as resource_metadata) are held.
+    // name it) and the team's metadata (in GoCardless's events as resource_metadata) are held.
     assertThat(before)
         .as("columns holding the payer's data before")
         .containsKeys(customerId, TEAM_METADATA);
