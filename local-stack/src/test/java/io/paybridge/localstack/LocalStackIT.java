@@ -61,9 +61,11 @@ import tools.jackson.databind.JsonNode;
  * the simulated clock moved until the payment is paid out (through billing-service's API, its facts
  * on Kafka and the notification verified by the sample receiver), a scheduled recovery run of the
  * merchant's organisation (webhook-ingest-service reading the simulator's events API as its own
- * client), the merchant disconnecting at GoCardless; then SIGTERM, and the stack ends with status
- * 0, no stack trace and no process left. Tokens, the sample webhook and Kafka's address are read
- * from what the stack prints.
+ * client), the merchant disconnecting at GoCardless, an operator's access export and erasure of the
+ * payer through the gateway (every service's database searched for the payer's data, the same
+ * request delivered twice changing nothing); then SIGTERM, and the stack ends with status 0, no
+ * stack trace and no process left. Tokens, the sample webhook and Kafka's address are read from
+ * what the stack prints.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
