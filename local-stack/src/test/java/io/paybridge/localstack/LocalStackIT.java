@@ -500,7 +500,7 @@ class LocalStackIT {
   @Test
   @Order(8)
   void step7AnOperatorExportsWhatEveryServiceHoldsAboutThePayer() {
-    String operator = printedValue(Pattern.compile("^\\s+RECOVERY=(\\S+)$"));
+    String operator = printedValue(Pattern.compile("^\\s+OPERATOR=(\\S+)$"));
 
     var export = Http.get(gateway + "/operations/payers/" + customerId + "/export", operator);
 
@@ -521,7 +521,7 @@ class LocalStackIT {
   @Test
   @Order(9)
   void step7bAnOperatorErasesThePayerInEveryServiceOnce() throws Exception {
-    String operator = printedValue(Pattern.compile("^\\s+RECOVERY=(\\S+)$"));
+    String operator = printedValue(Pattern.compile("^\\s+OPERATOR=(\\S+)$"));
     // What the payer typed on the hosted page, the team's metadata and the customer id itself.
     List<String> personal =
         List.of(
