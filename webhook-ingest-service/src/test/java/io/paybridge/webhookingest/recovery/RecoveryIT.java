@@ -310,24 +310,6 @@ class RecoveryIT {
         .isEqualTo(404);
   }
 
-  @Test
-  void aPayersExportTakesAnOperatorsJwtWithTheWriteScopeAndStillItsConfiguredTokens() {
-    // Where the company IdP is configured (here, for recoveries), so that the gateway's joined
-    // export can pass the operator's token on.
-    String path = url("/operations/payers/CU00JWTEXPORT1/events?resourceId=PM00JWTEXPORT1");
-
-    var writer = Http.get(path, operator("operations:write"));
-    var reader = Http.get(path, operator("operations:read"));
-    var configured = Http.get(path, "test-operator-token-000000000000000000000000");
-
-    assertThat(writer.status()).as(writer.body()).isEqualTo(200);
-    assertThat(writer.json().has("events")).as(writer.body()).isTrue();
-    assertThat(reader.status()).isEqualTo(403);
-    assertThat(reader.json().path("type").asString()).endsWith("/forbidden");
-    assertThat(configured.status()).as(configured.body()).isEqualTo(200);
-    assertThat(Http.get(path, null).status()).isEqualTo(401);
-  }
-
   private long scheduledRunsOf(SimulatedOrganisation organisation) {
     return jdbc.queryForObject(
         "select count(*) from recovery_run where organisation_id = ? and trigger = 'schedule'"
