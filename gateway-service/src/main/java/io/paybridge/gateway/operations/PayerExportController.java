@@ -125,7 +125,14 @@ class PayerExportController {
               }
               return new Part(service, mapper.readTree(answer.body()));
             })
-        .onErrorResume(Unreachable.class, e -> Mono.just(new Part(service, null)));
+        .onErrorResume(
+            e -> {
+              if (!(e instanceof Unreachable)) {
+                log.warn(
+                    "{}'s part of a payer's export is not readable: {}", service, e.toString());
+              }
+              return Mono.just(new Part(service, null));
+            });
   }
 
   private Mono<Answer> call(

@@ -95,6 +95,21 @@ class PayerExportIT extends GatewayHarness {
   }
 
   @Test
+  void withoutBillingServiceTheExportIsUnavailable() {
+    BILLING.stop();
+    try {
+      var export = Http.get(url(BILLING_PATH), teamToken("operations", "operations:write"));
+
+      assertThat(export.status()).isEqualTo(503);
+      assertThat(export.json().path("type").asString()).endsWith("/service-unavailable");
+      assertThat(WEBHOOK_INGEST.received()).isEmpty();
+      assertThat(NOTIFICATION.received()).isEmpty();
+    } finally {
+      BILLING.start();
+    }
+  }
+
+  @Test
   void needsTheWriteScope() {
     var export = Http.get(url(BILLING_PATH), teamToken("operations", "operations:read"));
 
