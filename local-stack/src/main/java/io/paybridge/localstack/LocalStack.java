@@ -348,6 +348,9 @@ public final class LocalStack {
         Map.ofEntries(
             Map.entry(
                 "paybridge.webhooks.gocardless.secrets", SimulatorSettings.DEFAULT_WEBHOOK_SECRET),
+            // The gateway's operator token here (it joins the operator reads for the console and
+            // a payer's export).
+            Map.entry("paybridge.webhooks.operations.operators.gateway", ingestOperatorToken),
             // Recovery of missed events: the simulator's events API read with each merchant's
             // token, which oauth-service hands to the client webhook-ingest-service. Switched on,
             // the service names its client and scope itself; what it cannot know is given here.

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.paybridge.platform.events.EventHeaders;
 import io.paybridge.platform.events.Topics;
+import io.paybridge.platform.testsupport.ColumnSearch;
+import io.paybridge.platform.testsupport.EmbeddedPostgresServer;
 import io.paybridge.platform.testsupport.KafkaTestConsumer;
 import io.paybridge.platform.testsupport.http.Http;
 import io.paybridge.simulator.SimulatedPayer;
@@ -26,6 +28,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +36,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -40,6 +50,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.postgresql.ds.PGSimpleDataSource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -50,9 +61,11 @@ import tools.jackson.databind.JsonNode;
  * the simulated clock moved until the payment is paid out (through billing-service's API, its facts
  * on Kafka and the notification verified by the sample receiver), a scheduled recovery run of the
  * merchant's organisation (webhook-ingest-service reading the simulator's events API as its own
- * client), the merchant disconnecting at GoCardless; then SIGTERM, and the stack ends with status
- * 0, no stack trace and no process left. Tokens, the sample webhook and Kafka's address are read
- * from what the stack prints.
+ * client), the merchant disconnecting at GoCardless, an operator's access export and erasure of the
+ * payer through the gateway (every service's database searched for the payer's data, the same
+ * request delivered twice changing nothing); then SIGTERM, and the stack ends with status 0, no
+ * stack trace and no process left. Tokens, the sample webhook and Kafka's address are read from
+ * what the stack prints.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -60,6 +73,17 @@ class LocalStackIT {
 
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final String TEAM = "team-a";
+
+  /** The payer's given name typed on the hosted page, rare enough to be found only as theirs. */
+  private static final String PAYER_GIVEN_NAME = "Frankwell";
+
+  /** Personal data a team put in the billing request's metadata. */
+  private static final String TEAM_METADATA = "member Frankwell Osborne, flat 4";
+
+  /** The databases of the services, each searched whole for the payer's data. */
+  private static final List<String> SERVICES =
+      List.of("webhook-ingest-service", "oauth-service", "billing-service", "notification-service");
+
   private static final Pattern INPUT =
       Pattern.compile("<input[^>]*name=\"([^\"]+)\"[^>]*value=\"([^\"]*)\"");
 
@@ -75,6 +99,10 @@ class LocalStackIT {
   private String organisationId;
   private String verificationUrl;
   private String paidOutEvent;
+  private String billingRequestId;
+  private String paymentId;
+  private String mandateId;
+  private String customerId;
 
   @BeforeAll
   void startTheStackAsADeveloperDoes() throws Exception {
@@ -156,7 +184,8 @@ class LocalStackIT {
             Topics.MERCHANTS_CONNECTION,
             Topics.BILLING_BILLING_REQUEST,
             Topics.BILLING_MANDATE,
-            Topics.BILLING_PAYMENT);
+            Topics.BILLING_PAYMENT,
+            Topics.PAYERS_ERASURE);
   }
 
   @AfterAll
@@ -267,9 +296,10 @@ class LocalStackIT {
         """
         {"merchantId":"%s",
          "paymentRequest":{"amount":1500,"currency":"GBP","description":"Class pass"},
-         "mandateRequest":{"scheme":"bacs","currency":"GBP","verify":"recommended"}}
+         "mandateRequest":{"scheme":"bacs","currency":"GBP","verify":"recommended"},
+         "metadata":{"member":"%s"}}
         """
-            .formatted(merchantId);
+            .formatted(merchantId, TEAM_METADATA);
     String key = "order-" + UUID.randomUUID();
     // billing-service learns the merchant from merchants.connection, a moment after it connected.
     var created =
@@ -285,7 +315,7 @@ class LocalStackIT {
                         Map.of("Idempotency-Key", key)),
                 response -> response.status() != 404);
     assertThat(created.status()).as(created.body()).isEqualTo(201);
-    String billingRequestId = created.json().path("id").asString();
+    billingRequestId = created.json().path("id").asString();
 
     var flow =
         Http.postJson(
@@ -297,7 +327,8 @@ class LocalStackIT {
                 .formatted(billingRequestId));
     assertThat(flow.status()).as(flow.body()).isEqualTo(201);
     String paid =
-        new SimulatedPayer("Frank").complete(flow.json().path("authorisationUrl").asString());
+        new SimulatedPayer(PAYER_GIVEN_NAME)
+            .complete(flow.json().path("authorisationUrl").asString());
     assertThat(paid).as("the payer sent to the redirect URI").isEqualTo("https://example.com/paid");
 
     await()
@@ -307,8 +338,10 @@ class LocalStackIT {
             () -> apiGet("/billing-requests/" + billingRequestId).path("status").asString(),
             "fulfilled"::equals);
     var fulfilled = apiGet("/billing-requests/" + billingRequestId);
-    String paymentId = fulfilled.path("paymentId").asString();
-    String mandateId = fulfilled.path("mandateId").asString();
+    paymentId = fulfilled.path("paymentId").asString();
+    mandateId = fulfilled.path("mandateId").asString();
+    customerId = fulfilled.path("customerId").asString();
+    assertThat(customerId).startsWith("CU");
     assertThat(paymentId).startsWith("PM");
     assertThat(mandateId).startsWith("MD");
     facts
@@ -466,6 +499,109 @@ class LocalStackIT {
 
   @Test
   @Order(8)
+  void step7AnOperatorExportsWhatEveryServiceHoldsAboutThePayer() {
+    String operator = printedValue(Pattern.compile("^\\s+OPERATOR=(\\S+)$"));
+
+    var export = Http.get(gateway + "/operations/payers/" + customerId + "/export", operator);
+
+    assertThat(export.status()).as(export.body()).isEqualTo(200);
+    JsonNode joined = export.json();
+    assertThat(joined.path("customerId").asString()).isEqualTo(customerId);
+    assertThat(joined.path("unavailable").isEmpty()).as(joined.toString()).isTrue();
+    JsonNode billing = joined.path("services").path("billing-service");
+    assertThat(billing.path("records").path("payments").toString()).contains(paymentId);
+    assertThat(billing.path("records").path("mandates").toString()).contains(mandateId);
+    // GoCardless's events about the payer's resources (webhook-ingest-service) and the
+    // notifications delivered about them (notification-service), found by billing's resource ids.
+    assertThat(joined.path("services").path("webhook-ingest-service").toString())
+        .contains(paymentId);
+    assertThat(joined.path("services").path("notification-service").toString()).contains(paymentId);
+  }
+
+  @Test
+  @Order(9)
+  void step7bAnOperatorErasesThePayerInEveryServiceOnce() throws Exception {
+    String operator = printedValue(Pattern.compile("^\\s+OPERATOR=(\\S+)$"));
+    // What the payer typed on the hosted page, the team's metadata and the customer id itself.
+    List<String> personal =
+        List.of(
+            PAYER_GIVEN_NAME,
+            "payer@example.com",
+            "27 Acer Road",
+            "E8 3GX",
+            "55779911",
+            TEAM_METADATA,
+            customerId);
+    var before = holding(personal);
+    // The search finds what it looks for: the customer id (GoCardless's events and billing's views
+    // name it) and the team's metadata (in GoCardless's events as resource_metadata) are held.
+    assertThat(before)
+        .as("columns holding the payer's data before")
+        .containsKeys(customerId, TEAM_METADATA);
+
+    var requested =
+        Http.postJson(gateway + "/operations/payers/" + customerId + "/erasure", operator, null);
+    assertThat(requested.status()).as(requested.body()).isEqualTo(202);
+    String requestId = requested.json().path("requestId").asString();
+    JsonNode status =
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(250))
+            .until(
+                () -> {
+                  var read = Http.get(gateway + "/operations/erasures/" + requestId, operator);
+                  assertThat(read.status()).as(read.body()).isEqualTo(200);
+                  return read.json();
+                },
+                read -> read.path("complete").asBoolean());
+    var services = new ArrayList<String>();
+    for (JsonNode step : status.path("services")) {
+      assertThat(step.path("status").asString()).as(status.toString()).isEqualTo("applied");
+      services.add(step.path("service").asString());
+    }
+    assertThat(services)
+        .containsExactlyInAnyOrder(
+            "billing-service", "webhook-ingest-service", "notification-service");
+
+    assertThat(holding(personal)).as("columns still holding the payer's data").isEmpty();
+    // The financial records stay: ids, amounts, statuses.
+    var payment = apiGet("/payments/" + paymentId);
+    assertThat(payment.path("amount").asLong()).isEqualTo(1500);
+    assertThat(payment.path("currency").asString()).isEqualTo("GBP");
+    assertThat(payment.path("status").asString()).isEqualTo("paid_out");
+    assertThat(apiGet("/mandates/" + mandateId).path("status").asString()).isEqualTo("active");
+    assertThat(apiGet("/billing-requests/" + billingRequestId).path("customerId").asString())
+        .startsWith("erased-");
+    var acknowledged = acknowledgements(requestId);
+
+    // The same request delivered again: each service's idempotent consumer changes nothing and
+    // acknowledges nothing a second time.
+    var original =
+        facts.await(
+            r ->
+                requestId.equals(r.key())
+                    && "PayerErasureRequested".equals(r.header(EventHeaders.EVENT_TYPE)),
+            Duration.ofSeconds(10));
+    long offset = redeliver(original);
+    awaitConsumedPast(original.partition(), offset, services);
+    List<KafkaTestConsumer.Received> applied = List.of();
+    for (String service : services) {
+      applied =
+          facts.readPastMarker(
+              database(service),
+              Topics.PAYERS_ERASURE,
+              r ->
+                  requestId.equals(r.key())
+                      && "PayerErasureApplied".equals(r.header(EventHeaders.EVENT_TYPE)),
+              Duration.ofSeconds(30));
+    }
+    assertThat(applied).as("acknowledgements on payers.erasure").hasSize(services.size());
+    assertThat(acknowledgements(requestId)).isEqualTo(acknowledged);
+    assertThat(holding(personal)).isEmpty();
+  }
+
+  @Test
+  @Order(10)
   void sigtermStopsEveryProcessAndExitsWithStatusZero() throws Exception {
     var children = stack.descendants().toList();
     assertThat(children).as("services, PostgreSQL and Redis run as child processes").isNotEmpty();
@@ -482,6 +618,95 @@ class LocalStackIT {
     assertThat(output)
         .as("nothing printed reads as a crash")
         .noneMatch(line -> line.startsWith("\tat ") || line.contains("Exception in thread"));
+  }
+
+  /**
+   * For each value, the {@code service: table.column}s that hold it; values held nowhere left out.
+   */
+  private Map<String, List<String>> holding(List<String> values) {
+    var found = new LinkedHashMap<String, List<String>>();
+    for (String service : SERVICES) {
+      var database = database(service);
+      for (String value : values) {
+        for (String column : ColumnSearch.columnsContaining(database, value)) {
+          found.computeIfAbsent(value, v -> new ArrayList<>()).add(service + ": " + column);
+        }
+      }
+    }
+    return found;
+  }
+
+  private PGSimpleDataSource database(String service) {
+    var database = new PGSimpleDataSource();
+    database.setUrl(
+        "jdbc:postgresql://localhost:"
+            + ports.get("POSTGRES_PORT")
+            + "/"
+            + EmbeddedPostgresServer.databaseNameFor(service));
+    database.setUser("postgres");
+    database.setPassword("postgres");
+    return database;
+  }
+
+  /** billing-service's acknowledgements of the request: service → rows changed. */
+  private Map<String, Integer> acknowledgements(String requestId) throws Exception {
+    var rows = new LinkedHashMap<String, Integer>();
+    try (var connection = database("billing-service").getConnection();
+        var query =
+            connection.prepareStatement(
+                "select service, rows_changed from erasure_acknowledgement"
+                    + " where request_id = ?::uuid order by service")) {
+      query.setString(1, requestId);
+      try (var result = query.executeQuery()) {
+        while (result.next()) {
+          rows.put(result.getString(1), result.getInt(2));
+        }
+      }
+    }
+    return rows;
+  }
+
+  /** Publishes {@code record} again, headers and all, as a redelivery would; its offset. */
+  private long redeliver(KafkaTestConsumer.Received record) throws Exception {
+    var properties = new Properties();
+    properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaAddress());
+    try (var producer =
+        new KafkaProducer<>(properties, new StringSerializer(), new StringSerializer())) {
+      var again =
+          new ProducerRecord<>(record.topic(), record.partition(), record.key(), record.value());
+      record
+          .headers()
+          .forEach(
+              (name, value) -> again.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
+      return producer.send(again).get(30, TimeUnit.SECONDS).offset();
+    }
+  }
+
+  /** Waits until every service's consumer group has committed past {@code offset}. */
+  private void awaitConsumedPast(int partition, long offset, List<String> groups) {
+    var topicPartition = new TopicPartition(Topics.PAYERS_ERASURE, partition);
+    try (var admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaAddress()))) {
+      for (String group : groups) {
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(250))
+            .until(
+                () -> {
+                  var committed =
+                      admin
+                          .listConsumerGroupOffsets(group)
+                          .partitionsToOffsetAndMetadata()
+                          .get()
+                          .get(topicPartition);
+                  return committed != null && committed.offset() > offset;
+                });
+      }
+    }
+  }
+
+  private String kafkaAddress() {
+    return printedValue(Pattern.compile("^\\s+Kafka\\s+(\\S+)$"));
   }
 
   private KafkaTestConsumer.Received fact(String topic, String key, String eventType) {

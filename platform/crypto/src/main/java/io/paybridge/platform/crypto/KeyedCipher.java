@@ -86,26 +86,12 @@ public final class KeyedCipher {
    * @throws KeyUnavailableException when this instance does not hold that key
    */
   public String encrypt(String keyId, String plaintext, String context) {
-    SecretKey key = keys.get(keyId);
-    if (key == null) {
-      throw new KeyUnavailableException(keyId);
-    }
-    byte[] iv = new byte[IV_BYTES];
-    random.nextBytes(iv);
-    try {
-      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
-      cipher.updateAAD(context.getBytes(StandardCharsets.UTF_8));
-      byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
-      byte[] out = ByteBuffer.allocate(iv.length + sealed.length).put(iv).put(sealed).array();
-      return VERSION
-          + "."
-          + keyId
-          + "."
-          + Base64.getUrlEncoder().withoutPadding().encodeToString(out);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("AES-GCM is not available", e);
-    }
+    byte[] out = seal(keyId, plaintext.getBytes(StandardCharsets.UTF_8), context);
+    return VERSION
+        + "."
+        + keyId
+        + "."
+        + Base64.getUrlEncoder().withoutPadding().encodeToString(out);
   }
 
   /**
@@ -120,17 +106,57 @@ public final class KeyedCipher {
     if (parts.length != 3 || !VERSION.equals(parts[0])) {
       throw new IllegalStateException("Not a ciphertext of this format");
     }
-    SecretKey key = keys.get(parts[1]);
+    byte[] in;
+    try {
+      in = Base64.getUrlDecoder().decode(parts[2]);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("A stored value could not be decrypted");
+    }
+    return new String(open(parts[1], in, context), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Encrypts bytes under the key {@code keyId}, bound to {@code context}, for a caller that keeps
+   * the key id beside the result (a column of its own): {@code iv ‖ ciphertext ‖ tag}, the bytes
+   * {@link #encrypt} writes in Base64.
+   *
+   * @throws KeyUnavailableException when this instance does not hold that key
+   */
+  public byte[] seal(String keyId, byte[] plaintext, String context) {
+    SecretKey key = keys.get(keyId);
     if (key == null) {
-      throw new KeyUnavailableException(parts[1]);
+      throw new KeyUnavailableException(keyId);
+    }
+    byte[] iv = new byte[IV_BYTES];
+    random.nextBytes(iv);
+    try {
+      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
+      cipher.updateAAD(context.getBytes(StandardCharsets.UTF_8));
+      byte[] sealed = cipher.doFinal(plaintext);
+      return ByteBuffer.allocate(iv.length + sealed.length).put(iv).put(sealed).array();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM is not available", e);
+    }
+  }
+
+  /**
+   * Decrypts what {@link #seal} made under {@code keyId} with the same {@code context}.
+   *
+   * @throws KeyUnavailableException when this instance does not hold that key
+   * @throws IllegalStateException when it does not authenticate (the message never carries the
+   *     ciphertext or key material)
+   */
+  public byte[] open(String keyId, byte[] sealed, String context) {
+    SecretKey key = keys.get(keyId);
+    if (key == null) {
+      throw new KeyUnavailableException(keyId);
     }
     try {
-      byte[] in = Base64.getUrlDecoder().decode(parts[2]);
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, in, 0, IV_BYTES));
+      cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, 0, IV_BYTES));
       cipher.updateAAD(context.getBytes(StandardCharsets.UTF_8));
-      byte[] plain = cipher.doFinal(in, IV_BYTES, in.length - IV_BYTES);
-      return new String(plain, StandardCharsets.UTF_8);
+      return cipher.doFinal(sealed, IV_BYTES, sealed.length - IV_BYTES);
     } catch (GeneralSecurityException | IllegalArgumentException e) {
       throw new IllegalStateException("A stored value could not be decrypted");
     }
