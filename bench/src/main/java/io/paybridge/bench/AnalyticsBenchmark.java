@@ -41,7 +41,8 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>History: 1,000,000 synthetic payments (default) of 200 merchants in 10 teams over the last
  *       365 days (outcomes, amounts, failure causes and times drawn from fixed hashes of the
  *       payment number), plus 200,000 billing requests, are aggregated by SQL straight into the
- *       roll-up tables (what the consumer would have built from their facts, not through it).
+ *       daily roll-up tables and from them into the monthly ones (what the consumer would have
+ *       built from their facts, not through it).
  *   <li>Queries: a mix of {@code GET /analytics/outcomes} over HTTP with team tokens, one at a
  *       time: a team's last 30 days by day (40 %), one merchant's last 90 days by week (30 %), a
  *       team's last 12 months by month (20 %), a team's 30 days filtered by scheme, currency and
@@ -175,6 +176,15 @@ public final class AnalyticsBenchmark {
               BillingProjectionBenchmark.count(
                   db, "select count(*) from analytics_mandate_setup_rollup"),
               (System.nanoTime() - loadStart) / 1e9));
+      say(
+          String.format(
+              "monthly roll-ups: %d payment rows, %d failure rows, %d mandate set-up rows",
+              BillingProjectionBenchmark.count(
+                  db, "select count(*) from analytics_payment_rollup_month"),
+              BillingProjectionBenchmark.count(
+                  db, "select count(*) from analytics_failure_rollup_month"),
+              BillingProjectionBenchmark.count(
+                  db, "select count(*) from analytics_mandate_setup_rollup_month")));
 
       byQuery = new LinkedHashMap<>();
       all = new Histogram(60_000_000L, 3);
@@ -274,11 +284,18 @@ public final class AnalyticsBenchmark {
                   + " from analytics_payment_rollup where merchant_id = '"
                   + BENCH_MERCHANT
                   + "'");
-      exact = created == newPayments && recovered == newPayments / 4;
+      long createdByMonth =
+          BillingProjectionBenchmark.count(
+              db,
+              "select coalesce(sum(created), 0) from analytics_payment_rollup_month"
+                  + " where merchant_id = '"
+                  + BENCH_MERCHANT
+                  + "'");
+      exact = created == newPayments && recovered == newPayments / 4 && createdByMonth == created;
       say(
           String.format(
               "apply: %d facts in %.2f s: %.0f facts/s; roll-ups: %d payments created (expected %d),"
-                  + " %d recovered (expected %d)%s",
+                  + " %d recovered (expected %d), %d created by month%s",
               records.size(),
               seconds,
               factsPerSecond,
@@ -286,6 +303,7 @@ public final class AnalyticsBenchmark {
               newPayments,
               recovered,
               newPayments / 4,
+              createdByMonth,
               exact ? "" : " - EXACTNESS CHECK FAILED"));
     } finally {
       service.stop();
@@ -398,9 +416,55 @@ public final class AnalyticsBenchmark {
               .formatted(MERCHANTS, MERCHANTS, MERCHANTS, TEAMS, payments / 5 - 1));
       st.execute("drop table synthetic_payment");
       st.execute("drop table synthetic");
+      // The monthly roll-ups (V10_1) hold each month's sums of the daily rows, as the consumer
+      // keeps them.
+      monthly(db, "analytics_payment_rollup");
+      monthly(db, "analytics_failure_rollup");
+      monthly(db, "analytics_mandate_setup_rollup");
       st.execute(
           "vacuum analyze analytics_payment_rollup, analytics_failure_rollup,"
-              + " analytics_mandate_setup_rollup");
+              + " analytics_mandate_setup_rollup, analytics_payment_rollup_month,"
+              + " analytics_failure_rollup_month, analytics_mandate_setup_rollup_month");
+    }
+  }
+
+  /**
+   * Fills {@code table}'s {@code _month} twin from it: its bigint columns summed per month, the
+   * other columns (the key and the team) grouped, {@code day} as the month's first day.
+   */
+  private static void monthly(Connection db, String table) throws Exception {
+    var keys = new ArrayList<String>();
+    var selected = new ArrayList<String>();
+    try (var columns =
+        db.prepareStatement(
+            "select column_name, data_type from information_schema.columns where table_name = ?"
+                + " order by ordinal_position")) {
+      columns.setString(1, table);
+      try (var rs = columns.executeQuery()) {
+        while (rs.next()) {
+          String column = rs.getString(1);
+          if (column.equals("day")) {
+            selected.add("date_trunc('month', day)::date");
+          } else if (rs.getString(2).equals("bigint")) {
+            selected.add("sum(" + column + ")");
+          } else {
+            selected.add(column);
+            keys.add(column);
+          }
+        }
+      }
+    }
+    keys.add("date_trunc('month', day)::date");
+    try (var st = db.createStatement()) {
+      st.execute(
+          "insert into "
+              + table
+              + "_month select "
+              + String.join(", ", selected)
+              + " from "
+              + table
+              + " group by "
+              + String.join(", ", keys));
     }
   }
 

@@ -218,17 +218,44 @@ class AnalyticsRepository {
 
   // --- roll-ups: deltas ---
 
+  /**
+   * Adds the deltas to the daily roll-up rows and, summed per month, to the monthly ones (daily
+   * rows first, each table in key order, so that consumer threads lock rows in the same order).
+   */
   void addPaymentRollups(Map<PaymentOutcome.Key, long[]> deltas) {
+    upsertPaymentRollups("analytics_payment_rollup", deltas);
+    Map<PaymentOutcome.Key, long[]> monthly = new HashMap<>();
+    deltas.forEach(
+        (k, v) -> {
+          var month =
+              new PaymentOutcome.Key(
+                  k.merchantId(),
+                  k.scheme(),
+                  k.currency(),
+                  k.amountBand(),
+                  k.day().withDayOfMonth(1),
+                  k.team());
+          long[] sum = monthly.computeIfAbsent(month, m -> new long[v.length]);
+          for (int i = 0; i < v.length; i++) {
+            sum[i] += v[i];
+          }
+        });
+    upsertPaymentRollups("analytics_payment_rollup_month", monthly);
+  }
+
+  private void upsertPaymentRollups(String table, Map<PaymentOutcome.Key, long[]> deltas) {
     String columns = String.join(", ", PaymentOutcome.COUNTERS);
     String placeholders = "?, ".repeat(PaymentOutcome.COUNTERS.size());
     String sums =
         String.join(
             ", ",
             PaymentOutcome.COUNTERS.stream()
-                .map(c -> c + " = analytics_payment_rollup." + c + " + excluded." + c)
+                .map(c -> c + " = " + table + "." + c + " + excluded." + c)
                 .toList());
     jdbc.batchUpdate(
-        "insert into analytics_payment_rollup (merchant_id, scheme, currency, amount_band, day, team, "
+        "insert into "
+            + table
+            + " (merchant_id, scheme, currency, amount_band, day, team, "
             + columns
             + ") values (?, ?, ?, ?, ?, ?, "
             + placeholders.substring(0, placeholders.length() - 2)
@@ -269,15 +296,36 @@ class AnalyticsRepository {
     }
   }
 
+  /** Adds the deltas to the daily and, summed per month, the monthly failure roll-ups. */
   void addFailureRollups(Map<FailureKey, Long> deltas) {
+    upsertFailureRollups("analytics_failure_rollup", deltas);
+    Map<FailureKey, Long> monthly = new HashMap<>();
+    deltas.forEach(
+        (f, v) -> {
+          var k = f.key();
+          var month =
+              new PaymentOutcome.Key(
+                  k.merchantId(),
+                  k.scheme(),
+                  k.currency(),
+                  k.amountBand(),
+                  k.day().withDayOfMonth(1),
+                  k.team());
+          monthly.merge(new FailureKey(month, f.cause(), f.reasonCode()), v, Long::sum);
+        });
+    upsertFailureRollups("analytics_failure_rollup_month", monthly);
+  }
+
+  private void upsertFailureRollups(String table, Map<FailureKey, Long> deltas) {
     jdbc.batchUpdate(
         """
-        insert into analytics_failure_rollup
+        insert into %1$s
             (merchant_id, scheme, currency, amount_band, day, cause, reason_code, team, failures)
         values (?, ?, ?, ?, ?, ?, ?, ?, ?)
         on conflict (merchant_id, scheme, currency, amount_band, day, cause, reason_code)
-        do update set failures = analytics_failure_rollup.failures + excluded.failures
-        """,
+        do update set failures = %1$s.failures + excluded.failures
+        """
+            .formatted(table),
         new TreeMap<>(deltas)
             .entrySet().stream()
                 .map(
@@ -298,16 +346,36 @@ class AnalyticsRepository {
                 .toList());
   }
 
+  /** Adds the deltas to the daily and, summed per month, the monthly mandate set-up roll-ups. */
   void addMandateSetupRollups(Map<BillingRequestState.Key, long[]> deltas) {
+    upsertMandateSetupRollups("analytics_mandate_setup_rollup", deltas);
+    Map<BillingRequestState.Key, long[]> monthly = new HashMap<>();
+    deltas.forEach(
+        (k, v) -> {
+          long[] sum =
+              monthly.computeIfAbsent(
+                  new BillingRequestState.Key(
+                      k.merchantId(), k.scheme(), k.day().withDayOfMonth(1), k.team()),
+                  m -> new long[v.length]);
+          for (int i = 0; i < v.length; i++) {
+            sum[i] += v[i];
+          }
+        });
+    upsertMandateSetupRollups("analytics_mandate_setup_rollup_month", monthly);
+  }
+
+  private void upsertMandateSetupRollups(
+      String table, Map<BillingRequestState.Key, long[]> deltas) {
     jdbc.batchUpdate(
         """
-        insert into analytics_mandate_setup_rollup (merchant_id, scheme, day, team, requested, fulfilled, active)
+        insert into %1$s (merchant_id, scheme, day, team, requested, fulfilled, active)
         values (?, ?, ?, ?, ?, ?, ?)
         on conflict (merchant_id, scheme, day) do update set
-            requested = analytics_mandate_setup_rollup.requested + excluded.requested,
-            fulfilled = analytics_mandate_setup_rollup.fulfilled + excluded.fulfilled,
-            active = analytics_mandate_setup_rollup.active + excluded.active
-        """,
+            requested = %1$s.requested + excluded.requested,
+            fulfilled = %1$s.fulfilled + excluded.fulfilled,
+            active = %1$s.active + excluded.active
+        """
+            .formatted(table),
         new TreeMap<>(deltas)
             .entrySet().stream()
                 .map(
@@ -334,29 +402,37 @@ class AnalyticsRepository {
   /**
    * The counters of {@link PaymentOutcome#COUNTERS} summed per period start ({@code day}, {@code
    * week} or {@code month}) and currency, for the current period ({@code from}..{@code to}) and the
-   * previous one ({@code previousFrom} up to {@code from}): one statement over one range of days
-   * gives the totals of both periods and the series.
+   * previous one ({@code previousFrom} up to {@code from}): one statement gives the totals of both
+   * periods and the series. Whole months are read from the monthly roll-ups wherever the series
+   * allows (the previous period always; the current one when the series is by month).
    */
   List<PeriodTotals> paymentTotals(
       Scope scope, LocalDate previousFrom, LocalDate from, LocalDate to, String period) {
-    var where = new Where(scope, previousFrom, to, true);
-    var args = new ArrayList<>();
-    args.add(from);
-    args.add(period);
-    args.addAll(where.args);
+    if (!List.of("day", "week", "month").contains(period)) {
+      // Written into the statement (date_trunc's unit): only AnalyticsFilter.Period's names.
+      throw new IllegalStateException("not a period: " + period);
+    }
+    var union =
+        new Union(
+            "analytics_payment_rollup",
+            "date_trunc('" + period + "', day)::date as start, currency, " + columns(),
+            scope,
+            true);
+    union.add(false, RollupRange.cover(previousFrom, from.minusDays(1), true));
+    union.add(true, RollupRange.cover(from, to, "month".equals(period)));
     return jdbc.query(
-        "select day >= ? as current, date_trunc(?, day)::date as start, currency, "
+        "select current, start, currency, "
             + sums()
-            + " from analytics_payment_rollup where "
-            + where.sql
-            + " group by current, start, currency order by start, currency",
+            + " from ("
+            + union.sql()
+            + ") r group by current, start, currency order by start, currency",
         (rs, i) ->
             new PeriodTotals(
                 rs.getBoolean(1),
                 rs.getObject(2, LocalDate.class),
                 rs.getString(3),
                 counters(rs, 4)),
-        args.toArray());
+        union.args.toArray());
   }
 
   /** Sums of one period start and currency; {@code current}: of the period asked for. */
@@ -364,18 +440,16 @@ class AnalyticsRepository {
 
   /** The counters summed per merchant (every team's), for the metrics. */
   Map<String, long[]> paymentTotalsByMerchant(LocalDate from, LocalDate to) {
-    var where = new Where(Scope.everyTeam(), from, to, true);
+    var union =
+        new Union("analytics_payment_rollup", "merchant_id, " + columns(), Scope.everyTeam(), true);
+    union.add(true, RollupRange.cover(from, to, true));
     Map<String, long[]> totals = new LinkedHashMap<>();
     jdbc.query(
-        "select merchant_id, "
-            + sums()
-            + " from analytics_payment_rollup where "
-            + where.sql
-            + " group by merchant_id",
+        "select merchant_id, " + sums() + " from (" + union.sql() + ") r group by merchant_id",
         rs -> {
           totals.put(rs.getString(1), counters(rs, 2));
         },
-        where.args.toArray());
+        union.args.toArray());
     return totals;
   }
 
@@ -385,33 +459,36 @@ class AnalyticsRepository {
    */
   Map<Boolean, List<FailureCount>> failures(
       Scope scope, LocalDate previousFrom, LocalDate from, LocalDate to) {
-    var where = new Where(scope, previousFrom, to, true);
+    var union = new Union("analytics_failure_rollup", "cause, reason_code, failures", scope, true);
+    union.add(false, RollupRange.cover(previousFrom, from.minusDays(1), true));
+    union.add(true, RollupRange.cover(from, to, true));
     Map<Boolean, List<FailureCount>> failures = new HashMap<>();
     failures.put(true, new ArrayList<>());
     failures.put(false, new ArrayList<>());
     jdbc.query(
-        "select day >= ? as current, cause, reason_code, sum(failures) as n from analytics_failure_rollup where "
-            + where.sql
-            + " group by current, cause, reason_code having sum(failures) > 0"
+        "select current, cause, reason_code, sum(failures) as n from ("
+            + union.sql()
+            + ") r group by current, cause, reason_code having sum(failures) > 0"
             + " order by n desc, cause, reason_code",
         rs -> {
           failures
               .get(rs.getBoolean(1))
               .add(new FailureCount(rs.getString(2), rs.getString(3), rs.getLong(4)));
         },
-        prepend(from, where.args));
+        union.args.toArray());
     return failures;
   }
 
   /** Failures by cause and reason code, most first. */
   List<FailureCount> failures(Scope scope, LocalDate from, LocalDate to) {
-    var where = new Where(scope, from, to, true);
+    var union = new Union("analytics_failure_rollup", "cause, reason_code, failures", scope, true);
+    union.add(true, RollupRange.cover(from, to, true));
     return jdbc.query(
-        "select cause, reason_code, sum(failures) as n from analytics_failure_rollup where "
-            + where.sql
-            + " group by cause, reason_code having sum(failures) > 0 order by n desc, cause, reason_code",
+        "select cause, reason_code, sum(failures) as n from ("
+            + union.sql()
+            + ") r group by cause, reason_code having sum(failures) > 0 order by n desc, cause, reason_code",
         (rs, i) -> new FailureCount(rs.getString(1), rs.getString(2), rs.getLong(3)),
-        where.args.toArray());
+        union.args.toArray());
   }
 
   record FailureCount(String cause, String reasonCode, long failures) {}
@@ -422,34 +499,86 @@ class AnalyticsRepository {
    */
   Map<Boolean, long[]> mandateSetup(
       Scope scope, LocalDate previousFrom, LocalDate from, LocalDate to) {
-    var where = new Where(scope, previousFrom, to, false);
+    var union =
+        new Union("analytics_mandate_setup_rollup", "requested, fulfilled, active", scope, false);
+    union.add(false, RollupRange.cover(previousFrom, from.minusDays(1), true));
+    union.add(true, RollupRange.cover(from, to, true));
     Map<Boolean, long[]> funnel = new HashMap<>();
     funnel.put(true, new long[3]);
     funnel.put(false, new long[3]);
     jdbc.query(
-        "select day >= ? as current, sum(requested), sum(fulfilled), sum(active)"
-            + " from analytics_mandate_setup_rollup where "
-            + where.sql
-            + " group by current",
+        "select current, sum(requested), sum(fulfilled), sum(active) from ("
+            + union.sql()
+            + ") r group by current",
         rs -> {
           funnel.put(rs.getBoolean(1), new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4)});
         },
-        prepend(from, where.args));
+        union.args.toArray());
     return funnel;
   }
 
   /** Requested, fulfilled, active per merchant (every team's), for the metrics. */
   Map<String, long[]> mandateSetupByMerchant(LocalDate from, LocalDate to) {
+    var union =
+        new Union(
+            "analytics_mandate_setup_rollup",
+            "merchant_id, requested, fulfilled, active",
+            Scope.everyTeam(),
+            false);
+    union.add(true, RollupRange.cover(from, to, true));
     Map<String, long[]> funnel = new HashMap<>();
     jdbc.query(
-        "select merchant_id, sum(requested), sum(fulfilled), sum(active)"
-            + " from analytics_mandate_setup_rollup where day between ? and ? group by merchant_id",
+        "select merchant_id, sum(requested), sum(fulfilled), sum(active) from ("
+            + union.sql()
+            + ") r group by merchant_id",
         rs -> {
           funnel.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4)});
         },
-        from,
-        to);
+        union.args.toArray());
     return funnel;
+  }
+
+  /**
+   * The roll-up rows of a query as one {@code union all}: one branch per range (daily or monthly
+   * table), each tagged with whether it is of the current period.
+   */
+  private static final class Union {
+    final String table;
+    final String columns;
+    final Scope scope;
+    final boolean payments;
+    final List<String> branches = new ArrayList<>();
+    final List<Object> args = new ArrayList<>();
+
+    Union(String table, String columns, Scope scope, boolean payments) {
+      this.table = table;
+      this.columns = columns;
+      this.scope = scope;
+      this.payments = payments;
+    }
+
+    void add(boolean current, List<RollupRange> ranges) {
+      for (var range : ranges) {
+        var where = new Where(scope, range.from(), range.to(), payments);
+        branches.add(
+            "select "
+                + current
+                + " as current, "
+                + columns
+                + " from "
+                + range.table(table)
+                + " where "
+                + where.sql);
+        args.addAll(where.args);
+      }
+    }
+
+    String sql() {
+      return branches.isEmpty()
+          // An empty range (no days): no rows, with the columns' names.
+          ? "select true as current, " + columns + " from " + table + " where false"
+          : String.join(" union all ", branches);
+    }
   }
 
   private static final class Where {
@@ -485,11 +614,8 @@ class AnalyticsRepository {
     }
   }
 
-  private static Object[] prepend(Object first, List<Object> rest) {
-    var all = new ArrayList<>();
-    all.add(first);
-    all.addAll(rest);
-    return all.toArray();
+  private static String columns() {
+    return String.join(", ", PaymentOutcome.COUNTERS);
   }
 
   private static String sums() {

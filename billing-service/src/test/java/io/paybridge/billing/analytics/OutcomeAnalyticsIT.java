@@ -63,6 +63,8 @@ class OutcomeAnalyticsIT extends BillingIntegrationTest {
 
   Connected inOrder;
   Connected shuffled;
+  Connected monthsInOrder;
+  Connected monthsShuffled;
 
   @BeforeAll
   void deliver() throws Exception {
@@ -80,22 +82,34 @@ class OutcomeAnalyticsIT extends BillingIntegrationTest {
     moveToFront(outOfOrder, "PaymentConfirmed", "PM2");
     moveToFront(outOfOrder, "MandateActive", "MD1");
 
-    var b = facts(shuffled);
+    var deliveries = duplicatedAndShuffled(facts(shuffled), 13);
+
+    monthsInOrder = connectNewMerchant("team-analytics-d", "Analytics D");
+    monthsShuffled = connectNewMerchant("team-analytics-e", "Analytics E");
+
+    outOfOrder.forEach(this::send);
+    deliveries.forEach(this::send);
+    monthFacts(monthsInOrder).forEach(f -> send(new Sent(f, UUID.randomUUID().toString())));
+    duplicatedAndShuffled(monthFacts(monthsShuffled), 17).forEach(this::send);
+    awaitConsumedToTheEnd();
+  }
+
+  /**
+   * Each fact twice under one id (a redelivery), every third a third time as a new record (a fact
+   * published twice), shuffled.
+   */
+  private static List<Sent> duplicatedAndShuffled(List<BillingFact> facts, long seed) {
     var deliveries = new ArrayList<Sent>();
-    for (var fact : b) {
+    for (var fact : facts) {
       String id = UUID.randomUUID().toString();
       deliveries.add(new Sent(fact, id));
       deliveries.add(new Sent(fact, id));
     }
-    // The same facts again as new records (a fact published twice): still once.
-    for (int i = 0; i < b.size(); i += 3) {
-      deliveries.add(new Sent(b.get(i), UUID.randomUUID().toString()));
+    for (int i = 0; i < facts.size(); i += 3) {
+      deliveries.add(new Sent(facts.get(i), UUID.randomUUID().toString()));
     }
-    Collections.shuffle(deliveries, new Random(13));
-
-    outOfOrder.forEach(this::send);
-    deliveries.forEach(this::send);
-    awaitConsumedToTheEnd();
+    Collections.shuffle(deliveries, new Random(seed));
+    return deliveries;
   }
 
   @Test
@@ -133,6 +147,171 @@ class OutcomeAnalyticsIT extends BillingIntegrationTest {
     assertThat(weeks).hasSize(1);
     assertThat(weeks.get(0).path("start").asString()).isEqualTo("2026-03-02");
     assertThat(weeks.get(0).path("created").asLong()).isEqualTo(9);
+  }
+
+  /**
+   * A range that starts and ends mid-month and spans whole months: 2025-06-20..2025-09-10 (83 days;
+   * June's and September's ends are read by day, July and August as whole months), previous period
+   * 2025-03-29..2025-06-19 (March's end and June's start by day, April and May as months). The
+   * months at both ends also hold payments outside the range (Q7 on 09-11, Q8 on 06-05 in the
+   * previous period, Q10 on 03-28 before it): reading a month where only some of its days are asked
+   * for would count them.
+   */
+  private static final String MONTHS_QUERY =
+      "/analytics/outcomes?from=2025-06-20&to=2025-09-10&period=month";
+
+  @Test
+  void aRangeOfWholeMonthsAndDaysAtBothEndsHasTheFiguresWorkedOutByHand() {
+    assertMonthFigures(get(monthsInOrder.team(), MONTHS_QUERY));
+  }
+
+  @Test
+  void aRangeOfWholeMonthsAndDaysIsTheSameAfterShuffledAndDuplicatedDelivery() {
+    var report = get(monthsShuffled.team(), MONTHS_QUERY);
+    assertMonthFigures(report);
+    assertThat(report.path("current").toString())
+        .isEqualTo(get(monthsInOrder.team(), MONTHS_QUERY).path("current").toString());
+    assertThat(report.path("previous").toString())
+        .isEqualTo(get(monthsInOrder.team(), MONTHS_QUERY).path("previous").toString());
+  }
+
+  @Test
+  void aSeriesByWeekOverTheSameRangeHasTheSameTotals() {
+    // By week the current period is read by day only; its totals are those of the month query.
+    var report = get(monthsShuffled.team(), MONTHS_QUERY.replace("period=month", "period=week"));
+    var payments = report.path("current").path("payments");
+    assertThat(payments.path("created").asLong()).isEqualTo(5);
+    assertThat(payments.path("collected").asLong()).isEqualTo(3);
+    assertThat(payments.path("failed").asLong()).isEqualTo(2);
+    long created = 0;
+    for (var point : report.path("series")) {
+      created += point.path("created").asLong();
+    }
+    assertThat(created).isEqualTo(5);
+    assertThat(report.path("previous").path("payments").path("created").asLong()).isEqualTo(4);
+  }
+
+  /**
+   * The figures of {@link #monthFacts}, by hand. Current (06-20..09-10): Q2 06-20 2200 collected,
+   * Q3 06-30 2300 failed (insufficient funds), Q4 07-01 2400 collected, Q5 08-31 2500 failed (refer
+   * to payer), Q6 09-10 2600 collected. Previous (03-29..06-19): Q11 03-29 3100 collected, Q9 05-15
+   * 2900 collected, Q8 06-05 2800 failed (insufficient funds), Q1 06-19 2100 collected. Outside
+   * both: Q10 03-28, Q7 09-11. Billing requests: R2 07-15 fulfilled, its mandate active (current);
+   * R1 04-10 requested only (previous); R3 09-11 outside.
+   */
+  private void assertMonthFigures(JsonNode report) {
+    var current = report.path("current");
+    var payments = current.path("payments");
+    assertThat(payments.path("created").asLong()).isEqualTo(5);
+    assertThat(payments.path("collected").asLong()).isEqualTo(3);
+    assertThat(payments.path("failed").asLong()).isEqualTo(2);
+    assertThat(payments.path("successRate").asDouble()).isEqualTo(0.6); // 3/5
+    var gbp = byKey(current.path("amounts"), "currency").get("GBP");
+    assertThat(gbp.path("created").asLong()).isEqualTo(2200 + 2300 + 2400 + 2500 + 2600);
+    assertThat(gbp.path("collected").asLong()).isEqualTo(2200 + 2400 + 2600);
+    assertThat(gbp.path("failed").asLong()).isEqualTo(2300 + 2500);
+    var failures = byKey(current.path("failuresByCause"), "cause");
+    assertThat(failures).hasSize(2);
+    assertThat(failures.get("insufficient_funds").path("failures").asLong()).isEqualTo(1); // Q3
+    assertThat(failures.get("refer_to_payer").path("failures").asLong()).isEqualTo(1); // Q5
+    var setup = current.path("mandateSetup");
+    assertThat(setup.path("requested").asLong()).isEqualTo(1);
+    assertThat(setup.path("fulfilled").asLong()).isEqualTo(1);
+    assertThat(setup.path("active").asLong()).isEqualTo(1);
+
+    // By month: June Q2 + Q3, July Q4, August Q5, September Q6.
+    var series = report.path("series");
+    assertThat(series).hasSize(4);
+    assertThat(series.get(0).path("start").asString()).isEqualTo("2025-06-01");
+    assertThat(series.get(0).path("created").asLong()).isEqualTo(2);
+    assertThat(series.get(0).path("collected").asLong()).isEqualTo(1);
+    assertThat(series.get(0).path("failed").asLong()).isEqualTo(1);
+    assertThat(series.get(1).path("start").asString()).isEqualTo("2025-07-01");
+    assertThat(series.get(1).path("created").asLong()).isEqualTo(1);
+    assertThat(series.get(1).path("collected").asLong()).isEqualTo(1);
+    assertThat(series.get(2).path("start").asString()).isEqualTo("2025-08-01");
+    assertThat(series.get(2).path("created").asLong()).isEqualTo(1);
+    assertThat(series.get(2).path("failed").asLong()).isEqualTo(1);
+    assertThat(series.get(3).path("start").asString()).isEqualTo("2025-09-01");
+    assertThat(series.get(3).path("created").asLong()).isEqualTo(1);
+    assertThat(series.get(3).path("collected").asLong()).isEqualTo(1);
+
+    var previous = report.path("previous");
+    assertThat(previous.path("from").asString()).isEqualTo("2025-03-29");
+    assertThat(previous.path("to").asString()).isEqualTo("2025-06-19");
+    var before = previous.path("payments");
+    assertThat(before.path("created").asLong()).isEqualTo(4);
+    assertThat(before.path("collected").asLong()).isEqualTo(3);
+    assertThat(before.path("failed").asLong()).isEqualTo(1);
+    var gbpBefore = byKey(previous.path("amounts"), "currency").get("GBP");
+    assertThat(gbpBefore.path("created").asLong()).isEqualTo(3100 + 2900 + 2800 + 2100);
+    assertThat(gbpBefore.path("collected").asLong()).isEqualTo(3100 + 2900 + 2100);
+    var failuresBefore = previous.path("failuresByCause");
+    assertThat(failuresBefore).hasSize(1);
+    assertThat(failuresBefore.get(0).path("cause").asString()).isEqualTo("insufficient_funds");
+    assertThat(failuresBefore.get(0).path("failures").asLong()).isEqualTo(1); // Q8
+    assertThat(previous.path("mandateSetup").path("requested").asLong()).isEqualTo(1); // R1
+    assertThat(previous.path("mandateSetup").path("fulfilled").asLong()).isZero();
+  }
+
+  /**
+   * The facts {@link #assertMonthFigures} works from: all GBP Bacs, each payment its own amount.
+   */
+  private List<BillingFact> monthFacts(Connected merchant) {
+    String m = merchant.merchantId();
+    String t = merchant.team();
+    String o = merchant.organisation().organisationId();
+    var d = new Ids(m.substring(0, 8).toUpperCase());
+    var facts = new ArrayList<BillingFact>();
+    collectedOrFailed(facts, m, t, o, d, "PM1", 2100, "2025-06-19T10:00:00Z", null);
+    collectedOrFailed(facts, m, t, o, d, "PM2", 2200, "2025-06-20T08:00:00Z", null);
+    collectedOrFailed(facts, m, t, o, d, "PM3", 2300, "2025-06-30T23:00:00Z", "insufficient_funds");
+    collectedOrFailed(facts, m, t, o, d, "PM4", 2400, "2025-07-01T00:30:00Z", null);
+    collectedOrFailed(facts, m, t, o, d, "PM5", 2500, "2025-08-31T22:00:00Z", "refer_to_payer");
+    collectedOrFailed(facts, m, t, o, d, "PM6", 2600, "2025-09-10T12:00:00Z", null);
+    collectedOrFailed(facts, m, t, o, d, "PM7", 2700, "2025-09-11T09:00:00Z", null);
+    collectedOrFailed(facts, m, t, o, d, "PM8", 2800, "2025-06-05T10:00:00Z", "insufficient_funds");
+    collectedOrFailed(facts, m, t, o, d, "PM9", 2900, "2025-05-15T10:00:00Z", null);
+    collectedOrFailed(facts, m, t, o, d, "PM10", 3000, "2025-03-28T10:00:00Z", null);
+    collectedOrFailed(facts, m, t, o, d, "PM11", 3100, "2025-03-29T10:00:00Z", null);
+    facts.add(
+        new BillingRequestCreated(
+            m, t, o, d.br("BR1"), true, "bacs", at("2025-04-10T09:00:00Z"), d.ev()));
+    facts.add(
+        new BillingRequestCreated(
+            m, t, o, d.br("BR2"), true, "bacs", at("2025-07-15T09:00:00Z"), d.ev()));
+    facts.add(
+        new BillingRequestFulfilled(
+            m, t, o, d.br("BR2"), d.md("MD2"), null, at("2025-07-15T09:30:00Z"), d.ev()));
+    facts.add(new MandateActive(m, t, o, d.md("MD2"), at("2025-07-18T09:00:00Z"), d.ev()));
+    facts.add(
+        new BillingRequestCreated(
+            m, t, o, d.br("BR3"), true, "bacs", at("2025-09-11T09:00:00Z"), d.ev()));
+    facts.add(
+        new BillingRequestFulfilled(
+            m, t, o, d.br("BR3"), d.md("MD3"), null, at("2025-09-11T09:30:00Z"), d.ev()));
+    return facts;
+  }
+
+  /**
+   * A payment created at {@code created}, confirmed 72 h later, or failed then with {@code cause}.
+   */
+  private static void collectedOrFailed(
+      List<BillingFact> facts,
+      String m,
+      String t,
+      String o,
+      Ids d,
+      String name,
+      long amount,
+      String created,
+      String cause) {
+    created(facts, m, t, o, d.pm(name), amount, "GBP", "bacs", created, d);
+    String later = at(created).plus(Duration.ofHours(72)).toString();
+    facts.add(
+        cause == null
+            ? confirmed(m, t, o, d.pm(name), amount, "GBP", later, d)
+            : failed(m, t, o, d.pm(name), amount, cause, "ARUDD-0", false, later, d));
   }
 
   @Test
