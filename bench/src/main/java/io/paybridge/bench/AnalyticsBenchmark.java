@@ -416,7 +416,7 @@ public final class AnalyticsBenchmark {
               .formatted(MERCHANTS, MERCHANTS, MERCHANTS, TEAMS, payments / 5 - 1));
       st.execute("drop table synthetic_payment");
       st.execute("drop table synthetic");
-      // The monthly roll-ups (V10_1) hold each month's sums of the daily rows, as the consumer
+      // The monthly roll-ups (V17) hold each month's sums of the daily rows, as the consumer
       // keeps them.
       monthly(db, "analytics_payment_rollup");
       monthly(db, "analytics_failure_rollup");
