@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.paybridge.platform.operations.audit.AuditActors;
 import io.paybridge.platform.operations.audit.AuditController;
 import io.paybridge.platform.operations.audit.AuditLog;
+import io.paybridge.platform.operations.timeline.OperationsTimelineContributor;
 import io.paybridge.platform.operations.audit.AuditProperties;
 import io.paybridge.platform.operations.audit.JwtAuditActors;
 import io.paybridge.platform.operations.deadletters.DeadLetterController;
@@ -45,6 +46,9 @@ import tools.jackson.databind.ObjectMapper;
 @EnableConfigurationProperties({AuditProperties.class, DeadLetterProperties.class})
 class OperationsAutoConfiguration {
 
+  /** The most audit entries one timeline question shows of this service. */
+  private static final int MAX_AUDIT_STEPS = 100;
+
   /** The service's consumer group, as platform/outbox names its dead-letter topics. */
   static String group(Environment environment) {
     String group = environment.getProperty("spring.kafka.consumer.group-id");
@@ -78,6 +82,18 @@ class OperationsAutoConfiguration {
         clock.getIfAvailable(Clock::systemUTC),
         environment.getProperty("spring.application.name", "application"),
         meters.getIfAvailable(SimpleMeterRegistry::new));
+  }
+
+  /**
+   * Dead letters, replays and audit entries in the service's part of the event timeline
+   * (platform/outbox's {@code GET /operations/timeline}).
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  OperationsTimelineContributor operationsTimelineContributor(
+      AuditLog audit, ObjectProvider<DeadLetters> deadLetters, DeadLetterProperties properties) {
+    return new OperationsTimelineContributor(
+        audit, deadLetters.getIfAvailable(), properties.timelineSearch(), MAX_AUDIT_STEPS);
   }
 
   /** Deletes audit entries past {@code paybridge.audit.retention}, on every instance. */
