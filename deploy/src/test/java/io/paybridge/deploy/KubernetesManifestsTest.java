@@ -492,7 +492,8 @@ class KubernetesManifestsTest {
     JsonNode gateway =
         env(docs, Service.GATEWAY.module).get("PAYBRIDGE_OPERATIONS_WEBHOOK_INGEST_TOKEN");
     JsonNode ingest =
-        env(docs, Service.WEBHOOK_INGEST.module).get("PAYBRIDGE_WEBHOOKS_OPERATIONS_OPERATORS_GATEWAY");
+        env(docs, Service.WEBHOOK_INGEST.module)
+            .get("PAYBRIDGE_WEBHOOKS_OPERATIONS_OPERATORS_GATEWAY");
     for (JsonNode side : List.of(gateway, ingest)) {
       assertThat(side).isNotNull();
       assertThat(side.has("value")).as("a literal token").isFalse();

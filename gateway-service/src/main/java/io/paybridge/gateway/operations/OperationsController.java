@@ -25,8 +25,8 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The operators' endpoints the gateway joins (docs/runbook.md), all through {@link
- * OperationsJoin}: {@code GET /operations/timeline?q=}, {@code /operations/relays}, {@code
+ * The operators' endpoints the gateway joins (docs/runbook.md), all through {@link OperationsJoin}:
+ * {@code GET /operations/timeline?q=}, {@code /operations/relays}, {@code
  * /operations/dead-letters}, {@code /operations/audit} (every service asked at once, a service that
  * does not answer listed in {@code unavailable}), {@code POST /operations/dead-letters/replays} (to
  * the service the body names), and webhook-ingest-service's {@code /operations/rejections}, {@code

@@ -20,8 +20,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     that a fact's consumers show in a GoCardless event's timeline (default 49: the services take
  *     at most 50 ids in one question)
  * @param deadLetterServices the services among {@code services} that serve their consumers' dead
- *     letters ({@code GET /operations/dead-letters}, {@code POST /operations/dead-letters/replays});
- *     webhook-ingest-service's quarantine has paths of its own
+ *     letters ({@code GET /operations/dead-letters}, {@code POST
+ *     /operations/dead-letters/replays}); webhook-ingest-service's quarantine has paths of its own
  */
 @ConfigurationProperties("paybridge.gateway.operations")
 public record OperationsProperties(

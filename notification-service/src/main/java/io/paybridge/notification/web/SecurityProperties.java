@@ -15,9 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     rotation, test pings, replays (default {@code notifications:write})
  * @param operationsScope the scope of operator reads ({@code GET /operations/**}) and of the
  *     management port's details (default {@code operations:read})
- * @param operationsWriteScope the documented scope of operator writes ({@code POST
- *     /operations/**}: replays across teams, dead-letter replays) (default {@code
- *     operations:write})
+ * @param operationsWriteScope the documented scope of operator writes ({@code POST /operations/**}:
+ *     replays across teams, dead-letter replays) (default {@code operations:write})
  * @param replayScope an older scope that still permits an operator's replay of deliveries ({@code
  *     POST /operations/deliveries/**}) besides {@code operationsWriteScope} (default {@code
  *     notifications:replay}), so tokens issued with it keep working

@@ -81,12 +81,10 @@ class OperationsIT extends NotificationHarness {
 
   @Test
   void anOperatorsDeliveryReplayTakesOperationsWriteOrTheOlderReplayScope() {
-    String range =
-        "{\"from\": \"2026-01-01T00:00:00Z\", \"to\": \"2026-01-01T00:00:01Z\"}";
+    String range = "{\"from\": \"2026-01-01T00:00:00Z\", \"to\": \"2026-01-01T00:00:01Z\"}";
     String path = url("/operations/deliveries/replay");
 
-    assertThat(Http.postJson(path, operator("operations:write"), range).status())
-        .isIn(200, 202);
+    assertThat(Http.postJson(path, operator("operations:write"), range).status()).isIn(200, 202);
     assertThat(Http.postJson(path, operator("notifications:replay"), range).status())
         .isIn(200, 202);
     assertThat(Http.postJson(path, operator("operations:read"), range).status()).isEqualTo(403);

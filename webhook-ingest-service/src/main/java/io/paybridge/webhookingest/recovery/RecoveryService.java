@@ -1,6 +1,7 @@
 package io.paybridge.webhookingest.recovery;
 
 import io.paybridge.platform.gocardless.GoCardlessFailure;
+import io.paybridge.platform.operations.audit.AuditLog;
 import io.paybridge.webhookingest.recovery.RecoveryRepository.Organisation;
 import io.paybridge.webhookingest.webhook.EventInbox;
 import jakarta.annotation.PreDestroy;
@@ -15,7 +16,6 @@ import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
-import io.paybridge.platform.operations.audit.AuditLog;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -97,12 +97,14 @@ class RecoveryService {
         transactions.execute(
             status -> {
               long id =
-                  recoveries.startRun(organisation.get(), OPERATOR, requestedBy, from, until, now());
+                  recoveries.startRun(
+                      organisation.get(), OPERATOR, requestedBy, from, until, now());
               var detail = new java.util.LinkedHashMap<String, Object>();
               detail.put("organisationId", organisationId);
               detail.put("from", from.toString());
               detail.put("to", until.toString());
-              audit.record("operator:" + requestedBy, "recoveries.started", "recovery " + id, detail);
+              audit.record(
+                  "operator:" + requestedBy, "recoveries.started", "recovery " + id, detail);
               return id;
             });
     log.info(

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.paybridge.platform.events.EventHeaders;
 import io.paybridge.platform.operations.audit.AuditLog;
+import io.paybridge.platform.outbox.OperationsTimeline;
+import io.paybridge.platform.outbox.TimelineStep;
 import io.paybridge.platform.testsupport.EmbeddedKafkaServer;
 import io.paybridge.platform.testsupport.IntegrationTest;
 import io.paybridge.platform.testsupport.http.Http;
@@ -23,8 +25,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import io.paybridge.platform.outbox.OperationsTimeline;
-import io.paybridge.platform.outbox.TimelineStep;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -148,7 +148,10 @@ class DeadLetterReplayIT {
         .containsSubsequence("dead-lettered", "replayed", "replayed", "consumed");
     assertThat(steps).filteredOn(step -> step.kind().equals("consumed")).hasSize(1);
     var deadLettered =
-        steps.stream().filter(step -> step.kind().equals("dead-lettered")).findFirst().orElseThrow();
+        steps.stream()
+            .filter(step -> step.kind().equals("dead-lettered"))
+            .findFirst()
+            .orElseThrow();
     assertThat(deadLettered.detail())
         .containsEntry("topic", DLT)
         .containsEntry("deadLetterId", id)
