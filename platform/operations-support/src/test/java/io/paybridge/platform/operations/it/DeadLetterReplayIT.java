@@ -140,12 +140,12 @@ class DeadLetterReplayIT {
     assertThat(audited.path("detail").path("eventIds").get(0).asString()).isEqualTo(eventId);
     assertThat(audited.path("detail").path("count").asInt()).isEqualTo(1);
 
-    // The event's timeline in this service: dead-lettered with its error, both replays, then
-    // applied once.
+    // The event's timeline in this service: dead-lettered with its error, replayed, applied once
+    // (the second replay may be recorded before or after the first one is applied).
     var steps = timeline.steps(List.of(eventId));
     assertThat(steps)
         .extracting(TimelineStep::kind)
-        .containsSubsequence("dead-lettered", "replayed", "replayed", "consumed");
+        .containsSubsequence("dead-lettered", "replayed", "consumed");
     assertThat(steps).filteredOn(step -> step.kind().equals("consumed")).hasSize(1);
     var deadLettered =
         steps.stream()
