@@ -165,6 +165,8 @@ async function replayDeadLetters() {
       const answer = await call("POST", "/operations/dead-letters/replays", { service, ids });
       replayed += answer.replayed;
     }
+    // The list as it is now, then what the replay did (the refresh would overwrite it).
+    await refreshDeadLetters();
     setStatus("dead-letters-status", "Replayed " + replayed + " (audited).");
     refreshAudit();
   } catch (e) {
@@ -202,8 +204,8 @@ async function replayQuarantine() {
   }
   try {
     const answer = await call("POST", "/operations/quarantine/replays", { ids: ids.map(Number) });
+    await refreshQuarantine();
     setStatus("quarantine-status", "Replayed " + answer.replayed + " (audited).");
-    refreshQuarantine();
     refreshAudit();
   } catch (e) {
     setStatus("quarantine-status", "Replay failed: " + e.message, "error");

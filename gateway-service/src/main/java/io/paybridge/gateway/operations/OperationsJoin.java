@@ -56,7 +56,8 @@ class OperationsJoin {
   OperationsJoin(OperationsProperties properties) {
     this.properties = properties;
     this.client =
-        WebClient.builder().codecs(c -> c.defaultCodecs().maxInMemorySize(4 << 20)).build();
+        // A payer's access export can be large (every event and delivery about their resources).
+        WebClient.builder().codecs(c -> c.defaultCodecs().maxInMemorySize(16 << 20)).build();
   }
 
   /** The joined timeline of {@code q}: {@code {"query", "steps", "unavailable"}}. */
@@ -241,7 +242,11 @@ class OperationsJoin {
         client
             .method(method)
             .uri(service.url().toString() + pathAndQuery)
-            .headers(headers -> caller.presentTo(service, headers));
+            .headers(
+                headers -> {
+                  caller.presentTo(service, headers);
+                  headers.setAccept(List.of(MediaType.APPLICATION_JSON));
+                });
     if (jsonBody != null) {
       request.contentType(MediaType.APPLICATION_JSON).bodyValue(jsonBody);
     }

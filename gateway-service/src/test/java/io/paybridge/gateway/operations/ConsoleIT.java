@@ -214,11 +214,14 @@ class ConsoleIT extends GatewayHarness {
     wait.until(
         ExpectedConditions.textToBePresentInElementLocated(
             By.id("dead-letters-status"), "Replayed 1"));
+    // Replayed, the dead letter is no longer listed by its service.
+    assertThat(browser.findElements(By.cssSelector("#dead-letters tbody tr"))).isEmpty();
     browser.findElement(By.cssSelector("#quarantine tbody input[type=checkbox]")).click();
     browser.findElement(By.id("quarantine-replay")).click();
     wait.until(
         ExpectedConditions.textToBePresentInElementLocated(
             By.id("quarantine-status"), "Replayed 1"));
+    assertThat(browser.findElements(By.cssSelector("#quarantine tbody tr"))).isEmpty();
 
     wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#audit tbody tr"), 2));
     assertThat(column("audit", 2)).containsExactly("quarantine.replayed", "dead-letters.replayed");
