@@ -4,6 +4,7 @@ import io.paybridge.gateway.problem.GatewayProblem;
 import io.paybridge.platform.web.RequestId;
 import io.paybridge.platform.web.reactive.ReactiveProblems;
 import io.swagger.v3.oas.annotations.Hidden;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpHeaders;
@@ -13,11 +14,13 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.util.UriUtils;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -90,6 +93,32 @@ class OperationsController {
         exchange.getRequest().getURI().getRawQuery(),
         "entries",
         limit(exchange),
+        caller(exchange));
+  }
+
+  /**
+   * One dead letter with its payload and headers, from the service whose consumer group names its
+   * dead-letter topic ({@code <topic>.<group>.dlt-<partition>-<offset>}; each service's group is
+   * its name).
+   */
+  @GetMapping("/operations/dead-letters/{id}")
+  Mono<ResponseEntity<String>> deadLetter(@PathVariable String id, ServerWebExchange exchange) {
+    var service =
+        properties.deadLetterServices().stream()
+            .filter(name -> id.contains("." + name + ".dlt-"))
+            .flatMap(name -> properties.service(name).stream())
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new InvalidOperationsQueryException(
+                        "A dead letter's id is <dlt topic>-<partition>-<offset>, its topic"
+                            + " <topic>.<service>.dlt of one of "
+                            + properties.deadLetterServices()));
+    return join.forward(
+        service,
+        HttpMethod.GET,
+        "/operations/dead-letters/" + UriUtils.encodePathSegment(id, StandardCharsets.UTF_8),
+        null,
         caller(exchange));
   }
 

@@ -147,6 +147,26 @@ class OperationsJoinIT extends GatewayHarness {
   }
 
   @Test
+  void oneDeadLetterIsAskedOfTheServiceItsTopicNames() {
+    String id = "gocardless.payments.billing-service.dlt-0-17";
+    BILLING.answer(
+        "/operations/dead-letters/" + id,
+        request -> "{\"id\":\"" + id + "\",\"payload\":{\"a\":1}}");
+    String token = teamToken("operators", "operations:read");
+
+    var one = Http.get(url("/operations/dead-letters/" + id), token);
+
+    assertThat(one.status()).isEqualTo(200);
+    assertThat(one.json().get("payload").get("a").asInt()).isEqualTo(1);
+    assertThat(BILLING.received().getLast().header("Authorization")).isEqualTo("Bearer " + token);
+    assertThat(OAUTH.received()).noneMatch(r -> r.path().startsWith("/operations"));
+    var unknown = Http.get(url("/operations/dead-letters/some.topic.other.dlt-0-1"), token);
+    assertThat(unknown.status()).isEqualTo(400);
+    assertThat(unknown.json().get("type").asString())
+        .isEqualTo("https://paybridge.io/problems/invalid-request");
+  }
+
+  @Test
   void scopesAndBodiesAreChecked() {
     assertThat(
             Http.get(url("/operations/dead-letters"), teamToken("operators", "payments:read"))
