@@ -165,7 +165,10 @@ async function replayDeadLetters() {
       const answer = await call("POST", "/operations/dead-letters/replays", { service, ids });
       replayed += answer.replayed;
     }
+    // The list as it is now, then what the replay did (the refresh would overwrite it).
+    await refreshDeadLetters();
     setStatus("dead-letters-status", "Replayed " + replayed + " (audited).");
+    refreshAudit();
   } catch (e) {
     setStatus("dead-letters-status", "Replay failed: " + e.message, "error");
   }
@@ -174,8 +177,8 @@ async function replayDeadLetters() {
 async function refreshQuarantine() {
   const rows = clearRows("quarantine");
   try {
-    const answer = await call("GET", "/operations/quarantine?limit=50");
-    const items = Array.isArray(answer) ? answer : answer.quarantined || answer.events || [];
+    // webhook-ingest-service's answer as it gives it: the unreleased events, newest first.
+    const items = await call("GET", "/operations/quarantine?limit=50");
     for (const item of items) {
       const row = document.createElement("tr");
       checkbox(row, item.id);
@@ -183,7 +186,8 @@ async function refreshQuarantine() {
       cell(row, item.reason);
       cell(row, item.eventId);
       cell(row, item.detail);
-      cell(row, item.createdAt || item.at, "at");
+      cell(row, item.createdAt, "at");
+      cell(row, item.releasedAt ? item.releasedAt + " by " + item.releasedBy : "");
       rows.appendChild(row);
     }
     setStatus("quarantine-status", items.length + " quarantined events.");
@@ -199,10 +203,38 @@ async function replayQuarantine() {
     return;
   }
   try {
-    const answer = await call("POST", "/operations/quarantine/replays", { ids });
+    const answer = await call("POST", "/operations/quarantine/replays", { ids: ids.map(Number) });
+    await refreshQuarantine();
     setStatus("quarantine-status", "Replayed " + answer.replayed + " (audited).");
+    refreshAudit();
   } catch (e) {
     setStatus("quarantine-status", "Replay failed: " + e.message, "error");
+  }
+}
+
+async function refreshAudit(event) {
+  if (event) {
+    event.preventDefault();
+  }
+  const rows = clearRows("audit");
+  const action = $("audit-action").value.trim();
+  try {
+    const answer = await call(
+      "GET", "/operations/audit?limit=50" + (action ? "&action=" + encodeURIComponent(action) : ""));
+    for (const entry of answer.entries) {
+      const row = document.createElement("tr");
+      cell(row, entry.at, "at");
+      cell(row, entry.service);
+      cell(row, entry.action, "kind");
+      cell(row, entry.actor);
+      cell(row, entry.target);
+      cell(row, entry.requestId);
+      rows.appendChild(row);
+    }
+    const note = unavailableNote(answer);
+    setStatus("audit-status", answer.entries.length + " audit entries." + note, note ? "warning" : null);
+  } catch (e) {
+    setStatus("audit-status", "Audit log not available: " + e.message, "error");
   }
 }
 
@@ -230,6 +262,7 @@ function refreshAll() {
   refreshDeadLetters();
   refreshQuarantine();
   refreshRejections();
+  refreshAudit();
 }
 
 document.addEventListener("DOMContentLoaded", () => {
@@ -249,4 +282,5 @@ document.addEventListener("DOMContentLoaded", () => {
   $("quarantine-refresh").addEventListener("click", refreshQuarantine);
   $("quarantine-replay").addEventListener("click", replayQuarantine);
   $("rejections-refresh").addEventListener("click", refreshRejections);
+  $("audit-form").addEventListener("submit", refreshAudit);
 });

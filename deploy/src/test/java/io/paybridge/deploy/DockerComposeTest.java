@@ -344,6 +344,28 @@ class DockerComposeTest {
     assertThat(operatorClaims).contains("team");
   }
 
+  /**
+   * The gateway's operator token at webhook-ingest-service: the same .env variable on both sides
+   * (the gateway presents it, webhook-ingest-service knows it as operator "gateway"), never a
+   * literal.
+   */
+  @Test
+  void theGatewaysOperatorTokenAtWebhookIngestComesFromTheEnvFileOnBothSides() {
+    String gateway =
+        services
+            .path("gateway-service")
+            .path("environment")
+            .path("PAYBRIDGE_OPERATIONS_WEBHOOK_INGEST_TOKEN")
+            .asString("");
+    String ingest =
+        services
+            .path("webhook-ingest-service")
+            .path("environment")
+            .path("PAYBRIDGE_WEBHOOKS_OPERATIONS_OPERATORS_GATEWAY")
+            .asString("");
+    assertThat(gateway).matches("\\$\\{[A-Z_]+:\\?[^}]+}").isEqualTo(ingest);
+  }
+
   @Test
   void secretsComeOnlyFromTheUncommittedEnvFile() {
     assertThat(Repository.read(".gitignore").lines()).contains(".env");

@@ -480,6 +480,30 @@ class KubernetesManifestsTest {
         .isEqualTo("http://" + Service.OAUTH.module + ":" + oauthPort);
   }
 
+  /**
+   * The gateway presents an operator token to webhook-ingest-service (which takes its own operator
+   * tokens, not JWTs) for the operator joins: both read it from one Secret, so they always match,
+   * and neither writes it in a manifest.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"local", "production"})
+  void theGatewaysOperatorTokenAtWebhookIngestComesFromOneSecretOnBothSides(String overlay) {
+    var docs = render(overlay);
+    JsonNode gateway =
+        env(docs, Service.GATEWAY.module).get("PAYBRIDGE_OPERATIONS_WEBHOOK_INGEST_TOKEN");
+    JsonNode ingest =
+        env(docs, Service.WEBHOOK_INGEST.module)
+            .get("PAYBRIDGE_WEBHOOKS_OPERATIONS_OPERATORS_GATEWAY");
+    for (JsonNode side : List.of(gateway, ingest)) {
+      assertThat(side).isNotNull();
+      assertThat(side.has("value")).as("a literal token").isFalse();
+      JsonNode ref = side.path("valueFrom").path("secretKeyRef");
+      assertThat(ref.path("name").asString()).isEqualTo("webhook-ingest-operator-token");
+      assertThat(ref.path("key").asString()).isEqualTo("token");
+      assertThat(ref.path("optional").asBoolean(false)).isFalse();
+    }
+  }
+
   /** No Deployment carries a secret-looking variable as a literal: each comes from a Secret. */
   @ParameterizedTest
   @ValueSource(strings = {"local", "production"})

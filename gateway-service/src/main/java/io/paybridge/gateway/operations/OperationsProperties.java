@@ -7,8 +7,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * The services whose operator reads the gateway joins ({@code paybridge.gateway.operations.*}):
- * {@code GET /operations/timeline} and {@code GET /operations/relays}.
+ * The services whose operator endpoints the gateway joins ({@code paybridge.gateway.operations.*}):
+ * {@code GET /operations/timeline}, {@code /operations/relays}, {@code /operations/dead-letters},
+ * {@code /operations/audit}, the replays, and webhook-ingest-service's rejections and quarantine.
+ * Every one is asked the same way: at its {@code url}, with the caller's token (or the service's
+ * configured one), a service that fails, answers late or refuses listed in {@code unavailable}.
  *
  * @param services each service's name and base URL, in the order answers are listed
  * @param timeout how long each service may take to answer before it is listed in {@code
@@ -16,19 +19,30 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param followLimit how many event ids found in the first answers the gateway asks about again, so
  *     that a fact's consumers show in a GoCardless event's timeline (default 49: the services take
  *     at most 50 ids in one question)
+ * @param deadLetterServices the services among {@code services} that serve their consumers' dead
+ *     letters ({@code GET /operations/dead-letters}, {@code POST
+ *     /operations/dead-letters/replays}); webhook-ingest-service's quarantine has paths of its own
  */
 @ConfigurationProperties("paybridge.gateway.operations")
 public record OperationsProperties(
     List<Service> services,
     @DefaultValue("3s") Duration timeout,
-    @DefaultValue("49") int followLimit) {
+    @DefaultValue("49") int followLimit,
+    @DefaultValue({"oauth-service", "billing-service", "notification-service"})
+        List<String> deadLetterServices) {
 
   public OperationsProperties {
     services = services == null ? List.of() : List.copyOf(services);
+    deadLetterServices = deadLetterServices == null ? List.of() : List.copyOf(deadLetterServices);
     if (followLimit < 0 || followLimit > 49) {
       throw new IllegalArgumentException(
           "paybridge.gateway.operations.follow-limit must be within 0..49");
     }
+  }
+
+  /** The configured service named {@code name}, if any. */
+  public java.util.Optional<Service> service(String name) {
+    return services.stream().filter(service -> service.name().equals(name)).findFirst();
   }
 
   /**

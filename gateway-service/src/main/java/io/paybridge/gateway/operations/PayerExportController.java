@@ -11,13 +11,13 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.util.UriComponentsBuilder;
 import reactor.core.publisher.Mono;
@@ -30,12 +30,13 @@ import tools.jackson.databind.node.ObjectNode;
  * operations:write}, checked by the security chain like every operator path): billing-service knows
  * the payer's resources, so its export is asked first; webhook-ingest-service's and
  * notification-service's parts are then asked by the resource ids billing lists. The services and
- * how each is called are those of the other joined reads ({@link OperationsProperties}: the
- * caller's token passed on, or the service's configured token, webhook-ingest-service's operator
- * token; each within {@code timeout}); the request id is passed on. A part that does not answer (or
- * answers with an error) is named in {@code unavailable} and the others are still answered; without
- * billing-service's part there are no resource ids to ask by, so the gateway answers 503, or
- * billing-service's own error (an invalid customer id, a token it refuses) as it gave it.
+ * how each is called are those of the other joined reads ({@link OperationsJoin#forward}, {@link
+ * OperationsProperties}: the caller's token passed on, or the service's configured token,
+ * webhook-ingest-service's operator token; each within {@code timeout}); the request id is passed
+ * on. A part that does not answer (or answers with an error) is named in {@code unavailable} and
+ * the others are still answered; without billing-service's part there are no resource ids to ask
+ * by, so the gateway answers 503, or billing-service's own error (an invalid customer id, a token
+ * it refuses) as it gave it.
  */
 @Hidden
 @RestController
@@ -48,16 +49,14 @@ class PayerExportController {
   static final String NOTIFICATION = "notification-service";
   private static final String REQUEST_ID = "X-Request-Id";
 
-  private final WebClient client;
+  private final OperationsJoin join;
   private final OperationsProperties properties;
   private final ObjectMapper mapper;
 
-  PayerExportController(OperationsProperties properties, ObjectMapper mapper) {
+  PayerExportController(OperationsJoin join, OperationsProperties properties, ObjectMapper mapper) {
+    this.join = join;
     this.properties = properties;
     this.mapper = mapper;
-    // An export can be large (every event and delivery about a payer's resources).
-    this.client =
-        WebClient.builder().codecs(c -> c.defaultCodecs().maxInMemorySize(16 << 20)).build();
   }
 
   @GetMapping(value = "/operations/payers/{customerId}/export")
@@ -137,48 +136,30 @@ class PayerExportController {
 
   private Mono<Answer> call(
       String service, String path, String customerId, List<String> ids, HttpHeaders incoming) {
-    var configured =
-        properties.services().stream().filter(s -> s.name().equals(service)).findFirst();
+    var configured = properties.service(service);
     if (configured.isEmpty()) {
       return Mono.error(new Unreachable(service + " is not in paybridge.gateway.operations", null));
     }
-    URI base = configured.get().url();
-    String token = configured.get().token();
-    var uri = UriComponentsBuilder.fromUri(base).path(path);
+    var uri = UriComponentsBuilder.fromPath(path);
     if (!ids.isEmpty()) {
       uri.queryParam("resourceId", ids.toArray());
     }
-    return client
-        .get()
-        .uri(uri.buildAndExpand(customerId).encode().toUri())
-        .headers(
-            headers -> {
-              if (token != null) {
-                headers.setBearerAuth(token);
-              } else {
-                copy(incoming, headers, HttpHeaders.AUTHORIZATION);
-              }
-              copy(incoming, headers, REQUEST_ID);
-              headers.setAccept(List.of(MediaType.APPLICATION_JSON));
-            })
-        .exchangeToMono(
+    URI built = uri.buildAndExpand(customerId).encode().toUri();
+    String pathAndQuery =
+        built.getRawPath() + (built.getRawQuery() == null ? "" : "?" + built.getRawQuery());
+    var caller =
+        new OperationsJoin.Caller(
+            incoming.getFirst(HttpHeaders.AUTHORIZATION), incoming.getFirst(REQUEST_ID));
+    return join.forward(configured.get(), HttpMethod.GET, pathAndQuery, null, caller)
+        .map(
             response ->
-                response
-                    .bodyToMono(String.class)
-                    .defaultIfEmpty("")
-                    .map(
-                        body ->
-                            new Answer(
-                                response.statusCode().value(),
-                                response.headers().contentType().orElse(null),
-                                body)))
-        .timeout(properties.timeout())
+                new Answer(
+                    response.getStatusCode().value(),
+                    response.getHeaders().getContentType(),
+                    response.getBody()))
         .onErrorMap(
-            e -> !(e instanceof Unreachable),
-            e -> {
-              log.warn("{} did not answer a payer's export: {}", service, e.toString());
-              return new Unreachable(service + " did not answer", e);
-            });
+            ServiceUnavailableException.class,
+            e -> new Unreachable(service + " did not answer", e));
   }
 
   /** The ids of every resource in billing-service's export ({@code records.<kind>[].id}). */

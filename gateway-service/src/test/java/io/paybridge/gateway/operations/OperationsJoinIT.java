@@ -56,6 +56,11 @@ class OperationsJoinIT extends GatewayHarness {
         request ->
             "{\"entries\":[{\"id\":\"a\",\"action\":\"merchant.connected\",\"at\":\"2026-11-30T08:00:00Z\"}]}");
     BILLING.answer("/operations/audit", request -> "{\"entries\":[]}");
+    WEBHOOK_INGEST.acceptOperatorToken(WEBHOOK_INGEST_OPERATOR_TOKEN);
+    WEBHOOK_INGEST.answer(
+        "/operations/audit",
+        request ->
+            "{\"entries\":[{\"id\":\"w\",\"action\":\"quarantine.replayed\",\"at\":\"2026-11-30T08:30:00Z\"}]}");
     NOTIFICATION.answer(
         "/operations/audit",
         request ->
@@ -66,8 +71,12 @@ class OperationsJoinIT extends GatewayHarness {
 
     assertThat(answer.status()).isEqualTo(200);
     assertThat(answer.json().get("entries").valueStream().map(e -> e.get("service").asString()))
-        .containsExactly("notification-service", "oauth-service");
+        .containsExactly("notification-service", "webhook-ingest-service", "oauth-service");
     assertThat(answer.json().get("unavailable")).isEmpty();
+    // webhook-ingest-service takes its own operator tokens: the gateway presents the one it holds.
+    assertThat(WEBHOOK_INGEST.received().getLast().header("Authorization"))
+        .isEqualTo("Bearer " + WEBHOOK_INGEST_OPERATOR_TOKEN);
+    assertThat(WEBHOOK_INGEST.received().getLast().query()).isEqualTo("action=x");
   }
 
   @Test
@@ -89,6 +98,72 @@ class OperationsJoinIT extends GatewayHarness {
     assertThat(new String(sent.body(), StandardCharsets.UTF_8))
         .isEqualTo("{\"ids\":[\"t.dlt-0-4\"]}");
     assertThat(OAUTH.received()).noneMatch(r -> r.path().startsWith("/operations"));
+  }
+
+  @Test
+  void theQuarantineAndItsReplaysArePassedToWebhookIngestWithItsOperatorToken() {
+    WEBHOOK_INGEST.acceptOperatorToken(WEBHOOK_INGEST_OPERATOR_TOKEN);
+    WEBHOOK_INGEST.answer(
+        "/operations/quarantine",
+        request -> "[{\"id\":\"q1\",\"reason\":\"unknown-resource-type\"}]");
+    WEBHOOK_INGEST.answer(
+        "/operations/quarantine/replays",
+        request -> "{\"replayed\":1,\"auditId\":\"a1\",\"alreadyReleased\":[]}");
+    String reader = teamToken("operators", "operations:read");
+    String writer = teamToken("operators", "operations:read", "operations:write");
+
+    var listed = Http.get(url("/operations/quarantine?limit=5"), reader);
+    assertThat(listed.status()).isEqualTo(200);
+    assertThat(listed.json().get(0).get("id").asString()).isEqualTo("q1");
+    assertThat(WEBHOOK_INGEST.received().getLast().query()).isEqualTo("limit=5");
+
+    assertThat(
+            Http.postJson(url("/operations/quarantine/replays"), reader, "{\"ids\":[\"q1\"]}")
+                .status())
+        .isEqualTo(403);
+    var replayed =
+        Http.postJson(url("/operations/quarantine/replays"), writer, "{\"ids\":[\"q1\"]}");
+
+    assertThat(replayed.status()).isEqualTo(200);
+    assertThat(replayed.json().get("replayed").asInt()).isEqualTo(1);
+    var sent = WEBHOOK_INGEST.received().getLast();
+    assertThat(sent.method()).isEqualTo("POST");
+    assertThat(sent.header("Authorization")).isEqualTo("Bearer " + WEBHOOK_INGEST_OPERATOR_TOKEN);
+    assertThat(new String(sent.body(), StandardCharsets.UTF_8)).isEqualTo("{\"ids\":[\"q1\"]}");
+  }
+
+  @Test
+  void aServicesRefusalOfAReplayIsPassedThrough() {
+    BILLING.answer(503);
+
+    var answer =
+        Http.postJson(
+            url("/operations/dead-letters/replays"),
+            teamToken("operators", "operations:write"),
+            "{\"service\":\"billing-service\",\"ids\":[\"t.dlt-0-4\"]}");
+
+    // The service's own answer, passed through as it is (not a 200 of the gateway).
+    assertThat(answer.status()).isEqualTo(503);
+  }
+
+  @Test
+  void oneDeadLetterIsAskedOfTheServiceItsTopicNames() {
+    String id = "gocardless.payments.billing-service.dlt-0-17";
+    BILLING.answer(
+        "/operations/dead-letters/" + id,
+        request -> "{\"id\":\"" + id + "\",\"payload\":{\"a\":1}}");
+    String token = teamToken("operators", "operations:read");
+
+    var one = Http.get(url("/operations/dead-letters/" + id), token);
+
+    assertThat(one.status()).isEqualTo(200);
+    assertThat(one.json().get("payload").get("a").asInt()).isEqualTo(1);
+    assertThat(BILLING.received().getLast().header("Authorization")).isEqualTo("Bearer " + token);
+    assertThat(OAUTH.received()).noneMatch(r -> r.path().startsWith("/operations"));
+    var unknown = Http.get(url("/operations/dead-letters/some.topic.other.dlt-0-1"), token);
+    assertThat(unknown.status()).isEqualTo(400);
+    assertThat(unknown.json().get("type").asString())
+        .isEqualTo("https://paybridge.io/problems/invalid-request");
   }
 
   @Test

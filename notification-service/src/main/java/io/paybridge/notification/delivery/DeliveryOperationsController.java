@@ -14,8 +14,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Operators' view across teams: deliveries by status (dead ones to look at), one delivery's attempt
- * log, and replays by time range ({@code operations:read} to read, {@code notifications:replay} to
- * replay).
+ * log, and replays by time range ({@code operations:read} to read, {@code operations:write}, or the
+ * older {@code notifications:replay}, to replay).
  */
 @RestController
 class DeliveryOperationsController {

@@ -56,8 +56,12 @@ class SecurityConfiguration {
                     .hasAuthority("SCOPE_" + properties.writeScope())
                     .requestMatchers(HttpMethod.GET, "/operations/**")
                     .hasAuthority("SCOPE_" + properties.operationsScope())
+                    .requestMatchers("/operations/deliveries/**")
+                    .hasAnyAuthority(
+                        "SCOPE_" + properties.operationsWriteScope(),
+                        "SCOPE_" + properties.replayScope())
                     .requestMatchers("/operations/**")
-                    .hasAuthority("SCOPE_" + properties.replayScope())
+                    .hasAuthority("SCOPE_" + properties.operationsWriteScope())
                     .anyRequest()
                     .denyAll())
         .build();

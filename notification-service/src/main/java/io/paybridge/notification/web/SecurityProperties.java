@@ -15,8 +15,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     rotation, test pings, replays (default {@code notifications:write})
  * @param operationsScope the scope of operator reads ({@code GET /operations/**}) and of the
  *     management port's details (default {@code operations:read})
- * @param replayScope the scope of an operator's replay across teams ({@code POST
- *     /operations/deliveries/replay}) (default {@code notifications:replay})
+ * @param operationsWriteScope the documented scope of operator writes ({@code POST /operations/**}:
+ *     replays across teams, dead-letter replays) (default {@code operations:write})
+ * @param replayScope an older scope that still permits an operator's replay of deliveries ({@code
+ *     POST /operations/deliveries/**}) besides {@code operationsWriteScope} (default {@code
+ *     notifications:replay}), so tokens issued with it keep working
  */
 @ConfigurationProperties("paybridge.notification.security")
 public record SecurityProperties(
@@ -24,4 +27,5 @@ public record SecurityProperties(
     @DefaultValue("notifications:read") String readScope,
     @DefaultValue("notifications:write") String writeScope,
     @DefaultValue("operations:read") String operationsScope,
+    @DefaultValue("operations:write") String operationsWriteScope,
     @DefaultValue("notifications:replay") String replayScope) {}

@@ -80,6 +80,17 @@ class OperationsIT extends NotificationHarness {
   }
 
   @Test
+  void anOperatorsDeliveryReplayTakesOperationsWriteOrTheOlderReplayScope() {
+    String range = "{\"from\": \"2026-01-01T00:00:00Z\", \"to\": \"2026-01-01T00:00:01Z\"}";
+    String path = url("/operations/deliveries/replay");
+
+    assertThat(Http.postJson(path, operator("operations:write"), range).status()).isIn(200, 202);
+    assertThat(Http.postJson(path, operator("notifications:replay"), range).status())
+        .isIn(200, 202);
+    assertThat(Http.postJson(path, operator("operations:read"), range).status()).isEqualTo(403);
+  }
+
+  @Test
   void aFactThatIsNotJsonIsListedAmongTheDeadLetters() {
     String key = "PM" + UUID.randomUUID().toString().substring(0, 8);
     String eventId = publish("billing.payment", key, "PaymentConfirmed", newTeam(), "not json");

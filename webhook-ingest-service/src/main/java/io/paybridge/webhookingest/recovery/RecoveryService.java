@@ -1,6 +1,7 @@
 package io.paybridge.webhookingest.recovery;
 
 import io.paybridge.platform.gocardless.GoCardlessFailure;
+import io.paybridge.platform.operations.audit.AuditLog;
 import io.paybridge.webhookingest.recovery.RecoveryRepository.Organisation;
 import io.paybridge.webhookingest.webhook.EventInbox;
 import jakarta.annotation.PreDestroy;
@@ -46,6 +47,7 @@ class RecoveryService {
   private final RecoveryMetrics metrics;
   private final RecoveryProperties properties;
   private final TransactionTemplate transactions;
+  private final AuditLog audit;
   private final Clock clock;
   // Leases name the instance that holds them.
   private final String instance = UUID.randomUUID().toString();
@@ -60,7 +62,9 @@ class RecoveryService {
       RecoveryMetrics metrics,
       RecoveryProperties properties,
       PlatformTransactionManager transactionManager,
+      AuditLog audit,
       Clock clock) {
+    this.audit = audit;
     this.recoveries = recoveries;
     this.events = events;
     this.inbox = inbox;
@@ -88,7 +92,21 @@ class RecoveryService {
     if (organisation.isEmpty()) {
       return Optional.empty();
     }
-    long runId = recoveries.startRun(organisation.get(), OPERATOR, requestedBy, from, until, now());
+    // The run and its audit entry commit together: no operator run goes unaudited.
+    long runId =
+        transactions.execute(
+            status -> {
+              long id =
+                  recoveries.startRun(
+                      organisation.get(), OPERATOR, requestedBy, from, until, now());
+              var detail = new java.util.LinkedHashMap<String, Object>();
+              detail.put("organisationId", organisationId);
+              detail.put("from", from.toString());
+              detail.put("to", until.toString());
+              audit.record(
+                  "operator:" + requestedBy, "recoveries.started", "recovery " + id, detail);
+              return id;
+            });
     log.info(
         "Recovery {} of {} ({} .. {}) asked for by {}",
         runId,

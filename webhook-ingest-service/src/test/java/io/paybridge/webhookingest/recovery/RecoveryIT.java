@@ -123,6 +123,15 @@ class RecoveryIT {
       assertThat(started.status()).as(started.body()).isEqualTo(202);
       assertThat(started.json().path("requestedBy").asString()).isEqualTo("operator-ann");
       assertThat(started.json().path("trigger").asString()).isEqualTo("operator");
+      // The operator's run is audited with who asked, for which organisation and range.
+      var audited =
+          jdbc.queryForMap(
+              "select actor, target, detail::text as detail from audit_entry"
+                  + " where action = 'recoveries.started' and target = ?",
+              "recovery " + started.json().path("id").asLong());
+      assertThat(audited.get("actor")).isEqualTo("operator:operator-ann");
+      assertThat(mapper.readTree((String) audited.get("detail")).path("organisationId").asString())
+          .isEqualTo(organisation.organisationId());
       JsonNode run = awaitFinished(started.location());
       assertThat(run.path("status").asString()).as(run.toString()).isEqualTo("succeeded");
       assertThat(run.path("eventsRead").asInt()).isEqualTo(8);

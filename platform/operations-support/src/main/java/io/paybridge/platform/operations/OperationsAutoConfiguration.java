@@ -12,6 +12,7 @@ import io.paybridge.platform.operations.deadletters.DeadLetterProperties;
 import io.paybridge.platform.operations.deadletters.DeadLetterReplays;
 import io.paybridge.platform.operations.deadletters.DeadLetters;
 import io.paybridge.platform.operations.deadletters.ReplayFilter;
+import io.paybridge.platform.operations.timeline.OperationsTimelineContributor;
 import java.time.Clock;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -44,6 +45,9 @@ import tools.jackson.databind.ObjectMapper;
 @ConditionalOnBean(JdbcTemplate.class)
 @EnableConfigurationProperties({AuditProperties.class, DeadLetterProperties.class})
 class OperationsAutoConfiguration {
+
+  /** The most audit entries one timeline question shows of this service. */
+  private static final int MAX_AUDIT_STEPS = 100;
 
   /** The service's consumer group, as platform/outbox names its dead-letter topics. */
   static String group(Environment environment) {
@@ -78,6 +82,18 @@ class OperationsAutoConfiguration {
         clock.getIfAvailable(Clock::systemUTC),
         environment.getProperty("spring.application.name", "application"),
         meters.getIfAvailable(SimpleMeterRegistry::new));
+  }
+
+  /**
+   * Dead letters, replays and audit entries in the service's part of the event timeline
+   * (platform/outbox's {@code GET /operations/timeline}).
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  OperationsTimelineContributor operationsTimelineContributor(
+      AuditLog audit, ObjectProvider<DeadLetters> deadLetters, DeadLetterProperties properties) {
+    return new OperationsTimelineContributor(
+        audit, deadLetters.getIfAvailable(), properties.timelineSearch(), MAX_AUDIT_STEPS);
   }
 
   /** Deletes audit entries past {@code paybridge.audit.retention}, on every instance. */

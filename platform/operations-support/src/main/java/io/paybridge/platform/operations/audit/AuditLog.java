@@ -113,6 +113,14 @@ public final class AuditLog {
   }
 
   /**
+   * Entries about any of {@code ids} (target, request id, or the event ids and dead-letter ids of
+   * their detail), oldest first, at most {@code limit}.
+   */
+  public List<AuditEntry> mentioning(java.util.Collection<String> ids, int limit) {
+    return ids.isEmpty() ? List.of() : entries.mentioning(ids, limit);
+  }
+
+  /**
    * Deletes entries older than {@code retention} before now, in batches; counted in {@code
    * paybridge.audit.retention.removed}.
    *

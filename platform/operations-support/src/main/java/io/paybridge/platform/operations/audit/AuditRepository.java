@@ -3,6 +3,7 @@ package io.paybridge.platform.operations.audit;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -71,6 +72,39 @@ final class AuditRepository {
                 rs.getString(6),
                 mapper.readValue(rs.getString(7), DETAIL)),
         args.toArray());
+  }
+
+  /**
+   * Entries about any of {@code ids}: as their target, their request id, or among the event ids or
+   * dead-letter ids of their detail (a replay's {@code eventIds}, {@code ids}); oldest first.
+   */
+  List<AuditEntry> mentioning(Collection<String> ids, int limit) {
+    return jdbc.query(
+        connection -> {
+          var statement =
+              connection.prepareStatement(
+                  "select id, at, action, actor, request_id, target, detail::text from audit_entry"
+                      + " where target = any(?) or request_id = any(?)"
+                      + " or jsonb_exists_any(coalesce(detail->'eventIds', '[]'::jsonb), ?)"
+                      + " or jsonb_exists_any(coalesce(detail->'ids', '[]'::jsonb), ?)"
+                      + " order by at, id limit ?");
+          var array = connection.createArrayOf("text", ids.toArray());
+          for (int i = 1; i <= 4; i++) {
+            statement.setArray(i, array);
+          }
+          statement.setInt(5, limit);
+          return statement;
+        },
+        (rs, i) ->
+            new AuditEntry(
+                rs.getObject(1, UUID.class),
+                rs.getTimestamp(2).toInstant(),
+                service,
+                rs.getString(3),
+                rs.getString(4),
+                rs.getString(5),
+                rs.getString(6),
+                mapper.readValue(rs.getString(7), DETAIL)));
   }
 
   /** Deletes up to {@code batch} entries recorded before {@code cutoff}; how many it deleted. */

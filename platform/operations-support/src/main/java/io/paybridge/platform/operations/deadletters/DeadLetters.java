@@ -140,6 +140,36 @@ public final class DeadLetters {
   }
 
   /**
+   * The dead letters whose event id or key is one of {@code ids}, among the newest {@code
+   * newestPerPartition} of each dead-letter partition, oldest first, without payload and headers
+   * (for the operators' event timeline).
+   */
+  public List<DeadLetter> about(java.util.Set<String> ids, int newestPerPartition) {
+    try (var consumer = consumer()) {
+      var partitions = partitions(consumer, null);
+      if (partitions.isEmpty() || ids.isEmpty()) {
+        return List.of();
+      }
+      var ends = consumer.endOffsets(partitions, timeout);
+      var begins = consumer.beginningOffsets(partitions, timeout);
+      var starts = new HashMap<TopicPartition, Long>();
+      partitions.forEach(
+          p -> starts.put(p, Math.max(begins.get(p), ends.get(p) - newestPerPartition)));
+      return read(
+              consumer,
+              starts,
+              ends,
+              letter -> ids.contains(letter.eventId()) || ids.contains(letter.key()))
+          .stream()
+          .sorted(Comparator.comparing(DeadLetter::at))
+          .map(DeadLetter::summary)
+          .toList();
+    } catch (KafkaException e) {
+      throw new DeadLettersUnavailableException("Kafka could not be read: " + e, e);
+    }
+  }
+
+  /**
    * One dead letter with its payload (JSON as JSON, anything else as a string) and headers; empty
    * when there is none at that place.
    */

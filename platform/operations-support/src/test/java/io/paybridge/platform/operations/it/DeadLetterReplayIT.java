@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.paybridge.platform.events.EventHeaders;
 import io.paybridge.platform.operations.audit.AuditLog;
+import io.paybridge.platform.outbox.OperationsTimeline;
+import io.paybridge.platform.outbox.TimelineStep;
 import io.paybridge.platform.testsupport.EmbeddedKafkaServer;
 import io.paybridge.platform.testsupport.IntegrationTest;
 import io.paybridge.platform.testsupport.http.Http;
@@ -48,6 +50,7 @@ class DeadLetterReplayIT {
   @Autowired JdbcTemplate jdbc;
   @Autowired OperationsTestApplication.PaymentsListener listener;
   @Autowired AuditLog audit;
+  @Autowired OperationsTimeline timeline;
   @Autowired MeterRegistry meters;
   @LocalServerPort int port;
 
@@ -136,6 +139,36 @@ class DeadLetterReplayIT {
     assertThat(audited.path("service").asString()).isEqualTo("operations-test");
     assertThat(audited.path("detail").path("eventIds").get(0).asString()).isEqualTo(eventId);
     assertThat(audited.path("detail").path("count").asInt()).isEqualTo(1);
+
+    // The event's timeline in this service: dead-lettered with its error, replayed, applied once
+    // (the second replay may be recorded before or after the first one is applied).
+    var steps = timeline.steps(List.of(eventId));
+    assertThat(steps)
+        .extracting(TimelineStep::kind)
+        .containsSubsequence("dead-lettered", "replayed", "consumed");
+    assertThat(steps).filteredOn(step -> step.kind().equals("consumed")).hasSize(1);
+    var deadLettered =
+        steps.stream()
+            .filter(step -> step.kind().equals("dead-lettered"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(deadLettered.detail())
+        .containsEntry("topic", DLT)
+        .containsEntry("deadLetterId", id)
+        .containsEntry("eventId", eventId);
+    assertThat((String) deadLettered.detail().get("error")).contains("cannot read payment");
+    assertThat(steps)
+        .filteredOn(step -> step.kind().equals("replayed"))
+        .extracting(step -> step.detail().get("auditId"))
+        .containsExactlyInAnyOrder(
+            first.json().path("auditId").asString(), second.json().path("auditId").asString());
+    // Found by its resource (the record's key) and by the replay's request id too.
+    assertThat(timeline.steps(List.of(account)))
+        .extracting(TimelineStep::kind)
+        .contains("dead-lettered");
+    assertThat(timeline.steps(List.of(requestId)))
+        .singleElement()
+        .satisfies(step -> assertThat(step.kind()).isEqualTo("replayed"));
   }
 
   @Test
