@@ -133,6 +133,9 @@ public final class AnalyticsBenchmark {
     String jdbcUrl = postgres.jdbcUrl(EmbeddedPostgresServer.databaseNameFor(SERVICE));
     var extra = new LinkedHashMap<String, String>();
     extra.put("logging.level.io.paybridge", "warn");
+    // A batch that fails and is applied record by record is logged at debug: the diagnostics below
+    // count those in the log when the exactness check fails.
+    extra.put("logging.level.io.paybridge.platform.outbox.IdempotentConsumer", "debug");
     extra.put("paybridge.security.jwt.issuer-uri", issuer.issuerUri());
     extra.put("paybridge.gocardless.base-url", "http://127.0.0.1:9/");
     extra.put("paybridge.gocardless.merchant-tokens-url", "http://127.0.0.1:9");
@@ -305,6 +308,9 @@ public final class AnalyticsBenchmark {
               newPayments / 4,
               createdByMonth,
               exact ? "" : " - EXACTNESS CHECK FAILED"));
+      if (!exact) {
+        diagnose(db, service.log(), newPayments);
+      }
     } finally {
       service.stop();
       Runtime.getRuntime().removeShutdownHook(stop);
@@ -322,6 +328,75 @@ public final class AnalyticsBenchmark {
             TARGET_FACTS_PER_SECOND,
             factsPerSecond >= TARGET_FACTS_PER_SECOND && exact ? "MET" : "NOT MET"));
     say("load at the end " + CpuSampler.loadAverage());
+  }
+
+  /**
+   * Where an inexact run's contributions went: the payments' state rows (what the roll-ups should
+   * hold), the applied event ids, the roll-ups read again a few seconds later (a late commit), and
+   * the batches the consumer applied record by record.
+   */
+  private static void diagnose(Connection db, Path log, int newPayments) throws Exception {
+    for (int round = 0; round < 2; round++) {
+      say(
+          String.format(
+              "diagnostics%s: %d state rows, %d with their creation, %d with a failure and a"
+                  + " confirmation; %d event ids applied; roll-ups: %d created by day, %d by month,"
+                  + " %d recovered",
+              round == 0 ? "" : " 5 s later",
+              BillingProjectionBenchmark.count(
+                  db, "select count(*) from analytics_payment where payment_id like 'PMBENCH%'"),
+              BillingProjectionBenchmark.count(
+                  db,
+                  "select count(*) from analytics_payment where payment_id like 'PMBENCH%'"
+                      + " and created_at is not null"),
+              BillingProjectionBenchmark.count(
+                  db,
+                  "select count(*) from analytics_payment where payment_id like 'PMBENCH%'"
+                      + " and facts @> '[{\"type\":\"failed\"}]'"
+                      + " and facts @> '[{\"type\":\"confirmed\"}]'"),
+              BillingProjectionBenchmark.count(
+                  db, "select count(*) from consumed_message where consumer = '" + CONSUMER + "'"),
+              BillingProjectionBenchmark.count(
+                  db,
+                  "select coalesce(sum(created), 0) from analytics_payment_rollup"
+                      + " where merchant_id = '"
+                      + BENCH_MERCHANT
+                      + "'"),
+              BillingProjectionBenchmark.count(
+                  db,
+                  "select coalesce(sum(created), 0) from analytics_payment_rollup_month"
+                      + " where merchant_id = '"
+                      + BENCH_MERCHANT
+                      + "'"),
+              BillingProjectionBenchmark.count(
+                  db,
+                  "select coalesce(sum(recovered_gocardless + recovered_paybridge), 0)"
+                      + " from analytics_payment_rollup where merchant_id = '"
+                      + BENCH_MERCHANT
+                      + "'")));
+      if (round == 0) {
+        Thread.sleep(5_000);
+      }
+    }
+    var lines = java.nio.file.Files.readAllLines(log);
+    say(
+        String.format(
+            "diagnostics: service log: %d batches applied one by one, %d lines naming a deadlock,"
+                + " %d naming a timeout or cancel, %d ERROR lines",
+            lines.stream().filter(l -> l.contains("applying them one by one")).count(),
+            lines.stream().filter(l -> l.toLowerCase().contains("deadlock")).count(),
+            lines.stream()
+                .filter(
+                    l ->
+                        l.toLowerCase().contains("timeout")
+                            || l.toLowerCase().contains("timed out")
+                            || l.toLowerCase().contains("cancel"))
+                .count(),
+            lines.stream().filter(l -> l.contains("ERROR")).count()));
+    lines.stream()
+        .filter(l -> l.contains("applying them one by one") || l.contains("ERROR"))
+        .limit(10)
+        .forEach(l -> say("log: " + (l.length() > 600 ? l.substring(0, 600) : l)));
   }
 
   static final String BENCH_MERCHANT = "00000000-0000-4000-8000-00000000beef";
