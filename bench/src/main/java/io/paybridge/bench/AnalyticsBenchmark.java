@@ -50,8 +50,9 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>Apply rate: {@code facts} new payment facts (PaymentCreated, PaymentConfirmed,
  *       PaymentPaidOut; a PaymentFailed before the confirmation for every fourth payment) published
  *       at once on {@code billing.payment}, as billing-service's relay publishes them; measured
- *       from the first sent to the last recorded by the analytics consumer ({@code
- *       consumed_message}), then checked against the roll-ups (payments created, recovered).
+ *       from the first sent to the last of them recorded by the analytics consumer ({@code
+ *       consumed_message}, counted by their ids), then checked against the roll-ups (payments
+ *       created, recovered); an inexact run prints diagnostics.
  *       Target: &gt;= 3,000 facts/s.
  * </ol>
  *
