@@ -25,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.UUID;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import tools.jackson.databind.json.JsonMapper;
@@ -51,8 +50,9 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>Apply rate: {@code facts} new payment facts (PaymentCreated, PaymentConfirmed,
  *       PaymentPaidOut; a PaymentFailed before the confirmation for every fourth payment) published
  *       at once on {@code billing.payment}, as billing-service's relay publishes them; measured
- *       from the first sent to the last recorded by the analytics consumer ({@code
- *       consumed_message}), then checked against the roll-ups (payments created, recovered).
+ *       from the first sent to the last of them recorded by the analytics consumer ({@code
+ *       consumed_message}, counted by their ids), then checked against the roll-ups (payments
+ *       created, recovered); an inexact run prints diagnostics.
  *       Target: &gt;= 3,000 facts/s.
  * </ol>
  *
@@ -133,6 +133,9 @@ public final class AnalyticsBenchmark {
     String jdbcUrl = postgres.jdbcUrl(EmbeddedPostgresServer.databaseNameFor(SERVICE));
     var extra = new LinkedHashMap<String, String>();
     extra.put("logging.level.io.paybridge", "warn");
+    // A batch that fails and is applied record by record is logged at debug: the diagnostics below
+    // count those in the log when the exactness check fails.
+    extra.put("logging.level.io.paybridge.platform.outbox.IdempotentConsumer", "debug");
     extra.put("paybridge.security.jwt.issuer-uri", issuer.issuerUri());
     extra.put("paybridge.gocardless.base-url", "http://127.0.0.1:9/");
     extra.put("paybridge.gocardless.merchant-tokens-url", "http://127.0.0.1:9");
@@ -252,9 +255,6 @@ public final class AnalyticsBenchmark {
       int perPayment4 = 13; // 3 facts for each payment, 4 for every fourth: 13 per 4 payments
       int newPayments = Math.max(4, facts * 4 / perPayment4 / 4 * 4);
       List<ProducerRecord<String, String>> records = facts(newPayments, today);
-      long before =
-          BillingProjectionBenchmark.count(
-              db, "select count(*) from consumed_message where consumer = '" + CONSUMER + "'");
       say("publishing " + records.size() + " facts of " + newPayments + " payments");
       long start = System.nanoTime();
       try (var producer = BillingProjectionBenchmark.producer(kafka.bootstrapServers())) {
@@ -263,12 +263,13 @@ public final class AnalyticsBenchmark {
         }
         producer.flush();
       }
+      // The end is this benchmark's own facts all applied, counted by their ids: the consumer also
+      // applies facts billing-service publishes itself in the meantime (a PaymentRetryScheduled or
+      // PaymentRetryDeclined for every PaymentFailed), so a count of all its applied ids reaches
+      // the number sent while some of these are still to come.
       long applied =
           BillingProjectionBenchmark.waitFor(
-              db,
-              "select count(*) from consumed_message where consumer = '" + CONSUMER + "'",
-              before + records.size(),
-              Duration.ofMinutes(30));
+              db, APPLIED_BENCH_FACTS, records.size(), Duration.ofMinutes(30));
       double seconds = (applied - start) / 1e9;
       factsPerSecond = records.size() / seconds;
       long created =
@@ -305,6 +306,9 @@ public final class AnalyticsBenchmark {
               newPayments / 4,
               createdByMonth,
               exact ? "" : " - EXACTNESS CHECK FAILED"));
+      if (!exact) {
+        diagnose(db, service.log());
+      }
     } finally {
       service.stop();
       Runtime.getRuntime().removeShutdownHook(stop);
@@ -322,6 +326,76 @@ public final class AnalyticsBenchmark {
             TARGET_FACTS_PER_SECOND,
             factsPerSecond >= TARGET_FACTS_PER_SECOND && exact ? "MET" : "NOT MET"));
     say("load at the end " + CpuSampler.loadAverage());
+  }
+
+  /**
+   * Where an inexact run's contributions went: the payments' state rows (what the roll-ups should
+   * hold), the applied event ids, the roll-ups read again a few seconds later (a late commit), and
+   * the batches the consumer applied record by record.
+   */
+  private static void diagnose(Connection db, Path log) throws Exception {
+    for (int round = 0; round < 2; round++) {
+      say(
+          String.format(
+              "diagnostics%s: %d state rows, %d with their creation, %d with a failure and a"
+                  + " confirmation; %d of this run's facts applied (%d event ids in all);"
+                  + " roll-ups: %d created by day, %d by month, %d recovered",
+              round == 0 ? "" : " 5 s later",
+              BillingProjectionBenchmark.count(
+                  db, "select count(*) from analytics_payment where payment_id like 'PMBENCH%'"),
+              BillingProjectionBenchmark.count(
+                  db,
+                  "select count(*) from analytics_payment where payment_id like 'PMBENCH%'"
+                      + " and created_at is not null"),
+              BillingProjectionBenchmark.count(
+                  db,
+                  "select count(*) from analytics_payment where payment_id like 'PMBENCH%'"
+                      + " and facts @> '[{\"type\":\"failed\"}]'"
+                      + " and facts @> '[{\"type\":\"confirmed\"}]'"),
+              BillingProjectionBenchmark.count(db, APPLIED_BENCH_FACTS),
+              BillingProjectionBenchmark.count(
+                  db, "select count(*) from consumed_message where consumer = '" + CONSUMER + "'"),
+              BillingProjectionBenchmark.count(
+                  db,
+                  "select coalesce(sum(created), 0) from analytics_payment_rollup"
+                      + " where merchant_id = '"
+                      + BENCH_MERCHANT
+                      + "'"),
+              BillingProjectionBenchmark.count(
+                  db,
+                  "select coalesce(sum(created), 0) from analytics_payment_rollup_month"
+                      + " where merchant_id = '"
+                      + BENCH_MERCHANT
+                      + "'"),
+              BillingProjectionBenchmark.count(
+                  db,
+                  "select coalesce(sum(recovered_gocardless + recovered_paybridge), 0)"
+                      + " from analytics_payment_rollup where merchant_id = '"
+                      + BENCH_MERCHANT
+                      + "'")));
+      if (round == 0) {
+        Thread.sleep(5_000);
+      }
+    }
+    var lines = java.nio.file.Files.readAllLines(log);
+    say(
+        String.format(
+            "diagnostics: service log: %d batches applied one by one, %d lines naming a deadlock,"
+                + " %d naming a timeout or cancel, %d ERROR lines",
+            lines.stream().filter(l -> l.contains("applying them one by one")).count(),
+            lines.stream().filter(l -> l.toLowerCase().contains("deadlock")).count(),
+            lines.stream()
+                .filter(
+                    l ->
+                        l.toLowerCase().contains("timeout")
+                            || l.toLowerCase().contains("timed out")
+                            || l.toLowerCase().contains("cancel"))
+                .count(),
+            lines.stream().filter(l -> l.contains("ERROR")).count()));
+    lines.stream()
+        .filter(l -> l.contains("applying them one by one") || l.contains("ERROR"))
+        .limit(10)
+        .forEach(l -> say("log: " + (l.length() > 600 ? l.substring(0, 600) : l)));
   }
 
   static final String BENCH_MERCHANT = "00000000-0000-4000-8000-00000000beef";
@@ -556,7 +630,7 @@ public final class AnalyticsBenchmark {
         var record =
             new ProducerRecord<String, String>(
                 fact.topic(), fact.resourceId(), JSON.writeValueAsString(fact));
-        BillingProjectionBenchmark.header(record, EventHeaders.ID, UUID.randomUUID().toString());
+        BillingProjectionBenchmark.header(record, EventHeaders.ID, eventId(records.size()));
         BillingProjectionBenchmark.header(record, EventHeaders.EVENT_TYPE, fact.eventType());
         BillingProjectionBenchmark.header(record, EventHeaders.TENANT, team);
         BillingProjectionBenchmark.header(record, EventHeaders.ORGANISATION_ID, "OR0000BENCH001");
@@ -565,6 +639,21 @@ public final class AnalyticsBenchmark {
     }
     return records;
   }
+
+  /** Event ids of this benchmark's facts: UUIDs of a prefix no other publisher's random ids have. */
+  static final String EVENT_ID_PREFIX = "00000000-bea0-4000-8000-";
+
+  private static String eventId(int n) {
+    return EVENT_ID_PREFIX + String.format("%012d", n);
+  }
+
+  /** How many of this benchmark's facts the analytics consumer has applied. */
+  static final String APPLIED_BENCH_FACTS =
+      "select count(*) from consumed_message where consumer = '"
+          + CONSUMER
+          + "' and event_id like '"
+          + EVENT_ID_PREFIX
+          + "%'";
 
   private static String ev(int payment, int step) {
     return "EVB" + step + String.format("%09d", payment);
