@@ -3,13 +3,11 @@ package io.paybridge.gateway.operations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paybridge.gateway.support.GatewayHarness;
+import io.paybridge.platform.testsupport.browser.ConsoleBrowser;
 import io.paybridge.platform.testsupport.http.Http;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,53 +16,32 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The operator console in a real headless Chromium (Debian's {@code chromium} and {@code
  * chromium-driver}; {@code .ci/run} installs them): the page served by the gateway, the operator's
- * token pasted in, the relays and one event's timeline shown from the gateway's joined answers.
- * Screenshots go to {@code target/console-screenshots/}.
+ * token pasted in, the relays and one event's timeline shown from the gateway's joined answers (the
+ * browser: test-support's {@link ConsoleBrowser}). Screenshots go to {@code
+ * target/console-screenshots/}.
  */
 class ConsoleIT extends GatewayHarness {
 
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-  private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
-
+  private static ConsoleBrowser console;
   private static ChromeDriver browser;
 
   @BeforeAll
   static void startChromium() throws IOException {
-    if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-      throw new IllegalStateException(
-          "The operator console test needs Chromium and its driver at "
-              + CHROMIUM
-              + " and "
-              + CHROMEDRIVER
-              + ": apt-get install chromium chromium-driver (.ci/run does)");
-    }
-    Files.createDirectories(SCREENSHOTS);
-    var options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    // --no-sandbox: the build may run as root (CI containers), where Chromium's sandbox refuses.
-    options.addArguments(
-        "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1100");
-    var service =
-        new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
-    browser = new ChromeDriver(service, options);
+    console = ConsoleBrowser.start(Path.of("target", "console-screenshots"));
+    browser = console.driver();
   }
 
   @AfterAll
   static void stopChromium() {
-    if (browser != null) {
-      browser.quit();
+    if (console != null) {
+      console.close();
     }
   }
 
@@ -265,14 +242,10 @@ class ConsoleIT extends GatewayHarness {
   }
 
   private static List<String> column(String table, int index) {
-    return browser.findElements(By.cssSelector("#" + table + " tbody tr")).stream()
-        .map(row -> row.findElements(By.tagName("td")).get(index))
-        .map(WebElement::getText)
-        .toList();
+    return console.column(table, index);
   }
 
   private static void screenshot(String name) throws IOException {
-    File shot = browser.getScreenshotAs(OutputType.FILE);
-    Files.copy(shot.toPath(), SCREENSHOTS.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+    console.screenshot(name);
   }
 }
