@@ -1,7 +1,6 @@
 package io.paybridge.platform.outbox.erasure;
 
 import io.paybridge.platform.outbox.IdempotentConsumer;
-import io.paybridge.platform.outbox.OutboxAutoConfiguration;
 import io.paybridge.platform.outbox.OutboxWriter;
 import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
@@ -14,7 +13,7 @@ import tools.jackson.databind.ObjectMapper;
  * The {@code payers.erasure} consumer of a service that declares a {@link PayerErasureApplier}
  * bean; a service without one does not consume the topic.
  */
-@AutoConfiguration(after = OutboxAutoConfiguration.class)
+@AutoConfiguration(afterName = "io.paybridge.platform.outbox.OutboxAutoConfiguration")
 @ConditionalOnBean({PayerErasureApplier.class, IdempotentConsumer.class, OutboxWriter.class})
 public class PayerErasureAutoConfiguration {
 
