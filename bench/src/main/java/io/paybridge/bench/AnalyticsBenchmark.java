@@ -6,7 +6,6 @@ import io.paybridge.platform.events.billing.BillingFact;
 import io.paybridge.platform.events.billing.PaymentFact;
 import io.paybridge.platform.testsupport.EmbeddedKafkaServer;
 import io.paybridge.platform.testsupport.EmbeddedPostgresServer;
-import io.paybridge.platform.testsupport.Machine;
 import io.paybridge.platform.testsupport.ServiceProcess;
 import io.paybridge.platform.testsupport.oidc.TestIssuer;
 import java.net.URI;
@@ -71,31 +70,17 @@ public final class AnalyticsBenchmark {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   public static void main(String[] args) throws Exception {
-    var settings = new LinkedHashMap<String, String>();
-    settings.put("payments", "1000000");
-    settings.put("queries", "2000");
-    settings.put("warmup", "300");
-    settings.put("facts", "52000");
-    for (String arg : args) {
-      for (String part : arg.trim().split("\\s+")) {
-        int eq = part.indexOf('=');
-        if (eq > 0) {
-          settings.put(part.substring(0, eq), part.substring(eq + 1));
-        }
-      }
-    }
-    int status = 0;
-    try {
-      run(
-          Integer.parseInt(settings.get("payments")),
-          Integer.parseInt(settings.get("queries")),
-          Integer.parseInt(settings.get("warmup")),
-          Integer.parseInt(settings.get("facts")));
-    } catch (Exception e) {
-      e.printStackTrace();
-      status = 1;
-    }
-    System.exit(status);
+    var settings =
+        BenchMain.options(
+            Map.of("payments", "1000000", "queries", "2000", "warmup", "300", "facts", "52000"),
+            args);
+    BenchMain.runAndExit(
+        () ->
+            run(
+                Integer.parseInt(settings.get("payments")),
+                Integer.parseInt(settings.get("queries")),
+                Integer.parseInt(settings.get("warmup")),
+                Integer.parseInt(settings.get("facts"))));
   }
 
   private static void run(int payments, int queries, int warmup, int facts) throws Exception {
@@ -111,17 +96,7 @@ public final class AnalyticsBenchmark {
             + facts
             + " facts");
     say("date: " + Instant.now());
-    say(
-        "machine: "
-            + Machine.cpuModel()
-            + ", "
-            + Machine.cores()
-            + " cores, "
-            + Machine.memTotal()
-            + ", load "
-            + CpuSampler.loadAverage()
-            + ", git "
-            + Machine.gitCommit());
+    say(BenchMain.machine());
     var postgres = BenchPostgres.start("production");
     var kafka = EmbeddedKafkaServer.shared();
     kafka.createTopics(

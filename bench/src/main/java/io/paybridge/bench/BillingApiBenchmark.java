@@ -83,28 +83,14 @@ public final class BillingApiBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    var values = new LinkedHashMap<String, String>();
-    values.put("rate", "100");
-    values.put("warmup", "30s");
-    values.put("measure", "30s");
-    values.put("rounds", "2");
-    values.put("merchants", "20");
-    for (String arg : args) {
-      for (String token : arg.trim().split("\\s+")) {
-        int equals = token.indexOf('=');
-        if (equals > 0) {
-          values.put(token.substring(0, equals), token.substring(equals + 1));
-        }
-      }
-    }
-    int status = 0;
-    try {
-      new BillingApiBenchmark(values).measure();
-    } catch (Exception e) {
-      e.printStackTrace();
-      status = 1;
-    }
-    System.exit(status);
+    var defaults = new LinkedHashMap<String, String>();
+    defaults.put("rate", "100");
+    defaults.put("warmup", "30s");
+    defaults.put("measure", "30s");
+    defaults.put("rounds", "2");
+    defaults.put("merchants", "20");
+    var values = BenchMain.options(defaults, args);
+    BenchMain.runAndExit(() -> new BillingApiBenchmark(values).measure());
   }
 
   /** One merchant: PayBridge's id, and its organisation and token at GoCardless. */

@@ -6,7 +6,6 @@ import io.paybridge.platform.events.gocardless.GoCardlessEventFields;
 import io.paybridge.platform.events.gocardless.GoCardlessRecords;
 import io.paybridge.platform.testsupport.EmbeddedKafkaServer;
 import io.paybridge.platform.testsupport.EmbeddedPostgresServer;
-import io.paybridge.platform.testsupport.Machine;
 import io.paybridge.platform.testsupport.ServiceProcess;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -62,14 +61,7 @@ public final class BillingProjectionBenchmark {
   public static void main(String[] args) throws Exception {
     int payments = args.length > 0 ? Integer.parseInt(args[0]) : 5_000;
     int baselinePayments = args.length > 1 ? Integer.parseInt(args[1]) : Math.max(1, payments / 5);
-    int status = 0;
-    try {
-      run(payments, baselinePayments);
-    } catch (Exception e) {
-      e.printStackTrace();
-      status = 1;
-    }
-    System.exit(status);
+    BenchMain.runAndExit(() -> run(payments, baselinePayments));
   }
 
   /** One run of the service: its settings, the payments it gets events for, what it measured. */
@@ -94,17 +86,7 @@ public final class BillingProjectionBenchmark {
             + 3 * baselinePayments
             + " events)");
     say("date: " + Instant.now());
-    say(
-        "machine: "
-            + Machine.cpuModel()
-            + ", "
-            + Machine.cores()
-            + " cores, "
-            + Machine.memTotal()
-            + ", load "
-            + CpuSampler.loadAverage()
-            + ", git "
-            + Machine.gitCommit());
+    say(BenchMain.machine());
     var postgres = BenchPostgres.start("production");
     var kafka = EmbeddedKafkaServer.shared();
     kafka.createTopics(

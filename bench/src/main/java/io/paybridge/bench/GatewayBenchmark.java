@@ -62,29 +62,15 @@ final class GatewayBenchmark {
 
   /** Entered through {@link WebhookIngestBenchmark#main} with {@code profile=gateway}. */
   static void run(String[] args) throws Exception {
-    var values = new LinkedHashMap<String, String>();
-    values.put("rate", "1000");
-    values.put("warmupDuration", "30s");
-    values.put("latencyDuration", "30s");
-    values.put("saturationDuration", "20s");
-    values.put("clients", "32");
-    values.put("maxInFlight", "2000");
-    for (String arg : args) {
-      for (String token : arg.trim().split("\\s+")) {
-        int equals = token.indexOf('=');
-        if (equals > 0) {
-          values.put(token.substring(0, equals), token.substring(equals + 1));
-        }
-      }
-    }
-    int status = 0;
-    try {
-      new GatewayBenchmark(values).measure();
-    } catch (Exception e) {
-      e.printStackTrace();
-      status = 1;
-    }
-    System.exit(status);
+    var defaults = new LinkedHashMap<String, String>();
+    defaults.put("rate", "1000");
+    defaults.put("warmupDuration", "30s");
+    defaults.put("latencyDuration", "30s");
+    defaults.put("saturationDuration", "20s");
+    defaults.put("clients", "32");
+    defaults.put("maxInFlight", "2000");
+    var values = BenchMain.options(defaults, args);
+    BenchMain.runAndExit(() -> new GatewayBenchmark(values).measure());
   }
 
   /** One phase's numbers. */

@@ -80,23 +80,8 @@ final class NotificationBenchmark {
 
   /** Runs the benchmark ({@code profile=notifications}) and exits the JVM with its status. */
   static void run(String[] args) {
-    var options = new LinkedHashMap<String, String>();
-    for (String arg : args) {
-      for (String token : arg.trim().split("\\s+")) {
-        int equals = token.indexOf('=');
-        if (equals > 0) {
-          options.put(token.substring(0, equals), token.substring(equals + 1));
-        }
-      }
-    }
-    int status = 0;
-    try {
-      new NotificationBenchmark(options).run();
-    } catch (Exception e) {
-      e.printStackTrace();
-      status = 1;
-    }
-    System.exit(status);
+    var options = BenchMain.options(Map.of(), args);
+    BenchMain.runAndExit(() -> new NotificationBenchmark(options).run());
   }
 
   private Duration option(String name, String fallback) {

@@ -1,6 +1,7 @@
 package io.paybridge.billing.erasure;
 
 import io.paybridge.billing.projection.Kind;
+import io.paybridge.platform.outbox.erasure.ErasureAcknowledgements;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,7 +20,7 @@ import org.springframework.stereotype.Repository;
  * erasure_acknowledgement}), and which projected resources belong to a payer.
  */
 @Repository
-class ErasureRepository {
+class ErasureRepository implements ErasureAcknowledgements {
 
   private final JdbcTemplate jdbc;
 
@@ -81,7 +82,8 @@ class ErasureRepository {
    * changes nothing. An acknowledgement of a request this database does not know (made elsewhere)
    * is ignored.
    */
-  void acknowledge(UUID requestId, String service, int rowsChanged, Instant appliedAt) {
+  @Override
+  public void acknowledge(UUID requestId, String service, int rowsChanged, Instant appliedAt) {
     jdbc.update(
         """
         insert into erasure_acknowledgement (request_id, service, rows_changed, applied_at)

@@ -3,10 +3,8 @@ package io.paybridge.billing.erasure;
 import io.paybridge.billing.projection.Kind;
 import io.paybridge.billing.projection.Projected;
 import io.paybridge.billing.projection.ProjectionRepository;
-import io.paybridge.platform.events.payers.PayerErasureEvent.PayerErasureApplied;
 import io.paybridge.platform.events.payers.PayerErasureEvent.PayerErasureRequested;
-import io.paybridge.platform.outbox.OutboxWriter;
-import java.time.Clock;
+import io.paybridge.platform.outbox.erasure.PayerErasureApplier;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -19,37 +17,34 @@ import tools.jackson.databind.node.ObjectNode;
  * billing-service's part of an erasure, in the idempotent consumer's transaction: the payer's
  * projected resources keep what financial records need (ids, statuses, amounts, currencies, dates,
  * schemes, links between them) and lose the rest; the customer id becomes its pseudonym, free text
- * a team or payer may have written (metadata, descriptions, references, names) is removed. Then the
- * acknowledgement is published.
+ * a team or payer may have written (metadata, descriptions, references, names) is removed. The
+ * platform's {@code PayerErasureListener} publishes the acknowledgement.
  */
 @Component
-class PayerErasure {
+class PayerErasure implements PayerErasureApplier {
 
   static final String SERVICE = "billing-service";
 
   private final ErasureRepository requests;
   private final ProjectionRepository projections;
-  private final OutboxWriter outbox;
   private final ObjectMapper mapper;
-  private final Clock clock;
 
-  PayerErasure(
-      ErasureRepository requests,
-      ProjectionRepository projections,
-      OutboxWriter outbox,
-      ObjectMapper mapper,
-      Clock clock) {
+  PayerErasure(ErasureRepository requests, ProjectionRepository projections, ObjectMapper mapper) {
     this.requests = requests;
     this.projections = projections;
-    this.outbox = outbox;
     this.mapper = mapper;
-    this.clock = clock;
+  }
+
+  @Override
+  public String service() {
+    return SERVICE;
   }
 
   /**
    * @param eventId the request's event id (its kept outbox row, if this service still has it)
    */
-  void apply(PayerErasureRequested request, String eventId) {
+  @Override
+  public int erase(PayerErasureRequested request, String eventId) {
     var found = requests.resourcesOf(request.customerId(), request.pseudonym());
     Set<String> named = new HashSet<>(request.resourceIds());
     int changed = 0;
@@ -74,8 +69,7 @@ class PayerErasure {
             request.requestedBy(),
             request.requestedAt());
     changed += requests.replaceOutboxPayload(eventId, mapper.writeValueAsString(kept));
-    var applied = new PayerErasureApplied(request.requestId(), SERVICE, changed, clock.instant());
-    outbox.append(applied.toOutboxEvent(mapper.writeValueAsString(applied)));
+    return changed;
   }
 
   private void erase(Kind kind, ObjectNode view, String pseudonym) {

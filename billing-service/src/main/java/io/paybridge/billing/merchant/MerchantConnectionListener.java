@@ -1,17 +1,11 @@
 package io.paybridge.billing.merchant;
 
-import io.paybridge.platform.events.EventHeaders;
 import io.paybridge.platform.events.Topics;
-import io.paybridge.platform.events.merchants.MerchantConnectionEvent.MerchantConnected;
-import io.paybridge.platform.events.merchants.MerchantConnectionEvent.MerchantDisconnected;
-import io.paybridge.platform.events.merchants.MerchantConnectionEvent.MerchantVerificationChanged;
 import io.paybridge.platform.outbox.IdempotentConsumer;
-import io.paybridge.platform.outbox.PoisonMessageException;
-import java.nio.charset.StandardCharsets;
+import io.paybridge.platform.outbox.merchants.MerchantConnectionConsumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectMapper;
 
 /**
@@ -24,62 +18,33 @@ class MerchantConnectionListener {
 
   static final String CONSUMER = "billing-service.merchants";
 
-  private final IdempotentConsumer idempotent;
-  private final MerchantRepository merchants;
-  private final ObjectMapper mapper;
+  private final MerchantConnectionConsumer facts;
 
   MerchantConnectionListener(
       IdempotentConsumer idempotent, MerchantRepository merchants, ObjectMapper mapper) {
-    this.idempotent = idempotent;
-    this.merchants = merchants;
-    this.mapper = mapper;
+    this.facts =
+        MerchantConnectionConsumer.named(CONSUMER, idempotent, mapper)
+            .onConnected(
+                (e, recordTime) ->
+                    merchants.connected(
+                        e.merchantId(),
+                        e.team(),
+                        e.organisationId(),
+                        e.creditorId(),
+                        e.verificationStatus(),
+                        e.connectedAt()))
+            .onVerificationChanged(
+                (e, recordTime) ->
+                    merchants.verificationChanged(
+                        e.merchantId(), e.verificationStatus(), e.changedAt()))
+            .onDisconnected(
+                (e, recordTime) ->
+                    merchants.disconnected(
+                        e.merchantId(), e.team(), e.organisationId(), e.disconnectedAt()));
   }
 
   @KafkaListener(topics = Topics.MERCHANTS_CONNECTION)
   void on(ConsumerRecord<String, String> record) {
-    String eventId = IdempotentConsumer.eventId(record);
-    var header = record.headers().lastHeader(EventHeaders.EVENT_TYPE);
-    String type = header == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
-    try {
-      switch (type) {
-        case "MerchantConnected" -> {
-          var e = mapper.readValue(record.value(), MerchantConnected.class);
-          idempotent.apply(
-              CONSUMER,
-              eventId,
-              () ->
-                  merchants.connected(
-                      e.merchantId(),
-                      e.team(),
-                      e.organisationId(),
-                      e.creditorId(),
-                      e.verificationStatus(),
-                      e.connectedAt()));
-        }
-        case "MerchantVerificationChanged" -> {
-          var e = mapper.readValue(record.value(), MerchantVerificationChanged.class);
-          idempotent.apply(
-              CONSUMER,
-              eventId,
-              () ->
-                  merchants.verificationChanged(
-                      e.merchantId(), e.verificationStatus(), e.changedAt()));
-        }
-        case "MerchantDisconnected" -> {
-          var e = mapper.readValue(record.value(), MerchantDisconnected.class);
-          idempotent.apply(
-              CONSUMER,
-              eventId,
-              () ->
-                  merchants.disconnected(
-                      e.merchantId(), e.team(), e.organisationId(), e.disconnectedAt()));
-        }
-        default -> {
-          // A fact type added later changes nothing here.
-        }
-      }
-    } catch (JacksonException e) {
-      throw new PoisonMessageException("Event " + eventId + " (" + type + ") is not readable", e);
-    }
+    facts.accept(record);
   }
 }

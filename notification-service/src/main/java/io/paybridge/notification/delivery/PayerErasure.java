@@ -1,9 +1,7 @@
 package io.paybridge.notification.delivery;
 
-import io.paybridge.platform.events.payers.PayerErasureEvent.PayerErasureApplied;
 import io.paybridge.platform.events.payers.PayerErasureEvent.PayerErasureRequested;
-import io.paybridge.platform.outbox.OutboxWriter;
-import java.time.Clock;
+import io.paybridge.platform.outbox.erasure.PayerErasureApplier;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -18,10 +16,11 @@ import tools.jackson.databind.node.ObjectNode;
  * notification-service's part of a payer's erasure, in the idempotent consumer's transaction: the
  * deliveries of facts about the payer's resources keep the facts' ids, amounts, currencies, times
  * and causes, and lose every other field (descriptions, names, references, metadata); what the
- * receivers answered to them is forgotten. Then the acknowledgement is published.
+ * receivers answered to them is forgotten. The platform's {@code PayerErasureListener} publishes
+ * the acknowledgement.
  */
 @Component
-class PayerErasure {
+class PayerErasure implements PayerErasureApplier {
 
   static final String SERVICE = "notification-service";
 
@@ -43,19 +42,20 @@ class PayerErasure {
           "changedAt");
 
   private final ErasureRepository deliveries;
-  private final OutboxWriter outbox;
   private final ObjectMapper mapper;
-  private final Clock clock;
 
-  PayerErasure(
-      ErasureRepository deliveries, OutboxWriter outbox, ObjectMapper mapper, Clock clock) {
+  PayerErasure(ErasureRepository deliveries, ObjectMapper mapper) {
     this.deliveries = deliveries;
-    this.outbox = outbox;
     this.mapper = mapper;
-    this.clock = clock;
   }
 
-  void apply(PayerErasureRequested request) {
+  @Override
+  public String service() {
+    return SERVICE;
+  }
+
+  @Override
+  public int erase(PayerErasureRequested request, String eventId) {
     Set<String> names = new HashSet<>(request.resourceIds());
     names.add(request.customerId());
     List<UUID> changed = new ArrayList<>();
@@ -64,10 +64,7 @@ class PayerErasure {
       changed.add(found.id());
     }
     int attempts = deliveries.forgetResponses(changed);
-    var applied =
-        new PayerErasureApplied(
-            request.requestId(), SERVICE, changed.size() + attempts, clock.instant());
-    outbox.append(applied.toOutboxEvent(mapper.writeValueAsString(applied)));
+    return changed.size() + attempts;
   }
 
   private String erased(String body, PayerErasureRequested request) {

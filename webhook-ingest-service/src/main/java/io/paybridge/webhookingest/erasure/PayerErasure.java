@@ -1,9 +1,7 @@
 package io.paybridge.webhookingest.erasure;
 
-import io.paybridge.platform.events.payers.PayerErasureEvent.PayerErasureApplied;
 import io.paybridge.platform.events.payers.PayerErasureEvent.PayerErasureRequested;
-import io.paybridge.platform.outbox.OutboxWriter;
-import java.time.Clock;
+import io.paybridge.platform.outbox.erasure.PayerErasureApplier;
 import java.util.HashSet;
 import java.util.Set;
 import org.springframework.stereotype.Component;
@@ -20,27 +18,29 @@ import tools.jackson.databind.node.ObjectNode;
  * loses what may be about the person: the customer link becomes the pseudonym, the customer bank
  * account link goes, {@code metadata} and {@code resource_metadata} are emptied. The same is done
  * to the raw deliveries that carried such events (so a delivery's stored signature no longer
- * matches its erased body), the inbox, the kept outbox rows and quarantined events. Then the
- * acknowledgement is published.
+ * matches its erased body), the inbox, the kept outbox rows and quarantined events. The platform's
+ * {@code PayerErasureListener} publishes the acknowledgement.
  */
 @Component
-class PayerErasure {
+class PayerErasure implements PayerErasureApplier {
 
   static final String SERVICE = "webhook-ingest-service";
 
   private final ErasureRepository rows;
-  private final OutboxWriter outbox;
   private final ObjectMapper mapper;
-  private final Clock clock;
 
-  PayerErasure(ErasureRepository rows, OutboxWriter outbox, ObjectMapper mapper, Clock clock) {
+  PayerErasure(ErasureRepository rows, ObjectMapper mapper) {
     this.rows = rows;
-    this.outbox = outbox;
     this.mapper = mapper;
-    this.clock = clock;
   }
 
-  void apply(PayerErasureRequested request) {
+  @Override
+  public String service() {
+    return SERVICE;
+  }
+
+  @Override
+  public int erase(PayerErasureRequested request, String eventId) {
     Set<String> names = new HashSet<>(request.resourceIds());
     names.add(request.customerId());
     int changed = 0;
@@ -67,8 +67,7 @@ class PayerErasure {
               : erasedJson(quarantined.corrected(), names, request));
       changed++;
     }
-    var applied = new PayerErasureApplied(request.requestId(), SERVICE, changed, clock.instant());
-    outbox.append(applied.toOutboxEvent(mapper.writeValueAsString(applied)));
+    return changed;
   }
 
   /**
