@@ -46,6 +46,7 @@ class MerchantConnectionListener {
           var e = mapper.readValue(record.value(), MerchantConnected.class);
           idempotent.apply(
               CONSUMER,
+              record,
               eventId,
               () ->
                   merchants.connected(
@@ -60,6 +61,7 @@ class MerchantConnectionListener {
           var e = mapper.readValue(record.value(), MerchantVerificationChanged.class);
           idempotent.apply(
               CONSUMER,
+              record,
               eventId,
               () ->
                   merchants.verificationChanged(
@@ -69,6 +71,7 @@ class MerchantConnectionListener {
           var e = mapper.readValue(record.value(), MerchantDisconnected.class);
           idempotent.apply(
               CONSUMER,
+              record,
               eventId,
               () ->
                   merchants.disconnected(

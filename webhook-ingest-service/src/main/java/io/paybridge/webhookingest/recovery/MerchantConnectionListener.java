@@ -48,6 +48,7 @@ class MerchantConnectionListener {
           var e = mapper.readValue(record.value(), MerchantConnected.class);
           idempotent.apply(
               CONSUMER,
+              record,
               eventId,
               () ->
                   recoveries.connected(
@@ -60,6 +61,7 @@ class MerchantConnectionListener {
           var e = mapper.readValue(record.value(), MerchantDisconnected.class);
           idempotent.apply(
               CONSUMER,
+              record,
               eventId,
               () ->
                   recoveries.disconnected(
