@@ -48,14 +48,13 @@ class ErasureEventsListener {
       switch (type) {
         case "PayerErasureRequested" -> {
           var e = mapper.readValue(record.value(), PayerErasureRequested.class);
-          idempotent.apply(CONSUMER, record, eventId, () -> erasure.apply(e, eventId));
+          idempotent.apply(CONSUMER, eventId, () -> erasure.apply(e, eventId));
         }
         case "PayerErasureApplied" -> {
           var e = mapper.readValue(record.value(), PayerErasureApplied.class);
           UUID requestId = UUID.fromString(e.requestId());
           idempotent.apply(
               CONSUMER,
-              record,
               eventId,
               () -> requests.acknowledge(requestId, e.service(), e.rowsChanged(), e.appliedAt()));
         }

@@ -46,7 +46,6 @@ class MerchantConnectionListener {
           var e = mapper.readValue(record.value(), MerchantConnected.class);
           idempotent.apply(
               CONSUMER,
-              record,
               eventId,
               () ->
                   merchants.connected(
@@ -61,7 +60,6 @@ class MerchantConnectionListener {
           var e = mapper.readValue(record.value(), MerchantVerificationChanged.class);
           idempotent.apply(
               CONSUMER,
-              record,
               eventId,
               () ->
                   merchants.verificationChanged(
@@ -71,7 +69,6 @@ class MerchantConnectionListener {
           var e = mapper.readValue(record.value(), MerchantDisconnected.class);
           idempotent.apply(
               CONSUMER,
-              record,
               eventId,
               () ->
                   merchants.disconnected(

@@ -59,8 +59,7 @@ class GoCardlessEventsListener {
       case GoCardlessRecords.ORGANISATIONS_DISCONNECTED -> {
         JsonNode event = parse(record, eventId);
         var applied = applied(record, event, eventId, eventType);
-        idempotent.apply(
-            CONSUMER, record, eventId, () -> merchants.organisationDisconnected(applied));
+        idempotent.apply(CONSUMER, eventId, () -> merchants.organisationDisconnected(applied));
       }
       case GoCardlessRecords.CREDITORS_UPDATED -> {
         JsonNode event = parse(record, eventId);
@@ -70,10 +69,7 @@ class GoCardlessEventsListener {
           var applied = applied(record, event, eventId, eventType);
           String creditor = text(event.path("links"), "creditor");
           idempotent.apply(
-              CONSUMER,
-              record,
-              eventId,
-              () -> merchants.creditorVerificationChanged(applied, creditor));
+              CONSUMER, eventId, () -> merchants.creditorVerificationChanged(applied, creditor));
         }
       }
       default -> {

@@ -45,6 +45,6 @@ class ErasureEventsListener {
     } catch (JacksonException | NullPointerException e) {
       throw new PoisonMessageException("Event " + eventId + " (" + type + ") is not readable", e);
     }
-    idempotent.apply(CONSUMER, record, eventId, () -> erasure.apply(request));
+    idempotent.apply(CONSUMER, eventId, () -> erasure.apply(request));
   }
 }

@@ -48,7 +48,6 @@ class MerchantConnectionListener {
           var e = mapper.readValue(record.value(), MerchantConnected.class);
           idempotent.apply(
               CONSUMER,
-              record,
               eventId,
               () ->
                   recoveries.connected(
@@ -61,7 +60,6 @@ class MerchantConnectionListener {
           var e = mapper.readValue(record.value(), MerchantDisconnected.class);
           idempotent.apply(
               CONSUMER,
-              record,
               eventId,
               () ->
                   recoveries.disconnected(
