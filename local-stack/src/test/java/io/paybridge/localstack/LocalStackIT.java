@@ -10,6 +10,7 @@ import io.paybridge.platform.testsupport.EmbeddedPostgresServer;
 import io.paybridge.platform.testsupport.KafkaTestConsumer;
 import io.paybridge.platform.testsupport.browser.ConsoleBrowser;
 import io.paybridge.platform.testsupport.http.Http;
+import io.paybridge.platform.testsupport.tracing.OtlpReceiver;
 import io.paybridge.simulator.SimulatedPayer;
 import io.paybridge.simulator.SimulatorSettings;
 import java.io.BufferedReader;
@@ -107,6 +108,8 @@ class LocalStackIT {
   private String paymentId;
   private String mandateId;
   private String customerId;
+  private String paidOutTraceparent;
+  private OtlpReceiver traces;
 
   @BeforeAll
   void startTheStackAsADeveloperDoes() throws Exception {
@@ -148,6 +151,14 @@ class LocalStackIT {
             .directory(ROOT.toFile())
             .redirectErrorStream(true);
     ports.forEach((variable, port) -> command.environment().put(variable, port.toString()));
+    // Every service (a child process of the stack, so of its environment) exports its spans here.
+    traces = OtlpReceiver.start();
+    command
+        .environment()
+        .put(
+            "MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT",
+            traces.tracesEndpoint().toString());
+    command.environment().put("MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_SCHEDULE_DELAY", "200ms");
     Path logs = Path.of("target/local-stack-it");
     command.environment().put("LOCAL_STACK_LOG_DIRECTORY", logs.toAbsolutePath().toString());
     Files.createDirectories(logs);
@@ -200,6 +211,9 @@ class LocalStackIT {
     if (stack != null && stack.isAlive()) {
       stack.descendants().forEach(ProcessHandle::destroyForcibly);
       stack.destroyForcibly();
+    }
+    if (traces != null) {
+      traces.close();
     }
   }
 
@@ -377,6 +391,7 @@ class LocalStackIT {
     assertThat(Http.json(confirmed.value()).path("currency").asString()).isEqualTo("GBP");
     var paidOut = fact(Topics.BILLING_PAYMENT, paymentId, "PaymentPaidOut");
     paidOutEvent = Http.json(paidOut.value()).path("gocardlessEventId").asString();
+    paidOutTraceparent = paidOut.header(EventHeaders.TRACEPARENT);
     fact(Topics.BILLING_MANDATE, mandateId, "MandateActive");
 
     // notification-service delivered the fact to team-a's receiver, which verified its signature.
@@ -420,6 +435,63 @@ class LocalStackIT {
     // gocardless.payments,
     // billing-service's projection and its PaymentPaidOut fact, notification-service's delivery.
     assertThat(steps).containsSubsequence(wanted);
+  }
+
+  @Test
+  @Order(5)
+  void step4cOneTraceRunsFromTheWebhookThroughBillingToNotification() {
+    assertThat(paidOutTraceparent).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01");
+    String traceId = paidOutTraceparent.split("-")[1];
+    // Spans are exported in the background: asked until notification-service's apply of the
+    // PaymentPaidOut fact has arrived with every ancestor up to the webhook's request.
+    List<OtlpReceiver.ReceivedSpan> chain =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(250))
+            .until(
+                () -> notificationChain(traces.trace(traceId)),
+                found -> !found.isEmpty() && !found.getFirst().service().isEmpty());
+    // From the top: webhook-ingest-service's request, its outbox row's relay, billing-service's
+    // apply of the GoCardless event and the relay of its fact, notification-service's apply.
+    var top = chain.getFirst();
+    assertThat(top.service()).isEqualTo("webhook-ingest-service");
+    assertThat(top.kind()).isEqualTo("SPAN_KIND_SERVER");
+    assertThat(chain.stream().map(OtlpReceiver.ReceivedSpan::service).toList())
+        .containsSubsequence(
+            "webhook-ingest-service", "billing-service", "billing-service", "notification-service")
+        .endsWith("notification-service");
+    assertThat(chain.stream().map(span -> span.service() + " " + span.kind()).toList())
+        .containsSubsequence(
+            "webhook-ingest-service SPAN_KIND_SERVER",
+            "webhook-ingest-service SPAN_KIND_PRODUCER",
+            "billing-service SPAN_KIND_CONSUMER",
+            "billing-service SPAN_KIND_PRODUCER",
+            "notification-service SPAN_KIND_CONSUMER");
+  }
+
+  /**
+   * notification-service's consumer span of the trace with its ancestors, top first, followed
+   * through the received spans' parent ids up to one whose parent was not received (the caller's,
+   * which exports nothing); empty while no such consumer span or any ancestor is missing.
+   */
+  private static List<OtlpReceiver.ReceivedSpan> notificationChain(
+      List<OtlpReceiver.ReceivedSpan> trace) {
+    var byId = new LinkedHashMap<String, OtlpReceiver.ReceivedSpan>();
+    trace.forEach(span -> byId.put(span.spanId(), span));
+    for (var span : trace) {
+      if (!span.service().equals("notification-service")
+          || !span.kind().equals("SPAN_KIND_CONSUMER")) {
+        continue;
+      }
+      var chain = new ArrayList<OtlpReceiver.ReceivedSpan>();
+      for (var current = span; current != null; current = byId.get(current.parentSpanId())) {
+        chain.addFirst(current);
+      }
+      if (chain.getFirst().service().equals("webhook-ingest-service")) {
+        return chain;
+      }
+    }
+    return List.of();
   }
 
   private List<String> timelineSteps(String operator, String id) {

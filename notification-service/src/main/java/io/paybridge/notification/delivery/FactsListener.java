@@ -70,6 +70,7 @@ class FactsListener {
   @KafkaListener(topicPattern = TOPICS, batch = "true")
   void on(List<ConsumerRecord<String, String>> records) {
     var facts = new ArrayList<Fact>();
+    var factRecords = new ArrayList<ConsumerRecord<String, String>>();
     PoisonMessageException poison = null;
     int poisonIndex = -1;
     for (int i = 0; i < records.size(); i++) {
@@ -77,6 +78,7 @@ class FactsListener {
         Fact fact = read(records.get(i));
         if (fact != null) {
           facts.add(fact);
+          factRecords.add(records.get(i));
         }
       } catch (PoisonMessageException e) {
         poison = e;
@@ -92,9 +94,14 @@ class FactsListener {
                   new java.util.HashMap<
                       String, List<io.paybridge.notification.endpoint.Subscriber>>();
               var rows = new ArrayList<DeliveryRepository.NewDelivery>();
-              for (Fact fact : facts) {
+              for (int i = 0; i < facts.size(); i++) {
+                Fact fact = facts.get(i);
+                // With its record: the apply continues the fact's trace.
                 idempotent.apply(
-                    CONSUMER, fact.id(), () -> rows.addAll(planner.prepare(fact, subscribers)));
+                    CONSUMER,
+                    factRecords.get(i),
+                    fact.id(),
+                    () -> rows.addAll(planner.prepare(fact, subscribers)));
               }
               // Same transaction as the consumed_message rows: inserted together, at the end.
               planner.insert(rows);

@@ -1,5 +1,6 @@
 package io.paybridge.webhookingest.webhook;
 
+import io.paybridge.platform.outbox.RecordTracing;
 import io.paybridge.platform.outbox.RelayBacklog;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -37,13 +38,16 @@ class GoCardlessWebhookController {
   private final RelayBacklog relayBacklog;
   private final Duration maxRelayLag;
 
+  private final RecordTracing tracing;
+
   GoCardlessWebhookController(
       WebhookProperties properties,
       WebhookBatchParser parser,
       GroupCommitter ingestion,
       WebhookMetrics metrics,
       RelayBacklog relayBacklog,
-      Clock clock) {
+      Clock clock,
+      RecordTracing tracing) {
     if (properties.secrets().isEmpty()) {
       throw new IllegalStateException(
           "No GoCardless webhook secret configured: set paybridge.webhooks.gocardless.secrets");
@@ -53,6 +57,7 @@ class GoCardlessWebhookController {
     this.ingestion = ingestion;
     this.metrics = metrics;
     this.clock = clock;
+    this.tracing = tracing;
     this.maxBodySize = properties.maxBodySize().toBytes();
     this.relayBacklog = relayBacklog;
     this.maxRelayLag = properties.maxRelayLag();
@@ -101,7 +106,11 @@ class GoCardlessWebhookController {
       // that cannot be routed, is quarantined rather than refused, since GoCardless would only send
       // the same bytes again, and a refusal would take the good events of the batch down with it.
       ParsedBody parsed = parser.parse(body);
-      String traceparent = Traceparent.fromOrNew(request.getHeader("traceparent"));
+      // The request's span (a child of the caller's traceparent) when tracing is on: the events'
+      // outbox rows, written on the group committer's thread, carry it explicitly.
+      String current = tracing.currentTraceparent();
+      String traceparent =
+          current != null ? current : Traceparent.fromOrNew(request.getHeader("traceparent"));
       var result =
           ingestion.submit(
               ticket,

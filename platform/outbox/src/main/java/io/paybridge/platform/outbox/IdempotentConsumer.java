@@ -4,6 +4,7 @@ import io.paybridge.platform.events.EventHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,20 +43,46 @@ public class IdempotentConsumer {
   private final TransactionTemplate transactions;
 
   private final boolean pollInOneTransaction;
+  private final RecordTracing tracing;
 
   public IdempotentConsumer(JdbcTemplate jdbc, TransactionTemplate transactions) {
     this(jdbc, transactions, true);
   }
 
+  public IdempotentConsumer(
+      JdbcTemplate jdbc, TransactionTemplate transactions, boolean pollInOneTransaction) {
+    this(jdbc, transactions, pollInOneTransaction, RecordTracing.NONE);
+  }
+
   /**
    * @param pollInOneTransaction {@code false}: {@link #applyBatch} applies records one by one
    *     ({@code paybridge.consumer.poll-in-one-transaction})
+   * @param tracing each record applied gets a span, its parent the record's {@code traceparent},
+   *     current while the handler runs (so the outbox rows it writes carry it on)
    */
   public IdempotentConsumer(
-      JdbcTemplate jdbc, TransactionTemplate transactions, boolean pollInOneTransaction) {
+      JdbcTemplate jdbc,
+      TransactionTemplate transactions,
+      boolean pollInOneTransaction,
+      RecordTracing tracing) {
     this.jdbc = jdbc;
     this.transactions = transactions;
     this.pollInOneTransaction = pollInOneTransaction;
+    this.tracing = tracing;
+  }
+
+  /**
+   * {@link #apply(String, String, Runnable)} for {@code record}, in a span whose parent is the
+   * record's {@code traceparent}: the trace of the event goes on through this consumer.
+   */
+  public boolean apply(
+      String consumer, ConsumerRecord<?, ?> record, String eventId, Runnable handler) {
+    if (!tracing.enabled()) {
+      return apply(consumer, eventId, handler);
+    }
+    return tracing.inSpan(
+        tracing.startConsumer(consumer, record.headers(), record.topic()),
+        () -> apply(consumer, eventId, handler));
   }
 
   /**
@@ -126,7 +153,7 @@ public class IdempotentConsumer {
       try {
         String eventId = eventId(record);
         T event = reader.read(record, eventId);
-        if (apply(consumer, eventId, () -> handler.accept(List.of(event)))) {
+        if (apply(consumer, record, eventId, () -> handler.accept(List.of(event)))) {
           applied++;
         }
       } catch (RuntimeException e) {
@@ -152,15 +179,36 @@ public class IdempotentConsumer {
       Consumer<List<T>> handler) {
     // Read before the transaction opens: an unreadable record costs no database work.
     var byEventId = new LinkedHashMap<String, T>();
+    var recordOf = new HashMap<String, ConsumerRecord<K, V>>();
     for (var record : records) {
       String eventId = eventId(record);
       T event = reader.read(record, eventId);
       byEventId.putIfAbsent(eventId, event);
+      recordOf.putIfAbsent(eventId, record);
     }
     Integer applied =
         transactions.execute(
             status -> {
               Set<String> fresh = recordConsumed(consumer, byEventId.keySet());
+              if (tracing.enabled()) {
+                // Each event in its own span (the handler called once per event, still in this
+                // transaction), so that the outbox rows each one causes carry its own trace.
+                int count = 0;
+                for (var entry : byEventId.entrySet()) {
+                  if (fresh.contains(entry.getKey())) {
+                    var record = recordOf.get(entry.getKey());
+                    T event = entry.getValue();
+                    tracing.inSpan(
+                        tracing.startConsumer(consumer, record.headers(), record.topic()),
+                        () -> {
+                          handler.accept(List.of(event));
+                          return null;
+                        });
+                    count++;
+                  }
+                }
+                return count;
+              }
               List<T> events = new ArrayList<>(fresh.size());
               byEventId.forEach(
                   (eventId, event) -> {

@@ -5,6 +5,7 @@ import io.debezium.engine.DebeziumEngine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.tracing.Span;
 import io.paybridge.platform.events.CloudEventHeaders;
 import io.paybridge.platform.events.EventHeaders;
 import java.nio.charset.StandardCharsets;
@@ -71,6 +72,7 @@ final class KafkaRelayPublisher
   private volatile boolean stopping;
   private Runnable afterFirstCommit = () -> {};
   private RelayedRecords placements;
+  private RecordTracing tracing = RecordTracing.NONE;
   private BiConsumer<Producer<String, String>, List<ProducerRecord<String, String>>> beforeCommit =
       (p, r) -> {};
 
@@ -116,6 +118,11 @@ final class KafkaRelayPublisher
   /** Where the partitions and offsets of committed records are recorded (the timeline). */
   void placements(RelayedRecords placements) {
     this.placements = placements;
+  }
+
+  /** Where the spans of relayed records go. */
+  void tracing(RecordTracing tracing) {
+    this.tracing = tracing;
   }
 
   /** Runs once, after the first batch this publisher commits. */
@@ -185,13 +192,31 @@ final class KafkaRelayPublisher
       return;
     }
     List<ProducerRecord<String, String>> records = new ArrayList<>(changes.size());
+    List<Span> spans = new ArrayList<>();
+    try {
+      relay(changes, committer, records, spans);
+    } catch (InterruptedException | RuntimeException | Error e) {
+      spans.forEach(span -> span.error(e));
+      throw e;
+    } finally {
+      // A span per record, from its row's trace context to the commit of its transaction.
+      spans.forEach(Span::end);
+    }
+  }
+
+  private void relay(
+      List<ChangeEvent<SourceRecord, SourceRecord>> changes,
+      DebeziumEngine.RecordCommitter<ChangeEvent<SourceRecord, SourceRecord>> committer,
+      List<ProducerRecord<String, String>> records,
+      List<Span> spans)
+      throws InterruptedException {
     Instant oldest = null;
     for (var change : changes) {
       SourceRecord source = change.value();
       if (source == null || source.topic().startsWith(HEARTBEAT_TOPIC_PREFIX)) {
         continue; // heartbeats only move the recorded position forward
       }
-      var record = toProducerRecord(source);
+      var record = toProducerRecord(source, spans);
       records.add(record);
       Instant createdAt = createdAt(record);
       if (createdAt != null && (oldest == null || createdAt.isBefore(oldest))) {
@@ -235,11 +260,33 @@ final class KafkaRelayPublisher
     committer.markBatchFinished();
   }
 
-  private ProducerRecord<String, String> toProducerRecord(SourceRecord source) {
+  private ProducerRecord<String, String> toProducerRecord(SourceRecord source, List<Span> spans) {
     var headers = new ArrayList<Map.Entry<String, String>>();
+    String traceparent = null;
+    int traceparentAt = -1;
     for (Header header : source.headers()) {
       if (header.value() != null) {
+        if (EventHeaders.TRACEPARENT.equals(header.key())) {
+          traceparent = header.value().toString();
+          traceparentAt = headers.size();
+        }
         headers.add(Map.entry(header.key(), header.value().toString()));
+      }
+    }
+    if (tracing.enabled()) {
+      // The record carries the relay's span, a child of the span that wrote the row.
+      Span span = tracing.start("outbox relay " + source.topic(), Span.Kind.PRODUCER, traceparent);
+      span.tag("messaging.system", "kafka");
+      span.tag("messaging.destination.name", source.topic());
+      spans.add(span);
+      String relayed = tracing.traceparentOf(span);
+      if (relayed != null) {
+        var entry = Map.entry(EventHeaders.TRACEPARENT, relayed);
+        if (traceparentAt < 0) {
+          headers.add(entry);
+        } else {
+          headers.set(traceparentAt, entry);
+        }
       }
     }
     Object key = source.key();

@@ -3,6 +3,8 @@ package io.paybridge.platform.outbox;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 import io.paybridge.platform.events.Topics;
 import io.paybridge.platform.outbox.retention.RetentionJob;
 import io.paybridge.platform.outbox.retention.RetentionKind;
@@ -85,8 +87,24 @@ class OutboxAutoConfiguration {
 
   @Bean
   @ConditionalOnMissingBean
-  OutboxWriter outboxWriter(JdbcTemplate jdbc) {
-    return new OutboxWriter(jdbc, outbox.deleteAfterInsert());
+  OutboxWriter outboxWriter(JdbcTemplate jdbc, RecordTracing tracing) {
+    return new OutboxWriter(jdbc, outbox.deleteAfterInsert(), tracing);
+  }
+
+  /**
+   * The trace context of outbox rows, relayed records and consumers' applies: Micrometer Tracing's
+   * tracer and propagator when the service has them (every service through platform/web-support),
+   * else none.
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  RecordTracing recordTracing(
+      ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
+    Tracer current = tracer.getIfAvailable();
+    Propagator propagation = propagator.getIfAvailable();
+    return current == null || propagation == null
+        ? RecordTracing.NONE
+        : new RecordTracing(current, propagation);
   }
 
   @Bean(initMethod = "ensureReplication")
@@ -122,12 +140,15 @@ class OutboxAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   IdempotentConsumer idempotentConsumer(
-      JdbcTemplate jdbc, PlatformTransactionManager transactions, ConsumerProperties consumer) {
+      JdbcTemplate jdbc,
+      PlatformTransactionManager transactions,
+      ConsumerProperties consumer,
+      RecordTracing tracing) {
     var template = new TransactionTemplate(transactions);
     // Statements inherit the remaining time as their query timeout, so a hanging database fails
     // the attempt (retried as transient) instead of blocking the consumer thread.
     template.setTimeout((int) Math.max(1, consumer.transactionTimeout().toSeconds()));
-    return new IdempotentConsumer(jdbc, template, consumer.pollInOneTransaction());
+    return new IdempotentConsumer(jdbc, template, consumer.pollInOneTransaction(), tracing);
   }
 
   /**
@@ -152,12 +173,16 @@ class OutboxAutoConfiguration {
   OutboxRelay outboxRelay(
       JdbcConnectionDetails connection,
       KafkaProperties kafka,
-      ObjectProvider<MeterRegistry> meters) {
-    return new OutboxRelay(
-        outbox,
-        databaseEndpoint(connection),
-        kafka.buildProducerProperties(),
-        meters.getIfAvailable(SimpleMeterRegistry::new));
+      ObjectProvider<MeterRegistry> meters,
+      RecordTracing tracing) {
+    var relay =
+        new OutboxRelay(
+            outbox,
+            databaseEndpoint(connection),
+            kafka.buildProducerProperties(),
+            meters.getIfAvailable(SimpleMeterRegistry::new));
+    relay.tracing(tracing);
+    return relay;
   }
 
   private DatabaseEndpoint databaseEndpoint(JdbcConnectionDetails connection) {

@@ -89,6 +89,8 @@ public class OutboxRelay implements SmartLifecycle {
    *     idempotence, {@code acks=all} and its serializers
    * @param meters where the relay's metrics go
    */
+  private volatile RecordTracing tracing = RecordTracing.NONE;
+
   public OutboxRelay(
       OutboxProperties properties,
       DatabaseEndpoint database,
@@ -237,6 +239,7 @@ public class OutboxRelay implements SmartLifecycle {
             this::stillLeading,
             new ParkedRecords(database::open));
     newPublisher.beforeCommit(beforeCommit);
+    newPublisher.tracing(tracing);
     newPublisher.placements(new RelayedRecords(database::open, meters));
     publisher = newPublisher;
     Optional<RelayPosition> start;
@@ -367,6 +370,14 @@ public class OutboxRelay implements SmartLifecycle {
       // Harmless: the Kafka-held position now exists and always wins over the table.
       log.warn("Could not clear {}: {}", LegacyJdbcPosition.TABLE, e.toString());
     }
+  }
+
+  /**
+   * Where relayed records' spans go: each record gets a producer span whose parent is its row's
+   * {@code traceparent}, and carries that span's instead. Set before {@code start}.
+   */
+  public void tracing(RecordTracing tracing) {
+    this.tracing = tracing;
   }
 
   /** Test hook: runs in each relay transaction between the last send and the commit. */

@@ -23,10 +23,21 @@ public class OutboxWriter {
 
   private final JdbcTemplate jdbc;
   private final boolean deleteAfterInsert;
+  private final RecordTracing tracing;
 
   public OutboxWriter(JdbcTemplate jdbc, boolean deleteAfterInsert) {
+    this(jdbc, deleteAfterInsert, RecordTracing.NONE);
+  }
+
+  /**
+   * @param tracing where an event given without a {@code traceparent} takes it from: the span
+   *     current when it is written (an HTTP request's, a consumer's apply span), so that the trace
+   *     goes on through the relay into the event's consumers
+   */
+  public OutboxWriter(JdbcTemplate jdbc, boolean deleteAfterInsert, RecordTracing tracing) {
     this.jdbc = jdbc;
     this.deleteAfterInsert = deleteAfterInsert;
+    this.tracing = tracing;
   }
 
   /** Appends one event. */
@@ -48,6 +59,7 @@ public class OutboxWriter {
       return;
     }
     var createdAt = Timestamp.from(Instant.now());
+    String current = tracing.currentTraceparent();
     jdbc.batchUpdate(
         INSERT,
         events,
@@ -60,7 +72,7 @@ public class OutboxWriter {
           statement.setString(5, event.payload());
           statement.setString(6, event.tenant());
           statement.setString(7, event.organisationId());
-          statement.setString(8, event.traceparent());
+          statement.setString(8, event.traceparent() != null ? event.traceparent() : current);
           statement.setTimestamp(9, createdAt);
         });
     if (deleteAfterInsert) {

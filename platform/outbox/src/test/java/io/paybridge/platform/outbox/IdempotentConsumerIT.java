@@ -60,6 +60,24 @@ class IdempotentConsumerIT {
   }
 
   @Test
+  void theConsequenceOfAnEventContinuesTheEventsTraceInASpanOfItsOwn() throws Exception {
+    // W3C's example trace context (www.w3.org/TR/trace-context, "traceparent" examples).
+    String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    String callerSpan = "00f067aa0ba902b7";
+    String eventId = UUID.randomUUID().toString();
+    try (var bookings = KafkaTestConsumer.fromNow("test.bookings")) {
+      send(eventId, "ORD-T", "7", "00-" + traceId + "-" + callerSpan + "-01");
+
+      var booked = bookings.await(r -> ("booked-" + eventId).equals(r.header(EventHeaders.ID)));
+      // The apply span (parent: the event's) was current when the consequence was written, and
+      // the relay's span (parent: the row's) is on the record: same trace, another span.
+      String traceparent = booked.header(EventHeaders.TRACEPARENT);
+      assertThat(traceparent).matches("00-" + traceId + "-[0-9a-f]{16}-01");
+      assertThat(traceparent.split("-")[2]).isNotEqualTo(callerSpan);
+    }
+  }
+
+  @Test
   void parksAPoisonMessageOnTheDeadLetterTopicWithTheError() throws Exception {
     String eventId = UUID.randomUUID().toString();
     String deadLetters = "test.orders.outbox-test.dlt";
@@ -146,6 +164,11 @@ class IdempotentConsumerIT {
   }
 
   private static void send(String eventId, String key, String value) throws Exception {
+    send(eventId, key, value, null);
+  }
+
+  private static void send(String eventId, String key, String value, String traceparent)
+      throws Exception {
     try (var producer =
         new KafkaProducer<>(
             Map.<String, Object>of(
@@ -155,6 +178,11 @@ class IdempotentConsumerIT {
             new StringSerializer())) {
       var record = new ProducerRecord<>(OutboxTestApplication.ORDERS, key, value);
       record.headers().add(EventHeaders.ID, eventId.getBytes(StandardCharsets.UTF_8));
+      if (traceparent != null) {
+        record
+            .headers()
+            .add(EventHeaders.TRACEPARENT, traceparent.getBytes(StandardCharsets.UTF_8));
+      }
       producer.send(record).get(10, TimeUnit.SECONDS);
     }
   }

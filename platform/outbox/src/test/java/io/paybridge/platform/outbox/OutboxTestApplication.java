@@ -36,6 +36,7 @@ class OutboxTestApplication {
       }
       idempotentConsumer.apply(
           "outbox-test",
+          record,
           eventId,
           () -> {
             jdbc.update(
