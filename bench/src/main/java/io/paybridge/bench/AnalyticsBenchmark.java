@@ -51,8 +51,7 @@ import tools.jackson.databind.json.JsonMapper;
  *       at once on {@code billing.payment}, as billing-service's relay publishes them; measured
  *       from the first sent to the last of them recorded by the analytics consumer ({@code
  *       consumed_message}, counted by their ids), then checked against the roll-ups (payments
- *       created, recovered); an inexact run prints diagnostics.
- *       Target: &gt;= 3,000 facts/s.
+ *       created, recovered); an inexact run prints diagnostics. Target: &gt;= 3,000 facts/s.
  * </ol>
  *
  * <p>{@code ./mvnw -pl bench -am -Pbench-analytics package -DskipTests
@@ -615,7 +614,9 @@ public final class AnalyticsBenchmark {
     return records;
   }
 
-  /** Event ids of this benchmark's facts: UUIDs of a prefix no other publisher's random ids have. */
+  /**
+   * Event ids of this benchmark's facts: UUIDs of a prefix no other publisher's random ids have.
+   */
   static final String EVENT_ID_PREFIX = "00000000-bea0-4000-8000-";
 
   private static String eventId(int n) {
