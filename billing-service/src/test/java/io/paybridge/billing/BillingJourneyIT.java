@@ -141,8 +141,7 @@ class BillingJourneyIT extends BillingIntegrationTest {
           .hasHeader(EventHeaders.ORGANISATION_ID, organisationA.organisationId());
 
       // Mandate active after its submission (GoCardless: next working day, then two more).
-      world.simulator.clock().advance(Duration.ofDays(7));
-      deliverEventsOf(organisationA);
+      advanceUntil(organisationA, "mandates", mandateId, "active");
       await()
           .atMost(Duration.ofSeconds(30))
           .until(
@@ -164,8 +163,7 @@ class BillingJourneyIT extends BillingIntegrationTest {
       assertThat(payment.json().get("amount").asLong()).isEqualTo(2500);
       assertThat(payment.json().get("status").asString()).isEqualTo("pending_submission");
 
-      world.simulator.clock().advance(Duration.ofDays(14));
-      deliverEventsOf(organisationA);
+      advanceUntil(organisationA, "payments", recurringPaymentId, "paid_out");
       await()
           .atMost(Duration.ofSeconds(30))
           .until(

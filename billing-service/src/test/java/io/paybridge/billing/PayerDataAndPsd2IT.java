@@ -138,8 +138,7 @@ class PayerDataAndPsd2IT extends BillingIntegrationTest {
               "{\"mandateId\":\"%s\",\"amount\":1200,\"currency\":\"GBP\"}".formatted(mandateId));
       assertThat(payment.status()).as(payment.body()).isEqualTo(201);
       String paymentId = payment.json().get("id").asString();
-      world.simulator.clock().advance(Duration.ofDays(10));
-      deliverEventsOf(merchant.organisation());
+      advanceUntil(merchant.organisation(), "payments", paymentId, "paid_out");
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> status(team, "/payments/" + paymentId).equals("paid_out"));

@@ -41,8 +41,7 @@ class PaymentLifecycleIT extends BillingIntegrationTest {
       assertThat(created.status()).as(created.body()).isEqualTo(201);
       String paymentId = created.json().get("id").asString();
 
-      world.simulator.clock().advance(Duration.ofDays(10));
-      deliverEventsOf(merchant.organisation());
+      advanceUntil(merchant.organisation(), "payments", paymentId, "failed");
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> status(team, "/payments/" + paymentId).equals("failed"));

@@ -38,8 +38,7 @@ class RefundsAndSchedulesIT extends BillingIntegrationTest {
     assertThat(payment.status()).as(payment.body()).isEqualTo(201);
     String paymentId = payment.json().get("id").asString();
     // Only a confirmed or paid-out payment can be refunded.
-    world.simulator.clock().advance(Duration.ofDays(10));
-    deliverEventsOf(merchant.organisation());
+    advanceUntil(merchant.organisation(), "payments", paymentId, "paid_out");
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> status(team, "/payments/" + paymentId).equals("paid_out"));
@@ -83,8 +82,7 @@ class RefundsAndSchedulesIT extends BillingIntegrationTest {
       assertThat(refundsAtGoCardless).isEqualTo(2);
 
       // Paid two working days later (refunds/paid): the projection and RefundPaid follow.
-      world.simulator.clock().advance(Duration.ofDays(5));
-      deliverEventsOf(merchant.organisation());
+      advanceUntil(merchant.organisation(), "refunds", refundId, "paid");
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> status(team, "/refunds/" + refundId).equals("paid"));

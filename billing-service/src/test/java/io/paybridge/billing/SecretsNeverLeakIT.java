@@ -80,8 +80,7 @@ class SecretsNeverLeakIT extends BillingIntegrationTest {
       responses.add(
           post(team, "/payments/" + cancelled.json().get("id").asString() + "/actions/cancel", "{}")
               .body());
-      world.simulator.clock().advance(Duration.ofDays(10));
-      deliverEventsOf(merchant.organisation());
+      advanceUntil(merchant.organisation(), "payments", paymentId, "paid_out");
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> status(team, "/payments/" + paymentId).equals("paid_out"));

@@ -58,8 +58,11 @@ class PayerErasureIT extends BillingIntegrationTest {
     assertThat(created.status()).as(created.body()).isEqualTo(201);
     String billingRequestId = created.json().get("id").asString();
     completeBillingRequest(TEAM, billingRequestId, "Ada");
-    world.simulator.clock().advance(Duration.ofDays(7));
-    deliverEventsOf(merchant.organisation());
+    advanceUntil(
+        merchant.organisation(),
+        "mandates",
+        simulatorMandateOf(merchant.organisation(), billingRequestId),
+        "active");
     await()
         .atMost(Duration.ofSeconds(30))
         .until(

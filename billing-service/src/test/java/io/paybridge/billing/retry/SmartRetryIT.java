@@ -57,7 +57,6 @@ class SmartRetryIT extends BillingIntegrationTest {
     int payers = 4;
     var smartRequests = startMandates(smart, "Payday", payers);
     var immediateRequests = startMandates(immediate, "Payday", payers);
-    world.simulator.clock().advance(Duration.ofDays(7));
     List<String> smartMandates = activated(smart, smartRequests);
     List<String> immediateMandates = activated(immediate, immediateRequests);
 
@@ -233,10 +232,8 @@ class SmartRetryIT extends BillingIntegrationTest {
     var notFailed = Http.get(url("/payments/" + payments.get(0) + "/retry-decision"), writer(TEAM));
     assertThat(notFailed.status()).isEqualTo(409);
     assertThat(notFailed.json().path("type").asString()).endsWith("/payment-not-failed");
-    world.simulator.clock().advance(Duration.ofDays(10));
     for (String id : payments) {
-      assertThat(simulatorPayment(merchant.organisation(), id).path("status").asString())
-          .isEqualTo("failed");
+      advanceUntil(merchant.organisation(), "payments", id, "failed");
     }
 
     try (var facts = KafkaTestConsumer.fromNow(Topics.BILLING_PAYMENT)) {
@@ -431,7 +428,10 @@ class SmartRetryIT extends BillingIntegrationTest {
   }
 
   private List<String> activated(Connected merchant, List<String> billingRequests) {
-    deliverEventsOf(merchant.organisation());
+    for (String id : billingRequests) {
+      String mandate = simulatorMandateOf(merchant.organisation(), id);
+      advanceUntil(merchant.organisation(), "mandates", mandate, "active");
+    }
     List<String> mandates = new ArrayList<>();
     for (String id : billingRequests) {
       await()

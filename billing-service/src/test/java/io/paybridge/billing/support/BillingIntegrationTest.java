@@ -125,6 +125,52 @@ public abstract class BillingIntegrationTest {
     world.eventsOf(organisation).forEach(world.events::publish);
   }
 
+  /**
+   * Moves the simulator's clock a day at a time until GoCardless (the simulator) shows the resource
+   * ({@code resources} as in GoCardless's paths: payments, mandates, refunds) in {@code status},
+   * then delivers the organisation's events. The suite shares one simulated clock that starts at
+   * the real date and that every test moves on, so a fixed number of days can end short of a status
+   * when the simulated weeks cross bank holidays (Christmas, New Year).
+   */
+  protected void advanceUntil(
+      SimulatedOrganisation organisation, String resources, String id, String status) {
+    for (int day = 0;
+        day < 60 && !status.equals(simulatorStatus(organisation, resources, id));
+        day++) {
+      world.simulator.clock().advance(Duration.ofDays(1));
+    }
+    assertThat(simulatorStatus(organisation, resources, id)).as(id).isEqualTo(status);
+    deliverEventsOf(organisation);
+  }
+
+  /** The resource's status as GoCardless (the simulator) answers it now. */
+  protected String simulatorStatus(
+      SimulatedOrganisation organisation, String resources, String id) {
+    return simulatorGet(organisation, "/" + resources + "/" + id)
+        .path(resources)
+        .path("status")
+        .asString();
+  }
+
+  /** The mandate GoCardless created for a fulfilled billing request (the simulator's answer). */
+  protected String simulatorMandateOf(SimulatedOrganisation organisation, String billingRequestId) {
+    return simulatorGet(organisation, "/billing_requests/" + billingRequestId)
+        .path("billing_requests")
+        .path("links")
+        .path("mandate_request_mandate")
+        .asString();
+  }
+
+  private JsonNode simulatorGet(SimulatedOrganisation organisation, String path) {
+    var response =
+        Http.getWithHeaders(
+            world.simulator.baseUrl() + path,
+            organisation.accessToken(),
+            Map.of("GoCardless-Version", "2015-07-06"));
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    return response.json();
+  }
+
   /** The payer's side of a billing request flow, on the simulator's hosted page. */
   protected void payOnTheHostedPage(String authorisationUrl, String givenName) {
     new SimulatedPayer(givenName).complete(authorisationUrl);
@@ -158,8 +204,11 @@ public abstract class BillingIntegrationTest {
     assertThat(created.status()).as(created.body()).isEqualTo(201);
     String billingRequestId = created.json().get("id").asString();
     completeBillingRequest(merchant.team(), billingRequestId, givenName);
-    world.simulator.clock().advance(Duration.ofDays(7));
-    deliverEventsOf(merchant.organisation());
+    advanceUntil(
+        merchant.organisation(),
+        "mandates",
+        simulatorMandateOf(merchant.organisation(), billingRequestId),
+        "active");
     await()
         .atMost(Duration.ofSeconds(30))
         .until(
