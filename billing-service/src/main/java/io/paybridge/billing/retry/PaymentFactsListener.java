@@ -53,11 +53,14 @@ class PaymentFactsListener {
     try {
       if ("PaymentFailed".equals(type)) {
         var fact = mapper.readValue(record.value(), PaymentFailed.class);
-        idempotent.apply(CONSUMER, eventId, () -> decisions.onFailure(fact));
+        idempotent.apply(CONSUMER, record, eventId, () -> decisions.onFailure(fact));
       } else {
         var fact = mapper.readValue(record.value(), PaymentRetryScheduled.class);
         idempotent.apply(
-            CONSUMER, eventId, () -> issuer.issue(fact.gocardlessEventId(), fact.organisationId()));
+            CONSUMER,
+            record,
+            eventId,
+            () -> issuer.issue(fact.gocardlessEventId(), fact.organisationId()));
       }
     } catch (JacksonException e) {
       throw new PoisonMessageException("Event " + eventId + " (" + type + ") is not readable", e);

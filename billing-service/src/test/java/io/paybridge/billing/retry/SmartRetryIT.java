@@ -233,7 +233,7 @@ class SmartRetryIT extends BillingIntegrationTest {
     assertThat(notFailed.status()).isEqualTo(409);
     assertThat(notFailed.json().path("type").asString()).endsWith("/payment-not-failed");
     for (String id : payments) {
-      advanceUntil(merchant.organisation(), "payments", id, "failed");
+      advanceUntilAtGoCardless(merchant.organisation(), "payments", id, "failed");
     }
 
     try (var facts = KafkaTestConsumer.fromNow(Topics.BILLING_PAYMENT)) {

@@ -134,13 +134,19 @@ public abstract class BillingIntegrationTest {
    */
   protected void advanceUntil(
       SimulatedOrganisation organisation, String resources, String id, String status) {
+    advanceUntilAtGoCardless(organisation, resources, id, status);
+    deliverEventsOf(organisation);
+  }
+
+  /** {@link #advanceUntil} without delivering the events: the test delivers them its own way. */
+  protected void advanceUntilAtGoCardless(
+      SimulatedOrganisation organisation, String resources, String id, String status) {
     for (int day = 0;
         day < 60 && !status.equals(simulatorStatus(organisation, resources, id));
         day++) {
       world.simulator.clock().advance(Duration.ofDays(1));
     }
     assertThat(simulatorStatus(organisation, resources, id)).as(id).isEqualTo(status);
-    deliverEventsOf(organisation);
   }
 
   /** The resource's status as GoCardless (the simulator) answers it now. */

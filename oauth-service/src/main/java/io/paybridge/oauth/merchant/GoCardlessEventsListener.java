@@ -59,7 +59,8 @@ class GoCardlessEventsListener {
       case GoCardlessRecords.ORGANISATIONS_DISCONNECTED -> {
         JsonNode event = parse(record, eventId);
         var applied = applied(record, event, eventId, eventType);
-        idempotent.apply(CONSUMER, eventId, () -> merchants.organisationDisconnected(applied));
+        idempotent.apply(
+            CONSUMER, record, eventId, () -> merchants.organisationDisconnected(applied));
       }
       case GoCardlessRecords.CREDITORS_UPDATED -> {
         JsonNode event = parse(record, eventId);
@@ -69,7 +70,10 @@ class GoCardlessEventsListener {
           var applied = applied(record, event, eventId, eventType);
           String creditor = text(event.path("links"), "creditor");
           idempotent.apply(
-              CONSUMER, eventId, () -> merchants.creditorVerificationChanged(applied, creditor));
+              CONSUMER,
+              record,
+              eventId,
+              () -> merchants.creditorVerificationChanged(applied, creditor));
         }
       }
       default -> {

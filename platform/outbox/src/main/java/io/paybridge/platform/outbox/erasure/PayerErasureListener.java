@@ -59,7 +59,7 @@ public class PayerErasureListener {
     switch (type) {
       case "PayerErasureRequested" -> {
         var request = read(record, eventId, type, PayerErasureRequested.class);
-        idempotent.apply(consumer, eventId, () -> erase(request, eventId));
+        idempotent.apply(consumer, record, eventId, () -> erase(request, eventId));
       }
       case "PayerErasureApplied" -> {
         if (acknowledgements == null) {
@@ -74,6 +74,7 @@ public class PayerErasureListener {
         }
         idempotent.apply(
             consumer,
+            record,
             eventId,
             () ->
                 acknowledgements.acknowledge(

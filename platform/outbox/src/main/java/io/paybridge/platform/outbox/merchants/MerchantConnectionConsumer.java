@@ -108,6 +108,6 @@ public final class MerchantConnectionConsumer {
       throw new PoisonMessageException("Event " + eventId + " (" + type + ") is not readable", e);
     }
     Instant recordTime = Instant.ofEpochMilli(record.timestamp());
-    idempotent.apply(consumer, eventId, () -> handler.accept(fact, recordTime));
+    idempotent.apply(consumer, record, eventId, () -> handler.accept(fact, recordTime));
   }
 }
