@@ -44,6 +44,7 @@ public class IdempotentConsumer {
 
   private final boolean pollInOneTransaction;
   private final RecordTracing tracing;
+  private final boolean traceEachRecordOfAPoll;
 
   public IdempotentConsumer(JdbcTemplate jdbc, TransactionTemplate transactions) {
     this(jdbc, transactions, true);
@@ -65,10 +66,27 @@ public class IdempotentConsumer {
       TransactionTemplate transactions,
       boolean pollInOneTransaction,
       RecordTracing tracing) {
+    this(jdbc, transactions, pollInOneTransaction, tracing, true);
+  }
+
+  /**
+   * @param traceEachRecordOfAPoll {@code true}: {@link #applyBatch} calls the handler once per
+   *     record of a poll, each in its record's span, so the outbox rows each one causes carry its
+   *     trace; {@code false}: once for the whole poll, with no span of its own (a poll of one
+   *     record is still applied in its span) — the handler's batching kept, the trace of a poll's
+   *     consequences not carried on ({@code paybridge.consumer.trace-each-record-of-a-poll})
+   */
+  public IdempotentConsumer(
+      JdbcTemplate jdbc,
+      TransactionTemplate transactions,
+      boolean pollInOneTransaction,
+      RecordTracing tracing,
+      boolean traceEachRecordOfAPoll) {
     this.jdbc = jdbc;
     this.transactions = transactions;
     this.pollInOneTransaction = pollInOneTransaction;
     this.tracing = tracing;
+    this.traceEachRecordOfAPoll = traceEachRecordOfAPoll;
   }
 
   /**
@@ -190,7 +208,7 @@ public class IdempotentConsumer {
         transactions.execute(
             status -> {
               Set<String> fresh = recordConsumed(consumer, byEventId.keySet());
-              if (tracing.enabled()) {
+              if (tracing.enabled() && traceEachRecordOfAPoll) {
                 // Each event in its own span (the handler called once per event, still in this
                 // transaction), so that the outbox rows each one causes carry its own trace.
                 int count = 0;

@@ -143,12 +143,23 @@ class OutboxAutoConfiguration {
       JdbcTemplate jdbc,
       PlatformTransactionManager transactions,
       ConsumerProperties consumer,
-      RecordTracing tracing) {
+      RecordTracing tracing,
+      org.springframework.core.env.Environment environment) {
     var template = new TransactionTemplate(transactions);
     // Statements inherit the remaining time as their query timeout, so a hanging database fails
     // the attempt (retried as transient) instead of blocking the consumer thread.
     template.setTimeout((int) Math.max(1, consumer.transactionTimeout().toSeconds()));
-    return new IdempotentConsumer(jdbc, template, consumer.pollInOneTransaction(), tracing);
+    // A poll's records applied one handler call each (each in its own trace) costs the handler's
+    // batching: worth it only where the spans go somewhere, so by default only when an OTLP
+    // tracing endpoint is set (docs/architecture.md#tracing).
+    boolean exporting =
+        environment.containsProperty("management.opentelemetry.tracing.export.otlp.endpoint")
+            || environment.containsProperty("management.otlp.tracing.endpoint");
+    boolean traceEachRecordOfAPoll =
+        environment.getProperty(
+            "paybridge.consumer.trace-each-record-of-a-poll", Boolean.class, exporting);
+    return new IdempotentConsumer(
+        jdbc, template, consumer.pollInOneTransaction(), tracing, traceEachRecordOfAPoll);
   }
 
   /**
