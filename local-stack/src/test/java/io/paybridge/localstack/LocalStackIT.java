@@ -370,22 +370,26 @@ class LocalStackIT {
             Duration.ofSeconds(30))
         .hasHeader(EventHeaders.TENANT, TEAM);
 
-    // The walkthrough's "advance 7 days", a day at a time: the simulator's clock starts at the
-    // real date, and around Christmas and New Year bank holidays put paid_out later than 7 days.
+    // The walkthrough's "advance 7 days", a day at a time until the payment is paid out and the
+    // mandate active: the simulator's clock starts at the real date, and around Christmas and New
+    // Year bank holidays put them later than 7 days.
     await()
         .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofSeconds(2))
         .until(
             () -> {
-              String status = apiGet("/payments/" + paymentId).path("status").asString();
-              if (!"paid_out".equals(status)) {
+              String status =
+                  apiGet("/payments/" + paymentId).path("status").asString()
+                      + " "
+                      + apiGet("/mandates/" + mandateId).path("status").asString();
+              if (!"paid_out active".equals(status)) {
                 var advanced =
                     Http.postJson(simulator + "/_simulator/clock/advance?days=1", null, null);
                 assertThat(advanced.status()).as(advanced.body()).isEqualTo(200);
               }
               return status;
             },
-            "paid_out"::equals);
+            "paid_out active"::equals);
     var payment = apiGet("/payments/" + paymentId);
     assertThat(payment.path("amount").asLong()).isEqualTo(1500);
     assertThat(payment.path("currency").asString()).isEqualTo("GBP");

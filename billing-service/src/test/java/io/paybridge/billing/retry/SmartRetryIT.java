@@ -98,8 +98,7 @@ class SmartRetryIT extends BillingIntegrationTest {
       world.simulator.clock().advance(Duration.ofDays(1));
       for (int i = 0; i < payers; i++) {
         String id = immediateFailing.get(i);
-        if ("failed"
-                .equals(simulatorPayment(immediate.organisation(), id).path("status").asString())
+        if ("failed".equals(simulatorStatus(immediate.organisation(), "payments", id))
             && immediateRetries[i] < 3) {
           var retried = post(TEAM, "/payments/" + id + "/actions/retry", "{}");
           assertThat(retried.status()).as(retried.body()).isEqualTo(200);
@@ -459,12 +458,8 @@ class SmartRetryIT extends BillingIntegrationTest {
     return created.json().get("id").asString();
   }
 
-  private JsonNode simulatorPayment(SimulatedOrganisation organisation, String id) {
-    return gocardlessGet(organisation, "/payments/" + id).path("payments");
-  }
-
   private int failedEvents(SimulatedOrganisation organisation) {
-    return gocardlessGet(organisation, "/events?resource_type=payments&action=failed&limit=500")
+    return simulatorGet(organisation, "/events?resource_type=payments&action=failed&limit=500")
         .path("events")
         .size();
   }
@@ -472,7 +467,7 @@ class SmartRetryIT extends BillingIntegrationTest {
   /** The payment's retries asked through the API, as GoCardless's events list them. */
   private List<JsonNode> apiRetries(SimulatedOrganisation organisation, String paymentId) {
     List<JsonNode> retries = new ArrayList<>();
-    gocardlessGet(
+    simulatorGet(
             organisation,
             "/events?payment=" + paymentId + "&action=resubmission_requested&limit=500")
         .path("events")
@@ -488,19 +483,9 @@ class SmartRetryIT extends BillingIntegrationTest {
   private int recovered(SimulatedOrganisation organisation, List<String> payments) {
     return (int)
         payments.stream()
-            .map(id -> simulatorPayment(organisation, id).path("status").asString())
+            .map(id -> simulatorStatus(organisation, "payments", id))
             .filter(s -> s.equals("confirmed") || s.equals("paid_out"))
             .count();
-  }
-
-  private JsonNode gocardlessGet(SimulatedOrganisation organisation, String path) {
-    var response =
-        Http.getWithHeaders(
-            world.simulator.baseUrl() + path,
-            organisation.accessToken(),
-            Map.of("GoCardless-Version", "2015-07-06"));
-    assertThat(response.status()).as(response.body()).isEqualTo(200);
-    return response.json();
   }
 
   private static LocalDate lastWorkingDay(LocalDate inMonth) {

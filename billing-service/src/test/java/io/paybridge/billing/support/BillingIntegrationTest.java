@@ -167,7 +167,8 @@ public abstract class BillingIntegrationTest {
         .asString();
   }
 
-  private JsonNode simulatorGet(SimulatedOrganisation organisation, String path) {
+  /** A GoCardless API read at the simulator with the organisation's token. */
+  protected JsonNode simulatorGet(SimulatedOrganisation organisation, String path) {
     var response =
         Http.getWithHeaders(
             world.simulator.baseUrl() + path,
