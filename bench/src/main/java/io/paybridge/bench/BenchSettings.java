@@ -14,7 +14,8 @@ import java.util.Map;
  * for {@code warmupDuration} from the moment it is ready) from its executable jar, from the
  * extracted jar, and from the extracted jar with a Java 25 AOT cache made by a training run of
  * {@code trainingDuration} under load. Any setting can be overridden, e.g. {@code
- * latencyDuration=30s singleConcurrency=16}.
+ * latencyDuration=30s singleConcurrency=16}; {@code serviceProperties} adds properties to the
+ * service's command line (the report names them).
  *
  * <p>{@code durability}: {@code production} (the default) turns the embedded server's {@code fsync}
  * back on and runs the service's and the baseline's databases with {@code synchronous_commit=on},
@@ -48,7 +49,8 @@ record BenchSettings(
     String healthPath,
     Duration overloadDuration,
     double overloadFactor,
-    Duration trainingDuration) {
+    Duration trainingDuration,
+    Map<String, String> serviceProperties) {
 
   static BenchSettings parse(String... args) {
     var values = new LinkedHashMap<String, String>();
@@ -126,7 +128,8 @@ record BenchSettings(
             merged.getOrDefault("healthPath", "/actuator/health"),
             duration(merged, "overloadDuration", "30s"),
             decimal(merged, "overloadFactor", 2),
-            duration(merged, "trainingDuration", "30s"));
+            duration(merged, "trainingDuration", "30s"),
+            serviceProperties(merged.getOrDefault("serviceProperties", "")));
     if (!java.util.Set.of("production", "no-fsync", "embedded").contains(settings.durability())) {
       throw new IllegalArgumentException("durability is production, no-fsync or embedded");
     }
@@ -163,7 +166,28 @@ record BenchSettings(
           "healthPath",
           "overloadDuration",
           "overloadFactor",
-          "trainingDuration");
+          "trainingDuration",
+          "serviceProperties");
+
+  /**
+   * Extra properties of the service, {@code name=value} separated by commas: a variant compared
+   * with the service as configured (e.g. {@code
+   * serviceProperties=management.tracing.enabled=false}).
+   */
+  private static Map<String, String> serviceProperties(String value) {
+    var properties = new LinkedHashMap<String, String>();
+    for (String entry : value.split(",")) {
+      if (entry.isBlank()) {
+        continue;
+      }
+      int equals = entry.indexOf('=');
+      if (equals <= 0) {
+        throw new IllegalArgumentException("serviceProperties: expected name=value, got " + entry);
+      }
+      properties.put(entry.substring(0, equals).trim(), entry.substring(equals + 1).trim());
+    }
+    return Map.copyOf(properties);
+  }
 
   private static Duration duration(Map<String, String> values, String key, String fallback) {
     String value = values.getOrDefault(key, fallback).trim().toLowerCase();

@@ -3,10 +3,6 @@ package io.paybridge.bench;
 import io.paybridge.platform.testsupport.SignedWebhooks;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,7 +16,7 @@ import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
 /**
- * Sends signed webhooks to the service over HTTP/1.1 (JDK HttpClient, one virtual thread per
+ * Sends signed webhooks to the service over HTTP/1.1 ({@link PlainHttp}, one virtual thread per
  * request) and records ack latencies in microseconds.
  *
  * <ul>
@@ -33,10 +29,8 @@ import org.HdrHistogram.Histogram;
  */
 final class LoadGenerator {
 
-  private final HttpClient http;
-  private final URI endpoint;
+  private final PlainHttp http;
   private final SignedWebhooks webhooks;
-  private final Duration requestTimeout;
   private final int maxInFlight;
 
   /** The live counters and histograms of one phase. */
@@ -98,14 +92,8 @@ final class LoadGenerator {
   }
 
   LoadGenerator(URI endpoint, SignedWebhooks webhooks, Duration requestTimeout, int maxInFlight) {
-    this.http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
-    this.endpoint = endpoint;
+    this.http = new PlainHttp(endpoint, requestTimeout);
     this.webhooks = webhooks;
-    this.requestTimeout = requestTimeout;
     this.maxInFlight = maxInFlight;
   }
 
@@ -178,21 +166,21 @@ final class LoadGenerator {
   /** Sends one webhook; false when it was refused by design (relay behind, or saturated). */
   private boolean send(Phase phase, long intended) {
     var webhook = webhooks.next(phase.tag, phase.eventsPerWebhook);
-    var request =
-        HttpRequest.newBuilder(endpoint)
-            .timeout(requestTimeout)
-            .header("Content-Type", "application/json")
-            .header("User-Agent", "gocardless-webhook-service/1.1")
-            .header("Webhook-Signature", webhook.signature())
-            .POST(HttpRequest.BodyPublishers.ofByteArray(webhook.body()))
-            .build();
     phase.sent.increment();
     phase.inFlight.incrementAndGet();
     long sentAt = System.nanoTime();
     try {
-      var response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      var response =
+          http.post(
+              webhook.body(),
+              "Content-Type",
+              "application/json",
+              "User-Agent",
+              "gocardless-webhook-service/1.1",
+              "Webhook-Signature",
+              webhook.signature());
       long done = System.nanoTime();
-      if (response.statusCode() == 204) {
+      if (response.status() == 204) {
         long micros = Math.max(0, (done - intended) / 1000);
         phase.ackMicros.recordValue(micros);
         phase.ackFromSendMicros.recordValue(Math.max(0, (done - sentAt) / 1000));
@@ -202,24 +190,21 @@ final class LoadGenerator {
         }
         phase.acked.increment();
         phase.lastAck.accumulateAndGet(done, Math::max);
-      } else if (response.statusCode() == 503 && response.body().contains("/relay-behind")) {
+      } else if (response.status() == 503 && response.body().contains("/relay-behind")) {
         phase.refusedMicros.recordValue(Math.max(0, (done - sentAt) / 1000));
         error(phase, SHED);
         return false;
-      } else if (response.statusCode() == 503 && response.body().contains("/ingest-saturated")) {
+      } else if (response.status() == 503 && response.body().contains("/ingest-saturated")) {
         phase.refusedMicros.recordValue(Math.max(0, (done - sentAt) / 1000));
         error(phase, SATURATED);
         return false;
       } else {
-        error(phase, "HTTP " + response.statusCode());
+        error(phase, "HTTP " + response.status());
       }
-    } catch (HttpTimeoutException e) {
+    } catch (PlainHttp.TimeoutException e) {
       error(phase, "timeout");
     } catch (IOException e) {
       error(phase, e.getClass().getSimpleName());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      error(phase, "interrupted");
     } finally {
       phase.inFlight.decrementAndGet();
     }

@@ -981,6 +981,7 @@ public final class WebhookIngestBenchmark {
     var extra = new java.util.LinkedHashMap<String, String>();
     extra.put("logging.level.io.paybridge", "warn");
     extra.put("paybridge.webhooks.gocardless.secrets", SECRET);
+    extra.putAll(settings.serviceProperties());
     return ServiceProcess.arguments(
         port,
         managementPort,

@@ -17,11 +17,11 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code POST /webhooks/gocardless}: GoCardless's signed webhook deliveries.
  *
- * <p>Order matters: the size and the admission limit are checked before the body is read, the
- * signature before it is parsed, and 204 is answered only after the transaction that holds the
- * delivery (with others that arrived at the same time: {@link GroupCommitter}) has committed. A
- * correctly signed delivery is always stored: what of it cannot be routed goes to quarantine, not
- * back to GoCardless.
+ * <p>Order matters: the admission limit ({@link WebhookAdmission}, before this controller) and the
+ * size are checked before the body is read, the signature before it is parsed, and 204 is answered
+ * only after the transaction that holds the delivery (with others that arrived at the same time:
+ * {@link GroupCommitter}) has committed. A correctly signed delivery is always stored: what of it
+ * cannot be routed goes to quarantine, not back to GoCardless.
  */
 @RestController
 class GoCardlessWebhookController {
@@ -66,89 +66,87 @@ class GoCardlessWebhookController {
   @PostMapping("/webhooks/gocardless")
   ResponseEntity<Void> receive(HttpServletRequest request) throws IOException {
     Instant receivedAt = clock.instant();
+    // Admitted already (WebhookAdmission, first in the filter chain): past capacity a refusal must
+    // cost next to nothing, or refusing takes the cores the writers need and fewer deliveries are
+    // stored, not more. The ticket is closed by the filter once this delivery is answered.
+    var ticket = WebhookAdmission.ticketOf(request);
     if (request.getContentLengthLong() > maxBodySize) {
       throw new WebhookRejectedException(
           WebhookProblem.TOO_LARGE, "The body exceeds " + maxBodySize + " bytes");
     }
-    // Before the body is read: past capacity a refusal must cost next to nothing, or refusing
-    // takes the cores the writers need and fewer deliveries are stored, not more. (It tells a
-    // caller
-    // whose signature is not checked yet only that the service is busy.)
-    try (var ticket = ingestion.admit()) {
-      byte[] body = readAtMost(request.getInputStream(), maxBodySize);
-      String presented = request.getHeader(SIGNATURE_HEADER);
-      if (!signature.isValid(body, presented)) {
-        throw new WebhookRejectedException(
-            WebhookProblem.INVALID_SIGNATURE,
-            presented == null
-                ? "The " + SIGNATURE_HEADER + " header is missing"
-                : "The " + SIGNATURE_HEADER + " header does not match the body");
-      }
-      // Genuine, but the relay is behind: storing more would only lengthen the wait for Kafka.
-      // Nothing is stored, and GoCardless delivers again.
-      if (!maxRelayLag.isZero()) {
-        relayBacklog
-            .lag()
-            .filter(lag -> lag.compareTo(maxRelayLag) > 0)
-            .ifPresent(
-                lag -> {
-                  throw new WebhookRejectedException(
-                      WebhookProblem.RELAY_BEHIND,
-                      "Events wait "
-                          + lag.toMillis()
-                          + " ms for Kafka (limit "
-                          + maxRelayLag.toMillis()
-                          + " ms)");
-                });
-      }
-      // Signed, so GoCardless's: stored whatever it holds. A body that is not a webhook, or an
-      // event
-      // that cannot be routed, is quarantined rather than refused, since GoCardless would only send
-      // the same bytes again, and a refusal would take the good events of the batch down with it.
-      ParsedBody parsed = parser.parse(body);
-      // The request's span (a child of the caller's traceparent) when tracing is on: the events'
-      // outbox rows, written on the group committer's thread, carry it explicitly.
-      String current = tracing.currentTraceparent();
-      String traceparent =
-          current != null ? current : Traceparent.fromOrNew(request.getHeader("traceparent"));
-      var result =
-          ingestion.submit(
-              ticket,
-              new WebhookIngestion.WebhookDelivery(
-                  parsed instanceof ParsedBody.Batch batch ? batch.webhookId() : null,
-                  receivedAt,
-                  presented,
-                  request.getHeader("User-Agent"),
-                  request.getHeader("Origin"),
-                  traceparent,
-                  body),
-              parsed);
-      metrics.accepted(result);
-      // Reasons only: a parser's detail may quote the body, and bodies are never logged (the detail
-      // is in quarantined_event).
-      switch (parsed) {
-        case ParsedBody.Batch batch ->
-            log.info(
-                "Accepted webhook {} ({} events: {} new, {} duplicate, {} quarantined), delivery {}",
-                batch.webhookId(),
-                batch.events().size(),
-                result.fresh().size(),
-                result.duplicates().size(),
-                batch.rejected().size(),
-                result.deliveryId());
-        case ParsedBody.Malformed ignored ->
-            log.warn(
-                "Accepted and quarantined a signed body that is not a webhook, delivery {}",
-                result.deliveryId());
-      }
-      if (!result.quarantined().isEmpty()) {
-        log.warn(
-            "Quarantined from delivery {}: {}",
-            result.deliveryId(),
-            result.quarantined().stream().map(QuarantineReason::tag).toList());
-      }
-      return ResponseEntity.noContent().build();
+    byte[] body = readAtMost(request.getInputStream(), maxBodySize);
+    String presented = request.getHeader(SIGNATURE_HEADER);
+    if (!signature.isValid(body, presented)) {
+      throw new WebhookRejectedException(
+          WebhookProblem.INVALID_SIGNATURE,
+          presented == null
+              ? "The " + SIGNATURE_HEADER + " header is missing"
+              : "The " + SIGNATURE_HEADER + " header does not match the body");
     }
+    // Genuine, but the relay is behind: storing more would only lengthen the wait for Kafka.
+    // Nothing is stored, and GoCardless delivers again.
+    if (!maxRelayLag.isZero()) {
+      relayBacklog
+          .lag()
+          .filter(lag -> lag.compareTo(maxRelayLag) > 0)
+          .ifPresent(
+              lag -> {
+                throw new WebhookRejectedException(
+                    WebhookProblem.RELAY_BEHIND,
+                    "Events wait "
+                        + lag.toMillis()
+                        + " ms for Kafka (limit "
+                        + maxRelayLag.toMillis()
+                        + " ms)");
+              });
+    }
+    // Signed, so GoCardless's: stored whatever it holds. A body that is not a webhook, or an
+    // event
+    // that cannot be routed, is quarantined rather than refused, since GoCardless would only send
+    // the same bytes again, and a refusal would take the good events of the batch down with it.
+    ParsedBody parsed = parser.parse(body);
+    // The request's span (a child of the caller's traceparent) when tracing is on: the events'
+    // outbox rows, written on the group committer's thread, carry it explicitly.
+    String current = tracing.currentTraceparent();
+    String traceparent =
+        current != null ? current : Traceparent.fromOrNew(request.getHeader("traceparent"));
+    var result =
+        ingestion.submit(
+            ticket,
+            new WebhookIngestion.WebhookDelivery(
+                parsed instanceof ParsedBody.Batch batch ? batch.webhookId() : null,
+                receivedAt,
+                presented,
+                request.getHeader("User-Agent"),
+                request.getHeader("Origin"),
+                traceparent,
+                body),
+            parsed);
+    metrics.accepted(result);
+    // Reasons only: a parser's detail may quote the body, and bodies are never logged (the detail
+    // is in quarantined_event).
+    switch (parsed) {
+      case ParsedBody.Batch batch ->
+          log.info(
+              "Accepted webhook {} ({} events: {} new, {} duplicate, {} quarantined), delivery {}",
+              batch.webhookId(),
+              batch.events().size(),
+              result.fresh().size(),
+              result.duplicates().size(),
+              batch.rejected().size(),
+              result.deliveryId());
+      case ParsedBody.Malformed ignored ->
+          log.warn(
+              "Accepted and quarantined a signed body that is not a webhook, delivery {}",
+              result.deliveryId());
+    }
+    if (!result.quarantined().isEmpty()) {
+      log.warn(
+          "Quarantined from delivery {}: {}",
+          result.deliveryId(),
+          result.quarantined().stream().map(QuarantineReason::tag).toList());
+    }
+    return ResponseEntity.noContent().build();
   }
 
   private static byte[] readAtMost(InputStream in, long limit) throws IOException {

@@ -61,6 +61,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param backlogReportInterval how often the relay leader reports how long events wait for Kafka,
  *     and every instance reads it ({@link RelayBacklog}); a report older than ten intervals is
  *     ignored
+ * @param recordPlacements whether the relay records each relayed record's Kafka partition and
+ *     offset on its outbox row (the operators' event timeline shows them)
  */
 @ConfigurationProperties("paybridge.outbox")
 public record OutboxProperties(
@@ -85,7 +87,8 @@ public record OutboxProperties(
     @DefaultValue("5000") int retentionBatchSize,
     @DefaultValue("5") int parkAfterAttempts,
     @DefaultValue("30s") Duration deadConnectionTimeout,
-    @DefaultValue("200ms") Duration backlogReportInterval) {
+    @DefaultValue("200ms") Duration backlogReportInterval,
+    @DefaultValue("true") boolean recordPlacements) {
 
   /** These settings with every derived default filled in from {@code applicationName}. */
   public OutboxProperties resolve(String applicationName) {
@@ -119,6 +122,7 @@ public record OutboxProperties(
         retentionBatchSize,
         parkAfterAttempts,
         deadConnectionTimeout,
-        backlogReportInterval);
+        backlogReportInterval,
+        recordPlacements);
   }
 }

@@ -240,7 +240,9 @@ public class OutboxRelay implements SmartLifecycle {
             new ParkedRecords(database::open));
     newPublisher.beforeCommit(beforeCommit);
     newPublisher.tracing(tracing);
-    newPublisher.placements(new RelayedRecords(database::open, meters));
+    if (properties.recordPlacements()) {
+      newPublisher.placements(new RelayedRecords(database::open, meters));
+    }
     publisher = newPublisher;
     Optional<RelayPosition> start;
     try {

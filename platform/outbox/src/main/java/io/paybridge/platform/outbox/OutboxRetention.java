@@ -67,12 +67,19 @@ public class OutboxRetention implements RetentionKind {
     long total = 0;
     while (true) {
       // skip locked: instances running the job at the same time share the work instead of waiting.
-      int count =
-          jdbc.update(
-              "delete from outbox_event where id in (select id from outbox_event"
-                  + " where created_at < ? order by created_at limit ? for update skip locked)",
+      // A row's Kafka placement (timeline) goes with it.
+      Integer deletedRows =
+          jdbc.queryForObject(
+              "with gone as (delete from outbox_event where id in (select id from outbox_event"
+                  + " where created_at < ? order by created_at limit ? for update skip locked)"
+                  + " returning id),"
+                  + " placements as (delete from outbox_placement"
+                  + " where event_id in (select id from gone))"
+                  + " select count(*)::int from gone",
+              Integer.class,
               before,
               batchSize);
+      int count = deletedRows == null ? 0 : deletedRows;
       total += count;
       deleted.increment(count);
       if (count < batchSize) {

@@ -70,12 +70,13 @@ public class OutboxTimelineRepository implements TimelineContributor {
             .collect(java.util.stream.Collectors.joining("|"));
     boolean gocardlessEvent = !gocardlessEvents.isEmpty();
     String sql =
-        "select id, aggregatetype, aggregateid, type, tenant, created_at, kafka_partition,"
-            + " kafka_offset, relayed_at, "
+        "select id, aggregatetype, aggregateid, type, tenant, created_at, p.kafka_partition,"
+            + " p.kafka_offset, p.relayed_at, "
             + (gocardlessEvent
                 ? "substring(payload::text from '\"gocardlessEventId\"\\s*:\\s*\"([^\"]*)\"')"
                 : "null")
-            + " from outbox_event where id = any (?) or aggregateid = any (?)"
+            + " from outbox_event left join outbox_placement p on p.event_id = outbox_event.id"
+            + " where id = any (?) or aggregateid = any (?)"
             + (gocardlessEvent ? " or payload::text ~ ?" : "")
             + " order by created_at limit "
             + LIMIT;

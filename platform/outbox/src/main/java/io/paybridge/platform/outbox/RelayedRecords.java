@@ -83,11 +83,10 @@ final class RelayedRecords implements AutoCloseable {
       try (var statement =
           connection.prepareStatement(
               """
-              update outbox_event set kafka_partition = p.kafka_partition,
-                  kafka_offset = p.kafka_offset, relayed_at = p.relayed_at
-              from unnest(?::varchar[], ?::integer[], ?::bigint[], ?::timestamptz[])
-                  as p (id, kafka_partition, kafka_offset, relayed_at)
-              where outbox_event.id = p.id
+              insert into outbox_placement (event_id, kafka_partition, kafka_offset, relayed_at)
+              select * from unnest(?::varchar[], ?::integer[], ?::bigint[], ?::timestamptz[])
+              on conflict (event_id) do update set kafka_partition = excluded.kafka_partition,
+                  kafka_offset = excluded.kafka_offset, relayed_at = excluded.relayed_at
               """)) {
         statement.setArray(1, connection.createArrayOf("varchar", ids));
         statement.setArray(2, connection.createArrayOf("integer", partitions));

@@ -50,6 +50,10 @@ final class RelayFixture implements AutoCloseable {
     if (jdbc.queryForObject("select to_regclass('outbox_parked') is null", Boolean.class)) {
       jdbc.execute(platformMigration("V0_2__platform_outbox_recovery.sql"));
     }
+    if (jdbc.queryForObject("select to_regclass('outbox_placement') is null", Boolean.class)) {
+      jdbc.execute(platformMigration("V0_4__platform_outbox_timeline.sql"));
+      jdbc.execute(platformMigration("V0_6__platform_outbox_placements_unlogged.sql"));
+    }
     properties = properties(service, Duration.ofSeconds(3));
     new ReplicationSetup(jdbc, properties).ensureReplication();
     outbox = new OutboxWriter(jdbc, properties.deleteAfterInsert());
@@ -85,7 +89,8 @@ final class RelayFixture implements AutoCloseable {
             100,
             parkAfterAttempts,
             Duration.ofSeconds(30),
-            Duration.ofMillis(100))
+            Duration.ofMillis(100),
+            true)
         .resolve(service);
   }
 

@@ -37,6 +37,7 @@ class RelayHousekeepingIT {
       var retention = new OutboxRetention(fixture.jdbc, fixture.properties, meters);
       assertThat(retention.deleteExpired()).as("nothing is older than 7 days").isZero();
       fixture.commit(run + "-1", 10);
+      await().atMost(WAIT).until(() -> placements(fixture, run) == 260);
       Instant cutoff =
           fixture
               .jdbc
@@ -47,6 +48,7 @@ class RelayHousekeepingIT {
       // 260 rows in batches of 100 (the fixture's retention-batch-size): three statements.
       assertThat(retention.deleteCreatedBefore(cutoff)).isEqualTo(260);
       assertThat(count(fixture)).isZero();
+      assertThat(placements(fixture, run)).as("each row's Kafka placement goes with it").isZero();
       assertThat(meters.get("paybridge.outbox.retention.deleted").counter().count())
           .isEqualTo(260.0);
 
@@ -137,6 +139,11 @@ class RelayHousekeepingIT {
       rows.next();
       return rows.getString(1);
     }
+  }
+
+  private static long placements(RelayFixture fixture, String run) {
+    return fixture.jdbc.queryForObject(
+        "select count(*) from outbox_placement where event_id like ?", Long.class, run + "%");
   }
 
   private static int count(RelayFixture fixture) {

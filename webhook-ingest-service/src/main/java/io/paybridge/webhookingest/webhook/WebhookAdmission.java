@@ -1,0 +1,101 @@
+package io.paybridge.webhookingest.webhook;
+
+import io.paybridge.platform.web.RequestId;
+import io.paybridge.platform.web.RequestIds;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.web.filter.OncePerRequestFilter;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * The admission limit ({@link GroupCommitter#admit}) in front of everything else a webhook passes:
+ * first in the filter chain, so that past capacity a refusal costs only this check and a short
+ * answer — no tracing span, no security chain, no Spring MVC dispatch, no body read. The work done
+ * for refused requests is taken from the writers on the same cores, so every step skipped here is
+ * more deliveries stored (docs/benchmarks.md, the 2× saturation phase).
+ *
+ * <p>An admitted delivery carries its {@link GroupCommitter.Ticket} to the controller as a request
+ * attribute; the ticket is closed here once the delivery is answered, whatever happened to it.
+ */
+final class WebhookAdmission extends OncePerRequestFilter {
+
+  static final String PATH = "/webhooks/gocardless";
+  private static final String TICKET = WebhookAdmission.class.getName() + ".ticket";
+  private static final String RETRY_AFTER_SECONDS = "1";
+
+  private final GroupCommitter ingestion;
+  private final WebhookMetrics metrics;
+  private final RecentRejections rejections;
+  private final ObjectMapper json;
+
+  WebhookAdmission(
+      GroupCommitter ingestion,
+      WebhookMetrics metrics,
+      RecentRejections rejections,
+      ObjectMapper json) {
+    this.ingestion = ingestion;
+    this.metrics = metrics;
+    this.rejections = rejections;
+    this.json = json;
+  }
+
+  @Override
+  protected boolean shouldNotFilter(HttpServletRequest request) {
+    return !"POST".equals(request.getMethod()) || !PATH.equals(request.getRequestURI());
+  }
+
+  @Override
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws ServletException, IOException {
+    GroupCommitter.Ticket ticket;
+    try {
+      ticket = ingestion.admit();
+    } catch (WebhookRejectedException saturated) {
+      refuse(saturated, request, response);
+      return;
+    }
+    try (ticket) {
+      request.setAttribute(TICKET, ticket);
+      chain.doFilter(request, response);
+    }
+  }
+
+  /**
+   * The admission of the delivery {@code request} carries (its filter ran before the controller).
+   */
+  static GroupCommitter.Ticket ticketOf(HttpServletRequest request) {
+    if (!(request.getAttribute(TICKET) instanceof GroupCommitter.Ticket ticket)) {
+      throw new IllegalStateException("No admission ticket: WebhookAdmission is not registered");
+    }
+    return ticket;
+  }
+
+  // Possibly thousands a second while it lasts: counted (outcome saturated) and kept among the
+  // recent rejections, not logged.
+  private void refuse(
+      WebhookRejectedException saturated, HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    // Whichever of this filter and RequestIds ran first, the answer carries one request id.
+    String requestId = response.getHeader(RequestIds.HEADER);
+    if (requestId == null) {
+      requestId = RequestId.acceptOrNew(request.getHeader(RequestIds.HEADER));
+      response.setHeader(RequestIds.HEADER, requestId);
+    }
+    metrics.rejected(saturated.problem);
+    rejections.record(saturated.problem, requestId);
+    response.setStatus(saturated.problem.status());
+    response.setHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+    response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+    byte[] body =
+        json.writeValueAsBytes(
+            saturated.problem.body(saturated.getMessage(), request.getRequestURI(), requestId));
+    response.setContentLength(body.length);
+    response.getOutputStream().write(body);
+  }
+}
