@@ -15,7 +15,8 @@ import java.util.Map;
  * extracted jar, and from the extracted jar with a Java 25 AOT cache made by a training run of
  * {@code trainingDuration} under load. Any setting can be overridden, e.g. {@code
  * latencyDuration=30s singleConcurrency=16}; {@code serviceProperties} adds properties to the
- * service's command line (the report names them).
+ * service's command line and {@code serviceJvmOptions} options to its JVM (separated by semicolons,
+ * e.g. a flight recording); the report names them.
  *
  * <p>{@code durability}: {@code production} (the default) turns the embedded server's {@code fsync}
  * back on and runs the service's and the baseline's databases with {@code synchronous_commit=on},
@@ -50,7 +51,8 @@ record BenchSettings(
     Duration overloadDuration,
     double overloadFactor,
     Duration trainingDuration,
-    Map<String, String> serviceProperties) {
+    Map<String, String> serviceProperties,
+    java.util.List<String> serviceJvmOptions) {
 
   static BenchSettings parse(String... args) {
     var values = new LinkedHashMap<String, String>();
@@ -129,7 +131,10 @@ record BenchSettings(
             duration(merged, "overloadDuration", "30s"),
             decimal(merged, "overloadFactor", 2),
             duration(merged, "trainingDuration", "30s"),
-            serviceProperties(merged.getOrDefault("serviceProperties", "")));
+            serviceProperties(merged.getOrDefault("serviceProperties", "")),
+            java.util.Arrays.stream(merged.getOrDefault("serviceJvmOptions", "").split(";"))
+                .filter(option -> !option.isBlank())
+                .toList());
     if (!java.util.Set.of("production", "no-fsync", "embedded").contains(settings.durability())) {
       throw new IllegalArgumentException("durability is production, no-fsync or embedded");
     }
@@ -167,7 +172,8 @@ record BenchSettings(
           "overloadDuration",
           "overloadFactor",
           "trainingDuration",
-          "serviceProperties");
+          "serviceProperties",
+          "serviceJvmOptions");
 
   /**
    * Extra properties of the service, {@code name=value} separated by commas: a variant compared

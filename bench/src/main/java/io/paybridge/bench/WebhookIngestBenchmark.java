@@ -125,7 +125,13 @@ public final class WebhookIngestBenchmark {
         return;
       }
       service =
-          startService(postgres, kafka, port, managementPort, executableJarDirectory(), List.of());
+          startService(
+              postgres,
+              kafka,
+              port,
+              managementPort,
+              executableJarDirectory(),
+              settings.serviceJvmOptions());
       ServiceProcess running = service;
       Runtime.getRuntime().addShutdownHook(new Thread(running::stop));
 

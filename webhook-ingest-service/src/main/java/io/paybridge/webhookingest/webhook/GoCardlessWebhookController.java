@@ -24,7 +24,10 @@ import org.springframework.web.bind.annotation.RestController;
  * cannot be routed goes to quarantine, not back to GoCardless.
  */
 @RestController
-class GoCardlessWebhookController {
+public class GoCardlessWebhookController {
+
+  /** Where GoCardless delivers webhooks. */
+  public static final String PATH = "/webhooks/gocardless";
 
   static final String SIGNATURE_HEADER = "Webhook-Signature";
   private static final Logger log = LoggerFactory.getLogger(GoCardlessWebhookController.class);
@@ -63,7 +66,7 @@ class GoCardlessWebhookController {
     this.maxRelayLag = properties.maxRelayLag();
   }
 
-  @PostMapping("/webhooks/gocardless")
+  @PostMapping(PATH)
   ResponseEntity<Void> receive(HttpServletRequest request) throws IOException {
     Instant receivedAt = clock.instant();
     // Admitted already (WebhookAdmission, first in the filter chain): past capacity a refusal must

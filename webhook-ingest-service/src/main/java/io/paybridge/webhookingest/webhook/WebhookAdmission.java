@@ -24,7 +24,6 @@ import tools.jackson.databind.ObjectMapper;
  */
 final class WebhookAdmission extends OncePerRequestFilter {
 
-  static final String PATH = "/webhooks/gocardless";
   private static final String TICKET = WebhookAdmission.class.getName() + ".ticket";
   private static final String RETRY_AFTER_SECONDS = "1";
 
@@ -46,7 +45,8 @@ final class WebhookAdmission extends OncePerRequestFilter {
 
   @Override
   protected boolean shouldNotFilter(HttpServletRequest request) {
-    return !"POST".equals(request.getMethod()) || !PATH.equals(request.getRequestURI());
+    return !"POST".equals(request.getMethod())
+        || !GoCardlessWebhookController.PATH.equals(request.getRequestURI());
   }
 
   @Override

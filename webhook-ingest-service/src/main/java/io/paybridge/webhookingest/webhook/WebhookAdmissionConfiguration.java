@@ -22,7 +22,7 @@ class WebhookAdmissionConfiguration {
     var registration =
         new FilterRegistrationBean<>(new WebhookAdmission(ingestion, metrics, rejections, json));
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
-    registration.addUrlPatterns(WebhookAdmission.PATH);
+    registration.addUrlPatterns(GoCardlessWebhookController.PATH);
     return registration;
   }
 }
