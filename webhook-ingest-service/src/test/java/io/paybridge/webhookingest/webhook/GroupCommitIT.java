@@ -243,8 +243,14 @@ class GroupCommitIT {
       assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
       assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
       assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-      assertThat(mapper.readTree(refused.body()).path("type").asString())
+      var problem = mapper.readTree(refused.body());
+      assertThat(problem.path("type").asString())
           .isEqualTo("https://paybridge.io/problems/ingest-saturated");
+      assertThat(problem.path("status").asInt()).isEqualTo(503);
+      assertThat(problem.path("instance").asString()).isEqualTo("/webhooks/gocardless");
+      // Refused before any other filter ran: still one request id, in the header and the body.
+      assertThat(refused.headers().firstValue("X-Request-Id"))
+          .hasValue(problem.path("requestId").asString());
       for (var answer : answers) {
         assertThat(answer.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(204);
       }
