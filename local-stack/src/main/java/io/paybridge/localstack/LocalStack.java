@@ -9,6 +9,7 @@ import io.paybridge.platform.testsupport.EmbeddedRedisServer;
 import io.paybridge.platform.testsupport.ServiceProcess;
 import io.paybridge.simulator.GoCardlessSimulator;
 import io.paybridge.simulator.SimulatorSettings;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -117,6 +118,7 @@ public final class LocalStack {
   private EmbeddedRedisServer redis;
   private volatile boolean running = true;
   private volatile KafkaConsumer<String, String> watcher;
+  private volatile Thread aotWriter;
   private boolean stopped;
 
   /**
@@ -246,9 +248,12 @@ public final class LocalStack {
                           + service.port()
                           + ", management port "
                           + service.managementPort()
-                          + (service.recordsAotCache()
-                              ? ", recording its AOT cache (written when it stops)"
-                              : "")
+                          + switch (service.aotCacheMode()) {
+                            case USING -> ", from its AOT cache";
+                            case RECORDING ->
+                                ", without an AOT cache (none for this build yet: recording one)";
+                            case NONE -> aotCache == null ? "" : ", without an AOT cache";
+                          }
                           + " (log: "
                           + service.log()
                           + ")");
@@ -260,6 +265,7 @@ public final class LocalStack {
       }
     }
     awaitEveryService();
+    writeAotCaches();
 
     notificationSandbox.subscribe(
         "http://localhost:" + notificationPort,
@@ -315,6 +321,50 @@ public final class LocalStack {
     }
   }
 
+  /**
+   * Writes the AOT cache of each service that recorded one, one at a time in the background: the
+   * services are ready, so the caches hold what their start loaded, and the stop need not write
+   * them (five JVMs writing ~100 MB caches at once as they stop made a stop last minutes).
+   */
+  private void writeAotCaches() {
+    var recording = services.stream().filter(ServiceProcess::recordsAotCache).toList();
+    if (recording.isEmpty()) {
+      return;
+    }
+    step(
+        "Writing the AOT caches of "
+            + recording.stream().map(ServiceProcess::name).collect(Collectors.joining(", "))
+            + " in the background, one at a time (the next start loads their classes from them)");
+    aotWriter =
+        Thread.ofPlatform()
+            .name("local-stack-aot-cache")
+            .start(
+                () -> {
+                  for (var service : recording) {
+                    if (!running) {
+                      return;
+                    }
+                    long began = System.nanoTime();
+                    try {
+                      boolean written = service.writeAotCache(Duration.ofMinutes(3));
+                      step(
+                          String.format(
+                              "%s %s (%.1f s)",
+                              service.name(),
+                              written
+                                  ? "wrote its AOT cache"
+                                  : "did not write its AOT cache: it records again at the next"
+                                      + " start",
+                              (System.nanoTime() - began) / 1e9));
+                    } catch (IOException e) {
+                      step("Writing " + service.name() + "'s AOT cache: " + e);
+                    } catch (InterruptedException e) {
+                      return;
+                    }
+                  }
+                });
+  }
+
   private static <T> T result(Future<T> future) throws Exception {
     try {
       return future.get();
@@ -324,13 +374,11 @@ public final class LocalStack {
   }
 
   /**
-   * JDK 25's AOT cache of each service under {@code local-stack/target/aot}, with {@code
-   * LOCAL_STACK_AOT_CACHE=on}: recorded at a service's first run, used after. Off by default: the
-   * recording run's stop (each JVM writing its cache) took minutes on a busy 2-core machine, and no
-   * gain in start time has been measured yet.
+   * JDK 25's AOT cache of each service under {@code local-stack/target/aot} (off with {@code
+   * LOCAL_STACK_AOT_CACHE=off}): recorded at the first run of a service's build, used after.
    */
   private AotCache aotCache() {
-    if (!"on".equalsIgnoreCase(env("LOCAL_STACK_AOT_CACHE", "off"))) {
+    if ("off".equalsIgnoreCase(env("LOCAL_STACK_AOT_CACHE", "on"))) {
       return null;
     }
     return new AotCache(root.resolve("local-stack/target/aot"));
@@ -748,6 +796,28 @@ public final class LocalStack {
     stopped = true;
     running = false;
     step("Stopping");
+    var writer = aotWriter;
+    if (writer != null && writer.isAlive()) {
+      // The cache being written is finished (a JVM stopped while it writes would waste it); the
+      // rest are written by their JVMs as they stop.
+      step("Waiting for the AOT cache being written");
+      try {
+        writer.join(Duration.ofMinutes(3));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    var unwritten =
+        services.stream()
+            .filter(service -> service.isAlive() && service.recordsAotCache())
+            .map(ServiceProcess::name)
+            .toList();
+    if (!unwritten.isEmpty()) {
+      step(
+          "Writing the AOT caches of "
+              + String.join(", ", unwritten)
+              + " as they stop: this stop takes longer (up to a few minutes)");
+    }
     try (var stopping = Executors.newVirtualThreadPerTaskExecutor()) {
       services.forEach(service -> stopping.submit(service::stop));
     }
