@@ -29,6 +29,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.OAuth2Config;
 import no.nav.security.mock.oauth2.token.OAuth2TokenProvider;
@@ -71,6 +72,18 @@ public final class LocalStack {
   private static final String TOKEN_SCOPE = "merchant-tokens:read";
   private static final String OPERATIONS_SCOPE = "operations:read";
   private static final String OPERATOR_SCOPES = "operations:read operations:write";
+
+  /**
+   * The services' JVM options: the development ones, and the serial collector, whose single thread
+   * costs five JVMs starting at once on two cores less than G1's concurrent ones.
+   */
+  static final List<String> JVM_OPTIONS =
+      Stream.concat(ServiceProcess.DEVELOPMENT_JVM_OPTIONS.stream(), Stream.of("-XX:+UseSerialGC"))
+          .toList();
+
+  /** The services with a database of their own. */
+  private static final List<String> DATABASE_SERVICES =
+      List.of("webhook-ingest-service", "oauth-service", "billing-service", "notification-service");
 
   /** The services that read merchants' GoCardless tokens from oauth-service, each as itself. */
   private static final List<String> TOKEN_CLIENTS =
@@ -192,12 +205,23 @@ public final class LocalStack {
           "Starting embedded PostgreSQL 17 on port "
               + postgresPort
               + " and embedded Kafka (KRaft)");
-      startingPostgres = starter.submit(() -> EmbeddedPostgresServer.start(postgresPort));
+      startingPostgres =
+          starter.submit(
+              () -> {
+                var server = EmbeddedPostgresServer.start(postgresPort);
+                // The services' databases now, while Kafka is still starting.
+                for (String service : DATABASE_SERVICES) {
+                  server.jdbcUrl(EmbeddedPostgresServer.databaseNameFor(service));
+                }
+                step(String.format("PostgreSQL ready (%.1f s)", elapsed()));
+                return server;
+              });
       startingKafka =
           starter.submit(
               () -> {
                 var broker = EmbeddedKafkaServer.start();
                 broker.createTopics(watchedTopics().toArray(String[]::new));
+                step(String.format("Kafka ready (%.1f s)", elapsed()));
                 return broker;
               });
 
@@ -234,6 +258,7 @@ public final class LocalStack {
     try (var starting = Executors.newVirtualThreadPerTaskExecutor()) {
       var started = new ArrayList<Future<?>>();
       for (var service : services) {
+        service.withJvmOptions(jvmOptions());
         if (aotCache != null) {
           service.withAotCache(aotCache);
         }
@@ -298,10 +323,7 @@ public final class LocalStack {
             waiting.submit(
                 () -> {
                   service.awaitReadyQuietly(timeout);
-                  step(
-                      String.format(
-                          "%s ready (%.1f s)",
-                          service.name(), (System.nanoTime() - startedAt) / 1e9));
+                  step(String.format("%s ready (%.1f s)", service.name(), elapsed()));
                   return null;
                 }));
       }
@@ -363,6 +385,20 @@ public final class LocalStack {
                     }
                   }
                 });
+  }
+
+  /**
+   * The services' JVM options: {@code LOCAL_STACK_JVM_OPTIONS} (separated by spaces), or else
+   * {@link #JVM_OPTIONS}.
+   */
+  private static List<String> jvmOptions() {
+    String options = env("LOCAL_STACK_JVM_OPTIONS", "");
+    return options.isEmpty() ? JVM_OPTIONS : List.of(options.split("\\s+"));
+  }
+
+  /** Seconds since this class started. */
+  private double elapsed() {
+    return (System.nanoTime() - startedAt) / 1e9;
   }
 
   private static <T> T result(Future<T> future) throws Exception {

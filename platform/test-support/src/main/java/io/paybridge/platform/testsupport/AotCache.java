@@ -22,13 +22,14 @@ import java.util.zip.ZipFile;
  *
  * <p>A cache applies to one class path, so each jar is first extracted as Spring Boot prescribes
  * ({@code java -Djarmode=tools -jar … extract}) into {@code <directory>/<service>/<fingerprint>},
- * the fingerprint being the jar's content (every entry's name, size and CRC) and the JDK's version:
- * a jar rebuilt with the same content keeps its cache, a changed one gets a new extraction. The
- * first run of an extraction records ({@code -XX:AOTCacheOutput}); the JVM writes what it recorded
- * when asked to ({@link ServiceProcess#writeAotCache}) or else as it stops, into a file of its own
- * that becomes the cache only once complete ({@link Launch#keep()}), so a recording cut short is
- * never used. Later runs use the cache ({@code -XX:AOTCache}). The JVM ignores a cache it cannot
- * use, and a jar that cannot be extracted runs as it is: nothing here can stop a service starting.
+ * the fingerprint being the jar's content (every entry's name, size and CRC), the JDK's version and
+ * the JVM's options: a jar rebuilt with the same content keeps its cache, a changed one gets a new
+ * extraction. The first run of an extraction records ({@code -XX:AOTCacheOutput}); the JVM writes
+ * what it recorded when asked to ({@link ServiceProcess#writeAotCache}) or else as it stops, into a
+ * file of its own that becomes the cache only once complete ({@link Launch#keep()}), so a recording
+ * cut short is never used. Later runs use the cache ({@code -XX:AOTCache}). The JVM ignores a cache
+ * it cannot use, and a jar that cannot be extracted runs as it is: nothing here can stop a service
+ * starting.
  */
 public final class AotCache {
 
@@ -94,10 +95,13 @@ public final class AotCache {
     }
   }
 
-  /** The launch of {@code jar} for service {@code name}, extracting it on first use. */
-  public Launch launch(String name, Path jar) {
+  /**
+   * The launch of {@code jar} for service {@code name} run with {@code jvmOptions}, extracting it
+   * on first use.
+   */
+  public Launch launch(String name, Path jar, List<String> jvmOptions) {
     try {
-      Path extraction = directory.resolve(name).resolve(fingerprint(jar));
+      Path extraction = directory.resolve(name).resolve(fingerprint(jar, jvmOptions));
       Path application = extraction.resolve("application");
       Path extractedJar = application.resolve(jar.getFileName());
       if (!Files.exists(extractedJar) && !extract(jar, application)) {
@@ -164,10 +168,15 @@ public final class AotCache {
     }
   }
 
-  private static String fingerprint(Path jar) throws IOException {
+  /**
+   * The jar's content, the JDK's version and the JVM options (a cache recorded with other options,
+   * another garbage collector for one, may be refused or only partly used).
+   */
+  private static String fingerprint(Path jar, List<String> jvmOptions) throws IOException {
     try (var zip = new ZipFile(jar.toFile())) {
       var digest = MessageDigest.getInstance("SHA-256");
       digest.update(Runtime.version().toString().getBytes(StandardCharsets.UTF_8));
+      digest.update(String.join(" ", jvmOptions).getBytes(StandardCharsets.UTF_8));
       zip.stream()
           .forEach(
               entry ->

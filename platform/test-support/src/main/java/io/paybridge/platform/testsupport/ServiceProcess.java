@@ -180,7 +180,7 @@ public final class ServiceProcess {
     command.addAll(jvmOptions);
     Path jar = executableJar();
     if (aotCache != null) {
-      aotLaunch = aotCache.launch(name, jar);
+      aotLaunch = aotCache.launch(name, jar, jvmOptions);
       command.addAll(aotLaunch.jvmOptions());
       jar = aotLaunch.jar();
       recordingAotCache = aotLaunch.records();
