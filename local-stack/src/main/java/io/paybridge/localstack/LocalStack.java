@@ -11,6 +11,10 @@ import io.paybridge.simulator.GoCardlessSimulator;
 import io.paybridge.simulator.SimulatorSettings;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -228,6 +232,10 @@ public final class LocalStack {
       step("Starting the development OIDC issuer on port " + issuerPort);
       issuer = new MockOAuth2Server(serviceClientCredentials());
       issuer.start(issuerPort);
+      // Its first answer (the issuer's key made, its HTTP path cold) took seconds, and every
+      // service waits for the issuer's keys before it is ready: made now, while PostgreSQL and
+      // Kafka start.
+      starter.submit(this::warmUpIssuer);
 
       step("Starting Redis (the gateway's rate limits) on port " + redisPort);
       redis = EmbeddedRedisServer.start(redisPort);
@@ -404,6 +412,21 @@ public final class LocalStack {
   private static List<String> jvmOptions() {
     String options = env("LOCAL_STACK_JVM_OPTIONS", "");
     return options.isEmpty() ? JVM_OPTIONS : List.of(options.split("\\s+"));
+  }
+
+  /** Asks the issuer for what each service asks it at start: its metadata and keys. */
+  private void warmUpIssuer() {
+    try (var http = HttpClient.newHttpClient()) {
+      for (String path : List.of("/.well-known/openid-configuration", "/jwks")) {
+        http.send(
+            HttpRequest.newBuilder(URI.create(issuerUri() + path)).build(),
+            HttpResponse.BodyHandlers.discarding());
+      }
+    } catch (IOException e) {
+      step("The OIDC issuer did not answer yet: " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Seconds since this class started. */
