@@ -30,6 +30,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
@@ -81,7 +82,7 @@ public final class LocalStack {
    * The services' JVM options: the development ones, and the serial collector, whose single thread
    * costs five JVMs starting at once on two cores less than G1's concurrent ones.
    */
-  static final List<String> JVM_OPTIONS =
+  private static final List<String> JVM_OPTIONS =
       Stream.concat(ServiceProcess.DEVELOPMENT_JVM_OPTIONS.stream(), Stream.of("-XX:+UseSerialGC"))
           .toList();
 
@@ -135,7 +136,10 @@ public final class LocalStack {
   private EmbeddedRedisServer redis;
   private volatile boolean running = true;
   private volatile KafkaConsumer<String, String> watcher;
-  private volatile Thread aotWriter;
+
+  /** AOT caches written at once: two, on two cores. */
+  private final Semaphore aotWrites = new Semaphore(2);
+
   private boolean stopped;
 
   /**
@@ -305,7 +309,6 @@ public final class LocalStack {
             (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime())
                 / 1000.0,
             (System.nanoTime() - startedAt) / 1e9));
-    writeAotCaches();
   }
 
   /**
@@ -341,6 +344,7 @@ public final class LocalStack {
                 () -> {
                   service.awaitReadyQuietly(timeout);
                   step(String.format("%s ready (%.1f s)", service.name(), elapsed()));
+                  writeAotCache(service);
                   whenReady(service);
                   return null;
                 }));
@@ -362,47 +366,33 @@ public final class LocalStack {
   }
 
   /**
-   * Writes the AOT cache of each service that recorded one, one at a time in the background: the
-   * services are ready, so the caches hold what their start loaded, and the stop need not write
-   * them (five JVMs writing ~100 MB caches at once as they stop made a stop last minutes).
+   * Has a service that recorded its AOT cache write it now that it is ready (what its start loaded
+   * is what the cache holds), and waits for it: the JVM stops answering while it writes its
+   * recording (seconds), so this is done before the service counts as ready, never after the stack
+   * says every service is. At most {@link #aotWrites} at once, the rest of the machine still
+   * starting the other services; the stop then need not write (five JVMs writing ~100 MB caches at
+   * once as they stopped made a stop last minutes).
    */
-  private void writeAotCaches() {
-    var recording = services.stream().filter(ServiceProcess::recordsAotCache).toList();
-    if (recording.isEmpty()) {
+  private void writeAotCache(ServiceProcess service) throws Exception {
+    if (!service.recordsAotCache()) {
       return;
     }
-    step(
-        "Writing the AOT caches of "
-            + recording.stream().map(ServiceProcess::name).collect(Collectors.joining(", "))
-            + " in the background, one at a time (the next start loads their classes from them)");
-    aotWriter =
-        Thread.ofPlatform()
-            .name("local-stack-aot-cache")
-            .start(
-                () -> {
-                  for (var service : recording) {
-                    if (!running) {
-                      return;
-                    }
-                    long began = System.nanoTime();
-                    try {
-                      boolean written = service.writeAotCache(Duration.ofMinutes(3));
-                      step(
-                          String.format(
-                              "%s %s (%.1f s)",
-                              service.name(),
-                              written
-                                  ? "wrote its AOT cache"
-                                  : "did not write its AOT cache: it records again at the next"
-                                      + " start",
-                              (System.nanoTime() - began) / 1e9));
-                    } catch (IOException e) {
-                      step("Writing " + service.name() + "'s AOT cache: " + e);
-                    } catch (InterruptedException e) {
-                      return;
-                    }
-                  }
-                });
+    aotWrites.acquire();
+    try {
+      checkRunning();
+      long began = System.nanoTime();
+      boolean written = service.writeAotCache(Duration.ofMinutes(3));
+      step(
+          String.format(
+              "%s %s (%.1f s)",
+              service.name(),
+              written
+                  ? "wrote its AOT cache"
+                  : "did not write its AOT cache: it records again at the next start",
+              (System.nanoTime() - began) / 1e9));
+    } finally {
+      aotWrites.release();
+    }
   }
 
   /**
@@ -865,17 +855,6 @@ public final class LocalStack {
     stopped = true;
     running = false;
     step("Stopping");
-    var writer = aotWriter;
-    if (writer != null && writer.isAlive()) {
-      // The cache being written is finished (a JVM stopped while it writes would waste it); the
-      // rest are written by their JVMs as they stop.
-      step("Waiting for the AOT cache being written");
-      try {
-        writer.join(Duration.ofMinutes(3));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
     var unwritten =
         services.stream()
             .filter(service -> service.isAlive() && service.recordsAotCache())

@@ -138,9 +138,10 @@ public final class ServiceProcess {
   /**
    * Ends the recording of a running service that records its AOT cache: the JVM writes the cache
    * now ({@code jcmd <pid> AOT.end_recording}: it assembles the cache in a child JVM and carries
-   * on), so that its stop does not. What it has loaded by then is what the cache holds: called once
-   * the service is ready, the cache covers its start. Returns whether the cache was written and
-   * kept; a service that does not record, or has stopped, is left as it is.
+   * on), so that its stop does not. The service may not answer while it writes (seconds). What it
+   * has loaded by then is what the cache holds: called once the service is ready, the cache covers
+   * its start. Returns whether the cache was written and kept; a service that does not record, or
+   * has stopped, is left as it is.
    */
   public boolean writeAotCache(Duration timeout) throws IOException, InterruptedException {
     if (!recordingAotCache || !isAlive()) {
