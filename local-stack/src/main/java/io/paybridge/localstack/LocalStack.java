@@ -9,7 +9,12 @@ import io.paybridge.platform.testsupport.EmbeddedRedisServer;
 import io.paybridge.platform.testsupport.ServiceProcess;
 import io.paybridge.simulator.GoCardlessSimulator;
 import io.paybridge.simulator.SimulatorSettings;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,9 +30,11 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.OAuth2Config;
 import no.nav.security.mock.oauth2.token.OAuth2TokenProvider;
@@ -70,6 +77,18 @@ public final class LocalStack {
   private static final String TOKEN_SCOPE = "merchant-tokens:read";
   private static final String OPERATIONS_SCOPE = "operations:read";
   private static final String OPERATOR_SCOPES = "operations:read operations:write";
+
+  /**
+   * The services' JVM options: the development ones, and the serial collector, whose single thread
+   * costs five JVMs starting at once on two cores less than G1's concurrent ones.
+   */
+  private static final List<String> JVM_OPTIONS =
+      Stream.concat(ServiceProcess.DEVELOPMENT_JVM_OPTIONS.stream(), Stream.of("-XX:+UseSerialGC"))
+          .toList();
+
+  /** The services with a database of their own. */
+  private static final List<String> DATABASE_SERVICES =
+      List.of("webhook-ingest-service", "oauth-service", "billing-service", "notification-service");
 
   /** The services that read merchants' GoCardless tokens from oauth-service, each as itself. */
   private static final List<String> TOKEN_CLIENTS =
@@ -117,6 +136,10 @@ public final class LocalStack {
   private EmbeddedRedisServer redis;
   private volatile boolean running = true;
   private volatile KafkaConsumer<String, String> watcher;
+
+  /** AOT caches written at once: two, on two cores. */
+  private final Semaphore aotWrites = new Semaphore(2);
+
   private boolean stopped;
 
   /**
@@ -190,18 +213,33 @@ public final class LocalStack {
           "Starting embedded PostgreSQL 17 on port "
               + postgresPort
               + " and embedded Kafka (KRaft)");
-      startingPostgres = starter.submit(() -> EmbeddedPostgresServer.start(postgresPort));
+      startingPostgres =
+          starter.submit(
+              () -> {
+                var server = EmbeddedPostgresServer.start(postgresPort);
+                // The services' databases now, while Kafka is still starting.
+                for (String service : DATABASE_SERVICES) {
+                  server.jdbcUrl(EmbeddedPostgresServer.databaseNameFor(service));
+                }
+                step(String.format("PostgreSQL ready (%.1f s)", elapsed()));
+                return server;
+              });
       startingKafka =
           starter.submit(
               () -> {
                 var broker = EmbeddedKafkaServer.start();
                 broker.createTopics(watchedTopics().toArray(String[]::new));
+                step(String.format("Kafka ready (%.1f s)", elapsed()));
                 return broker;
               });
 
       step("Starting the development OIDC issuer on port " + issuerPort);
       issuer = new MockOAuth2Server(serviceClientCredentials());
       issuer.start(issuerPort);
+      // Its first answer (the issuer's key made, its HTTP path cold) took seconds, and every
+      // service waits for the issuer's keys before it is ready: made now, while PostgreSQL and
+      // Kafka start.
+      starter.submit(this::warmUpIssuer);
 
       step("Starting Redis (the gateway's rate limits) on port " + redisPort);
       redis = EmbeddedRedisServer.start(redisPort);
@@ -232,6 +270,7 @@ public final class LocalStack {
     try (var starting = Executors.newVirtualThreadPerTaskExecutor()) {
       var started = new ArrayList<Future<?>>();
       for (var service : services) {
+        service.withJvmOptions(jvmOptions());
         if (aotCache != null) {
           service.withAotCache(aotCache);
         }
@@ -246,9 +285,12 @@ public final class LocalStack {
                           + service.port()
                           + ", management port "
                           + service.managementPort()
-                          + (service.recordsAotCache()
-                              ? ", recording its AOT cache (written when it stops)"
-                              : "")
+                          + switch (service.aotCacheMode()) {
+                            case USING -> ", from its AOT cache";
+                            case RECORDING ->
+                                ", without an AOT cache (none for this build yet: recording one)";
+                            case NONE -> aotCache == null ? "" : ", without an AOT cache";
+                          }
                           + " (log: "
                           + service.log()
                           + ")");
@@ -260,7 +302,23 @@ public final class LocalStack {
       }
     }
     awaitEveryService();
+    step(
+        String.format(
+            "Every service ready %.1f s after the start of local-stack's JVM (%.1f s after"
+                + " this class started)",
+            (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime())
+                / 1000.0,
+            (System.nanoTime() - startedAt) / 1e9));
+  }
 
+  /**
+   * What the stack does with a service as soon as it is ready, while others may still be starting:
+   * team-a subscribes the sandbox's receiver and mailbox to every fact of notification-service.
+   */
+  private void whenReady(ServiceProcess service) throws Exception {
+    if (!service.name().equals("notification-service")) {
+      return;
+    }
     notificationSandbox.subscribe(
         "http://localhost:" + notificationPort,
         issuer
@@ -272,13 +330,6 @@ public final class LocalStack {
                 12 * 3600)
             .serialize(),
         "team-a");
-    step(
-        String.format(
-            "Every service ready %.1f s after the start of local-stack's JVM (%.1f s after"
-                + " this class started)",
-            (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime())
-                / 1000.0,
-            (System.nanoTime() - startedAt) / 1e9));
   }
 
   /** Waits for every service's readiness at once; the first that fails or stops ends the wait. */
@@ -292,10 +343,9 @@ public final class LocalStack {
             waiting.submit(
                 () -> {
                   service.awaitReadyQuietly(timeout);
-                  step(
-                      String.format(
-                          "%s ready (%.1f s)",
-                          service.name(), (System.nanoTime() - startedAt) / 1e9));
+                  step(String.format("%s ready (%.1f s)", service.name(), elapsed()));
+                  writeAotCache(service);
+                  whenReady(service);
                   return null;
                 }));
       }
@@ -315,6 +365,65 @@ public final class LocalStack {
     }
   }
 
+  /**
+   * Has a service that recorded its AOT cache write it now that it is ready (what its start loaded
+   * is what the cache holds), and waits for it: the JVM stops answering while it writes its
+   * recording (seconds), so this is done before the service counts as ready, never after the stack
+   * says every service is. At most {@link #aotWrites} at once, the rest of the machine still
+   * starting the other services; the stop then need not write (five JVMs writing ~100 MB caches at
+   * once as they stopped made a stop last minutes).
+   */
+  private void writeAotCache(ServiceProcess service) throws Exception {
+    if (!service.recordsAotCache()) {
+      return;
+    }
+    aotWrites.acquire();
+    try {
+      checkRunning();
+      long began = System.nanoTime();
+      boolean written = service.writeAotCache(Duration.ofMinutes(3));
+      step(
+          String.format(
+              "%s %s (%.1f s)",
+              service.name(),
+              written
+                  ? "wrote its AOT cache"
+                  : "did not write its AOT cache: it records again at the next start",
+              (System.nanoTime() - began) / 1e9));
+    } finally {
+      aotWrites.release();
+    }
+  }
+
+  /**
+   * The services' JVM options: {@code LOCAL_STACK_JVM_OPTIONS} (separated by spaces), or else
+   * {@link #JVM_OPTIONS}.
+   */
+  private static List<String> jvmOptions() {
+    String options = env("LOCAL_STACK_JVM_OPTIONS", "");
+    return options.isEmpty() ? JVM_OPTIONS : List.of(options.split("\\s+"));
+  }
+
+  /** Asks the issuer for what each service asks it at start: its metadata and keys. */
+  private void warmUpIssuer() {
+    try (var http = HttpClient.newHttpClient()) {
+      for (String path : List.of("/.well-known/openid-configuration", "/jwks")) {
+        http.send(
+            HttpRequest.newBuilder(URI.create(issuerUri() + path)).build(),
+            HttpResponse.BodyHandlers.discarding());
+      }
+    } catch (IOException e) {
+      step("The OIDC issuer did not answer yet: " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Seconds since this class started. */
+  private double elapsed() {
+    return (System.nanoTime() - startedAt) / 1e9;
+  }
+
   private static <T> T result(Future<T> future) throws Exception {
     try {
       return future.get();
@@ -324,13 +433,11 @@ public final class LocalStack {
   }
 
   /**
-   * JDK 25's AOT cache of each service under {@code local-stack/target/aot}, with {@code
-   * LOCAL_STACK_AOT_CACHE=on}: recorded at a service's first run, used after. Off by default: the
-   * recording run's stop (each JVM writing its cache) took minutes on a busy 2-core machine, and no
-   * gain in start time has been measured yet.
+   * JDK 25's AOT cache of each service under {@code local-stack/target/aot} (off with {@code
+   * LOCAL_STACK_AOT_CACHE=off}): recorded at the first run of a service's build, used after.
    */
   private AotCache aotCache() {
-    if (!"on".equalsIgnoreCase(env("LOCAL_STACK_AOT_CACHE", "off"))) {
+    if ("off".equalsIgnoreCase(env("LOCAL_STACK_AOT_CACHE", "on"))) {
       return null;
     }
     return new AotCache(root.resolve("local-stack/target/aot"));
@@ -748,6 +855,17 @@ public final class LocalStack {
     stopped = true;
     running = false;
     step("Stopping");
+    var unwritten =
+        services.stream()
+            .filter(service -> service.isAlive() && service.recordsAotCache())
+            .map(ServiceProcess::name)
+            .toList();
+    if (!unwritten.isEmpty()) {
+      step(
+          "Writing the AOT caches of "
+              + String.join(", ", unwritten)
+              + " as they stop: this stop takes longer (up to a few minutes)");
+    }
     try (var stopping = Executors.newVirtualThreadPerTaskExecutor()) {
       services.forEach(service -> stopping.submit(service::stop));
     }

@@ -151,6 +151,11 @@ class LocalStackIT {
             .directory(ROOT.toFile())
             .redirectErrorStream(true);
     ports.forEach((variable, port) -> command.environment().put(variable, port.toString()));
+    // Without the services' AOT caches: where none is recorded yet (a clean build) recording and
+    // writing five of them would add about a minute of CPU to the build; the caches are the
+    // README's to measure, the walkthrough is this test's.
+    command.environment().put("LOCAL_STACK_AOT_CACHE", "off");
+    command.environment().remove("LOCAL_STACK_JVM_OPTIONS");
     // Every service (a child process of the stack, so of its environment) exports its spans here.
     traces = OtlpReceiver.start();
     command

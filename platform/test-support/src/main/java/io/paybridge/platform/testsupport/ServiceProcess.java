@@ -36,7 +36,8 @@ public final class ServiceProcess {
   private final Path log;
   private List<String> jvmOptions = DEVELOPMENT_JVM_OPTIONS;
   private AotCache aotCache;
-  private boolean recordingAotCache;
+  private AotCache.Launch aotLaunch;
+  private volatile boolean recordingAotCache;
   private Process process;
 
   /**
@@ -114,16 +115,55 @@ public final class ServiceProcess {
 
   /**
    * Runs the service with JDK's AOT cache kept in {@code cache}: recorded at its first run (and
-   * written as it stops), used at the next.
+   * written by {@link #writeAotCache}, or else as it stops), used at the next.
    */
   public ServiceProcess withAotCache(AotCache cache) {
     this.aotCache = cache;
     return this;
   }
 
-  /** Whether this run records the AOT cache, which the JVM writes as it stops. */
+  /**
+   * Whether this run records the AOT cache and has not written it yet (the JVM writes it as it
+   * stops, unless {@link #writeAotCache} wrote it before).
+   */
   public boolean recordsAotCache() {
     return recordingAotCache;
+  }
+
+  /** What this run does with the AOT cache; {@link AotCache.Mode#NONE} without one. */
+  public AotCache.Mode aotCacheMode() {
+    return aotLaunch == null ? AotCache.Mode.NONE : aotLaunch.mode();
+  }
+
+  /**
+   * Ends the recording of a running service that records its AOT cache: the JVM writes the cache
+   * now ({@code jcmd <pid> AOT.end_recording}: it assembles the cache in a child JVM and carries
+   * on), so that its stop does not. The service may not answer while it writes (seconds). What it
+   * has loaded by then is what the cache holds: called once the service is ready, the cache covers
+   * its start. Returns whether the cache was written and kept; a service that does not record, or
+   * has stopped, is left as it is.
+   */
+  public boolean writeAotCache(Duration timeout) throws IOException, InterruptedException {
+    if (!recordingAotCache || !isAlive()) {
+      return false;
+    }
+    var jcmd =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(process.pid()),
+                "AOT.end_recording")
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    if (!jcmd.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      jcmd.destroyForcibly();
+      return false;
+    }
+    if (jcmd.exitValue() != 0 || !isAlive()) {
+      return false;
+    }
+    recordingAotCache = false;
+    return aotLaunch.keep();
   }
 
   public String name() {
@@ -141,10 +181,10 @@ public final class ServiceProcess {
     command.addAll(jvmOptions);
     Path jar = executableJar();
     if (aotCache != null) {
-      var launch = aotCache.launch(name, jar);
-      command.addAll(launch.jvmOptions());
-      jar = launch.jar();
-      recordingAotCache = launch.recording();
+      aotLaunch = aotCache.launch(name, jar, jvmOptions);
+      command.addAll(aotLaunch.jvmOptions());
+      jar = aotLaunch.jar();
+      recordingAotCache = aotLaunch.records();
     }
     command.add("-jar");
     command.add(jar.toString());
@@ -221,6 +261,10 @@ public final class ServiceProcess {
       // A JVM recording its AOT cache writes it as it exits, which takes a while longer.
       if (!process.waitFor(recordingAotCache ? 180 : 30, TimeUnit.SECONDS)) {
         process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+      } else if (recordingAotCache) {
+        recordingAotCache = false;
+        aotLaunch.keep();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
