@@ -43,10 +43,11 @@ final class WebhookAdmission extends OncePerRequestFilter {
     this.json = json;
   }
 
+  // Mapped to the webhook's path by its registration (the servlet container's path matching, on the
+  // same normalised path the controller is found by): only the method is left to check here.
   @Override
   protected boolean shouldNotFilter(HttpServletRequest request) {
-    return !"POST".equals(request.getMethod())
-        || !GoCardlessWebhookController.PATH.equals(request.getRequestURI());
+    return !"POST".equals(request.getMethod());
   }
 
   @Override

@@ -181,6 +181,25 @@ class GoCardlessWebhookIT {
   }
 
   @Test
+  void answersOtherSpellingsOfTheWebhookPathLikeThePathOrNotAtAllNeverWithAnError() {
+    // The admission limit is a filter mapped to the path and the controller a handler of it: a
+    // spelling that reaches the one must reach the other (the controller refuses to run without an
+    // admission), so each is either the webhook (204), refused by Spring Security's firewall as a
+    // suspicious path (400), or no resource (404).
+    for (String path :
+        List.of(
+            "/webhooks/gocardless;v=1",
+            "/webhooks/gocardless/",
+            "//webhooks/gocardless",
+            "/webhooks/./gocardless",
+            "/webhooks/GoCardless")) {
+      byte[] body = uniqueWebhook("payments", "confirmed", 1);
+      var response = new WebhookClient(port, path).postSigned(body, SIMULATOR_SECRET);
+      assertThat(response.statusCode()).as(path + ": " + response.body()).isIn(204, 400, 404);
+    }
+  }
+
+  @Test
   void refusesABodyAboveTheSizeLimitWith413() throws Exception {
     byte[] body = new byte[512 * 1024 + 1];
     java.util.Arrays.fill(body, (byte) ' ');

@@ -22,7 +22,12 @@ final class WebhookClient {
   private final URI endpoint;
 
   WebhookClient(int port) {
-    this.endpoint = URI.create("http://localhost:" + port + "/webhooks/gocardless");
+    this(port, GoCardlessWebhookController.PATH);
+  }
+
+  /** A client of another spelling of the webhook's path (path parameters, slashes). */
+  WebhookClient(int port, String path) {
+    this.endpoint = URI.create("http://localhost:" + port + path);
   }
 
   /** Posts {@code body} signed with {@code secret}. */
