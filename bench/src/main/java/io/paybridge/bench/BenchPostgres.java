@@ -34,11 +34,23 @@ final class BenchPostgres implements AutoCloseable {
   }
 
   static BenchPostgres start(String durability) {
+    return start(durability, java.util.Map.of());
+  }
+
+  /**
+   * As {@link #start(String)}, with {@code settings} set on the server after the defaults (a
+   * variant of the server's sizing, e.g. {@code shared_buffers}); not with {@code embedded}, the
+   * tests' shared server.
+   */
+  static BenchPostgres start(String durability, java.util.Map<String, String> settings) {
     if (durability.equals("embedded")) {
+      if (!settings.isEmpty()) {
+        throw new IllegalArgumentException("postgresSettings need a server of the benchmark's own");
+      }
       return new BenchPostgres(null, EmbeddedPostgresServer.shared());
     }
     try {
-      return new BenchPostgres(
+      var builder =
           EmbeddedPostgres.builder()
               .setRegisterShutdownHook(true)
               // as EmbeddedPostgresServer
@@ -51,9 +63,9 @@ final class BenchPostgres implements AutoCloseable {
               .setServerConfig("wal_sender_timeout", "10s")
               // production durability; -c fsync=on comes after zonky's -F and wins
               .setServerConfig("fsync", durability.equals("production") ? "on" : "off")
-              .setServerConfig("synchronous_commit", "on")
-              .start(),
-          null);
+              .setServerConfig("synchronous_commit", "on");
+      settings.forEach(builder::setServerConfig);
+      return new BenchPostgres(builder.start(), null);
     } catch (IOException e) {
       throw new UncheckedIOException("Could not start embedded PostgreSQL", e);
     }

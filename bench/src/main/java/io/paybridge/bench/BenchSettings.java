@@ -16,7 +16,9 @@ import java.util.Map;
  * {@code trainingDuration} under load. Any setting can be overridden, e.g. {@code
  * latencyDuration=30s singleConcurrency=16}; {@code serviceProperties} adds properties to the
  * service's command line and {@code serviceJvmOptions} options to its JVM (separated by semicolons,
- * e.g. a flight recording); the report names them.
+ * e.g. a flight recording) and {@code postgresSettings} server settings of the benchmark's
+ * PostgreSQL ({@code name=value}, comma separated, e.g. {@code shared_buffers=1GB}); the report
+ * names them.
  *
  * <p>{@code durability}: {@code production} (the default) turns the embedded server's {@code fsync}
  * back on and runs the service's and the baseline's databases with {@code synchronous_commit=on},
@@ -52,7 +54,8 @@ record BenchSettings(
     double overloadFactor,
     Duration trainingDuration,
     Map<String, String> serviceProperties,
-    java.util.List<String> serviceJvmOptions) {
+    java.util.List<String> serviceJvmOptions,
+    Map<String, String> postgresSettings) {
 
   static BenchSettings parse(String... args) {
     var values = new LinkedHashMap<String, String>();
@@ -134,7 +137,8 @@ record BenchSettings(
             serviceProperties(merged.getOrDefault("serviceProperties", "")),
             java.util.Arrays.stream(merged.getOrDefault("serviceJvmOptions", "").split(";"))
                 .filter(option -> !option.isBlank())
-                .toList());
+                .toList(),
+            serviceProperties(merged.getOrDefault("postgresSettings", "")));
     if (!java.util.Set.of("production", "no-fsync", "embedded").contains(settings.durability())) {
       throw new IllegalArgumentException("durability is production, no-fsync or embedded");
     }
@@ -173,7 +177,8 @@ record BenchSettings(
           "overloadFactor",
           "trainingDuration",
           "serviceProperties",
-          "serviceJvmOptions");
+          "serviceJvmOptions",
+          "postgresSettings");
 
   /**
    * Extra properties of the service, {@code name=value} separated by commas: a variant compared

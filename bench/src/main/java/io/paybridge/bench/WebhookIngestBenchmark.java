@@ -101,7 +101,7 @@ public final class WebhookIngestBenchmark {
     var sql = ProductionSql.read(root);
 
     say("starting embedded PostgreSQL 17 and Kafka");
-    var postgres = BenchPostgres.start(settings.durability());
+    var postgres = BenchPostgres.start(settings.durability(), settings.postgresSettings());
     var kafka = EmbeddedKafkaServer.shared();
     kafka.createTopics(Topics.gocardlessTopics().toArray(String[]::new));
     recordDurability();
