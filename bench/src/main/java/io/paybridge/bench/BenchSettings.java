@@ -134,11 +134,11 @@ record BenchSettings(
             duration(merged, "overloadDuration", "30s"),
             decimal(merged, "overloadFactor", 2),
             duration(merged, "trainingDuration", "30s"),
-            serviceProperties(merged.getOrDefault("serviceProperties", "")),
+            nameValues(merged.getOrDefault("serviceProperties", "")),
             java.util.Arrays.stream(merged.getOrDefault("serviceJvmOptions", "").split(";"))
                 .filter(option -> !option.isBlank())
                 .toList(),
-            serviceProperties(merged.getOrDefault("postgresSettings", "")));
+            nameValues(merged.getOrDefault("postgresSettings", "")));
     if (!java.util.Set.of("production", "no-fsync", "embedded").contains(settings.durability())) {
       throw new IllegalArgumentException("durability is production, no-fsync or embedded");
     }
@@ -185,7 +185,7 @@ record BenchSettings(
    * with the service as configured (e.g. {@code
    * serviceProperties=management.tracing.enabled=false}).
    */
-  private static Map<String, String> serviceProperties(String value) {
+  private static Map<String, String> nameValues(String value) {
     var properties = new LinkedHashMap<String, String>();
     for (String entry : value.split(",")) {
       if (entry.isBlank()) {
@@ -193,7 +193,7 @@ record BenchSettings(
       }
       int equals = entry.indexOf('=');
       if (equals <= 0) {
-        throw new IllegalArgumentException("serviceProperties: expected name=value, got " + entry);
+        throw new IllegalArgumentException("Expected name=value, got " + entry);
       }
       properties.put(entry.substring(0, equals).trim(), entry.substring(equals + 1).trim());
     }

@@ -227,15 +227,7 @@ class AnalyticsRepository {
     Map<PaymentOutcome.Key, long[]> monthly = new HashMap<>();
     deltas.forEach(
         (k, v) -> {
-          var month =
-              new PaymentOutcome.Key(
-                  k.merchantId(),
-                  k.scheme(),
-                  k.currency(),
-                  k.amountBand(),
-                  k.day().withDayOfMonth(1),
-                  k.team());
-          long[] sum = monthly.computeIfAbsent(month, m -> new long[v.length]);
+          long[] sum = monthly.computeIfAbsent(k.month(), m -> new long[v.length]);
           for (int i = 0; i < v.length; i++) {
             sum[i] += v[i];
           }
@@ -301,18 +293,9 @@ class AnalyticsRepository {
     upsertFailureRollups("analytics_failure_rollup", deltas);
     Map<FailureKey, Long> monthly = new HashMap<>();
     deltas.forEach(
-        (f, v) -> {
-          var k = f.key();
-          var month =
-              new PaymentOutcome.Key(
-                  k.merchantId(),
-                  k.scheme(),
-                  k.currency(),
-                  k.amountBand(),
-                  k.day().withDayOfMonth(1),
-                  k.team());
-          monthly.merge(new FailureKey(month, f.cause(), f.reasonCode()), v, Long::sum);
-        });
+        (f, v) ->
+            monthly.merge(
+                new FailureKey(f.key().month(), f.cause(), f.reasonCode()), v, Long::sum));
     upsertFailureRollups("analytics_failure_rollup_month", monthly);
   }
 

@@ -116,6 +116,11 @@ final class PaymentOutcome {
       String team)
       implements Comparable<Key> {
 
+    /** The same key on the first day of its month: the monthly roll-ups' key. */
+    Key month() {
+      return new Key(merchantId, scheme, currency, amountBand, day.withDayOfMonth(1), team);
+    }
+
     private static final Comparator<Key> ORDER =
         Comparator.comparing(Key::merchantId)
             .thenComparing(Key::scheme)

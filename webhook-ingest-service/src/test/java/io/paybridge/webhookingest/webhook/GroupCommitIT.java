@@ -234,6 +234,7 @@ class GroupCommitIT {
               .toList();
       backendWaitingToInsertAnEvent();
       HttpResponse<String> refused;
+      double observed503 = serverRequestsAnswered(503);
       try {
         refused = client.postSigned(refusedBody, SIMULATOR_SECRET);
       } finally {
@@ -258,10 +259,23 @@ class GroupCommitIT {
       assertThat(deliveriesOf(List.of(refusedBody))).isZero();
       assertThat(meters.counter("paybridge.webhooks.received", "outcome", "saturated").count())
           .isPositive();
+      // Refused before the request's observation (WebhookAdmission comes first): counted above, not
+      // among the HTTP server's requests.
+      assertThat(serverRequestsAnswered(503)).isEqualTo(observed503);
 
       WebhookStorageOutageIT.assertRedeliveryAcceptedAndPublishedOnce(
           client, kafka, service, refusedId, refusedBody);
     }
+  }
+
+  private double serverRequestsAnswered(int status) {
+    return meters
+        .find("http.server.requests")
+        .tag("status", Integer.toString(status))
+        .timers()
+        .stream()
+        .mapToDouble(io.micrometer.core.instrument.Timer::count)
+        .sum();
   }
 
   private List<HttpResponse<String>> sendTogether(List<byte[]> bodies) {

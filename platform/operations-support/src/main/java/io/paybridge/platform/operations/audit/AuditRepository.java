@@ -59,19 +59,7 @@ final class AuditRepository {
     }
     sql.append(" order by at desc, id limit ?");
     args.add(limit);
-    return jdbc.query(
-        sql.toString(),
-        (rs, i) ->
-            new AuditEntry(
-                rs.getObject(1, UUID.class),
-                rs.getTimestamp(2).toInstant(),
-                service,
-                rs.getString(3),
-                rs.getString(4),
-                rs.getString(5),
-                rs.getString(6),
-                mapper.readValue(rs.getString(7), DETAIL)),
-        args.toArray());
+    return jdbc.query(sql.toString(), this::entry, args.toArray());
   }
 
   /**
@@ -95,16 +83,20 @@ final class AuditRepository {
           statement.setInt(5, limit);
           return statement;
         },
-        (rs, i) ->
-            new AuditEntry(
-                rs.getObject(1, UUID.class),
-                rs.getTimestamp(2).toInstant(),
-                service,
-                rs.getString(3),
-                rs.getString(4),
-                rs.getString(5),
-                rs.getString(6),
-                mapper.readValue(rs.getString(7), DETAIL)));
+        this::entry);
+  }
+
+  /** A row of {@code select id, at, action, actor, request_id, target, detail::text}. */
+  private AuditEntry entry(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+    return new AuditEntry(
+        rs.getObject(1, UUID.class),
+        rs.getTimestamp(2).toInstant(),
+        service,
+        rs.getString(3),
+        rs.getString(4),
+        rs.getString(5),
+        rs.getString(6),
+        mapper.readValue(rs.getString(7), DETAIL));
   }
 
   /** Deletes up to {@code batch} entries recorded before {@code cutoff}; how many it deleted. */
