@@ -195,19 +195,29 @@ final class JdbcBaseline {
     var createdAt = Timestamp.from(Instant.now());
     String topic = Topics.forGoCardlessResourceType(SignedWebhooks.RESOURCE_TYPE);
     try (var outbox = connection.prepareStatement(sql.insertOutbox())) {
-      for (var event : events) {
-        outbox.setString(1, event.id());
-        outbox.setString(2, topic);
-        outbox.setString(3, event.paymentId());
-        outbox.setString(4, SignedWebhooks.RESOURCE_TYPE + "." + SignedWebhooks.ACTION);
-        outbox.setString(5, event.json());
-        outbox.setString(6, null);
-        outbox.setString(7, SignedWebhooks.ORGANISATION);
-        outbox.setString(8, traceparent);
-        outbox.setTimestamp(9, createdAt);
-        outbox.addBatch();
-      }
-      outbox.executeBatch();
+      int n = events.size();
+      outbox.setTimestamp(1, createdAt);
+      outbox.setArray(
+          2,
+          connection.createArrayOf(
+              "text", events.stream().map(SignedWebhooks.Event::id).toArray()));
+      outbox.setArray(3, connection.createArrayOf("text", filled(n, topic)));
+      outbox.setArray(
+          4,
+          connection.createArrayOf(
+              "text", events.stream().map(SignedWebhooks.Event::paymentId).toArray()));
+      outbox.setArray(
+          5,
+          connection.createArrayOf(
+              "text", filled(n, SignedWebhooks.RESOURCE_TYPE + "." + SignedWebhooks.ACTION)));
+      outbox.setArray(
+          6,
+          connection.createArrayOf(
+              "text", events.stream().map(SignedWebhooks.Event::json).toArray()));
+      outbox.setArray(7, connection.createArrayOf("text", filled(n, null)));
+      outbox.setArray(8, connection.createArrayOf("text", filled(n, SignedWebhooks.ORGANISATION)));
+      outbox.setArray(9, connection.createArrayOf("text", filled(n, traceparent)));
+      outbox.executeUpdate();
     }
     try (var delete = connection.prepareStatement(sql.deleteOutbox())) {
       delete.setArray(1, connection.createArrayOf("varchar", fresh.toArray()));
