@@ -16,6 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
+import org.flywaydb.core.Flyway;
 
 /**
  * The baseline: the rows the service writes per webhook, inserted straight into PostgreSQL over
@@ -66,13 +67,13 @@ final class JdbcBaseline {
     this.cpu = cpu;
   }
 
-  /** Creates the service's tables in the (empty) baseline database from its migrations. */
-  void createSchema() throws SQLException {
-    try (var connection = connect();
-        var statement = connection.createStatement()) {
-      statement.execute(sql.outboxSchema());
-      statement.execute(sql.inboxSchema());
-    }
+  /** Creates the service's tables in the (empty) baseline database with its migrations. */
+  void createSchema() {
+    Flyway.configure()
+        .dataSource(jdbcUrl, null, null)
+        .locations(ProductionSql.MIGRATIONS)
+        .load()
+        .migrate();
   }
 
   Result run(String phase, int eventsPerTransaction, int connections, Duration duration)
@@ -195,23 +196,29 @@ final class JdbcBaseline {
     var createdAt = Timestamp.from(Instant.now());
     String topic = Topics.forGoCardlessResourceType(SignedWebhooks.RESOURCE_TYPE);
     try (var outbox = connection.prepareStatement(sql.insertOutbox())) {
-      for (var event : events) {
-        outbox.setString(1, event.id());
-        outbox.setString(2, topic);
-        outbox.setString(3, event.paymentId());
-        outbox.setString(4, SignedWebhooks.RESOURCE_TYPE + "." + SignedWebhooks.ACTION);
-        outbox.setString(5, event.json());
-        outbox.setString(6, null);
-        outbox.setString(7, SignedWebhooks.ORGANISATION);
-        outbox.setString(8, traceparent);
-        outbox.setTimestamp(9, createdAt);
-        outbox.addBatch();
-      }
-      outbox.executeBatch();
-    }
-    try (var delete = connection.prepareStatement(sql.deleteOutbox())) {
-      delete.setArray(1, connection.createArrayOf("varchar", fresh.toArray()));
-      delete.executeUpdate();
+      int n = events.size();
+      outbox.setTimestamp(1, createdAt);
+      outbox.setArray(
+          2,
+          connection.createArrayOf(
+              "text", events.stream().map(SignedWebhooks.Event::id).toArray()));
+      outbox.setArray(3, connection.createArrayOf("text", filled(n, topic)));
+      outbox.setArray(
+          4,
+          connection.createArrayOf(
+              "text", events.stream().map(SignedWebhooks.Event::paymentId).toArray()));
+      outbox.setArray(
+          5,
+          connection.createArrayOf(
+              "text", filled(n, SignedWebhooks.RESOURCE_TYPE + "." + SignedWebhooks.ACTION)));
+      outbox.setArray(
+          6,
+          connection.createArrayOf(
+              "text", events.stream().map(SignedWebhooks.Event::json).toArray()));
+      outbox.setArray(7, connection.createArrayOf("text", filled(n, null)));
+      outbox.setArray(8, connection.createArrayOf("text", filled(n, SignedWebhooks.ORGANISATION)));
+      outbox.setArray(9, connection.createArrayOf("text", filled(n, traceparent)));
+      outbox.executeUpdate();
     }
     connection.commit();
   }

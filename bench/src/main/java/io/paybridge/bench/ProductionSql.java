@@ -11,24 +11,22 @@ import java.util.regex.Pattern;
  * at run time (the classes are package-private to the service, and copying the statements would let
  * the baseline drift from what the service does). Fails loudly when a statement cannot be found.
  */
-record ProductionSql(
-    String insertDelivery,
-    String insertNewEvents,
-    String insertOutbox,
-    String deleteOutbox,
-    String outboxSchema,
-    String inboxSchema) {
+record ProductionSql(String insertDelivery, String insertNewEvents, String insertOutbox) {
 
   static final String INGESTION =
       "webhook-ingest-service/src/main/java/io/paybridge/webhookingest/webhook/WebhookRepository.java";
   static final String OUTBOX_WRITER =
       "platform/outbox/src/main/java/io/paybridge/platform/outbox/OutboxWriter.java";
-  static final String OUTBOX_SCHEMA =
-      "platform/outbox/src/main/resources/db/migration/V0_1__platform_outbox.sql";
-  static final String INBOX_SCHEMA =
-      "webhook-ingest-service/src/main/resources/db/migration/V1__webhook_inbox.sql";
-  static final String QUARANTINE_SCHEMA =
-      "webhook-ingest-service/src/main/resources/db/migration/V2__quarantine.sql";
+
+  /**
+   * Where the service's migrations are (Flyway locations): the platform's tables, then the
+   * service's, as the service's classpath gives them to Flyway.
+   */
+  static final String[] MIGRATIONS = {
+    "filesystem:platform/outbox/src/main/resources/db/migration",
+    "filesystem:platform/operations-support/src/main/resources/db/migration",
+    "filesystem:webhook-ingest-service/src/main/resources/db/migration"
+  };
 
   static ProductionSql read(Path root) {
     String ingestion = text(root.resolve(INGESTION));
@@ -36,10 +34,7 @@ record ProductionSql(
     return new ProductionSql(
         textBlock(ingestion, "INSERT_DELIVERY", INGESTION),
         textBlock(ingestion, "INSERT_NEW_EVENTS", INGESTION),
-        textBlock(writer, "INSERT", OUTBOX_WRITER),
-        literal(writer, "delete from outbox_event", OUTBOX_WRITER),
-        text(root.resolve(OUTBOX_SCHEMA)),
-        text(root.resolve(INBOX_SCHEMA)) + "\n" + text(root.resolve(QUARANTINE_SCHEMA)));
+        textBlock(writer, "INSERT", OUTBOX_WRITER));
   }
 
   private static String textBlock(String source, String constant, String file) {
@@ -50,14 +45,6 @@ record ProductionSql(
       throw new IllegalStateException("No text block " + constant + " in " + file);
     }
     return matcher.group(1).stripIndent().strip();
-  }
-
-  private static String literal(String source, String prefix, String file) {
-    var matcher = Pattern.compile("\"(" + Pattern.quote(prefix) + "[^\"]*)\"").matcher(source);
-    if (!matcher.find()) {
-      throw new IllegalStateException("No statement starting '" + prefix + "' in " + file);
-    }
-    return matcher.group(1);
   }
 
   private static String text(Path file) {

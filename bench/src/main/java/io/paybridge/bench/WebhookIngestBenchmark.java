@@ -1258,8 +1258,9 @@ public final class WebhookIngestBenchmark {
     out.append(
         "Per transaction, with the service's own SQL (read from WebhookRepository.java and OutboxWriter.java):"
             + " one webhook_delivery row, the gocardless_event rows (one `unnest` insert), the outbox_event"
-            + " rows (a JDBC batch) and their delete, commit. Same PostgreSQL server, another database"
-            + " (no replication slot on it). Measured before the service was started.\n\n");
+            + " rows (one `unnest` insert), commit; the schema is the service's, from its Flyway migrations."
+            + " Same PostgreSQL server, another database (no replication slot on it). Measured before the"
+            + " service was started.\n\n");
     out.append(
         "| Events per transaction | Connections | Transactions/s | Events/s | Txn p50 | Txn p99 | CPU bench / service / pg / other | Load avg before→after | PostgreSQL WAL and checkpoints |\n");
     out.append("|---:|---:|---:|---:|---:|---:|---|---|---|\n");

@@ -32,14 +32,16 @@ class WebhookRetentionRepository {
   @Bean
   RetentionKind webhookDeliveriesRetention(JdbcTemplate jdbc, RetentionProperties retention) {
     return new TableRetention(
-        "webhook-deliveries",
-        Duration.ofDays(30),
-        jdbc,
-        "webhook_delivery",
-        "received_at",
-        "not exists (select 1 from quarantined_event q where q.delivery_id = r.id"
-            + " and q.released_at is null)",
-        retention.batchSize());
+            "webhook-deliveries",
+            Duration.ofDays(30),
+            jdbc,
+            "webhook_delivery",
+            "received_at",
+            "not exists (select 1 from quarantined_event q where q.delivery_id = r.id"
+                + " and q.released_at is null)",
+            retention.batchSize())
+        // The inbox's link to its delivery has no foreign key (V17): set to null here.
+        .unlinking("gocardless_event", "delivery_id", "id");
   }
 
   @Bean

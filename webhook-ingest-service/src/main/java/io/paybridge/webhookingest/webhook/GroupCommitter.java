@@ -153,6 +153,8 @@ class GroupCommitter {
     Pending carried = null;
     while (true) {
       Pending first = carried;
+      // A delivery carried over from the last group is already this writer's (taken).
+      boolean taken = carried != null;
       carried = null;
       try {
         if (first == null) {
@@ -170,7 +172,7 @@ class GroupCommitter {
         }
         continue;
       }
-      if (!first.take()) {
+      if (!taken && !first.take()) {
         continue;
       }
       var group = new ArrayList<Pending>();

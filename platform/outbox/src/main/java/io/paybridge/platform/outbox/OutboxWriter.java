@@ -1,10 +1,14 @@
 package io.paybridge.platform.outbox;
 
 import io.paybridge.platform.events.OutboxEvent;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Function;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -14,11 +18,18 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  */
 public class OutboxWriter {
 
+  // One statement for all the events of a call, in the order given (the rows are inserted, and so
+  // reach the WAL and the relay, in array order). A JDBC batch of one INSERT per event cost
+  // PostgreSQL about 40 % more CPU per event: each statement of a batch is bound and executed on
+  // its own (docs/benchmarks.md).
   private static final String INSERT =
       """
       insert into outbox_event
           (id, aggregatetype, aggregateid, type, payload, tenant, organisation_id, traceparent, created_at)
-      values (?, ?, ?, ?, ?::json, ?, ?, ?, ?)
+      select e.id, e.aggregatetype, e.aggregateid, e.type, e.payload::json, e.tenant, e.organisation_id,
+             e.traceparent, ?::timestamptz
+      from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+           as e(id, aggregatetype, aggregateid, type, payload, tenant, organisation_id, traceparent)
       """;
 
   private final JdbcTemplate jdbc;
@@ -60,20 +71,25 @@ public class OutboxWriter {
     }
     var createdAt = Timestamp.from(Instant.now());
     String current = tracing.currentTraceparent();
-    jdbc.batchUpdate(
-        INSERT,
-        events,
-        events.size(),
-        (statement, event) -> {
-          statement.setString(1, event.id());
-          statement.setString(2, event.topic());
-          statement.setString(3, event.key());
-          statement.setString(4, event.type());
-          statement.setString(5, event.payload());
-          statement.setString(6, event.tenant());
-          statement.setString(7, event.organisationId());
-          statement.setString(8, event.traceparent() != null ? event.traceparent() : current);
-          statement.setTimestamp(9, createdAt);
+    var rows = List.copyOf(events);
+    jdbc.update(
+        connection -> {
+          var statement = connection.prepareStatement(INSERT);
+          statement.setTimestamp(1, createdAt);
+          statement.setArray(2, textArray(connection, rows, OutboxEvent::id));
+          statement.setArray(3, textArray(connection, rows, OutboxEvent::topic));
+          statement.setArray(4, textArray(connection, rows, OutboxEvent::key));
+          statement.setArray(5, textArray(connection, rows, OutboxEvent::type));
+          statement.setArray(6, textArray(connection, rows, OutboxEvent::payload));
+          statement.setArray(7, textArray(connection, rows, OutboxEvent::tenant));
+          statement.setArray(8, textArray(connection, rows, OutboxEvent::organisationId));
+          statement.setArray(
+              9,
+              textArray(
+                  connection,
+                  rows,
+                  event -> event.traceparent() != null ? event.traceparent() : current));
+          return statement;
         });
     if (deleteAfterInsert) {
       // The WAL keeps the inserts for the relay; the table itself stays empty.
@@ -86,5 +102,15 @@ public class OutboxWriter {
             return statement;
           });
     }
+  }
+
+  private static Array textArray(
+      Connection connection, List<OutboxEvent> events, Function<OutboxEvent, String> column)
+      throws SQLException {
+    var values = new String[events.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = column.apply(events.get(i));
+    }
+    return connection.createArrayOf("text", values);
   }
 }

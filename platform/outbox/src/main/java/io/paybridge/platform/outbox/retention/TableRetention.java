@@ -24,6 +24,8 @@ public final class TableRetention implements RetentionKind {
   private final JdbcTemplate jdbc;
   private final String delete;
   private final int batchSize;
+  // null, or the delete with an update of the rows that refer to the deleted ones (unlinking)
+  private final String deleteAndUnlink;
 
   /**
    * @param name the kind's name ({@link RetentionKind#name()})
@@ -54,6 +56,7 @@ public final class TableRetention implements RetentionKind {
     this.defaultPeriod = defaultPeriod;
     this.jdbc = jdbc;
     this.batchSize = batchSize;
+    this.deleteAndUnlink = null;
     // ctid: any table, whatever its key; the row is re-checked under its lock by the outer delete.
     this.delete =
         "delete from "
@@ -67,6 +70,50 @@ public final class TableRetention implements RetentionKind {
             + " order by r."
             + timestampColumn
             + " limit ? for update skip locked)";
+  }
+
+  private TableRetention(TableRetention retention, String deleteAndUnlink) {
+    this.name = retention.name;
+    this.defaultPeriod = retention.defaultPeriod;
+    this.jdbc = retention.jdbc;
+    this.batchSize = retention.batchSize;
+    this.delete = retention.delete;
+    this.deleteAndUnlink = deleteAndUnlink;
+  }
+
+  /**
+   * This retention, which also sets to null what another table's rows hold of each removed row's
+   * {@code key}, in the statement that removes it: a foreign key's {@code on delete set null}, for
+   * a reference kept without a foreign key (one costs a lookup and a row lock of the referenced row
+   * for every referencing row written).
+   *
+   * @param referencingTable the table whose rows hold the reference
+   * @param referencingColumn its column that holds it
+   * @param key the column of this retention's table it refers to
+   */
+  public TableRetention unlinking(String referencingTable, String referencingColumn, String key) {
+    if (!IDENTIFIER.matcher(referencingTable).matches()
+        || !IDENTIFIER.matcher(referencingColumn).matches()
+        || !IDENTIFIER.matcher(key).matches()) {
+      throw new IllegalArgumentException(
+          "Not plain identifiers: " + referencingTable + ", " + referencingColumn + ", " + key);
+    }
+    // Both statements of a data-modifying WITH run once, whatever the outer query reads.
+    return new TableRetention(
+        this,
+        "with gone as ("
+            + delete
+            + " returning "
+            + key
+            + "), unlinked as (update "
+            + referencingTable
+            + " set "
+            + referencingColumn
+            + " = null where "
+            + referencingColumn
+            + " in (select "
+            + key
+            + " from gone) returning 1) select count(*) from gone");
   }
 
   @Override
@@ -84,7 +131,10 @@ public final class TableRetention implements RetentionKind {
     var before = Timestamp.from(cutoff);
     long total = 0;
     while (true) {
-      int count = jdbc.update(delete, before, batchSize);
+      int count =
+          deleteAndUnlink == null
+              ? jdbc.update(delete, before, batchSize)
+              : jdbc.queryForObject(deleteAndUnlink, Integer.class, before, batchSize);
       total += count;
       if (count < batchSize) {
         return total;
