@@ -55,8 +55,8 @@ public class EventInbox {
       throw new IllegalStateException(
           "A page of recovered events is not a batch: " + ((ParsedBody.Malformed) parsed).detail());
     }
-    UUID deliveryId = UUID.randomUUID();
     Instant now = clock.instant();
+    UUID deliveryId = DeliveryIds.next(now);
     deliveries.insertRecoveredPage(deliveryId, runId, now, traceparent, body, events.size());
     var result = ingestion.store(deliveryId, now, traceparent, batch, null);
     return new Stored(

@@ -64,8 +64,9 @@ class WebhookIngestion {
     var ids = new ArrayList<UUID>(group.size());
     var rows = new ArrayList<WebhookRepository.NewDelivery>(group.size());
     var inbox = new ArrayList<WebhookRepository.InboxRow>();
+    Instant now = clock.instant();
     for (Submission submission : group) {
-      UUID id = UUID.randomUUID();
+      UUID id = DeliveryIds.next(now);
       ids.add(id);
       int eventCount =
           submission.body() instanceof ParsedBody.Batch batch ? batch.events().size() : 0;
