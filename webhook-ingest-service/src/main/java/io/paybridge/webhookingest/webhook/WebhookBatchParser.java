@@ -1,5 +1,6 @@
 package io.paybridge.webhookingest.webhook;
 
+import io.paybridge.platform.events.IsoInstants;
 import io.paybridge.platform.events.OutboxEvent;
 import io.paybridge.platform.events.gocardless.GoCardlessEventFields;
 import io.paybridge.platform.events.gocardless.GoCardlessRecord;
@@ -8,8 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -238,7 +237,8 @@ final class WebhookBatchParser {
     }
     GoCardlessRecord record =
         GoCardlessRecords.of(new GoCardlessEventFields(id, resourceType, action, createdAt, links));
-    return new GoCardlessEvent(record, resourceType, action, instantOrNull(createdAt), json);
+    return new GoCardlessEvent(
+        record, resourceType, action, IsoInstants.parseOrNull(createdAt), json);
   }
 
   private static ParsedEvent.Rejected rejected(
@@ -258,17 +258,6 @@ final class WebhookBatchParser {
   private static String stringOrNull(JsonNode node, String field) {
     JsonNode value = node.path(field);
     return value.isString() ? value.stringValue() : null;
-  }
-
-  private static Instant instantOrNull(String text) {
-    if (text == null) {
-      return null;
-    }
-    try {
-      return Instant.parse(text);
-    } catch (DateTimeParseException e) {
-      return null;
-    }
   }
 
   private static String decodeUtf8(byte[] body) {

@@ -8,12 +8,10 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.tracing.Span;
 import io.paybridge.platform.events.CloudEventHeaders;
 import io.paybridge.platform.events.EventHeaders;
+import io.paybridge.platform.events.IsoInstants;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.YearMonth;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -326,7 +324,7 @@ final class KafkaRelayPublisher
         default -> {}
       }
     }
-    Instant time = parseInstant(createdAt);
+    Instant time = IsoInstants.parseOrNull(createdAt);
     CloudEventHeaders.of(id, type, source, time == null ? Instant.now() : time)
         .forEach((name, text) -> headers.add(name, text.getBytes(StandardCharsets.UTF_8)));
     return new ProducerRecord<>(topic, null, key, value, headers);
@@ -649,81 +647,9 @@ final class KafkaRelayPublisher
 
   private static Instant createdAt(ProducerRecord<String, String> record) {
     var header = record.headers().lastHeader(EventHeaders.CREATED_AT);
-    return header == null ? null : parseInstant(new String(header.value(), StandardCharsets.UTF_8));
-  }
-
-  /**
-   * The {@code createdAt} header's instant, or null when it is missing or not an ISO instant. Every
-   * record's header is read this way three times (its CloudEvents time, the batch's oldest row, the
-   * relay lag), so the form the Outbox Event Router gives a {@code timestamptz} in UTC ({@code
-   * 2026-11-30T13:45:41.123456Z}) is read directly: {@link Instant#parse} builds a formatter on
-   * every call, and was about a seventh of the relay's CPU at full load (docs/benchmarks.md).
-   */
-  static Instant parseInstant(String text) {
-    if (text == null) {
-      return null;
-    }
-    Instant utc = parseUtc(text);
-    if (utc != null) {
-      return utc;
-    }
-    try {
-      return Instant.parse(text);
-    } catch (DateTimeParseException e) {
-      return null;
-    }
-  }
-
-  private static final int[] NANOS_PER_DIGIT = {
-    100_000_000, 10_000_000, 1_000_000, 100_000, 10_000, 1_000, 100, 10, 1
-  };
-
-  /** {@code yyyy-MM-ddTHH:mm:ss[.f...]Z} with 1 to 9 fraction digits, else null. */
-  private static Instant parseUtc(String text) {
-    int length = text.length();
-    if (length < 20
-        || length == 21
-        || length > 30
-        || text.charAt(4) != '-'
-        || text.charAt(7) != '-'
-        || text.charAt(10) != 'T'
-        || text.charAt(13) != ':'
-        || text.charAt(16) != ':'
-        || text.charAt(length - 1) != 'Z'
-        || (length > 20 && text.charAt(19) != '.')) {
-      return null;
-    }
-    int year = digits(text, 0, 4);
-    int month = digits(text, 5, 2);
-    int day = digits(text, 8, 2);
-    int hour = digits(text, 11, 2);
-    int minute = digits(text, 14, 2);
-    int second = digits(text, 17, 2);
-    int fraction = length > 20 ? digits(text, 20, length - 21) : 0;
-    if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23) {
-      return null;
-    }
-    if (minute < 0 || minute > 59 || second < 0 || second > 59 || fraction < 0) {
-      return null;
-    }
-    if (day > YearMonth.of(year, month).lengthOfMonth()) {
-      return null;
-    }
-    long epochDay = LocalDate.of(year, month, day).toEpochDay();
-    int nanos = length > 20 ? fraction * NANOS_PER_DIGIT[length - 22] : 0;
-    return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3_600 + minute * 60 + second, nanos);
-  }
-
-  /** The decimal number of {@code count} ASCII digits at {@code from}, or -1. */
-  private static int digits(String text, int from, int count) {
-    int value = 0;
-    for (int i = from; i < from + count; i++) {
-      char c = text.charAt(i);
-      if (c < '0' || c > '9') {
-        return -1;
-      }
-      value = value * 10 + (c - '0');
-    }
-    return value;
+    // Read three times per record (its CloudEvents time, the batch's oldest row, the relay lag).
+    return header == null
+        ? null
+        : IsoInstants.parseOrNull(new String(header.value(), StandardCharsets.UTF_8));
   }
 }
