@@ -279,16 +279,7 @@ class GroupCommitIT {
   }
 
   private List<HttpResponse<String>> sendTogether(List<byte[]> bodies) {
-    try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
-      var answers =
-          bodies.stream()
-              .map(
-                  body ->
-                      CompletableFuture.supplyAsync(
-                          () -> client.postSigned(body, SIMULATOR_SECRET), executor))
-              .toList();
-      return answers.stream().map(CompletableFuture::join).toList();
-    }
+    return client.postSignedTogether(bodies, SIMULATOR_SECRET);
   }
 
   private String[] webhookIds(List<byte[]> bodies) {

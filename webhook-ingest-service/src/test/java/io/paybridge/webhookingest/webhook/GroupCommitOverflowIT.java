@@ -8,8 +8,6 @@ import io.paybridge.platform.testsupport.IntegrationTest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -44,17 +42,7 @@ class GroupCommitOverflowIT {
             GoCardlessWebhookIT.webhook(List.of(run + "C1", run + "C2"), "payments", "confirmed"));
     var client = new WebhookClient(port);
 
-    List<HttpResponse<String>> responses;
-    try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
-      var answers =
-          bodies.stream()
-              .map(
-                  body ->
-                      CompletableFuture.supplyAsync(
-                          () -> client.postSigned(body, SIMULATOR_SECRET), executor))
-              .toList();
-      responses = answers.stream().map(CompletableFuture::join).toList();
-    }
+    var responses = client.postSignedTogether(bodies, SIMULATOR_SECRET);
 
     assertThat(responses).extracting(HttpResponse::statusCode).containsExactly(204, 204, 204);
     assertThat(
