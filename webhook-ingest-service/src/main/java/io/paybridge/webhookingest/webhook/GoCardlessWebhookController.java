@@ -103,8 +103,7 @@ public class GoCardlessWebhookController {
                         + " ms)");
               });
     }
-    // Signed, so GoCardless's: stored whatever it holds. A body that is not a webhook, or an
-    // event
+    // Signed, so GoCardless's: stored whatever it holds. A body that is not a webhook, or an event
     // that cannot be routed, is quarantined rather than refused, since GoCardless would only send
     // the same bytes again, and a refusal would take the good events of the batch down with it.
     ParsedBody parsed = parser.parse(body);

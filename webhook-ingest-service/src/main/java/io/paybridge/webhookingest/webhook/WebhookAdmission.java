@@ -25,7 +25,6 @@ import tools.jackson.databind.ObjectMapper;
 final class WebhookAdmission extends OncePerRequestFilter {
 
   private static final String TICKET = WebhookAdmission.class.getName() + ".ticket";
-  private static final String RETRY_AFTER_SECONDS = "1";
 
   private final GroupCommitter ingestion;
   private final WebhookMetrics metrics;
@@ -91,7 +90,8 @@ final class WebhookAdmission extends OncePerRequestFilter {
     metrics.rejected(saturated.problem);
     rejections.record(saturated.problem, requestId);
     response.setStatus(saturated.problem.status());
-    response.setHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+    response.setHeader(
+        HttpHeaders.RETRY_AFTER, WebhookExceptionHandler.SATURATED_RETRY_AFTER_SECONDS);
     response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
     byte[] body =
         json.writeValueAsBytes(

@@ -24,7 +24,9 @@ class WebhookExceptionHandler {
   private static final Logger log = LoggerFactory.getLogger(WebhookExceptionHandler.class);
   private static final String RETRY_AFTER_SECONDS = "30";
   private static final String RELAY_BEHIND_RETRY_AFTER_SECONDS = "1";
-  private static final String SATURATED_RETRY_AFTER_SECONDS = "1";
+
+  /** Also {@link WebhookAdmission}'s, which refuses before this handler could. */
+  static final String SATURATED_RETRY_AFTER_SECONDS = "1";
 
   private final WebhookMetrics metrics;
   private final RecentRejections rejections;

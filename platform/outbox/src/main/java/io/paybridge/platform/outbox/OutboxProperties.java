@@ -62,7 +62,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     and every instance reads it ({@link RelayBacklog}); a report older than ten intervals is
  *     ignored
  * @param recordPlacements whether the relay records each relayed record's Kafka partition and
- *     offset on its outbox row (the operators' event timeline shows them)
+ *     offset ({@code outbox_placement}, an unlogged table; the operators' event timeline shows
+ *     them)
  */
 @ConfigurationProperties("paybridge.outbox")
 public record OutboxProperties(

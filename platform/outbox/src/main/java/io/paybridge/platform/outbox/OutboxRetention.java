@@ -3,7 +3,7 @@ package io.paybridge.platform.outbox;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.paybridge.platform.outbox.retention.RetentionKind;
-import java.sql.Timestamp;
+import io.paybridge.platform.outbox.retention.TableRetention;
 import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
@@ -23,15 +23,25 @@ public class OutboxRetention implements RetentionKind {
 
   private static final Logger log = LoggerFactory.getLogger(OutboxRetention.class);
 
-  private final JdbcTemplate jdbc;
+  private static final String NAME = "outbox-events";
+
   private final Duration retention;
-  private final int batchSize;
+  private final TableRetention rows;
   private final Counter deleted;
 
   public OutboxRetention(JdbcTemplate jdbc, OutboxProperties properties, MeterRegistry meters) {
-    this.jdbc = jdbc;
     this.retention = properties.retention();
-    this.batchSize = properties.retentionBatchSize();
+    // A row's Kafka placement (timeline) goes with it.
+    this.rows =
+        new TableRetention(
+                NAME,
+                retention,
+                jdbc,
+                "outbox_event",
+                "created_at",
+                null,
+                properties.retentionBatchSize())
+            .alsoDeleting("outbox_placement", "event_id", "id");
     this.deleted =
         Counter.builder("paybridge.outbox.retention.deleted")
             .description("Outbox rows deleted by the retention job")
@@ -40,7 +50,7 @@ public class OutboxRetention implements RetentionKind {
 
   @Override
   public String name() {
-    return "outbox-events";
+    return NAME;
   }
 
   @Override
@@ -63,29 +73,8 @@ public class OutboxRetention implements RetentionKind {
   }
 
   long deleteCreatedBefore(Instant cutoff) {
-    var before = Timestamp.from(cutoff);
-    long total = 0;
-    while (true) {
-      // skip locked: instances running the job at the same time share the work instead of waiting.
-      // A row's Kafka placement (timeline) goes with it.
-      Integer deletedRows =
-          jdbc.queryForObject(
-              "with gone as (delete from outbox_event where id in (select id from outbox_event"
-                  + " where created_at < ? order by created_at limit ? for update skip locked)"
-                  + " returning id),"
-                  + " placements as (delete from outbox_placement"
-                  + " where event_id in (select id from gone))"
-                  + " select count(*)::int from gone",
-              Integer.class,
-              before,
-              batchSize);
-      int count = deletedRows == null ? 0 : deletedRows;
-      total += count;
-      deleted.increment(count);
-      if (count < batchSize) {
-        break;
-      }
-    }
+    long total = rows.deleteOlderThan(cutoff);
+    deleted.increment(total);
     if (total > 0) {
       log.info("Outbox retention deleted {} rows created before {}", total, cutoff);
     }

@@ -24,8 +24,8 @@ public final class TableRetention implements RetentionKind {
   private final JdbcTemplate jdbc;
   private final String delete;
   private final int batchSize;
-  // null, or the delete with an update of the rows that refer to the deleted ones (unlinking)
-  private final String deleteAndUnlink;
+  // null, or the delete with a change of the rows that refer to the deleted ones
+  private final String deleteWithReferences;
 
   /**
    * @param name the kind's name ({@link RetentionKind#name()})
@@ -56,7 +56,7 @@ public final class TableRetention implements RetentionKind {
     this.defaultPeriod = defaultPeriod;
     this.jdbc = jdbc;
     this.batchSize = batchSize;
-    this.deleteAndUnlink = null;
+    this.deleteWithReferences = null;
     // ctid: any table, whatever its key; the row is re-checked under its lock by the outer delete.
     this.delete =
         "delete from "
@@ -72,13 +72,13 @@ public final class TableRetention implements RetentionKind {
             + " limit ? for update skip locked)";
   }
 
-  private TableRetention(TableRetention retention, String deleteAndUnlink) {
+  private TableRetention(TableRetention retention, String deleteWithReferences) {
     this.name = retention.name;
     this.defaultPeriod = retention.defaultPeriod;
     this.jdbc = retention.jdbc;
     this.batchSize = retention.batchSize;
     this.delete = retention.delete;
-    this.deleteAndUnlink = deleteAndUnlink;
+    this.deleteWithReferences = deleteWithReferences;
   }
 
   /**
@@ -92,6 +92,30 @@ public final class TableRetention implements RetentionKind {
    * @param key the column of this retention's table it refers to
    */
   public TableRetention unlinking(String referencingTable, String referencingColumn, String key) {
+    return withReferences(
+        referencingTable,
+        referencingColumn,
+        key,
+        "update " + referencingTable + " set " + referencingColumn + " = null");
+  }
+
+  /**
+   * This retention, which also deletes another table's rows that hold a removed row's {@code key},
+   * in the statement that removes it: a foreign key's {@code on delete cascade}, for rows kept
+   * without one (an unlogged table cannot reference a logged one).
+   *
+   * @param referencingTable the table whose rows hold the reference
+   * @param referencingColumn its column that holds it
+   * @param key the column of this retention's table it refers to
+   */
+  public TableRetention alsoDeleting(
+      String referencingTable, String referencingColumn, String key) {
+    return withReferences(
+        referencingTable, referencingColumn, key, "delete from " + referencingTable);
+  }
+
+  private TableRetention withReferences(
+      String referencingTable, String referencingColumn, String key, String change) {
     if (!IDENTIFIER.matcher(referencingTable).matches()
         || !IDENTIFIER.matcher(referencingColumn).matches()
         || !IDENTIFIER.matcher(key).matches()) {
@@ -105,11 +129,9 @@ public final class TableRetention implements RetentionKind {
             + delete
             + " returning "
             + key
-            + "), unlinked as (update "
-            + referencingTable
-            + " set "
-            + referencingColumn
-            + " = null where "
+            + "), referencing as ("
+            + change
+            + " where "
             + referencingColumn
             + " in (select "
             + key
@@ -132,9 +154,9 @@ public final class TableRetention implements RetentionKind {
     long total = 0;
     while (true) {
       int count =
-          deleteAndUnlink == null
+          deleteWithReferences == null
               ? jdbc.update(delete, before, batchSize)
-              : jdbc.queryForObject(deleteAndUnlink, Integer.class, before, batchSize);
+              : jdbc.queryForObject(deleteWithReferences, Integer.class, before, batchSize);
       total += count;
       if (count < batchSize) {
         return total;
