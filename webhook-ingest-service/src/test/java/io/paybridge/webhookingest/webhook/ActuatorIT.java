@@ -13,10 +13,16 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.jetty.JettyWebServer;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.event.EventListener;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
@@ -31,6 +37,7 @@ class ActuatorIT {
   @LocalServerPort int port;
   @LocalManagementPort int managementPort;
   @Autowired ObjectMapper mapper;
+  @Autowired ManagementServer managementServer;
   private final HttpClient http = HttpClient.newHttpClient();
 
   @Test
@@ -96,19 +103,54 @@ class ActuatorIT {
   }
 
   @Test
+  void aForwardedForHeaderDoesNotMakeAnOutsiderInternal() throws Exception {
+    // server.forward-headers-strategy is none (application.yml): Jetty's forwarded-header handling
+    // would take the header from any client, so that an outsider could name a trusted address.
+    var outsider = HttpClient.newBuilder().localAddress(InetAddress.getByName("127.0.0.2")).build();
+    var response =
+        outsider.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + managementPort + "/actuator/prometheus"))
+                .header("X-Forwarded-For", "127.0.0.1")
+                .header("Forwarded", "for=127.0.0.1")
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(403);
+  }
+
+  @Test
   void theManagementPortIsServedByItsOwnFewThreads() throws Exception {
-    var threads = java.util.concurrent.ConcurrentHashMap.<String>newKeySet();
+    var server = managementServer.server.get();
+    assertThat(server).isNotNull();
+    assertThat(server.getPort()).isEqualTo(managementPort);
+    // Not the service's pool (Spring Boot's virtual-thread one, copied to the management server):
+    // paybridge.management.threads (2) platform threads that serve requests, and Jetty's acceptor
+    // and selector.
+    var pool = (QueuedThreadPool) server.getServer().getThreadPool();
+    assertThat(pool.getName()).isEqualTo("management-http");
+    assertThat(pool.getVirtualThreadsExecutor()).isNull();
+    assertThat(pool.getMaxThreads()).isEqualTo(2 + 2);
     // A burst: with virtual threads the management server would take one per request.
     try (var clients = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
       for (int i = 0; i < 50; i++) {
         clients.submit(() -> get(http, managementPort, "/actuator/health/liveness"));
       }
     }
-    Thread.getAllStackTraces().keySet().stream()
-        .map(Thread::getName)
-        .filter(name -> name.startsWith("management-http-"))
-        .forEach(threads::add);
-    assertThat(threads).isNotEmpty().hasSizeLessThanOrEqualTo(2);
+    assertThat(pool.getThreads()).isLessThanOrEqualTo(2 + 2);
+  }
+
+  /** The management port's server, as its context announces it (child events reach the parent). */
+  @TestConfiguration
+  static class ManagementServer {
+    final AtomicReference<JettyWebServer> server = new AtomicReference<>();
+
+    @EventListener
+    void started(WebServerInitializedEvent event) {
+      if ("management".equals(event.getApplicationContext().getServerNamespace())) {
+        server.set((JettyWebServer) event.getWebServer());
+      }
+    }
   }
 
   @Test

@@ -16,8 +16,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -30,7 +32,8 @@ import tools.jackson.databind.ObjectMapper;
  * one transaction (their rows share the transaction id {@code xmin}), each answered after it;
  * events shared by deliveries of one group are published once; a delivery whose rows fail does not
  * cost the others their 204; the database ending the group's transaction acknowledges none of it;
- * past the admission limit a delivery is refused at once with nothing stored.
+ * past the admission limit a delivery is refused at once with nothing stored, on a connection that
+ * stays open.
  *
  * <p>One writer that waits up to 500 ms for more deliveries, so that deliveries sent together
  * reliably land in one group, and an admission limit of four pending deliveries.
@@ -211,28 +214,12 @@ class GroupCommitIT {
   @Test
   void pastTheAdmissionLimitADeliveryIsRefusedAtOnceAndNothingOfItIsStored() throws Exception {
     String run = run();
-    String held = run + "H";
-    // Four deliveries (the limit) wait in a group for a held event; the fifth is refused.
-    var waiting =
-        List.of(
-            GoCardlessWebhookIT.webhook(List.of(held), "payments", "created"),
-            GoCardlessWebhookIT.webhook(List.of(run + "W1"), "payments", "created"),
-            GoCardlessWebhookIT.webhook(List.of(run + "W2"), "payments", "created"),
-            GoCardlessWebhookIT.webhook(List.of(run + "W3"), "payments", "created"));
     String refusedId = run + "R";
     byte[] refusedBody = GoCardlessWebhookIT.webhook(List.of(refusedId), "payments", "created");
     try (var kafka = KafkaTestConsumer.fromNow(Topics.GOCARDLESS_PAYMENTS);
         var blocker = EmbeddedPostgresServer.shared().dataSource(DATABASE).getConnection();
         var executor = Executors.newVirtualThreadPerTaskExecutor()) {
-      holdEventId(blocker, held);
-      var answers =
-          waiting.stream()
-              .map(
-                  body ->
-                      CompletableFuture.supplyAsync(
-                          () -> client.postSigned(body, SIMULATOR_SECRET), executor))
-              .toList();
-      backendWaitingToInsertAnEvent();
+      var answers = fillTheAdmissionLimit(blocker, run, executor);
       HttpResponse<String> refused;
       double observed503 = serverRequestsAnswered(503);
       try {
@@ -266,6 +253,51 @@ class GroupCommitIT {
       WebhookStorageOutageIT.assertRedeliveryAcceptedAndPublishedOnce(
           client, kafka, service, refusedId, refusedBody);
     }
+  }
+
+  @Test
+  void aRefusedSenderKeepsItsConnectionForItsNextDelivery() throws Exception {
+    String run = run();
+    byte[] refusedBody = GoCardlessWebhookIT.webhook(List.of(run + "R"), "payments", "created");
+    try (var blocker = EmbeddedPostgresServer.shared().dataSource(DATABASE).getConnection();
+        var executor = Executors.newVirtualThreadPerTaskExecutor();
+        var connection = new KeptConnection(port)) {
+      var answers = fillTheAdmissionLimit(blocker, run, executor);
+      KeptConnection.Response refused;
+      try {
+        refused = connection.postSigned(refusedBody, SIMULATOR_SECRET);
+      } finally {
+        blocker.rollback();
+      }
+      assertThat(refused.status()).as(refused.body()).isEqualTo(503);
+      assertThat(refused.body()).contains("ingest-saturated");
+      assertThat(refused.header("Connection")).isEmpty();
+      for (var answer : answers) {
+        assertThat(answer.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(204);
+      }
+      // Shedding costs no new connection: the redelivery goes on the same one.
+      assertThat(connection.postSigned(refusedBody, SIMULATOR_SECRET).status()).isEqualTo(204);
+    }
+  }
+
+  /**
+   * Four deliveries (the admission limit) waiting in a group for an event {@code blocker} holds:
+   * the next delivery is refused until {@code blocker} ends its transaction.
+   */
+  private List<CompletableFuture<HttpResponse<String>>> fillTheAdmissionLimit(
+      Connection blocker, String run, ExecutorService executor) throws Exception {
+    String held = run + "H";
+    holdEventId(blocker, held);
+    var answers =
+        Stream.of(held, run + "W1", run + "W2", run + "W3")
+            .map(id -> GoCardlessWebhookIT.webhook(List.of(id), "payments", "created"))
+            .map(
+                body ->
+                    CompletableFuture.supplyAsync(
+                        () -> client.postSigned(body, SIMULATOR_SECRET), executor))
+            .toList();
+    backendWaitingToInsertAnEvent();
+    return answers;
   }
 
   private double serverRequestsAnswered(int status) {

@@ -12,11 +12,11 @@ import org.slf4j.Marker;
 /**
  * Keeps the data a service handles out of its log, whatever the log levels: below INFO, libraries
  * that move data log the data itself (the PostgreSQL driver its bound parameters, Debezium the
- * captured row, Tomcat the request bytes, Spring the bodies it reads and writes, Kafka clients the
- * records), which would put payers' details into logs. Events below INFO from those loggers are
- * dropped before they are formatted; INFO and above pass (warnings and errors stay visible). {@code
- * PayerDataNeverLoggedIT} (webhook-ingest) and {@code PayerDataAndPsd2IT} (billing) run with every
- * logger at TRACE and find no payer data in the log.
+ * captured row, Tomcat and Jetty the request bytes, Spring the bodies it reads and writes, Kafka
+ * clients the records), which would put payers' details into logs. Events below INFO from those
+ * loggers are dropped before they are formatted; INFO and above pass (warnings and errors stay
+ * visible). {@code PayerDataNeverLoggedIT} (webhook-ingest) and {@code PayerDataAndPsd2IT}
+ * (billing) run with every logger at TRACE and find no payer data in the log.
  */
 public final class DataLogGuard extends TurboFilter implements AutoCloseable {
 

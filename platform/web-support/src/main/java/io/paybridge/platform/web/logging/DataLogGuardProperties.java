@@ -23,6 +23,7 @@ public record DataLogGuardProperties(
           "org.apache.coyote",
           "org.apache.tomcat",
           "org.apache.catalina",
+          "org.eclipse.jetty",
           "org.springframework.web",
           "org.springframework.http",
           "org.springframework.core.codec",

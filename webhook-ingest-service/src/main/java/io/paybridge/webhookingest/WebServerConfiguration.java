@@ -1,0 +1,58 @@
+package io.paybridge.webhookingest;
+
+import java.util.concurrent.Executors;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.springframework.boot.jetty.ConfigurableJettyWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+
+/**
+ * The webhook port runs on Jetty, not Tomcat: Tomcat closes the connection after every 503 (its
+ * fixed list of statuses that end a connection), so past capacity every refused delivery cost its
+ * sender and the service a new TCP connection, and refusals that should take milliseconds took tens
+ * of them on a busy machine. Jetty keeps the connection: a refusal is one short answer on it
+ * (docs/benchmarks.md, the 2× saturation phase).
+ *
+ * <p>Its threads: Jetty's acceptor and selectors on platform threads of a {@link QueuedThreadPool}
+ * and every request on a virtual thread of its own (Jetty's virtual-threads executor), since a
+ * webhook blocks until its group's commit. Spring Boot's virtual-thread set-up ({@code
+ * spring.threads.virtual.enabled}) would put the acceptor and selectors on virtual threads too;
+ * this customizer runs after it and replaces that pool.
+ */
+@Configuration(proxyBeanMethods = false)
+class WebServerConfiguration {
+
+  @Bean
+  WebServerFactoryCustomizer<ConfigurableJettyWebServerFactory> webhookServer(
+      WebServerProperties properties) {
+    return new WebhookServer(properties.acceptQueueSize());
+  }
+
+  private record WebhookServer(int acceptQueueSize)
+      implements WebServerFactoryCustomizer<ConfigurableJettyWebServerFactory>, Ordered {
+
+    @Override
+    public void customize(ConfigurableJettyWebServerFactory factory) {
+      var pool = new QueuedThreadPool();
+      pool.setName("http");
+      pool.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
+      factory.setThreadPool(pool);
+      factory.addServerCustomizers(
+          server -> {
+            for (var connector : server.getConnectors()) {
+              if (connector instanceof ServerConnector serverConnector) {
+                serverConnector.setAcceptQueueSize(acceptQueueSize);
+              }
+            }
+          });
+    }
+
+    @Override
+    public int getOrder() {
+      return Ordered.LOWEST_PRECEDENCE;
+    }
+  }
+}
