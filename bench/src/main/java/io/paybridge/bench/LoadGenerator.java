@@ -59,6 +59,10 @@ final class LoadGenerator {
     final org.HdrHistogram.Recorder interval =
         new org.HdrHistogram.Recorder(Duration.ofMinutes(5).toNanos() / 1000, 3);
 
+    /** {@link #refusedMicros}, read and reset every progress interval for the timeline. */
+    final org.HdrHistogram.Recorder refusedInterval =
+        new org.HdrHistogram.Recorder(Duration.ofMinutes(5).toNanos() / 1000, 3);
+
     /** "t=5s p50 3.1 p99 12.0 max 20.3" per progress interval. */
     final java.util.List<String> timeline =
         java.util.Collections.synchronizedList(new java.util.ArrayList<>());
@@ -191,11 +195,11 @@ final class LoadGenerator {
         phase.acked.increment();
         phase.lastAck.accumulateAndGet(done, Math::max);
       } else if (response.status() == 503 && response.body().contains("/relay-behind")) {
-        phase.refusedMicros.recordValue(Math.max(0, (done - sentAt) / 1000));
+        refused(phase, done - sentAt);
         error(phase, SHED);
         return false;
       } else if (response.status() == 503 && response.body().contains("/ingest-saturated")) {
-        phase.refusedMicros.recordValue(Math.max(0, (done - sentAt) / 1000));
+        refused(phase, done - sentAt);
         error(phase, SATURATED);
         return false;
       } else {
@@ -209,6 +213,12 @@ final class LoadGenerator {
       phase.inFlight.decrementAndGet();
     }
     return true;
+  }
+
+  private static void refused(Phase phase, long nanos) {
+    long micros = Math.max(0, nanos / 1000);
+    phase.refusedMicros.recordValue(micros);
+    phase.refusedInterval.recordValue(micros);
   }
 
   private static void error(Phase phase, String reason) {

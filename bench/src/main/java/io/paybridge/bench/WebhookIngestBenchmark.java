@@ -937,6 +937,16 @@ public final class WebhookIngestBenchmark {
                       PhaseResult.ms(window, 50),
                       PhaseResult.ms(window, 99),
                       PhaseResult.max(window));
+          var refusedWindow = phase.refusedInterval.getIntervalHistogram();
+          if (refusedWindow.getTotalCount() > 0) {
+            acks +=
+                String.format(
+                    ", %d refused, answered p50 %s p99 %s max %s ms",
+                    refusedWindow.getTotalCount(),
+                    PhaseResult.ms(refusedWindow, 50),
+                    PhaseResult.ms(refusedWindow, 99),
+                    PhaseResult.max(refusedWindow));
+          }
           phase.timeline.add(String.format("t=%.0fs: %s", elapsed, acks));
           say(
               String.format(
@@ -1244,8 +1254,8 @@ public final class WebhookIngestBenchmark {
     }
     out.append('\n');
     out.append(
-        "Ack latency per 5-second window of the fixed-rate and target-rate phases (from the"
-            + " progress output):\n\n");
+        "Ack latency per 5-second window of the open-loop phases, and the refused requests'"
+            + " answer time from their send where there were any (from the progress output):\n\n");
     for (var r : results) {
       if (r.mode().startsWith("open loop")) {
         out.append("- ").append(r.name()).append(": ").append(String.join("; ", r.timeline()));
