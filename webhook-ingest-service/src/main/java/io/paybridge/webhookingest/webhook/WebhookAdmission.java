@@ -15,9 +15,15 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * The admission limit ({@link GroupCommitter#admit}) in front of everything else a webhook passes:
  * first in the filter chain, so that past capacity a refusal costs only this check and a short
- * answer — no tracing span, no security chain, no Spring MVC dispatch, no body read. The work done
- * for refused requests is taken from the writers on the same cores, so every step skipped here is
- * more deliveries stored (docs/benchmarks.md, the 2× saturation phase).
+ * answer — no tracing span, no security chain, no Spring MVC dispatch, no signature check or
+ * parsing of the body. The work done for refused requests is taken from the writers on the same
+ * cores, so every step skipped here is more deliveries stored (docs/benchmarks.md, the 2×
+ * saturation phase).
+ *
+ * <p>A refused delivery's body is read and dropped before the answer (up to the size limit): a
+ * server that answers before the body has arrived must end the connection, and the sender, still
+ * sending, would then meet a reset instead of the answer, and open a new connection for its next
+ * delivery.
  *
  * <p>An admitted delivery carries its {@link GroupCommitter.Ticket} to the controller as a request
  * attribute; the ticket is closed here once the delivery is answered, whatever happened to it.
@@ -30,16 +36,19 @@ final class WebhookAdmission extends OncePerRequestFilter {
   private final WebhookMetrics metrics;
   private final RecentRejections rejections;
   private final ObjectMapper json;
+  private final long maxBodySize;
 
   WebhookAdmission(
       GroupCommitter ingestion,
       WebhookMetrics metrics,
       RecentRejections rejections,
-      ObjectMapper json) {
+      ObjectMapper json,
+      long maxBodySize) {
     this.ingestion = ingestion;
     this.metrics = metrics;
     this.rejections = rejections;
     this.json = json;
+    this.maxBodySize = maxBodySize;
   }
 
   // Mapped to the webhook's path by its registration (the servlet container's path matching, on the
@@ -66,6 +75,21 @@ final class WebhookAdmission extends OncePerRequestFilter {
     }
   }
 
+  /** Reads and drops the body, unless it is larger than any delivery may be (then 413 anyway). */
+  private void skipBody(HttpServletRequest request) throws IOException {
+    long length = request.getContentLengthLong();
+    if (length > maxBodySize) {
+      return;
+    }
+    // Its declared length, or what a body without one arrives in, at most the limit.
+    byte[] scratch = new byte[(int) Math.min(length > 0 ? length : 8192, 8192)];
+    var in = request.getInputStream();
+    long read = 0;
+    for (int n; read <= maxBodySize && (n = in.read(scratch)) != -1; ) {
+      read += n;
+    }
+  }
+
   /**
    * The admission of the delivery {@code request} carries (its filter ran before the controller).
    */
@@ -89,6 +113,7 @@ final class WebhookAdmission extends OncePerRequestFilter {
     }
     metrics.rejected(saturated.problem);
     rejections.record(saturated.problem, requestId);
+    skipBody(request);
     response.setStatus(saturated.problem.status());
     response.setHeader(
         HttpHeaders.RETRY_AFTER, WebhookExceptionHandler.SATURATED_RETRY_AFTER_SECONDS);

@@ -18,9 +18,12 @@ class WebhookAdmissionConfiguration {
       GroupCommitter ingestion,
       WebhookMetrics metrics,
       RecentRejections rejections,
-      ObjectMapper json) {
+      ObjectMapper json,
+      WebhookProperties properties) {
     var registration =
-        new FilterRegistrationBean<>(new WebhookAdmission(ingestion, metrics, rejections, json));
+        new FilterRegistrationBean<>(
+            new WebhookAdmission(
+                ingestion, metrics, rejections, json, properties.maxBodySize().toBytes()));
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
     registration.addUrlPatterns(GoCardlessWebhookController.PATH);
     return registration;

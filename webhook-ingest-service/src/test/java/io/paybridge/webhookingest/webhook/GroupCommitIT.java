@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -258,14 +259,17 @@ class GroupCommitIT {
   @Test
   void aRefusedSenderKeepsItsConnectionForItsNextDelivery() throws Exception {
     String run = run();
-    byte[] refusedBody = GoCardlessWebhookIT.webhook(List.of(run + "R"), "payments", "created");
+    // A batch, its second half sent a moment after the head: the service decides before it arrives.
+    byte[] refusedBody =
+        GoCardlessWebhookIT.webhook(
+            IntStream.range(0, 50).mapToObj(i -> run + "R" + i).toList(), "payments", "created");
     try (var blocker = EmbeddedPostgresServer.shared().dataSource(DATABASE).getConnection();
         var executor = Executors.newVirtualThreadPerTaskExecutor();
         var connection = new KeptConnection(port)) {
       var answers = fillTheAdmissionLimit(blocker, run, executor);
       KeptConnection.Response refused;
       try {
-        refused = connection.postSigned(refusedBody, SIMULATOR_SECRET);
+        refused = connection.postSigned(refusedBody, SIMULATOR_SECRET, Duration.ofMillis(300));
       } finally {
         blocker.rollback();
       }

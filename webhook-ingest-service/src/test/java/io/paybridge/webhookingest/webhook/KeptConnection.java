@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -46,6 +47,17 @@ final class KeptConnection implements AutoCloseable {
    * @throws EOFException when the service closed the connection before answering
    */
   Response postSigned(byte[] body, String secret) throws IOException {
+    return postSigned(body, secret, Duration.ZERO);
+  }
+
+  /**
+   * Posts {@code body} signed with {@code secret}, sending the head and the first half of the body,
+   * then the rest after {@code pause}: a sender whose body is still arriving when the service
+   * decides.
+   *
+   * @throws EOFException when the service closed the connection before answering
+   */
+  Response postSigned(byte[] body, String secret, Duration pause) throws IOException {
     String head =
         "POST "
             + GoCardlessWebhookController.PATH
@@ -59,7 +71,18 @@ final class KeptConnection implements AutoCloseable {
             + body.length
             + "\r\n\r\n";
     out.write(head.getBytes(StandardCharsets.US_ASCII));
-    out.write(body);
+    int half = body.length / 2;
+    out.write(body, 0, half);
+    out.flush();
+    if (pause.isPositive()) {
+      try {
+        Thread.sleep(pause);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("Interrupted", e);
+      }
+    }
+    out.write(body, half, body.length - half);
     out.flush();
     String statusLine = line();
     if (statusLine == null) {
