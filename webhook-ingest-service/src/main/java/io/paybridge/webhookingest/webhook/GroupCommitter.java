@@ -295,27 +295,27 @@ class GroupCommitter {
     }
 
     /**
-     * The answer, by the storage deadline: a delivery no writer has taken by then is given up (and
-     * never written); one taken is bounded by its transaction's own deadline, which aborts it.
+     * The answer, by the storage deadline and a short grace: a delivery no writer has taken by then
+     * is given up (and never written); one taken but not answered by then is answered as not
+     * stored, although its group may still commit (the redelivery is then a duplicate, published
+     * once). Its transaction is aborted at the deadline, but a writer can hold a group while it
+     * waits for a pool connection (a hung database: every idle connection's check takes its
+     * validation timeout), and the caller is not kept waiting for that: a webhook is answered
+     * within 5 s.
      */
     WebhookIngestion.IngestResult await() {
       Instant deadline =
           submission.delivery().receivedAt().plus(storageDeadline).plus(ANSWER_GRACE);
       try {
-        try {
-          return answer.get(
-              Math.max(0, Duration.between(clock.instant(), deadline).toNanos()),
-              TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-          if (state.compareAndSet(QUEUED, ABANDONED)) {
-            throw new QueryTimeoutException(
-                "No writer took the delivery before its storage deadline: not stored");
-          }
-          // Being written: its transaction is aborted at the deadline, so this ends soon. A
-          // backstop all the same: ambiguous, like a commit cut off by the deadline (the
-          // redelivery is then a duplicate).
-          return answer.get(storageDeadline.toNanos(), TimeUnit.NANOSECONDS);
+        return answer.get(
+            Math.max(0, Duration.between(clock.instant(), deadline).toNanos()),
+            TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        if (state.compareAndSet(QUEUED, ABANDONED)) {
+          throw new QueryTimeoutException(
+              "No writer took the delivery before its storage deadline: not stored");
         }
+        throw new QueryTimeoutException("The delivery's transaction did not end in time", e);
       } catch (ExecutionException e) {
         Throwable cause = e.getCause();
         if (cause instanceof RuntimeException runtime) {
@@ -325,8 +325,6 @@ class GroupCommitter {
           throw error;
         }
         throw new IllegalStateException(cause);
-      } catch (TimeoutException e) {
-        throw new QueryTimeoutException("The delivery's transaction did not end in time", e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new QueryTimeoutException("Interrupted while the delivery was being stored", e);
