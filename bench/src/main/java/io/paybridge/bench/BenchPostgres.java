@@ -4,6 +4,7 @@ import io.paybridge.platform.testsupport.EmbeddedPostgresServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.HashSet;
 import java.util.Set;
@@ -16,10 +17,11 @@ import java.util.Set;
  *       started with {@code -F} (fsync off) and {@code synchronous_commit=off}: nothing ever waits
  *       for the disk, and a 204 is not durable.
  *   <li>{@code production}: an embedded PostgreSQL 17 of the benchmark's own with the same settings
- *       as {@link EmbeddedPostgresServer} (logical WAL, slots, senders, connections, buffers; the WAL
- *       a slot may hold is larger) but production durability: {@code fsync=on}, {@code synchronous_commit=on}, so a commit — and
- *       the service's 204 — waits for its WAL to be flushed. The test server cannot be switched:
- *       {@code -F} is on its command line, above anything {@code ALTER SYSTEM} sets.
+ *       as {@link EmbeddedPostgresServer} (logical WAL, slots, senders, connections, buffers; the
+ *       WAL a slot may hold is larger) but production durability: {@code fsync=on}, {@code
+ *       synchronous_commit=on}, so a commit — and the service's 204 — waits for its WAL to be
+ *       flushed. The test server cannot be switched: {@code -F} is on its command line, above
+ *       anything {@code ALTER SYSTEM} sets.
  * </ul>
  */
 final class BenchPostgres implements AutoCloseable {
@@ -68,7 +70,15 @@ final class BenchPostgres implements AutoCloseable {
               .setServerConfig("wal_sender_timeout", "10s")
               // production durability; -c fsync=on comes after zonky's -F and wins
               .setServerConfig("fsync", durability.equals("production") ? "on" : "off")
-              .setServerConfig("synchronous_commit", "on");
+              .setServerConfig("synchronous_commit", "on")
+              // The server's own log (bench/target/logs/postgresql.log): why a replication
+              // connection ended, checkpoints, what the report cannot say.
+              .setServerConfig("logging_collector", "on")
+              .setServerConfig(
+                  "log_directory", Path.of("bench/target/logs").toAbsolutePath().toString())
+              .setServerConfig("log_filename", "postgresql.log")
+              .setServerConfig("log_checkpoints", "on")
+              .setServerConfig("log_replication_commands", "on");
       settings.forEach(builder::setServerConfig);
       return new BenchPostgres(builder.start(), null);
     } catch (IOException e) {
