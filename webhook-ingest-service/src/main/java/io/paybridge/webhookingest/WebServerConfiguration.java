@@ -4,6 +4,7 @@ import java.util.concurrent.Executors;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.springframework.boot.jetty.ConfigurableJettyWebServerFactory;
+import org.springframework.boot.jetty.autoconfigure.JettyServerProperties;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -27,16 +28,27 @@ class WebServerConfiguration {
 
   @Bean
   WebServerFactoryCustomizer<ConfigurableJettyWebServerFactory> webhookServer(
-      WebServerProperties properties) {
-    return new WebhookServer(properties.acceptQueueSize());
+      WebServerProperties properties, JettyServerProperties jetty) {
+    return new WebhookServer(properties.acceptQueueSize(), jetty.getThreads());
   }
 
-  private record WebhookServer(int acceptQueueSize)
+  private record WebhookServer(int acceptQueueSize, JettyServerProperties.Threads threads)
       implements WebServerFactoryCustomizer<ConfigurableJettyWebServerFactory>, Ordered {
 
     @Override
     public void customize(ConfigurableJettyWebServerFactory factory) {
+      // Sized by server.jetty.threads.* as Spring Boot's own pool would be (its queue capacity
+      // aside: the pool's tasks are few, the requests run on virtual threads).
       var pool = new QueuedThreadPool();
+      if (threads.getMax() != null) {
+        pool.setMaxThreads(threads.getMax());
+      }
+      if (threads.getMin() != null) {
+        pool.setMinThreads(threads.getMin());
+      }
+      if (threads.getIdleTimeout() != null) {
+        pool.setIdleTimeout((int) threads.getIdleTimeout().toMillis());
+      }
       pool.setName("http");
       pool.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
       factory.setThreadPool(pool);

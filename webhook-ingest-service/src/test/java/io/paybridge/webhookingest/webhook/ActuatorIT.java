@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -132,23 +133,48 @@ class ActuatorIT {
     assertThat(pool.getVirtualThreadsExecutor()).isNull();
     assertThat(pool.getMaxThreads()).isEqualTo(2 + 2);
     // A burst: with virtual threads the management server would take one per request.
+    var answers = new java.util.ArrayList<java.util.concurrent.Future<HttpResponse<String>>>();
     try (var clients = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
       for (int i = 0; i < 50; i++) {
-        clients.submit(() -> get(http, managementPort, "/actuator/health/liveness"));
+        answers.add(clients.submit(() -> get(http, managementPort, "/actuator/health/liveness")));
       }
+    }
+    // Every request of the burst served, by that pool, which did not grow past its size.
+    for (var answer : answers) {
+      assertThat(answer.get().statusCode()).isEqualTo(200);
     }
     assertThat(pool.getThreads()).isLessThanOrEqualTo(2 + 2);
   }
 
-  /** The management port's server, as its context announces it (child events reach the parent). */
+  @Test
+  void theWebhookPortRunsEachRequestOnAVirtualThreadBehindALongBacklog() {
+    var server = managementServer.webhookServer.get();
+    assertThat(server).isNotNull();
+    assertThat(server.getPort()).isEqualTo(port);
+    var pool = (QueuedThreadPool) server.getServer().getThreadPool();
+    // Jetty's acceptor and selector on the pool's platform threads, requests on virtual threads;
+    // the pool sized as server.jetty.threads.* (Spring Boot's default maximum: 200).
+    assertThat(pool.getVirtualThreadsExecutor()).isNotNull();
+    assertThat(pool.getMaxThreads()).isEqualTo(200);
+    var connector = (ServerConnector) server.getServer().getConnectors()[0];
+    assertThat(connector.getAcceptQueueSize()).isEqualTo(4096);
+  }
+
+  /**
+   * The servers, as their contexts announce them (the management context's events reach the
+   * service's).
+   */
   @TestConfiguration
   static class ManagementServer {
     final AtomicReference<JettyWebServer> server = new AtomicReference<>();
+    final AtomicReference<JettyWebServer> webhookServer = new AtomicReference<>();
 
     @EventListener
     void started(WebServerInitializedEvent event) {
       if ("management".equals(event.getApplicationContext().getServerNamespace())) {
         server.set((JettyWebServer) event.getWebServer());
+      } else {
+        webhookServer.set((JettyWebServer) event.getWebServer());
       }
     }
   }
