@@ -57,6 +57,7 @@ final class BrokerOutage {
       // What the service answered to webhooks first sent while the broker was away.
       long duringOutage = 0;
       long refusedDuringOutage = 0;
+      var refusals = new java.util.TreeMap<String, Integer>();
       long slowest = 0;
       for (var delivery : load.snapshot()) {
         var first = delivery.attempts.isEmpty() ? null : delivery.attempts.getFirst();
@@ -65,13 +66,15 @@ final class BrokerOutage {
           slowest = Math.max(slowest, first.millis());
           if (!first.ok()) {
             refusedDuringOutage++;
+            refusals.merge(first.outcome(), 1, Integer::sum);
           }
         }
       }
       String accepted =
           String.format(
-              "during the outage %d webhooks, %d not accepted at the first attempt, slowest answer %d ms",
-              duringOutage, refusedDuringOutage, slowest);
+              "during the outage %d webhooks, %d not accepted at the first attempt%s, slowest answer"
+                  + " %d ms",
+              duringOutage, refusedDuringOutage, refusals.isEmpty() ? "" : " " + refusals, slowest);
       FaultHarness.say("  %s; answers %s", accepted, load.describeOutcomes());
       var markers = stack.paymentMarkers("B");
       stack.sendMarkers(load, markers);

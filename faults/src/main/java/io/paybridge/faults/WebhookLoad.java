@@ -52,7 +52,10 @@ final class WebhookLoad {
   /** Every delivery sent, in order of first send. */
   final List<Delivery> deliveries = Collections.synchronizedList(new ArrayList<>());
 
-  /** Answers seen: {@code 204}, {@code 503}, {@code timeout}, {@code ConnectException}, ... */
+  /**
+   * Answers seen: {@code 204}, {@code 503 ingest-saturated}, {@code timeout}, {@code
+   * ConnectException}, ...
+   */
   final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
 
   private volatile boolean running;
@@ -213,8 +216,7 @@ final class WebhookLoad {
     long begin = System.nanoTime();
     String outcome;
     try {
-      outcome =
-          String.valueOf(http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode());
+      outcome = outcomeOf(http.send(request, HttpResponse.BodyHandlers.ofString()));
     } catch (java.net.http.HttpConnectTimeoutException e) {
       outcome = "connect-timeout"; // not accepted within 2 s
     } catch (HttpTimeoutException e) {
@@ -228,7 +230,23 @@ final class WebhookLoad {
     return new Attempt(sentAt, outcome, (System.nanoTime() - begin) / 1_000_000);
   }
 
-  /** "204: 1200, 503: 30, ConnectException: 12" */
+  /**
+   * The status, and for a refusal the last segment of its problem type ({@code 503 relay-behind}),
+   * so that a verdict says which refusal it met, not only that there was one.
+   */
+  private static String outcomeOf(HttpResponse<String> response) {
+    String status = String.valueOf(response.statusCode());
+    if (response.statusCode() / 100 == 2) {
+      return status;
+    }
+    var type = PROBLEM_TYPE.matcher(response.body());
+    return type.find() ? status + " " + type.group(1) : status;
+  }
+
+  private static final java.util.regex.Pattern PROBLEM_TYPE =
+      java.util.regex.Pattern.compile("\"type\"\\s*:\\s*\"[^\"]*/([^\"/]+)\"");
+
+  /** "204: 1200, 503 relay-behind: 30, ConnectException: 12" */
   String describeOutcomes() {
     var parts = new ArrayList<String>();
     outcomes.entrySet().stream()
