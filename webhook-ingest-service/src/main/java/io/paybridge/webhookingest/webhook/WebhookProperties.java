@@ -58,11 +58,9 @@ public record WebhookProperties(
    *     another
    * @param maxDeliveries at most this many deliveries in one group
    * @param maxEvents a group takes no further delivery once it holds this many events (a single
-   *     delivery with more is written alone). Every delivery of a group waits for the whole group's
-   *     write, and under a steady load past what one writer stores, groups fill to this size: 500
-   *     (ten 50-event batches) keeps that wait near 50 ms on two cores, where 2,500 made it a
-   *     quarter of a second and let two writers' groups fill the whole admission limit
-   *     (docs/benchmarks.md)
+   *     delivery with more is written alone). Near capacity groups fill to this size, and every
+   *     delivery of a group waits for the whole group's write; 500 instead of 2,500 shortened that
+   *     wait but stored fewer events per second at saturation (docs/benchmarks.md)
    * @param maxWait how long a writer that has a delivery waits for more before it writes, counted
    *     from the first delivery's arrival in the queue; {@code 0}: it writes whatever is queued at
    *     once. Under load the queue fills while the writers commit, so groups form without waiting
@@ -70,7 +68,7 @@ public record WebhookProperties(
   public record GroupCommit(
       @DefaultValue("2") int writers,
       @DefaultValue("64") int maxDeliveries,
-      @DefaultValue("500") int maxEvents,
+      @DefaultValue("2500") int maxEvents,
       @DefaultValue("1ms") Duration maxWait) {
 
     public GroupCommit {
