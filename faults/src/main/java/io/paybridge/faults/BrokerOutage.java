@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Scenario 2: the Kafka broker stopped for {@code brokerOutage} under load and started again with
@@ -60,7 +61,7 @@ final class BrokerOutage {
       // What the service answered to webhooks first sent while the broker was away.
       long duringOutage = 0;
       long refusedDuringOutage = 0;
-      var refusals = new java.util.TreeMap<String, Integer>();
+      var refusals = new TreeMap<String, Integer>();
       long slowest = 0;
       for (var delivery : load.snapshot()) {
         var first = delivery.attempts.isEmpty() ? null : delivery.attempts.getFirst();

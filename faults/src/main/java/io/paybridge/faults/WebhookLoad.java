@@ -23,6 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Sends signed single-event webhooks at a fixed rate, and retries each one until it gets a 2xx, as
@@ -239,12 +242,15 @@ final class WebhookLoad {
     if (response.statusCode() / 100 == 2) {
       return status;
     }
-    var type = PROBLEM_TYPE.matcher(response.body());
-    return type.find() ? status + " " + type.group(1) : status;
+    try {
+      String type = JSON.readTree(response.body()).path("type").asString("");
+      return type.isEmpty() ? status : status + " " + type.substring(type.lastIndexOf('/') + 1);
+    } catch (JacksonException notJson) {
+      return status;
+    }
   }
 
-  private static final java.util.regex.Pattern PROBLEM_TYPE =
-      java.util.regex.Pattern.compile("\"type\"\\s*:\\s*\"[^\"]*/([^\"/]+)\"");
+  private static final ObjectMapper JSON = JsonMapper.builder().build();
 
   /** "204: 1200, 503 relay-behind: 30, ConnectException: 12" */
   String describeOutcomes() {
