@@ -74,6 +74,13 @@ final class LoadGenerator {
     /** Event id to the nanoTime its webhook's 204 was received. */
     final Map<String, Long> ackedAt = new ConcurrentHashMap<>();
 
+    /**
+     * How late the generator itself sent a request (its actual send after its intended time), the
+     * most in the current progress interval: a generator that stalls (its JVM's GC, no core free)
+     * then sends the requests it owes at once, a burst the service did not cause.
+     */
+    final AtomicLong sendLateNanos = new AtomicLong();
+
     final AtomicLong lastAck = new AtomicLong();
     final AtomicLong inFlight = new AtomicLong();
     volatile long startNanos;
@@ -173,6 +180,7 @@ final class LoadGenerator {
     phase.sent.increment();
     phase.inFlight.incrementAndGet();
     long sentAt = System.nanoTime();
+    phase.sendLateNanos.accumulateAndGet(sentAt - intended, Math::max);
     try {
       var response =
           http.post(

@@ -642,7 +642,7 @@ public final class WebhookIngestBenchmark {
               r.cpu().describe()));
     }
     out.append("\nLatencies in ms.\n\n");
-    out.append("Ack latency per 5-second window:\n\n");
+    out.append("Ack latency per 5-second window (the last one shorter), to its end:\n\n");
     for (var start : starts) {
       out.append("- ")
           .append(start.variant())
@@ -850,6 +850,7 @@ public final class WebhookIngestBenchmark {
     var statsBefore = stats.sample();
     current = phase;
     load.run();
+    reportWindow(phase);
     var usage = cpu.sample().since(before);
     String activity = stats.sample().since(statsBefore, true);
     String loadAfter = CpuSampler.loadAverage();
@@ -920,51 +921,66 @@ public final class WebhookIngestBenchmark {
     progress.scheduleAtFixedRate(
         () -> {
           var phase = current;
-          if (phase == null) {
-            return;
+          if (phase != null) {
+            reportWindow(phase);
           }
-          double elapsed = (System.nanoTime() - phase.startNanos) / 1e9;
-          if (elapsed < 0) {
-            return;
-          }
-          var window = phase.interval.getIntervalHistogram();
-          String acks =
-              window.getTotalCount() == 0
-                  ? "no acks"
-                  : String.format(
-                      "%d acks, p50 %s p99 %s max %s ms",
-                      window.getTotalCount(),
-                      PhaseResult.ms(window, 50),
-                      PhaseResult.ms(window, 99),
-                      PhaseResult.max(window));
-          var refusedWindow = phase.refusedInterval.getIntervalHistogram();
-          if (refusedWindow.getTotalCount() > 0) {
-            acks +=
-                String.format(
-                    ", %d refused, answered p50 %s p99 %s max %s ms",
-                    refusedWindow.getTotalCount(),
-                    PhaseResult.ms(refusedWindow, 50),
-                    PhaseResult.ms(refusedWindow, 99),
-                    PhaseResult.max(refusedWindow));
-          }
-          phase.timeline.add(String.format("t=%.0fs: %s", elapsed, acks));
-          say(
-              String.format(
-                  "  %-28s t=%3.0fs sent=%d acked=%d in-flight=%d errors=%d kafka-received=%d"
-                      + " load=%s | last 5 s: %s",
-                  phase.name,
-                  elapsed,
-                  phase.sent.sum(),
-                  phase.acked.sum(),
-                  phase.inFlight.get(),
-                  phase.errorCount(),
-                  arrivals.received(),
-                  CpuSampler.loadAverage(),
-                  acks));
         },
         5,
         5,
         TimeUnit.SECONDS);
+  }
+
+  /**
+   * One line of the phase's timeline: the answers since the last line. Every five seconds, and once
+   * more when the phase's load has ended, so that its last seconds are reported too.
+   */
+  private synchronized void reportWindow(LoadGenerator.Phase phase) {
+    double elapsed = (System.nanoTime() - phase.startNanos) / 1e9;
+    if (elapsed < 0) {
+      return;
+    }
+    var window = phase.interval.getIntervalHistogram();
+    var refusedWindow = phase.refusedInterval.getIntervalHistogram();
+    long late = phase.sendLateNanos.getAndSet(0);
+    if (window.getTotalCount() == 0 && refusedWindow.getTotalCount() == 0 && late == 0) {
+      return;
+    }
+    String acks =
+        window.getTotalCount() == 0
+            ? "no acks"
+            : String.format(
+                "%d acks, p50 %s p99 %s max %s ms",
+                window.getTotalCount(),
+                PhaseResult.ms(window, 50),
+                PhaseResult.ms(window, 99),
+                PhaseResult.max(window));
+    if (refusedWindow.getTotalCount() > 0) {
+      acks +=
+          String.format(
+              ", %d refused, answered p50 %s p99 %s max %s ms",
+              refusedWindow.getTotalCount(),
+              PhaseResult.ms(refusedWindow, 50),
+              PhaseResult.ms(refusedWindow, 99),
+              PhaseResult.max(refusedWindow));
+    }
+    // Only worth a mention past a millisecond: the pacing loop's own jitter is below it.
+    if (late >= 1_000_000) {
+      acks += String.format(", sent up to %.1f ms late", late / 1e6);
+    }
+    phase.timeline.add(String.format("t=%.0fs: %s", elapsed, acks));
+    say(
+        String.format(
+            "  %-28s t=%3.0fs sent=%d acked=%d in-flight=%d errors=%d kafka-received=%d"
+                + " load=%s | since the last line: %s",
+            phase.name,
+            elapsed,
+            phase.sent.sum(),
+            phase.acked.sum(),
+            phase.inFlight.get(),
+            phase.errorCount(),
+            arrivals.received(),
+            CpuSampler.loadAverage(),
+            acks));
   }
 
   /** Sends one webhook and waits for it on Kafka: the relay has taken the lead and streams. */
@@ -1254,8 +1270,10 @@ public final class WebhookIngestBenchmark {
     }
     out.append('\n');
     out.append(
-        "Ack latency per 5-second window of the open-loop phases, and the refused requests'"
-            + " answer time from their send where there were any (from the progress output):\n\n");
+        "Ack latency per 5-second window of the open-loop phases (t = the window's end; the last"
+            + " one ends with the phase's load), the refused requests' answer time from their send"
+            + " where there were any, and how late the generator itself sent when that passed 1 ms"
+            + " (from the progress output):\n\n");
     for (var r : results) {
       if (r.mode().startsWith("open loop")) {
         out.append("- ").append(r.name()).append(": ").append(String.join("; ", r.timeline()));
