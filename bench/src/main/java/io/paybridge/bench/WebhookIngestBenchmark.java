@@ -1182,6 +1182,25 @@ public final class WebhookIngestBenchmark {
     } catch (IOException e) {
       machine.put("fsync probe", "failed: " + e);
     }
+    machine.put(
+        "Kernel writeback (vm.dirty_background_bytes / _ratio, vm.dirty_bytes / _ratio)",
+        writebackSetting("dirty_background_bytes")
+            + " / "
+            + writebackSetting("dirty_background_ratio")
+            + " %, "
+            + writebackSetting("dirty_bytes")
+            + " / "
+            + writebackSetting("dirty_ratio")
+            + " % (the page cache's dirty data is written back in bursts past the background"
+            + " threshold, and PostgreSQL's WAL flushes wait behind them)");
+  }
+
+  private static String writebackSetting(String name) {
+    try {
+      return Files.readString(Path.of("/proc/sys/vm", name)).strip();
+    } catch (IOException e) {
+      return "?";
+    }
   }
 
   private static long postmasterPid(Path dataDirectory) {
