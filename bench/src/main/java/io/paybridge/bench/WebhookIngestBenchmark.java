@@ -1197,7 +1197,8 @@ public final class WebhookIngestBenchmark {
 
   private static String writebackSetting(String name) {
     try {
-      return Files.readString(Path.of("/proc/sys/vm", name)).strip();
+      // Read line by line: Files.readString() returned only the first byte of these files (JDK 25).
+      return Files.readAllLines(Path.of("/proc/sys/vm", name)).getFirst().strip();
     } catch (IOException e) {
       return "?";
     }
