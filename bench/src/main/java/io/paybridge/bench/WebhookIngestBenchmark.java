@@ -850,7 +850,7 @@ public final class WebhookIngestBenchmark {
     var statsBefore = stats.sample();
     current = phase;
     load.run();
-    reportWindow(phase);
+    reportWindow(phase, true);
     var usage = cpu.sample().since(before);
     String activity = stats.sample().since(statsBefore, true);
     String loadAfter = CpuSampler.loadAverage();
@@ -922,7 +922,7 @@ public final class WebhookIngestBenchmark {
         () -> {
           var phase = current;
           if (phase != null) {
-            reportWindow(phase);
+            reportWindow(phase, false);
           }
         },
         5,
@@ -932,9 +932,10 @@ public final class WebhookIngestBenchmark {
 
   /**
    * One line of the phase's timeline: the answers since the last line. Every five seconds, and once
-   * more when the phase's load has ended, so that its last seconds are reported too.
+   * more when the phase's load has ended ({@code last}), so that its last seconds are reported too.
+   * A line every five seconds even when nothing was answered: a phase that hangs still shows.
    */
-  private synchronized void reportWindow(LoadGenerator.Phase phase) {
+  private synchronized void reportWindow(LoadGenerator.Phase phase, boolean last) {
     double elapsed = (System.nanoTime() - phase.startNanos) / 1e9;
     if (elapsed < 0) {
       return;
@@ -942,7 +943,7 @@ public final class WebhookIngestBenchmark {
     var window = phase.interval.getIntervalHistogram();
     var refusedWindow = phase.refusedInterval.getIntervalHistogram();
     long late = phase.sendLateNanos.getAndSet(0);
-    if (window.getTotalCount() == 0 && refusedWindow.getTotalCount() == 0 && late == 0) {
+    if (last && window.getTotalCount() == 0 && refusedWindow.getTotalCount() == 0) {
       return;
     }
     String acks =
