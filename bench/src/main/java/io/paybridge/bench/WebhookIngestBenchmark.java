@@ -1192,8 +1192,8 @@ public final class WebhookIngestBenchmark {
             + writebackSetting("dirty_bytes")
             + " / "
             + writebackSetting("dirty_ratio")
-            + " % (the page cache's dirty data is written back in bursts past the background"
-            + " threshold, and PostgreSQL's WAL flushes wait behind them)");
+            + " % (past the background threshold the page cache's dirty data is written back in"
+            + " one burst; docs/benchmarks.md, 2026-11-30 19:57)");
   }
 
   private static String writebackSetting(String name) {
