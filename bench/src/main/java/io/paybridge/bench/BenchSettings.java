@@ -52,6 +52,7 @@ record BenchSettings(
     String healthPath,
     Duration overloadDuration,
     double overloadFactor,
+    double overloadRate,
     Duration trainingDuration,
     Map<String, String> serviceProperties,
     java.util.List<String> serviceJvmOptions,
@@ -133,6 +134,7 @@ record BenchSettings(
             merged.getOrDefault("healthPath", "/actuator/health"),
             duration(merged, "overloadDuration", "30s"),
             decimal(merged, "overloadFactor", 2),
+            decimal(merged, "overloadRate", 0),
             duration(merged, "trainingDuration", "30s"),
             nameValues(merged.getOrDefault("serviceProperties", "")),
             java.util.Arrays.stream(merged.getOrDefault("serviceJvmOptions", "").split(";"))
@@ -175,6 +177,7 @@ record BenchSettings(
           "healthPath",
           "overloadDuration",
           "overloadFactor",
+          "overloadRate",
           "trainingDuration",
           "serviceProperties",
           "serviceJvmOptions",

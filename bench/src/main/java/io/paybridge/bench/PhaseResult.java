@@ -27,7 +27,8 @@ record PhaseResult(
     String serverActivity,
     java.util.List<String> timeline,
     Histogram refusedMicros,
-    Histogram ackFromSendMicros) {
+    Histogram ackFromSendMicros,
+    String serviceRefusals) {
 
   static PhaseResult of(
       LoadGenerator.Phase phase,
@@ -39,7 +40,8 @@ record PhaseResult(
       CpuSampler.Usage cpu,
       String loadBefore,
       String loadAfter,
-      String serverActivity) {
+      String serverActivity,
+      String serviceRefusals) {
     long acked = phase.acked.sum();
     long last = Math.max(phase.lastAck.get(), phase.startNanos + 1);
     double activeSeconds = (last - phase.startNanos) / 1e9;
@@ -67,7 +69,8 @@ record PhaseResult(
         serverActivity,
         java.util.List.copyOf(phase.timeline),
         phase.refusedMicros,
-        phase.ackFromSendMicros);
+        phase.ackFromSendMicros,
+        serviceRefusals);
   }
 
   double eventsPerSecond() {

@@ -24,7 +24,46 @@ final class ServerStats implements AutoCloseable {
       long gcPauses,
       double gcSeconds,
       long benchGcPauses,
-      double benchGcSeconds) {
+      double benchGcSeconds,
+      java.util.NavigableMap<Double, Long> refusalBuckets) {
+
+    /**
+     * The service's own timing of the deliveries it refused at its admission limit since {@code
+     * before} ({@code paybridge.webhooks.refusal}, from a request's arrival at its server to the
+     * answer written: without the load generator's own delays, which a client on the same cores
+     * adds); empty when there were none. Quantiles are read from the timer's fixed buckets, so they
+     * are bounds ("≤ 20 ms").
+     */
+    String refusalsSince(Sample before) {
+      var counts = new java.util.TreeMap<Double, Long>();
+      refusalBuckets.forEach(
+          (bound, count) ->
+              counts.put(bound, count - before.refusalBuckets.getOrDefault(bound, 0L)));
+      long total = counts.getOrDefault(Double.POSITIVE_INFINITY, 0L);
+      if (total <= 0) {
+        return "";
+      }
+      return String.format(
+          "%d timed by the service from their arrival at its server to the answer: %.1f %% within"
+              + " 50 ms, p50 %s, p99 %s",
+          total,
+          100.0 * counts.getOrDefault(0.05, 0L) / total,
+          bound(counts, total, 0.50),
+          bound(counts, total, 0.99));
+    }
+
+    private static String bound(
+        java.util.NavigableMap<Double, Long> cumulative, long total, double quantile) {
+      long rank = (long) Math.ceil(quantile * total);
+      for (var bucket : cumulative.entrySet()) {
+        if (bucket.getValue() >= rank) {
+          return bucket.getKey().isInfinite()
+              ? "> " + Math.round(cumulative.lowerKey(bucket.getKey()) * 1000) + " ms"
+              : "≤ " + Math.round(bucket.getKey() * 1000) + " ms";
+        }
+      }
+      return "?";
+    }
 
     /** e.g. "WAL 120 MB, 1 checkpoint (write 20.1 s, sync 1.2 s); GC 14 pauses, 0.31 s". */
     String since(Sample before, boolean withService) {
@@ -87,6 +126,7 @@ final class ServerStats implements AutoCloseable {
     }
     long pauses = 0;
     double gc = 0;
+    var refusals = new java.util.TreeMap<Double, Long>();
     if (prometheus != null) {
       try {
         String body =
@@ -99,6 +139,13 @@ final class ServerStats implements AutoCloseable {
             pauses += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
           } else if (line.startsWith("jvm_gc_pause_seconds_sum")) {
             gc += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+          } else if (line.startsWith("paybridge_webhooks_refusal_seconds_bucket")) {
+            int le = line.indexOf("le=\"") + 4;
+            String bound = line.substring(le, line.indexOf('"', le));
+            refusals.merge(
+                bound.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(bound),
+                (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)),
+                Long::sum);
           }
         }
       } catch (Exception e) {
@@ -117,7 +164,8 @@ final class ServerStats implements AutoCloseable {
       benchPauses += Math.max(0, collector.getCollectionCount());
       benchMillis += Math.max(0, collector.getCollectionTime());
     }
-    return new Sample(wal, checkpoints, write, sync, pauses, gc, benchPauses, benchMillis / 1000.0);
+    return new Sample(
+        wal, checkpoints, write, sync, pauses, gc, benchPauses, benchMillis / 1000.0, refusals);
   }
 
   @Override

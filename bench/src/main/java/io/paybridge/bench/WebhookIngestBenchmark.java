@@ -702,11 +702,17 @@ public final class WebhookIngestBenchmark {
             settings.targetRateDuration()));
     // Past capacity: twice the single-event saturation rate just measured, open loop. The
     // admission limit must refuse the excess fast while what it accepts stays fast.
-    double overloadRate = settings.overloadFactor() * results.get(2).webhooksPerSecond();
+    // A fixed rate instead (overloadRate) compares two variants at the same load.
+    double overloadRate =
+        settings.overloadRate() > 0
+            ? settings.overloadRate()
+            : settings.overloadFactor() * results.get(2).webhooksPerSecond();
     results.add(
         openLoop(
             load,
-            String.format("single, %.0f× saturation", settings.overloadFactor()),
+            settings.overloadRate() > 0
+                ? "single, overload"
+                : String.format("single, %.0f× saturation", settings.overloadFactor()),
             "G",
             1,
             overloadRate,
@@ -852,7 +858,11 @@ public final class WebhookIngestBenchmark {
     load.run();
     reportWindow(phase, true);
     var usage = cpu.sample().since(before);
-    String activity = stats.sample().since(statsBefore, true);
+    var statsAfter = stats.sample();
+    String serviceRefusals = statsAfter.refusalsSince(statsBefore);
+    String activity =
+        statsAfter.since(statsBefore, true)
+            + (serviceRefusals.isEmpty() ? "" : "; refusals " + serviceRefusals);
     String loadAfter = CpuSampler.loadAverage();
 
     // Wait until every acknowledged event is readable on Kafka (or the drain timeout).
@@ -884,7 +894,17 @@ public final class WebhookIngestBenchmark {
         lastArrival == 0 ? 0 : lag.getTotalCount() / ((lastArrival - phase.startNanos) / 1e9);
     var result =
         PhaseResult.of(
-            phase, lag, missing, beforeAck, drain, relayed, usage, loadBefore, loadAfter, activity);
+            phase,
+            lag,
+            missing,
+            beforeAck,
+            drain,
+            relayed,
+            usage,
+            loadBefore,
+            loadAfter,
+            activity,
+            serviceRefusals);
     arrivals.forget(phase.ackedAt.keySet());
     say(
         String.format(
@@ -1184,6 +1204,8 @@ public final class WebhookIngestBenchmark {
       machine.put("fsync probe", "failed: " + e);
     }
     machine.put(
+        "System call probe (a one-byte read of /dev/zero, 200,000 times)", systemCallProbe());
+    machine.put(
         "Kernel writeback (vm.dirty_background_bytes / _ratio, vm.dirty_bytes / _ratio)",
         writebackSetting("dirty_background_bytes")
             + " / "
@@ -1194,6 +1216,27 @@ public final class WebhookIngestBenchmark {
             + writebackSetting("dirty_ratio")
             + " % (past the background threshold the page cache's dirty data is written back in"
             + " one burst; docs/benchmarks.md, 2026-11-30 19:57)");
+  }
+
+  /**
+   * What one system call costs on this machine (virtual machines differ by several times: their
+   * kernel's mitigations, the hypervisor's exits), which sockets, PostgreSQL and Kafka pay on every
+   * request: two runs on machines of the same kind compare only when this is alike.
+   */
+  private static String systemCallProbe() {
+    try (var zero = new java.io.FileInputStream("/dev/zero")) {
+      for (int i = 0; i < 20_000; i++) {
+        zero.read(); // warm-up
+      }
+      int calls = 200_000;
+      long start = System.nanoTime();
+      for (int i = 0; i < calls; i++) {
+        zero.read();
+      }
+      return String.format("%.2f µs per call", (System.nanoTime() - start) / 1e3 / calls);
+    } catch (IOException e) {
+      return "failed: " + e;
+    }
   }
 
   private static String writebackSetting(String name) {
@@ -1503,8 +1546,8 @@ public final class WebhookIngestBenchmark {
                   + " < %d ms (both from the actual send), every accepted event on Kafka | %s:"
                   + " the generator sent %s/s; %s/s answered 204 (ack p99 %s ms from the actual"
                   + " send, %s ms from the intended send time); %d refused (answer p50 %s, p99 %s,"
-                  + " max %s ms); %d failed; %d of %d accepted events missing on Kafka | accepted %s"
-                  + " of the baseline's %s/s | %s |\n",
+                  + " max %s ms)%s; %d failed; %d of %d accepted events missing on Kafka | accepted"
+                  + " %s of the baseline's %s/s | %s |\n",
               settings.overloadFactor(),
               OVERLOAD_ACCEPTED_P99_MICROS / 1000,
               REFUSED_P99_MICROS / 1000,
@@ -1517,6 +1560,9 @@ public final class WebhookIngestBenchmark {
               PhaseResult.ms(overload.refusedMicros(), 50),
               PhaseResult.ms(overload.refusedMicros(), 99),
               PhaseResult.max(overload.refusedMicros()),
+              overload.serviceRefusals().isEmpty()
+                  ? ""
+                  : ", of which " + overload.serviceRefusals(),
               overload.failureCount(),
               overload.missingOnKafka(),
               overload.eventsAcked(),

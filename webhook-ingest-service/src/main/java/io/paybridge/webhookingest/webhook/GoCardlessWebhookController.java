@@ -69,9 +69,10 @@ public class GoCardlessWebhookController {
   @PostMapping(PATH)
   ResponseEntity<Void> receive(HttpServletRequest request) throws IOException {
     Instant receivedAt = clock.instant();
-    // Admitted already (WebhookAdmission, first in the filter chain): past capacity a refusal must
+    // Admitted already (WebhookAdmission, before the servlet container): past capacity a refusal
+    // must
     // cost next to nothing, or refusing takes the cores the writers need and fewer deliveries are
-    // stored, not more. The ticket is closed by the filter once this delivery is answered.
+    // stored, not more. The ticket is closed by WebhookAdmission once this delivery is answered.
     var ticket = WebhookAdmission.ticketOf(request);
     if (request.getContentLengthLong() > maxBodySize) {
       throw new WebhookRejectedException(

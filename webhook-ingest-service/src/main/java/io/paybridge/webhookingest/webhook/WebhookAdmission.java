@@ -2,33 +2,41 @@ package io.paybridge.webhookingest.webhook;
 
 import io.paybridge.platform.web.RequestId;
 import io.paybridge.platform.web.RequestIds;
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
-import org.springframework.http.HttpHeaders;
+import java.nio.ByteBuffer;
+import java.util.concurrent.Executor;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Invocable;
 import org.springframework.http.MediaType;
-import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * The admission limit ({@link GroupCommitter#admit}) in front of everything else a webhook passes:
- * first in the filter chain, so that past capacity a refusal costs only this check and a short
- * answer — no tracing span, no security chain, no Spring MVC dispatch, no signature check or
- * parsing of the body. The work done for refused requests is taken from the writers on the same
- * cores, so every step skipped here is more deliveries stored (docs/benchmarks.md, the 2×
- * saturation phase).
+ * The admission limit ({@link GroupCommitter#admit}) in front of everything else on the webhook
+ * port: a Jetty handler around the servlet container, run by the thread that read the request (a
+ * Jetty selector's platform thread), not by a request thread.
  *
- * <p>A refused delivery's body is read and dropped before the answer (up to the size limit): a
- * server that answers before the body has arrived must end the connection, and the sender, still
- * sending, would then meet a reset instead of the answer, and open a new connection for its next
- * delivery.
+ * <p>Past capacity a refused delivery is answered right there: no virtual thread, no servlet
+ * request, no filter, tracing span, Spring MVC dispatch, signature check or parsing. On two busy
+ * cores, what took a refusal longest was not its own work but its wait for a thread: while it
+ * queued for one of the virtual-thread scheduler's carriers behind the admitted deliveries' work,
+ * it had not even been read (docs/benchmarks.md, 2026-12-01). Every other request (an admitted
+ * delivery, and every other path of the port) is handed to a virtual thread of its own, as Jetty
+ * would have done.
+ *
+ * <p>A refused delivery's body is read and dropped before the answer, as it arrives, up to the size
+ * limit: a server that answers before the body has arrived must end the connection, and the sender,
+ * still sending, would then meet a reset instead of the answer and open a new connection for its
+ * next delivery.
  *
  * <p>An admitted delivery carries its {@link GroupCommitter.Ticket} to the controller as a request
  * attribute; the ticket is closed here once the delivery is answered, whatever happened to it.
  */
-final class WebhookAdmission extends OncePerRequestFilter {
+final class WebhookAdmission extends Handler.Wrapper {
 
   private static final String TICKET = WebhookAdmission.class.getName() + ".ticket";
 
@@ -37,13 +45,22 @@ final class WebhookAdmission extends OncePerRequestFilter {
   private final RecentRejections rejections;
   private final ObjectMapper json;
   private final long maxBodySize;
+  private final Executor requests;
 
+  /**
+   * @param next the servlet container's handler
+   * @param requests runs every request this handler does not answer itself (virtual threads)
+   */
   WebhookAdmission(
+      Handler next,
+      Executor requests,
       GroupCommitter ingestion,
       WebhookMetrics metrics,
       RecentRejections rejections,
       ObjectMapper json,
       long maxBodySize) {
+    super(next);
+    this.requests = requests;
     this.ingestion = ingestion;
     this.metrics = metrics;
     this.rejections = rejections;
@@ -51,77 +68,145 @@ final class WebhookAdmission extends OncePerRequestFilter {
     this.maxBodySize = maxBodySize;
   }
 
-  // Mapped to the webhook's path by its registration (the servlet container's path matching, on the
-  // same normalised path the controller is found by): only the method is left to check here.
+  /**
+   * Never blocks, so that Jetty calls it on the thread that read the request: what blocks (the
+   * servlet container) runs on a thread of its own.
+   */
   @Override
-  protected boolean shouldNotFilter(HttpServletRequest request) {
-    return !"POST".equals(request.getMethod());
+  public Invocable.InvocationType getInvocationType() {
+    return Invocable.InvocationType.NON_BLOCKING;
   }
 
   @Override
-  protected void doFilterInternal(
-      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-      throws ServletException, IOException {
+  public boolean handle(Request request, Response response, Callback callback) {
+    if (!"POST".equals(request.getMethod())
+        || !GoCardlessWebhookController.PATH.equals(Request.getPathInContext(request))) {
+      requests.execute(() -> handleNext(request, response, callback));
+      return true;
+    }
     GroupCommitter.Ticket ticket;
     try {
       ticket = ingestion.admit();
     } catch (WebhookRejectedException saturated) {
-      refuse(saturated, request, response);
-      return;
+      new Refusal(saturated, request, response, callback).discardBody();
+      return true;
     }
-    try (ticket) {
-      request.setAttribute(TICKET, ticket);
-      chain.doFilter(request, response);
-    }
+    request.setAttribute(TICKET, ticket);
+    var answered =
+        new Callback.Nested(callback) {
+          @Override
+          public void succeeded() {
+            ticket.close();
+            super.succeeded();
+          }
+
+          @Override
+          public void failed(Throwable failure) {
+            ticket.close();
+            super.failed(failure);
+          }
+        };
+    requests.execute(() -> handleNext(request, response, answered));
+    return true;
   }
 
-  /** Reads and drops the body, unless it is larger than any delivery may be (then 413 anyway). */
-  private void skipBody(HttpServletRequest request) throws IOException {
-    long length = request.getContentLengthLong();
-    if (length > maxBodySize) {
-      return;
-    }
-    // Its declared length, or what a body without one arrives in, at most the limit.
-    byte[] scratch = new byte[(int) Math.min(length > 0 ? length : 8192, 8192)];
-    var in = request.getInputStream();
-    long read = 0;
-    for (int n; read <= maxBodySize && (n = in.read(scratch)) != -1; ) {
-      read += n;
+  private void handleNext(Request request, Response response, Callback callback) {
+    try {
+      if (!super.handle(request, response, callback)) {
+        Response.writeError(request, response, callback, 404);
+      }
+    } catch (Throwable failure) {
+      callback.failed(failure);
     }
   }
 
   /**
-   * The admission of the delivery {@code request} carries (its filter ran before the controller).
+   * The admission of the delivery {@code request} carries (this handler ran before the controller).
    */
   static GroupCommitter.Ticket ticketOf(HttpServletRequest request) {
     if (!(request.getAttribute(TICKET) instanceof GroupCommitter.Ticket ticket)) {
-      throw new IllegalStateException("No admission ticket: WebhookAdmission is not registered");
+      throw new IllegalStateException("No admission ticket: WebhookAdmission is not installed");
     }
     return ticket;
   }
 
-  // Possibly thousands a second while it lasts: counted (outcome saturated) and kept among the
-  // recent rejections, not logged.
-  private void refuse(
-      WebhookRejectedException saturated, HttpServletRequest request, HttpServletResponse response)
-      throws IOException {
-    // Whichever of this filter and RequestIds ran first, the answer carries one request id.
-    String requestId = response.getHeader(RequestIds.HEADER);
-    if (requestId == null) {
-      requestId = RequestId.acceptOrNew(request.getHeader(RequestIds.HEADER));
-      response.setHeader(RequestIds.HEADER, requestId);
+  /** A delivery refused at the admission limit: its body dropped as it arrives, then the 503. */
+  private final class Refusal implements Invocable.Task {
+
+    private final WebhookRejectedException saturated;
+    private final Request request;
+    private final Response response;
+    private final Callback callback;
+    private long dropped;
+
+    Refusal(
+        WebhookRejectedException saturated, Request request, Response response, Callback callback) {
+      this.saturated = saturated;
+      this.request = request;
+      this.response = response;
+      this.callback = callback;
     }
-    metrics.rejected(saturated.problem);
-    rejections.record(saturated.problem, requestId);
-    skipBody(request);
-    response.setStatus(saturated.problem.status());
-    response.setHeader(
-        HttpHeaders.RETRY_AFTER, WebhookExceptionHandler.SATURATED_RETRY_AFTER_SECONDS);
-    response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-    byte[] body =
-        json.writeValueAsBytes(
-            saturated.problem.body(saturated.getMessage(), request.getRequestURI(), requestId));
-    response.setContentLength(body.length);
-    response.getOutputStream().write(body);
+
+    /** Reads what has arrived of the body; asks Jetty to call back when more does. */
+    void discardBody() {
+      if (request.getLength() > maxBodySize) {
+        answer(); // larger than any delivery may be: Jetty ends the connection after the answer
+        return;
+      }
+      while (true) {
+        Content.Chunk chunk = request.read();
+        if (chunk == null) {
+          request.demand(this);
+          return;
+        }
+        boolean last = chunk.isLast() || Content.Chunk.isFailure(chunk);
+        dropped += chunk.remaining();
+        chunk.release();
+        if (last || dropped > maxBodySize) {
+          answer();
+          return;
+        }
+      }
+    }
+
+    /** Jetty's call when more of the body arrived: on the thread that read it, too. */
+    @Override
+    public void run() {
+      discardBody();
+    }
+
+    @Override
+    public InvocationType getInvocationType() {
+      return InvocationType.NON_BLOCKING;
+    }
+
+    // Possibly thousands a second while it lasts: counted (outcome saturated) and kept among the
+    // recent rejections, not logged.
+    private void answer() {
+      try {
+        writeRefusal();
+      } catch (RuntimeException failure) {
+        callback.failed(failure);
+      }
+    }
+
+    private void writeRefusal() {
+      String requestId = RequestId.acceptOrNew(request.getHeaders().get(RequestIds.HEADER));
+      metrics.rejected(saturated.problem);
+      rejections.record(saturated.problem, requestId);
+      byte[] body =
+          json.writeValueAsBytes(
+              saturated.problem.body(
+                  saturated.getMessage(), GoCardlessWebhookController.PATH, requestId));
+      response.setStatus(saturated.problem.status());
+      var headers = response.getHeaders();
+      headers.put(RequestIds.HEADER, requestId);
+      headers.put(HttpHeader.RETRY_AFTER, WebhookExceptionHandler.SATURATED_RETRY_AFTER_SECONDS);
+      headers.put(HttpHeader.CONTENT_TYPE, MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+      headers.put(HttpHeader.CONTENT_LENGTH, body.length);
+      response.write(true, ByteBuffer.wrap(body), callback);
+      // From Jetty's first read of the request: the wait for the selector to read it is not in it.
+      metrics.refusalAnswered(System.nanoTime() - request.getBeginNanoTime());
+    }
   }
 }

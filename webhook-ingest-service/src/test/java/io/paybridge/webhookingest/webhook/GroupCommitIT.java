@@ -21,10 +21,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.eclipse.jetty.util.thread.Invocable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.jetty.JettyWebServer;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.ObjectMapper;
 
@@ -52,6 +55,7 @@ class GroupCommitIT {
   @LocalServerPort int port;
   @Autowired ObjectMapper mapper;
   @Autowired MeterRegistry meters;
+  @Autowired WebServerApplicationContext context;
 
   private final JdbcTemplate service =
       new JdbcTemplate(EmbeddedPostgresServer.shared().dataSource(DATABASE));
@@ -60,6 +64,16 @@ class GroupCommitIT {
   @BeforeEach
   void client() {
     client = new WebhookClient(port);
+  }
+
+  @Test
+  void theAdmissionLimitRunsOnTheThreadThatReadTheRequest() {
+    var server = ((JettyWebServer) context.getWebServer()).getServer();
+    assertThat(server.getDescendant(WebhookAdmission.class)).isNotNull();
+    // Jetty calls a non-blocking server's handler on the thread that read the request (its
+    // selector), so that a refusal never waits for a request thread; a blocking one, on a thread
+    // of its own.
+    assertThat(server.getInvocationType()).isEqualTo(Invocable.InvocationType.NON_BLOCKING);
   }
 
   @Test
@@ -223,6 +237,7 @@ class GroupCommitIT {
       var answers = fillTheAdmissionLimit(blocker, run, executor);
       HttpResponse<String> refused;
       double observed503 = serverRequestsAnswered(503);
+      long refusalsTimed = meters.get("paybridge.webhooks.refusal").timer().count();
       try {
         refused = client.postSigned(refusedBody, SIMULATOR_SECRET);
       } finally {
@@ -250,6 +265,9 @@ class GroupCommitIT {
       // Refused before the request's observation (WebhookAdmission comes first): counted above, not
       // among the HTTP server's requests.
       assertThat(serverRequestsAnswered(503)).isEqualTo(observed503);
+      // ...and timed from its arrival at the server to its answer.
+      assertThat(meters.get("paybridge.webhooks.refusal").timer().count())
+          .isEqualTo(refusalsTimed + 1);
 
       WebhookStorageOutageIT.assertRedeliveryAcceptedAndPublishedOnce(
           client, kafka, service, refusedId, refusedBody);

@@ -5,7 +5,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.UUID;
 import org.slf4j.MDC;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -38,6 +37,6 @@ public class RequestIds extends OncePerRequestFilter {
   /** The id of the current request (a new one if the filter did not run). */
   public static String of(HttpServletRequest request) {
     Object id = request.getAttribute(ATTRIBUTE);
-    return id != null ? id.toString() : UUID.randomUUID().toString();
+    return id != null ? id.toString() : RequestId.newId();
   }
 }
