@@ -29,10 +29,10 @@ final class ServerStats implements AutoCloseable {
 
     /**
      * The service's own timing of the deliveries it refused at its admission limit since {@code
-     * before} ({@code paybridge.webhooks.refusal}, from a request's arrival at its server to the
-     * answer written: without the load generator's own delays, which a client on the same cores
-     * adds); empty when there were none. Quantiles are read from the timer's fixed buckets, so they
-     * are bounds ("≤ 20 ms").
+     * before} ({@code paybridge.webhooks.refusal}, from Jetty's first read of the request to the
+     * answer written: neither the wait before that read nor the load generator's own delays, which
+     * a client on the same cores adds); empty when there were none. Quantiles are read from the
+     * timer's fixed buckets, so they are bounds ("≤ 20 ms").
      */
     String refusalsSince(Sample before) {
       var counts = new java.util.TreeMap<Double, Long>();
@@ -44,7 +44,7 @@ final class ServerStats implements AutoCloseable {
         return "";
       }
       return String.format(
-          "%d timed by the service from their arrival at its server to the answer: %.1f %% within"
+          "%d timed by the service from its first read of the request to the answer: %.1f %% within"
               + " 50 ms, p50 %s, p99 %s",
           total,
           100.0 * counts.getOrDefault(0.05, 0L) / total,
