@@ -86,7 +86,9 @@ record FaultSettings(
         scenarios,
         Double.parseDouble(values.getOrDefault("rate", "100")),
         Integer.parseInt(values.getOrDefault("kills", quick ? "3" : "10")),
-        duration(values, "brokerOutage", quick ? "20s" : "60s"),
+        // Longer than the relay's send-timeout (30 s) even when quick: scenario 2 expects the relay
+        // DOWN during the outage, which it reports only once a batch has timed out.
+        duration(values, "brokerOutage", quick ? "40s" : "60s"),
         duration(values, "databaseStop", quick ? "15s" : "30s"),
         duration(values, "databaseHang", quick ? "12s" : "20s"),
         duration(values, "loadBefore", quick ? "5s" : "10s"),
