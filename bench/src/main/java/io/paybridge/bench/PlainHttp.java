@@ -106,8 +106,9 @@ final class PlainHttp implements AutoCloseable {
     private final OutputStream out;
 
     // The connection's own read buffer: the status line and headers are scanned in it rather than
-    // read a byte at a time through a BufferedInputStream, whose every read() takes a lock (a tenth
-    // of the generator's CPU at twice the saturation rate).
+    // read a byte at a time through a BufferedInputStream, whose every read() takes a lock (reading
+    // the answers' heads, socket reads included, was 10.6 % of the generator's samples at twice the
+    // saturation rate, 8.3 % after: docs/benchmarks.md, 2026-12-01).
     private final byte[] buffer = new byte[8192];
     private int position;
     private int limit;

@@ -19,7 +19,7 @@ import org.springframework.stereotype.Component;
  * again alone after their group failed) and the gauge {@code paybridge.webhooks.pending}
  * (deliveries admitted and not answered yet). Refusals at the admission limit are {@code
  * paybridge.webhooks.received{outcome=saturated}}, and {@code paybridge.webhooks.refusal} times
- * them from their arrival at the server to the answer written.
+ * those of the delivery limit from the server's first read of the request to the answer written.
  */
 @Component
 class WebhookMetrics {
@@ -74,8 +74,8 @@ class WebhookMetrics {
     refusalAnswered =
         Timer.builder("paybridge.webhooks.refusal")
             .description(
-                "From a delivery's arrival at the server to its 503 ingest-saturated written, for"
-                    + " the deliveries refused at the admission limit")
+                "From the server's first read of a delivery to its 503 ingest-saturated written,"
+                    + " for the deliveries refused at the delivery limit (before their body is read)")
             .serviceLevelObjectives(
                 java.util.stream.LongStream.of(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)
                     .mapToObj(java.time.Duration::ofMillis)

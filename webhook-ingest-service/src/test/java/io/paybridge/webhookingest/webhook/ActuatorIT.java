@@ -226,6 +226,23 @@ class ActuatorIT {
                         "paybridge_outbox_relayed_total{service=\"webhook-ingest-service\",topic=\"gocardless.mandates\"}"));
   }
 
+  @Test
+  void theDataGuardIsLogbacksOnlyTurboFilterAndNoLogEventsAreCounted() throws Exception {
+    // Micrometer's Logback metrics would add a second turbo filter, asked before every level check
+    // (platform/web-support's OneTurboFilter leaves them out).
+    var context =
+        (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+    assertThat(context.getTurboFilterList())
+        .isNotEmpty()
+        .allSatisfy(
+            filter ->
+                assertThat(filter)
+                    .isInstanceOf(io.paybridge.platform.web.logging.DataLogGuard.class));
+    assertThat(get(http, managementPort, "/actuator/prometheus").body())
+        .contains("jvm_memory_used_bytes")
+        .doesNotContain("logback_events");
+  }
+
   private JsonNode health() throws Exception {
     return mapper.readTree(get(http, managementPort, "/actuator/health").body());
   }
