@@ -1,10 +1,8 @@
 package io.paybridge.faults;
 
-import io.paybridge.platform.events.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -30,13 +28,8 @@ final class BrokerOutage {
     FaultHarness.say("scenario %s", name);
     var service = stack.webhookIngest("scenario-2", Map.of());
     stack.startAndAwait(service);
-    var audit = new TopicAudit(stack.kafka.bootstrapServers(), List.of(Topics.GOCARDLESS_PAYMENTS));
-    var load =
-        new WebhookLoad(
-            stack.webhooks,
-            () -> List.of(Stack.webhookEndpoint(service)),
-            settings.retryDelay(),
-            Duration.ofMinutes(5));
+    var audit = stack.paymentsAudit();
+    var load = stack.loadOn(service);
     var details = new ArrayList<String>();
     try {
       load.start(settings.rate(), load.payments("B"));

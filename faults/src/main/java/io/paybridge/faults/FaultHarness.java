@@ -50,7 +50,7 @@ public final class FaultHarness {
     try {
       stack.start();
       // 5 last: it drops the relay's slot. 6, 8 and 9 before it: they need no load of their own.
-      for (int scenario : List.of(1, 2, 3, 4, 6, 7, 8, 9, 5)) {
+      for (int scenario : List.of(1, 10, 2, 3, 4, 6, 7, 8, 9, 5)) {
         if (!settings.scenarios().contains(scenario)) {
           continue;
         }
@@ -65,6 +65,7 @@ public final class FaultHarness {
             case 7 -> verdicts.add(NotificationKills.run(stack));
             case 8 -> verdicts.add(BillingShuffledDelivery.run(stack));
             case 9 -> verdicts.add(BillingKills.run(stack));
+            case 10 -> verdicts.add(GracefulStops.run(stack));
             default -> throw new IllegalArgumentException("No scenario " + scenario);
           }
         } catch (Exception e) {

@@ -18,6 +18,8 @@ record FaultSettings(
     Set<Integer> scenarios,
     double rate,
     int kills,
+    int stops,
+    double stopRate,
     Duration brokerOutage,
     Duration databaseStop,
     Duration databaseHang,
@@ -28,13 +30,15 @@ record FaultSettings(
     int merchantCases) {
 
   /** Every scenario (docs/reliability.md). */
-  static final List<Integer> ALL = List.of(1, 2, 3, 4, 5, 6, 7, 8, 9);
+  static final List<Integer> ALL = List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
 
   private static final Set<String> KNOWN =
       Set.of(
           "scenarios",
           "rate",
           "kills",
+          "stops",
+          "stopRate",
           "brokerOutage",
           "databaseStop",
           "databaseHang",
@@ -86,6 +90,8 @@ record FaultSettings(
         scenarios,
         Double.parseDouble(values.getOrDefault("rate", "100")),
         Integer.parseInt(values.getOrDefault("kills", quick ? "3" : "10")),
+        Integer.parseInt(values.getOrDefault("stops", quick ? "2" : "5")),
+        Double.parseDouble(values.getOrDefault("stopRate", "150")),
         // Longer than the relay's send-timeout (30 s) even when quick: scenario 2 expects the relay
         // DOWN during the outage, which it reports only once a batch has timed out.
         duration(values, "brokerOutage", quick ? "40s" : "60s"),
@@ -103,6 +109,7 @@ record FaultSettings(
     shown.put("scenarios", scenarios.toString());
     shown.put("rate", rate + " webhooks/s");
     shown.put("kills", String.valueOf(kills));
+    shown.put("stops", stops + " at " + stopRate + " webhooks/s");
     shown.put("brokerOutage", brokerOutage.toSeconds() + "s");
     shown.put("databaseStop", databaseStop.toSeconds() + "s");
     shown.put("databaseHang", databaseHang.toSeconds() + "s");

@@ -83,16 +83,9 @@ final class LeaderTakeover {
               TAKEOVER_LIMIT.toSeconds());
       FaultHarness.say("  %s", takeover);
       Stack.sleep(settings.loadAfter());
-      load.stopSending();
-      boolean settled = load.awaitSettled(Duration.ofMinutes(3));
-      var markers = stack.paymentMarkers("L");
-      stack.sendMarkers(load, markers);
-      var result =
-          audit.audit(
-              Stack.acknowledged(load, stack.prefix("L")),
-              stack.prefix("L"),
-              Stack.ids(markers),
-              settings.markerTimeout());
+      var end = stack.endLoad(load, audit, "L");
+      boolean settled = end.settled();
+      var result = end.kafka();
       details.add(takeover);
       details.add("answers: " + load.describeOutcomes());
       details.add("Kafka: " + result.describe());

@@ -1,9 +1,7 @@
 package io.paybridge.faults;
 
-import io.paybridge.platform.events.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -22,13 +20,8 @@ final class ServiceKills {
     FaultHarness.say("scenario %s", name);
     var service = stack.webhookIngest("scenario-1", Map.of());
     stack.startAndAwait(service);
-    var audit = new TopicAudit(stack.kafka.bootstrapServers(), List.of(Topics.GOCARDLESS_PAYMENTS));
-    var load =
-        new WebhookLoad(
-            stack.webhooks,
-            () -> List.of(Stack.webhookEndpoint(service)),
-            settings.retryDelay(),
-            Duration.ofMinutes(5));
+    var audit = stack.paymentsAudit();
+    var load = stack.loadOn(service);
     var details = new ArrayList<String>();
     try {
       load.start(settings.rate(), load.payments("K"));
@@ -48,23 +41,12 @@ final class ServiceKills {
                 kill, relay.relayed(), (System.nanoTime() - killedAt) / 1e9));
       }
       Stack.sleep(settings.loadAfter());
-      load.stopSending();
-      boolean settled = load.awaitSettled(Duration.ofMinutes(3));
-      FaultHarness.say(
-          "  load stopped: %d webhooks, %d acknowledged; answers %s",
-          load.deliveries.size(), load.acked(), load.describeOutcomes());
-      var markers = stack.paymentMarkers("K");
-      stack.sendMarkers(load, markers);
-      var result =
-          audit.audit(
-              Stack.acknowledged(load, stack.prefix("K")),
-              stack.prefix("K"),
-              Stack.ids(markers),
-              settings.markerTimeout());
-      long unsettled = load.unsettled() + load.snapshot().stream().filter(d -> d.gaveUp).count();
+      var end = stack.endLoad(load, audit, "K");
+      var result = end.kafka();
+      long unsettled = end.unsettled();
       details.add("answers: " + load.describeOutcomes());
       details.add("Kafka: " + result.describe());
-      boolean pass = settled && unsettled == 0 && result.exact();
+      boolean pass = end.settled() && unsettled == 0 && result.exact();
       return new Verdict(
           name,
           pass,

@@ -356,6 +356,48 @@ final class Stack implements AutoCloseable {
     return ids;
   }
 
+  /**
+   * A load of webhooks on one instance, each retried as GoCardless does (given up after 5 minutes).
+   */
+  WebhookLoad loadOn(ServiceProcess service) {
+    return new WebhookLoad(
+        webhooks,
+        () -> List.of(webhookEndpoint(service)),
+        settings.retryDelay(),
+        Duration.ofMinutes(5));
+  }
+
+  /** An audit of {@code gocardless.payments} from its end offsets now. */
+  TopicAudit paymentsAudit() {
+    return new TopicAudit(kafka.bootstrapServers(), List.of(Topics.GOCARDLESS_PAYMENTS));
+  }
+
+  /**
+   * How a scenario's load ended: whether every webhook got its 2xx within 3 minutes of the last one
+   * sent, how many did not, and what a consumer read up to the markers.
+   */
+  record LoadEnd(boolean settled, long unsettled, TopicAudit.Result kafka) {}
+
+  /**
+   * Ends a scenario's load: no new webhooks; up to 3 minutes for every one sent to get its 2xx;
+   * then one marker per partition, tagged {@code tag}, and the audit of what was acknowledged, up
+   * to them.
+   */
+  LoadEnd endLoad(WebhookLoad load, TopicAudit audit, String tag) throws InterruptedException {
+    load.stopSending();
+    boolean settled = load.awaitSettled(Duration.ofMinutes(3));
+    FaultHarness.say(
+        "  load stopped: %d webhooks, %d acknowledged; answers %s",
+        load.deliveries.size(), load.acked(), load.describeOutcomes());
+    var markers = paymentMarkers(tag);
+    sendMarkers(load, markers);
+    var kafka =
+        audit.audit(
+            acknowledged(load, prefix(tag)), prefix(tag), ids(markers), settings.markerTimeout());
+    long unsettled = load.unsettled() + load.snapshot().stream().filter(d -> d.gaveUp).count();
+    return new LoadEnd(settled, unsettled, kafka);
+  }
+
   /** Ids of the events whose webhook got a 2xx. */
   static Set<String> acknowledged(WebhookLoad load, String prefix) {
     var ids = new HashSet<String>();

@@ -1,6 +1,7 @@
 package io.paybridge.webhookingest;
 
 import java.util.concurrent.Executors;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.springframework.boot.jetty.ConfigurableJettyWebServerFactory;
@@ -66,6 +67,15 @@ class WebServerConfiguration {
             for (var connector : server.getConnectors()) {
               if (connector instanceof ServerConnector serverConnector) {
                 serverConnector.setAcceptQueueSize(acceptQueueSize);
+              }
+              // Jetty keeps, per connection, a cache of the header fields it parsed (1,024 by
+              // default), built after the connection's first request: about 64 KB of tries each.
+              // With thousands of senders' connections open at once, as in a burst of retries
+              // after a stop, that alone filled the heap (docs/reliability.md, scenario 10).
+              // Parsing a webhook's few headers again costs less than keeping them.
+              var http = connector.getConnectionFactory(HttpConnectionFactory.class);
+              if (http != null) {
+                http.getHttpConfiguration().setHeaderCacheSize(0);
               }
             }
           });

@@ -70,9 +70,9 @@ public class GoCardlessWebhookController {
   ResponseEntity<Void> receive(HttpServletRequest request) throws IOException {
     Instant receivedAt = clock.instant();
     // Admitted already (WebhookAdmission, before the servlet container): past capacity a refusal
-    // must
-    // cost next to nothing, or refusing takes the cores the writers need and fewer deliveries are
-    // stored, not more. The ticket is closed by WebhookAdmission once this delivery is answered.
+    // must cost next to nothing, or refusing takes the cores the writers need and fewer deliveries
+    // are stored, not more. The ticket is closed by WebhookAdmission once this delivery is
+    // answered.
     var ticket = WebhookAdmission.ticketOf(request);
     if (request.getContentLengthLong() > maxBodySize) {
       throw new WebhookRejectedException(
@@ -152,8 +152,17 @@ public class GoCardlessWebhookController {
     return ResponseEntity.noContent().build();
   }
 
-  private static byte[] readAtMost(InputStream in, long limit) throws IOException {
-    byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+  private static byte[] readAtMost(InputStream in, long limit) {
+    byte[] body;
+    try {
+      body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+    } catch (IOException stopped) {
+      // The sender's side: it closed the connection, or sent nothing more for the idle timeout
+      // (1 s once the service is stopping). Not the service's failure: no 500, no stack trace.
+      throw new WebhookRejectedException(
+          WebhookProblem.INCOMPLETE_BODY,
+          "The body stopped arriving before its end: " + stopped.getMessage());
+    }
     if (body.length > limit) {
       throw new WebhookRejectedException(
           WebhookProblem.TOO_LARGE, "The body exceeds " + limit + " bytes");

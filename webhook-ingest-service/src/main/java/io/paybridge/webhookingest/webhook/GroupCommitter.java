@@ -12,6 +12,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,16 +101,19 @@ class GroupCommitter {
     return new Ticket();
   }
 
-  /** A delivery's place under the admission limit, held until it is answered. */
+  /**
+   * A delivery's place under the admission limit, held until it is answered. Used by three threads
+   * in turn: the selector that admits the delivery, the request thread that counts its events, and
+   * the one that completes its answer; it does not rely on them to publish its fields.
+   */
   final class Ticket implements AutoCloseable {
 
-    private int events;
-    private boolean closed;
+    private volatile int events;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     @Override
     public void close() {
-      if (!closed) {
-        closed = true;
+      if (closed.compareAndSet(false, true)) {
         pendingEvents.release(events);
         pendingDeliveries.release();
       }

@@ -10,6 +10,8 @@ enum WebhookProblem implements ProblemType {
   INVALID_SIGNATURE(
       Definition.of(498, "invalid-webhook-signature", "Webhook signature missing or invalid")),
   TOO_LARGE(Definition.of(413, "webhook-too-large", "Webhook body too large")),
+  INCOMPLETE_BODY(
+      Definition.of(400, "incomplete-webhook-body", "Webhook body did not arrive in full")),
   UNAVAILABLE(
       Definition.of(503, "storage-unavailable", "Webhook could not be stored; retry later")),
   RELAY_BEHIND(

@@ -323,6 +323,20 @@ class GoCardlessWebhookIT {
   }
 
   @Test
+  void aBodyCutShortIsTheSendersFailureNotTheServices() throws Exception {
+    byte[] body = uniqueWebhook("payments", "confirmed", 1);
+    int before = deliveries();
+    KeptConnection.Response response;
+    try (var connection = new KeptConnection(port)) {
+      response = connection.postSignedHalfAndStop(body, SIMULATOR_SECRET);
+    }
+    assertThat(response.status()).as(response.body()).isEqualTo(400);
+    assertThat(mapper.readTree(response.body()).path("type").asString())
+        .isEqualTo("https://paybridge.io/problems/incomplete-webhook-body");
+    assertThat(deliveries()).isEqualTo(before);
+  }
+
+  @Test
   void acceptsLongIdentifiersInLinksWithoutFailingTheDelivery() {
     String id = "EV" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toUpperCase();
     String longPayment = "PM" + "X".repeat(120);

@@ -58,6 +58,33 @@ final class KeptConnection implements AutoCloseable {
    * @throws EOFException when the service closed the connection before answering
    */
   Response postSigned(byte[] body, String secret, Duration pause) throws IOException {
+    sendHeadAndFirstHalf(body, secret);
+    if (pause.isPositive()) {
+      try {
+        Thread.sleep(pause);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("Interrupted", e);
+      }
+    }
+    out.write(body, body.length / 2, body.length - body.length / 2);
+    out.flush();
+    return response();
+  }
+
+  /**
+   * Sends the head and the first half of {@code body}, then ends its side of the connection: a
+   * sender that goes away mid-body. Reads the answer, if any.
+   *
+   * @throws EOFException when the service closed the connection without answering
+   */
+  Response postSignedHalfAndStop(byte[] body, String secret) throws IOException {
+    sendHeadAndFirstHalf(body, secret);
+    socket.shutdownOutput();
+    return response();
+  }
+
+  private void sendHeadAndFirstHalf(byte[] body, String secret) throws IOException {
     String head =
         "POST "
             + GoCardlessWebhookController.PATH
@@ -71,19 +98,11 @@ final class KeptConnection implements AutoCloseable {
             + body.length
             + "\r\n\r\n";
     out.write(head.getBytes(StandardCharsets.US_ASCII));
-    int half = body.length / 2;
-    out.write(body, 0, half);
+    out.write(body, 0, body.length / 2);
     out.flush();
-    if (pause.isPositive()) {
-      try {
-        Thread.sleep(pause);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("Interrupted", e);
-      }
-    }
-    out.write(body, half, body.length - half);
-    out.flush();
+  }
+
+  private Response response() throws IOException {
     String statusLine = line();
     if (statusLine == null) {
       throw new EOFException("The service closed the connection");
@@ -96,9 +115,31 @@ final class KeptConnection implements AutoCloseable {
           header.substring(0, colon).trim().toLowerCase(Locale.ROOT),
           header.substring(colon + 1).trim());
     }
-    int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
-    byte[] content = in.readNBytes(length);
+    byte[] content;
+    if (status == 204 || status == 304) {
+      content = new byte[0]; // no body, whatever the headers say
+    } else if (headers.containsKey("content-length")) {
+      content = in.readNBytes(Integer.parseInt(headers.get("content-length")));
+    } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+      content = chunks();
+    } else {
+      content = in.readAllBytes(); // delimited by the connection's end
+    }
     return new Response(status, headers, new String(content, StandardCharsets.UTF_8));
+  }
+
+  private byte[] chunks() throws IOException {
+    var content = new ByteArrayOutputStream();
+    for (int size = Integer.parseInt(line().split(";")[0].trim(), 16);
+        size > 0;
+        size = Integer.parseInt(line().split(";")[0].trim(), 16)) {
+      content.write(in.readNBytes(size));
+      line(); // the chunk's CRLF
+    }
+    for (String trailer = line(); trailer != null && !trailer.isEmpty(); trailer = line()) {
+      // trailers: none expected, skipped
+    }
+    return content.toByteArray();
   }
 
   private String line() throws IOException {

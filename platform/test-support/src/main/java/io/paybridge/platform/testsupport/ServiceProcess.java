@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -270,6 +271,27 @@ public final class ServiceProcess {
       Thread.currentThread().interrupt();
       process.destroyForcibly();
     }
+  }
+
+  /**
+   * SIGTERM, as an orchestrator stops an instance, then waits up to {@code grace} for the process
+   * to end by itself; past that its threads are dumped into its log (SIGQUIT), to show what held
+   * the stop, and it is killed.
+   *
+   * @return its exit status, or empty when it did not end within {@code grace}
+   */
+  public OptionalInt terminate(Duration grace) throws InterruptedException, IOException {
+    if (process == null || !process.isAlive()) {
+      throw new IllegalStateException(name + " is not running");
+    }
+    process.destroy();
+    if (process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+      return OptionalInt.of(process.exitValue());
+    }
+    new ProcessBuilder("kill", "-QUIT", String.valueOf(process.pid())).start().waitFor();
+    Thread.sleep(2000); // the JVM writes the dump itself, after the signal
+    kill();
+    return OptionalInt.empty();
   }
 
   /**

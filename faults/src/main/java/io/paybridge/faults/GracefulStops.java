@@ -1,0 +1,196 @@
+package io.paybridge.faults;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+
+/**
+ * Scenario 10: webhook-ingest-service stopped with SIGTERM {@code stops} times while it refuses
+ * deliveries at its admission limit, as an orchestrator stops an instance during a rollout at peak
+ * load; each webhook retried until 2xx.
+ *
+ * <p>The instance admits one delivery at a time ({@code admission.max-pending-deliveries=1}), so
+ * that {@code stopRate} keeps it refusing on any machine: every stop meets admitted deliveries in
+ * the database and refused ones on the selector threads, both in flight.
+ *
+ * <p>Pass, for every stop: the process ends by itself (status 143, the JVM's for SIGTERM, or 0)
+ * within {@link #GRACE}; it logs no ERROR while stopping; no attempt sent from a second before the
+ * SIGTERM until the process ended waited for GoCardless's 10 s timeout or got a 5xx other than a
+ * 503; refusals ({@code 503 ingest-saturated}) were answered in that window. And at the end every
+ * acknowledged event on {@code gocardless.payments} once for a {@code read_committed} consumer.
+ */
+final class GracefulStops {
+
+  /** How long a stop may take: the service's own shutdown timeout is 30 s per phase. */
+  static final Duration GRACE = Duration.ofSeconds(60);
+
+  private static final Pattern ERROR_LINE = Pattern.compile("^\\S+\\s+ERROR\\s");
+
+  private GracefulStops() {}
+
+  /** What the attempts sent around one stop got. */
+  private record StopWindow(
+      int stop,
+      OptionalInt exitStatus,
+      double seconds,
+      List<String> errorsLogged,
+      Map<String, Long> outcomes,
+      long slowestMillis) {
+
+    long refused() {
+      return outcomes.getOrDefault("503 ingest-saturated", 0L);
+    }
+
+    long timedOut() {
+      return outcomes.getOrDefault("timeout", 0L);
+    }
+
+    long otherServerErrors() {
+      return outcomes.entrySet().stream()
+          .filter(e -> e.getKey().startsWith("5") && !e.getKey().startsWith("503"))
+          .mapToLong(Map.Entry::getValue)
+          .sum();
+    }
+
+    boolean endedByItself() {
+      return exitStatus.isPresent() && (exitStatus.getAsInt() == 143 || exitStatus.getAsInt() == 0);
+    }
+
+    boolean pass() {
+      return endedByItself()
+          && errorsLogged.isEmpty()
+          && timedOut() == 0
+          && otherServerErrors() == 0
+          && refused() > 0;
+    }
+
+    String describe() {
+      return String.format(
+          "stop %d: %s after %.1f s; %d ERROR lines logged%s; attempts sent from 1 s before the"
+              + " SIGTERM to the exit: %s (slowest answer %d ms)",
+          stop,
+          exitStatus.isPresent() ? "exit status " + exitStatus.getAsInt() : "killed, no exit",
+          seconds,
+          errorsLogged.size(),
+          errorsLogged.isEmpty() ? "" : " (first: " + errorsLogged.getFirst() + ")",
+          outcomes,
+          slowestMillis);
+    }
+  }
+
+  static Verdict run(Stack stack) throws Exception {
+    var settings = stack.settings;
+    String name =
+        "10 webhook-ingest-service stopped with SIGTERM "
+            + settings.stops()
+            + " times while it refuses at its admission limit";
+    FaultHarness.say("scenario %s", name);
+    var service =
+        stack.webhookIngest(
+            "scenario-10", Map.of("paybridge.webhooks.admission.max-pending-deliveries", "1"));
+    stack.startAndAwait(service);
+    var audit = stack.paymentsAudit();
+    var load = stack.loadOn(service);
+    var details = new ArrayList<String>();
+    var stops = new ArrayList<Instant[]>();
+    var exits = new ArrayList<OptionalInt>();
+    var seconds = new ArrayList<Double>();
+    var errors = new ArrayList<List<String>>();
+    try {
+      load.start(settings.stopRate(), load.payments("T"));
+      for (int stop = 1; stop <= settings.stops(); stop++) {
+        Stack.sleep(Duration.ofMillis(ThreadLocalRandom.current().nextLong(3000, 6000)));
+        Instant signalled = Instant.now();
+        long begin = System.nanoTime();
+        OptionalInt exit = service.terminate(GRACE);
+        double took = (System.nanoTime() - begin) / 1e9;
+        Instant ended = Instant.now();
+        FaultHarness.say(
+            "  stop %d/%d: SIGTERM with %d webhooks sent, %d acknowledged; %s after %.1f s",
+            stop,
+            settings.stops(),
+            load.deliveries.size(),
+            load.acked(),
+            exit.isPresent() ? "exit status " + exit.getAsInt() : "killed",
+            took);
+        stops.add(new Instant[] {signalled.minusSeconds(1), ended});
+        exits.add(exit);
+        seconds.add(took);
+        errors.add(errorsLoggedSince(service.log(), signalled));
+        // The next start writes a fresh log: this instance's, with its stop, is kept beside it.
+        Files.copy(
+            service.log(),
+            service.log().resolveSibling("stop-" + stop + ".log"),
+            StandardCopyOption.REPLACE_EXISTING);
+        stack.startAndAwait(service);
+      }
+      Stack.sleep(settings.loadAfter());
+      var end = stack.endLoad(load, audit, "T");
+      var result = end.kafka();
+
+      var attempts =
+          load.snapshot().stream().flatMap(d -> List.copyOf(d.attempts).stream()).toList();
+      var windows = new ArrayList<StopWindow>();
+      for (int i = 0; i < stops.size(); i++) {
+        Instant from = stops.get(i)[0];
+        Instant to = stops.get(i)[1];
+        var outcomes = new TreeMap<String, Long>();
+        long slowest = 0;
+        for (var attempt : attempts) {
+          if (!attempt.sentAt().isBefore(from) && !attempt.sentAt().isAfter(to)) {
+            outcomes.merge(attempt.outcome(), 1L, Long::sum);
+            slowest = Math.max(slowest, attempt.millis());
+          }
+        }
+        windows.add(
+            new StopWindow(i + 1, exits.get(i), seconds.get(i), errors.get(i), outcomes, slowest));
+      }
+      windows.forEach(w -> details.add(w.describe()));
+      long unsettled = end.unsettled();
+      details.add("answers: " + load.describeOutcomes());
+      details.add("Kafka: " + result.describe());
+      long failedStops = windows.stream().filter(w -> !w.pass()).count();
+      boolean pass = end.settled() && unsettled == 0 && result.exact() && failedStops == 0;
+      long refusedAroundStops = windows.stream().mapToLong(StopWindow::refused).sum();
+      double slowestStop = seconds.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+      return new Verdict(
+          name,
+          pass,
+          String.format(
+              "%d of %d stops clean (ended by itself, no ERROR logged, no attempt timed out or"
+                  + " answered 5xx other than 503, refusals answered: %d); longest stop %.1f s; %s%s",
+              windows.size() - failedStops,
+              windows.size(),
+              refusedAroundStops,
+              slowestStop,
+              result.describe(),
+              unsettled == 0 ? "" : "; " + unsettled + " webhooks never got a 2xx"),
+          details);
+    } finally {
+      load.close();
+      stack.stopServices();
+    }
+  }
+
+  /**
+   * The log's ERROR lines stamped at or after {@code since} (each line starts with its instant).
+   */
+  private static List<String> errorsLoggedSince(Path log, Instant since) throws IOException {
+    try (var lines = Files.lines(log)) {
+      return lines
+          .filter(line -> ERROR_LINE.matcher(line).find())
+          .filter(line -> !Instant.parse(line.substring(0, line.indexOf(' '))).isBefore(since))
+          .toList();
+    }
+  }
+}
