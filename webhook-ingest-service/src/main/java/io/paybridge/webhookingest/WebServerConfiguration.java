@@ -72,7 +72,8 @@ class WebServerConfiguration {
               // default), built after the connection's first request: about 64 KB of tries each.
               // With thousands of senders' connections open at once, as in a burst of retries
               // after a stop, that alone filled the heap (docs/reliability.md, scenario 10).
-              // Parsing a webhook's few headers again costs less than keeping them.
+              // Parsing a webhook's few headers again cost nothing measurable (docs/benchmarks.md,
+              // 2026-12-01 06:26).
               var http = connector.getConnectionFactory(HttpConnectionFactory.class);
               if (http != null) {
                 http.getHttpConfiguration().setHeaderCacheSize(0);

@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.junit.jupiter.api.Test;
@@ -147,7 +149,7 @@ class ActuatorIT {
   }
 
   @Test
-  void theWebhookPortRunsEachRequestOnAVirtualThreadBehindALongBacklog() {
+  void theWebhookPortRunsEachRequestOnAVirtualThreadBehindALongBacklogWithBoundedConnections() {
     var server = managementServer.webhookServer.get();
     assertThat(server).isNotNull();
     assertThat(server.getPort()).isEqualTo(port);
@@ -158,6 +160,17 @@ class ActuatorIT {
     assertThat(pool.getMaxThreads()).isEqualTo(200);
     var connector = (ServerConnector) server.getServer().getConnectors()[0];
     assertThat(connector.getAcceptQueueSize()).isEqualTo(4096);
+    // What an open connection may hold, and how many may be open (docs/reliability.md, scenario
+    // 10: Jetty's header cache at thousands of connections filled the heap).
+    assertThat(
+            connector
+                .getConnectionFactory(HttpConnectionFactory.class)
+                .getHttpConfiguration()
+                .getHeaderCacheSize())
+        .isZero();
+    assertThat(
+            server.getServer().getBean(NetworkConnectionLimit.class).getMaxNetworkConnectionCount())
+        .isEqualTo(10_000);
   }
 
   /**
