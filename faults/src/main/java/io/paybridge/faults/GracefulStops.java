@@ -38,14 +38,17 @@ final class GracefulStops {
 
   private GracefulStops() {}
 
-  /** What the attempts sent around one stop got. */
-  private record StopWindow(
-      int stop,
+  /** One stop as it happened: from a second before the signal to the process's end. */
+  private record Stop(
+      int number,
+      Instant from,
+      Instant to,
       OptionalInt exitStatus,
       double seconds,
-      List<String> errorsLogged,
-      Map<String, Long> outcomes,
-      long slowestMillis) {
+      List<String> errorsLogged) {}
+
+  /** What the attempts sent around one stop got. */
+  private record StopWindow(Stop stop, Map<String, Long> outcomes, long slowestMillis) {
 
     long refused() {
       return outcomes.getOrDefault("503 ingest-saturated", 0L);
@@ -63,12 +66,13 @@ final class GracefulStops {
     }
 
     boolean endedByItself() {
-      return exitStatus.isPresent() && (exitStatus.getAsInt() == 143 || exitStatus.getAsInt() == 0);
+      var exit = stop.exitStatus();
+      return exit.isPresent() && (exit.getAsInt() == 143 || exit.getAsInt() == 0);
     }
 
     boolean pass() {
       return endedByItself()
-          && errorsLogged.isEmpty()
+          && stop.errorsLogged().isEmpty()
           && timedOut() == 0
           && otherServerErrors() == 0
           && refused() > 0;
@@ -78,11 +82,13 @@ final class GracefulStops {
       return String.format(
           "stop %d: %s after %.1f s; %d ERROR lines logged%s; attempts sent from 1 s before the"
               + " SIGTERM to the exit: %s (slowest answer %d ms)",
-          stop,
-          exitStatus.isPresent() ? "exit status " + exitStatus.getAsInt() : "killed, no exit",
-          seconds,
-          errorsLogged.size(),
-          errorsLogged.isEmpty() ? "" : " (first: " + errorsLogged.getFirst() + ")",
+          stop.number(),
+          stop.exitStatus().isPresent()
+              ? "exit status " + stop.exitStatus().getAsInt()
+              : "killed, no exit",
+          stop.seconds(),
+          stop.errorsLogged().size(),
+          stop.errorsLogged().isEmpty() ? "" : " (first: " + stop.errorsLogged().getFirst() + ")",
           outcomes,
           slowestMillis);
     }
@@ -102,10 +108,7 @@ final class GracefulStops {
     var audit = stack.paymentsAudit();
     var load = stack.loadOn(service);
     var details = new ArrayList<String>();
-    var stops = new ArrayList<Instant[]>();
-    var exits = new ArrayList<OptionalInt>();
-    var seconds = new ArrayList<Double>();
-    var errors = new ArrayList<List<String>>();
+    var stops = new ArrayList<Stop>();
     try {
       load.start(settings.stopRate(), load.payments("T"));
       for (int stop = 1; stop <= settings.stops(); stop++) {
@@ -123,10 +126,14 @@ final class GracefulStops {
             load.acked(),
             exit.isPresent() ? "exit status " + exit.getAsInt() : "killed",
             took);
-        stops.add(new Instant[] {signalled.minusSeconds(1), ended});
-        exits.add(exit);
-        seconds.add(took);
-        errors.add(errorsLoggedSince(service.log(), signalled));
+        stops.add(
+            new Stop(
+                stop,
+                signalled.minusSeconds(1),
+                ended,
+                exit,
+                took,
+                errorsLoggedSince(service.log(), signalled)));
         // The next start writes a fresh log: this instance's, with its stop, is kept beside it.
         Files.copy(
             service.log(),
@@ -141,19 +148,16 @@ final class GracefulStops {
       var attempts =
           load.snapshot().stream().flatMap(d -> List.copyOf(d.attempts).stream()).toList();
       var windows = new ArrayList<StopWindow>();
-      for (int i = 0; i < stops.size(); i++) {
-        Instant from = stops.get(i)[0];
-        Instant to = stops.get(i)[1];
+      for (var stop : stops) {
         var outcomes = new TreeMap<String, Long>();
         long slowest = 0;
         for (var attempt : attempts) {
-          if (!attempt.sentAt().isBefore(from) && !attempt.sentAt().isAfter(to)) {
+          if (!attempt.sentAt().isBefore(stop.from()) && !attempt.sentAt().isAfter(stop.to())) {
             outcomes.merge(attempt.outcome(), 1L, Long::sum);
             slowest = Math.max(slowest, attempt.millis());
           }
         }
-        windows.add(
-            new StopWindow(i + 1, exits.get(i), seconds.get(i), errors.get(i), outcomes, slowest));
+        windows.add(new StopWindow(stop, outcomes, slowest));
       }
       windows.forEach(w -> details.add(w.describe()));
       long unsettled = end.unsettled();
@@ -162,7 +166,7 @@ final class GracefulStops {
       long failedStops = windows.stream().filter(w -> !w.pass()).count();
       boolean pass = end.settled() && unsettled == 0 && result.exact() && failedStops == 0;
       long refusedAroundStops = windows.stream().mapToLong(StopWindow::refused).sum();
-      double slowestStop = seconds.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+      double slowestStop = stops.stream().mapToDouble(Stop::seconds).max().orElse(0);
       return new Verdict(
           name,
           pass,
