@@ -42,6 +42,7 @@ public class GoCardlessWebhookController {
   private final Duration maxRelayLag;
 
   private final RecordTracing tracing;
+  private final StorageOutageLog outageLog;
 
   GoCardlessWebhookController(
       WebhookProperties properties,
@@ -50,7 +51,8 @@ public class GoCardlessWebhookController {
       WebhookMetrics metrics,
       RelayBacklog relayBacklog,
       Clock clock,
-      RecordTracing tracing) {
+      RecordTracing tracing,
+      StorageOutageLog outageLog) {
     if (properties.secrets().isEmpty()) {
       throw new IllegalStateException(
           "No GoCardless webhook secret configured: set paybridge.webhooks.gocardless.secrets");
@@ -61,6 +63,7 @@ public class GoCardlessWebhookController {
     this.metrics = metrics;
     this.clock = clock;
     this.tracing = tracing;
+    this.outageLog = outageLog;
     this.maxBodySize = properties.maxBodySize().toBytes();
     this.relayBacklog = relayBacklog;
     this.maxRelayLag = properties.maxRelayLag();
@@ -126,6 +129,7 @@ public class GoCardlessWebhookController {
                 body),
             parsed);
     metrics.accepted(result);
+    outageLog.stored();
     // Reasons only: a parser's detail may quote the body, and bodies are never logged (the detail
     // is in quarantined_event).
     switch (parsed) {

@@ -30,10 +30,13 @@ class WebhookExceptionHandler {
 
   private final WebhookMetrics metrics;
   private final RecentRejections rejections;
+  private final StorageOutageLog outageLog;
 
-  WebhookExceptionHandler(WebhookMetrics metrics, RecentRejections rejections) {
+  WebhookExceptionHandler(
+      WebhookMetrics metrics, RecentRejections rejections, StorageOutageLog outageLog) {
     this.metrics = metrics;
     this.rejections = rejections;
+    this.outageLog = outageLog;
   }
 
   @ExceptionHandler(WebhookRejectedException.class)
@@ -62,11 +65,11 @@ class WebhookExceptionHandler {
   }
 
   private ResponseEntity<ProblemDetail> unavailable(Exception e, HttpServletRequest request) {
+    // Logged per outage, not per delivery: thousands a second during a redelivery burst.
     if (e instanceof TransactionSystemException t && t.getApplicationException() != null) {
-      log.error(
-          "Could not store a webhook: {} (then {})", t.getApplicationException(), e.toString());
+      outageLog.refused(t.getApplicationException() + " (then " + e + ")");
     } else {
-      log.error("Could not store a webhook: {}", e.toString());
+      outageLog.refused(e.toString());
     }
     return withRetryAfter(
         problem(WebhookProblem.UNAVAILABLE, "The webhook store is unavailable", request),

@@ -16,8 +16,13 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.ObjectMapper;
@@ -34,6 +39,7 @@ import tools.jackson.databind.ObjectMapper;
  * PostgreSQL would; only that backend, so the other test classes sharing the server are unaffected.
  */
 @IntegrationTest
+@ExtendWith(OutputCaptureExtension.class)
 class WebhookStorageOutageIT {
 
   private static final String DATABASE = "webhook_ingest_service";
@@ -71,6 +77,55 @@ class WebhookStorageOutageIT {
 
       assertRedeliveryAcceptedAndPublishedOnce(client, kafka, id, body);
     }
+  }
+
+  @Test
+  void logsAnOutageOnceNotOncePerRefusedDelivery(CapturedOutput output) throws Exception {
+    var admin = new JdbcTemplate(EmbeddedPostgresServer.shared().dataSource("postgres"));
+    var client = new WebhookClient(port);
+    // Stored first: an outage another test left open in this shared service ends here.
+    byte[] before = GoCardlessWebhookIT.webhook(List.of(newEventId()), "payments", "failed");
+    assertThat(client.postSigned(before, SIMULATOR_SECRET).statusCode()).isEqualTo(204);
+    int logged = output.getOut().length();
+    int refused = 6;
+    byte[] body = GoCardlessWebhookIT.webhook(List.of(newEventId()), "payments", "failed");
+    try {
+      admin.execute("alter database " + DATABASE + " allow_connections false");
+      admin.queryForList(
+          "select pg_terminate_backend(pid) from pg_stat_activity where datname = ?", DATABASE);
+      // At once, as a redelivery burst: all answered within one report interval (10 s).
+      var answers =
+          IntStream.range(0, refused)
+              .mapToObj(
+                  i ->
+                      CompletableFuture.supplyAsync(
+                          () ->
+                              client.postSigned(
+                                  GoCardlessWebhookIT.webhook(
+                                      List.of(newEventId()), "payments", "failed"),
+                                  SIMULATOR_SECRET)))
+              .toList();
+      for (var answer : answers) {
+        assertStorageUnavailable(answer.get(ANSWER_BOUND.toSeconds() + 5, TimeUnit.SECONDS));
+      }
+    } finally {
+      admin.execute("alter database " + DATABASE + " allow_connections true");
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> client.postSigned(body, SIMULATOR_SECRET).statusCode() == 204);
+
+    String log = output.getOut().substring(logged);
+    assertThat(log.lines().filter(line -> line.contains("Could not store a webhook")))
+        .as("ERROR lines for %d deliveries refused in one outage", refused)
+        .hasSize(1);
+    var recovered =
+        log.lines().filter(line -> line.contains("Storing webhooks again after")).toList();
+    assertThat(recovered).hasSize(1);
+    var count = Pattern.compile("([0-9]+) answered 503 since").matcher(recovered.getFirst());
+    assertThat(count.find()).as(recovered.getFirst()).isTrue();
+    // The redelivery loop may add refusals while the pool reconnects: at least these.
+    assertThat(Integer.parseInt(count.group(1))).isGreaterThanOrEqualTo(refused);
   }
 
   @Test

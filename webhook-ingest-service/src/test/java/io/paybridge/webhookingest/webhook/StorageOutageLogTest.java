@@ -1,0 +1,114 @@
+package io.paybridge.webhookingest.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/** An outage's log lines: its start, one line per 10 s while it lasts, its end. */
+class StorageOutageLogTest {
+
+  private final SteppedClock clock = new SteppedClock();
+  private final StorageOutageLog outageLog = new StorageOutageLog(clock);
+  private final Logger logger = (Logger) LoggerFactory.getLogger(StorageOutageLog.class);
+  private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
+
+  @BeforeEach
+  void capture() {
+    lines.start();
+    logger.addAppender(lines);
+  }
+
+  @AfterEach
+  void release() {
+    logger.detachAppender(lines);
+  }
+
+  @Test
+  void oneLineWhenRefusalsStartOnePer10SecondsWhileTheyLastAndOneWhenStoringResumes() {
+    // 100 refusals a second for 25 s.
+    for (int i = 0; i < 2_500; i++) {
+      outageLog.refused("connection refused " + i);
+      clock.advance(Duration.ofMillis(10));
+    }
+    outageLog.stored();
+    outageLog.stored();
+
+    assertThat(lines.list)
+        .extracting(ILoggingEvent::getLevel, ILoggingEvent::getFormattedMessage)
+        .containsExactly(
+            tuple(
+                Level.ERROR,
+                "Could not store a webhook: connection refused 0; answering 503 while the store is"
+                    + " unavailable (one line per 10 s)"),
+            tuple(
+                Level.ERROR,
+                "Still cannot store webhooks: 1000 more answered 503 in 10 s (1001 since"
+                    + " 2026-12-01T00:00:00Z); latest: connection refused 1000"),
+            tuple(
+                Level.ERROR,
+                "Still cannot store webhooks: 1000 more answered 503 in 10 s (2001 since"
+                    + " 2026-12-01T00:00:00Z); latest: connection refused 2000"),
+            tuple(
+                Level.INFO,
+                "Storing webhooks again after 25000 ms: 2500 answered 503 since"
+                    + " 2026-12-01T00:00:00Z"));
+  }
+
+  @Test
+  void theNextOutageIsReportedAsNew() {
+    outageLog.refused("first");
+    outageLog.stored();
+    clock.advance(Duration.ofSeconds(1));
+    outageLog.refused("second");
+
+    assertThat(lines.list)
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .last()
+        .asString()
+        .startsWith("Could not store a webhook: second;");
+  }
+
+  @Test
+  void storedDeliveriesOutsideAnOutageLogNothing() {
+    outageLog.stored();
+    assertThat(lines.list).isEmpty();
+  }
+
+  /** A clock the test moves. */
+  private static final class SteppedClock extends Clock {
+
+    private Instant now = Instant.parse("2026-12-01T00:00:00Z");
+
+    void advance(Duration step) {
+      now = now.plus(step);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      throw new UnsupportedOperationException();
+    }
+  }
+}
