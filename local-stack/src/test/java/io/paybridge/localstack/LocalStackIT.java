@@ -145,6 +145,8 @@ class LocalStackIT {
     var command =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // As under ./mvnw -Plocal-stack package, whose JVM runs C1 only (.mvn/jvm.config).
+                "-XX:TieredStopAtLevel=1",
                 "-cp",
                 System.getProperty("java.class.path"),
                 LocalStack.class.getName())
