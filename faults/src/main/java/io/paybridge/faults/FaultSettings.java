@@ -20,6 +20,7 @@ record FaultSettings(
     int kills,
     int stops,
     double stopRate,
+    int stopAdmission,
     Duration brokerOutage,
     Duration databaseStop,
     Duration databaseHang,
@@ -39,6 +40,7 @@ record FaultSettings(
           "kills",
           "stops",
           "stopRate",
+          "stopAdmission",
           "brokerOutage",
           "databaseStop",
           "databaseHang",
@@ -92,6 +94,10 @@ record FaultSettings(
         Integer.parseInt(values.getOrDefault("kills", quick ? "3" : "10")),
         Integer.parseInt(values.getOrDefault("stops", quick ? "2" : "5")),
         Double.parseDouble(values.getOrDefault("stopRate", "150")),
+        // Scenario 10's admission limit; 0 keeps the service's own (128), which the burst of
+        // retries after each restart goes past. 1 refuses at any rate, but drains a retrying
+        // backlog one delivery per transaction (docs/reliability.md, 2026-12-01 11:29).
+        Integer.parseInt(values.getOrDefault("stopAdmission", "0")),
         // Longer than the relay's send-timeout (30 s) even when quick: scenario 2 expects the relay
         // DOWN during the outage, which it reports only once a batch has timed out.
         duration(values, "brokerOutage", quick ? "40s" : "60s"),
@@ -109,7 +115,13 @@ record FaultSettings(
     shown.put("scenarios", scenarios.toString());
     shown.put("rate", rate + " webhooks/s");
     shown.put("kills", String.valueOf(kills));
-    shown.put("stops", stops + " at " + stopRate + " webhooks/s");
+    shown.put(
+        "stops",
+        stops
+            + " at "
+            + stopRate
+            + " webhooks/s, admission limit "
+            + (stopAdmission > 0 ? String.valueOf(stopAdmission) : "the service's own"));
     shown.put("brokerOutage", brokerOutage.toSeconds() + "s");
     shown.put("databaseStop", databaseStop.toSeconds() + "s");
     shown.put("databaseHang", databaseHang.toSeconds() + "s");
