@@ -1,7 +1,9 @@
 package io.paybridge.webhookingest;
 
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.springframework.boot.jetty.ConfigurableJettyWebServerFactory;
@@ -31,10 +33,14 @@ class WebServerConfiguration {
   @Bean
   WebServerFactoryCustomizer<ConfigurableJettyWebServerFactory> webhookServer(
       WebServerProperties properties, JettyServerProperties jetty) {
-    return new WebhookServer(properties.acceptQueueSize(), jetty.getThreads());
+    return new WebhookServer(
+        properties.acceptQueueSize(), properties.idleTimeoutAtMaxConnections(), jetty.getThreads());
   }
 
-  private record WebhookServer(int acceptQueueSize, JettyServerProperties.Threads threads)
+  private record WebhookServer(
+      int acceptQueueSize,
+      Duration idleTimeoutAtMaxConnections,
+      JettyServerProperties.Threads threads)
       implements WebServerFactoryCustomizer<ConfigurableJettyWebServerFactory>, Ordered {
 
     @Override
@@ -78,6 +84,12 @@ class WebServerConfiguration {
               if (http != null) {
                 http.getHttpConfiguration().setHeaderCacheSize(0);
               }
+            }
+            // server.jetty.max-connections' limit (Spring Boot's): while it is reached, idle
+            // connections close after this, not Jetty's 30 s, and new senders get in.
+            var limit = server.getBean(NetworkConnectionLimit.class);
+            if (limit != null) {
+              limit.setEndPointIdleTimeout(idleTimeoutAtMaxConnections.toMillis());
             }
           });
     }

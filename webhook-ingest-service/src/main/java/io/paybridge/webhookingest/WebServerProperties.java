@@ -1,5 +1,6 @@
 package io.paybridge.webhookingest;
 
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -11,13 +12,25 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     capped by {@code net.core.somaxconn}). Jetty's default leaves it to the JVM's 50: when many
  *     senders connect at once, as at the start of a burst, the kernel drops the connections past it
  *     and each waits a second for TCP to retry (docs/benchmarks.md)
+ * @param idleTimeoutAtMaxConnections the idle timeout of every open connection while {@code
+ *     server.jetty.max-connections} are open (Jetty's own, 30 s, otherwise). Senders that keep idle
+ *     connections open after their answers, as a burst of retries does, would otherwise hold the
+ *     port full for 30 s while new senders cannot connect (docs/reliability.md, scenario 10).
+ *     Longer than a delivery's longest wait for its answer (the storage deadline and its grace,
+ *     4.25 s)
  */
 @ConfigurationProperties("paybridge.web-server")
-public record WebServerProperties(@DefaultValue("4096") int acceptQueueSize) {
+public record WebServerProperties(
+    @DefaultValue("4096") int acceptQueueSize,
+    @DefaultValue("5s") Duration idleTimeoutAtMaxConnections) {
 
   public WebServerProperties {
     if (acceptQueueSize < 1) {
       throw new IllegalArgumentException("paybridge.web-server.accept-queue-size must be positive");
+    }
+    if (idleTimeoutAtMaxConnections.isNegative() || idleTimeoutAtMaxConnections.isZero()) {
+      throw new IllegalArgumentException(
+          "paybridge.web-server.idle-timeout-at-max-connections must be positive");
     }
   }
 }

@@ -168,9 +168,9 @@ class ActuatorIT {
                 .getHttpConfiguration()
                 .getHeaderCacheSize())
         .isZero();
-    assertThat(
-            server.getServer().getBean(NetworkConnectionLimit.class).getMaxNetworkConnectionCount())
-        .isEqualTo(10_000);
+    var limit = server.getServer().getBean(NetworkConnectionLimit.class);
+    assertThat(limit.getMaxNetworkConnectionCount()).isEqualTo(10_000);
+    assertThat(limit.getEndPointIdleTimeout()).isEqualTo(5_000);
   }
 
   /**
