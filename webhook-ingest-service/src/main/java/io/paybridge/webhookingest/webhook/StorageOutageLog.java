@@ -30,7 +30,7 @@ class StorageOutageLog {
   private Instant since;
   private Instant reportedAt;
   private long refused;
-  private long refusedSinceReport;
+  private long refusedAtReport;
 
   StorageOutageLog(Clock clock) {
     this.clock = clock;
@@ -40,13 +40,12 @@ class StorageOutageLog {
   void refused(String cause) {
     Instant now = clock.instant();
     synchronized (this) {
-      refused++;
       if (!failing) {
         failing = true;
         since = now;
         reportedAt = now;
         refused = 1;
-        refusedSinceReport = 0;
+        refusedAtReport = 1;
         log.error(
             "Could not store a webhook: {}; answering 503 while the store is unavailable"
                 + " (one line per {} s)",
@@ -54,17 +53,18 @@ class StorageOutageLog {
             REPORT_EVERY.toSeconds());
         return;
       }
-      refusedSinceReport++;
-      if (Duration.between(reportedAt, now).compareTo(REPORT_EVERY) >= 0) {
+      refused++;
+      Duration sinceReport = Duration.between(reportedAt, now);
+      if (sinceReport.compareTo(REPORT_EVERY) >= 0) {
         log.error(
             "Still cannot store webhooks: {} more answered 503 in {} s ({} since {}); latest: {}",
-            refusedSinceReport,
-            Duration.between(reportedAt, now).toSeconds(),
+            refused - refusedAtReport,
+            sinceReport.toSeconds(),
             refused,
             since,
             cause);
         reportedAt = now;
-        refusedSinceReport = 0;
+        refusedAtReport = refused;
       }
     }
   }
