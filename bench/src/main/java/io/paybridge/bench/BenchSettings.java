@@ -13,12 +13,18 @@ import java.util.Map;
  * profile=warmup} compares the service's start (time to ready, then {@code warmupRate} webhooks/s
  * for {@code warmupDuration} from the moment it is ready) from its executable jar, from the
  * extracted jar, and from the extracted jar with a Java 25 AOT cache made by a training run of
- * {@code trainingDuration} under load. Any setting can be overridden, e.g. {@code
- * latencyDuration=30s singleConcurrency=16}; {@code serviceProperties} adds properties to the
- * service's command line and {@code serviceJvmOptions} options to its JVM (separated by semicolons,
- * e.g. a flight recording) and {@code postgresSettings} server settings of the benchmark's
- * PostgreSQL ({@code name=value}, comma separated, e.g. {@code shared_buffers=1GB}); the report
- * names them.
+ * {@code trainingDuration} under load.
+ *
+ * <p>After the warm-up the full and health profiles keep sending {@code warmupRate} single
+ * webhooks/s, ten seconds at a time, until the service's JIT compiled for less than {@code
+ * settleJitCores} of a core in the last ten seconds, or for at most {@code settleMax} ({@code 0s}:
+ * not at all): the judged phases measure the service once its compiler is done, which takes longer
+ * on a slower machine than a fixed warm-up allows; the start itself is judged by the first warm-up
+ * phase. Any setting can be overridden, e.g. {@code latencyDuration=30s singleConcurrency=16};
+ * {@code serviceProperties} adds properties to the service's command line and {@code
+ * serviceJvmOptions} options to its JVM (separated by semicolons, e.g. a flight recording) and
+ * {@code postgresSettings} server settings of the benchmark's PostgreSQL ({@code name=value}, comma
+ * separated, e.g. {@code shared_buffers=1GB}); the report names them.
  *
  * <p>{@code durability}: {@code production} (the default) turns the embedded server's {@code fsync}
  * back on and runs the service's and the baseline's databases with {@code synchronous_commit=on},
@@ -54,6 +60,8 @@ record BenchSettings(
     double overloadFactor,
     double overloadRate,
     Duration trainingDuration,
+    Duration settleMax,
+    double settleJitCores,
     Map<String, String> serviceProperties,
     java.util.List<String> serviceJvmOptions,
     Map<String, String> postgresSettings) {
@@ -92,6 +100,7 @@ record BenchSettings(
                   Map.entry("throughputDuration", "8s"),
                   Map.entry("targetRateDuration", "5s"),
                   Map.entry("overloadDuration", "5s"),
+                  Map.entry("settleMax", "0s"),
                   Map.entry("drainTimeout", "30s"));
           case "health" ->
               Map.ofEntries(
@@ -136,6 +145,8 @@ record BenchSettings(
             decimal(merged, "overloadFactor", 2),
             decimal(merged, "overloadRate", 0),
             duration(merged, "trainingDuration", "30s"),
+            duration(merged, "settleMax", "120s"),
+            decimal(merged, "settleJitCores", 0.05),
             nameValues(merged.getOrDefault("serviceProperties", "")),
             java.util.Arrays.stream(merged.getOrDefault("serviceJvmOptions", "").split(";"))
                 .filter(option -> !option.isBlank())
@@ -179,6 +190,8 @@ record BenchSettings(
           "overloadFactor",
           "overloadRate",
           "trainingDuration",
+          "settleMax",
+          "settleJitCores",
           "serviceProperties",
           "serviceJvmOptions",
           "postgresSettings");

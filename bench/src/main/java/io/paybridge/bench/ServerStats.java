@@ -10,8 +10,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 
 /**
- * What PostgreSQL (WAL written, checkpoints) and the service's JVM (GC pauses, from its Prometheus
- * endpoint) did during a phase: the usual suspects of a latency spike.
+ * What PostgreSQL (WAL written, checkpoints) and the service's JVM (GC pauses and JIT compilation,
+ * from its Prometheus endpoint) did during a phase: the usual suspects of a latency spike.
  */
 final class ServerStats implements AutoCloseable {
 
@@ -23,6 +23,7 @@ final class ServerStats implements AutoCloseable {
       double checkpointSyncMs,
       long gcPauses,
       double gcSeconds,
+      double jitSeconds,
       long benchGcPauses,
       double benchGcSeconds,
       java.util.NavigableMap<Double, Long> refusalBuckets) {
@@ -65,6 +66,15 @@ final class ServerStats implements AutoCloseable {
       return "?";
     }
 
+    /**
+     * Time the service's JIT compilers spent since {@code before} ({@code
+     * jvm_compilation_time_ms_total}): compiler threads take cores from the requests while a cold
+     * JVM warms up.
+     */
+    double jitSecondsSince(Sample before) {
+      return jitSeconds - before.jitSeconds;
+    }
+
     /** e.g. "WAL 120 MB, 1 checkpoint (write 20.1 s, sync 1.2 s); GC 14 pauses, 0.31 s". */
     String since(Sample before, boolean withService) {
       long checkpoints = this.checkpoints - before.checkpoints;
@@ -84,6 +94,7 @@ final class ServerStats implements AutoCloseable {
             String.format(
                 "; service GC %d pauses, %.2f s",
                 gcPauses - before.gcPauses, gcSeconds - before.gcSeconds);
+        text += String.format(", JIT %.1f s", jitSecondsSince(before));
       }
       text +=
           String.format(
@@ -126,6 +137,7 @@ final class ServerStats implements AutoCloseable {
     }
     long pauses = 0;
     double gc = 0;
+    double jit = 0;
     var refusals = new java.util.TreeMap<Double, Long>();
     if (prometheus != null) {
       try {
@@ -139,6 +151,8 @@ final class ServerStats implements AutoCloseable {
             pauses += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
           } else if (line.startsWith("jvm_gc_pause_seconds_sum")) {
             gc += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+          } else if (line.startsWith("jvm_compilation_time_ms_total")) {
+            jit += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) / 1000;
           } else if (line.startsWith("paybridge_webhooks_refusal_seconds_bucket")) {
             int le = line.indexOf("le=\"") + 4;
             String bound = line.substring(le, line.indexOf('"', le));
@@ -165,7 +179,16 @@ final class ServerStats implements AutoCloseable {
       benchMillis += Math.max(0, collector.getCollectionTime());
     }
     return new Sample(
-        wal, checkpoints, write, sync, pauses, gc, benchPauses, benchMillis / 1000.0, refusals);
+        wal,
+        checkpoints,
+        write,
+        sync,
+        pauses,
+        gc,
+        jit,
+        benchPauses,
+        benchMillis / 1000.0,
+        refusals);
   }
 
   @Override

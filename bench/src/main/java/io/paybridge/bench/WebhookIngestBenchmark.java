@@ -161,6 +161,7 @@ public final class WebhookIngestBenchmark {
               settings.batchSize(),
               settings.batchRate(),
               settings.warmupDuration().dividedBy(3)));
+      settleJit(load, warmups);
 
       if (settings.profile().equals("health")) {
         runHealthComparison(load, managementPort, results);
@@ -299,6 +300,47 @@ public final class WebhookIngestBenchmark {
   private Path executableJarDirectory() {
     return root.resolve(SERVICE + "/target");
   }
+
+  /** Length of one step of {@link #settleJit}. */
+  private static final Duration SETTLE_STEP = Duration.ofSeconds(10);
+
+  /**
+   * Keeps the warm-up's single webhooks coming, ten seconds at a time, until the service's JIT
+   * compiled for less than {@code settleJitCores} of a core in the last step (or {@code
+   * settleMax}): on a slow machine the compiler threads still took most of a core a minute after
+   * the start, and the phase at 500 webhooks/s measured them rather than the service.
+   */
+  private void settleJit(LoadGenerator load, List<PhaseResult> warmups)
+      throws InterruptedException {
+    long steps = settings.settleMax().dividedBy(SETTLE_STEP);
+    for (long step = 1; step <= steps; step++) {
+      var before = stats.sample();
+      warmups.add(
+          openLoop(
+              load,
+              "warm-up, until the JIT settles (" + step + ")",
+              "S",
+              1,
+              settings.warmupRate(),
+              SETTLE_STEP));
+      double jitCores = stats.sample().jitSecondsSince(before) / SETTLE_STEP.toSeconds();
+      say(
+          String.format(
+              "JIT: %.2f core(s) over the last %d s (settled below %.2f)",
+              jitCores, SETTLE_STEP.toSeconds(), settings.settleJitCores()));
+      if (jitCores < settings.settleJitCores()) {
+        jitSettledAfter = step * SETTLE_STEP.toSeconds();
+        return;
+      }
+    }
+    jitSettledAfter = steps > 0 ? -1 : 0;
+  }
+
+  /**
+   * Seconds of {@link #settleJit} before the judged phases; 0 when it was not asked for, -1 when
+   * the JIT had not settled by {@code settleMax}.
+   */
+  private long jitSettledAfter = 0;
 
   // --- profile warmup: the first 30 seconds, without and with an AOT cache -------------------
 
@@ -1312,7 +1354,7 @@ public final class WebhookIngestBenchmark {
             + " (per event). CPU: cores used on average by the benchmark JVM (load generator + Kafka"
             + " broker + consumer) / the service JVM / PostgreSQL / everything else on the machine.\n\n");
     out.append(
-        "| Phase | Load | Webhooks/s | Events/s | Ack p50 | Ack p90 | Ack p99 | Ack p99.9 | Ack max | Ack→Kafka p50 | Ack→Kafka p99 | Ack→Kafka max | Errors | Missing on Kafka | Kafka drain after last ack | Relayed events/s | CPU bench / service / pg / other | CPU ms per webhook: service / pg | Load avg before→after | PostgreSQL WAL and checkpoints; service GC |\n");
+        "| Phase | Load | Webhooks/s | Events/s | Ack p50 | Ack p90 | Ack p99 | Ack p99.9 | Ack max | Ack→Kafka p50 | Ack→Kafka p99 | Ack→Kafka max | Errors | Missing on Kafka | Kafka drain after last ack | Relayed events/s | CPU bench / service / pg / other | CPU ms per webhook: service / pg | Load avg before→after | PostgreSQL WAL and checkpoints; service GC and JIT |\n");
     out.append(
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|---|\n");
     for (var result : warmups) {
@@ -1321,7 +1363,22 @@ public final class WebhookIngestBenchmark {
     for (var result : results) {
       out.append(row(result));
     }
-    out.append("\nLatencies in ms.\n\n");
+    out.append("\nLatencies in ms. ");
+    if (jitSettledAfter > 0) {
+      out.append(
+          String.format(
+              "The judged phases began after %d s of warm-up at %s webhooks/s until the service's JIT"
+                  + " compilers took under %.2f of a core over 10 s (rows \"until the JIT settles\"; the"
+                  + " JIT's time per phase is in the last column).",
+              jitSettledAfter, number(settings.warmupRate()), settings.settleJitCores()));
+    } else if (jitSettledAfter < 0) {
+      out.append(
+          String.format(
+              "The service's JIT compilers still took %.2f of a core or more after %d s of warm-up"
+                  + " (settleMax): the judged phases began anyway, with the JIT still at work.",
+              settings.settleJitCores(), settings.settleMax().toSeconds()));
+    }
+    out.append("\n\n");
     out.append(
         "Busiest other processes during each phase (cores; `java` processes not ours are other"
             + " builds and tests; the parent Maven JVM of the benchmark is counted here"
