@@ -65,7 +65,10 @@ class ContainerImageTest {
     assertThat(text(root, JIB + "/configuration/container/entrypoint")).isEmpty();
     assertThat(texts(root, JIB + "/configuration/container/jvmFlags/jvmFlag"))
         .contains(
-            "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=/tmp");
+            "-XX:MaxRAMPercentage=75",
+            "-XX:MaxTenuringThreshold=3",
+            "-XX:+ExitOnOutOfMemoryError",
+            "-Djava.io.tmpdir=/tmp");
   }
 
   @Test
