@@ -664,13 +664,13 @@ public final class WebhookIngestBenchmark {
             + settings.warmupDuration().toSeconds()
             + " s; ack latency from each request's intended send time.\n\n");
     out.append(
-        "| Start | Ready | Ack p50 | Ack p90 | Ack p99 | Ack p99.9 | Ack max | 204s | Refused (503 by design) | Other errors | Ack→Kafka p99 | Missing on Kafka | CPU bench / service / pg / other |\n");
-    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|\n");
+        "| Start | Ready | Ack p50 | Ack p90 | Ack p99 | Ack p99.9 | Ack max | 204s | Refused (503 by design) | Other errors | Ack→Kafka p99 | Missing on Kafka | CPU bench / service / pg / other | PostgreSQL; service GC and JIT |\n");
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|---|\n");
     for (var start : starts) {
       var r = start.firstSeconds();
       out.append(
           String.format(
-              "| %s | %.2f s | %s | %s | %s | %s | %s | %d | %d | %s | %s | %d of %d | %s |\n",
+              "| %s | %.2f s | %s | %s | %s | %s | %s | %d | %d | %s | %s | %d of %d | %s | %s |\n",
               start.variant(),
               start.readySeconds(),
               PhaseResult.ms(r.ackMicros(), 50),
@@ -684,7 +684,8 @@ public final class WebhookIngestBenchmark {
               PhaseResult.ms(r.kafkaLagMicros(), 99),
               r.missingOnKafka(),
               r.eventsAcked(),
-              r.cpu().describe()));
+              r.cpu().describe(),
+              r.serverActivity()));
     }
     out.append("\nLatencies in ms.\n\n");
     out.append("Ack latency per 5-second window (the last one shorter), to its end:\n\n");
