@@ -43,11 +43,12 @@ import org.HdrHistogram.Histogram;
  */
 public final class WebhookIngestBenchmark {
 
-  /** The service's JVM as in production: C2 (no TieredStopAtLevel) and a 768 MB heap. */
+  /**
+   * The service's JVM as in production: C2 (no TieredStopAtLevel), a 768 MB heap, and the container
+   * image's tenuring threshold (pom.xml, Jib's jvmFlags), without which G1 copied the relay
+   * producer's pooled batch buffers at every young pause of the judged phases.
+   */
   static final java.util.List<String> SERVICE_JVM_OPTIONS =
-      // The container image's tenuring threshold (pom.xml, Jib's jvmFlags): without it G1 copied
-      // the
-      // relay producer's pooled batch buffers at every young pause of the judged phases.
       java.util.List.of("-Xmx768m", "-Xms768m", "-XX:MaxTenuringThreshold=3");
 
   static final String SERVICE = "webhook-ingest-service";
