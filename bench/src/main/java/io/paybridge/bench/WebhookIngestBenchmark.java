@@ -1117,6 +1117,12 @@ public final class WebhookIngestBenchmark {
                 })
             .orElse("?");
     machine.put("Service JVM options (set by ServiceProcess)", "`" + jvmOptions + "`");
+    machine.put(
+        "Benchmark JVM options (load generator, Kafka broker, consumer; bench.jvmArgs)",
+        "`"
+            + String.join(
+                " ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments())
+            + "`");
   }
 
   private String scrapeServiceMetrics(int port) {
