@@ -25,6 +25,7 @@ record PhaseResult(
     String loadBefore,
     String loadAfter,
     String serverActivity,
+    double serviceJitSeconds,
     java.util.List<String> timeline,
     Histogram refusedMicros,
     Histogram ackFromSendMicros,
@@ -41,6 +42,7 @@ record PhaseResult(
       String loadBefore,
       String loadAfter,
       String serverActivity,
+      double serviceJitSeconds,
       String serviceRefusals) {
     long acked = phase.acked.sum();
     long last = Math.max(phase.lastAck.get(), phase.startNanos + 1);
@@ -67,6 +69,7 @@ record PhaseResult(
         loadBefore,
         loadAfter,
         serverActivity,
+        serviceJitSeconds,
         java.util.List.copyOf(phase.timeline),
         phase.refusedMicros,
         phase.ackFromSendMicros,

@@ -308,6 +308,9 @@ public final class WebhookIngestBenchmark {
   /** Length of one step of {@link #settleJit}. */
   private static final Duration SETTLE_STEP = Duration.ofSeconds(10);
 
+  /** The name of {@link #settleJit}'s warm-up rows, before their step number. */
+  private static final String SETTLE_PHASE = "warm-up, until the JIT settles";
+
   /**
    * Keeps the warm-up's single webhooks coming, ten seconds at a time, until the service's JIT
    * compiled for less than {@code settleJitCores} of a core in the last step (or {@code
@@ -318,33 +321,24 @@ public final class WebhookIngestBenchmark {
       throws InterruptedException {
     long steps = settings.settleMax().dividedBy(SETTLE_STEP);
     for (long step = 1; step <= steps; step++) {
-      var before = stats.sample();
-      warmups.add(
+      var result =
           openLoop(
-              load,
-              "warm-up, until the JIT settles (" + step + ")",
-              "S",
-              1,
-              settings.warmupRate(),
-              SETTLE_STEP));
-      double jitCores = stats.sample().jitSecondsSince(before) / SETTLE_STEP.toSeconds();
+              load, SETTLE_PHASE + " (" + step + ")", "S", 1, settings.warmupRate(), SETTLE_STEP);
+      warmups.add(result);
+      double jitCores = jitCores(result);
       say(
           String.format(
               "JIT: %.2f core(s) over the last %d s (settled below %.2f)",
               jitCores, SETTLE_STEP.toSeconds(), settings.settleJitCores()));
       if (jitCores < settings.settleJitCores()) {
-        jitSettledAfter = step * SETTLE_STEP.toSeconds();
         return;
       }
     }
-    jitSettledAfter = steps > 0 ? -1 : 0;
   }
 
-  /**
-   * Seconds of {@link #settleJit} before the judged phases; 0 when it was not asked for, -1 when
-   * the JIT had not settled by {@code settleMax}.
-   */
-  private long jitSettledAfter = 0;
+  private static double jitCores(PhaseResult result) {
+    return result.serviceJitSeconds() / result.seconds();
+  }
 
   // --- profile warmup: the first 30 seconds, without and with an AOT cache -------------------
 
@@ -951,6 +945,7 @@ public final class WebhookIngestBenchmark {
             loadBefore,
             loadAfter,
             activity,
+            statsAfter.jitSecondsSince(statsBefore),
             serviceRefusals);
     arrivals.forget(phase.ackedAt.keySet());
     say(
@@ -1375,14 +1370,18 @@ public final class WebhookIngestBenchmark {
       out.append(row(result));
     }
     out.append("\nLatencies in ms. ");
-    if (jitSettledAfter > 0) {
+    var settling = warmups.stream().filter(r -> r.name().startsWith(SETTLE_PHASE)).toList();
+    long settledAfter = settling.size() * SETTLE_STEP.toSeconds();
+    boolean settled =
+        !settling.isEmpty() && jitCores(settling.getLast()) < settings.settleJitCores();
+    if (settled) {
       out.append(
           String.format(
               "The judged phases began after %d s of warm-up at %s webhooks/s until the service's JIT"
                   + " compilers took under %.2f of a core over 10 s (rows \"until the JIT settles\"; the"
                   + " JIT's time per phase is in the last column).",
-              jitSettledAfter, number(settings.warmupRate()), settings.settleJitCores()));
-    } else if (jitSettledAfter < 0) {
+              settledAfter, number(settings.warmupRate()), settings.settleJitCores()));
+    } else if (!settling.isEmpty()) {
       out.append(
           String.format(
               "The service's JIT compilers still took %.2f of a core or more after %d s of warm-up"

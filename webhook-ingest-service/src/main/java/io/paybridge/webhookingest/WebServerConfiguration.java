@@ -85,8 +85,9 @@ class WebServerConfiguration {
                 http.getHttpConfiguration().setHeaderCacheSize(0);
               }
             }
-            // server.jetty.max-connections' limit (Spring Boot's): while it is reached, idle
-            // connections close after this, not Jetty's 30 s, and new senders get in.
+            // server.jetty.max-connections' limit (Spring Boot's): when it is reached, the
+            // connections open then close after this idle time, not Jetty's 30 s, and new senders
+            // get in (WebServerConfigurationTest).
             var limit = server.getBean(NetworkConnectionLimit.class);
             if (limit != null) {
               limit.setEndPointIdleTimeout(idleTimeoutAtMaxConnections.toMillis());

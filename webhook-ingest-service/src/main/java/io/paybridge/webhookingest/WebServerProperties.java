@@ -12,10 +12,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     capped by {@code net.core.somaxconn}). Jetty's default leaves it to the JVM's 50: when many
  *     senders connect at once, as at the start of a burst, the kernel drops the connections past it
  *     and each waits a second for TCP to retry (docs/benchmarks.md)
- * @param idleTimeoutAtMaxConnections the idle timeout of every open connection while {@code
- *     server.jetty.max-connections} are open (Jetty's own, 30 s, otherwise). Senders that keep idle
- *     connections open after their answers, as a burst of retries does, would otherwise hold the
- *     port full for 30 s while new senders cannot connect (docs/reliability.md, scenario 10).
+ * @param idleTimeoutAtMaxConnections the idle timeout Jetty gives the connections it has open when
+ *     {@code server.jetty.max-connections} is reached, until the count falls below it (Jetty's own,
+ *     30 s, otherwise; the connection whose accept reached the limit keeps 30 s). Senders that keep
+ *     idle connections open after their answers, as a burst of retries does, would otherwise hold
+ *     the port full for 30 s while new senders cannot connect (docs/reliability.md, scenario 10).
  *     Longer than a delivery's longest wait for its answer (the storage deadline and its grace,
  *     4.25 s)
  */
