@@ -101,7 +101,7 @@ final class DatabaseOutage {
         new WebhookLoad(
             stack.webhooks,
             () -> List.of(Stack.webhookEndpoint(ingest)),
-            settings.retryDelay(),
+            settings,
             Duration.ofMinutes(5));
     var details = new ArrayList<String>();
     var backlog = new Backlog(stack, tag);

@@ -27,6 +27,7 @@ record FaultSettings(
     Duration loadBefore,
     Duration loadAfter,
     Duration retryDelay,
+    int senderConnections,
     Duration markerTimeout,
     int merchantCases) {
 
@@ -47,6 +48,7 @@ record FaultSettings(
           "loadBefore",
           "loadAfter",
           "retryDelay",
+          "senderConnections",
           "markerTimeout",
           "merchantCases");
 
@@ -106,6 +108,10 @@ record FaultSettings(
         duration(values, "loadBefore", quick ? "5s" : "10s"),
         duration(values, "loadAfter", quick ? "5s" : "10s"),
         duration(values, "retryDelay", "1s"),
+        // Attempts in flight at once, as a sender's connection pool bounds them (WebhookLoad); 0:
+        // no bound, each on a connection of its own. Above the service's admission limit (128),
+        // so that a backlog of retries still meets refusals.
+        Integer.parseInt(values.getOrDefault("senderConnections", "256")),
         duration(values, "markerTimeout", "120s"),
         Integer.parseInt(values.getOrDefault("merchantCases", quick ? "1" : "2")));
   }
@@ -127,6 +133,9 @@ record FaultSettings(
     shown.put("databaseHang", databaseHang.toSeconds() + "s");
     shown.put("loadBefore/After", loadBefore.toSeconds() + "s/" + loadAfter.toSeconds() + "s");
     shown.put("retryDelay", retryDelay.toMillis() + "ms");
+    shown.put(
+        "senderConnections",
+        senderConnections > 0 ? String.valueOf(senderConnections) : "unbounded");
     shown.put("merchantCases", String.valueOf(merchantCases));
     return (quick ? "quick: " : "") + shown;
   }

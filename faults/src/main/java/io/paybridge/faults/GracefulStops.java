@@ -19,10 +19,12 @@ import java.util.regex.Pattern;
  * deliveries at its admission limit, as an orchestrator stops an instance during a rollout at peak
  * load; each webhook retried until 2xx.
  *
- * <p>The instance runs at its own admission limit unless {@code stopAdmission} sets one: after each
- * restart every webhook not yet acknowledged is retried within seconds, and that burst goes past
- * the limit, so every stop meets admitted deliveries in the database and refused ones on the
- * selector threads, both in flight.
+ * <p>The instance runs at its own admission limit unless {@code stopAdmission} sets one. Each stop
+ * comes 3–6 s after the instance is ready, the moment it refuses: the harness sends a burst of
+ * {@link #BURST} webhooks at once and signals as soon as one of them, or of the retries, is refused
+ * ({@code 503 ingest-saturated}), so that the stop meets admitted deliveries in the database and
+ * refused ones on the selector threads, both in flight. The load alone does not do that once the
+ * sender's connections are bounded: a first instance at {@code stopRate} is below its limit.
  *
  * <p>Pass, for every stop: the process ends by itself (status 143, the JVM's for SIGTERM, or 0)
  * within {@link #GRACE}; it logs no ERROR while stopping; no attempt sent from a second before the
@@ -38,6 +40,17 @@ final class GracefulStops {
 
   /** How long a stop may take: the service's own shutdown timeout is 30 s per phase. */
   static final Duration GRACE = Duration.ofSeconds(60);
+
+  /**
+   * Webhooks sent at once before each stop: four times the service's own admission limit (128), so
+   * that the sender's connections (256 by default) go past it however fast the instance stores.
+   */
+  static final int BURST = 512;
+
+  /**
+   * How long a stop waits for a refusal after its burst; without one it comes anyway, and fails.
+   */
+  static final Duration REFUSAL_WAIT = Duration.ofSeconds(10);
 
   private static final Pattern ERROR_LINE = Pattern.compile("^\\S+\\s+ERROR\\s");
 
@@ -59,7 +72,7 @@ final class GracefulStops {
   private record StopWindow(Stop stop, Map<String, Long> outcomes, long slowestMillis) {
 
     long refused() {
-      return outcomes.getOrDefault("503 ingest-saturated", 0L);
+      return outcomes.getOrDefault(REFUSED, 0L);
     }
 
     long timedOut() {
@@ -131,6 +144,7 @@ final class GracefulStops {
       load.start(settings.stopRate(), load.payments("T"));
       for (int stop = 1; stop <= settings.stops(); stop++) {
         Stack.sleep(Duration.ofMillis(ThreadLocalRandom.current().nextLong(3000, 6000)));
+        awaitRefusing(load);
         Instant signalled = Instant.now();
         long begin = System.nanoTime();
         OptionalInt exit = service.terminate(GRACE);
@@ -180,6 +194,9 @@ final class GracefulStops {
       windows.forEach(w -> details.add(w.describe()));
       long unsettled = end.unsettled();
       details.add("answers: " + load.describeOutcomes());
+      if (unsettled > 0) {
+        details.add("webhooks: " + load.describeUnsettled());
+      }
       details.add("Kafka: " + result.describe());
       long failedStops = windows.stream().filter(w -> !w.pass()).count();
       boolean pass = end.settled() && unsettled == 0 && result.exact() && failedStops == 0;
@@ -204,6 +221,21 @@ final class GracefulStops {
       stack.stopServices();
     }
   }
+
+  /** Sends {@link #BURST} webhooks at once; returns once one attempt is refused, or after 10 s. */
+  private static void awaitRefusing(WebhookLoad load) throws InterruptedException {
+    long refusedBefore = load.count(REFUSED);
+    var burst = load.payments("T");
+    for (int i = 0; i < BURST; i++) {
+      load.submit(burst.get());
+    }
+    long deadline = System.nanoTime() + REFUSAL_WAIT.toNanos();
+    while (load.count(REFUSED) == refusedBefore && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+  }
+
+  private static final String REFUSED = "503 ingest-saturated";
 
   /**
    * The log's ERROR lines stamped at or after {@code since} (each line starts with its instant),

@@ -34,7 +34,7 @@ final class LeaderTakeover {
             stack.webhooks,
             // A failed attempt goes to the next instance, as a load balancer would send it.
             () -> alive.stream().map(Stack::webhookEndpoint).toList(),
-            settings.retryDelay(),
+            settings,
             Duration.ofMinutes(5));
     var details = new ArrayList<String>();
     try {

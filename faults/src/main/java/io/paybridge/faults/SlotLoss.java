@@ -80,7 +80,7 @@ final class SlotLoss {
         new WebhookLoad(
             stack.webhooks,
             () -> List.of(Stack.webhookEndpoint(writer)),
-            settings.retryDelay(),
+            settings,
             Duration.ofMinutes(5));
     String prefix = stack.prefix("S");
     var details = new ArrayList<String>();
@@ -214,7 +214,7 @@ final class SlotLoss {
           new WebhookLoad(
               stack.webhooks,
               () -> List.of(Stack.webhookEndpoint(relay)),
-              settings.retryDelay(),
+              settings,
               Duration.ofMinutes(2));
       stack.sendMarkers(markerLoad, markers);
       markerLoad.close();

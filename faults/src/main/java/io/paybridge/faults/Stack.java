@@ -361,10 +361,7 @@ final class Stack implements AutoCloseable {
    */
   WebhookLoad loadOn(ServiceProcess service) {
     return new WebhookLoad(
-        webhooks,
-        () -> List.of(webhookEndpoint(service)),
-        settings.retryDelay(),
-        Duration.ofMinutes(5));
+        webhooks, () -> List.of(webhookEndpoint(service)), settings, Duration.ofMinutes(5));
   }
 
   /** An audit of {@code gocardless.payments} from its end offsets now. */
@@ -389,6 +386,9 @@ final class Stack implements AutoCloseable {
     FaultHarness.say(
         "  load stopped: %d webhooks, %d acknowledged; answers %s",
         load.deliveries.size(), load.acked(), load.describeOutcomes());
+    if (!settled) {
+      FaultHarness.say("  %s", load.describeUnsettled());
+    }
     var markers = paymentMarkers(tag);
     sendMarkers(load, markers);
     var kafka =

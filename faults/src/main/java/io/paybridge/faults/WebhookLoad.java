@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,6 +33,12 @@ import tools.jackson.databind.json.JsonMapper;
  * GoCardless does (a delivery that gets anything else, or no answer within 10 s, is sent again with
  * the same body). Every attempt is recorded: when it was sent, what it got and how long the answer
  * took, so a scenario can check both the end result and how the service answered during the fault.
+ *
+ * <p>At most {@code senderConnections} attempts are in flight at once, as a sender's pool of
+ * connections bounds them; the others wait for a free one, first come first served. Unbounded, a
+ * backlog of tens of thousands of retries each opened a connection of its own: the harness then
+ * used more than half of the machine's two cores, most of it in the kernel's loopback TCP, and the
+ * service under test got the rest (docs/reliability.md, 2026-12-01 15:17).
  */
 final class WebhookLoad {
 
@@ -40,17 +47,23 @@ final class WebhookLoad {
 
   static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(8);
 
+  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final HttpClient http =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(Duration.ofSeconds(2))
+          // The client's own default is a cached pool of platform threads: hundreds of them
+          // under a backlog of retries.
+          .executor(executor)
           .build();
   private final SignedWebhooks webhooks;
   private final Supplier<List<URI>> endpoints;
   private final Duration retryDelay;
   private final Duration giveUpAfter;
+  private final Semaphore connections;
   private final AtomicInteger roundRobin = new AtomicInteger();
-  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+  private final LongAdder ackedCount = new LongAdder();
+  private final LongAdder gaveUpCount = new LongAdder();
 
   /** Every delivery sent, in order of first send. */
   final List<Delivery> deliveries = Collections.synchronizedList(new ArrayList<>());
@@ -91,15 +104,23 @@ final class WebhookLoad {
     }
   }
 
+  /**
+   * @param settings the first retry's delay ({@code retryDelay}) and the bound on attempts in
+   *     flight ({@code senderConnections}, 0: none)
+   */
   WebhookLoad(
       SignedWebhooks webhooks,
       Supplier<List<URI>> endpoints,
-      Duration retryDelay,
+      FaultSettings settings,
       Duration giveUpAfter) {
     this.webhooks = webhooks;
     this.endpoints = endpoints;
-    this.retryDelay = retryDelay;
+    this.retryDelay = settings.retryDelay();
     this.giveUpAfter = giveUpAfter;
+    this.connections =
+        new Semaphore(
+            settings.senderConnections() > 0 ? settings.senderConnections() : Integer.MAX_VALUE,
+            true);
   }
 
   /**
@@ -150,28 +171,52 @@ final class WebhookLoad {
     }
   }
 
-  /** Waits until every delivery has its 2xx (or was given up), at most {@code timeout}. */
+  /**
+   * Waits until every delivery has its 2xx (or was given up), at most {@code timeout}; says every
+   * 10 s how many are still waiting.
+   */
   boolean awaitSettled(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long start = System.nanoTime();
+    long deadline = start + timeout.toNanos();
+    long nextReport = start + PROGRESS_EVERY.toNanos();
     while (System.nanoTime() < deadline) {
       if (unsettled() == 0) {
         return true;
+      }
+      if (System.nanoTime() >= nextReport) {
+        nextReport += PROGRESS_EVERY.toNanos();
+        FaultHarness.say(
+            "  waiting for 2xx: %d webhooks without one after %d s (%d acknowledged)",
+            unsettled(), (System.nanoTime() - start) / 1_000_000_000, acked());
       }
       Thread.sleep(200);
     }
     return unsettled() == 0;
   }
 
+  private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
+
+  /**
+   * The webhooks without a 2xx: how many were given up, and what all their attempts got ({@code "12
+   * given up; their attempts: {connect-timeout=40, 503 ingest-saturated=7}"}), so a failed ending
+   * says where the retries went.
+   */
+  String describeUnsettled() {
+    var waiting = snapshot().stream().filter(d -> !d.acked()).toList();
+    var outcomes = new java.util.TreeMap<String, Long>();
+    waiting.forEach(
+        d -> List.copyOf(d.attempts).forEach(a -> outcomes.merge(a.outcome(), 1L, Long::sum)));
+    long gaveUp = waiting.stream().filter(d -> d.gaveUp).count();
+    return waiting.size() + " without a 2xx, " + gaveUp + " given up; their attempts: " + outcomes;
+  }
+
+  // Counted as they happen: the waits poll these every 200 ms over tens of thousands of deliveries.
   long unsettled() {
-    synchronized (deliveries) {
-      return deliveries.stream().filter(d -> !d.acked() && !d.gaveUp).count();
-    }
+    return deliveries.size() - ackedCount.sum() - gaveUpCount.sum();
   }
 
   long acked() {
-    synchronized (deliveries) {
-      return deliveries.stream().filter(Delivery::acked).count();
-    }
+    return ackedCount.sum();
   }
 
   List<Delivery> snapshot() {
@@ -185,15 +230,30 @@ final class WebhookLoad {
     while (true) {
       List<URI> targets = endpoints.get();
       URI endpoint = targets.get(Math.floorMod(roundRobin.getAndIncrement(), targets.size()));
-      var attempt = attempt(endpoint, delivery.webhook);
+      Attempt attempt;
+      try {
+        connections.acquire();
+      } catch (InterruptedException closed) {
+        return; // the load was closed
+      }
+      try {
+        attempt = attempt(endpoint, delivery.webhook);
+      } finally {
+        connections.release();
+      }
+      if (Thread.currentThread().isInterrupted()) {
+        return; // the load was closed mid-attempt
+      }
       delivery.attempts.add(attempt);
       outcomes.computeIfAbsent(attempt.outcome(), k -> new LongAdder()).increment();
       if (attempt.ok()) {
         delivery.ackedAt = attempt.sentAt().plusMillis(attempt.millis());
+        ackedCount.increment();
         return;
       }
       if (System.nanoTime() > giveUp) {
         delivery.gaveUp = true;
+        gaveUpCount.increment();
         return;
       }
       // Doubling up to 8 s, with jitter: GoCardless backs off too (over hours; here seconds, so a
@@ -251,6 +311,12 @@ final class WebhookLoad {
   }
 
   private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+  /** How many attempts so far got {@code outcome} ({@code "503 ingest-saturated"}, ...). */
+  long count(String outcome) {
+    var adder = outcomes.get(outcome);
+    return adder == null ? 0 : adder.sum();
+  }
 
   /** "204: 1200, 503 relay-behind: 30, ConnectException: 12" */
   String describeOutcomes() {
