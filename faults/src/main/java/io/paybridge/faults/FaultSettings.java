@@ -28,6 +28,7 @@ record FaultSettings(
     Duration loadAfter,
     Duration retryDelay,
     int senderConnections,
+    boolean aotCache,
     Duration markerTimeout,
     int merchantCases) {
 
@@ -49,6 +50,7 @@ record FaultSettings(
           "loadAfter",
           "retryDelay",
           "senderConnections",
+          "aotCache",
           "markerTimeout",
           "merchantCases");
 
@@ -112,6 +114,8 @@ record FaultSettings(
         // no bound, each on a connection of its own. Above the service's admission limit (128),
         // so that a backlog of retries still meets refusals.
         Integer.parseInt(values.getOrDefault("senderConnections", "256")),
+        // The services start from JDK 25's AOT cache, as local-stack starts them (Stack).
+        !values.getOrDefault("aotCache", "on").equalsIgnoreCase("off"),
         duration(values, "markerTimeout", "120s"),
         Integer.parseInt(values.getOrDefault("merchantCases", quick ? "1" : "2")));
   }
@@ -136,6 +140,7 @@ record FaultSettings(
     shown.put(
         "senderConnections",
         senderConnections > 0 ? String.valueOf(senderConnections) : "unbounded");
+    shown.put("aotCache", aotCache ? "on" : "off");
     shown.put("merchantCases", String.valueOf(merchantCases));
     return (quick ? "quick: " : "") + shown;
   }

@@ -1,6 +1,7 @@
 package io.paybridge.faults;
 
 import io.paybridge.platform.events.Topics;
+import io.paybridge.platform.testsupport.AotCache;
 import io.paybridge.platform.testsupport.EmbeddedPostgresServer;
 import io.paybridge.platform.testsupport.ServiceProcess;
 import io.paybridge.platform.testsupport.SignedWebhooks;
@@ -53,11 +54,20 @@ final class Stack implements AutoCloseable {
   private no.nav.security.mock.oauth2.MockOAuth2Server issuer;
   private final AtomicInteger instances = new AtomicInteger();
 
+  /**
+   * The services' AOT caches (JDK 25), as local-stack keeps its own: each service's first start
+   * records one and writes it once ready, before its scenario's load; every later start, restarts
+   * after a kill or a stop included, loads and links its classes from it. Kept across runs until
+   * the jar changes. Off ({@code aotCache=off}): every start from the executable jar.
+   */
+  private final AotCache aotCache;
+
   Stack(FaultSettings settings) throws IOException {
     this.settings = settings;
     org.springframework.util.FileSystemUtils.deleteRecursively(work);
     postgres = new PostgresServer(freePort(), work.resolve("postgres"));
     kafka = new KafkaBroker(freePort(), freePort(), work.resolve("kafka"), work.resolve("logs"));
+    aotCache = settings.aotCache() ? new AotCache(root.resolve("faults/target/aot")) : null;
   }
 
   void start() throws Exception {
@@ -191,14 +201,33 @@ final class Stack implements AutoCloseable {
             work.resolve("logs")
                 .resolve(scenario)
                 .resolve(name + "-" + instances.incrementAndGet()));
+    if (aotCache != null) {
+      service.withAotCache(aotCache);
+    }
     started.add(service);
     return service;
   }
 
-  /** Starts a service (again) and waits for its readiness, with a fresh log file. */
+  /**
+   * Starts a service (again) and waits for its readiness, with a fresh log file. A start that
+   * recorded the service's AOT cache writes it before it counts as ready: the JVM stops answering
+   * for the seconds that takes, which must not fall inside a scenario's measured load.
+   */
   void startAndAwait(ServiceProcess service) throws Exception {
     service.start();
     service.awaitReady(Duration.ofMinutes(3));
+    if (service.recordsAotCache()) {
+      long began = System.nanoTime();
+      boolean written = service.writeAotCache(Duration.ofMinutes(3));
+      FaultHarness.say(
+          "  %s %s (%.1f s)",
+          service.name(),
+          written
+              ? "wrote its AOT cache"
+              : "did not write its AOT cache (records again next start)",
+          (System.nanoTime() - began) / 1e9);
+      service.awaitReady(Duration.ofMinutes(1));
+    }
   }
 
   static URI webhookEndpoint(ServiceProcess service) {
