@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
@@ -12,6 +13,9 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * The broker JVM ({@link KafkaBrokerMain}) started from the harness's own class path, logging to a
@@ -89,6 +93,45 @@ final class KafkaBroker implements AutoCloseable {
       if (!missing.isEmpty()) {
         admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
       }
+    }
+  }
+
+  /**
+   * Commits {@code group}'s offsets at the current ends of {@code topics}' partitions where it has
+   * none yet, so that the group, started later, reads only what is published from now on. The group
+   * must have no members.
+   */
+  void startGroupAtEnd(String group, List<String> topics) throws Exception {
+    try (var admin = admin()) {
+      var partitions = new ArrayList<TopicPartition>();
+      admin
+          .describeTopics(topics)
+          .allTopicNames()
+          .get(30, TimeUnit.SECONDS)
+          .forEach(
+              (topic, description) ->
+                  description
+                      .partitions()
+                      .forEach(p -> partitions.add(new TopicPartition(topic, p.partition()))));
+      var committed =
+          admin
+              .listConsumerGroupOffsets(group)
+              .partitionsToOffsetAndMetadata()
+              .get(30, TimeUnit.SECONDS);
+      var latest = new HashMap<TopicPartition, OffsetSpec>();
+      partitions.stream()
+          .filter(p -> committed.get(p) == null)
+          .forEach(p -> latest.put(p, OffsetSpec.latest()));
+      if (latest.isEmpty()) {
+        return;
+      }
+      var ends = new HashMap<TopicPartition, OffsetAndMetadata>();
+      admin
+          .listOffsets(latest)
+          .all()
+          .get(30, TimeUnit.SECONDS)
+          .forEach((p, end) -> ends.put(p, new OffsetAndMetadata(end.offset())));
+      admin.alterConsumerGroupOffsets(group, ends).all().get(30, TimeUnit.SECONDS);
     }
   }
 
