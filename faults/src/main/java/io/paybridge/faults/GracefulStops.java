@@ -52,6 +52,9 @@ final class GracefulStops {
    */
   static final Duration REFUSAL_WAIT = Duration.ofSeconds(10);
 
+  /** The answer of a delivery refused at the admission limit, as the load records it. */
+  private static final String REFUSED = "503 ingest-saturated";
+
   private static final Pattern ERROR_LINE = Pattern.compile("^\\S+\\s+ERROR\\s");
 
   /** The logger of webhook-ingest-service's storage refusals, as its log abbreviates it. */
@@ -194,9 +197,7 @@ final class GracefulStops {
       windows.forEach(w -> details.add(w.describe()));
       long unsettled = end.unsettled();
       details.add("answers: " + load.describeOutcomes());
-      if (unsettled > 0) {
-        details.add("webhooks: " + load.describeUnsettled());
-      }
+      details.addAll(end.unsettledDetails());
       details.add("Kafka: " + result.describe());
       long failedStops = windows.stream().filter(w -> !w.pass()).count();
       boolean pass = end.settled() && unsettled == 0 && result.exact() && failedStops == 0;
@@ -234,8 +235,6 @@ final class GracefulStops {
       Thread.sleep(5);
     }
   }
-
-  private static final String REFUSED = "503 ingest-saturated";
 
   /**
    * The log's ERROR lines stamped at or after {@code since} (each line starts with its instant),

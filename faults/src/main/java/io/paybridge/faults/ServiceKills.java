@@ -45,9 +45,7 @@ final class ServiceKills {
       var result = end.kafka();
       long unsettled = end.unsettled();
       details.add("answers: " + load.describeOutcomes());
-      if (unsettled > 0) {
-        details.add("webhooks: " + load.describeUnsettled());
-      }
+      details.addAll(end.unsettledDetails());
       details.add("Kafka: " + result.describe());
       boolean pass = end.settled() && unsettled == 0 && result.exact();
       return new Verdict(

@@ -402,7 +402,13 @@ final class Stack implements AutoCloseable {
    * How a scenario's load ended: whether every webhook got its 2xx within 3 minutes of the last one
    * sent, how many did not, and what a consumer read up to the markers.
    */
-  record LoadEnd(boolean settled, long unsettled, TopicAudit.Result kafka) {}
+  record LoadEnd(boolean settled, long unsettled, String unsettledDetail, TopicAudit.Result kafka) {
+
+    /** The scenario's detail lines on the webhooks without a 2xx, none when every one had it. */
+    List<String> unsettledDetails() {
+      return unsettledDetail.isEmpty() ? List.of() : List.of("webhooks: " + unsettledDetail);
+    }
+  }
 
   /**
    * Ends a scenario's load: no new webhooks; up to 3 minutes for every one sent to get its 2xx;
@@ -415,16 +421,20 @@ final class Stack implements AutoCloseable {
     FaultHarness.say(
         "  load stopped: %d webhooks, %d acknowledged; answers %s",
         load.deliveries.size(), load.acked(), load.describeOutcomes());
-    if (!settled) {
-      FaultHarness.say("  %s", load.describeUnsettled());
+    // Given up counts as settled for the wait, not for the verdict.
+    boolean allAcknowledged = load.acked() == load.deliveries.size();
+    String unsettledDetail = allAcknowledged ? "" : load.describeUnsettled();
+    if (!allAcknowledged) {
+      FaultHarness.say("  %s", unsettledDetail);
     }
     var markers = paymentMarkers(tag);
     sendMarkers(load, markers);
     var kafka =
         audit.audit(
             acknowledged(load, prefix(tag)), prefix(tag), ids(markers), settings.markerTimeout());
-    long unsettled = load.unsettled() + load.snapshot().stream().filter(d -> d.gaveUp).count();
-    return new LoadEnd(settled, unsettled, kafka);
+    // Without a 2xx, the markers included: still waiting, or given up.
+    long unsettled = load.deliveries.size() - load.acked();
+    return new LoadEnd(settled, unsettled, unsettledDetail, kafka);
   }
 
   /** Ids of the events whose webhook got a 2xx. */
