@@ -138,6 +138,23 @@ class RateLimitIT extends GatewayHarness {
         .until(() -> Http.get(url("/merchants"), token).header("RateLimit") != null);
   }
 
+  @Test
+  void aStoreThatStopsAnsweringDoesNotHoldRequests() {
+    String token = teamToken("team-limited-silent-store", "merchants:read");
+    REDIS.hang(Duration.ofSeconds(8));
+
+    var response = Http.get(url("/merchants"), token);
+
+    // Served without a limit once the store's command timeout (500 ms) passed. Had the request
+    // waited for the store instead, the store would have answered when it woke up and the
+    // RateLimit fields would be set.
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(response.header("RateLimit")).isNull();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> Http.get(url("/merchants"), token).header("RateLimit") != null);
+  }
+
   private static int remaining(Http.Response response) {
     Matcher matcher = REMAINING.matcher(response.header("RateLimit"));
     assertThat(matcher.matches()).as(response.header("RateLimit")).isTrue();

@@ -1,8 +1,13 @@
 package io.paybridge.platform.testsupport;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import redis.embedded.RedisServer;
 
 /**
@@ -74,6 +79,65 @@ public final class EmbeddedRedisServer implements AutoCloseable {
       server.start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Makes the server stop answering for {@code duration} and returns once it has: it stays up and
+   * keeps its connections, but reads and answers nothing meanwhile ({@code DEBUG SLEEP}, which
+   * blocks Redis's single command thread), as a store that hangs rather than one that is gone.
+   */
+  public void hang(Duration duration) {
+    String seconds = String.format(java.util.Locale.ROOT, "%.3f", duration.toMillis() / 1000.0);
+    Thread.ofVirtual()
+        .name("redis-debug-sleep")
+        .start(
+            () -> {
+              try (var sleeper = new Socket(host(), port)) {
+                sleeper.getOutputStream().write(command("DEBUG", "SLEEP", seconds));
+                sleeper.getInputStream().read(); // its "+OK" once it wakes up
+              } catch (IOException ignored) {
+                // the server was stopped meanwhile
+              }
+            });
+    // Asleep once a PING goes unanswered (a PING answered came before the sleep began).
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    try (var probe = new Socket(host(), port)) {
+      probe.setSoTimeout(300);
+      InputStream in = probe.getInputStream();
+      while (System.nanoTime() < deadline) {
+        probe.getOutputStream().write(command("PING"));
+        try {
+          readLine(in);
+          Thread.sleep(20);
+        } catch (SocketTimeoutException asleep) {
+          return;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    throw new IllegalStateException("redis-server kept answering PING after DEBUG SLEEP");
+  }
+
+  /** A command in Redis's protocol (RESP): an array of bulk strings. */
+  private static byte[] command(String... words) {
+    var out = new StringBuilder("*").append(words.length).append("\r\n");
+    for (String word : words) {
+      out.append('$').append(word.length()).append("\r\n").append(word).append("\r\n");
+    }
+    return out.toString().getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static void readLine(InputStream in) throws IOException {
+    int b;
+    while ((b = in.read()) != '\n') {
+      if (b < 0) {
+        throw new IOException("redis-server closed the connection");
+      }
     }
   }
 

@@ -8,15 +8,24 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A small HTTP client for tests: no redirects followed, so every hop can be asserted. */
+/**
+ * A small HTTP client for tests: no redirects followed, so every hop can be asserted. Every request
+ * gives up after {@link #REQUEST_TIMEOUT}: a server that never answers fails the test that asked,
+ * instead of holding the build until it is killed.
+ */
 public final class Http {
+
+  /** Far longer than any answer takes on a loaded build machine. */
+  public static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(2);
 
   private static final HttpClient CLIENT =
       HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
@@ -141,7 +150,7 @@ public final class Http {
   }
 
   private static HttpRequest.Builder request(String url, String bearer) {
-    var builder = HttpRequest.newBuilder(URI.create(url));
+    var builder = HttpRequest.newBuilder(URI.create(url)).timeout(REQUEST_TIMEOUT);
     if (bearer != null) {
       builder.header("Authorization", "Bearer " + bearer);
     }
@@ -153,9 +162,13 @@ public final class Http {
   }
 
   private static Response send(HttpClient client, HttpRequest.Builder request) {
+    var built = request.build();
     try {
-      var response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      var response = client.send(built, HttpResponse.BodyHandlers.ofString());
       return new Response(response.statusCode(), response.headers(), response.body());
+    } catch (HttpTimeoutException e) {
+      throw new UncheckedIOException(
+          built.method() + " " + built.uri() + ": no answer within " + REQUEST_TIMEOUT, e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
