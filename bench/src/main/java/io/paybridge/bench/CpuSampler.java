@@ -9,8 +9,9 @@ import java.util.Map;
 
 /**
  * Where the machine's CPU time goes during a phase: this JVM (load generator, Kafka consumer and
- * the embedded Kafka broker), the service's JVM, the PostgreSQL processes, and everything else on
- * the machine (other builds and tests), from {@code /proc}.
+ * the embedded Kafka broker), the service's JVM (and of it, its JIT compiler threads and its
+ * garbage collector's threads), the PostgreSQL processes, and everything else on the machine (other
+ * builds and tests), from {@code /proc}.
  */
 final class CpuSampler {
 
@@ -26,6 +27,8 @@ final class CpuSampler {
       double machineCapacity,
       double bench,
       double service,
+      double serviceCompilers,
+      double serviceGc,
       double postgres,
       double interrupts,
       List<String> busiestOthers) {
@@ -35,15 +38,20 @@ final class CpuSampler {
       return Math.max(0, machineBusy - interrupts - bench - service - postgres);
     }
 
-    /** e.g. "bench 0.41 / service 0.93 / postgres 0.38 / other 0.12 of 2 cores". */
+    /**
+     * Cores used by bench / service / postgres / other, e.g. "0.41 / 0.93 (JIT 0.20, GC 0.05) /
+     * 0.38 / 0.12; irq+softirq+steal 0.03 (busy 97%)".
+     */
     String describe() {
       if (wallSeconds <= 0) {
         return "n/a";
       }
       return String.format(
-          "%.2f / %.2f / %.2f / %.2f; irq+softirq+steal %.2f (busy %.0f%%)",
+          "%.2f / %.2f (JIT %.2f, GC %.2f) / %.2f / %.2f; irq+softirq+steal %.2f (busy %.0f%%)",
           bench / wallSeconds,
           service / wallSeconds,
+          serviceCompilers / wallSeconds,
+          serviceGc / wallSeconds,
           postgres / wallSeconds,
           other() / wallSeconds,
           interrupts / wallSeconds,
@@ -59,6 +67,8 @@ final class CpuSampler {
       long interruptTicks,
       long bench,
       long service,
+      Map<Long, Long> serviceCompilers,
+      Map<Long, Long> serviceGc,
       Map<Long, Long> pg,
       Map<Long, Map.Entry<String, Long>> others) {
 
@@ -86,13 +96,22 @@ final class CpuSampler {
           (machineTotalTicks - before.machineTotalTicks) / TICKS_PER_SECOND,
           (bench - before.bench) / TICKS_PER_SECOND,
           (service - before.service) / TICKS_PER_SECOND,
-          // per process: a backend that exited in between must not count negative
-          pg.entrySet().stream()
-                  .mapToLong(e -> e.getValue() - before.pg.getOrDefault(e.getKey(), 0L))
-                  .sum()
-              / TICKS_PER_SECOND,
+          since(serviceCompilers, before.serviceCompilers) / TICKS_PER_SECOND,
+          since(serviceGc, before.serviceGc) / TICKS_PER_SECOND,
+          since(pg, before.pg) / TICKS_PER_SECOND,
           (interruptTicks - before.interruptTicks) / TICKS_PER_SECOND,
           busiest);
+    }
+
+    /**
+     * Ticks used since {@code before} by the processes or threads of {@code now}, each counted from
+     * its own earlier reading: one that ended in between must not count negative (what it used in
+     * the interval is not counted).
+     */
+    private static long since(Map<Long, Long> now, Map<Long, Long> before) {
+      return now.entrySet().stream()
+          .mapToLong(e -> e.getValue() - before.getOrDefault(e.getKey(), 0L))
+          .sum();
     }
   }
 
@@ -133,6 +152,11 @@ final class CpuSampler {
                 others.put(p.pid(), Map.entry(comm, ticks));
               }
             });
+    var compilers = new HashMap<Long, Long>();
+    var gc = new HashMap<Long, Long>();
+    if (servicePid > 0) {
+      readServiceThreads(compilers, gc);
+    }
     return new Sample(
         System.nanoTime(),
         machine[0],
@@ -140,8 +164,42 @@ final class CpuSampler {
         machine[2],
         processTicks(self),
         servicePid > 0 ? processTicks(servicePid) : 0,
+        compilers,
+        gc,
         postgres,
         others);
+  }
+
+  /**
+   * The ticks of the service's compiler and garbage collector threads, by thread id, told apart by
+   * HotSpot's thread names ("C1 CompilerThre…", "C2 CompilerThre…"; "GC Thread#…", "G1 …").
+   * Compiler threads beyond the first of each kind come and go with the JIT's queue: what an ended
+   * thread used is not counted.
+   */
+  private void readServiceThreads(Map<Long, Long> compilers, Map<Long, Long> gc) {
+    try (var tasks = Files.list(Path.of("/proc", String.valueOf(servicePid), "task"))) {
+      tasks.forEach(
+          task -> {
+            try {
+              String stat = Files.readString(task.resolve("stat"));
+              String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+              var kind =
+                  name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")
+                      ? compilers
+                      : name.startsWith("GC Thread") || name.startsWith("G1 ") ? gc : null;
+              if (kind != null) {
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                kind.put(
+                    Long.parseLong(task.getFileName().toString()),
+                    Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
+              }
+            } catch (IOException | RuntimeException gone) {
+              // the thread ended while being read
+            }
+          });
+    } catch (IOException | RuntimeException gone) {
+      // the service ended
+    }
   }
 
   private static String comm(long pid) {

@@ -67,9 +67,9 @@ final class ServerStats implements AutoCloseable {
     }
 
     /**
-     * Time the service's JIT compilers spent since {@code before} ({@code
-     * jvm_compilation_time_ms_total}): compiler threads take cores from the requests while a cold
-     * JVM warms up.
+     * The elapsed time of the service's JIT compilations since {@code before} ({@code
+     * jvm_compilation_time_ms_total}): not CPU time, as a compilation waiting for a core counts too
+     * ({@link CpuSampler} measures the compiler threads' CPU).
      */
     double jitSecondsSince(Sample before) {
       return jitSeconds - before.jitSeconds;
@@ -94,7 +94,7 @@ final class ServerStats implements AutoCloseable {
             String.format(
                 "; service GC %d pauses, %.2f s",
                 gcPauses - before.gcPauses, gcSeconds - before.gcSeconds);
-        text += String.format(", JIT %.1f s", jitSecondsSince(before));
+        text += String.format(", JIT compilations %.1f s elapsed", jitSecondsSince(before));
       }
       text +=
           String.format(

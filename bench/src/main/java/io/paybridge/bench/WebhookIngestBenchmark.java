@@ -129,13 +129,7 @@ public final class WebhookIngestBenchmark {
         return;
       }
       service =
-          startService(
-              postgres,
-              kafka,
-              port,
-              managementPort,
-              executableJarDirectory(),
-              settings.serviceJvmOptions());
+          startService(postgres, kafka, port, managementPort, executableJarDirectory(), List.of());
       ServiceProcess running = service;
       Runtime.getRuntime().addShutdownHook(new Thread(running::stop));
 
@@ -239,6 +233,8 @@ public final class WebhookIngestBenchmark {
       Path logs)
       throws Exception {
     var options = new ArrayList<>(SERVICE_JVM_OPTIONS);
+    // The run's own options (serviceJvmOptions) apply to every start of every profile.
+    options.addAll(settings.serviceJvmOptions());
     options.addAll(extraJvmOptions);
     var service =
         new ServiceProcess(
@@ -259,7 +255,10 @@ public final class WebhookIngestBenchmark {
             + port
             + ", management port "
             + managementPort
-            + (extraJvmOptions.isEmpty() ? "" : " with " + String.join(" ", extraJvmOptions))
+            + (options.size() == SERVICE_JVM_OPTIONS.size()
+                ? ""
+                : " with "
+                    + String.join(" ", options.subList(SERVICE_JVM_OPTIONS.size(), options.size())))
             + " (log: "
             + root.relativize(service.log())
             + ")");
@@ -312,8 +311,8 @@ public final class WebhookIngestBenchmark {
   private static final String SETTLE_PHASE = "warm-up, until the JIT settles";
 
   /**
-   * Keeps the warm-up's single webhooks coming, ten seconds at a time, until the service's JIT
-   * compiled for less than {@code settleJitCores} of a core in the last step (or {@code
+   * Keeps the warm-up's single webhooks coming, ten seconds at a time, until the service's compiler
+   * threads used less than {@code settleJitCores} of a core in the last step (or {@code
    * settleMax}): on a slow machine the compiler threads still took most of a core a minute after
    * the start, and the phase at 500 webhooks/s measured them rather than the service.
    */
@@ -336,8 +335,10 @@ public final class WebhookIngestBenchmark {
     }
   }
 
+  /** The CPU of the service's compiler threads in {@code result}'s phase, in cores. */
   private static double jitCores(PhaseResult result) {
-    return result.serviceJitSeconds() / result.seconds();
+    var cpu = result.cpu();
+    return cpu.wallSeconds() <= 0 ? 0 : cpu.serviceCompilers() / cpu.wallSeconds();
   }
 
   // --- profile warmup: the first 30 seconds, without and with an AOT cache -------------------
