@@ -29,6 +29,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     records in one transaction (one commit per poll); {@code false} applies them one by one, one
  *     transaction each, as a record listener does (a benchmark's baseline, or a way out if a
  *     service's batch handler misbehaves)
+ * @param closeTimeout longest a listener's consumer waits, as it closes, for its requests to the
+ *     group coordinator ({@link BoundedConsumerClose}; Kafka's own default is 30 s)
  */
 @ConfigurationProperties("paybridge.consumer")
 public record ConsumerProperties(
@@ -42,4 +44,5 @@ public record ConsumerProperties(
     @DefaultValue("2s") Duration retryMaxBackoff,
     @DefaultValue("5m") Duration stuckAlertAfter,
     @DefaultValue("60s") Duration transactionTimeout,
-    @DefaultValue("true") boolean pollInOneTransaction) {}
+    @DefaultValue("true") boolean pollInOneTransaction,
+    @DefaultValue("5s") Duration closeTimeout) {}

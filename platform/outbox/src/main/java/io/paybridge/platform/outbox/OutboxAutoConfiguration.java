@@ -36,6 +36,7 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
@@ -43,6 +44,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
@@ -378,6 +380,17 @@ class OutboxAutoConfiguration {
         clockOf(clock),
         interval,
         interval.multipliedBy(10));
+  }
+
+  /** Listeners' consumers close within {@code paybridge.consumer.close-timeout}. */
+  @Bean
+  DefaultKafkaConsumerFactoryCustomizer boundedConsumerClose(ConsumerProperties consumer) {
+    return factory -> boundClose(factory, consumer.closeTimeout());
+  }
+
+  private static <K, V> void boundClose(
+      DefaultKafkaConsumerFactory<K, V> factory, Duration timeout) {
+    factory.addPostProcessor(c -> BoundedConsumerClose.wrap(c, timeout));
   }
 
   /** Lets {@link ConsumerRetries} see records applied after failing (the end of a retry). */
