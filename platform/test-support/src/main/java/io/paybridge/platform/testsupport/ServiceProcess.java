@@ -273,10 +273,14 @@ public final class ServiceProcess {
     }
   }
 
+  /** How long a stop runs before {@link #terminate} dumps the threads that hold it. */
+  private static final Duration SLOW_STOP = Duration.ofSeconds(10);
+
   /**
    * SIGTERM, as an orchestrator stops an instance, then waits up to {@code grace} for the process
-   * to end by itself; past that its threads are dumped into its log (SIGQUIT), to show what held
-   * the stop, and it is killed.
+   * to end by itself. A stop still running after 10 s has its threads dumped (SIGQUIT, which the
+   * JVM answers with the dump and goes on, and {@code jcmd}), to show what holds it; one still
+   * running after {@code grace} is dumped again and killed.
    *
    * @return its exit status, or empty when it did not end within {@code grace}
    */
@@ -285,13 +289,37 @@ public final class ServiceProcess {
       throw new IllegalStateException(name + " is not running");
     }
     process.destroy();
-    if (process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+    long deadline = System.nanoTime() + grace.toNanos();
+    if (grace.compareTo(SLOW_STOP) > 0
+        && !process.waitFor(SLOW_STOP.toMillis(), TimeUnit.MILLISECONDS)) {
+      dumpThreads();
+    }
+    if (process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
       return OptionalInt.of(process.exitValue());
     }
-    new ProcessBuilder("kill", "-QUIT", String.valueOf(process.pid())).start().waitFor();
+    dumpThreads();
     Thread.sleep(2000); // the JVM writes the dump itself, after the signal
     kill();
     return OptionalInt.empty();
+  }
+
+  /**
+   * Into its log (SIGQUIT), and with its virtual threads, which that dump leaves out (Kafka
+   * listeners and requests run on them), into {@code threads-<epoch millis>.txt} beside it.
+   */
+  private void dumpThreads() throws IOException, InterruptedException {
+    new ProcessBuilder("kill", "-QUIT", String.valueOf(process.pid())).start().waitFor();
+    Path file = log.resolveSibling("threads-" + System.currentTimeMillis() + ".txt");
+    new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+            String.valueOf(process.pid()),
+            "Thread.dump_to_file",
+            "-format=text",
+            file.toString())
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .start()
+        .waitFor(30, TimeUnit.SECONDS);
   }
 
   /**
