@@ -232,10 +232,11 @@ public final class WebhookIngestBenchmark {
       List<String> extraJvmOptions,
       Path logs)
       throws Exception {
-    var options = new ArrayList<>(SERVICE_JVM_OPTIONS);
     // The run's own options (serviceJvmOptions) apply to every start of every profile.
-    options.addAll(settings.serviceJvmOptions());
-    options.addAll(extraJvmOptions);
+    var added = new ArrayList<>(settings.serviceJvmOptions());
+    added.addAll(extraJvmOptions);
+    var options = new ArrayList<>(SERVICE_JVM_OPTIONS);
+    options.addAll(added);
     var service =
         new ServiceProcess(
                 SERVICE,
@@ -255,10 +256,7 @@ public final class WebhookIngestBenchmark {
             + port
             + ", management port "
             + managementPort
-            + (options.size() == SERVICE_JVM_OPTIONS.size()
-                ? ""
-                : " with "
-                    + String.join(" ", options.subList(SERVICE_JVM_OPTIONS.size(), options.size())))
+            + (added.isEmpty() ? "" : " with " + String.join(" ", added))
             + " (log: "
             + root.relativize(service.log())
             + ")");

@@ -380,16 +380,7 @@ public final class LocalStack {
     aotWrites.acquire();
     try {
       checkRunning();
-      long began = System.nanoTime();
-      boolean written = service.writeAotCache(Duration.ofMinutes(3));
-      step(
-          String.format(
-              "%s %s (%.1f s)",
-              service.name(),
-              written
-                  ? "wrote its AOT cache"
-                  : "did not write its AOT cache: it records again at the next start",
-              (System.nanoTime() - began) / 1e9));
+      service.writeRecordedAotCache(Duration.ofMinutes(3)).ifPresent(LocalStack::step);
     } finally {
       aotWrites.release();
     }

@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import redis.embedded.RedisServer;
 
 /**
@@ -88,7 +89,7 @@ public final class EmbeddedRedisServer implements AutoCloseable {
    * blocks Redis's single command thread), as a store that hangs rather than one that is gone.
    */
   public void hang(Duration duration) {
-    String seconds = String.format(java.util.Locale.ROOT, "%.3f", duration.toMillis() / 1000.0);
+    String seconds = String.format(Locale.ROOT, "%.3f", duration.toMillis() / 1000.0);
     Thread.ofVirtual()
         .name("redis-debug-sleep")
         .start(
