@@ -20,8 +20,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
@@ -49,12 +51,22 @@ import org.slf4j.LoggerFactory;
  * {@code initTransactions} completes or aborts what was pending) and the committed position is read
  * back: if it is this batch's, the batch is done. A producer fenced by a newer leader ({@link
  * ProducerFencedException}) ends the batch with {@link RelayFencedException}: this relay stops.
+ *
+ * <p>Once {@link #stop() stopping}, the engine's polling thread takes no further batch and starts
+ * no further attempt: it finishes the batch it is committing, then waits in this consumer ({@link
+ * #awaitParked}) for the engine's {@code close()} to interrupt it. Debezium's engine shuts down the
+ * pool that transforms polled records before it interrupts the polling thread, and fails ("Engine
+ * has failed", an ERROR) when that thread submits a polled batch to the closed pool or ends with an
+ * exception of its own first; a thread waiting here does neither.
  */
 final class KafkaRelayPublisher
     implements DebeziumEngine.ChangeConsumer<ChangeEvent<SourceRecord, SourceRecord>> {
 
   private static final Logger log = LoggerFactory.getLogger(KafkaRelayPublisher.class);
   static final String HEARTBEAT_TOPIC_PREFIX = "__debezium-heartbeat";
+
+  /** How long a stopped relay's polling thread waits for the engine's close (which comes next). */
+  private static final Duration PARKED_AT_MOST = Duration.ofSeconds(60);
 
   private final Supplier<Producer<String, String>> producers;
   private final PositionTopic positions;
@@ -70,6 +82,8 @@ final class KafkaRelayPublisher
   private final Map<String, Counter> relayedByTopic = new ConcurrentHashMap<>();
   private volatile Producer<String, String> producer;
   private volatile boolean stopping;
+  private volatile boolean inBatch;
+  private final CountDownLatch parked = new CountDownLatch(1);
   private Runnable afterFirstCommit = () -> {};
   private RelayedRecords placements;
   private RecordTracing tracing = RecordTracing.NONE;
@@ -187,10 +201,28 @@ final class KafkaRelayPublisher
       List<ChangeEvent<SourceRecord, SourceRecord>> changes,
       DebeziumEngine.RecordCommitter<ChangeEvent<SourceRecord, SourceRecord>> committer)
       throws InterruptedException {
-    if (changes.isEmpty()) {
-      committer.markBatchFinished();
-      return;
+    if (stopping) {
+      parkUntilClosed(); // not relayed: the next leader relays it from the committed position
     }
+    inBatch = true;
+    try {
+      if (changes.isEmpty()) {
+        committer.markBatchFinished();
+      } else {
+        relayBatch(changes, committer);
+      }
+    } finally {
+      inBatch = false;
+    }
+    if (stopping) {
+      parkUntilClosed();
+    }
+  }
+
+  private void relayBatch(
+      List<ChangeEvent<SourceRecord, SourceRecord>> changes,
+      DebeziumEngine.RecordCommitter<ChangeEvent<SourceRecord, SourceRecord>> committer)
+      throws InterruptedException {
     List<ProducerRecord<String, String>> records = new ArrayList<>(changes.size());
     List<Span> spans = new ArrayList<>();
     try {
@@ -346,7 +378,9 @@ final class KafkaRelayPublisher
     var refusedAttempts = new HashMap<ProducerRecord<String, String>, Integer>();
     boolean outcomeUnknown = false;
     while (true) {
-      checkStillRunning();
+      if (stopping) {
+        parkUntilClosed(); // not committed: relayed again from the committed position
+      }
       Producer<String, String> current = null;
       boolean begun = false;
       var sent = new ArrayList<Future<RecordMetadata>>(records.size());
@@ -587,8 +621,44 @@ final class KafkaRelayPublisher
     }
   }
 
+  /** Takes no further batch or attempt (see the class comment); the engine is closed next. */
   void stop() {
     stopping = true;
+  }
+
+  /**
+   * After {@link #stop()}: waits until the engine's polling thread waits in this consumer, giving a
+   * batch being committed up to {@code batchInFlight} to finish and an idle thread (polling, no
+   * batch) up to {@code idle} to come with one.
+   *
+   * @return whether the polling thread waits here (else it is polling, still committing, or the
+   *     calling thread was interrupted, whose interrupt is kept)
+   */
+  boolean awaitParked(Duration idle, Duration batchInFlight) {
+    long start = System.nanoTime();
+    try {
+      while (!parked.await(10, TimeUnit.MILLISECONDS)) {
+        long waited = System.nanoTime() - start;
+        if (waited >= batchInFlight.toNanos() || (!inBatch && waited >= idle.toNanos())) {
+          return false;
+        }
+      }
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /**
+   * Waits on the engine's polling thread until the engine's {@code close()} interrupts it, which
+   * happens after its record pool is shut down; the {@link InterruptedException} then ends a
+   * polling task the engine has already cancelled.
+   */
+  private void parkUntilClosed() throws InterruptedException {
+    parked.countDown();
+    Thread.sleep(PARKED_AT_MOST.toMillis());
+    throw new InterruptedException("Relay stopped; the engine was not closed in time");
   }
 
   /** After a commit every send has completed: their metadata says where each record went. */

@@ -9,6 +9,7 @@ import io.paybridge.platform.events.EventHeaders;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,6 +42,12 @@ import org.springframework.context.SmartLifecycle;
  * <p>Starts after, and stops before, the beans it needs (a late {@link SmartLifecycle} phase).
  */
 public class OutboxRelay implements SmartLifecycle {
+
+  /**
+   * How long a stop lets the batch being committed finish before the engine's close interrupts it
+   * (the batch is then relayed again by the next leader, from the committed position).
+   */
+  static final Duration STOP_BATCH_GRACE = Duration.ofSeconds(5);
 
   /** Late start, early stop: after the data source and web server are up, before they go down. */
   public static final int PHASE = Integer.MAX_VALUE - 2048;
@@ -444,10 +451,14 @@ public class OutboxRelay implements SmartLifecycle {
       }
       return;
     }
-    if (publisher != null) {
-      publisher.stop();
-    }
     try {
+      if (publisher != null) {
+        publisher.stop();
+        if (engineDone.getCount() > 0) {
+          // Debezium's close() is clean only while the polling thread holds no polled batch.
+          publisher.awaitParked(properties.pollInterval().multipliedBy(2), STOP_BATCH_GRACE);
+        }
+      }
       current.close();
       if (!engineDone.await(30, TimeUnit.SECONDS)) {
         log.warn("Outbox relay engine of {} did not stop within 30 s", properties.serviceName());

@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -140,6 +142,50 @@ final class RelayFixture implements AutoCloseable {
                         idPrefix + "-" + i, topic, "K" + (i % 11), "Tested", "{\"n\":" + i + "}"))
             .toList();
     transactions.executeWithoutResult(status -> outbox.appendAll(events));
+  }
+
+  /**
+   * Starts committing transactions of {@code perTransaction} events, ids {@code
+   * <run>-<transaction>-<position>}, one every 20 ms or so, until {@link Writer#stop()}.
+   */
+  Writer startWriting(String run, int perTransaction) {
+    return new Writer(run, perTransaction);
+  }
+
+  /** Commits transactions on a thread of its own (see {@link #startWriting}). */
+  final class Writer {
+    private final AtomicInteger transactions = new AtomicInteger();
+    private final AtomicBoolean writing = new AtomicBoolean(true);
+    private final Thread thread;
+
+    private Writer(String run, int perTransaction) {
+      thread =
+          Thread.ofPlatform()
+              .name("outbox-writer-" + service)
+              .start(
+                  () -> {
+                    while (writing.get()) {
+                      commit(run + "-" + transactions.get(), perTransaction);
+                      transactions.incrementAndGet();
+                      try {
+                        Thread.sleep(20);
+                      } catch (InterruptedException e) {
+                        return;
+                      }
+                    }
+                  });
+    }
+
+    /** Stops after the transaction being committed, and waits for it. */
+    void stop() throws InterruptedException {
+      writing.set(false);
+      thread.join();
+    }
+
+    /** The transactions committed so far (all of them, after {@link #stop()}). */
+    int transactions() {
+      return transactions.get();
+    }
   }
 
   @Override

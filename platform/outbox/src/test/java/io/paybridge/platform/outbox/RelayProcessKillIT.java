@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,18 +33,7 @@ class RelayProcessKillIT {
     try (var fixture = new RelayFixture("eos-kill");
         var consumer = KafkaTestConsumer.fromNow(fixture.topic)) {
       String run = UUID.randomUUID().toString();
-      var transactions = new AtomicInteger();
-      var writing = new AtomicBoolean(true);
-      var writer =
-          Thread.ofPlatform()
-              .start(
-                  () -> {
-                    while (writing.get()) {
-                      fixture.commit(run + "-" + transactions.get(), PER_TRANSACTION);
-                      transactions.incrementAndGet();
-                      sleep(20);
-                    }
-                  });
+      var writer = fixture.startWriting(run, PER_TRANSACTION);
       var log = Path.of("target", "relay-host-" + run + ".log");
       try {
         for (int kill = 0; kill < KILLS; kill++) {
@@ -67,17 +54,18 @@ class RelayProcessKillIT {
         }
         var last = start(fixture, log);
         try {
-          writing.set(false);
-          writer.join();
+          writer.stop();
           var once = ExactlyOnceRelayIT.readAfterMarker(fixture, consumer, run);
           var counts = ExactlyOnceRelayIT.countById(once, run);
           System.out.printf(
               "RelayProcessKillIT: %d kills, %d transactions of %d events, %d records read%n",
-              KILLS, transactions.get(), PER_TRANSACTION, once.size());
+              KILLS, writer.transactions(), PER_TRANSACTION, once.size());
           assertThat(counts)
-              .as("every committed event, each exactly once (%d transactions)", transactions.get())
+              .as(
+                  "every committed event, each exactly once (%d transactions)",
+                  writer.transactions())
               .containsOnlyKeys(
-                  ExactlyOnceRelayIT.expectedIds(run, transactions.get(), PER_TRANSACTION))
+                  ExactlyOnceRelayIT.expectedIds(run, writer.transactions(), PER_TRANSACTION))
               .allSatisfy((id, count) -> assertThat(count).as(id).isEqualTo(1L));
           assertThat(commitOrderByKey(once, run))
               .as("each key's events in commit order (transaction, then position in it)")
@@ -88,8 +76,7 @@ class RelayProcessKillIT {
           last.waitFor(30, TimeUnit.SECONDS);
         }
       } finally {
-        writing.set(false);
-        writer.join();
+        writer.stop();
       }
     }
   }
