@@ -15,6 +15,12 @@ import org.springframework.stereotype.Component;
  * thousand times for one cause. So: one ERROR line when deliveries start failing, one every {@link
  * #REPORT_EVERY} while they go on (how many since the last line, and the latest cause), and one
  * INFO line at the first delivery stored again (how long, how many refused).
+ *
+ * <p>A store that fails and recovers by turns (a degraded database, or a service too busy to start
+ * transactions in time: some deliveries stored, some refused) is one outage too: refusals less than
+ * {@link #REPORT_EVERY} apart belong to the same outage, and its recoveries after the first are
+ * reported at most every {@link #REPORT_EVERY} (one still unreported is reported at the next
+ * delivery stored once due, or before the next outage's first line).
  */
 @Component
 class StorageOutageLog {
@@ -25,10 +31,14 @@ class StorageOutageLog {
 
   private final Clock clock;
 
-  // Written under the lock; read without it on every stored delivery (a volatile read).
+  // Written under the lock; read without it on every stored delivery (volatile reads).
   private volatile boolean failing;
+  private volatile boolean recoveryUnreported;
   private Instant since;
-  private Instant reportedAt;
+  private Instant lastRefusal;
+  private Instant errorAt;
+  private Instant infoAt;
+  private Instant recoveredAt;
   private long refused;
   private long refusedAtReport;
 
@@ -40,10 +50,16 @@ class StorageOutageLog {
   void refused(String cause) {
     Instant now = clock.instant();
     synchronized (this) {
-      if (!failing) {
+      boolean sameOutage =
+          since != null && Duration.between(lastRefusal, now).compareTo(REPORT_EVERY) < 0;
+      lastRefusal = now;
+      if (!sameOutage) {
+        if (recoveryUnreported) {
+          reportRecovery();
+        }
         failing = true;
         since = now;
-        reportedAt = now;
+        errorAt = now;
         refused = 1;
         refusedAtReport = 1;
         log.error(
@@ -53,8 +69,10 @@ class StorageOutageLog {
             REPORT_EVERY.toSeconds());
         return;
       }
+      failing = true;
+      recoveryUnreported = false;
       refused++;
-      Duration sinceReport = Duration.between(reportedAt, now);
+      Duration sinceReport = Duration.between(errorAt, now);
       if (sinceReport.compareTo(REPORT_EVERY) >= 0) {
         log.error(
             "Still cannot store webhooks: {} more answered 503 in {} s ({} since {}); latest: {}",
@@ -63,7 +81,7 @@ class StorageOutageLog {
             refused,
             since,
             cause);
-        reportedAt = now;
+        errorAt = now;
         refusedAtReport = refused;
       }
     }
@@ -71,20 +89,33 @@ class StorageOutageLog {
 
   /** A delivery was stored: ends the outage, if there was one. */
   void stored() {
-    if (!failing) {
+    if (!failing && !recoveryUnreported) {
       return;
     }
     Instant now = clock.instant();
     synchronized (this) {
-      if (!failing) {
-        return;
+      if (failing) {
+        failing = false;
+        recoveredAt = now;
+        recoveryUnreported = true;
       }
-      failing = false;
-      log.info(
-          "Storing webhooks again after {} ms: {} answered 503 since {}",
-          Duration.between(since, now).toMillis(),
-          refused,
-          since);
+      boolean due =
+          infoAt == null
+              || infoAt.isBefore(since)
+              || Duration.between(infoAt, now).compareTo(REPORT_EVERY) >= 0;
+      if (recoveryUnreported && due) {
+        reportRecovery();
+        infoAt = now;
+      }
     }
+  }
+
+  private void reportRecovery() {
+    recoveryUnreported = false;
+    log.info(
+        "Storing webhooks again after {} ms: {} answered 503 since {}",
+        Duration.between(since, recoveredAt).toMillis(),
+        refused,
+        since);
   }
 }

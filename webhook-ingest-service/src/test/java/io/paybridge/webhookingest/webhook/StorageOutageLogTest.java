@@ -68,10 +68,10 @@ class StorageOutageLogTest {
   }
 
   @Test
-  void theNextOutageIsReportedAsNew() {
+  void anOutageMoreThan10SecondsAfterTheLastRecoveryIsReportedAsNew() {
     outageLog.refused("first");
     outageLog.stored();
-    clock.advance(Duration.ofSeconds(1));
+    clock.advance(Duration.ofSeconds(11));
     outageLog.refused("second");
 
     assertThat(lines.list)
@@ -79,6 +79,93 @@ class StorageOutageLogTest {
         .last()
         .asString()
         .startsWith("Could not store a webhook: second;");
+  }
+
+  @Test
+  void aStoreThatFailsAndRecoversByTurnsIsOneOutageOfAtMostTwoLinesPer10Seconds() {
+    // For 25 s, one delivery in two refused, 100 deliveries a second; then 15 s of stored ones.
+    for (int i = 0; i < 2_500; i++) {
+      if (i % 2 == 0) {
+        outageLog.refused("deadline " + i);
+      } else {
+        outageLog.stored();
+      }
+      clock.advance(Duration.ofMillis(10));
+    }
+    for (int i = 0; i < 500; i++) {
+      outageLog.stored();
+      clock.advance(Duration.ofMillis(10));
+    }
+    assertThat(lines.list).as("the last recovery, 5 s after the line before").hasSize(6);
+    for (int i = 0; i < 1_000; i++) {
+      outageLog.stored();
+      clock.advance(Duration.ofMillis(10));
+    }
+
+    assertThat(lines.list)
+        .extracting(ILoggingEvent::getLevel, ILoggingEvent::getFormattedMessage)
+        .containsExactly(
+            tuple(
+                Level.ERROR,
+                "Could not store a webhook: deadline 0; answering 503 while the store is"
+                    + " unavailable (one line per 10 s)"),
+            tuple(
+                Level.INFO,
+                "Storing webhooks again after 10 ms: 1 answered 503 since 2026-12-01T00:00:00Z"),
+            tuple(
+                Level.ERROR,
+                "Still cannot store webhooks: 500 more answered 503 in 10 s (501 since"
+                    + " 2026-12-01T00:00:00Z); latest: deadline 1000"),
+            tuple(
+                Level.INFO,
+                "Storing webhooks again after 10010 ms: 501 answered 503 since"
+                    + " 2026-12-01T00:00:00Z"),
+            tuple(
+                Level.ERROR,
+                "Still cannot store webhooks: 500 more answered 503 in 10 s (1001 since"
+                    + " 2026-12-01T00:00:00Z); latest: deadline 2000"),
+            tuple(
+                Level.INFO,
+                "Storing webhooks again after 20010 ms: 1001 answered 503 since"
+                    + " 2026-12-01T00:00:00Z"),
+            // The last recovery (24.99 s), reported at the first delivery stored 10 s after the
+            // line
+            // before.
+            tuple(
+                Level.INFO,
+                "Storing webhooks again after 24990 ms: 1250 answered 503 since"
+                    + " 2026-12-01T00:00:00Z"));
+  }
+
+  @Test
+  void aRecoveryNotReportedYetIsReportedBeforeTheNextOutage() {
+    outageLog.refused("first");
+    outageLog.stored();
+    clock.advance(Duration.ofSeconds(2));
+    outageLog.refused("again");
+    clock.advance(Duration.ofSeconds(1));
+    outageLog.stored(); // within 10 s of the last INFO line: not reported yet
+    clock.advance(Duration.ofSeconds(30));
+    outageLog.refused("second");
+
+    assertThat(lines.list)
+        .extracting(ILoggingEvent::getLevel, ILoggingEvent::getFormattedMessage)
+        .containsExactly(
+            tuple(
+                Level.ERROR,
+                "Could not store a webhook: first; answering 503 while the store is unavailable"
+                    + " (one line per 10 s)"),
+            tuple(
+                Level.INFO,
+                "Storing webhooks again after 0 ms: 1 answered 503 since 2026-12-01T00:00:00Z"),
+            tuple(
+                Level.INFO,
+                "Storing webhooks again after 3000 ms: 2 answered 503 since"
+                    + " 2026-12-01T00:00:00Z"),
+            tuple(
+                Level.ERROR,
+                "Could not store a webhook: second; answering 503 while the store is unavailable"
+                    + " (one line per 10 s)"));
   }
 
   @Test
