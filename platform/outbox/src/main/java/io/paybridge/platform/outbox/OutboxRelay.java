@@ -451,6 +451,10 @@ public class OutboxRelay implements SmartLifecycle {
       }
       return;
     }
+    // stop() interrupts the leader thread to end its wait; an interrupt that came while it was not
+    // waiting is still pending here, and would cut the engine's own close short (Debezium then
+    // stops its task "immediately", interrupting it, and logs an ERROR). The close is bounded.
+    boolean interrupted = Thread.interrupted();
     try {
       if (publisher != null) {
         publisher.stop();
@@ -476,6 +480,9 @@ public class OutboxRelay implements SmartLifecycle {
       engine = null;
       publisher = null;
       state.streaming(false);
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
