@@ -129,8 +129,7 @@ class StorageOutageLogTest {
                 "Storing webhooks again after 20010 ms: 1001 answered 503 since"
                     + " 2026-12-01T00:00:00Z"),
             // The last recovery (24.99 s), reported at the first delivery stored 10 s after the
-            // line
-            // before.
+            // line before it.
             tuple(
                 Level.INFO,
                 "Storing webhooks again after 24990 ms: 1250 answered 503 since"

@@ -83,8 +83,10 @@ class WebhookStorageOutageIT {
   void logsAnOutageOnceNotOncePerRefusedDelivery(CapturedOutput output) throws Exception {
     var admin = new JdbcTemplate(EmbeddedPostgresServer.shared().dataSource("postgres"));
     var client = new WebhookClient(port);
-    // Stored first: an outage another test left open in this shared service ends here; then a
-    // report interval without refusals, so that this outage is not taken for the same one resumed.
+    // Stored first: an outage another test left open in this shared service ends here. Then a
+    // report interval without refusals, so that this outage is not taken for that one resumed, and
+    // one more stored delivery (a redelivery), at which a recovery not yet reported is logged,
+    // before this test starts reading the log.
     byte[] before = GoCardlessWebhookIT.webhook(List.of(newEventId()), "payments", "failed");
     assertThat(client.postSigned(before, SIMULATOR_SECRET).statusCode()).isEqualTo(204);
     Thread.sleep(StorageOutageLog.REPORT_EVERY.toMillis());
