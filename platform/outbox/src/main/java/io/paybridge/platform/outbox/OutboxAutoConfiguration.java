@@ -1,5 +1,7 @@
 package io.paybridge.platform.outbox;
 
+import static org.apache.kafka.clients.consumer.ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG;
+
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -12,6 +14,7 @@ import io.paybridge.platform.outbox.retention.RetentionProperties;
 import io.paybridge.platform.outbox.retention.TableRetention;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -80,6 +83,9 @@ import org.springframework.transaction.support.TransactionTemplate;
   RetentionProperties.class
 })
 class OutboxAutoConfiguration {
+
+  /** Listeners' consumers' {@code session.timeout.ms} unless set (Kafka's own default: 45 s). */
+  static final Duration CRASHED_MEMBER_SESSION = Duration.ofSeconds(10);
 
   private final OutboxProperties outbox;
 
@@ -391,6 +397,25 @@ class OutboxAutoConfiguration {
   private static <K, V> void boundClose(
       DefaultKafkaConsumerFactory<K, V> factory, Duration timeout) {
     factory.addPostProcessor(c -> BoundedConsumerClose.wrap(c, timeout));
+  }
+
+  /**
+   * Listeners' consumers are dropped from their group {@link #CRASHED_MEMBER_SESSION} after their
+   * process dies, unless {@code spring.kafka.consumer.properties.session.timeout.ms} says
+   * otherwise. Why: a killed instance's members keep their partitions until their session runs out,
+   * and with Kafka's default (45 s) a restarted instance, or the group's other members, consumed
+   * nothing of those partitions for that long after every crash (docs/reliability.md, scenario 7).
+   * The price of a shorter session: a member whose heartbeats (every 3 s, from the client's own
+   * thread) stop for 10 s, a long stop-the-world pause or a network cut, is dropped and its
+   * partitions rebalanced.
+   */
+  @Bean
+  DefaultKafkaConsumerFactoryCustomizer crashedMembersLeaveTheirGroupSooner() {
+    return factory ->
+        factory.updateConfigs(
+            factory.getConfigurationProperties().containsKey(SESSION_TIMEOUT_MS_CONFIG)
+                ? Map.of()
+                : Map.of(SESSION_TIMEOUT_MS_CONFIG, (int) CRASHED_MEMBER_SESSION.toMillis()));
   }
 
   /** Lets {@link ConsumerRetries} see records applied after failing (the end of a retry). */
