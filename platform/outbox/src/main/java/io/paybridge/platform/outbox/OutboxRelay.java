@@ -49,6 +49,9 @@ public class OutboxRelay implements SmartLifecycle {
    */
   static final Duration STOP_BATCH_GRACE = Duration.ofSeconds(5);
 
+  /** How long a stop waits for an engine that is starting to start, before it closes it anyway. */
+  static final Duration STOP_START_GRACE = Duration.ofSeconds(10);
+
   /** Late start, early stop: after the data source and web server are up, before they go down. */
   public static final int PHASE = Integer.MAX_VALUE - 2048;
 
@@ -87,6 +90,7 @@ public class OutboxRelay implements SmartLifecycle {
   private volatile DebeziumEngine<ChangeEvent<SourceRecord, SourceRecord>> engine;
   private volatile KafkaRelayPublisher publisher;
   private volatile CountDownLatch engineDone = new CountDownLatch(0);
+  private volatile CountDownLatch enginePolling = new CountDownLatch(0);
   private ExecutorService engineExecutor;
 
   /**
@@ -405,6 +409,7 @@ public class OutboxRelay implements SmartLifecycle {
 
   private void startEngine(KafkaRelayPublisher newPublisher, Optional<RelayPosition> start) {
     var done = new CountDownLatch(1);
+    var polling = new CountDownLatch(1);
     var config = debeziumConfig();
     String handle = RelayOffsetStore.register(start);
     config.setProperty(RelayOffsetStore.HANDLE, handle);
@@ -413,6 +418,13 @@ public class OutboxRelay implements SmartLifecycle {
           DebeziumEngine.create(Connect.class)
               .using(config)
               .notifying(newPublisher)
+              .using(
+                  new DebeziumEngine.ConnectorCallback() {
+                    @Override
+                    public void pollingStarted() {
+                      polling.countDown();
+                    }
+                  })
               .using(
                   (success, message, error) -> {
                     if (!success) {
@@ -428,6 +440,7 @@ public class OutboxRelay implements SmartLifecycle {
       throw e;
     }
     engineDone = done;
+    enginePolling = polling;
     state.streaming(true);
     engineExecutor.execute(engine);
   }
@@ -456,6 +469,7 @@ public class OutboxRelay implements SmartLifecycle {
     // stops its task "immediately", interrupting it, and logs an ERROR). The close is bounded.
     boolean interrupted = Thread.interrupted();
     try {
+      awaitEngineStarted();
       if (publisher != null) {
         publisher.stop();
         if (engineDone.getCount() > 0) {
@@ -483,6 +497,21 @@ public class OutboxRelay implements SmartLifecycle {
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
+    }
+  }
+
+  /**
+   * Waits, up to {@link #STOP_START_GRACE}, for an engine still starting to poll (or to end). Why:
+   * Debezium refuses to close an engine whose task is starting, and an engine closed before that
+   * fails its own start; either ends as "Engine has failed" (an ERROR) with the task's connections
+   * left to the executor's shutdown.
+   */
+  private void awaitEngineStarted() throws InterruptedException {
+    long deadline = System.nanoTime() + STOP_START_GRACE.toNanos();
+    while (engineDone.getCount() > 0
+        && !enginePolling.await(10, TimeUnit.MILLISECONDS)
+        && System.nanoTime() < deadline) {
+      // polling again
     }
   }
 
