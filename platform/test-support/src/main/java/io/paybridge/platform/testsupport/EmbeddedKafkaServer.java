@@ -1,12 +1,14 @@
 package io.paybridge.platform.testsupport;
 
+import java.util.List;
 import java.util.Map;
-import org.springframework.boot.SpringApplication;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.common.utils.Exit;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
  * One embedded KRaft Kafka broker per JVM, started on first use and stopped after every Spring
- * application context of the JVM has been closed.
+ * application context of the JVM has been closed ({@link AfterSpringShutdown}).
  */
 public final class EmbeddedKafkaServer {
 
@@ -16,9 +18,11 @@ public final class EmbeddedKafkaServer {
   private static volatile EmbeddedKafkaServer shared;
 
   private final EmbeddedKafkaKraftBroker broker;
+  private final List<Runnable> afterStop;
 
-  private EmbeddedKafkaServer(EmbeddedKafkaKraftBroker broker) {
+  private EmbeddedKafkaServer(EmbeddedKafkaKraftBroker broker, List<Runnable> afterStop) {
     this.broker = broker;
+    this.afterStop = afterStop;
   }
 
   /**
@@ -28,7 +32,7 @@ public final class EmbeddedKafkaServer {
   public static synchronized EmbeddedKafkaServer shared() {
     if (shared == null) {
       shared = start();
-      SpringApplication.getShutdownHandlers().add(shared.broker::destroy);
+      AfterSpringShutdown.register("embedded-kafka-stop", shared::close);
     }
     return shared;
   }
@@ -47,13 +51,25 @@ public final class EmbeddedKafkaServer {
             "transaction.state.log.replication.factor", "1",
             "transaction.state.log.min.isr", "1",
             "group.initial.rebalance.delay.ms", "0"));
-    broker.afterPropertiesSet();
-    return new EmbeddedKafkaServer(broker);
+    // Kafka's test kit deletes the broker's directories in JVM shutdown hooks of its own, which
+    // ran while the broker was still stopping (ERRORs "Error while writing to checkpoint file" at
+    // the end of every test JVM): they run after the broker's stop instead.
+    var afterStop = new CopyOnWriteArrayList<Runnable>();
+    synchronized (Exit.class) {
+      Exit.setShutdownHookAdder((name, hook) -> afterStop.add(hook));
+      try {
+        broker.afterPropertiesSet();
+      } finally {
+        Exit.resetShutdownHookAdder();
+      }
+    }
+    return new EmbeddedKafkaServer(broker, afterStop);
   }
 
-  /** Stops the broker; called after every application context of the JVM has closed. */
+  /** Stops the broker and deletes its directories. */
   public void close() {
     broker.destroy();
+    afterStop.forEach(Runnable::run);
   }
 
   /** {@code host:port} of the broker. */

@@ -5,22 +5,19 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
-import org.springframework.boot.SpringApplication;
 
 /**
  * One embedded PostgreSQL 17 per JVM, with logical decoding enabled ({@code wal_level=logical}) so
  * that every service's outbox relay can stream from it. Each service gets a database of its own.
  *
  * <p>Started on first use and stopped after every Spring application context of the JVM has been
- * closed, so that no relay loses its database while it is still streaming; in a JVM that ran no
- * Spring application (tests of the relay on its own), when the JVM ends. The server is a process of
- * its own: left running, it would outlive the JVM.
+ * closed, so that no relay loses its database while it is still streaming ({@link
+ * AfterSpringShutdown}). The server is a process of its own: left running, it would outlive the
+ * JVM.
  */
 public final class EmbeddedPostgresServer {
 
@@ -36,12 +33,8 @@ public final class EmbeddedPostgresServer {
   private static final Pattern DATABASE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
   private static volatile EmbeddedPostgresServer shared;
 
-  /** The name of Spring Boot's shutdown hook thread ({@code SpringApplicationShutdownHook}). */
-  private static final String SPRING_SHUTDOWN_HOOK = "SpringApplicationShutdownHook";
-
   private final EmbeddedPostgres postgres;
   private final Set<String> databases = ConcurrentHashMap.newKeySet();
-  private final AtomicBoolean closed = new AtomicBoolean();
 
   private EmbeddedPostgresServer(EmbeddedPostgres postgres) {
     this.postgres = postgres;
@@ -58,37 +51,10 @@ public final class EmbeddedPostgresServer {
    */
   public static synchronized EmbeddedPostgresServer shared(int port) {
     if (shared == null) {
-      var server = start(port);
-      shared = server;
-      SpringApplication.getShutdownHandlers().add(server::close);
-      Runtime.getRuntime()
-          .addShutdownHook(
-              Thread.ofPlatform()
-                  .name("embedded-postgres-stop")
-                  .unstarted(() -> closeAfterSpring(server)));
+      shared = start(port);
+      AfterSpringShutdown.register("embedded-postgres-stop", shared::close);
     }
     return shared;
-  }
-
-  /**
-   * Spring Boot runs its shutdown handlers only in a JVM where a Spring application registered its
-   * shutdown hook. JVM shutdown hooks run at once, in no order: this one lets Spring's, if there is
-   * one, close the application contexts and then the server, and closes the server itself when
-   * there is none (or it has not done so).
-   */
-  private static void closeAfterSpring(EmbeddedPostgresServer server) {
-    try {
-      // The JVM starts its hooks one after another: give Spring's time to be started.
-      Thread.sleep(100);
-      for (Thread thread : Thread.getAllStackTraces().keySet()) {
-        if (thread.getName().equals(SPRING_SHUTDOWN_HOOK)) {
-          thread.join(Duration.ofSeconds(60));
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    server.close();
   }
 
   /**
@@ -170,11 +136,8 @@ public final class EmbeddedPostgresServer {
     }
   }
 
-  /** Stops the server (once; later calls do nothing). */
+  /** Stops the server. */
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
-    }
     try {
       postgres.close();
     } catch (IOException e) {
