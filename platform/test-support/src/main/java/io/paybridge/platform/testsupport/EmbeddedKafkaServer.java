@@ -3,6 +3,7 @@ package io.paybridge.platform.testsupport;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.utils.Exit;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
@@ -19,6 +20,7 @@ public final class EmbeddedKafkaServer {
 
   private final EmbeddedKafkaKraftBroker broker;
   private final List<Runnable> afterStop;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private EmbeddedKafkaServer(EmbeddedKafkaKraftBroker broker, List<Runnable> afterStop) {
     this.broker = broker;
@@ -66,8 +68,11 @@ public final class EmbeddedKafkaServer {
     return new EmbeddedKafkaServer(broker, afterStop);
   }
 
-  /** Stops the broker and deletes its directories. */
+  /** Stops the broker and deletes its directories (once: later calls do nothing). */
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     broker.destroy();
     afterStop.forEach(Runnable::run);
   }
