@@ -411,11 +411,12 @@ class OutboxAutoConfiguration {
    */
   @Bean
   DefaultKafkaConsumerFactoryCustomizer crashedMembersLeaveTheirGroupSooner() {
-    return factory ->
+    return factory -> {
+      if (!factory.getConfigurationProperties().containsKey(SESSION_TIMEOUT_MS_CONFIG)) {
         factory.updateConfigs(
-            factory.getConfigurationProperties().containsKey(SESSION_TIMEOUT_MS_CONFIG)
-                ? Map.of()
-                : Map.of(SESSION_TIMEOUT_MS_CONFIG, (int) CRASHED_MEMBER_SESSION.toMillis()));
+            Map.of(SESSION_TIMEOUT_MS_CONFIG, (int) CRASHED_MEMBER_SESSION.toMillis()));
+      }
+    };
   }
 
   /** Lets {@link ConsumerRetries} see records applied after failing (the end of a retry). */

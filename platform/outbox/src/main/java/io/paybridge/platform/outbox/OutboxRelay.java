@@ -90,7 +90,10 @@ public class OutboxRelay implements SmartLifecycle {
   private volatile DebeziumEngine<ChangeEvent<SourceRecord, SourceRecord>> engine;
   private volatile KafkaRelayPublisher publisher;
   private volatile CountDownLatch engineDone = new CountDownLatch(0);
-  private volatile CountDownLatch enginePolling = new CountDownLatch(0);
+
+  /** Open while the engine starts: counted down when it polls, or when it ends without polling. */
+  private volatile CountDownLatch engineStarting = new CountDownLatch(0);
+
   private ExecutorService engineExecutor;
 
   /**
@@ -409,7 +412,7 @@ public class OutboxRelay implements SmartLifecycle {
 
   private void startEngine(KafkaRelayPublisher newPublisher, Optional<RelayPosition> start) {
     var done = new CountDownLatch(1);
-    var polling = new CountDownLatch(1);
+    var starting = new CountDownLatch(1);
     var config = debeziumConfig();
     String handle = RelayOffsetStore.register(start);
     config.setProperty(RelayOffsetStore.HANDLE, handle);
@@ -422,7 +425,7 @@ public class OutboxRelay implements SmartLifecycle {
                   new DebeziumEngine.ConnectorCallback() {
                     @Override
                     public void pollingStarted() {
-                      polling.countDown();
+                      starting.countDown();
                     }
                   })
               .using(
@@ -432,6 +435,7 @@ public class OutboxRelay implements SmartLifecycle {
                     }
                     state.streaming(false);
                     RelayOffsetStore.unregister(handle);
+                    starting.countDown();
                     done.countDown();
                   })
               .build();
@@ -440,7 +444,7 @@ public class OutboxRelay implements SmartLifecycle {
       throw e;
     }
     engineDone = done;
-    enginePolling = polling;
+    engineStarting = starting;
     state.streaming(true);
     engineExecutor.execute(engine);
   }
@@ -469,7 +473,10 @@ public class OutboxRelay implements SmartLifecycle {
     // stops its task "immediately", interrupting it, and logs an ERROR). The close is bounded.
     boolean interrupted = Thread.interrupted();
     try {
-      awaitEngineStarted();
+      // Debezium refuses to close an engine whose task is starting, and an engine closed before
+      // that fails its own start: either ends as "Engine has failed" (an ERROR) with the task's
+      // connections left to the executor's shutdown. A start that takes longer is closed anyway.
+      engineStarting.await(STOP_START_GRACE.toMillis(), TimeUnit.MILLISECONDS);
       if (publisher != null) {
         publisher.stop();
         if (engineDone.getCount() > 0) {
@@ -497,21 +504,6 @@ public class OutboxRelay implements SmartLifecycle {
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
-    }
-  }
-
-  /**
-   * Waits, up to {@link #STOP_START_GRACE}, for an engine still starting to poll (or to end). Why:
-   * Debezium refuses to close an engine whose task is starting, and an engine closed before that
-   * fails its own start; either ends as "Engine has failed" (an ERROR) with the task's connections
-   * left to the executor's shutdown.
-   */
-  private void awaitEngineStarted() throws InterruptedException {
-    long deadline = System.nanoTime() + STOP_START_GRACE.toNanos();
-    while (engineDone.getCount() > 0
-        && !enginePolling.await(10, TimeUnit.MILLISECONDS)
-        && System.nanoTime() < deadline) {
-      // polling again
     }
   }
 

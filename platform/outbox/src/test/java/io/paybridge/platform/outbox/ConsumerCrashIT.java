@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.paybridge.platform.testsupport.EmbeddedKafkaServer;
 import io.paybridge.platform.testsupport.IntegrationTest;
 import java.time.Duration;
-import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -37,19 +36,9 @@ class ConsumerCrashIT {
     String group = "consumer-crash-" + UUID.randomUUID();
     kafka.createTopics(topic);
 
-    // A killed process sends no request to leave its group; this consumer leaves none either.
     var killed = new Properties();
-    killed.put("internal.leave.group.on.close", false);
-    try (var member = consumers.createConsumer(group, "crashed", null, killed)) {
-      member.subscribe(List.of(topic));
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(
-              () -> {
-                member.poll(Duration.ofMillis(200));
-                return !member.assignment().isEmpty();
-              });
-    }
+    killed.put(CrashedMember.STAYS_IN_GROUP, false);
+    CrashedMember.joinAndVanish(consumers.createConsumer(group, "crashed", null, killed), topic);
     long crashed = System.nanoTime();
 
     var container = listeners.createContainer(topic);

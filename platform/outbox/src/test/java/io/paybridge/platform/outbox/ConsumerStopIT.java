@@ -72,7 +72,7 @@ class ConsumerStopIT {
 
   /** Joins {@code group} and goes away without leaving it, as a killed process does. */
   private static void crashedMember(EmbeddedKafkaServer kafka, String topic, String group) {
-    try (var member =
+    CrashedMember.joinAndVanish(
         new KafkaConsumer<>(
             Map.<String, Object>of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -81,19 +81,11 @@ class ConsumerStopIT {
                 group,
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
                 (int) CRASHED_MEMBERS_SESSION.toMillis(),
-                "internal.leave.group.on.close",
+                CrashedMember.STAYS_IN_GROUP,
                 false),
             new StringDeserializer(),
-            new StringDeserializer())) {
-      member.subscribe(List.of(topic));
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(
-              () -> {
-                member.poll(Duration.ofMillis(200));
-                return !member.assignment().isEmpty();
-              });
-    }
+            new StringDeserializer()),
+        topic);
   }
 
   private static GroupState state(Admin admin, String group) throws Exception {

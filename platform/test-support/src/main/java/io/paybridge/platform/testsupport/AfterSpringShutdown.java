@@ -1,13 +1,12 @@
 package io.paybridge.platform.testsupport;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.boot.SpringApplication;
 
 /**
- * Runs an action once when the JVM ends, after every Spring application context of the JVM has
- * closed: for the JVM's embedded servers, so that no application loses its database or broker while
- * it is still closing.
+ * Runs an action when the JVM ends, after every Spring application context of the JVM has closed:
+ * for the JVM's embedded servers, so that no application loses its database or broker while it is
+ * still closing.
  *
  * <p>Why two hooks: Spring Boot runs its shutdown handlers only in a JVM where a Spring application
  * registered its shutdown hook; a test JVM that ran only tests without a Spring context (the
@@ -22,17 +21,14 @@ final class AfterSpringShutdown {
 
   private AfterSpringShutdown() {}
 
+  /**
+   * @param action run by both hooks when Spring's runs (and by callers that close the server
+   *     themselves, as the benchmarks do): it must do nothing when run again
+   */
   static void register(String name, Runnable action) {
-    var done = new AtomicBoolean();
-    Runnable once =
-        () -> {
-          if (done.compareAndSet(false, true)) {
-            action.run();
-          }
-        };
-    SpringApplication.getShutdownHandlers().add(once);
+    SpringApplication.getShutdownHandlers().add(action);
     Runtime.getRuntime()
-        .addShutdownHook(Thread.ofPlatform().name(name).unstarted(() -> afterSpring(once)));
+        .addShutdownHook(Thread.ofPlatform().name(name).unstarted(() -> afterSpring(action)));
   }
 
   private static void afterSpring(Runnable action) {

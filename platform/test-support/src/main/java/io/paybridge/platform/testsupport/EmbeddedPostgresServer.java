@@ -136,7 +136,7 @@ public final class EmbeddedPostgresServer {
     }
   }
 
-  /** Stops the server. */
+  /** Stops the server (zonky's close does nothing when run again). */
   public void close() {
     try {
       postgres.close();
