@@ -419,6 +419,12 @@ class OutboxAutoConfiguration {
     };
   }
 
+  /** Listeners' consumers run on platform threads, also with virtual threads on. */
+  @Bean
+  static BeanPostProcessor listenerConsumerThreads() {
+    return new ListenerConsumerThreads();
+  }
+
   /** Lets {@link ConsumerRetries} see records applied after failing (the end of a retry). */
   @Bean
   static BeanPostProcessor consumerRetriesInterceptorInstaller(
