@@ -439,6 +439,28 @@ class KubernetesManifestsTest {
   }
 
   /**
+   * Every service with Kafka listeners (all but the gateway, which keeps no state) names its
+   * consumers after its pod ({@code paybridge.consumer.instance-id}, platform/outbox): unique among
+   * the replicas, kept when the pod's container restarts after a crash.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"local", "production"})
+  void everyServiceWithListenersNamesItsConsumersAfterItsPod(String overlay) {
+    var docs = render(overlay);
+    for (Service service : Service.values()) {
+      JsonNode instanceId = env(docs, service.module).get("PAYBRIDGE_CONSUMER_INSTANCE_ID");
+      if (service == Service.GATEWAY) {
+        assertThat(instanceId).as(service.module).isNull();
+        continue;
+      }
+      assertThat(instanceId).as(service.module).isNotNull();
+      assertThat(instanceId.path("valueFrom").path("fieldRef").path("fieldPath").asString())
+          .as(service.module)
+          .isEqualTo("metadata.name");
+    }
+  }
+
+  /**
    * Recovery of missed events (webhook-ingest-service README) is on wherever PayBridge is deployed:
    * the settings RecoveryEnvironment reads, the IdP's from the shared ConfigMap, the client secret
    * from a Secret, oauth-service at its Service's port.

@@ -189,6 +189,11 @@ final class Stack implements AutoCloseable {
   ServiceProcess service(String name, String scenario, Map<String, String> extra, int port)
       throws Exception {
     int managementPort = freePort();
+    String instance = name + "-" + instances.incrementAndGet();
+    var arguments = new LinkedHashMap<String, String>();
+    // Named as a Kubernetes pod is (deploy/k8s): the name stays when the instance is restarted.
+    arguments.put("paybridge.consumer.instance-id", instance);
+    arguments.putAll(extra);
     var service =
         ServiceProcess.embedded(
             name,
@@ -197,10 +202,8 @@ final class Stack implements AutoCloseable {
             managementPort,
             postgres.jdbcUrl(EmbeddedPostgresServer.databaseNameFor(name)),
             kafka.bootstrapServers(),
-            extra,
-            work.resolve("logs")
-                .resolve(scenario)
-                .resolve(name + "-" + instances.incrementAndGet()));
+            arguments,
+            work.resolve("logs").resolve(scenario).resolve(instance));
     if (aotCache != null) {
       service.withAotCache(aotCache);
     }

@@ -7,6 +7,9 @@ import java.lang.reflect.Proxy;
 import java.time.Duration;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.common.errors.InvalidGroupIdException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A listener's consumer whose {@code close()} waits at most {@code
@@ -22,30 +25,42 @@ import org.apache.kafka.clients.consumer.Consumer;
  * answers: to the request to leave the group (Kafka sends it before it waits), so that at worst
  * this member too is dropped only when its session runs out; and to an offset commit still in
  * flight, whose records are then delivered again and absorbed by the {@link IdempotentConsumer}.
+ *
+ * <p>A static member ({@link StaticMembership}) is taken out of its group after its close ({@link
+ * StaticMemberLeave}), which Kafka does not do for static members: a stopped instance's partitions
+ * go to the group's other members at once rather than when its session runs out.
  */
 final class BoundedConsumerClose implements InvocationHandler {
 
   private final Consumer<?, ?> consumer;
-  private final CloseOptions close;
+  private final Duration timeout;
+  private final @Nullable StaticMemberLeave staticMemberLeave;
 
-  private BoundedConsumerClose(Consumer<?, ?> consumer, Duration timeout) {
+  private BoundedConsumerClose(
+      Consumer<?, ?> consumer, Duration timeout, @Nullable StaticMemberLeave staticMemberLeave) {
     this.consumer = consumer;
-    this.close = CloseOptions.timeout(timeout);
+    this.timeout = timeout;
+    this.staticMemberLeave = staticMemberLeave;
   }
 
+  /**
+   * @param staticMemberLeave takes the consumer out of its group after its close when it is a
+   *     static member; {@code null} where listeners are not static members
+   */
   @SuppressWarnings("unchecked")
-  static <K, V> Consumer<K, V> wrap(Consumer<K, V> consumer, Duration timeout) {
+  static <K, V> Consumer<K, V> wrap(
+      Consumer<K, V> consumer, Duration timeout, @Nullable StaticMemberLeave staticMemberLeave) {
     return (Consumer<K, V>)
         Proxy.newProxyInstance(
             Consumer.class.getClassLoader(),
             new Class<?>[] {Consumer.class},
-            new BoundedConsumerClose(consumer, timeout));
+            new BoundedConsumerClose(consumer, timeout, staticMemberLeave));
   }
 
   @Override
   public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
     if (method.getName().equals("close") && method.getParameterCount() == 0) {
-      consumer.close(close);
+      close();
       return null;
     }
     // The proxy is its own identity: delegated, proxy.equals(proxy) would be false.
@@ -60,6 +75,23 @@ final class BoundedConsumerClose implements InvocationHandler {
       return method.invoke(consumer, args);
     } catch (InvocationTargetException e) {
       throw e.getCause();
+    }
+  }
+
+  private void close() {
+    ConsumerGroupMetadata member = staticMemberLeave == null ? null : membership();
+    consumer.close(CloseOptions.timeout(timeout));
+    if (member != null && member.groupInstanceId().isPresent()) {
+      staticMemberLeave.leave(member.groupId(), member.groupInstanceId().get(), timeout);
+    }
+  }
+
+  /** Its group and static name; {@code null} for a consumer outside any group. */
+  private @Nullable ConsumerGroupMetadata membership() {
+    try {
+      return consumer.groupMetadata();
+    } catch (InvalidGroupIdException e) {
+      return null;
     }
   }
 }

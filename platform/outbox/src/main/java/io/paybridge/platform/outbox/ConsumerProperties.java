@@ -1,6 +1,7 @@
 package io.paybridge.platform.outbox;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -31,6 +32,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     service's batch handler misbehaves)
  * @param closeTimeout longest a listener's consumer waits, as it closes, for its requests to the
  *     group coordinator ({@link BoundedConsumerClose}; Kafka's own default is 30 s)
+ * @param instanceId this instance's name, unique among the service's running instances and kept
+ *     across its restarts (a Kubernetes pod's name, which a restarted container keeps); unset by
+ *     default. When set, each listener joins its group as a static member ({@code
+ *     group.instance.id} {@code <instance-id>-<listener id>}, {@link StaticMembership}), so that an
+ *     instance restarted after a crash takes its partitions back at once instead of after its dead
+ *     predecessor's session. Two running instances with the same name fence each other's listeners.
  */
 @ConfigurationProperties("paybridge.consumer")
 public record ConsumerProperties(
@@ -45,4 +52,5 @@ public record ConsumerProperties(
     @DefaultValue("5m") Duration stuckAlertAfter,
     @DefaultValue("60s") Duration transactionTimeout,
     @DefaultValue("true") boolean pollInOneTransaction,
-    @DefaultValue("5s") Duration closeTimeout) {}
+    @DefaultValue("5s") Duration closeTimeout,
+    @Nullable String instanceId) {}

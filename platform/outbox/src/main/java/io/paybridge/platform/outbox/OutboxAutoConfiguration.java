@@ -22,6 +22,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -48,6 +49,7 @@ import org.springframework.context.annotation.Lazy;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
@@ -390,13 +392,17 @@ class OutboxAutoConfiguration {
 
   /** Listeners' consumers close within {@code paybridge.consumer.close-timeout}. */
   @Bean
-  DefaultKafkaConsumerFactoryCustomizer boundedConsumerClose(ConsumerProperties consumer) {
-    return factory -> boundClose(factory, consumer.closeTimeout());
+  DefaultKafkaConsumerFactoryCustomizer boundedConsumerClose(
+      ConsumerProperties consumer, ObjectProvider<StaticMemberLeave> staticMemberLeave) {
+    return factory ->
+        boundClose(factory, consumer.closeTimeout(), staticMemberLeave.getIfAvailable());
   }
 
   private static <K, V> void boundClose(
-      DefaultKafkaConsumerFactory<K, V> factory, Duration timeout) {
-    factory.addPostProcessor(c -> BoundedConsumerClose.wrap(c, timeout));
+      DefaultKafkaConsumerFactory<K, V> factory,
+      Duration timeout,
+      @Nullable StaticMemberLeave staticMemberLeave) {
+    factory.addPostProcessor(c -> BoundedConsumerClose.wrap(c, timeout, staticMemberLeave));
   }
 
   /**
@@ -417,6 +423,25 @@ class OutboxAutoConfiguration {
             Map.of(SESSION_TIMEOUT_MS_CONFIG, (int) CRASHED_MEMBER_SESSION.toMillis()));
       }
     };
+  }
+
+  /** Listeners join their groups as static members when the instance has a name. */
+  @Bean
+  @ConditionalOnProperty("paybridge.consumer.instance-id")
+  StaticMembership listenersStaticMembership(ConsumerProperties consumer) {
+    String instanceId = consumer.instanceId();
+    if (instanceId == null || instanceId.isBlank()) {
+      throw new IllegalStateException(
+          "paybridge.consumer.instance-id is set but blank: name the instance, or leave it unset");
+    }
+    return new StaticMembership(instanceId);
+  }
+
+  /** Takes static members out of their groups as they stop (the admin client's connection). */
+  @Bean
+  @ConditionalOnProperty("paybridge.consumer.instance-id")
+  StaticMemberLeave staticMemberLeave(KafkaAdmin admin) {
+    return new StaticMemberLeave(admin::getConfigurationProperties);
   }
 
   /** Listeners' consumers run on platform threads, also with virtual threads on. */
