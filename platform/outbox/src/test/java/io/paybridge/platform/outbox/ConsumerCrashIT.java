@@ -1,7 +1,6 @@
 package io.paybridge.platform.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.paybridge.platform.testsupport.EmbeddedKafkaServer;
 import io.paybridge.platform.testsupport.IntegrationTest;
@@ -48,13 +47,7 @@ class ConsumerCrashIT {
         .setMessageListener((MessageListener<Object, Object>) r -> {});
     container.start();
     try {
-      await()
-          .atMost(ALLOWED)
-          .pollInterval(Duration.ofMillis(100))
-          .until(
-              () ->
-                  container.getAssignedPartitions() != null
-                      && !container.getAssignedPartitions().isEmpty());
+      ListenerAssignment.awaitAssigned(container, ALLOWED);
       var took = Duration.ofNanos(System.nanoTime() - crashed);
       System.out.printf(
           "ConsumerCrashIT: partition reassigned %d ms after the crash%n", took.toMillis());
