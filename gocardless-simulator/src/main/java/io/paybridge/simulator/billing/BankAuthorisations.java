@@ -5,6 +5,7 @@ import io.paybridge.simulator.internal.ResourceType;
 import io.paybridge.simulator.internal.State;
 import io.paybridge.simulator.internal.Times;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.function.Supplier;
 
 /**
@@ -46,10 +47,12 @@ public final class BankAuthorisations {
     }
     BankAuthorisation b = new BankAuthorisation();
     b.id = state.ids.next("BAU", 13);
-    b.createdAt = state.nowIso();
+    // One reading of the clock: expires_at is exactly LIFETIME after created_at.
+    Instant now = state.now();
+    b.createdAt = Times.iso(now);
     b.organisationId = brq.organisationId;
     b.authorisationType = action.bankAuthorisation.get("authorisation_type");
-    b.expiry = state.now().plus(LIFETIME);
+    b.expiry = now.plus(LIFETIME);
     b.expiresAt = Times.iso(b.expiry);
     b.url = publicUrl.get() + "/obauth/" + b.id;
     b.qrCodeUrl = b.url + "/qr_code";

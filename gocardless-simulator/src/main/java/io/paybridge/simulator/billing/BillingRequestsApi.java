@@ -16,6 +16,7 @@ import io.paybridge.simulator.internal.State;
 import io.paybridge.simulator.internal.Times;
 import io.paybridge.simulator.subscriptions.SubscriptionsApi;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -456,9 +457,10 @@ public final class BillingRequestsApi {
     }
     v.throwIfInvalid();
     flow.id = state.ids.next("BRF", 29);
-    flow.createdAt = state.nowIso();
+    Instant now = state.now();
+    flow.createdAt = Times.iso(now);
     flow.organisationId = r.organisationId();
-    flow.expiry = state.now().plus(Duration.ofDays(7));
+    flow.expiry = now.plus(Duration.ofDays(7));
     flow.expiresAt = Times.iso(flow.expiry);
     flow.authorisationUrl = publicUrl.get() + "/billing/static/flow?id=" + flow.id;
     flow.links.put("billing_request", brq.id);

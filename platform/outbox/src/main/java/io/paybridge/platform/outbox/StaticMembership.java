@@ -18,8 +18,8 @@ import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
  * members are held in the join meanwhile: an instance killed again within those seconds kept its
  * group from consuming at all (docs/reliability.md, scenario 7). A static member that comes back
  * under its name takes the dead member's place and partitions at once. A graceful stop still hands
- * the partitions over at once: its consumers leave their groups as they close ({@link
- * BoundedConsumerClose}), which static members do not do by default.
+ * the partitions over at once: its members are removed from their groups after their consumers
+ * close ({@link StaticMemberLeave}), which Kafka does not do for static members.
  *
  * <p>Only containers with a listener id (every {@code @KafkaListener}'s) become static members; a
  * listener whose consumer properties already name a {@code group.instance.id} keeps it. Spring Boot
