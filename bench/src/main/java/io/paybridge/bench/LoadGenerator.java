@@ -174,6 +174,9 @@ final class LoadGenerator {
   /** The error reason of a 503 {@code ingest-saturated}: refused by design, nothing stored. */
   static final String SATURATED = "HTTP 503 ingest-saturated";
 
+  /** The error reason of a 503 {@code storage-unavailable}: not stored within the deadline. */
+  static final String STORAGE_UNAVAILABLE = "HTTP 503 storage-unavailable";
+
   /** Sends one webhook; false when it was refused by design (relay behind, or saturated). */
   private boolean send(Phase phase, long intended) {
     var webhook = webhooks.next(phase.tag, phase.eventsPerWebhook);
@@ -210,6 +213,9 @@ final class LoadGenerator {
         refused(phase, done - sentAt);
         error(phase, SATURATED);
         return false;
+      } else if (response.status() == 503 && response.body().contains("/storage-unavailable")) {
+        // Not by design: the service could not store it within its deadline (a failure).
+        error(phase, STORAGE_UNAVAILABLE);
       } else {
         error(phase, "HTTP " + response.status());
       }
