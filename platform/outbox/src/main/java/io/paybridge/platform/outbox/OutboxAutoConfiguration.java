@@ -425,23 +425,29 @@ class OutboxAutoConfiguration {
     };
   }
 
-  /** Listeners join their groups as static members when the instance has a name. */
-  @Bean
+  /**
+   * Listeners join their groups as static members when the instance has a name, and leave them by
+   * that name as they stop.
+   */
+  @Configuration(proxyBeanMethods = false)
   @ConditionalOnProperty("paybridge.consumer.instance-id")
-  StaticMembership listenersStaticMembership(ConsumerProperties consumer) {
-    String instanceId = consumer.instanceId();
-    if (instanceId == null || instanceId.isBlank()) {
-      throw new IllegalStateException(
-          "paybridge.consumer.instance-id is set but blank: name the instance, or leave it unset");
-    }
-    return new StaticMembership(instanceId);
-  }
+  static class StaticMembers {
 
-  /** Takes static members out of their groups as they stop (the admin client's connection). */
-  @Bean
-  @ConditionalOnProperty("paybridge.consumer.instance-id")
-  StaticMemberLeave staticMemberLeave(KafkaAdmin admin) {
-    return new StaticMemberLeave(admin::getConfigurationProperties);
+    @Bean
+    StaticMembership listenersStaticMembership(ConsumerProperties consumer) {
+      String instanceId = consumer.instanceId();
+      if (instanceId == null || instanceId.isBlank()) {
+        throw new IllegalStateException(
+            "paybridge.consumer.instance-id is set but blank: name the instance, or leave it unset");
+      }
+      return new StaticMembership(instanceId);
+    }
+
+    /** The admin client's connection, made at the first stop of a static member. */
+    @Bean
+    StaticMemberLeave staticMemberLeave(KafkaAdmin admin) {
+      return new StaticMemberLeave(admin::getConfigurationProperties);
+    }
   }
 
   /** Listeners' consumers run on platform threads, also with virtual threads on. */

@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * static members through restarts by design), after which its close has nothing to leave with. The
  * coordinator then kept the member, and its partitions unread, until its session ran out ({@code
  * StaticMembershipIT}). The admin client's "remove members" request names the member by its {@code
- * group.instance.id}, which the closed consumer no longer needs.
+ * group.instance.id}, which the closed consumer no longer needs. It removes whoever holds the name
+ * at that moment: with two running instances of one name (a misconfiguration, which already fences
+ * one of them) the stopping one also drops the other from the group, which then joins again.
  */
 final class StaticMemberLeave implements AutoCloseable {
 

@@ -15,6 +15,7 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
@@ -43,13 +44,19 @@ class StaticMembershipIT {
   @Autowired ConcurrentKafkaListenerContainerFactory<Object, Object> listeners;
   @Autowired ConsumerFactory<Object, Object> consumers;
 
+  /** Each test's own topic and group. */
+  private final String topic = "test.static-membership." + UUID.randomUUID();
+
+  private final String group = "static-membership-" + UUID.randomUUID();
+
+  @BeforeEach
+  void createTheTopic() {
+    EmbeddedKafkaServer.shared().createTopics(topic);
+  }
+
   @Test
   void aListenerBackAfterItsConsumerVanishedTakesItsPartitionAtOnce() {
-    String topic = "test.static-membership." + UUID.randomUUID();
-    String group = "static-membership-" + UUID.randomUUID();
-    EmbeddedKafkaServer.shared().createTopics(topic);
-
-    var listener = listener("payments-listener", group, topic);
+    var listener = listener("payments-listener");
     String name =
         listener
             .getContainerProperties()
@@ -73,17 +80,13 @@ class StaticMembershipIT {
 
   @Test
   void aStaticListenerStoppedGracefullyHandsItsPartitionOverAtOnce() {
-    String topic = "test.static-membership." + UUID.randomUUID();
-    String group = "static-membership-" + UUID.randomUUID();
-    EmbeddedKafkaServer.shared().createTopics(topic);
-
-    var stopped = listener("first-listener", group, topic);
+    var stopped = listener("first-listener");
     withConsumerProperty(stopped, SESSION_TIMEOUT_MS_CONFIG, LONG_SESSION);
     startAndAwaitAssignment(stopped, Duration.ofSeconds(30));
     stopped.stop();
 
     takesThePartitionWithinTheAllowedTime(
-        listener("second-listener", group, topic), "the stopped member's partition taken over");
+        listener("second-listener"), "the stopped member's partition taken over");
   }
 
   private static void takesThePartitionWithinTheAllowedTime(
@@ -96,8 +99,8 @@ class StaticMembershipIT {
     }
   }
 
-  private ConcurrentMessageListenerContainer<Object, Object> listener(
-      String id, String group, String topic) {
+  /** A listener of this test's group and topic, as {@code @KafkaListener(id = id)} declares one. */
+  private ConcurrentMessageListenerContainer<Object, Object> listener(String id) {
     return listeners.createListenerContainer(
         new Endpoint(id, group, topic, (MessageListener<Object, Object>) r -> {}));
   }
