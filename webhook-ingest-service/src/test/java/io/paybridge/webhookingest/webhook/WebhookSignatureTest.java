@@ -6,7 +6,11 @@ import static io.paybridge.webhookingest.webhook.WebhookClient.SIMULATOR_SECRET;
 import static io.paybridge.webhookingest.webhook.WebhookClient.example;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /** GoCardless's published signature vectors (API.md §5.5), byte-exact bodies. */
@@ -61,5 +65,34 @@ class WebhookSignatureTest {
     byte[] reformatted = (new String(EXAMPLE_APP) + "\n").getBytes();
     assertThat(signature.isValid(reformatted, valid)).as("one byte more").isFalse();
     assertThat(new WebhookSignature(List.of()).isValid(EXAMPLE_APP, valid)).isFalse();
+  }
+
+  @Test
+  void oneCheckerServesManyDeliveriesAtOnce() throws Exception {
+    // The service checks every delivery with one instance from many request threads at once; an
+    // HMAC state shared between them would mix bodies and fail genuine deliveries (or pass
+    // forged ones). Each vector's published signature, alternating with a forged one.
+    var signature = new WebhookSignature(List.of(EXAMPLE_APP_SECRET));
+    String valid = "4d48a688e8bd6c313e3eecc78fa55b3e4ae23c65e70cf35038010f47742fb670";
+    String forged = WebhookSignature.sign("foo", EXAMPLE_APP);
+    Callable<Integer> checks =
+        () -> {
+          int wrong = 0;
+          for (int i = 0; i < 5_000; i++) {
+            wrong += signature.isValid(EXAMPLE_APP, valid) ? 0 : 1;
+            wrong += signature.isValid(JAVA_VECTOR, valid) ? 1 : 0;
+            wrong += signature.isValid(EXAMPLE_APP, forged) ? 1 : 0;
+          }
+          return wrong;
+        };
+    try (var threads = Executors.newFixedThreadPool(8)) {
+      var results = new ArrayList<Future<Integer>>();
+      for (int t = 0; t < 8; t++) {
+        results.add(threads.submit(checks));
+      }
+      for (var result : results) {
+        assertThat(result.get()).as("wrong answers of one thread").isZero();
+      }
+    }
   }
 }
