@@ -71,7 +71,7 @@ class WebhookSignatureTest {
   void oneCheckerServesManyDeliveriesAtOnce() throws Exception {
     // The service checks every delivery with one instance from many request threads at once; an
     // HMAC state shared between them would mix bodies and fail genuine deliveries (or pass
-    // forged ones). Each vector's published signature, alternating with a forged one.
+    // forged ones). A vector's published signature on its body, on another body, and a forged one.
     var signature = new WebhookSignature(List.of(EXAMPLE_APP_SECRET));
     String valid = "4d48a688e8bd6c313e3eecc78fa55b3e4ae23c65e70cf35038010f47742fb670";
     String forged = WebhookSignature.sign("foo", EXAMPLE_APP);
