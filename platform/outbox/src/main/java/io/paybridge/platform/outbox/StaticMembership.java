@@ -6,6 +6,7 @@ import java.util.Properties;
 import java.util.regex.Pattern;
 import org.springframework.kafka.config.ContainerCustomizer;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.MessageListenerContainer;
 
 /**
  * Makes every listener a static member of its consumer group, named after the instance ({@code
@@ -44,15 +45,22 @@ final class StaticMembership
   @Override
   public void configure(ConcurrentMessageListenerContainer<Object, Object> container) {
     String listener = container.getListenerId();
-    var settings = container.getContainerProperties();
-    if (listener == null
-        || settings.getKafkaConsumerProperties().getProperty(GROUP_INSTANCE_ID_CONFIG) != null) {
+    var consumer = container.getContainerProperties().getKafkaConsumerProperties();
+    if (listener == null || consumer.getProperty(GROUP_INSTANCE_ID_CONFIG) != null) {
       return;
     }
-    // The factory's consumer properties object is shared by all its containers: a copy per
-    // container, with the factory's as its defaults.
+    setConsumerProperty(container, GROUP_INSTANCE_ID_CONFIG, memberName(instanceId, listener));
+  }
+
+  /**
+   * Sets a Kafka consumer property on {@code container} alone: the factory's consumer properties
+   * object is shared by all its containers, so the container gets a copy with the factory's as its
+   * defaults.
+   */
+  static void setConsumerProperty(MessageListenerContainer container, String name, String value) {
+    var settings = container.getContainerProperties();
     var consumer = new Properties(settings.getKafkaConsumerProperties());
-    consumer.setProperty(GROUP_INSTANCE_ID_CONFIG, memberName(instanceId, listener));
+    consumer.setProperty(name, value);
     settings.setKafkaConsumerProperties(consumer);
   }
 

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -81,7 +80,7 @@ class StaticMembershipIT {
   @Test
   void aStaticListenerStoppedGracefullyHandsItsPartitionOverAtOnce() {
     var stopped = listener("first-listener");
-    withConsumerProperty(stopped, SESSION_TIMEOUT_MS_CONFIG, LONG_SESSION);
+    StaticMembership.setConsumerProperty(stopped, SESSION_TIMEOUT_MS_CONFIG, LONG_SESSION);
     startAndAwaitAssignment(stopped, Duration.ofSeconds(30));
     stopped.stop();
 
@@ -103,15 +102,6 @@ class StaticMembershipIT {
   private ConcurrentMessageListenerContainer<Object, Object> listener(String id) {
     return listeners.createListenerContainer(
         new Endpoint(id, group, topic, (MessageListener<Object, Object>) r -> {}));
-  }
-
-  /** Sets a consumer property on this container alone (its properties' own copy). */
-  private static void withConsumerProperty(
-      ConcurrentMessageListenerContainer<Object, Object> container, String name, String value) {
-    var settings = container.getContainerProperties();
-    var consumer = new Properties(settings.getKafkaConsumerProperties());
-    consumer.setProperty(name, value);
-    settings.setKafkaConsumerProperties(consumer);
   }
 
   private static Duration startAndAwaitAssignment(
