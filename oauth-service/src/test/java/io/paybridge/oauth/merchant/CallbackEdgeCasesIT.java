@@ -73,7 +73,7 @@ class CallbackEdgeCasesIT extends IntegrationHarness {
     try (var exchange = world.gocardless.hold("/oauth/access_token")) {
       back = CompletableFuture.supplyAsync(() -> Http.get(callback, null));
       // The state is used up and the code is on its way to GoCardless...
-      exchange.awaitArrival();
+      exchange.awaitArrival(back);
       // ...when the link's expiry passes and the sweep runs.
       jdbc.update(
           "update merchant set state_expires_at = clock_timestamp() - interval '1 second'"

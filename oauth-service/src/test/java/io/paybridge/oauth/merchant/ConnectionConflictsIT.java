@@ -78,7 +78,7 @@ class ConnectionConflictsIT extends IntegrationHarness {
     try (var held = world.gocardless.hold("/oauth/access_token")) {
       first = CompletableFuture.supplyAsync(() -> Http.get(callback, null));
       // The first callback is at GoCardless, exchanging the code; the second arrives meanwhile.
-      held.awaitArrival();
+      held.awaitArrival(first);
       second = Http.get(callback, null);
     }
     var firstBack = first.get(30, TimeUnit.SECONDS);

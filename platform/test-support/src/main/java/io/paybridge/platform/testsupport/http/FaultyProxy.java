@@ -20,6 +20,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -137,16 +138,34 @@ public final class FaultyProxy implements AutoCloseable {
       this.path = path;
     }
 
-    /** Waits until the held request has arrived. */
-    public void awaitArrival() {
+    /**
+     * Waits until the held request has arrived, failing at once with {@code call}'s outcome if the
+     * call that should have sent it ends first (answered without reaching this proxy).
+     */
+    public void awaitArrival(Future<?> call) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       try {
-        if (!arrived.await(30, TimeUnit.SECONDS)) {
-          throw new IllegalStateException("No request for " + path + " arrived");
+        while (!arrived.await(20, TimeUnit.MILLISECONDS)) {
+          if (call.isDone()) {
+            throw new IllegalStateException(
+                "The call ended before a request for " + path + " arrived: " + outcome(call));
+          }
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("No request for " + path + " arrived");
+          }
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException(e);
       }
+    }
+
+    private static String outcome(Future<?> call) {
+      return switch (call.state()) {
+        case SUCCESS -> String.valueOf(call.resultNow());
+        case FAILED -> String.valueOf(call.exceptionNow());
+        default -> call.state().toString();
+      };
     }
 
     public void release() {
