@@ -14,10 +14,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -384,6 +386,7 @@ final class KafkaRelayPublisher
       Producer<String, String> current = null;
       boolean begun = false;
       var sent = new ArrayList<Future<RecordMetadata>>(records.size());
+      var doneAtSend = new HashSet<Integer>();
       try {
         if (producer == null) {
           producer = initialisedProducer();
@@ -403,7 +406,11 @@ final class KafkaRelayPublisher
         current.beginTransaction();
         begun = true;
         for (var record : records) {
-          sent.add(current.send(record));
+          var future = current.send(record);
+          if (future.isDone()) {
+            doneAtSend.add(sent.size()); // refused by the producer itself, not queued
+          }
+          sent.add(future);
         }
         current.send(positions.record(position));
         beforeCommit.accept(current, records);
@@ -421,7 +428,7 @@ final class KafkaRelayPublisher
           aborted.increment();
           outcomeUnknown = !abort(current);
         }
-        var refused = refusedRecords(records, sent);
+        var refused = refusedRecords(records, sent, doneAtSend);
         if (!refused.isEmpty()) {
           if (parkAfterRepeatedRefusals(records, refused, refusedAttempts)) {
             continue; // the rest of the batch at once, in a new transaction
@@ -499,34 +506,27 @@ final class KafkaRelayPublisher
   /** Why Kafka refused a record for good. */
   private record Refused(RecordRefusal refusal, String message) {}
 
-  /** The records of the failed attempt whose sends failed with a {@link RecordRefusal}. */
+  /**
+   * The records of the failed attempt whose own sends failed with a {@link RecordRefusal} (not
+   * those that only carry another record's refusal: {@link RecordRefusal#ownFailures}).
+   */
   private Map<ProducerRecord<String, String>, Refused> refusedRecords(
-      List<ProducerRecord<String, String>> records, List<Future<RecordMetadata>> sent) {
+      List<ProducerRecord<String, String>> records,
+      List<Future<RecordMetadata>> sent,
+      Set<Integer> doneAtSend) {
     var refused = new LinkedHashMap<ProducerRecord<String, String>, Refused>();
-    for (int i = 0; i < sent.size(); i++) {
-      var future = sent.get(i);
-      if (!future.isDone()) {
-        continue;
-      }
-      try {
-        future.get();
-      } catch (ExecutionException failed) {
-        Throwable cause = failed.getCause();
-        var record = records.get(i);
-        var refusal = RecordRefusal.ofSend(cause);
-        if (refusal.isEmpty()
-            && RecordRefusal.maybeMissingTopic(cause)
-            && topicMissing.test(record.topic())) {
-          refusal = Optional.of(RecordRefusal.TOPIC_MISSING);
-        }
-        refusal.ifPresent(r -> refused.put(record, new Refused(r, cause.toString())));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return refused;
-      } catch (RuntimeException e) {
-        // cancelled: not a refusal
-      }
-    }
+    RecordRefusal.ownFailures(sent, doneAtSend)
+        .forEach(
+            (index, cause) -> {
+              var record = records.get(index);
+              var refusal = RecordRefusal.ofSend(cause, record.topic());
+              if (refusal.isEmpty()
+                  && RecordRefusal.maybeMissingTopic(cause)
+                  && topicMissing.test(record.topic())) {
+                refusal = Optional.of(RecordRefusal.TOPIC_MISSING);
+              }
+              refusal.ifPresent(r -> refused.put(record, new Refused(r, cause.toString())));
+            });
     return refused;
   }
 

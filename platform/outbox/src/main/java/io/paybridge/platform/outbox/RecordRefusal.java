@@ -1,6 +1,16 @@
 package io.paybridge.platform.outbox;
 
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
@@ -32,16 +42,20 @@ enum RecordRefusal {
   }
 
   /**
-   * The refusal of one record's send, from the exception its future failed with: only that
-   * exception itself counts, not its causes, because the other records of an aborted transaction
-   * fail with an abort whose cause is the one record's refusal.
+   * The refusal of one record's send to {@code topic}, from the exception its future failed with
+   * (one of {@link #ownFailures}): only that exception itself counts, not its causes, because the
+   * other records of an aborted transaction can fail with an abort whose cause is the one record's
+   * refusal.
    */
-  static Optional<RecordRefusal> ofSend(Throwable error) {
+  static Optional<RecordRefusal> ofSend(Throwable error, String topic) {
     if (error instanceof RecordTooLargeException || error instanceof RecordBatchTooLargeException) {
       return Optional.of(RECORD_TOO_LARGE);
     }
-    if (error instanceof TopicAuthorizationException) {
-      return Optional.of(TOPIC_NOT_AUTHORISED);
+    if (error instanceof TopicAuthorizationException refused) {
+      // Named topics: the records of other topics in the same transaction fail with it too.
+      return refused.unauthorizedTopics().isEmpty() || refused.unauthorizedTopics().contains(topic)
+          ? Optional.of(TOPIC_NOT_AUTHORISED)
+          : Optional.empty();
     }
     if (error instanceof InvalidTopicException) {
       return Optional.of(INVALID_TOPIC);
@@ -50,6 +64,49 @@ enum RecordRefusal {
       return Optional.of(TOPIC_MISSING);
     }
     return Optional.empty();
+  }
+
+  /**
+   * The failed sends of one transaction whose failure is their own, by index, with that failure.
+   * Kafka's producer fails the records of a failed transaction that it has not sent yet with the
+   * very exception that failed the transaction (its sender aborts them with the transaction's last
+   * error, the same instance). When that exception is one a send raised itself (its future had
+   * already failed when {@code send} returned: the producer refused the record before queueing it),
+   * it belongs to that record alone, and the other records that carry it are not refused.
+   *
+   * @param sent the futures of the transaction's sends, in order
+   * @param doneAtSend the indexes of the sends whose futures were already done when send returned
+   */
+  static Map<Integer, Throwable> ownFailures(
+      List<? extends Future<?>> sent, Set<Integer> doneAtSend) {
+    var failures = new LinkedHashMap<Integer, Throwable>();
+    for (int i = 0; i < sent.size(); i++) {
+      int index = i;
+      failureOf(sent.get(i)).ifPresent(error -> failures.put(index, error));
+    }
+    Set<Throwable> raisedAtSend = Collections.newSetFromMap(new IdentityHashMap<>());
+    doneAtSend.stream().map(failures::get).filter(Objects::nonNull).forEach(raisedAtSend::add);
+    failures
+        .entrySet()
+        .removeIf(f -> !doneAtSend.contains(f.getKey()) && raisedAtSend.contains(f.getValue()));
+    return failures;
+  }
+
+  private static Optional<Throwable> failureOf(Future<?> future) {
+    if (!future.isDone()) {
+      return Optional.empty();
+    }
+    try {
+      future.get();
+      return Optional.empty();
+    } catch (ExecutionException failed) {
+      return Optional.ofNullable(failed.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    } catch (CancellationException e) {
+      return Optional.empty();
+    }
   }
 
   /**

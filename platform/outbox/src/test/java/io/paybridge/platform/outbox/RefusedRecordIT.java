@@ -8,9 +8,18 @@ import io.paybridge.platform.events.EventHeaders;
 import io.paybridge.platform.testsupport.EmbeddedKafkaServer;
 import io.paybridge.platform.testsupport.KafkaTestConsumer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.Status;
 
@@ -117,47 +126,55 @@ class RefusedRecordIT {
     }
   }
 
+  /**
+   * The producer's behaviour that {@link RecordRefusal#ownFailures} relies on, on this Kafka: a
+   * record it refuses itself fails before {@code send} returns, and a record of the same
+   * transaction still waiting to be sent then fails with that very exception instance.
+   */
   @Test
-  void refusalsAreToldApartFromTransientFailures() {
-    assertThat(
-            RecordRefusal.of(
-                new org.apache.kafka.common.KafkaException(
-                    "wrapped",
-                    new org.apache.kafka.common.errors.RecordTooLargeException("too large"))))
-        .contains(RecordRefusal.RECORD_TOO_LARGE);
-    assertThat(
-            RecordRefusal.of(
-                new org.apache.kafka.common.errors.TopicAuthorizationException(
-                    java.util.Set.of("t"))))
-        .contains(RecordRefusal.TOPIC_NOT_AUTHORISED);
-    assertThat(RecordRefusal.of(new org.apache.kafka.common.errors.InvalidTopicException("t")))
-        .contains(RecordRefusal.INVALID_TOPIC);
-    assertThat(
-            RecordRefusal.of(
-                new org.apache.kafka.common.errors.UnknownTopicOrPartitionException("t")))
-        .contains(RecordRefusal.TOPIC_MISSING);
-    assertThat(RecordRefusal.of(new org.apache.kafka.common.errors.TimeoutException("slow")))
-        .isEmpty();
-    assertThat(
-            RecordRefusal.of(
-                new org.apache.kafka.common.errors.NotLeaderOrFollowerException("moving")))
-        .isEmpty();
-    var metadataTimeout =
-        new org.apache.kafka.common.errors.TimeoutException(
-            "Topic t not present in metadata after 30000 ms.");
-    assertThat(RecordRefusal.of(metadataTimeout)).isEmpty();
-    assertThat(RecordRefusal.maybeMissingTopic(metadataTimeout)).isTrue();
-    // The other records of the aborted transaction fail with the abort, caused by the refusal:
-    // they are not refused themselves.
-    var abort =
-        new org.apache.kafka.common.errors.TransactionAbortedException(
-            "Failing batch since transaction was aborted",
-            new org.apache.kafka.common.errors.RecordTooLargeException("the other record"));
-    assertThat(RecordRefusal.ofSend(abort)).isEmpty();
-    assertThat(
-            RecordRefusal.ofSend(
-                new org.apache.kafka.common.errors.RecordTooLargeException("this record")))
-        .contains(RecordRefusal.RECORD_TOO_LARGE);
+  void theProducerFailsTheQueuedRecordsOfATransactionWithTheRefusedRecordsOwnError()
+      throws Exception {
+    var kafka = EmbeddedKafkaServer.shared();
+    String topic = "test.refused-queued-" + UUID.randomUUID();
+    kafka.createTopics(topic);
+    Map<String, Object> settings =
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            kafka.bootstrapServers(),
+            ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+            8192,
+            ProducerConfig.LINGER_MS_CONFIG,
+            60_000, // the first record waits in the accumulator
+            ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+            "refused-queued-" + UUID.randomUUID());
+    try (var producer =
+        new KafkaProducer<>(settings, new StringSerializer(), new StringSerializer())) {
+      producer.initTransactions();
+      producer.beginTransaction();
+      var queued = producer.send(new ProducerRecord<>(topic, "K", "small"));
+      var refused = producer.send(new ProducerRecord<>(topic, "K", "x".repeat(20_000)));
+      assertThat(refused).isDone();
+      assertThat(queued).isNotDone();
+      producer.flush(); // the sender runs while the transaction is failed
+
+      Throwable own = failure(refused);
+      assertThat(own).isInstanceOf(RecordTooLargeException.class);
+      assertThat(failure(queued)).isSameAs(own);
+      assertThat(RecordRefusal.ownFailures(List.of(queued, refused), Set.of(1)))
+          .containsOnlyKeys(1);
+      producer.abortTransaction();
+    }
+  }
+
+  private static Throwable failure(Future<?> future) {
+    try {
+      future.get(30, TimeUnit.SECONDS);
+      throw new AssertionError("expected the send to fail");
+    } catch (ExecutionException e) {
+      return e.getCause();
+    } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+      throw new AssertionError(e);
+    }
   }
 
   private static OutboxRepublisher republisher(RelayFixture fixture, String bootstrap) {
