@@ -25,15 +25,17 @@ import org.springframework.kafka.listener.MessageListener;
 /**
  * A listener stopped while its group waits for a crashed member stops without waiting for that
  * member's session to run out ({@link BoundedConsumerClose}). The crashed member: a consumer of the
- * group that goes away without leaving it (as a killed process does), with a 20 s session. Kafka's
- * own close would wait for the listener's pending join, which the coordinator answers only once
- * that session has run out; so "the group still waits for the crashed member when the listener has
- * stopped" fails without the bounded close.
+ * group that goes away without leaving it (as a killed process does), with a 25 s session: long
+ * enough for the test's steps before the stop on a loaded machine, and shorter than the 30 s that
+ * Kafka's own close waits, so that Kafka's close would outlast it. Kafka's own close would wait for
+ * the listener's pending join, which the coordinator answers only once that session has run out; so
+ * "the group still waits for the crashed member when the listener has stopped" fails without the
+ * bounded close.
  */
 @IntegrationTest
 class ConsumerStopIT {
 
-  private static final Duration CRASHED_MEMBERS_SESSION = Duration.ofSeconds(20);
+  private static final Duration CRASHED_MEMBERS_SESSION = Duration.ofSeconds(25);
 
   @Autowired ConcurrentKafkaListenerContainerFactory<Object, Object> listeners;
 
