@@ -302,9 +302,9 @@ public final class ServiceProcess {
 
   /**
    * SIGTERM, as an orchestrator stops an instance, then waits up to {@code grace} for the process
-   * to end by itself. A stop still running after 10 s has its threads dumped (SIGQUIT, which the
-   * JVM answers with the dump and goes on, and {@code jcmd}), to show what holds it; one still
-   * running after {@code grace} is dumped again and killed.
+   * to end by itself. A stop still running after 10 s has its platform threads dumped into its log
+   * (SIGQUIT, which the JVM answers with the dump and goes on), to show what holds it; one still
+   * running after {@code grace} is dumped again, with its virtual threads, and killed.
    *
    * @return its exit status, or empty when it did not end within {@code grace}
    */
@@ -316,25 +316,31 @@ public final class ServiceProcess {
     long deadline = System.nanoTime() + grace.toNanos();
     if (grace.compareTo(SLOW_STOP) > 0
         && !process.waitFor(SLOW_STOP.toMillis(), TimeUnit.MILLISECONDS)) {
-      dumpThreads();
+      dumpPlatformThreads();
     }
     if (process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
       return OptionalInt.of(process.exitValue());
     }
-    dumpThreads();
-    Thread.sleep(2000); // the JVM writes the dump itself, after the signal
+    dumpPlatformThreads();
+    dumpVirtualThreads();
+    Thread.sleep(2000); // the JVM writes the dumps itself, after the signal and the command
     kill();
     return OptionalInt.empty();
   }
 
-  /**
-   * Into its log (SIGQUIT), and with its virtual threads, which that dump leaves out (Kafka
-   * listeners and requests run on them), into {@code threads-<epoch millis>.txt} beside it. Not
-   * waited for: {@code jcmd} attaching to a JVM that ends meanwhile waits seconds before it gives
-   * up, which would be counted in the stop's time.
-   */
-  private void dumpThreads() throws IOException, InterruptedException {
+  /** Into its log: SIGQUIT, which the JVM answers with the dump and goes on. */
+  private void dumpPlatformThreads() throws IOException, InterruptedException {
     new ProcessBuilder("kill", "-QUIT", String.valueOf(process.pid())).start().waitFor();
+  }
+
+  /**
+   * With its virtual threads, which SIGQUIT's dump leaves out (Kafka listeners and requests run on
+   * them), into {@code threads-<epoch millis>.txt} beside its log. Only for a process about to be
+   * killed: on JDK 25.0.3 this dump of a JVM that is shutting down can crash it, which would turn a
+   * slow stop into a failed one. Not waited for: {@code jcmd} attaching to a JVM that ends
+   * meanwhile waits seconds before it gives up.
+   */
+  private void dumpVirtualThreads() throws IOException {
     Path file = log.resolveSibling("threads-" + System.currentTimeMillis() + ".txt");
     new ProcessBuilder(
             Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
