@@ -1,6 +1,7 @@
 package io.paybridge.platform.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -128,8 +130,9 @@ class RefusedRecordIT {
 
   /**
    * The producer's behaviour that {@link RecordRefusal#ownFailures} relies on, on this Kafka: a
-   * record it refuses itself fails before {@code send} returns, and a record of the same
-   * transaction still waiting to be sent then fails with that very exception instance.
+   * record it refuses itself fails before {@code send} returns; a record of the same transaction
+   * still waiting to be sent then fails with that very exception instance; and the send of a record
+   * after it throws instead of returning a future.
    */
   @Test
   void theProducerFailsTheQueuedRecordsOfATransactionWithTheRefusedRecordsOwnError()
@@ -153,15 +156,18 @@ class RefusedRecordIT {
       producer.beginTransaction();
       var queued = producer.send(new ProducerRecord<>(topic, "K", "small"));
       var refused = producer.send(new ProducerRecord<>(topic, "K", "x".repeat(20_000)));
-      assertThat(refused).isDone();
-      assertThat(queued).isNotDone();
-      producer.flush(); // the sender runs while the transaction is failed
+      assertThat(refused).as("refused before send returned").isDone();
+      producer.flush(); // the queued record is failed by the producer's sender, at the latest now
 
       Throwable own = failure(refused);
       assertThat(own).isInstanceOf(RecordTooLargeException.class);
       assertThat(failure(queued)).isSameAs(own);
       assertThat(RecordRefusal.ownFailures(List.of(queued, refused), Set.of(1)))
           .containsOnlyKeys(1);
+      // A record sent after the refusal gets no future: its send throws.
+      assertThatThrownBy(() -> producer.send(new ProducerRecord<>(topic, "K", "after")))
+          .isInstanceOf(KafkaException.class)
+          .hasCause(own);
       producer.abortTransaction();
     }
   }
