@@ -11,20 +11,23 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.annotation.KafkaListener;
 
 /**
- * A process that runs one idempotent consumer and nothing else, for a test that kills it between
- * its database commit and its offset commit. It appends a {@code test_ledger} row per applied event
- * (an effect that would double) and prints {@code APPLIED <id>} or {@code DUPLICATE <id>} once the
- * event's transaction has ended. For the event named by {@code --hang-after}, it then blocks inside
- * the listener, so the record's offset is never committed. (A package of its own, so that the
- * outbox tests' application does not scan it in.)
+ * A process that runs one idempotent consumer and nothing else, for tests that kill it between its
+ * database commit and its offset commit, or stop it while another instance waits for its partitions
+ * ({@code --topic} and {@code --group} name others than the defaults). It appends a {@code
+ * test_ledger} row per applied event (an effect that would double) and prints {@code APPLIED <id>}
+ * or {@code DUPLICATE <id>} once the event's transaction has ended. For the event named by {@code
+ * --hang-after}, it then blocks inside the listener, so the record's offset is never committed. (A
+ * package of its own, so that the outbox tests' application does not scan it in.)
  */
 @SpringBootConfiguration(proxyBeanMethods = false)
 @EnableAutoConfiguration
 @Import(ConsumerHostMain.CrashOrdersListener.class)
 public class ConsumerHostMain {
 
+  /** The topic and group unless {@code --topic} and {@code --group} name others. */
   public static final String TOPIC = "test.crash-orders";
-  static final String GROUP = "outbox-crash-test";
+
+  public static final String GROUP = "outbox-crash-test";
 
   public static void main(String[] args) {
     SpringApplication.run(ConsumerHostMain.class, args);
@@ -34,22 +37,25 @@ public class ConsumerHostMain {
     private final IdempotentConsumer idempotentConsumer;
     private final JdbcTemplate jdbc;
     private final String hangAfter;
+    private final String group;
 
     CrashOrdersListener(
         IdempotentConsumer idempotentConsumer,
         JdbcTemplate jdbc,
-        @Value("${hang-after:}") String hangAfter) {
+        @Value("${hang-after:}") String hangAfter,
+        @Value("${group:" + GROUP + "}") String group) {
       this.idempotentConsumer = idempotentConsumer;
       this.jdbc = jdbc;
       this.hangAfter = hangAfter;
+      this.group = group;
     }
 
-    @KafkaListener(topics = TOPIC, groupId = GROUP)
+    @KafkaListener(topics = "${topic:" + TOPIC + "}", groupId = "${group:" + GROUP + "}")
     void onOrder(ConsumerRecord<String, String> record) throws InterruptedException {
       String eventId = IdempotentConsumer.eventId(record);
       boolean applied =
           idempotentConsumer.apply(
-              GROUP,
+              group,
               eventId,
               () ->
                   jdbc.update(

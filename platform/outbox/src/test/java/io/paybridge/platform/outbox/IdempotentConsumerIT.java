@@ -4,23 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.paybridge.platform.events.EventHeaders;
-import io.paybridge.platform.testsupport.EmbeddedKafkaServer;
 import io.paybridge.platform.testsupport.IntegrationTest;
 import io.paybridge.platform.testsupport.KafkaTestConsumer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -169,21 +162,6 @@ class IdempotentConsumerIT {
 
   private static void send(String eventId, String key, String value, String traceparent)
       throws Exception {
-    try (var producer =
-        new KafkaProducer<>(
-            Map.<String, Object>of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                EmbeddedKafkaServer.shared().bootstrapServers()),
-            new StringSerializer(),
-            new StringSerializer())) {
-      var record = new ProducerRecord<>(OutboxTestApplication.ORDERS, key, value);
-      record.headers().add(EventHeaders.ID, eventId.getBytes(StandardCharsets.UTF_8));
-      if (traceparent != null) {
-        record
-            .headers()
-            .add(EventHeaders.TRACEPARENT, traceparent.getBytes(StandardCharsets.UTF_8));
-      }
-      producer.send(record).get(10, TimeUnit.SECONDS);
-    }
+    TestEvents.send(OutboxTestApplication.ORDERS, null, eventId, key, value, traceparent);
   }
 }
