@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The relay stopped again and again while the outbox fills with large transactions: each stop ends
- * the Debezium engine as a stop, not as a failure (no ERROR logged, no error in the relay's status,
- * the engine's completion reported as success), and after a last start every committed event is on
- * Kafka exactly once.
+ * the Debezium engine as a stop, not as a failure (no ERROR logged but by the embedded broker, no
+ * error in the relay's status, the engine's completion reported as success), and after a last start
+ * every committed event is on Kafka exactly once.
  *
  * <p>Debezium's engine shuts down the pool that transforms polled records before it interrupts the
  * thread that polls: a batch polled or being transformed at that moment failed the engine ({@code
@@ -37,7 +37,21 @@ class RelayStopIT {
   private static final int PER_TRANSACTION = 50;
   private static final int STOPS_WHILE_STARTING = 5;
 
-  /** Every ERROR logged in this JVM while a test runs, whatever its logger. */
+  /** Packages of the broker's own code ({@link #ofTheBroker}). */
+  private static final List<String> BROKER_PACKAGES =
+      List.of(
+          "org.apache.kafka.server.",
+          "org.apache.kafka.storage.",
+          "org.apache.kafka.coordinator.",
+          "org.apache.kafka.controller.",
+          "org.apache.kafka.raft.",
+          "org.apache.kafka.metadata.",
+          "org.apache.kafka.image.");
+
+  /**
+   * Every ERROR logged in this JVM while a test runs, but for the embedded broker's own ({@link
+   * #ofTheBroker}).
+   */
   private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
 
   @BeforeEach
@@ -130,7 +144,20 @@ class RelayStopIT {
   private List<String> errors() {
     return logged.list.stream()
         .filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
+        .filter(e -> !ofTheBroker(e.getLoggerName()))
         .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage())
         .toList();
+  }
+
+  /**
+   * The broker's loggers: the broker is a process of its own in a deployment, and it logs as ERRORs
+   * some answers that the relay's producer retries, such as an out-of-order sequence under
+   * transactions v2 when a batch reaches a partition before the one sent ahead of it (KAFKA-18202;
+   * seen once in CI, the producer retried and every event arrived once).
+   */
+  private static boolean ofTheBroker(String logger) {
+    return logger.startsWith("kafka.")
+        || logger.equals("state.change.logger")
+        || BROKER_PACKAGES.stream().anyMatch(logger::startsWith);
   }
 }
