@@ -84,6 +84,12 @@ final class KafkaRelayPublisher
   private final Map<String, Counter> relayedByTopic = new ConcurrentHashMap<>();
   private volatile Producer<String, String> producer;
   private volatile boolean stopping;
+
+  /**
+   * When the engine's polling thread last came with changes ({@code System.nanoTime}); 0: never.
+   */
+  private volatile long lastBatchAt;
+
   private volatile boolean inBatch;
   private final CountDownLatch parked = new CountDownLatch(1);
   private Runnable afterFirstCommit = () -> {};
@@ -203,6 +209,9 @@ final class KafkaRelayPublisher
       List<ChangeEvent<SourceRecord, SourceRecord>> changes,
       DebeziumEngine.RecordCommitter<ChangeEvent<SourceRecord, SourceRecord>> committer)
       throws InterruptedException {
+    if (!changes.isEmpty()) {
+      lastBatchAt = System.nanoTime();
+    }
     if (stopping) {
       parkUntilClosed(); // not relayed: the next leader relays it from the committed position
     }
@@ -624,6 +633,12 @@ final class KafkaRelayPublisher
   /** Takes no further batch or attempt (see the class comment); the engine is closed next. */
   void stop() {
     stopping = true;
+  }
+
+  /** Whether the engine's polling thread came with changes within the last {@code window}. */
+  boolean cameWithChangesWithin(Duration window) {
+    long last = lastBatchAt;
+    return last != 0 && System.nanoTime() - last < window.toNanos();
   }
 
   /**

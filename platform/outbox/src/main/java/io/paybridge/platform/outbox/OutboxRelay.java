@@ -49,6 +49,12 @@ public class OutboxRelay implements SmartLifecycle {
    */
   static final Duration STOP_BATCH_GRACE = Duration.ofSeconds(5);
 
+  /**
+   * How long a stop waits for a busy relay's polling thread to come with its batch ({@link
+   * #idleGrace}).
+   */
+  static final Duration STOP_BUSY_IDLE_GRACE = Duration.ofSeconds(2);
+
   /** How long a stop waits for an engine that is starting to start, before it closes it anyway. */
   static final Duration STOP_START_GRACE = Duration.ofSeconds(10);
 
@@ -481,7 +487,7 @@ public class OutboxRelay implements SmartLifecycle {
         publisher.stop();
         if (engineDone.getCount() > 0) {
           // Debezium's close() is clean only while the polling thread holds no polled batch.
-          publisher.awaitParked(properties.pollInterval().multipliedBy(2), STOP_BATCH_GRACE);
+          publisher.awaitParked(idleGrace(publisher), STOP_BATCH_GRACE);
         }
       }
       current.close();
@@ -505,6 +511,20 @@ public class OutboxRelay implements SmartLifecycle {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /**
+   * How long a stop waits for a polling thread that holds no batch to come with one. A relay that
+   * has been relaying is likely decoding its next batch, which it would hand to Debezium's record
+   * pool after the close has shut that pool ("Engine has failed", {@code
+   * RejectedExecutionException}; seen once in a loaded CI run with two poll intervals): it gets
+   * {@link #STOP_BUSY_IDLE_GRACE}. A quiet relay's thread is waiting for changes that may never
+   * come: two poll intervals.
+   */
+  private Duration idleGrace(KafkaRelayPublisher publisher) {
+    return publisher.cameWithChangesWithin(STOP_BUSY_IDLE_GRACE)
+        ? STOP_BUSY_IDLE_GRACE
+        : properties.pollInterval().multipliedBy(2);
   }
 
   private Producer<String, String> newProducer() {
