@@ -85,11 +85,6 @@ final class KafkaRelayPublisher
   private volatile Producer<String, String> producer;
   private volatile boolean stopping;
 
-  /**
-   * When the engine's polling thread last came with changes ({@code System.nanoTime}); 0: never.
-   */
-  private volatile long lastBatchAt;
-
   private volatile boolean inBatch;
   private final CountDownLatch parked = new CountDownLatch(1);
   private Runnable afterFirstCommit = () -> {};
@@ -209,9 +204,6 @@ final class KafkaRelayPublisher
       List<ChangeEvent<SourceRecord, SourceRecord>> changes,
       DebeziumEngine.RecordCommitter<ChangeEvent<SourceRecord, SourceRecord>> committer)
       throws InterruptedException {
-    if (!changes.isEmpty()) {
-      lastBatchAt = System.nanoTime();
-    }
     if (stopping) {
       parkUntilClosed(); // not relayed: the next leader relays it from the committed position
     }
@@ -633,12 +625,6 @@ final class KafkaRelayPublisher
   /** Takes no further batch or attempt (see the class comment); the engine is closed next. */
   void stop() {
     stopping = true;
-  }
-
-  /** Whether the engine's polling thread came with changes within the last {@code window}. */
-  boolean cameWithChangesWithin(Duration window) {
-    long last = lastBatchAt;
-    return last != 0 && System.nanoTime() - last < window.toNanos();
   }
 
   /**

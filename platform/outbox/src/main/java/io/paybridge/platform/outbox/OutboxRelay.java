@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -487,7 +488,7 @@ public class OutboxRelay implements SmartLifecycle {
         publisher.stop();
         if (engineDone.getCount() > 0) {
           // Debezium's close() is clean only while the polling thread holds no polled batch.
-          publisher.awaitParked(idleGrace(publisher), STOP_BATCH_GRACE);
+          publisher.awaitParked(idleGrace(), STOP_BATCH_GRACE);
         }
       }
       current.close();
@@ -515,14 +516,14 @@ public class OutboxRelay implements SmartLifecycle {
 
   /**
    * How long a stop waits for a polling thread that holds no batch to come with one. A relay that
-   * has been relaying is likely decoding its next batch, which it would hand to Debezium's record
-   * pool after the close has shut that pool ("Engine has failed", {@code
-   * RejectedExecutionException}; seen once in a loaded CI run with two poll intervals): it gets
-   * {@link #STOP_BUSY_IDLE_GRACE}. A quiet relay's thread is waiting for changes that may never
+   * relayed a batch within the last {@link #STOP_BUSY_IDLE_GRACE} is likely decoding its next one,
+   * which it would hand to Debezium's record pool after the close has shut that pool ("Engine has
+   * failed", {@code RejectedExecutionException}; seen once in a loaded CI run with two poll
+   * intervals): it gets that long. A quiet relay's thread is waiting for changes that may never
    * come: two poll intervals.
    */
-  private Duration idleGrace(KafkaRelayPublisher publisher) {
-    return publisher.cameWithChangesWithin(STOP_BUSY_IDLE_GRACE)
+  private Duration idleGrace() {
+    return state.relayedWithin(Instant.now(), STOP_BUSY_IDLE_GRACE)
         ? STOP_BUSY_IDLE_GRACE
         : properties.pollInterval().multipliedBy(2);
   }

@@ -66,11 +66,7 @@ final class RelayState {
    * what grows, and it is no reason to refuse work (see {@link #publishing}).
    */
   Duration publishingLag(Instant now, Duration recent) {
-    Duration lag = Duration.ZERO;
-    Instant last = lastRelayedAt;
-    if (last != null && !last.plus(recent).isBefore(now)) {
-      lag = lastLag;
-    }
+    Duration lag = relayedWithin(now, recent) ? lastLag : Duration.ZERO;
     Instant pending = pendingSince;
     Instant started = sendingSince;
     if (pending != null && started != null) {
@@ -78,6 +74,12 @@ final class RelayState {
       lag = waited.compareTo(lag) > 0 ? waited : lag;
     }
     return lag;
+  }
+
+  /** Whether a batch was acknowledged within {@code recent} before {@code now}. */
+  boolean relayedWithin(Instant now, Duration recent) {
+    Instant last = lastRelayedAt;
+    return last != null && !last.plus(recent).isBefore(now);
   }
 
   /**

@@ -24,10 +24,11 @@ import org.springframework.kafka.annotation.KafkaListener;
 @Import(ConsumerHostMain.CrashOrdersListener.class)
 public class ConsumerHostMain {
 
-  /** The topic and group unless {@code --topic} and {@code --group} name others. */
+  /** The topic, unless {@code --topic} names another. */
   public static final String TOPIC = "test.crash-orders";
 
-  public static final String GROUP = "outbox-crash-test";
+  /** The group, unless {@code --group} names another. */
+  static final String GROUP = "outbox-crash-test";
 
   public static void main(String[] args) {
     SpringApplication.run(ConsumerHostMain.class, args);

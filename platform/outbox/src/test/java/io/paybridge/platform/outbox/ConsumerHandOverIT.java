@@ -82,6 +82,7 @@ class ConsumerHandOverIT {
       assertThat(describe(admin, group).members())
           .as("the group's members after the hand-over")
           .extracting(m -> m.groupInstanceId().orElse("(dynamic)"))
+          .isNotEmpty()
           .allMatch(name -> name.startsWith("staying-"));
     } finally {
       leaving.kill();
