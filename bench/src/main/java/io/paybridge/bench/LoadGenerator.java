@@ -63,8 +63,12 @@ final class LoadGenerator {
     final org.HdrHistogram.Recorder refusedInterval =
         new org.HdrHistogram.Recorder(Duration.ofMinutes(5).toNanos() / 1000, 3);
 
-    /** "t=5s p50 3.1 p99 12.0 max 20.3" per progress interval. */
-    final java.util.List<String> timeline =
+    /** {@link #ackFromSendMicros}, read and reset every progress interval for the timeline. */
+    final org.HdrHistogram.Recorder intervalFromSend =
+        new org.HdrHistogram.Recorder(Duration.ofMinutes(5).toNanos() / 1000, 3);
+
+    /** The phase's progress intervals, in order. */
+    final java.util.List<PhaseWindow> timeline =
         java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
     final LongAdder sent = new LongAdder();
@@ -198,8 +202,10 @@ final class LoadGenerator {
       if (response.status() == 204) {
         long micros = Math.max(0, (done - intended) / 1000);
         phase.ackMicros.recordValue(micros);
-        phase.ackFromSendMicros.recordValue(Math.max(0, (done - sentAt) / 1000));
+        long fromSend = Math.max(0, (done - sentAt) / 1000);
+        phase.ackFromSendMicros.recordValue(fromSend);
         phase.interval.recordValue(micros);
+        phase.intervalFromSend.recordValue(fromSend);
         for (var event : webhook.events()) {
           phase.ackedAt.put(event.id(), done);
         }

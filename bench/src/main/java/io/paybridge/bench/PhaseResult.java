@@ -26,10 +26,13 @@ record PhaseResult(
     String loadAfter,
     String serverActivity,
     double serviceJitSeconds,
-    java.util.List<String> timeline,
+    java.util.List<PhaseWindow> timeline,
     Histogram refusedMicros,
     Histogram ackFromSendMicros,
-    String serviceRefusals) {
+    String serviceRefusals,
+    ServerStats.RefusalTiming serviceRefusalTiming,
+    long serviceGcPauses,
+    double serviceGcSeconds) {
 
   static PhaseResult of(
       LoadGenerator.Phase phase,
@@ -43,7 +46,10 @@ record PhaseResult(
       String loadAfter,
       String serverActivity,
       double serviceJitSeconds,
-      String serviceRefusals) {
+      String serviceRefusals,
+      ServerStats.RefusalTiming serviceRefusalTiming,
+      long serviceGcPauses,
+      double serviceGcSeconds) {
     long acked = phase.acked.sum();
     long last = Math.max(phase.lastAck.get(), phase.startNanos + 1);
     double activeSeconds = (last - phase.startNanos) / 1e9;
@@ -73,7 +79,10 @@ record PhaseResult(
         java.util.List.copyOf(phase.timeline),
         phase.refusedMicros,
         phase.ackFromSendMicros,
-        serviceRefusals);
+        serviceRefusals,
+        serviceRefusalTiming,
+        serviceGcPauses,
+        serviceGcSeconds);
   }
 
   double eventsPerSecond() {

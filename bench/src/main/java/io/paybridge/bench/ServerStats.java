@@ -53,6 +53,30 @@ final class ServerStats implements AutoCloseable {
           bound(counts, total, 0.99));
     }
 
+    /**
+     * The service's refusals since {@code before} that it timed, and the share of them it answered
+     * within {@code seconds} (a bucket bound of its timer, such as 0.05); the share is NaN when
+     * there were none.
+     */
+    RefusalTiming refusalTimingSince(Sample before, double seconds) {
+      long total =
+          refusalBuckets.getOrDefault(Double.POSITIVE_INFINITY, 0L)
+              - before.refusalBuckets.getOrDefault(Double.POSITIVE_INFINITY, 0L);
+      long within =
+          refusalBuckets.getOrDefault(seconds, 0L)
+              - before.refusalBuckets.getOrDefault(seconds, 0L);
+      return new RefusalTiming(total, total <= 0 ? Double.NaN : (double) within / total);
+    }
+
+    /** The service's GC pauses since {@code before}: how many, and their seconds in all. */
+    long gcPausesSince(Sample before) {
+      return gcPauses - before.gcPauses;
+    }
+
+    double gcSecondsSince(Sample before) {
+      return gcSeconds - before.gcSeconds;
+    }
+
     private static String bound(
         java.util.NavigableMap<Double, Long> cumulative, long total, double quantile) {
       long rank = (long) Math.ceil(quantile * total);
@@ -92,8 +116,7 @@ final class ServerStats implements AutoCloseable {
       if (withService) {
         text +=
             String.format(
-                "; service GC %d pauses, %.2f s",
-                gcPauses - before.gcPauses, gcSeconds - before.gcSeconds);
+                "; service GC %d pauses, %.2f s", gcPausesSince(before), gcSecondsSince(before));
         text += String.format(", JIT compilations %.1f s elapsed", jitSecondsSince(before));
       }
       text +=
@@ -102,6 +125,11 @@ final class ServerStats implements AutoCloseable {
               benchGcPauses - before.benchGcPauses, benchGcSeconds - before.benchGcSeconds);
       return text;
     }
+  }
+
+  /** How many refusals the service timed, and the share answered within a bound. */
+  record RefusalTiming(long count, double shareWithin) {
+    static final RefusalTiming NONE = new RefusalTiming(0, Double.NaN);
   }
 
   private final Connection connection;
