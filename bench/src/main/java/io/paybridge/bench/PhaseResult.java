@@ -30,9 +30,7 @@ record PhaseResult(
     Histogram refusedMicros,
     Histogram ackFromSendMicros,
     String serviceRefusals,
-    ServerStats.RefusalTiming serviceRefusalTiming,
-    long serviceGcPauses,
-    double serviceGcSeconds) {
+    ServerStats.ServiceTimes serviceTimes) {
 
   static PhaseResult of(
       LoadGenerator.Phase phase,
@@ -47,9 +45,7 @@ record PhaseResult(
       String serverActivity,
       double serviceJitSeconds,
       String serviceRefusals,
-      ServerStats.RefusalTiming serviceRefusalTiming,
-      long serviceGcPauses,
-      double serviceGcSeconds) {
+      ServerStats.ServiceTimes serviceTimes) {
     long acked = phase.acked.sum();
     long last = Math.max(phase.lastAck.get(), phase.startNanos + 1);
     double activeSeconds = (last - phase.startNanos) / 1e9;
@@ -80,9 +76,7 @@ record PhaseResult(
         phase.refusedMicros,
         phase.ackFromSendMicros,
         serviceRefusals,
-        serviceRefusalTiming,
-        serviceGcPauses,
-        serviceGcSeconds);
+        serviceTimes);
   }
 
   double eventsPerSecond() {

@@ -26,7 +26,7 @@ final class ServerStats implements AutoCloseable {
       double jitSeconds,
       long benchGcPauses,
       double benchGcSeconds,
-      java.util.NavigableMap<Double, Long> refusalBuckets) {
+      java.util.Map<String, java.util.NavigableMap<Double, Long>> histograms) {
 
     /**
      * The service's own timing of the deliveries it refused at its admission limit since {@code
@@ -36,10 +36,7 @@ final class ServerStats implements AutoCloseable {
      * timer's fixed buckets, so they are bounds ("≤ 20 ms").
      */
     String refusalsSince(Sample before) {
-      var counts = new java.util.TreeMap<Double, Long>();
-      refusalBuckets.forEach(
-          (bound, count) ->
-              counts.put(bound, count - before.refusalBuckets.getOrDefault(bound, 0L)));
+      var counts = bucketsSince(before, REFUSAL);
       long total = counts.getOrDefault(Double.POSITIVE_INFINITY, 0L);
       if (total <= 0) {
         return "";
@@ -54,27 +51,36 @@ final class ServerStats implements AutoCloseable {
     }
 
     /**
+     * A quantile of the service's timer {@code metric} (a Prometheus histogram's name, without
+     * {@code _bucket}) over what it recorded since {@code before}, as the bucket bound it falls in
+     * ("≤ 12 ms"); empty when it recorded nothing.
+     */
+    String quantileSince(Sample before, String metric, double quantile) {
+      var counts = bucketsSince(before, metric);
+      long total = counts.getOrDefault(Double.POSITIVE_INFINITY, 0L);
+      return total <= 0 ? "" : bound(counts, total, quantile);
+    }
+
+    private java.util.NavigableMap<Double, Long> bucketsSince(Sample before, String metric) {
+      var counts = new java.util.TreeMap<Double, Long>();
+      var earlier =
+          before.histograms.getOrDefault(metric, java.util.Collections.emptyNavigableMap());
+      histograms
+          .getOrDefault(metric, java.util.Collections.emptyNavigableMap())
+          .forEach((bound, count) -> counts.put(bound, count - earlier.getOrDefault(bound, 0L)));
+      return counts;
+    }
+
+    /**
      * The service's refusals since {@code before} that it timed, and the share of them it answered
      * within {@code seconds} (a bucket bound of its timer, such as 0.05); the share is NaN when
      * there were none.
      */
     RefusalTiming refusalTimingSince(Sample before, double seconds) {
-      long total =
-          refusalBuckets.getOrDefault(Double.POSITIVE_INFINITY, 0L)
-              - before.refusalBuckets.getOrDefault(Double.POSITIVE_INFINITY, 0L);
-      long within =
-          refusalBuckets.getOrDefault(seconds, 0L)
-              - before.refusalBuckets.getOrDefault(seconds, 0L);
+      var counts = bucketsSince(before, REFUSAL);
+      long total = counts.getOrDefault(Double.POSITIVE_INFINITY, 0L);
+      long within = counts.getOrDefault(seconds, 0L);
       return new RefusalTiming(total, total <= 0 ? Double.NaN : (double) within / total);
-    }
-
-    /** The service's GC pauses since {@code before}: how many, and their seconds in all. */
-    long gcPausesSince(Sample before) {
-      return gcPauses - before.gcPauses;
-    }
-
-    double gcSecondsSince(Sample before) {
-      return gcSeconds - before.gcSeconds;
     }
 
     private static String bound(
@@ -84,10 +90,33 @@ final class ServerStats implements AutoCloseable {
         if (bucket.getValue() >= rank) {
           return bucket.getKey().isInfinite()
               ? "> " + Math.round(cumulative.lowerKey(bucket.getKey()) * 1000) + " ms"
-              : "≤ " + Math.round(bucket.getKey() * 1000) + " ms";
+              : "≤ " + milliseconds(bucket.getKey()) + " ms";
         }
       }
       return "?";
+    }
+
+    // A timer's bucket bound: whole milliseconds as such (the refusal timer's 1, 2, 5 ... ms), the
+    // percentile histograms' generated bounds to three significant digits.
+    private static String milliseconds(double seconds) {
+      double ms = seconds * 1000;
+      return ms == Math.rint(ms)
+          ? Long.toString((long) ms)
+          : PhaseResult.millis((long) (ms * 1000));
+    }
+
+    /**
+     * What the service's own meters recorded since {@code before}, for the report's reasons: its
+     * refusals' timing against {@code refusalBound} seconds, the p99 of a delivery's wait for its
+     * group's transaction and of the transactions, and its GC pauses.
+     */
+    ServiceTimes serviceTimesSince(Sample before, double refusalBound) {
+      return new ServiceTimes(
+          refusalTimingSince(before, refusalBound),
+          quantileSince(before, GROUP_WAIT, 0.99),
+          quantileSince(before, GROUP_TRANSACTION, 0.99),
+          gcPauses - before.gcPauses,
+          gcSeconds - before.gcSeconds);
     }
 
     /**
@@ -116,7 +145,8 @@ final class ServerStats implements AutoCloseable {
       if (withService) {
         text +=
             String.format(
-                "; service GC %d pauses, %.2f s", gcPausesSince(before), gcSecondsSince(before));
+                "; service GC %d pauses, %.2f s",
+                gcPauses - before.gcPauses, gcSeconds - before.gcSeconds);
         text += String.format(", JIT compilations %.1f s elapsed", jitSecondsSince(before));
       }
       text +=
@@ -127,10 +157,31 @@ final class ServerStats implements AutoCloseable {
     }
   }
 
+  /** The service's refusals at its delivery limit, from its first read of the request. */
+  static final String REFUSAL = "paybridge_webhooks_refusal_seconds";
+
+  /** A delivery's wait in the group-commit queue before its group's transaction began. */
+  static final String GROUP_WAIT = "paybridge_webhooks_group_wait_seconds";
+
+  /** A committed group's transaction, from taking a connection to the commit. */
+  static final String GROUP_TRANSACTION = "paybridge_webhooks_group_transaction_seconds";
+
+  private static final java.util.Set<String> TIMERS =
+      java.util.Set.of(REFUSAL, GROUP_WAIT, GROUP_TRANSACTION);
+
   /** How many refusals the service timed, and the share answered within a bound. */
-  record RefusalTiming(long count, double shareWithin) {
-    static final RefusalTiming NONE = new RefusalTiming(0, Double.NaN);
-  }
+  record RefusalTiming(long count, double shareWithin) {}
+
+  /**
+   * The service's own timing of a phase (see {@link Sample#serviceTimesSince}); the p99s are bucket
+   * bounds ("≤ 12.6 ms"), empty when the timer recorded nothing.
+   */
+  record ServiceTimes(
+      RefusalTiming refusals,
+      String groupWaitP99,
+      String groupTransactionP99,
+      long gcPauses,
+      double gcSeconds) {}
 
   private final Connection connection;
   private final HttpClient http = HttpClient.newHttpClient();
@@ -166,7 +217,7 @@ final class ServerStats implements AutoCloseable {
     long pauses = 0;
     double gc = 0;
     double jit = 0;
-    var refusals = new java.util.TreeMap<Double, Long>();
+    var histograms = new java.util.HashMap<String, java.util.NavigableMap<Double, Long>>();
     if (prometheus != null) {
       try {
         String body =
@@ -181,13 +232,18 @@ final class ServerStats implements AutoCloseable {
             gc += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
           } else if (line.startsWith("jvm_compilation_time_ms_total")) {
             jit += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) / 1000;
-          } else if (line.startsWith("paybridge_webhooks_refusal_seconds_bucket")) {
-            int le = line.indexOf("le=\"") + 4;
-            String bound = line.substring(le, line.indexOf('"', le));
-            refusals.merge(
-                bound.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(bound),
-                (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)),
-                Long::sum);
+          } else if (line.contains("_bucket{")) {
+            String metric = line.substring(0, line.indexOf("_bucket{"));
+            if (TIMERS.contains(metric)) {
+              int le = line.indexOf("le=\"") + 4;
+              String bound = line.substring(le, line.indexOf('"', le));
+              histograms
+                  .computeIfAbsent(metric, m -> new java.util.TreeMap<>())
+                  .merge(
+                      bound.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(bound),
+                      (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)),
+                      Long::sum);
+            }
           }
         }
       } catch (Exception e) {
@@ -216,7 +272,7 @@ final class ServerStats implements AutoCloseable {
         jit,
         benchPauses,
         benchMillis / 1000.0,
-        refusals);
+        histograms);
   }
 
   @Override

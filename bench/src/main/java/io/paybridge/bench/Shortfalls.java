@@ -182,12 +182,21 @@ final class Shortfalls {
                     .collect(Collectors.joining(", "))));
       }
     }
+    var times = phase.serviceTimes();
+    if (!times.groupWaitP99().isEmpty() && !times.groupTransactionP99().isEmpty()) {
+      text.append(
+          String.format(
+              " By the service's own timers, a delivery's wait for its group's transaction had a"
+                  + " p99 %s ms and the transactions (from taking a connection to the commit) %s"
+                  + " ms.",
+              times.groupWaitP99(), times.groupTransactionP99()));
+    }
     text.append(
         String.format(
             " Over the phase the service's GC paused %d times (%.2f s in all), its JIT compilers"
                 + " used %.2f of a core, and the cores were %.0f %% busy.",
-            phase.serviceGcPauses(),
-            phase.serviceGcSeconds(),
+            times.gcPauses(),
+            times.gcSeconds(),
             phase.cpu().wallSeconds() <= 0
                 ? 0
                 : phase.cpu().serviceCompilers() / phase.cpu().wallSeconds(),
@@ -227,7 +236,7 @@ final class Shortfalls {
     }
     var refused = phase.refusedMicros();
     if (refused.getTotalCount() > 0 && refused.getValueAtPercentile(99) >= refusedTargetMicros) {
-      var timing = phase.serviceRefusalTiming();
+      var timing = phase.serviceTimes().refusals();
       String generator =
           String.format(
               "Refused p99 %s ms by the generator's clock, from its send.",

@@ -946,9 +946,7 @@ public final class WebhookIngestBenchmark {
             activity,
             statsAfter.jitSecondsSince(statsBefore),
             serviceRefusals,
-            statsAfter.refusalTimingSince(statsBefore, Shortfalls.REFUSAL_BOUND_SECONDS),
-            statsAfter.gcPausesSince(statsBefore),
-            statsAfter.gcSecondsSince(statsBefore));
+            statsAfter.serviceTimesSince(statsBefore, Shortfalls.REFUSAL_BOUND_SECONDS));
     arrivals.forget(phase.ackedAt.keySet());
     say(
         String.format(

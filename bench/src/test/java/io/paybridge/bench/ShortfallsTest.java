@@ -78,7 +78,10 @@ class ShortfallsTest {
                 + " generator sent up to 25.0 ms late")
         .contains(
             "In the windows to t=15s the p99 from the actual send was above 20.0 ms too (40.0 ms)")
-        .contains("its JIT compilers used 0.05 of a core, and the cores were 60 % busy");
+        .contains("a delivery's wait for its group's transaction had a p99 ≤ 4.19 ms")
+        .contains("the transactions (from taking a connection to the commit) ≤ 8.39 ms")
+        .contains("paused 3 times (0.05 s in all), its JIT compilers used 0.05 of a core")
+        .contains("the cores were 60 % busy");
   }
 
   @Test
@@ -134,9 +137,7 @@ class ShortfallsTest {
         refused,
         accepted,
         "",
-        timing,
-        0,
-        0);
+        new ServerStats.ServiceTimes(timing, "", "", 0, 0));
   }
 
   private static PhaseWindow window(double end, long p99, long fromSendP99, long lateNanos) {
@@ -177,9 +178,8 @@ class ShortfallsTest {
         histogram(1, 0),
         acks,
         "",
-        ServerStats.RefusalTiming.NONE,
-        3,
-        0.05);
+        new ServerStats.ServiceTimes(
+            new ServerStats.RefusalTiming(0, Double.NaN), "≤ 4.19", "≤ 8.39", 3, 0.05));
   }
 
   private static Histogram histogram(long micros, long count) {

@@ -232,8 +232,10 @@ class GroupCommitter {
       return;
     }
     metrics.group(live.size(), events);
+    long transactionStarted = System.nanoTime();
     try {
       var results = ingestion.ingestAll(live.stream().map(p -> p.submission).toList());
+      metrics.groupTransaction(Duration.ofNanos(System.nanoTime() - transactionStarted));
       for (int i = 0; i < live.size(); i++) {
         live.get(i).answer.complete(results.get(i));
       }

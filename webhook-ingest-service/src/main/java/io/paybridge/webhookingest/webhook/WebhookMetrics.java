@@ -15,11 +15,13 @@ import org.springframework.stereotype.Component;
  * paybridge.webhooks.quarantine.unreleased}; for group commit, {@code
  * paybridge.webhooks.group.deliveries} and {@code paybridge.webhooks.group.events} (per group
  * written), {@code paybridge.webhooks.group.wait} (a delivery's wait in the queue before its
- * group's transaction began), {@code paybridge.webhooks.group.retried.alone} (deliveries written
- * again alone after their group failed) and the gauge {@code paybridge.webhooks.pending}
- * (deliveries admitted and not answered yet). Refusals at the admission limit are {@code
- * paybridge.webhooks.received{outcome=saturated}}, and {@code paybridge.webhooks.refusal} times
- * those of the delivery limit from the server's first read of the request to the answer written.
+ * group's transaction began), {@code paybridge.webhooks.group.transaction} (a committed group's
+ * transaction, from taking a connection to the commit), {@code
+ * paybridge.webhooks.group.retried.alone} (deliveries written again alone after their group failed)
+ * and the gauge {@code paybridge.webhooks.pending} (deliveries admitted and not answered yet).
+ * Refusals at the admission limit are {@code paybridge.webhooks.received{outcome=saturated}}, and
+ * {@code paybridge.webhooks.refusal} times those of the delivery limit from the server's first read
+ * of the request to the answer written.
  */
 @Component
 class WebhookMetrics {
@@ -28,6 +30,7 @@ class WebhookMetrics {
   private final DistributionSummary groupDeliveries;
   private final DistributionSummary groupEvents;
   private final Timer groupWait;
+  private final Timer groupTransaction;
   private final Counter retriedAlone;
   private final Timer refusalAnswered;
 
@@ -65,6 +68,16 @@ class WebhookMetrics {
             .minimumExpectedValue(java.time.Duration.ofNanos(10_000))
             .maximumExpectedValue(java.time.Duration.ofSeconds(5))
             .register(meters);
+    // With the wait above, where a delivery's time in the service goes once it is read and checked:
+    // queued for a writer, then its group's transaction (the commit's WAL flush included).
+    groupTransaction =
+        Timer.builder("paybridge.webhooks.group.transaction")
+            .description(
+                "A committed group's transaction, from taking a connection to the commit returned")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(java.time.Duration.ofNanos(100_000))
+            .maximumExpectedValue(java.time.Duration.ofSeconds(5))
+            .register(meters);
     retriedAlone =
         Counter.builder("paybridge.webhooks.group.retried.alone")
             .description("Deliveries written again alone because their group's transaction failed")
@@ -100,6 +113,10 @@ class WebhookMetrics {
 
   void groupWait(java.time.Duration wait) {
     groupWait.record(wait);
+  }
+
+  void groupTransaction(java.time.Duration took) {
+    groupTransaction.record(took);
   }
 
   void retriedAlone(int deliveries) {

@@ -225,10 +225,21 @@ class ActuatorIT {
         .contains("paybridge_webhooks_received_total{outcome=\"accepted\"")
         .contains("paybridge_webhooks_received_total{outcome=\"invalid_signature\"")
         .contains("paybridge_webhooks_events_total{resource_type=\"mandates\",result=\"new\"")
+        .contains("paybridge_webhooks_group_wait_seconds_bucket{")
+        .contains("paybridge_webhooks_group_transaction_seconds_bucket{")
         .contains("paybridge_outbox_relay_leader")
         .contains("paybridge_outbox_backlog_bytes")
         .contains("paybridge_outbox_relay_behind_seconds")
         .contains("paybridge_outbox_relay_lag_seconds_bucket");
+    // The 204 above came after its group's commit, which the transaction timer recorded first.
+    assertThat(
+            metrics
+                .lines()
+                .filter(
+                    line -> line.startsWith("paybridge_webhooks_group_transaction_seconds_count"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))))
+        .singleElement()
+        .satisfies(count -> assertThat(count).isGreaterThanOrEqualTo(1));
     await()
         .atMost(Duration.ofSeconds(30))
         .until(
