@@ -91,23 +91,53 @@ final class Shortfalls {
   }
 
   /**
-   * A fixed-rate throughput target missed although saturation reached it: the open loop's figures
-   * and the cores' use, nothing inferred.
+   * A fixed-rate throughput target missed although saturation reached it: the open loop's figures,
+   * the cores' use against the saturation phase's, and the windows' refusals and the generator's
+   * delays.
    *
-   * @param rate the phase's offered rate, in webhooks/s
+   * @param rate the fixed phase's offered rate, in webhooks/s
    */
-  static String fixedRate(PhaseResult phase, double rate) {
-    boolean batches = phase.eventsPerWebhook() > 1;
+  static String fixedRate(PhaseResult fixed, PhaseResult saturation, double rate) {
+    boolean batches = fixed.eventsPerWebhook() > 1;
+    var windows = fixed.timeline();
+    var latest =
+        windows.stream()
+            .max(java.util.Comparator.comparingLong(PhaseWindow::sendLateNanos))
+            .orElse(null);
     return String.format(
         "Reached at saturation, not kept up with at a fixed %s %s/s: %s/s answered 204, %d refused"
-            + " by design and %d failed, ack p99 %s ms; the cores were %.0f %% busy.",
-        number(batches ? rate * phase.eventsPerWebhook() : rate),
+            + " by design and %d failed, ack p99 %s ms. The cores were %.0f %% busy (%.0f %% at"
+            + " saturation): the benchmark's own JVM took %.2f of a core (%.2f at saturation), and"
+            + " the service used %.3f ms of CPU per webhook answered 204 (%.3f at saturation; the"
+            + " refusals it answered count in it). Refusals came in %d of %d five-second"
+            + " windows%s.",
+        number(batches ? rate * fixed.eventsPerWebhook() : rate),
         batches ? "events" : "webhooks",
-        number(batches ? phase.eventsPerSecond() : phase.webhooksPerSecond()),
-        phase.refusedCount(),
-        phase.failureCount(),
-        PhaseResult.ms(phase.ackMicros(), 99),
-        100 * busy(phase));
+        number(batches ? fixed.eventsPerSecond() : fixed.webhooksPerSecond()),
+        fixed.refusedCount(),
+        fixed.failureCount(),
+        PhaseResult.ms(fixed.ackMicros(), 99),
+        100 * busy(fixed),
+        100 * busy(saturation),
+        cores(fixed, fixed.cpu().bench()),
+        cores(saturation, saturation.cpu().bench()),
+        cpuMsPerAck(fixed),
+        cpuMsPerAck(saturation),
+        windows.stream().filter(w -> w.refused() > 0).count(),
+        windows.size(),
+        latest == null || latest.sendLateNanos() < 1_000_000
+            ? ""
+            : String.format(
+                "; the generator sent up to %.1f ms late (in the window to t=%.0fs)",
+                latest.sendLateMillis(), latest.endSeconds()));
+  }
+
+  private static double cores(PhaseResult phase, double cpuSeconds) {
+    return phase.cpu().wallSeconds() <= 0 ? 0 : cpuSeconds / phase.cpu().wallSeconds();
+  }
+
+  private static double cpuMsPerAck(PhaseResult phase) {
+    return phase.acked() == 0 ? 0 : 1000 * phase.cpu().service() / phase.acked();
   }
 
   /**
@@ -187,8 +217,7 @@ final class Shortfalls {
       text.append(
           String.format(
               " By the service's own timers, a delivery's wait for its group's transaction had a"
-                  + " p99 %s ms and the transactions (from taking a connection to the commit) %s"
-                  + " ms.",
+                  + " p99 %s and the transactions (from taking a connection to the commit) %s.",
               times.groupWaitP99(), times.groupTransactionP99()));
     }
     text.append(

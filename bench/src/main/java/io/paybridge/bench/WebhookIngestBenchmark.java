@@ -1527,7 +1527,7 @@ public final class WebhookIngestBenchmark {
     } else if (!singleKept) {
       shortfalls.put(
           "≥ 2,500 single-event webhooks/s",
-          Shortfalls.fixedRate(singleTarget, settings.singleTargetRate()));
+          Shortfalls.fixedRate(singleTarget, singleMax, settings.singleTargetRate()));
     }
     boolean batchReached = batchMax.eventsPerSecond() >= 20_000 && batchMax.failureCount() == 0;
     boolean batchKept = sustained(batchTarget, settings.batchTargetRate());
@@ -1539,7 +1539,7 @@ public final class WebhookIngestBenchmark {
               batchMax, 20_000, settings.batchConcurrency(), baselineBatch.eventsPerSecond()));
     } else if (!batchKept) {
       shortfalls.put(
-          batchTargetName, Shortfalls.fixedRate(batchTarget, settings.batchTargetRate()));
+          batchTargetName, Shortfalls.fixedRate(batchTarget, batchMax, settings.batchTargetRate()));
     }
     out.append(
         "Ratios are to the same-run baseline (the service's SQL straight over JDBC, one transaction"

@@ -56,6 +56,42 @@ class ShortfallsTest {
   }
 
   @Test
+  void aFixedRateMissedIsComparedWithTheSaturationThatReachedIt() {
+    // At saturation: 90,000 webhooks in 30 s, the service 25.2 s of CPU (0.28 ms each), the
+    // benchmark's JVM 13.2 s (0.44 core). At the fixed rate: 60,000 in 30 s, the service 25.8 s
+    // (0.43 ms each), the benchmark 16.8 s (0.56 core).
+    var saturation =
+        phase(
+            1,
+            90_000,
+            3_000,
+            new CpuSampler.Usage(30, 58.2, 60, 13.2, 25.2, 1, 0.3, 16.5, 2.4, List.of()),
+            List.of(),
+            0);
+    var fixed =
+        phase(
+            1,
+            60_000,
+            2_000,
+            new CpuSampler.Usage(30, 58.8, 60, 16.8, 25.8, 2.4, 0.9, 12.6, 2.4, List.of()),
+            List.of(
+                refusing(5, 800, 271_000_000),
+                refusing(10, 5_150, 653_000_000),
+                refusing(15, 0, 52_000_000)),
+            13_000);
+
+    assertThat(Shortfalls.fixedRate(fixed, saturation, 2500))
+        .startsWith(
+            "Reached at saturation, not kept up with at a fixed 2,500 webhooks/s: 2,000/s answered"
+                + " 204, 13000 refused by design and 0 failed")
+        .contains("The cores were 98 % busy (97 % at saturation)")
+        .contains("the benchmark's own JVM took 0.56 of a core (0.44 at saturation)")
+        .contains("the service used 0.430 ms of CPU per webhook answered 204 (0.280 at saturation")
+        .contains("Refusals came in 2 of 3 five-second windows")
+        .contains("the generator sent up to 653.0 ms late (in the window to t=10s)");
+  }
+
+  @Test
   void aLatencyTailIsSplitIntoTheGeneratorsDelaysAndTheServicesOwn() {
     var cpu = new CpuSampler.Usage(15, 18, 30, 3, 9, 0.75, 0.1, 5, 1, List.of());
     var windows =
@@ -140,6 +176,11 @@ class ShortfallsTest {
         new ServerStats.ServiceTimes(timing, "", "", 0, 0));
   }
 
+  private static PhaseWindow refusing(double end, long refused, long lateNanos) {
+    return new PhaseWindow(
+        end, 10_000, 20_000, 100_000, 200_000, 90_000, refused, 2_000, 40_000, 50_000, lateNanos);
+  }
+
   private static PhaseWindow window(double end, long p99, long fromSendP99, long lateNanos) {
     return new PhaseWindow(
         end, p99 == 0 ? 0 : 2_500, p99 / 2, p99, p99, fromSendP99, 0, 0, 0, 0, lateNanos);
@@ -179,7 +220,7 @@ class ShortfallsTest {
         acks,
         "",
         new ServerStats.ServiceTimes(
-            new ServerStats.RefusalTiming(0, Double.NaN), "≤ 4.19", "≤ 8.39", 3, 0.05));
+            new ServerStats.RefusalTiming(0, Double.NaN), "≤ 4.19 ms", "≤ 8.39 ms", 3, 0.05));
   }
 
   private static Histogram histogram(long micros, long count) {
