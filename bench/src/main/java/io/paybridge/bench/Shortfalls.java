@@ -30,6 +30,17 @@ final class Shortfalls {
    * @param baselineRate the same-run baseline, in the target's unit
    */
   static String throughput(PhaseResult phase, double target, int clients, double baselineRate) {
+    String failures =
+        phase.failureCount() == 0
+            ? ""
+            : String.format(
+                " %d requests failed (neither a 204 nor a refusal by design): %s.",
+                phase.failureCount(), phase.errors());
+    return cpuLimit(phase, target, clients, baselineRate) + failures;
+  }
+
+  private static String cpuLimit(
+      PhaseResult phase, double target, int clients, double baselineRate) {
     String unit = phase.eventsPerWebhook() == 1 ? "webhook" : "event";
     var cpu = phase.cpu();
     long units = phase.acked() * phase.eventsPerWebhook();

@@ -92,6 +92,16 @@ class ShortfallsTest {
   }
 
   @Test
+  void failedRequestsAreNamedBesideTheCores() {
+    var cpu = new CpuSampler.Usage(30, 60, 60, 12, 30, 0.3, 0.1, 15, 3, List.of());
+    var phase = phase(1, 60_000, 2_000, cpu, List.of(), Map.of("timeout", 7L));
+
+    assertThat(Shortfalls.throughput(phase, 2500, 64, 1_200))
+        .startsWith("The cores were the limit")
+        .endsWith(" 7 requests failed (neither a 204 nor a refusal by design): {timeout=7}.");
+  }
+
+  @Test
   void aLatencyTailIsSplitIntoTheGeneratorsDelaysAndTheServicesOwn() {
     var cpu = new CpuSampler.Usage(15, 18, 30, 3, 9, 0.75, 0.1, 5, 1, List.of());
     var windows =
@@ -193,15 +203,32 @@ class ShortfallsTest {
       CpuSampler.Usage cpu,
       List<PhaseWindow> windows,
       long refused) {
+    return phase(
+        eventsPerWebhook,
+        acked,
+        webhooksPerSecond,
+        cpu,
+        windows,
+        refused == 0 ? Map.of() : Map.of(LoadGenerator.SATURATED, refused));
+  }
+
+  private static PhaseResult phase(
+      int eventsPerWebhook,
+      long acked,
+      double webhooksPerSecond,
+      CpuSampler.Usage cpu,
+      List<PhaseWindow> windows,
+      Map<String, Long> errors) {
+    long errorCount = errors.values().stream().mapToLong(Long::longValue).sum();
     var acks = histogram(5_000, acked);
     return new PhaseResult(
         "phase",
         "closed loop",
         eventsPerWebhook,
         cpu.wallSeconds(),
-        acked + refused,
+        acked + errorCount,
         acked,
-        refused == 0 ? Map.of() : Map.of(LoadGenerator.SATURATED, refused),
+        errors,
         webhooksPerSecond,
         acks,
         histogram(100_000, 1),
