@@ -224,12 +224,24 @@ final class Shortfalls {
       }
     }
     var times = phase.serviceTimes();
+    if (!times.answeredP99().isEmpty()) {
+      text.append(
+          String.format(
+              " By the service's own timers, the webhooks answered 204 took p99 %s from Spring's"
+                  + " first filter to the answer (the rest of the time from the send passed before:"
+                  + " the connection, Jetty's read, a thread to run it)",
+              times.answeredP99()));
+    }
     if (!times.groupWaitP99().isEmpty() && !times.groupTransactionP99().isEmpty()) {
       text.append(
           String.format(
-              " By the service's own timers, a delivery's wait for its group's transaction had a"
-                  + " p99 %s and the transactions (from taking a connection to the commit) %s.",
-              times.groupWaitP99(), times.groupTransactionP99()));
+              "%s a delivery's wait for its group's transaction had a p99 %s and the transactions"
+                  + " (from taking a connection to the commit) %s.",
+              times.answeredP99().isEmpty() ? " By the service's own timers," : "; of it,",
+              times.groupWaitP99(),
+              times.groupTransactionP99()));
+    } else if (!times.answeredP99().isEmpty()) {
+      text.append('.');
     }
     text.append(
         String.format(

@@ -231,6 +231,12 @@ class ActuatorIT {
         .contains("paybridge_outbox_backlog_bytes")
         .contains("paybridge_outbox_relay_behind_seconds")
         .contains("paybridge_outbox_relay_lag_seconds_bucket");
+    // Buckets of the webhook's answer time (Spring's request timer), for its p99 in Prometheus.
+    assertThat(metrics.lines())
+        .anyMatch(
+            line ->
+                line.startsWith("http_server_requests_seconds_bucket{")
+                    && line.contains("uri=\"/webhooks/gocardless\""));
     // The 204 above came after its group's commit, which the transaction timer recorded first.
     assertThat(
             metrics
