@@ -108,6 +108,11 @@ record PhaseResult(
     return millis(micros.getValueAtPercentile(percentile));
   }
 
+  /** A rate or count for the report: "2,500" from 100 up, "12.5" below. */
+  static String number(double value) {
+    return value >= 100 ? String.format("%,.0f", value) : String.format("%.1f", value);
+  }
+
   static String max(Histogram micros) {
     return micros.getTotalCount() == 0 ? "–" : millis(micros.getMaxValue());
   }

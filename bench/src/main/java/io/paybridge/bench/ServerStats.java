@@ -36,18 +36,17 @@ final class ServerStats implements AutoCloseable {
      * timer's fixed buckets, so they are bounds ("≤ 20 ms").
      */
     String refusalsSince(Sample before) {
-      var counts = bucketsSince(before, REFUSAL);
-      long total = counts.getOrDefault(Double.POSITIVE_INFINITY, 0L);
-      if (total <= 0) {
+      var within50ms = refusalTimingSince(before, 0.05);
+      if (within50ms.count() <= 0) {
         return "";
       }
       return String.format(
           "%d timed by the service from its first read of the request to the answer: %.1f %% within"
               + " 50 ms, p50 %s, p99 %s",
-          total,
-          100.0 * counts.getOrDefault(0.05, 0L) / total,
-          bound(counts, total, 0.50),
-          bound(counts, total, 0.99));
+          within50ms.count(),
+          100.0 * within50ms.shareWithin(),
+          quantileSince(before, REFUSAL, 0.50),
+          quantileSince(before, REFUSAL, 0.99));
     }
 
     /**
@@ -180,7 +179,8 @@ final class ServerStats implements AutoCloseable {
   // Of Spring's request timer only the webhook's 204s: not the operators', nor the scrapes'.
   private static boolean counted(String metric, String line) {
     return !metric.equals(WEBHOOK_ANSWERED)
-        || (line.contains("uri=\"/webhooks/gocardless\"") && line.contains("status=\"204\""));
+        || (line.contains("uri=\"" + WebhookIngestBenchmark.WEBHOOK_PATH + "\"")
+            && line.contains("status=\"204\""));
   }
 
   /** How many refusals the service timed, and the share answered within a bound. */

@@ -1,5 +1,7 @@
 package io.paybridge.bench;
 
+import static io.paybridge.bench.PhaseResult.number;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -350,9 +352,5 @@ final class Shortfalls {
   private static double busy(PhaseResult phase) {
     var cpu = phase.cpu();
     return cpu.machineCapacity() <= 0 ? 0 : cpu.machineBusy() / cpu.machineCapacity();
-  }
-
-  private static String number(double value) {
-    return value >= 100 ? String.format("%,.0f", value) : String.format("%.1f", value);
   }
 }

@@ -1,5 +1,7 @@
 package io.paybridge.bench;
 
+import static io.paybridge.bench.PhaseResult.number;
+
 import io.paybridge.platform.events.Topics;
 import io.paybridge.platform.testsupport.EmbeddedKafkaServer;
 import io.paybridge.platform.testsupport.EmbeddedPostgresServer;
@@ -57,6 +59,10 @@ public final class WebhookIngestBenchmark {
 
   private final BenchSettings settings;
   private final String[] args;
+
+  /** The service's webhook path (GoCardlessWebhookController.PATH). */
+  static final String WEBHOOK_PATH = "/webhooks/gocardless";
+
   private final Path root = Path.of("").toAbsolutePath();
   private final String runId = Long.toString(System.currentTimeMillis() / 1000 % 60_466_176, 36);
   private final SignedWebhooks webhooks = new SignedWebhooks(SECRET, runId.toUpperCase());
@@ -136,7 +142,7 @@ public final class WebhookIngestBenchmark {
       arrivals = new KafkaArrivals(kafka.bootstrapServers(), Topics.GOCARDLESS_PAYMENTS);
       var load =
           new LoadGenerator(
-              URI.create("http://localhost:" + port + "/webhooks/gocardless"),
+              URI.create("http://localhost:" + port + WEBHOOK_PATH),
               webhooks,
               settings.requestTimeout(),
               settings.maxInFlight());
@@ -364,7 +370,7 @@ public final class WebhookIngestBenchmark {
     arrivals = new KafkaArrivals(kafka.bootstrapServers(), Topics.GOCARDLESS_PAYMENTS);
     var load =
         new LoadGenerator(
-            URI.create("http://localhost:" + port + "/webhooks/gocardless"),
+            URI.create("http://localhost:" + port + WEBHOOK_PATH),
             webhooks,
             settings.requestTimeout(),
             settings.maxInFlight());
@@ -1514,11 +1520,12 @@ public final class WebhookIngestBenchmark {
     var out = new StringBuilder();
     // Why each target missed, in the run's figures; printed under the table.
     var shortfalls = new LinkedHashMap<String, String>();
+    String singleTargetName = "≥ 2,500 single-event webhooks/s";
     boolean singleReached = singleMax.webhooksPerSecond() >= 2500 && singleMax.failureCount() == 0;
     boolean singleKept = sustained(singleTarget, settings.singleTargetRate());
     if (!singleReached) {
       shortfalls.put(
-          "≥ 2,500 single-event webhooks/s",
+          singleTargetName,
           Shortfalls.throughput(
               singleMax,
               2500,
@@ -1526,7 +1533,7 @@ public final class WebhookIngestBenchmark {
               baselineSingle.transactionsPerSecond()));
     } else if (!singleKept) {
       shortfalls.put(
-          "≥ 2,500 single-event webhooks/s",
+          singleTargetName,
           Shortfalls.fixedRate(singleTarget, singleMax, settings.singleTargetRate()));
     }
     boolean batchReached = batchMax.eventsPerSecond() >= 20_000 && batchMax.failureCount() == 0;
@@ -1806,10 +1813,6 @@ public final class WebhookIngestBenchmark {
 
   private static String verdict(boolean met) {
     return met ? "**met**" : "**not met**";
-  }
-
-  private static String number(double value) {
-    return value >= 100 ? String.format("%,.0f", value) : String.format("%.1f", value);
   }
 
   private void say(String message) {
