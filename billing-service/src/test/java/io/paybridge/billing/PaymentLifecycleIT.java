@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Payments after the mandate: one that fails and is retried, one cancelled before submission, and
@@ -213,14 +214,40 @@ class PaymentLifecycleIT extends BillingIntegrationTest {
 
     var merchant = connectMerchant("team-i", organisation);
 
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                Http.get(url("/billing-requests/" + made.getId()), writer("team-i")).status()
-                    == 200);
-    var view = get("team-i", "/billing-requests/" + made.getId());
+    var view = projectedBillingRequest("team-i", made.getId());
     assertThat(view.get("merchantId").asString()).isEqualTo(merchant.merchantId());
     assertThat(view.path("paymentRequest").path("amount").asLong()).isEqualTo(700);
+  }
+
+  @Test
+  void anOrganisationsEventsGoToItsConnectedMerchantThoughAnotherWasDisconnectedSince() {
+    // Two merchants on one organisation: the connected one, and one whose connection ended after
+    // it (a later fact). The organisation's events are the connected merchant's.
+    var organisation = world.simulator.createOrganisation("Team K Dual", "successful");
+    var merchant = connectMerchant("team-k", organisation);
+    disconnectedMerchant("team-k", organisation);
+    var made =
+        GoCardlessClient.newBuilder(organisation.accessToken())
+            .withBaseUrl(world.simulator.baseUrl())
+            .build()
+            .billingRequests()
+            .create()
+            .withPaymentRequestAmount(900)
+            .withPaymentRequestCurrency("GBP")
+            .execute();
+    deliverEventsOf(organisation);
+
+    var view = projectedBillingRequest("team-k", made.getId());
+    assertThat(view.get("merchantId").asString()).isEqualTo(merchant.merchantId());
+  }
+
+  /**
+   * The team's view of a billing request, once billing-service has projected it from its events.
+   */
+  private JsonNode projectedBillingRequest(String team, String id) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> Http.get(url("/billing-requests/" + id), writer(team)).status() == 200);
+    return get(team, "/billing-requests/" + id);
   }
 }

@@ -46,10 +46,11 @@ final class ProjectionBatch {
     }
   }
 
-  /** The connected merchant of an organisation. */
-  Optional<Merchant> connectedMerchant(String organisationId) {
-    return merchantsByOrganisation.computeIfAbsent(
-        organisationId, merchants::connectedOfOrganisation);
+  /**
+   * The merchant of an organisation, connected or not ({@link MerchantRepository#ofOrganisation}).
+   */
+  Optional<Merchant> merchantOf(String organisationId) {
+    return merchantsByOrganisation.computeIfAbsent(organisationId, merchants::ofOrganisation);
   }
 
   /** The resource's row as this batch has left it, locked for the transaction. */

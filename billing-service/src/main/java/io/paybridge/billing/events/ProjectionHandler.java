@@ -104,14 +104,15 @@ class ProjectionHandler {
   private void apply(GoCardlessEvent event, String organisationId, ProjectionBatch batch) {
     Kind kind = kindOf(event.resourceType());
     String resourceId = kind == null ? null : event.link(resourceLink(kind));
-    Optional<Merchant> merchant =
-        organisationId == null ? Optional.empty() : batch.connectedMerchant(organisationId);
+    Optional<Merchant> announced =
+        organisationId == null ? Optional.empty() : batch.merchantOf(organisationId);
+    Optional<Merchant> merchant = announced.filter(Merchant::connected);
     if (kind == null || resourceId == null) {
       count(event, kind == null ? "not_projected" : "no_resource");
       return;
     }
     if (merchant.isEmpty()) {
-      boolean known = organisationId != null && merchants.knowsOrganisation(organisationId);
+      boolean known = announced.isPresent();
       if (organisationId != null
           && !known
           && event.createdAt().isAfter(clock.instant().minus(properties.unknownMerchantGrace()))) {

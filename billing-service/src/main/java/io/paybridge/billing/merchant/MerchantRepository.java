@@ -72,21 +72,19 @@ public class MerchantRepository {
     return jdbc.query("select * from merchant where id = ?", ROW, id).stream().findFirst();
   }
 
-  /** Whether any merchant, connected or not, was ever announced for this organisation. */
-  public boolean knowsOrganisation(String organisationId) {
-    Boolean known =
-        jdbc.queryForObject(
-            "select exists (select 1 from merchant where organisation_id = ?)",
-            Boolean.class,
-            organisationId);
-    return Boolean.TRUE.equals(known);
-  }
-
-  /** The connected merchant of a GoCardless organisation, if PayBridge has one. */
-  public Optional<Merchant> connectedOfOrganisation(String organisationId) {
+  /**
+   * The merchant PayBridge has for a GoCardless organisation: its connected one (the latest, should
+   * there be several), else the latest announced, disconnected; empty when none was ever announced.
+   * One statement, so that "not connected" and "never announced" are told apart in one snapshot: a
+   * connection committed between two reads cannot make a merchant look known but not connected.
+   */
+  public Optional<Merchant> ofOrganisation(String organisationId) {
     return jdbc
         .query(
-            "select * from merchant where organisation_id = ? and connected order by updated_at desc limit 1",
+            """
+            select * from merchant where organisation_id = ?
+            order by connected desc, updated_at desc limit 1
+            """,
             ROW,
             organisationId)
         .stream()

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.paybridge.platform.events.EventHeaders;
 import io.paybridge.platform.events.Topics;
 import io.paybridge.platform.events.merchants.MerchantConnectionEvent.MerchantConnected;
+import io.paybridge.platform.events.merchants.MerchantConnectionEvent.MerchantDisconnected;
 import io.paybridge.platform.testsupport.IntegrationTest;
 import io.paybridge.platform.testsupport.http.Http;
 import io.paybridge.simulator.SimulatedOrganisation;
@@ -63,14 +64,40 @@ public abstract class BillingIntegrationTest {
     String merchantId = UUID.randomUUID().toString();
     world.merchantTokens.connect(
         merchantId, organisation.organisationId(), organisation.accessToken());
-    var fact =
+    announce(
+        team,
+        merchantId,
+        "MerchantConnected",
         new MerchantConnected(
             merchantId,
             team,
             organisation.organisationId(),
             organisation.creditorId(),
             "successful",
-            Instant.now());
+            Instant.now()),
+        true);
+    return new Connected(merchantId, team, organisation);
+  }
+
+  /**
+   * A merchant of {@code team} on an existing organisation, announced as disconnected by
+   * oauth-service (its connection ended: the merchant revoked PayBridge's access).
+   */
+  protected String disconnectedMerchant(String team, SimulatedOrganisation organisation) {
+    String merchantId = UUID.randomUUID().toString();
+    announce(
+        team,
+        merchantId,
+        "MerchantDisconnected",
+        new MerchantDisconnected(
+            merchantId, team, organisation.organisationId(), "revoked_by_merchant", Instant.now()),
+        false);
+    return merchantId;
+  }
+
+  /** Publishes a merchants.connection fact, then waits until billing-service has applied it. */
+  private void announce(
+      String team, String merchantId, String eventType, Object fact, boolean connected) {
     world.events.send(
         Topics.MERCHANTS_CONNECTION,
         merchantId,
@@ -79,7 +106,7 @@ public abstract class BillingIntegrationTest {
             EventHeaders.ID,
             UUID.randomUUID().toString(),
             EventHeaders.EVENT_TYPE,
-            "MerchantConnected",
+            eventType,
             EventHeaders.TENANT,
             team));
     await()
@@ -87,9 +114,11 @@ public abstract class BillingIntegrationTest {
         .until(
             () ->
                 jdbc.queryForObject(
-                        "select count(*) from merchant where id = ?", Integer.class, merchantId)
+                        "select count(*) from merchant where id = ? and connected = ?",
+                        Integer.class,
+                        merchantId,
+                        connected)
                     == 1);
-    return new Connected(merchantId, team, organisation);
   }
 
   public record Connected(String merchantId, String team, SimulatedOrganisation organisation) {}
