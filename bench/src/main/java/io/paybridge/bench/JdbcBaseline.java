@@ -20,9 +20,9 @@ import org.flywaydb.core.Flyway;
 
 /**
  * The baseline: the rows the service writes per webhook, inserted straight into PostgreSQL over
- * JDBC with the service's own SQL — one webhook_delivery row, the gocardless_event rows (one unnest
- * statement), the outbox_event rows (a JDBC batch) and their delete, in one transaction — with no
- * HTTP, no signature check, no JSON parsing, no Spring and no relay reading the WAL.
+ * JDBC with the service's own SQL — the webhook_delivery row and the gocardless_event rows (one
+ * statement), the outbox_event rows (one unnest statement), in one transaction — with no HTTP, no
+ * signature check, no JSON parsing, no Spring and no relay reading the WAL.
  */
 final class JdbcBaseline {
 
@@ -143,47 +143,47 @@ final class JdbcBaseline {
     var receivedAt = Timestamp.from(Instant.now());
     String traceparent = traceparent();
     List<SignedWebhooks.Event> events = webhook.events();
-    try (var delivery = connection.prepareStatement(sql.insertDelivery())) {
-      delivery.setObject(1, deliveryId);
-      delivery.setString(2, webhook.webhookId());
-      delivery.setTimestamp(3, receivedAt);
-      delivery.setString(4, webhook.signature());
-      delivery.setString(5, "gocardless-webhook-service/1.1");
-      delivery.setString(6, null);
-      delivery.setString(7, traceparent);
-      delivery.setBytes(8, webhook.body());
-      delivery.setInt(9, events.size());
-      delivery.executeUpdate();
-    }
     var fresh = new ArrayList<String>(events.size());
-    try (var insert = connection.prepareStatement(sql.insertNewEvents())) {
-      int n = events.size();
-      insert.setObject(1, null, java.sql.Types.BIGINT); // released_from: not a release
+    try (var insert = connection.prepareStatement(sql.insertDeliveriesAndNewEvents())) {
+      // The delivery: one element per array.
+      insert.setArray(1, connection.createArrayOf("uuid", new Object[] {deliveryId}));
+      insert.setArray(2, connection.createArrayOf("text", new Object[] {webhook.webhookId()}));
+      insert.setArray(3, connection.createArrayOf("timestamptz", new Object[] {receivedAt}));
+      insert.setArray(4, connection.createArrayOf("text", new Object[] {webhook.signature()}));
       insert.setArray(
-          2,
+          5, connection.createArrayOf("text", new Object[] {"gocardless-webhook-service/1.1"}));
+      insert.setArray(6, connection.createArrayOf("text", new Object[] {null}));
+      insert.setArray(7, connection.createArrayOf("text", new Object[] {traceparent}));
+      insert.setArray(8, connection.createArrayOf("bytea", new byte[][] {webhook.body()}));
+      insert.setArray(9, connection.createArrayOf("integer", new Object[] {events.size()}));
+      // Its events.
+      int n = events.size();
+      insert.setObject(10, null, java.sql.Types.BIGINT); // released_from: not a release
+      insert.setArray(
+          11,
           connection.createArrayOf(
               "varchar", events.stream().map(SignedWebhooks.Event::id).toArray()));
-      insert.setArray(3, connection.createArrayOf("boolean", filled(n, Boolean.FALSE)));
+      insert.setArray(12, connection.createArrayOf("boolean", filled(n, Boolean.FALSE)));
       insert.setArray(
-          4, connection.createArrayOf("varchar", filled(n, SignedWebhooks.RESOURCE_TYPE)));
-      insert.setArray(5, connection.createArrayOf("varchar", filled(n, SignedWebhooks.ACTION)));
+          13, connection.createArrayOf("varchar", filled(n, SignedWebhooks.RESOURCE_TYPE)));
+      insert.setArray(14, connection.createArrayOf("varchar", filled(n, SignedWebhooks.ACTION)));
       insert.setArray(
-          6,
+          15,
           connection.createArrayOf(
               "varchar", events.stream().map(SignedWebhooks.Event::paymentId).toArray()));
       insert.setArray(
-          7, connection.createArrayOf("varchar", filled(n, SignedWebhooks.ORGANISATION)));
+          16, connection.createArrayOf("varchar", filled(n, SignedWebhooks.ORGANISATION)));
       insert.setArray(
-          8,
+          17,
           connection.createArrayOf(
               "timestamptz",
               events.stream().map(e -> Timestamp.from(e.createdAt())).toArray(Timestamp[]::new)));
       insert.setArray(
-          9,
+          18,
           connection.createArrayOf(
               "text", events.stream().map(SignedWebhooks.Event::json).toArray()));
-      insert.setArray(10, connection.createArrayOf("uuid", filled(n, deliveryId)));
-      insert.setArray(11, connection.createArrayOf("timestamptz", filled(n, receivedAt)));
+      insert.setArray(19, connection.createArrayOf("uuid", filled(n, deliveryId)));
+      insert.setArray(20, connection.createArrayOf("timestamptz", filled(n, receivedAt)));
       try (var rows = insert.executeQuery()) {
         while (rows.next()) {
           fresh.add(rows.getString(1));

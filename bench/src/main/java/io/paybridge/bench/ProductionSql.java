@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * at run time (the classes are package-private to the service, and copying the statements would let
  * the baseline drift from what the service does). Fails loudly when a statement cannot be found.
  */
-record ProductionSql(String insertDelivery, String insertNewEvents, String insertOutbox) {
+record ProductionSql(String insertDeliveriesAndNewEvents, String insertOutbox) {
 
   static final String INGESTION =
       "webhook-ingest-service/src/main/java/io/paybridge/webhookingest/webhook/WebhookRepository.java";
@@ -31,9 +31,12 @@ record ProductionSql(String insertDelivery, String insertNewEvents, String inser
   static ProductionSql read(Path root) {
     String ingestion = text(root.resolve(INGESTION));
     String writer = text(root.resolve(OUTBOX_WRITER));
+    // As WebhookRepository.INSERT_DELIVERIES_AND_NEW_EVENTS joins its two text blocks.
     return new ProductionSql(
-        textBlock(ingestion, "INSERT_DELIVERY", INGESTION),
-        textBlock(ingestion, "INSERT_NEW_EVENTS", INGESTION),
+        "with deliveries as (\n"
+            + textBlock(ingestion, "INSERT_DELIVERIES", INGESTION)
+            + ")\n"
+            + textBlock(ingestion, "INSERT_NEW_EVENTS", INGESTION),
         textBlock(writer, "INSERT", OUTBOX_WRITER));
   }
 

@@ -1422,8 +1422,8 @@ public final class WebhookIngestBenchmark {
     out.append("## Baseline: the same rows straight into PostgreSQL over JDBC\n\n");
     out.append(
         "Per transaction, with the service's own SQL (read from WebhookRepository.java and OutboxWriter.java):"
-            + " one webhook_delivery row, the gocardless_event rows (one `unnest` insert), the outbox_event"
-            + " rows (one `unnest` insert), commit; the schema is the service's, from its Flyway migrations."
+            + " the webhook_delivery row and the gocardless_event rows (one statement of `unnest` inserts),"
+            + " the outbox_event rows (one `unnest` insert), commit; the schema is the service's, from its Flyway migrations."
             + " Same PostgreSQL server, another database (no replication slot on it). Measured before the"
             + " service was started.\n\n");
     out.append(

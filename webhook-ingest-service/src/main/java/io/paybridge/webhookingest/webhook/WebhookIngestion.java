@@ -77,11 +77,7 @@ class WebhookIngestion {
         }
       }
     }
-    deliveries.insertDeliveries(rows);
-    var newIds =
-        inbox.isEmpty()
-            ? new HashSet<String>()
-            : new HashSet<>(deliveries.insertNewEvents(inbox, null));
+    var newIds = new HashSet<>(deliveries.insertDeliveriesAndNewEvents(rows, inbox));
 
     var results = new ArrayList<IngestResult>(group.size());
     var published = new ArrayList<OutboxEvent>();

@@ -2,16 +2,19 @@ package io.paybridge.webhookingest.webhook;
 
 import jakarta.annotation.PreDestroy;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTimeoutException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
@@ -41,12 +44,17 @@ class WebhookRepository {
 
   private static final Logger log = LoggerFactory.getLogger(WebhookRepository.class);
 
-  private static final String INSERT_DELIVERY =
+  // The deliveries of a group, one row per element of the arrays.
+  private static final String INSERT_DELIVERIES =
       """
       insert into webhook_delivery
           (id, webhook_id, received_at, signature, user_agent, origin, traceparent, body, event_count)
-      values (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      select * from unnest(?::uuid[], ?::text[], ?::timestamptz[], ?::text[], ?::text[], ?::text[],
+                           ?::text[], ?::bytea[], ?::integer[])
       """;
+
+  /** Parameters of {@link #INSERT_DELIVERIES}. */
+  private static final int DELIVERY_PARAMETERS = 9;
 
   // One statement for the events of a whole group of deliveries; the unique event id makes a
   // concurrent or later duplicate insert nothing, and RETURNING tells which events are new. An id
@@ -66,6 +74,12 @@ class WebhookRepository {
       on conflict (event_id) do nothing
       returning event_id
       """;
+
+  // A group's deliveries and their events in one statement, one round trip to the database: the
+  // deliveries are inserted by a data-modifying WITH, which runs to completion although the main
+  // statement does not read it.
+  private static final String INSERT_DELIVERIES_AND_NEW_EVENTS =
+      "with deliveries as (\n" + INSERT_DELIVERIES + ")\n" + INSERT_NEW_EVENTS;
 
   private final JdbcTemplate jdbc;
 
@@ -206,24 +220,58 @@ class WebhookRepository {
         && (state.startsWith("08") || state.startsWith("53") || state.startsWith("57P"));
   }
 
-  /** Inserts deliveries, in one round trip (a JDBC batch). */
-  void insertDeliveries(List<NewDelivery> deliveries) {
-    jdbc.batchUpdate(
-        INSERT_DELIVERY,
-        deliveries,
-        deliveries.size(),
-        (statement, row) -> {
-          var delivery = row.delivery();
-          statement.setObject(1, row.id());
-          statement.setString(2, delivery.webhookId());
-          statement.setTimestamp(3, Timestamp.from(delivery.receivedAt()));
-          statement.setString(4, delivery.signature());
-          statement.setString(5, delivery.userAgent());
-          statement.setString(6, delivery.origin());
-          statement.setString(7, delivery.traceparent());
-          statement.setBytes(8, delivery.body());
-          statement.setInt(9, row.eventCount());
+  /**
+   * Inserts a group's deliveries and the events the inbox does not hold yet, in one statement (as
+   * {@link #insertNewEvents}, in the same order).
+   *
+   * @return the ids of the events inserted (an id repeated in {@code events} at most once)
+   */
+  List<String> insertDeliveriesAndNewEvents(List<NewDelivery> deliveries, List<InboxRow> events) {
+    var rows = inLockOrder(events);
+    return jdbc.execute(
+        (Connection connection) -> {
+          try (var statement = connection.prepareStatement(INSERT_DELIVERIES_AND_NEW_EVENTS)) {
+            bindDeliveries(connection, statement, deliveries);
+            bindEvents(connection, statement, DELIVERY_PARAMETERS, rows, null);
+            return insertedIds(statement, rows.size());
+          }
         });
+  }
+
+  private static void bindDeliveries(
+      Connection connection, PreparedStatement statement, List<NewDelivery> rows)
+      throws SQLException {
+    int n = rows.size();
+    var ids = new UUID[n];
+    var webhookIds = new String[n];
+    var receivedAt = new Timestamp[n];
+    var signatures = new String[n];
+    var userAgents = new String[n];
+    var origins = new String[n];
+    var traceparents = new String[n];
+    var bodies = new byte[n][];
+    var eventCounts = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      var delivery = rows.get(i).delivery();
+      ids[i] = rows.get(i).id();
+      webhookIds[i] = delivery.webhookId();
+      receivedAt[i] = Timestamp.from(delivery.receivedAt());
+      signatures[i] = delivery.signature();
+      userAgents[i] = delivery.userAgent();
+      origins[i] = delivery.origin();
+      traceparents[i] = delivery.traceparent();
+      bodies[i] = delivery.body();
+      eventCounts[i] = rows.get(i).eventCount();
+    }
+    statement.setArray(1, connection.createArrayOf("uuid", ids));
+    statement.setArray(2, connection.createArrayOf("text", webhookIds));
+    statement.setArray(3, connection.createArrayOf("timestamptz", receivedAt));
+    statement.setArray(4, connection.createArrayOf("text", signatures));
+    statement.setArray(5, connection.createArrayOf("text", userAgents));
+    statement.setArray(6, connection.createArrayOf("text", origins));
+    statement.setArray(7, connection.createArrayOf("text", traceparents));
+    statement.setArray(8, connection.createArrayOf("bytea", bodies));
+    statement.setArray(9, connection.createArrayOf("integer", eventCounts));
   }
 
   /**
@@ -273,57 +321,77 @@ class WebhookRepository {
    * @return the ids inserted (an id repeated in {@code events} at most once, by its first row)
    */
   List<String> insertNewEvents(List<InboxRow> events, Long releasedFrom) {
-    var rows = new ArrayList<>(events);
-    rows.sort(java.util.Comparator.comparing(row -> row.event().id()));
+    var rows = inLockOrder(events);
     return jdbc.execute(
         (Connection connection) -> {
           try (var statement = connection.prepareStatement(INSERT_NEW_EVENTS)) {
-            statement.setObject(1, releasedFrom, java.sql.Types.BIGINT);
-            statement.setArray(
-                2, connection.createArrayOf("varchar", column(rows, GoCardlessEvent::id)));
-            statement.setArray(
-                3,
-                connection.createArrayOf(
-                    "boolean",
-                    rows.stream().map(row -> row.event().syntheticId()).toArray(Boolean[]::new)));
-            statement.setArray(
-                4, connection.createArrayOf("text", column(rows, GoCardlessEvent::resourceType)));
-            statement.setArray(
-                5, connection.createArrayOf("text", column(rows, GoCardlessEvent::action)));
-            statement.setArray(
-                6, connection.createArrayOf("text", column(rows, GoCardlessEvent::resourceId)));
-            statement.setArray(
-                7, connection.createArrayOf("text", column(rows, GoCardlessEvent::organisationId)));
-            statement.setArray(
-                8,
-                connection.createArrayOf(
-                    "timestamptz",
-                    rows.stream()
-                        .map(row -> row.event().occurredAt())
-                        .map(at -> at == null ? null : Timestamp.from(at))
-                        .toArray(Timestamp[]::new)));
-            statement.setArray(
-                9, connection.createArrayOf("text", column(rows, GoCardlessEvent::json)));
-            statement.setArray(
-                10,
-                connection.createArrayOf(
-                    "uuid", rows.stream().map(InboxRow::deliveryId).toArray(UUID[]::new)));
-            statement.setArray(
-                11,
-                connection.createArrayOf(
-                    "timestamptz",
-                    rows.stream()
-                        .map(row -> Timestamp.from(row.receivedAt()))
-                        .toArray(Timestamp[]::new)));
-            var inserted = new ArrayList<String>(rows.size());
-            try (var result = statement.executeQuery()) {
-              while (result.next()) {
-                inserted.add(result.getString(1));
-              }
-            }
-            return inserted;
+            bindEvents(connection, statement, 0, rows, releasedFrom);
+            return insertedIds(statement, rows.size());
           }
         });
+  }
+
+  private static List<InboxRow> inLockOrder(List<InboxRow> events) {
+    var rows = new ArrayList<>(events);
+    rows.sort(Comparator.comparing(row -> row.event().id()));
+    return rows;
+  }
+
+  /** Binds {@link #INSERT_NEW_EVENTS}'s parameters, which follow the first {@code before}. */
+  private static void bindEvents(
+      Connection connection,
+      PreparedStatement statement,
+      int before,
+      List<InboxRow> rows,
+      Long releasedFrom)
+      throws SQLException {
+    statement.setObject(before + 1, releasedFrom, Types.BIGINT);
+    statement.setArray(
+        before + 2, connection.createArrayOf("varchar", column(rows, GoCardlessEvent::id)));
+    statement.setArray(
+        before + 3,
+        connection.createArrayOf(
+            "boolean",
+            rows.stream().map(row -> row.event().syntheticId()).toArray(Boolean[]::new)));
+    statement.setArray(
+        before + 4, connection.createArrayOf("text", column(rows, GoCardlessEvent::resourceType)));
+    statement.setArray(
+        before + 5, connection.createArrayOf("text", column(rows, GoCardlessEvent::action)));
+    statement.setArray(
+        before + 6, connection.createArrayOf("text", column(rows, GoCardlessEvent::resourceId)));
+    statement.setArray(
+        before + 7,
+        connection.createArrayOf("text", column(rows, GoCardlessEvent::organisationId)));
+    statement.setArray(
+        before + 8,
+        connection.createArrayOf(
+            "timestamptz",
+            rows.stream()
+                .map(row -> row.event().occurredAt())
+                .map(at -> at == null ? null : Timestamp.from(at))
+                .toArray(Timestamp[]::new)));
+    statement.setArray(
+        before + 9, connection.createArrayOf("text", column(rows, GoCardlessEvent::json)));
+    statement.setArray(
+        before + 10,
+        connection.createArrayOf(
+            "uuid", rows.stream().map(InboxRow::deliveryId).toArray(UUID[]::new)));
+    statement.setArray(
+        before + 11,
+        connection.createArrayOf(
+            "timestamptz",
+            rows.stream().map(row -> Timestamp.from(row.receivedAt())).toArray(Timestamp[]::new)));
+  }
+
+  private static List<String> insertedIds(PreparedStatement statement, int expectedAtMost)
+      throws SQLException {
+    var inserted = new ArrayList<String>(expectedAtMost);
+    try (var result = statement.executeQuery()) {
+      while (result.next()) {
+        inserted.add(result.getString(1));
+      }
+    }
+    return inserted;
   }
 
   private static String[] column(List<InboxRow> rows, Function<GoCardlessEvent, String> field) {
