@@ -237,6 +237,8 @@ class ActuatorIT {
             line ->
                 line.startsWith("http_server_requests_seconds_bucket{")
                     && line.contains("uri=\"/webhooks/gocardless\""));
+    // No "active requests" long-task timer beside it (one meter fewer per request).
+    assertThat(metrics.lines()).noneMatch(line -> line.startsWith("http_server_requests_active"));
     // The 204 above came after its group's commit, which the transaction timer recorded first.
     assertThat(
             metrics
