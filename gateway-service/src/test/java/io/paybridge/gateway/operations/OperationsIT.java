@@ -118,4 +118,20 @@ class OperationsIT extends GatewayHarness {
     assertThat(WEBHOOK_INGEST.received().getLast().query()).isEqualTo("limit=10");
     assertThat(Http.get(url("/operations/rejections?limit=0"), OPERATOR).status()).isEqualTo(400);
   }
+
+  @Test
+  void theServerEndsAnExchangeBeforeReadingTheNextRequestOfItsConnection() throws Exception {
+    // A request right after a 400, on the same keep-alive connection, once waited two minutes
+    // unread: the server runs with Reactor Netty's setting that ends the previous exchange first
+    // (GatewayServiceApplication). Read back from the server's own HTTP handler, which reads it
+    // once.
+    assertThat(Http.get(url("/operations/rejections?limit=0"), OPERATOR).status()).isEqualTo(400);
+    assertThat(Http.get(url("/operations/rejections?limit=0"), OPERATOR).status()).isEqualTo(400);
+
+    var setting =
+        Class.forName("reactor.netty.http.server.HttpTrafficHandler")
+            .getDeclaredField("LAST_FLUSH_WHEN_NO_READ");
+    setting.setAccessible(true);
+    assertThat(setting.getBoolean(null)).isTrue();
+  }
 }
