@@ -3,8 +3,7 @@ package io.paybridge.billing.support;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.paybridge.platform.events.EventHeaders;
-import io.paybridge.platform.events.Topics;
+import io.paybridge.platform.events.merchants.MerchantConnectionEvent;
 import io.paybridge.platform.events.merchants.MerchantConnectionEvent.MerchantConnected;
 import io.paybridge.platform.events.merchants.MerchantConnectionEvent.MerchantDisconnected;
 import io.paybridge.platform.testsupport.IntegrationTest;
@@ -65,17 +64,13 @@ public abstract class BillingIntegrationTest {
     world.merchantTokens.connect(
         merchantId, organisation.organisationId(), organisation.accessToken());
     announce(
-        team,
-        merchantId,
-        "MerchantConnected",
         new MerchantConnected(
             merchantId,
             team,
             organisation.organisationId(),
             organisation.creditorId(),
             "successful",
-            Instant.now()),
-        true);
+            Instant.now()));
     return new Connected(merchantId, team, organisation);
   }
 
@@ -86,29 +81,18 @@ public abstract class BillingIntegrationTest {
   protected String disconnectedMerchant(String team, SimulatedOrganisation organisation) {
     String merchantId = UUID.randomUUID().toString();
     announce(
-        team,
-        merchantId,
-        "MerchantDisconnected",
         new MerchantDisconnected(
-            merchantId, team, organisation.organisationId(), "revoked_by_merchant", Instant.now()),
-        false);
+            merchantId, team, organisation.organisationId(), "revoked_by_merchant", Instant.now()));
     return merchantId;
   }
 
-  /** Publishes a merchants.connection fact, then waits until billing-service has applied it. */
-  private void announce(
-      String team, String merchantId, String eventType, Object fact, boolean connected) {
-    world.events.send(
-        Topics.MERCHANTS_CONNECTION,
-        merchantId,
-        mapper.writeValueAsString(fact),
-        Map.of(
-            EventHeaders.ID,
-            UUID.randomUUID().toString(),
-            EventHeaders.EVENT_TYPE,
-            eventType,
-            EventHeaders.TENANT,
-            team));
+  /**
+   * Publishes a merchants.connection fact as oauth-service's relay would (the contract's topic, key
+   * and headers), then waits until billing-service has applied it.
+   */
+  private void announce(MerchantConnectionEvent fact) {
+    world.events.send(fact.toOutboxEvent(mapper.writeValueAsString(fact)));
+    boolean connected = fact instanceof MerchantConnected;
     await()
         .atMost(Duration.ofSeconds(30))
         .until(
@@ -116,7 +100,7 @@ public abstract class BillingIntegrationTest {
                 jdbc.queryForObject(
                         "select count(*) from merchant where id = ? and connected = ?",
                         Integer.class,
-                        merchantId,
+                        fact.merchantId(),
                         connected)
                     == 1);
   }

@@ -53,9 +53,6 @@ class WebhookRepository {
                            ?::text[], ?::bytea[], ?::integer[])
       """;
 
-  /** Parameters of {@link #INSERT_DELIVERIES}. */
-  private static final int DELIVERY_PARAMETERS = 9;
-
   // One statement for the events of a whole group of deliveries; the unique event id makes a
   // concurrent or later duplicate insert nothing, and RETURNING tells which events are new. An id
   // repeated in the statement (within a delivery, or in two deliveries of one group) is inserted
@@ -227,18 +224,15 @@ class WebhookRepository {
    * @return the ids of the events inserted (an id repeated in {@code events} at most once)
    */
   List<String> insertDeliveriesAndNewEvents(List<NewDelivery> deliveries, List<InboxRow> events) {
-    var rows = inLockOrder(events);
-    return jdbc.execute(
-        (Connection connection) -> {
-          try (var statement = connection.prepareStatement(INSERT_DELIVERIES_AND_NEW_EVENTS)) {
-            bindDeliveries(connection, statement, deliveries);
-            bindEvents(connection, statement, DELIVERY_PARAMETERS, rows, null);
-            return insertedIds(statement, rows.size());
-          }
-        });
+    return insertEvents(
+        INSERT_DELIVERIES_AND_NEW_EVENTS,
+        (connection, statement) -> bindDeliveries(connection, statement, deliveries),
+        events,
+        null);
   }
 
-  private static void bindDeliveries(
+  /** Binds {@link #INSERT_DELIVERIES}'s parameters; returns how many it bound. */
+  private static int bindDeliveries(
       Connection connection, PreparedStatement statement, List<NewDelivery> rows)
       throws SQLException {
     int n = rows.size();
@@ -272,6 +266,7 @@ class WebhookRepository {
     statement.setArray(7, connection.createArrayOf("text", traceparents));
     statement.setArray(8, connection.createArrayOf("bytea", bodies));
     statement.setArray(9, connection.createArrayOf("integer", eventCounts));
+    return 9;
   }
 
   /**
@@ -321,14 +316,29 @@ class WebhookRepository {
    * @return the ids inserted (an id repeated in {@code events} at most once, by its first row)
    */
   List<String> insertNewEvents(List<InboxRow> events, Long releasedFrom) {
+    return insertEvents(INSERT_NEW_EVENTS, (connection, statement) -> 0, events, releasedFrom);
+  }
+
+  /**
+   * Runs {@code sql}, which ends with {@link #INSERT_NEW_EVENTS}: {@code before} binds what comes
+   * first and returns how many parameters it bound.
+   */
+  private List<String> insertEvents(
+      String sql, ParameterBinder before, List<InboxRow> events, Long releasedFrom) {
     var rows = inLockOrder(events);
     return jdbc.execute(
         (Connection connection) -> {
-          try (var statement = connection.prepareStatement(INSERT_NEW_EVENTS)) {
-            bindEvents(connection, statement, 0, rows, releasedFrom);
+          try (var statement = connection.prepareStatement(sql)) {
+            int bound = before.bind(connection, statement);
+            bindEvents(connection, statement, bound, rows, releasedFrom);
             return insertedIds(statement, rows.size());
           }
         });
+  }
+
+  @FunctionalInterface
+  private interface ParameterBinder {
+    int bind(Connection connection, PreparedStatement statement) throws SQLException;
   }
 
   private static List<InboxRow> inLockOrder(List<InboxRow> events) {

@@ -1,10 +1,12 @@
 package io.paybridge.platform.testsupport;
 
 import io.paybridge.platform.events.EventHeaders;
+import io.paybridge.platform.events.OutboxEvent;
 import io.paybridge.platform.events.gocardless.GoCardlessEventFields;
 import io.paybridge.platform.events.gocardless.GoCardlessRecord;
 import io.paybridge.platform.events.gocardless.GoCardlessRecords;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
@@ -67,6 +69,21 @@ public final class GoCardlessEventsStandIn implements AutoCloseable {
             EventHeaders.ORGANISATION_ID,
                 routed.organisationId() == null ? "" : routed.organisationId()));
     return routed.eventId();
+  }
+
+  /**
+   * Publishes an outbox event as the relay would (acknowledged before this returns): its topic, key
+   * and value, and its columns as the headers of {@link EventHeaders#OUTBOX_COLUMN_HEADERS} (but
+   * {@code createdAt}, which the relay takes from the outbox row).
+   */
+  public void send(OutboxEvent event) {
+    var headers = new HashMap<String, String>();
+    headers.put(EventHeaders.ID, event.id());
+    headers.put(EventHeaders.EVENT_TYPE, event.type());
+    headers.put(EventHeaders.TENANT, event.tenant());
+    headers.put(EventHeaders.ORGANISATION_ID, event.organisationId());
+    headers.put(EventHeaders.TRACEPARENT, event.traceparent());
+    send(event.topic(), event.key(), event.payload(), headers);
   }
 
   /** Publishes a record with the given headers (acknowledged before this returns). */
