@@ -224,11 +224,7 @@ class WebhookRepository {
    * @return the ids of the events inserted (an id repeated in {@code events} at most once)
    */
   List<String> insertDeliveriesAndNewEvents(List<NewDelivery> deliveries, List<InboxRow> events) {
-    return insertEvents(
-        INSERT_DELIVERIES_AND_NEW_EVENTS,
-        (connection, statement) -> bindDeliveries(connection, statement, deliveries),
-        events,
-        null);
+    return insertEvents(deliveries, events, null);
   }
 
   /** Binds {@link #INSERT_DELIVERIES}'s parameters; returns how many it bound. */
@@ -316,29 +312,27 @@ class WebhookRepository {
    * @return the ids inserted (an id repeated in {@code events} at most once, by its first row)
    */
   List<String> insertNewEvents(List<InboxRow> events, Long releasedFrom) {
-    return insertEvents(INSERT_NEW_EVENTS, (connection, statement) -> 0, events, releasedFrom);
+    return insertEvents(List.of(), events, releasedFrom);
   }
 
   /**
-   * Runs {@code sql}, which ends with {@link #INSERT_NEW_EVENTS}: {@code before} binds what comes
-   * first and returns how many parameters it bound.
+   * Inserts {@code events} new to the inbox, and {@code deliveries} (if any) in the same statement
+   * ({@link #INSERT_DELIVERIES_AND_NEW_EVENTS}, else {@link #INSERT_NEW_EVENTS}).
    */
   private List<String> insertEvents(
-      String sql, ParameterBinder before, List<InboxRow> events, Long releasedFrom) {
+      List<NewDelivery> deliveries, List<InboxRow> events, Long releasedFrom) {
     var rows = inLockOrder(events);
     return jdbc.execute(
         (Connection connection) -> {
-          try (var statement = connection.prepareStatement(sql)) {
-            int bound = before.bind(connection, statement);
+          try (var statement =
+              connection.prepareStatement(
+                  deliveries.isEmpty() ? INSERT_NEW_EVENTS : INSERT_DELIVERIES_AND_NEW_EVENTS)) {
+            int bound =
+                deliveries.isEmpty() ? 0 : bindDeliveries(connection, statement, deliveries);
             bindEvents(connection, statement, bound, rows, releasedFrom);
             return insertedIds(statement, rows.size());
           }
         });
-  }
-
-  @FunctionalInterface
-  private interface ParameterBinder {
-    int bind(Connection connection, PreparedStatement statement) throws SQLException;
   }
 
   private static List<InboxRow> inLockOrder(List<InboxRow> events) {
