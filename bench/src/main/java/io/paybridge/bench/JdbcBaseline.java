@@ -20,9 +20,10 @@ import org.flywaydb.core.Flyway;
 
 /**
  * The baseline: the rows the service writes per webhook, inserted straight into PostgreSQL over
- * JDBC with the service's own SQL — the webhook_delivery row and the gocardless_event rows (one
- * statement), the outbox_event rows (one unnest statement), in one transaction — with no HTTP, no
- * signature check, no JSON parsing, no Spring and no relay reading the WAL.
+ * JDBC with the service's own statement — the webhook_delivery row, the gocardless_event rows and
+ * their outbox_event rows in one statement, a transaction of its own (autocommit), as the service
+ * writes a group without anything to quarantine — with no HTTP, no signature check, no JSON
+ * parsing, no Spring and no relay reading the WAL.
  */
 final class JdbcBaseline {
 
@@ -83,9 +84,7 @@ final class JdbcBaseline {
     var failure = new java.util.concurrent.atomic.AtomicReference<Exception>();
     var open = new ArrayList<Connection>();
     for (int i = 0; i < connections; i++) {
-      var connection = connect();
-      connection.setAutoCommit(false);
-      open.add(connection);
+      open.add(connect()); // autocommit: the statement is its transaction
     }
     String loadBefore = CpuSampler.loadAverage();
     var before = cpu.sample();
@@ -137,14 +136,15 @@ final class JdbcBaseline {
         activity);
   }
 
-  /** One webhook's transaction, as WebhookRepository and OutboxWriter.appendAll run it. */
+  /** One webhook's transaction, as WebhookRepository.insertGroup runs it for a group of one. */
   private void insert(Connection connection, SignedWebhooks.Webhook webhook) throws SQLException {
     UUID deliveryId = UUID.randomUUID();
     var receivedAt = Timestamp.from(Instant.now());
     String traceparent = traceparent();
     List<SignedWebhooks.Event> events = webhook.events();
-    var fresh = new ArrayList<String>(events.size());
-    try (var insert = connection.prepareStatement(sql.insertDeliveriesAndNewEvents())) {
+    int n = events.size();
+    var fresh = new ArrayList<String>(n);
+    try (var insert = connection.prepareStatement(sql.insertGroup())) {
       // The delivery: one element per array.
       insert.setArray(1, connection.createArrayOf("uuid", new Object[] {deliveryId}));
       insert.setArray(2, connection.createArrayOf("text", new Object[] {webhook.webhookId()}));
@@ -155,9 +155,8 @@ final class JdbcBaseline {
       insert.setArray(6, connection.createArrayOf("text", new Object[] {null}));
       insert.setArray(7, connection.createArrayOf("text", new Object[] {traceparent}));
       insert.setArray(8, connection.createArrayOf("bytea", new byte[][] {webhook.body()}));
-      insert.setArray(9, connection.createArrayOf("integer", new Object[] {events.size()}));
+      insert.setArray(9, connection.createArrayOf("integer", new Object[] {n}));
       // Its events.
-      int n = events.size();
       insert.setObject(10, null, java.sql.Types.BIGINT); // released_from: not a release
       insert.setArray(
           11,
@@ -184,43 +183,38 @@ final class JdbcBaseline {
               "text", events.stream().map(SignedWebhooks.Event::json).toArray()));
       insert.setArray(19, connection.createArrayOf("uuid", filled(n, deliveryId)));
       insert.setArray(20, connection.createArrayOf("timestamptz", filled(n, receivedAt)));
+      // Their outbox records.
+      String topic = Topics.forGoCardlessResourceType(SignedWebhooks.RESOURCE_TYPE);
+      insert.setTimestamp(21, Timestamp.from(Instant.now()));
+      insert.setArray(
+          22,
+          connection.createArrayOf(
+              "text", events.stream().map(SignedWebhooks.Event::id).toArray()));
+      insert.setArray(23, connection.createArrayOf("text", filled(n, topic)));
+      insert.setArray(
+          24,
+          connection.createArrayOf(
+              "text", events.stream().map(SignedWebhooks.Event::paymentId).toArray()));
+      insert.setArray(
+          25,
+          connection.createArrayOf(
+              "text", filled(n, SignedWebhooks.RESOURCE_TYPE + "." + SignedWebhooks.ACTION)));
+      insert.setArray(
+          26,
+          connection.createArrayOf(
+              "text", events.stream().map(SignedWebhooks.Event::json).toArray()));
+      insert.setArray(27, connection.createArrayOf("text", filled(n, null)));
+      insert.setArray(28, connection.createArrayOf("text", filled(n, SignedWebhooks.ORGANISATION)));
+      insert.setArray(29, connection.createArrayOf("text", filled(n, traceparent)));
       try (var rows = insert.executeQuery()) {
         while (rows.next()) {
           fresh.add(rows.getString(1));
         }
       }
     }
-    if (fresh.size() != events.size()) {
+    if (fresh.size() != n) {
       throw new IllegalStateException("Event ids were not unique: " + fresh.size());
     }
-    var createdAt = Timestamp.from(Instant.now());
-    String topic = Topics.forGoCardlessResourceType(SignedWebhooks.RESOURCE_TYPE);
-    try (var outbox = connection.prepareStatement(sql.insertOutbox())) {
-      int n = events.size();
-      outbox.setTimestamp(1, createdAt);
-      outbox.setArray(
-          2,
-          connection.createArrayOf(
-              "text", events.stream().map(SignedWebhooks.Event::id).toArray()));
-      outbox.setArray(3, connection.createArrayOf("text", filled(n, topic)));
-      outbox.setArray(
-          4,
-          connection.createArrayOf(
-              "text", events.stream().map(SignedWebhooks.Event::paymentId).toArray()));
-      outbox.setArray(
-          5,
-          connection.createArrayOf(
-              "text", filled(n, SignedWebhooks.RESOURCE_TYPE + "." + SignedWebhooks.ACTION)));
-      outbox.setArray(
-          6,
-          connection.createArrayOf(
-              "text", events.stream().map(SignedWebhooks.Event::json).toArray()));
-      outbox.setArray(7, connection.createArrayOf("text", filled(n, null)));
-      outbox.setArray(8, connection.createArrayOf("text", filled(n, SignedWebhooks.ORGANISATION)));
-      outbox.setArray(9, connection.createArrayOf("text", filled(n, traceparent)));
-      outbox.executeUpdate();
-    }
-    connection.commit();
   }
 
   private static Object[] filled(int n, Object value) {

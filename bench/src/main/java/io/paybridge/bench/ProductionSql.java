@@ -7,11 +7,12 @@ import java.nio.file.Path;
 import java.util.regex.Pattern;
 
 /**
- * The SQL webhook-ingest-service runs per webhook and its schema, read from the production sources
- * at run time (the classes are package-private to the service, and copying the statements would let
- * the baseline drift from what the service does). Fails loudly when a statement cannot be found.
+ * The statement webhook-ingest-service runs per group of webhooks and its schema, read from the
+ * production sources at run time (the classes are package-private to the service, and copying the
+ * statements would let the baseline drift from what the service does). Fails loudly when a
+ * statement cannot be found.
  */
-record ProductionSql(String insertDeliveriesAndNewEvents, String insertOutbox) {
+record ProductionSql(String insertGroup) {
 
   static final String INGESTION =
       "webhook-ingest-service/src/main/java/io/paybridge/webhookingest/webhook/WebhookRepository.java";
@@ -31,13 +32,15 @@ record ProductionSql(String insertDeliveriesAndNewEvents, String insertOutbox) {
   static ProductionSql read(Path root) {
     String ingestion = text(root.resolve(INGESTION));
     String writer = text(root.resolve(OUTBOX_WRITER));
-    // As WebhookRepository.INSERT_DELIVERIES_AND_NEW_EVENTS joins its two text blocks.
+    // As WebhookRepository.INSERT_GROUP composes its text blocks and OutboxWriter.insertWhereIdIn
+    // the outbox's.
     return new ProductionSql(
-        "with deliveries as (\n"
-            + textBlock(ingestion, "INSERT_DELIVERIES", INGESTION)
-            + ")\n"
-            + textBlock(ingestion, "INSERT_NEW_EVENTS", INGESTION),
-        textBlock(writer, "INSERT", OUTBOX_WRITER));
+        textBlock(ingestion, "INSERT_GROUP", INGESTION)
+            .formatted(
+                textBlock(ingestion, "INSERT_DELIVERIES", INGESTION),
+                textBlock(ingestion, "INSERT_NEW_EVENTS", INGESTION),
+                textBlock(writer, "INSERT_WHERE", OUTBOX_WRITER)
+                    .formatted("e.id in (select event_id from inbox)")));
   }
 
   private static String textBlock(String source, String constant, String file) {

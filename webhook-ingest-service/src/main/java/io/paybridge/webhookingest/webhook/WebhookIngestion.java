@@ -8,10 +8,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Stores correctly signed deliveries, their events and the outbox records of the events never seen
@@ -31,6 +33,7 @@ class WebhookIngestion {
   private final WebhookRepository deliveries;
   private final QuarantineRepository quarantine;
   private final OutboxWriter outbox;
+  private final TransactionTemplate transactions;
   private final Duration storageDeadline;
   private final Clock clock;
 
@@ -38,52 +41,105 @@ class WebhookIngestion {
       WebhookRepository deliveries,
       QuarantineRepository quarantine,
       OutboxWriter outbox,
+      TransactionTemplate transactions,
       WebhookProperties properties,
       Clock clock) {
     this.deliveries = deliveries;
     this.quarantine = quarantine;
     this.outbox = outbox;
+    this.transactions = transactions;
     this.storageDeadline = properties.storageDeadline();
     this.clock = clock;
   }
 
   /**
-   * Stores the deliveries of {@code group} in one transaction.
+   * Stores the deliveries of {@code group} in one transaction: one statement when nothing of it is
+   * quarantined (the common case; {@link WebhookRepository#insertGroup}), else several.
    *
    * @return what became of each delivery, in the order of {@code group}
    */
-  @Transactional
   List<IngestResult> ingestAll(List<Submission> group) {
-    // From the earliest delivery's arrival, not from here: the wait in the queue and for a pool
-    // connection count too.
+    var rows = new GroupRows(group, clock.instant());
+    if (!outbox.deletesAfterInsert() && group.stream().noneMatch(WebhookIngestion::quarantines)) {
+      // The outbox records of every event that may be new, each id once (for its first delivery):
+      // the statement inserts those of the events it inserted into the inbox.
+      var candidates = new ArrayList<OutboxEvent>();
+      var ids = new HashSet<String>();
+      for (Submission submission : group) {
+        for (GoCardlessEvent event : ((ParsedBody.Batch) submission.body()).routable()) {
+          if (ids.add(event.id())) {
+            candidates.add(event.toOutboxEvent(submission.delivery().traceparent()));
+          }
+        }
+      }
+      var newIds =
+          deliveries.insertGroup(rows.deliveries, rows.inbox, candidates, remaining(group));
+      return results(group, rows, new HashSet<>(newIds), new ArrayList<>());
+    }
+    return transactions.execute(
+        status -> {
+          deliveries.limitTransaction(remaining(group));
+          var newIds =
+              new HashSet<>(deliveries.insertDeliveriesAndNewEvents(rows.deliveries, rows.inbox));
+          var published = new ArrayList<OutboxEvent>();
+          var results = results(group, rows, newIds, published);
+          outbox.appendAll(published);
+          return results;
+        });
+  }
+
+  /** Whether a delivery has anything to quarantine: a body that is not a webhook, or an event. */
+  private static boolean quarantines(Submission submission) {
+    return !(submission.body() instanceof ParsedBody.Batch batch) || !batch.rejected().isEmpty();
+  }
+
+  /**
+   * What is left of the group's storage deadline: from its earliest delivery's arrival, not from
+   * here, since the wait in the queue and for a pool connection count too.
+   */
+  private Duration remaining(List<Submission> group) {
     Instant receivedFirst =
         group.stream().map(s -> s.delivery().receivedAt()).min(Instant::compareTo).orElseThrow();
-    deliveries.limitTransaction(
-        Duration.between(clock.instant(), receivedFirst.plus(storageDeadline)));
+    return Duration.between(clock.instant(), receivedFirst.plus(storageDeadline));
+  }
 
-    var ids = new ArrayList<UUID>(group.size());
-    var rows = new ArrayList<WebhookRepository.NewDelivery>(group.size());
-    var inbox = new ArrayList<WebhookRepository.InboxRow>();
-    Instant now = clock.instant();
-    for (Submission submission : group) {
-      UUID id = DeliveryIds.next(now);
-      ids.add(id);
-      int eventCount =
-          submission.body() instanceof ParsedBody.Batch batch ? batch.events().size() : 0;
-      rows.add(new WebhookRepository.NewDelivery(id, submission.delivery(), eventCount));
-      if (submission.body() instanceof ParsedBody.Batch batch) {
-        for (GoCardlessEvent event : batch.routable()) {
-          inbox.add(new WebhookRepository.InboxRow(id, submission.delivery().receivedAt(), event));
+  /** A group's rows for the deliveries and the inbox, each delivery with its new id. */
+  private static final class GroupRows {
+
+    final List<UUID> ids;
+    final List<WebhookRepository.NewDelivery> deliveries;
+    final List<WebhookRepository.InboxRow> inbox = new ArrayList<>();
+
+    GroupRows(List<Submission> group, Instant now) {
+      ids = new ArrayList<>(group.size());
+      deliveries = new ArrayList<>(group.size());
+      for (Submission submission : group) {
+        UUID id = DeliveryIds.next(now);
+        ids.add(id);
+        int eventCount =
+            submission.body() instanceof ParsedBody.Batch batch ? batch.events().size() : 0;
+        deliveries.add(new WebhookRepository.NewDelivery(id, submission.delivery(), eventCount));
+        if (submission.body() instanceof ParsedBody.Batch batch) {
+          for (GoCardlessEvent event : batch.routable()) {
+            inbox.add(
+                new WebhookRepository.InboxRow(id, submission.delivery().receivedAt(), event));
+          }
         }
       }
     }
-    var newIds = new HashSet<>(deliveries.insertDeliveriesAndNewEvents(rows, inbox));
+  }
 
+  /**
+   * What became of each delivery of the group, given the ids of the events new to the inbox (taken
+   * from {@code newIds} as they are given out); quarantines what is to be, and adds the outbox
+   * records of the new events to {@code published}.
+   */
+  private List<IngestResult> results(
+      List<Submission> group, GroupRows rows, Set<String> newIds, List<OutboxEvent> published) {
     var results = new ArrayList<IngestResult>(group.size());
-    var published = new ArrayList<OutboxEvent>();
     for (int i = 0; i < group.size(); i++) {
       Submission submission = group.get(i);
-      UUID deliveryId = ids.get(i);
+      UUID deliveryId = rows.ids.get(i);
       switch (submission.body()) {
         case ParsedBody.Malformed malformed -> {
           boolean added =
@@ -118,7 +174,6 @@ class WebhookIngestion {
         }
       }
     }
-    outbox.appendAll(published);
     return results;
   }
 

@@ -1,5 +1,7 @@
 package io.paybridge.webhookingest.webhook;
 
+import io.paybridge.platform.events.OutboxEvent;
+import io.paybridge.platform.outbox.OutboxWriter;
 import jakarta.annotation.PreDestroy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -78,14 +80,35 @@ class WebhookRepository {
   private static final String INSERT_DELIVERIES_AND_NEW_EVENTS =
       "with deliveries as (\n" + INSERT_DELIVERIES + ")\n" + INSERT_NEW_EVENTS;
 
+  // A group's deliveries, its events new to the inbox and their outbox records in one statement,
+  // which PostgreSQL runs as one transaction: in autocommit, one round trip to the database with
+  // the commit. Each data-modifying WITH query runs to completion whether or not another reads it;
+  // the outbox's inserts the records of the events the inbox's returned (the new ones).
+  private static final String INSERT_GROUP =
+      """
+      with deliveries as (
+      %s),
+      inbox as (
+      %s),
+      outbox as (
+      %s)
+      select event_id from inbox
+      """
+          .formatted(
+              INSERT_DELIVERIES,
+              INSERT_NEW_EVENTS,
+              OutboxWriter.insertWhereIdIn("select event_id from inbox"));
+
   private final JdbcTemplate jdbc;
+  private final OutboxWriter outbox;
 
   // Closes the connections of transactions past their deadline. A platform thread of its own, so
   // that it still runs on time when the request threads (virtual) saturate the cores.
   private final ScheduledThreadPoolExecutor deadlines;
 
-  WebhookRepository(JdbcTemplate jdbc) {
+  WebhookRepository(JdbcTemplate jdbc, OutboxWriter outbox) {
     this.jdbc = jdbc;
+    this.outbox = outbox;
     this.deadlines =
         new ScheduledThreadPoolExecutor(
             1, Thread.ofPlatform().daemon().name("webhook-transaction-deadline").factory());
@@ -117,20 +140,29 @@ class WebhookRepository {
    * @throws QueryTimeoutException if {@code remaining} is not positive: nothing was written yet
    */
   void limitTransaction(Duration remaining) {
-    if (remaining.isNegative() || remaining.isZero()) {
-      throw new QueryTimeoutException(
-          "The storage deadline passed before the transaction could start (waited for a connection)");
-    }
     var dataSource = jdbc.getDataSource();
     Connection connection = DataSourceUtils.getConnection(dataSource);
     try {
-      var deadline = new TransactionDeadline(() -> abort(connection));
-      deadline.scheduled = deadlines.schedule(deadline, remaining.toNanos(), TimeUnit.NANOSECONDS);
-      TransactionSynchronizationManager.registerSynchronization(deadline);
+      TransactionSynchronizationManager.registerSynchronization(limit(connection, remaining));
     } finally {
       // The transaction's own connection: this only gives back the reference taken above.
       DataSourceUtils.releaseConnection(connection, dataSource);
     }
+  }
+
+  /**
+   * Aborts {@code connection} in {@code remaining}, unless the returned deadline is settled first.
+   *
+   * @throws QueryTimeoutException if {@code remaining} is not positive: nothing was written yet
+   */
+  private TransactionDeadline limit(Connection connection, Duration remaining) {
+    if (remaining.isNegative() || remaining.isZero()) {
+      throw new QueryTimeoutException(
+          "The storage deadline passed before the transaction could start (waited for a connection)");
+    }
+    var deadline = new TransactionDeadline(() -> abort(connection));
+    deadline.scheduled = deadlines.schedule(deadline, remaining.toNanos(), TimeUnit.NANOSECONDS);
+    return deadline;
   }
 
   private static void abort(Connection connection) {
@@ -165,8 +197,15 @@ class WebhookRepository {
 
     @Override
     public void afterCompletion(int status) {
-      // Synchronized with run(): an abort already under way finishes before the transaction manager
-      // resets the connection and gives it back, so the pool sees it broken and evicts it.
+      settle();
+    }
+
+    /**
+     * The transaction completed: no abort from now on. Synchronized with run(): an abort already
+     * under way finishes before the connection is reset and given back, so the pool sees it broken
+     * and evicts it.
+     */
+    void settle() {
       synchronized (this) {
         settled = true;
       }
@@ -215,6 +254,41 @@ class WebhookRepository {
   private static boolean isUnavailableState(String state) {
     return state != null
         && (state.startsWith("08") || state.startsWith("53") || state.startsWith("57P"));
+  }
+
+  /**
+   * Inserts a group's deliveries, the events the inbox does not hold yet and the outbox records of
+   * those, in one statement run on its own ({@link #INSERT_GROUP}, autocommit): all of it or, if it
+   * fails, nothing. Events go into the inbox as {@link #insertNewEvents} puts them.
+   *
+   * @param published the outbox record of every event that may be new, each id once, in the order
+   *     to publish: only those of the events inserted are written
+   * @param remaining the time left to the storage deadline: if the statement has not returned by
+   *     then, its connection is aborted (as {@link #limitTransaction} does)
+   * @return the ids of the events inserted (an id repeated in {@code events} at most once)
+   * @throws QueryTimeoutException if {@code remaining} is not positive: nothing was written
+   */
+  List<String> insertGroup(
+      List<NewDelivery> deliveries,
+      List<InboxRow> events,
+      List<OutboxEvent> published,
+      Duration remaining) {
+    if (TransactionSynchronizationManager.isActualTransactionActive()) {
+      throw new IllegalStateException("A group's statement is a transaction of its own");
+    }
+    var rows = inLockOrder(events);
+    return jdbc.execute(
+        (Connection connection) -> {
+          var deadline = limit(connection, remaining);
+          try (var statement = connection.prepareStatement(INSERT_GROUP)) {
+            int bound = bindDeliveries(connection, statement, deliveries);
+            bound += bindEvents(connection, statement, bound, rows, null);
+            outbox.bind(connection, statement, bound, published);
+            return insertedIds(statement, rows.size());
+          } finally {
+            deadline.settle();
+          }
+        });
   }
 
   /**
@@ -341,8 +415,11 @@ class WebhookRepository {
     return rows;
   }
 
-  /** Binds {@link #INSERT_NEW_EVENTS}'s parameters, which follow the first {@code before}. */
-  private static void bindEvents(
+  /**
+   * Binds {@link #INSERT_NEW_EVENTS}'s parameters, which follow the first {@code before}; returns
+   * how many it bound.
+   */
+  private static int bindEvents(
       Connection connection,
       PreparedStatement statement,
       int before,
@@ -385,6 +462,7 @@ class WebhookRepository {
         connection.createArrayOf(
             "timestamptz",
             rows.stream().map(row -> Timestamp.from(row.receivedAt())).toArray(Timestamp[]::new)));
+    return 11;
   }
 
   private static List<String> insertedIds(PreparedStatement statement, int expectedAtMost)

@@ -11,6 +11,7 @@ import io.paybridge.platform.events.OutboxEvent;
 import io.paybridge.platform.testsupport.EmbeddedKafkaServer;
 import io.paybridge.platform.testsupport.IntegrationTest;
 import io.paybridge.platform.testsupport.KafkaTestConsumer;
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,6 +108,46 @@ class OutboxRelayIT {
             () -> outbox.append(OutboxEvent.newEvent(TOPIC, "SH3", "ShipmentDispatched", "{}")))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("transaction");
+  }
+
+  @Test
+  void relaysWhatACallersOwnStatementKeepsOfTheEventsInTheOrderBound() {
+    String run = UUID.randomUUID().toString();
+    List<OutboxEvent> events =
+        IntStream.range(0, 4)
+            .mapToObj(
+                i ->
+                    OutboxEvent.of(
+                        run + "-" + i, TOPIC, "SH7", "ShipmentDispatched", "{\"n\":" + i + "}"))
+            .toList();
+    // The caller's statement, on its own (autocommit): its other query returns three of the four
+    // ids, not in the order bound; the outbox part inserts those three, in the order bound.
+    String statement =
+        "with kept as (select unnest(?::text[]) as id), outbox as ("
+            + OutboxWriter.insertWhereIdIn("select id from kept")
+            + ") select count(*) from kept";
+    try (var consumer = KafkaTestConsumer.fromNow(TOPIC)) {
+      jdbc.execute(
+          (Connection connection) -> {
+            try (var insert = connection.prepareStatement(statement)) {
+              insert.setArray(
+                  1,
+                  connection.createArrayOf(
+                      "text", new String[] {run + "-3", run + "-0", run + "-2"}));
+              outbox.bind(connection, insert, 1, events);
+              insert.executeQuery().close();
+            }
+            return null;
+          });
+
+      // The last one bound and kept; the key is the same, so those before it came first.
+      consumer.await(r -> (run + "-3").equals(r.header(EventHeaders.ID)));
+      assertThat(
+              consumer.received().stream()
+                  .map(r -> r.header(EventHeaders.ID))
+                  .filter(id -> id.startsWith(run)))
+          .containsExactly(run + "-0", run + "-2", run + "-3");
+    }
   }
 
   @Test
