@@ -15,10 +15,11 @@ import org.postgresql.Driver;
  * Debezium's replication and offset connections), which must not come from the application's pool.
  *
  * @param deadConnectionTimeout how long PostgreSQL may take to notice that the relay's host
- *     vanished: the relay's sessions carry server-side TCP keepalives, {@code tcp_user_timeout} and
- *     {@code wal_sender_timeout} derived from it ({@link #serverOptions()}), so that a dead
- *     leader's advisory lock and replication slot are freed within about this long instead of the
- *     operating system's defaults (two hours of keepalive idle time on Linux)
+ *     vanished: the relay's sessions carry server-side TCP keepalives, {@code tcp_user_timeout} or
+ *     {@code wal_sender_timeout} derived from it ({@link #serverOptions()}, {@link
+ *     #replicationServerOptions()}), so that a dead leader's advisory lock and replication slot are
+ *     freed within about this long instead of the operating system's defaults (two hours of
+ *     keepalive idle time on Linux)
  */
 public record DatabaseEndpoint(
     String jdbcUrl, String username, String password, Duration deadConnectionTimeout) {
@@ -84,16 +85,35 @@ public record DatabaseEndpoint(
    * holds the slot for the server's default (60 s). Settable per session since PostgreSQL 12.
    */
   String serverOptions() {
+    return keepalives()
+        + " -c tcp_user_timeout="
+        + deadConnectionTimeout.toMillis()
+        + " -c wal_sender_timeout="
+        + deadConnectionTimeout.toMillis();
+  }
+
+  /**
+   * The session settings of Debezium's replication session: {@link #serverOptions()} without {@code
+   * tcp_user_timeout}. There the server does the sending, and the relay stops reading whenever
+   * Kafka does not take its batches (its queue full: a broker outage, a slow broker); the kernel
+   * then ended live sessions with {@code ETIMEDOUT} (PostgreSQL's log: {@code could not receive
+   * data from client: Connection timed out}), once at the start of a saturation phase of the
+   * benchmark while the relay was keeping up, and the relay streamed again only after its
+   * connector's restart. A vanished relay still ends the session within the timeout: the walsender
+   * gives up on a client that has not replied for {@code wal_sender_timeout}, also while its own
+   * sends are blocked, and the keepalives cover an idle session.
+   */
+  String replicationServerOptions() {
+    return keepalives() + " -c wal_sender_timeout=" + deadConnectionTimeout.toMillis();
+  }
+
+  private String keepalives() {
     long seconds = deadConnectionTimeout.toSeconds();
     return "-c tcp_keepalives_idle="
         + Math.max(1, seconds / 3)
         + " -c tcp_keepalives_interval="
         + Math.max(1, seconds / 6)
-        + " -c tcp_keepalives_count=4"
-        + " -c tcp_user_timeout="
-        + deadConnectionTimeout.toMillis()
-        + " -c wal_sender_timeout="
-        + deadConnectionTimeout.toMillis();
+        + " -c tcp_keepalives_count=4";
   }
 
   /**

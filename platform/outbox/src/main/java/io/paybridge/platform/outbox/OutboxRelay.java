@@ -585,9 +585,9 @@ public class OutboxRelay implements SmartLifecycle {
     // the driver confirm keepalive LSNs past the position Kafka holds).
     config.setProperty("lsn.flush.mode", "connector");
     // A vanished relay host: the server ends its replication session (and frees the slot for a
-    // standby) within dead-connection-timeout; see DatabaseEndpoint.serverOptions().
+    // standby) within dead-connection-timeout; see DatabaseEndpoint.replicationServerOptions().
     config.setProperty("database.tcpKeepAlive", "true");
-    config.setProperty("driver.options", database.serverOptions());
+    config.setProperty("driver.options", database.replicationServerOptions());
     // TLS as the service's JDBC URL asks for it (sslmode, sslrootcert...): Debezium's replication
     // connection is built from these settings, not from the URL, and would otherwise use its own
     // default (prefer: encrypt if offered, never verify).

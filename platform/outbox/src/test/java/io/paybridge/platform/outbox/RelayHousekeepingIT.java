@@ -7,8 +7,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.paybridge.platform.testsupport.EmbeddedKafkaServer;
 import io.paybridge.platform.testsupport.EmbeddedPostgresServer;
 import io.paybridge.platform.testsupport.KafkaTestConsumer;
+import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Properties;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -116,21 +118,36 @@ class RelayHousekeepingIT {
               Duration.ofSeconds(30));
       try (var connection = endpoint.open();
           var statement = connection.createStatement()) {
-        // In the settings' base units: seconds for keepalives, milliseconds for the timeouts.
-        assertThat(setting(statement, "tcp_keepalives_idle")).isEqualTo("10");
-        assertThat(setting(statement, "tcp_keepalives_interval")).isEqualTo("5");
-        assertThat(setting(statement, "tcp_keepalives_count")).isEqualTo("4");
-        assertThat(setting(statement, "tcp_user_timeout")).isEqualTo("30000");
-        assertThat(setting(statement, "wal_sender_timeout")).isEqualTo("30000");
+        assertDeadConnectionSettings(statement, "30000");
       }
       var config = fixture.relay(EmbeddedKafkaServer.shared().bootstrapServers()).debeziumConfig();
       assertThat(config.getProperty("driver.options"))
-          .isEqualTo(fixture.endpoint().serverOptions());
+          .isEqualTo(fixture.endpoint().replicationServerOptions());
+      // The replication session: the same keepalives and wal_sender_timeout, and the server's
+      // default tcp_user_timeout (0: none), which ended live sessions whose relay read slowly.
+      var replication = new Properties();
+      replication.setProperty("user", EmbeddedPostgresServer.USER);
+      replication.setProperty("password", EmbeddedPostgresServer.PASSWORD);
+      replication.setProperty("options", config.getProperty("driver.options"));
+      try (var connection = DriverManager.getConnection(fixture.jdbcUrl, replication);
+          var statement = connection.createStatement()) {
+        assertDeadConnectionSettings(statement, "0");
+      }
       assertThat(config.getProperty("database.tcpKeepAlive")).isEqualTo("true");
       assertThat(config.getProperty("lsn.flush.mode")).isEqualTo("connector");
       assertThat(config.getProperty("heartbeat.action.query"))
           .isEqualTo(OutboxRelay.HEARTBEAT_ACTION_QUERY);
     }
+  }
+
+  /** In the settings' base units: seconds for keepalives, milliseconds for the timeouts. */
+  private static void assertDeadConnectionSettings(
+      java.sql.Statement statement, String tcpUserTimeout) throws Exception {
+    assertThat(setting(statement, "tcp_keepalives_idle")).isEqualTo("10");
+    assertThat(setting(statement, "tcp_keepalives_interval")).isEqualTo("5");
+    assertThat(setting(statement, "tcp_keepalives_count")).isEqualTo("4");
+    assertThat(setting(statement, "tcp_user_timeout")).isEqualTo(tcpUserTimeout);
+    assertThat(setting(statement, "wal_sender_timeout")).isEqualTo("30000");
   }
 
   private static String setting(java.sql.Statement statement, String name) throws Exception {
