@@ -77,12 +77,14 @@ public record DatabaseEndpoint(
       List.of("sslmode", "sslrootcert", "sslcert", "sslkey", "sslpassword");
 
   /**
-   * Session settings ({@code options} of the connection) that bound how long the server keeps the
-   * session of a relay whose host vanished without closing its TCP connections: keepalive probes
-   * after a third of the timeout, then four probes a sixth of it apart (an idle session, such as
-   * the leader lock's); {@code tcp_user_timeout} for data left unacknowledged (a session that was
-   * sending); {@code wal_sender_timeout} for the replication session, whose walsender otherwise
-   * holds the slot for the server's default (60 s). Settable per session since PostgreSQL 12.
+   * Session settings ({@code options} of the connection) of the relay's own sessions ({@link
+   * #open}) that bound how long the server keeps the session of a relay whose host vanished without
+   * closing its TCP connections: keepalive probes after a third of the timeout, then four probes a
+   * sixth of it apart (an idle session, such as the leader lock's); {@code tcp_user_timeout} for
+   * data left unacknowledged (a session that was sending); {@code wal_sender_timeout}, which only a
+   * replication session uses (its walsender otherwise holds the slot for the server's default, 60
+   * s). Settable per session since PostgreSQL 12. Debezium's sessions: {@link
+   * #replicationServerOptions()}.
    */
   String serverOptions() {
     return keepalives()
