@@ -50,6 +50,14 @@ final class PostgresServer implements AutoCloseable {
             .setServerConfig("wal_sender_timeout", "10s")
             // A 204 must mean the commit is durable: wait for the WAL write as production does.
             .setServerConfig("synchronous_commit", "on")
+            // The server's own log, beside the services' (logs/postgresql.log, appended to at each
+            // start): why a session or a replication connection ended, which the services' logs
+            // see only from their side.
+            .setServerConfig("logging_collector", "on")
+            .setServerConfig(
+                "log_directory", data.resolveSibling("logs").toAbsolutePath().toString())
+            .setServerConfig("log_filename", "postgresql.log")
+            .setServerConfig("log_replication_commands", "on")
             .start();
   }
 
