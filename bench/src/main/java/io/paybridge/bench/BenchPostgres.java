@@ -71,14 +71,10 @@ final class BenchPostgres implements AutoCloseable {
               // production durability; -c fsync=on comes after zonky's -F and wins
               .setServerConfig("fsync", durability.equals("production") ? "on" : "off")
               .setServerConfig("synchronous_commit", "on")
-              // The server's own log (bench/target/logs/postgresql.log): why a replication
-              // connection ended, checkpoints, what the report cannot say.
-              .setServerConfig("logging_collector", "on")
-              .setServerConfig(
-                  "log_directory", Path.of("bench/target/logs").toAbsolutePath().toString())
-              .setServerConfig("log_filename", "postgresql.log")
-              .setServerConfig("log_checkpoints", "on")
-              .setServerConfig("log_replication_commands", "on");
+              // The server's own log (bench/target/logs/postgresql.log), with its checkpoints:
+              // what the report cannot say.
+              .setServerConfig("log_checkpoints", "on");
+      EmbeddedPostgresServer.withServerLog(builder, Path.of("bench/target/logs"));
       settings.forEach(builder::setServerConfig);
       return new BenchPostgres(builder.start(), null);
     } catch (IOException e) {

@@ -34,7 +34,7 @@ final class PostgresServer implements AutoCloseable {
 
   void start() throws IOException {
     Files.createDirectories(data.getParent());
-    postgres =
+    var builder =
         EmbeddedPostgres.builder()
             .setRegisterShutdownHook(true)
             .setPort(port)
@@ -49,16 +49,9 @@ final class PostgresServer implements AutoCloseable {
             .setServerConfig("max_slot_wal_keep_size", "1GB")
             .setServerConfig("wal_sender_timeout", "10s")
             // A 204 must mean the commit is durable: wait for the WAL write as production does.
-            .setServerConfig("synchronous_commit", "on")
-            // The server's own log, beside the services' (logs/postgresql.log, appended to at each
-            // start): why a session or a replication connection ended, which the services' logs
-            // see only from their side.
-            .setServerConfig("logging_collector", "on")
-            .setServerConfig(
-                "log_directory", data.resolveSibling("logs").toAbsolutePath().toString())
-            .setServerConfig("log_filename", "postgresql.log")
-            .setServerConfig("log_replication_commands", "on")
-            .start();
+            .setServerConfig("synchronous_commit", "on");
+    // The server's own log beside the services' (logs/postgresql.log), across its restarts.
+    postgres = EmbeddedPostgresServer.withServerLog(builder, data.resolveSibling("logs")).start();
   }
 
   /** pg_ctl stop -m fast: sessions end, a checkpoint, the processes exit; the data stays. */

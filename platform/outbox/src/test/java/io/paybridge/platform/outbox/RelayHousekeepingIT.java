@@ -12,7 +12,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGProperty;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -137,6 +140,76 @@ class RelayHousekeepingIT {
       assertThat(config.getProperty("lsn.flush.mode")).isEqualTo("connector");
       assertThat(config.getProperty("heartbeat.action.query"))
           .isEqualTo(OutboxRelay.HEARTBEAT_ACTION_QUERY);
+    }
+  }
+
+  /**
+   * The replication session has no {@code tcp_user_timeout}: what ends it when its relay stops
+   * answering (a hung or vanished host) is {@code wal_sender_timeout}, also while the walsender's
+   * own sends are blocked. A client here takes the replication stream with the relay's session
+   * settings and a 3 s timeout, then neither reads nor replies while a large transaction is
+   * streamed to it; the server must end the session before its own default (10 s in the tests'
+   * server) would.
+   */
+  @Test
+  void theServerEndsTheReplicationSessionOfARelayThatStopsAnswering() throws Exception {
+    try (var fixture = new RelayFixture("silent")) {
+      var endpoint =
+          new DatabaseEndpoint(
+              fixture.jdbcUrl,
+              EmbeddedPostgresServer.USER,
+              EmbeddedPostgresServer.PASSWORD,
+              Duration.ofSeconds(3));
+      fixture.jdbc.execute("create publication silent_relay for table outbox_heartbeat");
+      var properties = new Properties();
+      properties.setProperty("user", EmbeddedPostgresServer.USER);
+      properties.setProperty("password", EmbeddedPostgresServer.PASSWORD);
+      PGProperty.REPLICATION.set(properties, "database");
+      PGProperty.ASSUME_MIN_SERVER_VERSION.set(properties, "12");
+      PGProperty.PREFER_QUERY_MODE.set(properties, "simple");
+      properties.setProperty("options", endpoint.replicationServerOptions());
+      try (var connection = DriverManager.getConnection(fixture.jdbcUrl, properties)) {
+        var replication = connection.unwrap(PGConnection.class).getReplicationAPI();
+        replication
+            .createReplicationSlot()
+            .logical()
+            .withSlotName("silent_relay")
+            .withOutputPlugin("pgoutput")
+            .withTemporaryOption()
+            .make();
+        replication
+            .replicationStream()
+            .logical()
+            .withSlotName("silent_relay")
+            .withSlotOption("proto_version", 1)
+            .withSlotOption("publication_names", "silent_relay")
+            .withStatusInterval(1, TimeUnit.HOURS)
+            .start();
+        Integer walsender =
+            fixture.jdbc.queryForObject(
+                "select active_pid from pg_replication_slots where slot_name = 'silent_relay'",
+                Integer.class);
+        assertThat(walsender).as("the walsender streaming to the silent client").isNotNull();
+        long started = System.nanoTime();
+        // Megabytes of changes for it to send, more than the sockets' buffers hold: its sends
+        // block.
+        fixture.jdbc.update(
+            "insert into outbox_heartbeat (beat_at) select clock_timestamp()"
+                + " from generate_series(1, 300000)");
+        await()
+            .atMost(Duration.ofSeconds(8))
+            .pollInterval(Duration.ofMillis(100))
+            .until(
+                () ->
+                    fixture.jdbc.queryForObject(
+                            "select count(*) from pg_stat_replication where pid = ?",
+                            Integer.class,
+                            walsender)
+                        == 0);
+        assertThat(Duration.ofNanos(System.nanoTime() - started))
+            .as("ended by the session's 3 s timeout, not at once")
+            .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+      }
     }
   }
 

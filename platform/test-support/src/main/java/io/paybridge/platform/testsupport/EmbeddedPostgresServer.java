@@ -3,6 +3,7 @@ package io.paybridge.platform.testsupport;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Set;
@@ -82,6 +83,21 @@ public final class EmbeddedPostgresServer {
     } catch (IOException e) {
       throw new UncheckedIOException("Could not start embedded PostgreSQL", e);
     }
+  }
+
+  /**
+   * Has {@code builder}'s server write its own log to {@code directory}{@code /postgresql.log}
+   * (appended to at each start), with the replication commands: why a session or a replication
+   * connection ended, which its clients' logs see only from their side. For the servers the
+   * benchmarks and the fault harness start.
+   */
+  public static EmbeddedPostgres.Builder withServerLog(
+      EmbeddedPostgres.Builder builder, Path directory) {
+    return builder
+        .setServerConfig("logging_collector", "on")
+        .setServerConfig("log_directory", directory.toAbsolutePath().toString())
+        .setServerConfig("log_filename", "postgresql.log")
+        .setServerConfig("log_replication_commands", "on");
   }
 
   public int port() {
