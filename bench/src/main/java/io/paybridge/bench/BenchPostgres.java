@@ -53,21 +53,14 @@ final class BenchPostgres implements AutoCloseable {
     }
     try {
       var builder =
-          EmbeddedPostgres.builder()
+          EmbeddedPostgresServer.builder()
               .setRegisterShutdownHook(true)
-              // as EmbeddedPostgresServer
-              .setServerConfig("wal_level", "logical")
-              .setServerConfig("max_replication_slots", "32")
-              .setServerConfig("max_wal_senders", "32")
-              .setServerConfig("max_connections", "300")
-              .setServerConfig("shared_buffers", "128MB")
               // Not the tests' 1GB: the batch phases write about 1.6 GB of WAL in 30 s, and a
               // logical slot's restart_lsn moves only at the running-transactions records
               // PostgreSQL logs every 15 s or so, so it can lag 1 GB behind; PostgreSQL then
               // invalidates the slot and the relay stops (run of 17:05, docs/benchmarks.md).
               // 10GB as docker-compose.yml.
               .setServerConfig("max_slot_wal_keep_size", "10GB")
-              .setServerConfig("wal_sender_timeout", "10s")
               // production durability; -c fsync=on comes after zonky's -F and wins
               .setServerConfig("fsync", durability.equals("production") ? "on" : "off")
               .setServerConfig("synchronous_commit", "on")

@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * PostgreSQL 17 (zonky's binaries, a real {@code postgres} process tree) on a fixed port and data
- * directory, with the settings of the tests' {@link EmbeddedPostgresServer}, so that it can be
+ * directory, with the settings of {@link EmbeddedPostgresServer#builder()}, so that it can be
  * stopped and started again with its data, and paused.
  *
  * <p>Pausing sends SIGSTOP to the postmaster and every child (backends, walsenders, checkpointer):
@@ -35,19 +35,11 @@ final class PostgresServer implements AutoCloseable {
   void start() throws IOException {
     Files.createDirectories(data.getParent());
     var builder =
-        EmbeddedPostgres.builder()
+        EmbeddedPostgresServer.builder()
             .setRegisterShutdownHook(true)
             .setPort(port)
             .setDataDirectory(data)
             .setCleanDataDirectory(false)
-            // as EmbeddedPostgresServer
-            .setServerConfig("wal_level", "logical")
-            .setServerConfig("max_replication_slots", "32")
-            .setServerConfig("max_wal_senders", "32")
-            .setServerConfig("max_connections", "300")
-            .setServerConfig("shared_buffers", "128MB")
-            .setServerConfig("max_slot_wal_keep_size", "1GB")
-            .setServerConfig("wal_sender_timeout", "10s")
             // A 204 must mean the commit is durable: wait for the WAL write as production does.
             .setServerConfig("synchronous_commit", "on");
     // The server's own log beside the services' (logs/postgresql.log), across its restarts.

@@ -81,29 +81,24 @@ public record DatabaseEndpoint(
    * #open}) that bound how long the server keeps the session of a relay whose host vanished without
    * closing its TCP connections: keepalive probes after a third of the timeout, then four probes a
    * sixth of it apart (an idle session, such as the leader lock's); {@code tcp_user_timeout} for
-   * data left unacknowledged (a session that was sending); {@code wal_sender_timeout}, which only a
-   * replication session uses (its walsender otherwise holds the slot for the server's default, 60
-   * s). Settable per session since PostgreSQL 12. Debezium's sessions: {@link
-   * #replicationServerOptions()}.
+   * data left unacknowledged (a session that was sending). Settable per session since PostgreSQL
+   * 12. Debezium's replication session: {@link #replicationServerOptions()}.
    */
   String serverOptions() {
-    return keepalives()
-        + " -c tcp_user_timeout="
-        + deadConnectionTimeout.toMillis()
-        + " -c wal_sender_timeout="
-        + deadConnectionTimeout.toMillis();
+    return keepalives() + " -c tcp_user_timeout=" + deadConnectionTimeout.toMillis();
   }
 
   /**
-   * The session settings of Debezium's replication session: {@link #serverOptions()} without {@code
-   * tcp_user_timeout}. There the server does the sending, and the relay stops reading whenever
-   * Kafka does not take its batches (its queue full: a broker outage, a slow broker); the kernel
-   * then ended live sessions with {@code ETIMEDOUT} (PostgreSQL's log: {@code could not receive
-   * data from client: Connection timed out}), once at the start of a saturation phase of the
-   * benchmark while the relay was keeping up, and the relay streamed again only after its
-   * connector's restart. A vanished relay still ends the session within the timeout: the walsender
-   * gives up on a client that has not replied for {@code wal_sender_timeout}, also while its own
-   * sends are blocked, and the keepalives cover an idle session.
+   * The session settings of Debezium's replication session: the same keepalives, and {@code
+   * wal_sender_timeout} instead of {@code tcp_user_timeout} (its walsender otherwise holds the slot
+   * for the server's default, 60 s). There the server does the sending, and the relay stops reading
+   * whenever Kafka does not take its batches (its queue full: a broker outage, a slow broker); with
+   * {@code tcp_user_timeout} the kernel ended live sessions with {@code ETIMEDOUT} (PostgreSQL's
+   * log: {@code could not receive data from client: Connection timed out}), once at the start of a
+   * saturation phase of the benchmark while the relay was keeping up, and the relay streamed again
+   * only after its connector's restart. A relay that stops answering still loses the session within
+   * the timeout: the walsender gives up on a client that has not replied for {@code
+   * wal_sender_timeout} ({@code RelayHousekeepingIT}), and the keepalives cover an idle session.
    */
   String replicationServerOptions() {
     return keepalives() + " -c wal_sender_timeout=" + deadConnectionTimeout.toMillis();

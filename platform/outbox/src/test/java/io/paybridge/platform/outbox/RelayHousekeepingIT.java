@@ -121,20 +121,23 @@ class RelayHousekeepingIT {
               Duration.ofSeconds(30));
       try (var connection = endpoint.open();
           var statement = connection.createStatement()) {
-        assertDeadConnectionSettings(statement, "30000");
+        assertKeepalives(statement);
+        assertThat(setting(statement, "tcp_user_timeout")).isEqualTo("30000");
       }
       var config = fixture.relay(EmbeddedKafkaServer.shared().bootstrapServers()).debeziumConfig();
       assertThat(config.getProperty("driver.options"))
           .isEqualTo(fixture.endpoint().replicationServerOptions());
-      // The replication session: the same keepalives and wal_sender_timeout, and the server's
-      // default tcp_user_timeout (0: none), which ended live sessions whose relay read slowly.
+      // The replication session: the same keepalives, wal_sender_timeout, and the server's default
+      // tcp_user_timeout (0: none), which ended live sessions whose relay read slowly.
       var replication = new Properties();
       replication.setProperty("user", EmbeddedPostgresServer.USER);
       replication.setProperty("password", EmbeddedPostgresServer.PASSWORD);
       replication.setProperty("options", config.getProperty("driver.options"));
       try (var connection = DriverManager.getConnection(fixture.jdbcUrl, replication);
           var statement = connection.createStatement()) {
-        assertDeadConnectionSettings(statement, "0");
+        assertKeepalives(statement);
+        assertThat(setting(statement, "wal_sender_timeout")).isEqualTo("30000");
+        assertThat(setting(statement, "tcp_user_timeout")).isEqualTo("0");
       }
       assertThat(config.getProperty("database.tcpKeepAlive")).isEqualTo("true");
       assertThat(config.getProperty("lsn.flush.mode")).isEqualTo("connector");
@@ -213,14 +216,11 @@ class RelayHousekeepingIT {
     }
   }
 
-  /** In the settings' base units: seconds for keepalives, milliseconds for the timeouts. */
-  private static void assertDeadConnectionSettings(
-      java.sql.Statement statement, String tcpUserTimeout) throws Exception {
+  /** For a 30 s timeout, in seconds (the settings' base unit; the timeouts' is milliseconds). */
+  private static void assertKeepalives(java.sql.Statement statement) throws Exception {
     assertThat(setting(statement, "tcp_keepalives_idle")).isEqualTo("10");
     assertThat(setting(statement, "tcp_keepalives_interval")).isEqualTo("5");
     assertThat(setting(statement, "tcp_keepalives_count")).isEqualTo("4");
-    assertThat(setting(statement, "tcp_user_timeout")).isEqualTo(tcpUserTimeout);
-    assertThat(setting(statement, "wal_sender_timeout")).isEqualTo("30000");
   }
 
   private static String setting(java.sql.Statement statement, String name) throws Exception {

@@ -64,18 +64,7 @@ public final class EmbeddedPostgresServer {
    */
   public static EmbeddedPostgresServer start(int port) {
     try {
-      var builder =
-          EmbeddedPostgres.builder()
-              .setRegisterShutdownHook(false)
-              .setServerConfig("wal_level", "logical")
-              .setServerConfig("max_replication_slots", "32")
-              .setServerConfig("max_wal_senders", "32")
-              .setServerConfig("max_connections", "300")
-              .setServerConfig("shared_buffers", "128MB")
-              // Relays hold replication slots; a slot left by a crashed relay must not keep WAL
-              // forever.
-              .setServerConfig("max_slot_wal_keep_size", "1GB")
-              .setServerConfig("wal_sender_timeout", "10s");
+      var builder = builder();
       if (port > 0) {
         builder.setPort(port);
       }
@@ -83,6 +72,26 @@ public final class EmbeddedPostgresServer {
     } catch (IOException e) {
       throw new UncheckedIOException("Could not start embedded PostgreSQL", e);
     }
+  }
+
+  /**
+   * The settings of every embedded server of the project: logical decoding, room for every
+   * service's relay (slots, senders, connections), the WAL a slot may hold and how long a silent
+   * replication client keeps its session. The benchmark and the fault harness start their servers
+   * from it and change what they need (durability, a data directory kept across restarts); a later
+   * {@code setServerConfig} of a name replaces its value.
+   */
+  public static EmbeddedPostgres.Builder builder() {
+    return EmbeddedPostgres.builder()
+        .setRegisterShutdownHook(false)
+        .setServerConfig("wal_level", "logical")
+        .setServerConfig("max_replication_slots", "32")
+        .setServerConfig("max_wal_senders", "32")
+        .setServerConfig("max_connections", "300")
+        .setServerConfig("shared_buffers", "128MB")
+        // Relays hold replication slots; a slot left by a crashed relay must not keep WAL forever.
+        .setServerConfig("max_slot_wal_keep_size", "1GB")
+        .setServerConfig("wal_sender_timeout", "10s");
   }
 
   /**
