@@ -61,16 +61,16 @@ class WebhookIngestion {
   List<IngestResult> ingestAll(List<Submission> group) {
     var rows = new GroupRows(group, clock.instant());
     if (!outbox.deletesAfterInsert() && group.stream().noneMatch(WebhookIngestion::quarantines)) {
-      // The outbox records of every event that may be new, each id once (for its first delivery):
-      // the statement inserts those of the events it inserted into the inbox.
+      // The statement inserts the outbox records of the events its inbox insert returns as new: it
+      // is given the records of every event that may be, by the rule that decides the results.
+      var mayBeNew = new HashSet<String>();
+      rows.inbox.forEach(row -> mayBeNew.add(row.event().id()));
       var candidates = new ArrayList<OutboxEvent>();
-      var ids = new HashSet<String>();
       for (Submission submission : group) {
-        for (GoCardlessEvent event : ((ParsedBody.Batch) submission.body()).routable()) {
-          if (ids.add(event.id())) {
-            candidates.add(event.toOutboxEvent(submission.delivery().traceparent()));
-          }
-        }
+        String traceparent = submission.delivery().traceparent();
+        Split.of(((ParsedBody.Batch) submission.body()).routable(), mayBeNew)
+            .fresh()
+            .forEach(event -> candidates.add(event.toOutboxEvent(traceparent)));
       }
       var newIds =
           deliveries.insertGroup(rows.deliveries, rows.inbox, candidates, remaining(group));
@@ -159,18 +159,11 @@ class WebhookIngestion {
                   added ? 0 : 1));
         }
         case ParsedBody.Batch batch -> {
-          var fresh = new ArrayList<GoCardlessEvent>();
-          var duplicates = new ArrayList<GoCardlessEvent>();
-          for (GoCardlessEvent event : batch.routable()) {
-            // remove(): an id repeated inside one delivery, or in two deliveries of the group, is
-            // new at most once, for the first delivery that carries it (whose id its inbox row has)
-            (newIds.remove(event.id()) ? fresh : duplicates).add(event);
-          }
+          var split = Split.of(batch.routable(), newIds);
           String traceparent = submission.delivery().traceparent();
-          fresh.forEach(event -> published.add(event.toOutboxEvent(traceparent)));
+          split.fresh().forEach(event -> published.add(event.toOutboxEvent(traceparent)));
           results.add(
-              quarantineRejected(
-                  deliveryId, submission.delivery().receivedAt(), batch, fresh, duplicates));
+              quarantineRejected(deliveryId, submission.delivery().receivedAt(), batch, split));
         }
       }
     }
@@ -193,8 +186,7 @@ class WebhookIngestion {
       ParsedBody.Batch batch,
       Long releasedFrom) {
     List<GoCardlessEvent> routable = batch.routable();
-    var fresh = new ArrayList<GoCardlessEvent>();
-    var duplicates = new ArrayList<GoCardlessEvent>();
+    var split = new Split(List.of(), List.of());
     if (!routable.isEmpty()) {
       var newIds =
           new HashSet<>(
@@ -203,20 +195,39 @@ class WebhookIngestion {
                       .map(event -> new WebhookRepository.InboxRow(deliveryId, receivedAt, event))
                       .toList(),
                   releasedFrom));
+      split = Split.of(routable, newIds);
+      outbox.appendAll(
+          split.fresh().stream().map(event -> event.toOutboxEvent(traceparent)).toList());
+    }
+    return quarantineRejected(deliveryId, receivedAt, batch, split);
+  }
+
+  /**
+   * A delivery's routable events: those new to the inbox (published) and those it held already.
+   *
+   * @param fresh in the delivery's order
+   * @param duplicates in the delivery's order
+   */
+  private record Split(List<GoCardlessEvent> fresh, List<GoCardlessEvent> duplicates) {
+
+    /**
+     * Splits {@code routable} by the ids the inbox insert returned as new, taking each id out of
+     * {@code newIds} as it is given out: an id repeated inside one delivery, or carried by two
+     * deliveries of a group (split in the group's order), is new at most once, for the first
+     * delivery that carries it, whose id its inbox row has.
+     */
+    static Split of(List<GoCardlessEvent> routable, Set<String> newIds) {
+      var fresh = new ArrayList<GoCardlessEvent>();
+      var duplicates = new ArrayList<GoCardlessEvent>();
       for (GoCardlessEvent event : routable) {
         (newIds.remove(event.id()) ? fresh : duplicates).add(event);
       }
-      outbox.appendAll(fresh.stream().map(event -> event.toOutboxEvent(traceparent)).toList());
+      return new Split(fresh, duplicates);
     }
-    return quarantineRejected(deliveryId, receivedAt, batch, fresh, duplicates);
   }
 
   private IngestResult quarantineRejected(
-      UUID deliveryId,
-      Instant receivedAt,
-      ParsedBody.Batch batch,
-      List<GoCardlessEvent> fresh,
-      List<GoCardlessEvent> duplicates) {
+      UUID deliveryId, Instant receivedAt, ParsedBody.Batch batch, Split split) {
     var quarantined = new ArrayList<QuarantineReason>();
     int alreadyQuarantined = 0;
     for (ParsedEvent.Rejected rejected : batch.rejected()) {
@@ -226,7 +237,8 @@ class WebhookIngestion {
         alreadyQuarantined++;
       }
     }
-    return new IngestResult(deliveryId, fresh, duplicates, quarantined, alreadyQuarantined);
+    return new IngestResult(
+        deliveryId, split.fresh(), split.duplicates(), quarantined, alreadyQuarantined);
   }
 
   /** A delivery, read, waiting to be stored. */
