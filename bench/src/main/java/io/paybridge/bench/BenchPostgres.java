@@ -85,12 +85,11 @@ final class BenchPostgres implements AutoCloseable {
   }
 
   private synchronized void ensureDatabase(String database) {
-    if (!database.matches("[a-z][a-z0-9_]{0,62}") || databases.contains(database)) {
+    if (databases.contains(database)) {
       return;
     }
-    try (var connection = own.getPostgresDatabase().getConnection();
-        var statement = connection.createStatement()) {
-      statement.execute("create database " + database);
+    try (var connection = own.getPostgresDatabase().getConnection()) {
+      EmbeddedPostgresServer.createDatabaseIfMissing(connection, database);
     } catch (SQLException e) {
       throw new IllegalStateException("Could not create database " + database, e);
     }

@@ -113,16 +113,8 @@ final class PostgresServer implements AutoCloseable {
 
   /** The JDBC URL of {@code database}, created on first use. */
   String jdbcUrl(String database) throws SQLException {
-    try (var connection = connect("postgres");
-        var exists = connection.prepareStatement("select 1 from pg_database where datname = ?")) {
-      exists.setString(1, database);
-      try (var rows = exists.executeQuery()) {
-        if (!rows.next()) {
-          try (var create = connection.createStatement()) {
-            create.execute("create database " + database);
-          }
-        }
-      }
+    try (var connection = connect("postgres")) {
+      EmbeddedPostgresServer.createDatabaseIfMissing(connection, database);
     }
     return url(database);
   }

@@ -117,8 +117,15 @@ final class RelayFixture implements AutoCloseable {
   }
 
   DatabaseEndpoint endpoint() {
+    return endpoint(DatabaseEndpoint.DEFAULT_DEAD_CONNECTION_TIMEOUT);
+  }
+
+  DatabaseEndpoint endpoint(Duration deadConnectionTimeout) {
     return new DatabaseEndpoint(
-        jdbcUrl, EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD);
+        jdbcUrl,
+        EmbeddedPostgresServer.USER,
+        EmbeddedPostgresServer.PASSWORD,
+        deadConnectionTimeout);
   }
 
   /** Commits {@code event} in a transaction of its own. */

@@ -113,12 +113,7 @@ class RelayHousekeepingIT {
   @Test
   void theRelaysConnectionsBoundHowLongADeadHostHoldsTheLockAndTheSlot() throws Exception {
     try (var fixture = new RelayFixture("keepalive")) {
-      var endpoint =
-          new DatabaseEndpoint(
-              fixture.jdbcUrl,
-              EmbeddedPostgresServer.USER,
-              EmbeddedPostgresServer.PASSWORD,
-              Duration.ofSeconds(30));
+      var endpoint = fixture.endpoint(Duration.ofSeconds(30));
       try (var connection = endpoint.open();
           var statement = connection.createStatement()) {
         assertKeepalives(statement);
@@ -127,13 +122,11 @@ class RelayHousekeepingIT {
       var config = fixture.relay(EmbeddedKafkaServer.shared().bootstrapServers()).debeziumConfig();
       assertThat(config.getProperty("driver.options"))
           .isEqualTo(fixture.endpoint().replicationServerOptions());
-      // The replication session: the same keepalives, wal_sender_timeout, and the server's default
-      // tcp_user_timeout (0: none), which ended live sessions whose relay read slowly.
-      var replication = new Properties();
-      replication.setProperty("user", EmbeddedPostgresServer.USER);
-      replication.setProperty("password", EmbeddedPostgresServer.PASSWORD);
-      replication.setProperty("options", config.getProperty("driver.options"));
-      try (var connection = DriverManager.getConnection(fixture.jdbcUrl, replication);
+      // A replication session opened with those options, as Debezium opens its own: the same
+      // keepalives, wal_sender_timeout, and the server's default tcp_user_timeout (0: none), which
+      // ended live sessions whose relay read slowly.
+      try (var connection =
+              replicationSession(fixture.jdbcUrl, config.getProperty("driver.options"));
           var statement = connection.createStatement()) {
         assertKeepalives(statement);
         assertThat(setting(statement, "wal_sender_timeout")).isEqualTo("30000");
@@ -157,21 +150,10 @@ class RelayHousekeepingIT {
   @Test
   void theServerEndsTheReplicationSessionOfARelayThatStopsAnswering() throws Exception {
     try (var fixture = new RelayFixture("silent")) {
-      var endpoint =
-          new DatabaseEndpoint(
-              fixture.jdbcUrl,
-              EmbeddedPostgresServer.USER,
-              EmbeddedPostgresServer.PASSWORD,
-              Duration.ofSeconds(3));
+      var endpoint = fixture.endpoint(Duration.ofSeconds(3));
       fixture.jdbc.execute("create publication silent_relay for table outbox_heartbeat");
-      var properties = new Properties();
-      properties.setProperty("user", EmbeddedPostgresServer.USER);
-      properties.setProperty("password", EmbeddedPostgresServer.PASSWORD);
-      PGProperty.REPLICATION.set(properties, "database");
-      PGProperty.ASSUME_MIN_SERVER_VERSION.set(properties, "12");
-      PGProperty.PREFER_QUERY_MODE.set(properties, "simple");
-      properties.setProperty("options", endpoint.replicationServerOptions());
-      try (var connection = DriverManager.getConnection(fixture.jdbcUrl, properties)) {
+      try (var connection =
+          replicationSession(fixture.jdbcUrl, endpoint.replicationServerOptions())) {
         var replication = connection.unwrap(PGConnection.class).getReplicationAPI();
         replication
             .createReplicationSlot()
@@ -214,6 +196,22 @@ class RelayHousekeepingIT {
             .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
       }
     }
+  }
+
+  /**
+   * A logical replication session (pgjdbc's {@code replication=database}, simple queries, as
+   * Debezium's) with the session settings {@code options}; it also answers plain queries.
+   */
+  private static java.sql.Connection replicationSession(String jdbcUrl, String options)
+      throws Exception {
+    var properties = new Properties();
+    properties.setProperty("user", EmbeddedPostgresServer.USER);
+    properties.setProperty("password", EmbeddedPostgresServer.PASSWORD);
+    PGProperty.REPLICATION.set(properties, "database");
+    PGProperty.ASSUME_MIN_SERVER_VERSION.set(properties, "12");
+    PGProperty.PREFER_QUERY_MODE.set(properties, "simple");
+    properties.setProperty("options", options);
+    return DriverManager.getConnection(jdbcUrl, properties);
   }
 
   /** For a 30 s timeout, in seconds (the settings' base unit; the timeouts' is milliseconds). */

@@ -89,17 +89,9 @@ public final class ContainerInfrastructure {
     }
     if (databases.add(database)) {
       try (var connection =
-              DriverManager.getConnection(
-                  postgres.getJdbcUrl(), postgres.getUsername(), postgres.getPassword());
-          var exists = connection.prepareStatement("select 1 from pg_database where datname = ?")) {
-        exists.setString(1, database);
-        try (var rows = exists.executeQuery()) {
-          if (!rows.next()) {
-            try (var create = connection.createStatement()) {
-              create.execute("create database " + database);
-            }
-          }
-        }
+          DriverManager.getConnection(
+              postgres.getJdbcUrl(), postgres.getUsername(), postgres.getPassword())) {
+        EmbeddedPostgresServer.createDatabaseIfMissing(connection, database);
       } catch (SQLException e) {
         databases.remove(database);
         throw new IllegalStateException("Could not create database " + database, e);

@@ -134,9 +134,6 @@ public final class EmbeddedPostgresServer {
   }
 
   private void ensureDatabase(String database) {
-    if (!DATABASE_NAME.matcher(database).matches()) {
-      throw new IllegalArgumentException("Not a plain database name: " + database);
-    }
     if (databases.contains(database)) {
       return;
     }
@@ -144,20 +141,34 @@ public final class EmbeddedPostgresServer {
       if (databases.contains(database)) {
         return;
       }
-      try (Connection connection = postgres.getPostgresDatabase().getConnection();
-          var exists = connection.prepareStatement("select 1 from pg_database where datname = ?")) {
-        exists.setString(1, database);
-        try (var rows = exists.executeQuery()) {
-          if (!rows.next()) {
-            try (var create = connection.createStatement()) {
-              create.execute("create database " + database);
-            }
-          }
-        }
+      try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
+        createDatabaseIfMissing(connection, database);
       } catch (SQLException e) {
         throw new IllegalStateException("Could not create database " + database, e);
       }
       databases.add(database);
+    }
+  }
+
+  /**
+   * Creates {@code database} (a plain name) on the server {@code connection} is connected to,
+   * unless it exists: for this server's databases and those of the servers the benchmarks and the
+   * fault harness start.
+   */
+  public static void createDatabaseIfMissing(Connection connection, String database)
+      throws SQLException {
+    if (!DATABASE_NAME.matcher(database).matches()) {
+      throw new IllegalArgumentException("Not a plain database name: " + database);
+    }
+    try (var exists = connection.prepareStatement("select 1 from pg_database where datname = ?")) {
+      exists.setString(1, database);
+      try (var rows = exists.executeQuery()) {
+        if (!rows.next()) {
+          try (var create = connection.createStatement()) {
+            create.execute("create database " + database);
+          }
+        }
+      }
     }
   }
 
