@@ -3,13 +3,13 @@ package io.paybridge.billing.billingrequest;
 import io.paybridge.billing.merchant.ResourceNotFoundException;
 import io.paybridge.billing.projection.Page;
 import io.paybridge.billing.web.ApiProblem;
+import io.paybridge.billing.web.CreateAnswers;
 import io.paybridge.billing.web.ListParameters;
 import io.paybridge.billing.web.ProblemException;
 import io.paybridge.billing.web.Teams;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.net.URI;
 import java.time.Instant;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -48,11 +48,8 @@ class BillingRequestController {
       @RequestHeader("Idempotency-Key") String idempotencyKey,
       @RequestBody CreateBillingRequest request) {
     ListParameters.requireKey(idempotencyKey);
-    var result = service.create(teams.of(caller), idempotencyKey, request);
-    var view = result.resource();
-    return ResponseEntity.status(result.replayed() ? HttpStatus.OK : HttpStatus.CREATED)
-        .location(URI.create("/billing-requests/" + view.get("id").asString()))
-        .body(view);
+    return CreateAnswers.answer(
+        "/billing-requests", service.create(teams.of(caller), idempotencyKey, request));
   }
 
   @GetMapping("/billing-requests")

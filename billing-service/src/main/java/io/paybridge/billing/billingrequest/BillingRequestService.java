@@ -3,14 +3,13 @@ package io.paybridge.billing.billingrequest;
 import com.gocardless.GoCardlessClient;
 import com.gocardless.resources.BillingRequest;
 import com.gocardless.services.BillingRequestService.BillingRequestCreateRequest;
-import io.paybridge.billing.idempotency.IdempotencyKeyReusedException;
+import io.paybridge.billing.idempotency.GoCardlessCreates;
 import io.paybridge.billing.idempotency.IdempotentCreates;
 import io.paybridge.billing.merchant.Merchants;
 import io.paybridge.billing.projection.Kind;
 import io.paybridge.billing.projection.ListQuery;
 import io.paybridge.billing.projection.Page;
 import io.paybridge.billing.projection.Projected;
-import io.paybridge.billing.projection.ProjectionRepository;
 import io.paybridge.billing.projection.Projections;
 import io.paybridge.billing.projection.Views;
 import io.paybridge.platform.gocardless.GoCardless;
@@ -24,58 +23,43 @@ import tools.jackson.databind.node.ObjectNode;
 @Service
 public class BillingRequestService {
 
-  static final String OPERATION = "billing-request";
-
   private final Merchants merchants;
   private final GoCardless gocardless;
-  private final IdempotentCreates creates;
+  private final GoCardlessCreates creates;
   private final Projections projections;
-  private final ProjectionRepository repository;
   private final Views views;
+  private final GoCardlessCreates.Resource<BillingRequest, CreateBillingRequest> billingRequests;
 
   BillingRequestService(
       Merchants merchants,
       GoCardless gocardless,
-      IdempotentCreates creates,
+      GoCardlessCreates creates,
       Projections projections,
-      ProjectionRepository repository,
       Views views) {
     this.merchants = merchants;
     this.gocardless = gocardless;
     this.creates = creates;
     this.projections = projections;
-    this.repository = repository;
     this.views = views;
+    this.billingRequests =
+        new GoCardlessCreates.Resource<>(
+            "billing-request",
+            Kind.BILLING_REQUEST,
+            (c, id) -> c.billingRequests().get(id).execute(),
+            BillingRequestService::sameRequest,
+            views::billingRequest);
   }
 
   public IdempotentCreates.Result<ObjectNode> create(
       String team, String idempotencyKey, CreateBillingRequest request) {
     var merchant = merchants.ownedBy(team, request.merchantId());
-    String key =
-        gocardless.idempotencyKey(
-            merchant.organisationId(), OPERATION + ":" + team + ":" + idempotencyKey);
     return creates.create(
+        billingRequests,
         team,
-        OPERATION,
         idempotencyKey,
         request,
-        id -> repository.find(Kind.BILLING_REQUEST, id).map(Projected::view),
-        () -> {
-          var created =
-              gocardless.create(
-                  merchant.id(),
-                  c -> createRequest(c, request).withIdempotencyKey(key).execute(),
-                  (c, id) -> c.billingRequests().get(id).execute());
-          if (created.existing() && !sameRequest(created.resource(), request)) {
-            // An earlier attempt with this key (which never committed here) asked for another one.
-            throw new IdempotencyKeyReusedException(OPERATION);
-          }
-          Projected projected =
-              views.billingRequest(
-                  created.resource(), merchant.id(), team, merchant.organisationId());
-          return new IdempotentCreates.Made<>(
-              projected.id(), projected.view(), v -> projections.saveIfAbsent(projected));
-        });
+        new GoCardlessCreates.Owner(merchant.id(), merchant.organisationId()),
+        (c, key) -> createRequest(c, request).withIdempotencyKey(key).execute());
   }
 
   public ObjectNode get(String team, String id) {

@@ -4,13 +4,12 @@ import com.gocardless.GoCardlessClient;
 import com.gocardless.resources.InstalmentSchedule;
 import com.gocardless.services.InstalmentScheduleService.InstalmentScheduleCreateWithDatesRequest;
 import com.gocardless.services.InstalmentScheduleService.InstalmentScheduleCreateWithScheduleRequest;
-import io.paybridge.billing.idempotency.IdempotencyKeyReusedException;
+import io.paybridge.billing.idempotency.GoCardlessCreates;
 import io.paybridge.billing.idempotency.IdempotentCreates;
 import io.paybridge.billing.projection.Kind;
 import io.paybridge.billing.projection.ListQuery;
 import io.paybridge.billing.projection.Page;
 import io.paybridge.billing.projection.Projected;
-import io.paybridge.billing.projection.ProjectionRepository;
 import io.paybridge.billing.projection.Projections;
 import io.paybridge.billing.projection.Views;
 import io.paybridge.platform.gocardless.GoCardless;
@@ -23,57 +22,40 @@ import tools.jackson.databind.node.ObjectNode;
 @Service
 public class InstalmentScheduleService {
 
-  static final String OPERATION = "instalment-schedule";
-
   private final GoCardless gocardless;
-  private final IdempotentCreates creates;
+  private final GoCardlessCreates creates;
   private final Projections projections;
-  private final ProjectionRepository repository;
   private final Views views;
+  private final GoCardlessCreates.Resource<InstalmentSchedule, CreateInstalmentSchedule> schedules;
 
   InstalmentScheduleService(
-      GoCardless gocardless,
-      IdempotentCreates creates,
-      Projections projections,
-      ProjectionRepository repository,
-      Views views) {
+      GoCardless gocardless, GoCardlessCreates creates, Projections projections, Views views) {
     this.gocardless = gocardless;
     this.creates = creates;
     this.projections = projections;
-    this.repository = repository;
     this.views = views;
+    this.schedules =
+        new GoCardlessCreates.Resource<>(
+            "instalment-schedule",
+            Kind.INSTALMENT_SCHEDULE,
+            (c, id) -> c.instalmentSchedules().get(id).execute(),
+            InstalmentScheduleService::sameRequest,
+            views::instalmentSchedule);
   }
 
   public IdempotentCreates.Result<ObjectNode> create(
       String team, String idempotencyKey, CreateInstalmentSchedule request) {
     Projected mandate = projections.owned(Kind.MANDATE, request.mandateId(), team);
-    String key =
-        gocardless.idempotencyKey(
-            mandate.organisationId(), OPERATION + ":" + team + ":" + idempotencyKey);
     return creates.create(
+        schedules,
         team,
-        OPERATION,
         idempotencyKey,
         request,
-        id -> repository.find(Kind.INSTALMENT_SCHEDULE, id).map(Projected::view),
-        () -> {
-          var created =
-              gocardless.create(
-                  mandate.merchantId(),
-                  c ->
-                      request.schedule() == null
-                          ? withDates(c, request, key)
-                          : withSchedule(c, request, key),
-                  (c, id) -> c.instalmentSchedules().get(id).execute());
-          if (created.existing() && !sameRequest(created.resource(), request)) {
-            throw new IdempotencyKeyReusedException(OPERATION);
-          }
-          Projected projected =
-              views.instalmentSchedule(
-                  created.resource(), mandate.merchantId(), team, mandate.organisationId());
-          return new IdempotentCreates.Made<>(
-              projected.id(), projected.view(), v -> projections.saveIfAbsent(projected));
-        });
+        GoCardlessCreates.Owner.of(mandate),
+        (c, key) ->
+            request.schedule() == null
+                ? withDates(c, request, key)
+                : withSchedule(c, request, key));
   }
 
   private static InstalmentSchedule withDates(

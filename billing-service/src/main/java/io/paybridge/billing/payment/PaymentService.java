@@ -2,13 +2,12 @@ package io.paybridge.billing.payment;
 
 import com.gocardless.resources.Payment;
 import com.gocardless.services.PaymentService.PaymentCreateRequest;
-import io.paybridge.billing.idempotency.IdempotencyKeyReusedException;
+import io.paybridge.billing.idempotency.GoCardlessCreates;
 import io.paybridge.billing.idempotency.IdempotentCreates;
 import io.paybridge.billing.projection.Kind;
 import io.paybridge.billing.projection.ListQuery;
 import io.paybridge.billing.projection.Page;
 import io.paybridge.billing.projection.Projected;
-import io.paybridge.billing.projection.ProjectionRepository;
 import io.paybridge.billing.projection.Projections;
 import io.paybridge.billing.projection.Views;
 import io.paybridge.platform.gocardless.GoCardless;
@@ -21,74 +20,56 @@ import tools.jackson.databind.node.ObjectNode;
 @Service
 public class PaymentService {
 
-  static final String OPERATION = "payment";
-
   private final GoCardless gocardless;
-  private final IdempotentCreates creates;
+  private final GoCardlessCreates creates;
   private final Projections projections;
-  private final ProjectionRepository repository;
   private final Views views;
+  private final GoCardlessCreates.Resource<Payment, CreatePayment> payments;
 
   PaymentService(
-      GoCardless gocardless,
-      IdempotentCreates creates,
-      Projections projections,
-      ProjectionRepository repository,
-      Views views) {
+      GoCardless gocardless, GoCardlessCreates creates, Projections projections, Views views) {
     this.gocardless = gocardless;
     this.creates = creates;
     this.projections = projections;
-    this.repository = repository;
     this.views = views;
+    this.payments =
+        new GoCardlessCreates.Resource<>(
+            "payment",
+            Kind.PAYMENT,
+            (c, id) -> c.payments().get(id).execute(),
+            PaymentService::sameRequest,
+            views::payment);
   }
 
   public IdempotentCreates.Result<ObjectNode> create(
       String team, String idempotencyKey, CreatePayment request) {
     // The mandate decides the merchant: a team can only charge its own mandates.
     Projected mandate = projections.owned(Kind.MANDATE, request.mandateId(), team);
-    String key =
-        gocardless.idempotencyKey(
-            mandate.organisationId(), OPERATION + ":" + team + ":" + idempotencyKey);
     return creates.create(
+        payments,
         team,
-        OPERATION,
         idempotencyKey,
         request,
-        id -> repository.find(Kind.PAYMENT, id).map(Projected::view),
-        () -> {
-          var created =
-              gocardless.create(
-                  mandate.merchantId(),
-                  c -> {
-                    PaymentCreateRequest create =
-                        c.payments()
-                            .create()
-                            .withAmount(request.amount().intValue())
-                            .withCurrency(PaymentCreateRequest.Currency.valueOf(request.currency()))
-                            .withLinksMandate(request.mandateId())
-                            .withPsuInteractionType(
-                                PaymentCreateRequest.PsuInteractionType.valueOf(
-                                    request.psuInteractionType().toUpperCase(Locale.ROOT)))
-                            .withIdempotencyKey(key);
-                    Optional.ofNullable(request.chargeDate()).ifPresent(create::withChargeDate);
-                    Optional.ofNullable(request.description()).ifPresent(create::withDescription);
-                    Optional.ofNullable(request.reference()).ifPresent(create::withReference);
-                    Optional.ofNullable(request.retryIfPossible())
-                        .ifPresent(create::withRetryIfPossible);
-                    if (!request.metadata().isEmpty()) {
-                      create.withMetadata(request.metadata());
-                    }
-                    return create.execute();
-                  },
-                  (c, id) -> c.payments().get(id).execute());
-          if (created.existing() && !sameRequest(created.resource(), request)) {
-            throw new IdempotencyKeyReusedException(OPERATION);
+        GoCardlessCreates.Owner.of(mandate),
+        (c, key) -> {
+          PaymentCreateRequest create =
+              c.payments()
+                  .create()
+                  .withAmount(request.amount().intValue())
+                  .withCurrency(PaymentCreateRequest.Currency.valueOf(request.currency()))
+                  .withLinksMandate(request.mandateId())
+                  .withPsuInteractionType(
+                      PaymentCreateRequest.PsuInteractionType.valueOf(
+                          request.psuInteractionType().toUpperCase(Locale.ROOT)))
+                  .withIdempotencyKey(key);
+          Optional.ofNullable(request.chargeDate()).ifPresent(create::withChargeDate);
+          Optional.ofNullable(request.description()).ifPresent(create::withDescription);
+          Optional.ofNullable(request.reference()).ifPresent(create::withReference);
+          Optional.ofNullable(request.retryIfPossible()).ifPresent(create::withRetryIfPossible);
+          if (!request.metadata().isEmpty()) {
+            create.withMetadata(request.metadata());
           }
-          Projected projected =
-              views.payment(
-                  created.resource(), mandate.merchantId(), team, mandate.organisationId());
-          return new IdempotentCreates.Made<>(
-              projected.id(), projected.view(), v -> projections.saveIfAbsent(projected));
+          return create.execute();
         });
   }
 

@@ -1,14 +1,13 @@
 package io.paybridge.billing.refund;
 
 import io.paybridge.billing.projection.Page;
+import io.paybridge.billing.web.CreateAnswers;
 import io.paybridge.billing.web.ListParameters;
 import io.paybridge.billing.web.Teams;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.net.URI;
 import java.time.Instant;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -45,10 +44,8 @@ class RefundController {
       @RequestHeader("Idempotency-Key") String idempotencyKey,
       @RequestBody CreateRefund request) {
     ListParameters.requireKey(idempotencyKey);
-    var result = service.create(teams.of(caller), idempotencyKey, request);
-    return ResponseEntity.status(result.replayed() ? HttpStatus.OK : HttpStatus.CREATED)
-        .location(URI.create("/refunds/" + result.resource().get("id").asString()))
-        .body(result.resource());
+    return CreateAnswers.answer(
+        "/refunds", service.create(teams.of(caller), idempotencyKey, request));
   }
 
   @GetMapping("/refunds")

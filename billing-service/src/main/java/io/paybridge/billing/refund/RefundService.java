@@ -1,7 +1,7 @@
 package io.paybridge.billing.refund;
 
 import com.gocardless.resources.Refund;
-import io.paybridge.billing.idempotency.IdempotencyKeyReusedException;
+import io.paybridge.billing.idempotency.GoCardlessCreates;
 import io.paybridge.billing.idempotency.IdempotentCreates;
 import io.paybridge.billing.projection.Kind;
 import io.paybridge.billing.projection.ListQuery;
@@ -23,17 +23,15 @@ import tools.jackson.databind.node.ObjectNode;
 @Service
 public class RefundService {
 
-  static final String OPERATION = "refund";
-
   private final GoCardless gocardless;
-  private final IdempotentCreates creates;
+  private final GoCardlessCreates creates;
   private final Projections projections;
   private final ProjectionRepository repository;
-  private final Views views;
+  private final GoCardlessCreates.Resource<Refund, CreateRefund> refunds;
 
   RefundService(
       GoCardless gocardless,
-      IdempotentCreates creates,
+      GoCardlessCreates creates,
       Projections projections,
       ProjectionRepository repository,
       Views views) {
@@ -41,21 +39,24 @@ public class RefundService {
     this.creates = creates;
     this.projections = projections;
     this.repository = repository;
-    this.views = views;
+    this.refunds =
+        new GoCardlessCreates.Resource<>(
+            "refund",
+            Kind.REFUND,
+            (c, id) -> c.refunds().get(id).execute(),
+            RefundService::sameRequest,
+            views::refund);
   }
 
   public IdempotentCreates.Result<ObjectNode> create(
       String team, String idempotencyKey, CreateRefund request) {
     Projected payment = projections.owned(Kind.PAYMENT, request.paymentId(), team);
-    String key =
-        gocardless.idempotencyKey(
-            payment.organisationId(), OPERATION + ":" + team + ":" + idempotencyKey);
-    return creates.create(
+    return creates.prepareAndCreate(
+        refunds,
         team,
-        OPERATION,
         idempotencyKey,
         request,
-        id -> repository.find(Kind.REFUND, id).map(Projected::view),
+        GoCardlessCreates.Owner.of(payment),
         () -> {
           long paymentAmount = payment.view().path("amount").asLong();
           long refunded = repository.refundedAmount(payment.id());
@@ -68,33 +69,20 @@ public class RefundService {
               gocardless.read(payment.merchantId(), c -> c.payments().get(payment.id()).execute());
           long refundedAtGoCardless =
               current.getAmountRefunded() == null ? 0 : current.getAmountRefunded();
-          var created =
-              gocardless.create(
-                  payment.merchantId(),
-                  c -> {
-                    var create =
-                        c.refunds()
-                            .create()
-                            .withAmount(request.amount().intValue())
-                            .withTotalAmountConfirmation(
-                                (int) (refundedAtGoCardless + request.amount()))
-                            .withLinksPayment(payment.id())
-                            .withIdempotencyKey(key);
-                    Optional.ofNullable(request.reference()).ifPresent(create::withReference);
-                    if (!request.metadata().isEmpty()) {
-                      create.withMetadata(request.metadata());
-                    }
-                    return create.execute();
-                  },
-                  (c, id) -> c.refunds().get(id).execute());
-          if (created.existing() && !sameRequest(created.resource(), request)) {
-            throw new IdempotencyKeyReusedException(OPERATION);
-          }
-          Projected projected =
-              views.refund(
-                  created.resource(), payment.merchantId(), team, payment.organisationId());
-          return new IdempotentCreates.Made<>(
-              projected.id(), projected.view(), v -> projections.saveIfAbsent(projected));
+          return (c, key) -> {
+            var create =
+                c.refunds()
+                    .create()
+                    .withAmount(request.amount().intValue())
+                    .withTotalAmountConfirmation((int) (refundedAtGoCardless + request.amount()))
+                    .withLinksPayment(payment.id())
+                    .withIdempotencyKey(key);
+            Optional.ofNullable(request.reference()).ifPresent(create::withReference);
+            if (!request.metadata().isEmpty()) {
+              create.withMetadata(request.metadata());
+            }
+            return create.execute();
+          };
         });
   }
 

@@ -1,14 +1,13 @@
 package io.paybridge.billing.subscription;
 
 import io.paybridge.billing.projection.Page;
+import io.paybridge.billing.web.CreateAnswers;
 import io.paybridge.billing.web.ListParameters;
 import io.paybridge.billing.web.Teams;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.net.URI;
 import java.time.Instant;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -43,10 +42,8 @@ class SubscriptionController {
       @RequestHeader("Idempotency-Key") String idempotencyKey,
       @RequestBody CreateSubscription request) {
     ListParameters.requireKey(idempotencyKey);
-    var result = service.create(teams.of(caller), idempotencyKey, request);
-    return ResponseEntity.status(result.replayed() ? HttpStatus.OK : HttpStatus.CREATED)
-        .location(URI.create("/subscriptions/" + result.resource().get("id").asString()))
-        .body(result.resource());
+    return CreateAnswers.answer(
+        "/subscriptions", service.create(teams.of(caller), idempotencyKey, request));
   }
 
   @GetMapping("/subscriptions")

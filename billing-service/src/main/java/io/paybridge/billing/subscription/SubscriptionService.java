@@ -2,13 +2,12 @@ package io.paybridge.billing.subscription;
 
 import com.gocardless.resources.Subscription;
 import com.gocardless.services.SubscriptionService.SubscriptionCreateRequest;
-import io.paybridge.billing.idempotency.IdempotencyKeyReusedException;
+import io.paybridge.billing.idempotency.GoCardlessCreates;
 import io.paybridge.billing.idempotency.IdempotentCreates;
 import io.paybridge.billing.projection.Kind;
 import io.paybridge.billing.projection.ListQuery;
 import io.paybridge.billing.projection.Page;
 import io.paybridge.billing.projection.Projected;
-import io.paybridge.billing.projection.ProjectionRepository;
 import io.paybridge.billing.projection.Projections;
 import io.paybridge.billing.projection.Views;
 import io.paybridge.platform.gocardless.GoCardless;
@@ -21,77 +20,58 @@ import tools.jackson.databind.node.ObjectNode;
 @Service
 public class SubscriptionService {
 
-  static final String OPERATION = "subscription";
-
   private final GoCardless gocardless;
-  private final IdempotentCreates creates;
+  private final GoCardlessCreates creates;
   private final Projections projections;
-  private final ProjectionRepository repository;
   private final Views views;
+  private final GoCardlessCreates.Resource<Subscription, CreateSubscription> subscriptions;
 
   SubscriptionService(
-      GoCardless gocardless,
-      IdempotentCreates creates,
-      Projections projections,
-      ProjectionRepository repository,
-      Views views) {
+      GoCardless gocardless, GoCardlessCreates creates, Projections projections, Views views) {
     this.gocardless = gocardless;
     this.creates = creates;
     this.projections = projections;
-    this.repository = repository;
     this.views = views;
+    this.subscriptions =
+        new GoCardlessCreates.Resource<>(
+            "subscription",
+            Kind.SUBSCRIPTION,
+            (c, id) -> c.subscriptions().get(id).execute(),
+            SubscriptionService::sameRequest,
+            views::subscription);
   }
 
   public IdempotentCreates.Result<ObjectNode> create(
       String team, String idempotencyKey, CreateSubscription request) {
     Projected mandate = projections.owned(Kind.MANDATE, request.mandateId(), team);
-    String key =
-        gocardless.idempotencyKey(
-            mandate.organisationId(), OPERATION + ":" + team + ":" + idempotencyKey);
     return creates.create(
+        subscriptions,
         team,
-        OPERATION,
         idempotencyKey,
         request,
-        id -> repository.find(Kind.SUBSCRIPTION, id).map(Projected::view),
-        () -> {
-          var created =
-              gocardless.create(
-                  mandate.merchantId(),
-                  c -> {
-                    var create =
-                        c.subscriptions()
-                            .create()
-                            .withAmount(request.amount().intValue())
-                            .withCurrency(request.currency())
-                            .withIntervalUnit(
-                                SubscriptionCreateRequest.IntervalUnit.valueOf(
-                                    request.intervalUnit().toUpperCase(Locale.ROOT)))
-                            .withLinksMandate(request.mandateId())
-                            .withIdempotencyKey(key);
-                    Optional.ofNullable(request.interval()).ifPresent(create::withInterval);
-                    Optional.ofNullable(request.dayOfMonth()).ifPresent(create::withDayOfMonth);
-                    Optional.ofNullable(request.startDate()).ifPresent(create::withStartDate);
-                    Optional.ofNullable(request.count()).ifPresent(create::withCount);
-                    Optional.ofNullable(request.name()).ifPresent(create::withName);
-                    Optional.ofNullable(request.paymentReference())
-                        .ifPresent(create::withPaymentReference);
-                    Optional.ofNullable(request.retryIfPossible())
-                        .ifPresent(create::withRetryIfPossible);
-                    if (!request.metadata().isEmpty()) {
-                      create.withMetadata(request.metadata());
-                    }
-                    return create.execute();
-                  },
-                  (c, id) -> c.subscriptions().get(id).execute());
-          if (created.existing() && !sameRequest(created.resource(), request)) {
-            throw new IdempotencyKeyReusedException(OPERATION);
+        GoCardlessCreates.Owner.of(mandate),
+        (c, key) -> {
+          var create =
+              c.subscriptions()
+                  .create()
+                  .withAmount(request.amount().intValue())
+                  .withCurrency(request.currency())
+                  .withIntervalUnit(
+                      SubscriptionCreateRequest.IntervalUnit.valueOf(
+                          request.intervalUnit().toUpperCase(Locale.ROOT)))
+                  .withLinksMandate(request.mandateId())
+                  .withIdempotencyKey(key);
+          Optional.ofNullable(request.interval()).ifPresent(create::withInterval);
+          Optional.ofNullable(request.dayOfMonth()).ifPresent(create::withDayOfMonth);
+          Optional.ofNullable(request.startDate()).ifPresent(create::withStartDate);
+          Optional.ofNullable(request.count()).ifPresent(create::withCount);
+          Optional.ofNullable(request.name()).ifPresent(create::withName);
+          Optional.ofNullable(request.paymentReference()).ifPresent(create::withPaymentReference);
+          Optional.ofNullable(request.retryIfPossible()).ifPresent(create::withRetryIfPossible);
+          if (!request.metadata().isEmpty()) {
+            create.withMetadata(request.metadata());
           }
-          Projected projected =
-              views.subscription(
-                  created.resource(), mandate.merchantId(), team, mandate.organisationId());
-          return new IdempotentCreates.Made<>(
-              projected.id(), projected.view(), v -> projections.saveIfAbsent(projected));
+          return create.execute();
         });
   }
 
