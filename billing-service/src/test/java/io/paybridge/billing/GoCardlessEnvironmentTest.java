@@ -1,13 +1,10 @@
 package io.paybridge.billing;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.paybridge.platform.gocardless.GoCardlessProperties;
-import io.paybridge.platform.testsupport.boot.StartupEnvironment;
+import io.paybridge.platform.testsupport.boot.ServiceStartup;
 import io.paybridge.platform.web.gocardless.LiveConfigurationRefusedException;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -21,11 +18,14 @@ import org.springframework.core.env.ConfigurableEnvironment;
  */
 class GoCardlessEnvironmentTest {
 
-  private static final String SECRET = random();
+  private static final String SECRET = ServiceStartup.randomSecret();
+  private static final ServiceStartup STARTUP =
+      new ServiceStartup(
+          BillingServiceApplication.class, LiveConfigurationRefusedException.class, SECRET);
 
   @Test
   void liveStartsWithGoCardlessLiveApi() {
-    var gocardless = gocardlessSettings(start(live()));
+    var gocardless = gocardlessSettings(STARTUP.start(live()));
     // docs/gocardless/API.md §1.1
     assertThat(gocardless.baseUrl()).hasToString("https://api.gocardless.com/");
     assertThat(gocardless.environment()).isEqualTo("live");
@@ -35,7 +35,7 @@ class GoCardlessEnvironmentTest {
   void withoutTheSettingItIsTheSandbox() {
     var variables = live();
     variables.remove("PAYBRIDGE_GOCARDLESS_ENVIRONMENT");
-    var gocardless = gocardlessSettings(start(variables));
+    var gocardless = gocardlessSettings(STARTUP.start(variables));
     assertThat(gocardless.baseUrl()).hasToString("https://api-sandbox.gocardless.com/");
     assertThat(gocardless.environment()).isEqualTo("sandbox");
   }
@@ -45,7 +45,7 @@ class GoCardlessEnvironmentTest {
     var variables = live();
     variables.put("PAYBRIDGE_GOCARDLESS_ENVIRONMENT", "simulator");
     variables.put("PAYBRIDGE_GOCARDLESS_API_URL", "http://gocardless-simulator:8089");
-    var gocardless = gocardlessSettings(start(variables));
+    var gocardless = gocardlessSettings(STARTUP.start(variables));
     assertThat(gocardless.baseUrl()).hasToString("http://gocardless-simulator:8089/");
     assertThat(gocardless.environment()).isEqualTo("simulator");
   }
@@ -54,7 +54,7 @@ class GoCardlessEnvironmentTest {
   void liveRefusesTheSimulatorsApi() {
     var variables = live();
     variables.put("PAYBRIDGE_GOCARDLESS_BASE_URL", "http://127.0.0.1:8089/");
-    assertRefused(
+    STARTUP.assertRefused(
         variables,
         "paybridge.gocardless.base-url is not https",
         "paybridge.gocardless.base-url points at this machine");
@@ -64,7 +64,7 @@ class GoCardlessEnvironmentTest {
   void liveRefusesTheSandboxApi() {
     var variables = live();
     variables.put("PAYBRIDGE_GOCARDLESS_API_URL", "https://api-sandbox.gocardless.com");
-    assertRefused(
+    STARTUP.assertRefused(
         variables,
         "paybridge.gocardless.api-url is a GoCardless sandbox URL",
         "paybridge.gocardless.base-url is a GoCardless sandbox URL");
@@ -74,7 +74,7 @@ class GoCardlessEnvironmentTest {
   void liveRefusesAMissingClientSecret() {
     var variables = live();
     variables.remove("PAYBRIDGE_BILLING_CLIENT_SECRET");
-    assertRefused(
+    STARTUP.assertRefused(
         variables,
         "spring.security.oauth2.client.registration.oauth-service.client-secret is not set");
   }
@@ -84,7 +84,7 @@ class GoCardlessEnvironmentTest {
     var variables = live();
     variables.remove("PAYBRIDGE_BILLING_ERASURE_PSEUDONYM_KEY");
     variables.remove("PAYBRIDGE_BILLING_PERSONALDATAENCRYPTION_KEYS_K1");
-    assertRefused(
+    STARTUP.assertRefused(
         variables,
         "paybridge.billing.erasure.pseudonym-key is not set",
         "paybridge.billing.personal-data-encryption.keys is not set");
@@ -95,7 +95,7 @@ class GoCardlessEnvironmentTest {
     var variables = live();
     variables.put("PAYBRIDGE_TOKEN_URI", "http://localhost:8180/paybridge/token");
     variables.put("PAYBRIDGE_ISSUER_URI", "https://localhost:8180/paybridge");
-    assertRefused(
+    STARTUP.assertRefused(
         variables,
         "spring.security.oauth2.client.provider.paybridge-idp.token-uri is not https",
         "spring.security.oauth2.client.provider.paybridge-idp.token-uri points at this machine",
@@ -112,31 +112,14 @@ class GoCardlessEnvironmentTest {
         "https://idp.example.com/realms/paybridge/protocol/openid-connect/token");
     variables.put("PAYBRIDGE_OAUTH_SERVICE_URL", "http://oauth-service:8081");
     variables.put("PAYBRIDGE_BILLING_CLIENT_SECRET", SECRET);
-    variables.put("PAYBRIDGE_BILLING_ERASURE_PSEUDONYM_KEY", random());
-    variables.put("PAYBRIDGE_BILLING_PERSONALDATAENCRYPTION_KEYS_K1", random());
+    variables.put("PAYBRIDGE_BILLING_ERASURE_PSEUDONYM_KEY", ServiceStartup.randomSecret());
+    variables.put(
+        "PAYBRIDGE_BILLING_PERSONALDATAENCRYPTION_KEYS_K1", ServiceStartup.randomSecret());
     variables.put("PAYBRIDGE_BILLING_PERSONAL_DATA_ENCRYPTION_ACTIVE_KEY_ID", "k1");
     return variables;
   }
 
-  private static ConfigurableEnvironment start(Map<String, String> variables) {
-    return StartupEnvironment.prepare(BillingServiceApplication.class, variables);
-  }
-
   private static GoCardlessProperties gocardlessSettings(ConfigurableEnvironment environment) {
     return Binder.get(environment).bind("paybridge.gocardless", GoCardlessProperties.class).get();
-  }
-
-  private static void assertRefused(Map<String, String> variables, String... reasons) {
-    assertThatThrownBy(() -> start(variables))
-        .isInstanceOf(LiveConfigurationRefusedException.class)
-        .hasMessageContainingAll(reasons)
-        .message()
-        .doesNotContain(SECRET);
-  }
-
-  private static String random() {
-    byte[] bytes = new byte[32];
-    new SecureRandom().nextBytes(bytes);
-    return Base64.getEncoder().encodeToString(bytes);
   }
 }

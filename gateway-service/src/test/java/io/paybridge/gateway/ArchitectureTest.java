@@ -1,32 +1,39 @@
 package io.paybridge.gateway;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
-import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-import org.junit.jupiter.api.Test;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+import io.paybridge.platform.testsupport.architecture.HouseRules;
 
-/** Packages by feature without cycles; the gateway never blocks on servlet or JDBC APIs. */
+/**
+ * The house rules that apply to a gateway without controllers or a database (HouseRules); it never
+ * blocks on servlet or JDBC APIs.
+ */
+@AnalyzeClasses(
+    packages = "io.paybridge.gateway",
+    importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
-  private static final JavaClasses CLASSES =
-      new ClassFileImporter()
-          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-          .importPackages("io.paybridge.gateway");
+  @ArchTest static final ArchRule featuresHaveNoCycles = HouseRules.featuresHaveNoCycles;
 
-  @Test
-  void featuresHaveNoCycles() {
-    slices().matching("io.paybridge.gateway.(*)..").should().beFreeOfCycles().check(CLASSES);
-  }
+  @ArchTest
+  static final ArchRule configurationComesFromPropertiesRecords =
+      HouseRules.configurationComesFromPropertiesRecords;
 
-  @Test
-  void noServletOrBlockingDatabaseApis() {
-    noClasses()
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage("jakarta.servlet..", "org.springframework.web.servlet..", "java.sql..")
-        .check(CLASSES);
-  }
+  @ArchTest static final ArchRule timeComesFromTheClockBean = HouseRules.timeComesFromTheClockBean;
+
+  @ArchTest
+  static final ArchRule jsonGoesThroughTheApplicationsMapper =
+      HouseRules.jsonGoesThroughTheApplicationsMapper;
+
+  @ArchTest
+  static final ArchRule noServletOrBlockingDatabaseApis =
+      noClasses()
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "jakarta.servlet..", "org.springframework.web.servlet..", "java.sql..");
 }

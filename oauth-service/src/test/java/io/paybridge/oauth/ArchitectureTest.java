@@ -1,48 +1,28 @@
 package io.paybridge.oauth;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
-import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-import org.junit.jupiter.api.Test;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.junit.ArchTests;
+import com.tngtech.archunit.lang.ArchRule;
+import io.paybridge.platform.testsupport.architecture.HouseRules;
 
-/** Packages by feature, without cycles; the vault knows nothing of merchants. */
+/** The house rules (HouseRules), and the vault knows nothing of merchants. */
+@AnalyzeClasses(
+    packages = "io.paybridge.oauth",
+    importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
-  private static final JavaClasses CLASSES =
-      new ClassFileImporter()
-          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-          .importPackages("io.paybridge.oauth");
+  @ArchTest static final ArchTests houseRules = ArchTests.in(HouseRules.class);
 
-  @Test
-  void featuresHaveNoCycles() {
-    slices().matching("io.paybridge.oauth.(*)..").should().beFreeOfCycles().check(CLASSES);
-  }
-
-  @Test
-  void theVaultAndTheGoCardlessClientDoNotDependOnTheMerchantFeature() {
-    noClasses()
-        .that()
-        .resideInAnyPackage("io.paybridge.oauth.vault..", "io.paybridge.oauth.gocardless..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAPackage("io.paybridge.oauth.merchant..")
-        .check(CLASSES);
-  }
-
-  @Test
-  void controllersDoNotTouchTheDatabase() {
-    noClasses()
-        .that()
-        .haveSimpleNameEndingWith("Controller")
-        .should()
-        .dependOnClassesThat()
-        .haveSimpleNameEndingWith("Repository")
-        .orShould()
-        .dependOnClassesThat()
-        .haveFullyQualifiedName("org.springframework.jdbc.core.JdbcTemplate")
-        .check(CLASSES);
-  }
+  @ArchTest
+  static final ArchRule theVaultAndTheGoCardlessClientDoNotDependOnTheMerchantFeature =
+      noClasses()
+          .that()
+          .resideInAnyPackage("io.paybridge.oauth.vault..", "io.paybridge.oauth.gocardless..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("io.paybridge.oauth.merchant..");
 }

@@ -2,22 +2,26 @@ package io.paybridge.webhookingest;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
-import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.junit.ArchTests;
+import io.paybridge.platform.testsupport.architecture.HouseRules;
 import org.junit.jupiter.api.Test;
 
 /**
- * The service's rules: the platform libraries know nothing of it, it never writes to Kafka itself
- * (only through the outbox), controllers leave storage to the services, SQL stays in repositories,
- * and configuration comes from properties records.
+ * The house rules (HouseRules), GoCardless only through platform/gocardless-client, and the
+ * platform libraries know nothing of the service.
  */
+@AnalyzeClasses(
+    packages = "io.paybridge.webhookingest",
+    importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
-  private static final JavaClasses CLASSES =
-      new ClassFileImporter()
-          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-          .importPackages("io.paybridge");
+  @ArchTest static final ArchTests houseRules = ArchTests.in(HouseRules.class);
+
+  @ArchTest static final ArchTests gocardlessApi = ArchTests.in(HouseRules.GoCardlessApi.class);
 
   @Test
   void platformLibrariesDoNotDependOnTheService() {
@@ -27,53 +31,9 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAPackage("io.paybridge.webhookingest..")
-        .check(CLASSES);
-  }
-
-  @Test
-  void theServicePublishesOnlyThroughTheOutbox() {
-    noClasses()
-        .that()
-        .resideInAPackage("io.paybridge.webhookingest..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage(
-            "org.apache.kafka.clients.producer..", "org.springframework.kafka.core..")
-        .check(CLASSES);
-  }
-
-  @Test
-  void controllersDoNotTouchTheDatabase() {
-    noClasses()
-        .that()
-        .haveSimpleNameEndingWith("Controller")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage("org.springframework.jdbc..", "java.sql..")
-        .check(CLASSES);
-  }
-
-  @Test
-  void sqlStaysInRepositories() {
-    noClasses()
-        .that()
-        .resideInAPackage("io.paybridge.webhookingest..")
-        .and()
-        .haveSimpleNameNotEndingWith("Repository")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage("org.springframework.jdbc..", "java.sql..")
-        .check(CLASSES);
-  }
-
-  @Test
-  void configurationComesFromPropertiesRecordsNotValueAnnotations() {
-    noClasses()
-        .that()
-        .resideInAPackage("io.paybridge.webhookingest..")
-        .should()
-        .dependOnClassesThat()
-        .haveFullyQualifiedName("org.springframework.beans.factory.annotation.Value")
-        .check(CLASSES);
+        .check(
+            new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.paybridge"));
   }
 }

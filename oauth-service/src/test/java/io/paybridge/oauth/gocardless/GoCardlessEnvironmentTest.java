@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.paybridge.oauth.OAuthServiceApplication;
-import io.paybridge.platform.testsupport.boot.StartupEnvironment;
+import io.paybridge.platform.testsupport.boot.ServiceStartup;
 import io.paybridge.platform.web.gocardless.LiveConfigurationRefusedException;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -21,11 +19,14 @@ import org.springframework.core.env.ConfigurableEnvironment;
  */
 class GoCardlessEnvironmentTest {
 
-  private static final String SECRET = random();
+  private static final String SECRET = ServiceStartup.randomSecret();
+  private static final ServiceStartup STARTUP =
+      new ServiceStartup(
+          OAuthServiceApplication.class, LiveConfigurationRefusedException.class, SECRET);
 
   @Test
   void liveStartsWithGoCardlessLiveUrlsAndTheSecretStoresCredentials() {
-    var gocardless = gocardlessSettings(start(live()));
+    var gocardless = gocardlessSettings(STARTUP.start(live()));
     // docs/gocardless/API.md §1.1
     assertThat(gocardless.apiUrl()).isEqualTo("https://api.gocardless.com");
     assertThat(gocardless.connectUrl()).isEqualTo("https://connect.gocardless.com");
@@ -39,7 +40,7 @@ class GoCardlessEnvironmentTest {
   void withoutTheSettingItIsTheSandbox() {
     var variables = live();
     variables.remove("PAYBRIDGE_GOCARDLESS_ENVIRONMENT");
-    var gocardless = gocardlessSettings(start(variables));
+    var gocardless = gocardlessSettings(STARTUP.start(variables));
     assertThat(gocardless.apiUrl()).isEqualTo("https://api-sandbox.gocardless.com");
     assertThat(gocardless.connectUrl()).isEqualTo("https://connect-sandbox.gocardless.com");
   }
@@ -51,7 +52,7 @@ class GoCardlessEnvironmentTest {
     variables.put("PAYBRIDGE_GOCARDLESS_API_URL", "http://gocardless-simulator:8089");
     variables.put("PAYBRIDGE_GOCARDLESS_CONNECT_URL", "http://gocardless-simulator:8089");
     variables.put("PAYBRIDGE_GOCARDLESS_AUTHORIZE_URL", "http://localhost:8089/oauth/authorize");
-    var gocardless = gocardlessSettings(start(variables));
+    var gocardless = gocardlessSettings(STARTUP.start(variables));
     assertThat(gocardless.apiUrl()).isEqualTo("http://gocardless-simulator:8089");
     assertThat(gocardless.connectUrl()).isEqualTo("http://gocardless-simulator:8089");
     assertThat(gocardless.authorizeUrl()).isEqualTo("http://localhost:8089/oauth/authorize");
@@ -61,7 +62,7 @@ class GoCardlessEnvironmentTest {
   void liveRefusesABrowserFacingSimulator() {
     var variables = live();
     variables.put("PAYBRIDGE_GOCARDLESS_AUTHORIZE_URL", "http://localhost:8089/oauth/authorize");
-    assertRefused(
+    STARTUP.assertRefused(
         variables,
         "paybridge.gocardless.authorize-url points at this machine",
         "paybridge.oauth.gocardless.authorize-url points at this machine");
@@ -71,7 +72,7 @@ class GoCardlessEnvironmentTest {
   void theSimulatorWithoutUrlsIsNotConfigured() {
     var variables = live();
     variables.put("PAYBRIDGE_GOCARDLESS_ENVIRONMENT", "simulator");
-    var environment = start(variables);
+    var environment = STARTUP.start(variables);
     assertThatThrownBy(() -> gocardlessSettings(environment))
         .rootCause()
         .hasMessageContaining("paybridge.oauth.gocardless.api-url and connect-url are not set");
@@ -81,7 +82,7 @@ class GoCardlessEnvironmentTest {
   void liveRefusesSandboxCredentials() {
     var variables = live();
     variables.put("PAYBRIDGE_OAUTH_GOCARDLESS_CLIENT_SECRET", "sandbox_" + SECRET);
-    assertRefused(
+    STARTUP.assertRefused(
         variables,
         "paybridge.oauth.gocardless.client-secret looks like a GoCardless sandbox credential");
   }
@@ -90,7 +91,7 @@ class GoCardlessEnvironmentTest {
   void liveRefusesTheSimulator() {
     var variables = live();
     variables.put("PAYBRIDGE_OAUTH_GOCARDLESS_API_URL", "http://localhost:8089");
-    assertRefused(
+    STARTUP.assertRefused(
         variables,
         "paybridge.oauth.gocardless.api-url is not https",
         "paybridge.oauth.gocardless.api-url points at this machine");
@@ -100,7 +101,7 @@ class GoCardlessEnvironmentTest {
   void liveRefusesThePackagedLocalCallback() {
     var variables = live();
     variables.remove("PAYBRIDGE_OAUTH_GOCARDLESS_REDIRECT_URI");
-    assertRefused(
+    STARTUP.assertRefused(
         variables,
         "paybridge.oauth.gocardless.redirect-uri is not https",
         "paybridge.oauth.gocardless.redirect-uri points at this machine");
@@ -111,7 +112,7 @@ class GoCardlessEnvironmentTest {
     var variables = live();
     variables.remove("PAYBRIDGE_OAUTH_TOKENENCRYPTION_KEYS_KEY1");
     variables.remove("PAYBRIDGE_OAUTH_CONNECT_STATE_SIGNING_KEY");
-    assertRefused(
+    STARTUP.assertRefused(
         variables,
         "paybridge.oauth.token-encryption.keys is not set",
         "paybridge.oauth.connect.state-signing-key is not set");
@@ -121,7 +122,7 @@ class GoCardlessEnvironmentTest {
   void liveRefusesALocalIssuer() {
     var variables = live();
     variables.put("PAYBRIDGE_ISSUER_URI", "http://127.0.0.1:8180/realms/paybridge");
-    assertRefused(
+    STARTUP.assertRefused(
         variables,
         "paybridge.security.jwt.issuer-uri is not https",
         "paybridge.security.jwt.issuer-uri points at this machine");
@@ -131,7 +132,7 @@ class GoCardlessEnvironmentTest {
   void liveRefusesTheLocalProfile() {
     var variables = live();
     variables.put("SPRING_PROFILES_ACTIVE", "local");
-    assertRefused(variables, "the 'local' profile is active");
+    STARTUP.assertRefused(variables, "the 'local' profile is active");
   }
 
   /** What the production overlay gives oauth-service (deploy/k8s), with fresh secrets. */
@@ -139,37 +140,19 @@ class GoCardlessEnvironmentTest {
     var variables = new HashMap<String, String>();
     variables.put("PAYBRIDGE_GOCARDLESS_ENVIRONMENT", "live");
     variables.put("PAYBRIDGE_ISSUER_URI", "https://idp.example.com/realms/paybridge");
-    variables.put("PAYBRIDGE_OAUTH_GOCARDLESS_CLIENT_ID", random());
+    variables.put("PAYBRIDGE_OAUTH_GOCARDLESS_CLIENT_ID", ServiceStartup.randomSecret());
     variables.put("PAYBRIDGE_OAUTH_GOCARDLESS_CLIENT_SECRET", SECRET);
     variables.put(
         "PAYBRIDGE_OAUTH_GOCARDLESS_REDIRECT_URI", "https://payments.example.com/oauth/callback");
-    variables.put("PAYBRIDGE_OAUTH_CONNECT_STATE_SIGNING_KEY", random());
-    variables.put("PAYBRIDGE_OAUTH_TOKENENCRYPTION_KEYS_KEY1", random());
+    variables.put("PAYBRIDGE_OAUTH_CONNECT_STATE_SIGNING_KEY", ServiceStartup.randomSecret());
+    variables.put("PAYBRIDGE_OAUTH_TOKENENCRYPTION_KEYS_KEY1", ServiceStartup.randomSecret());
     variables.put("PAYBRIDGE_OAUTH_TOKEN_ENCRYPTION_INITIAL_ACTIVE_KEY_ID", "key1");
     return variables;
-  }
-
-  private static ConfigurableEnvironment start(Map<String, String> variables) {
-    return StartupEnvironment.prepare(OAuthServiceApplication.class, variables);
   }
 
   private static GoCardlessProperties gocardlessSettings(ConfigurableEnvironment environment) {
     return Binder.get(environment)
         .bind("paybridge.oauth.gocardless", GoCardlessProperties.class)
         .get();
-  }
-
-  private static void assertRefused(Map<String, String> variables, String... reasons) {
-    assertThatThrownBy(() -> start(variables))
-        .isInstanceOf(LiveConfigurationRefusedException.class)
-        .hasMessageContainingAll(reasons)
-        .message()
-        .doesNotContain(SECRET);
-  }
-
-  private static String random() {
-    byte[] bytes = new byte[32];
-    new SecureRandom().nextBytes(bytes);
-    return Base64.getEncoder().encodeToString(bytes);
   }
 }

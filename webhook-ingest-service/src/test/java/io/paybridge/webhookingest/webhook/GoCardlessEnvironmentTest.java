@@ -1,18 +1,14 @@
 package io.paybridge.webhookingest.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.paybridge.platform.testsupport.boot.StartupEnvironment;
+import io.paybridge.platform.testsupport.boot.ServiceStartup;
 import io.paybridge.platform.web.gocardless.LiveConfigurationRefusedException;
 import io.paybridge.webhookingest.WebhookIngestApplication;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
  * What webhook-ingest-service refuses to start with in live mode (its webhook secrets; with
@@ -22,14 +18,18 @@ import org.springframework.core.env.ConfigurableEnvironment;
  */
 class GoCardlessEnvironmentTest {
 
-  private static final String SECRET = random();
+  private static final String SECRET = ServiceStartup.randomSecret();
+  private static final ServiceStartup STARTUP =
+      new ServiceStartup(
+          WebhookIngestApplication.class, LiveConfigurationRefusedException.class, SECRET);
 
   @Test
   void liveStartsWithSecretsFromTheSecretStore() {
     var rotating = live();
-    rotating.put("PAYBRIDGE_WEBHOOKS_GOCARDLESS_SECRETS", SECRET + "," + random());
+    rotating.put(
+        "PAYBRIDGE_WEBHOOKS_GOCARDLESS_SECRETS", SECRET + "," + ServiceStartup.randomSecret());
     var webhooks =
-        Binder.get(start(rotating))
+        Binder.get(STARTUP.start(rotating))
             .bind("paybridge.webhooks.gocardless", WebhookProperties.class)
             .get();
     assertThat(webhooks.secrets()).hasSize(2).first().isEqualTo(SECRET);
@@ -39,14 +39,16 @@ class GoCardlessEnvironmentTest {
   void liveRefusesNoSecret() {
     var variables = live();
     variables.remove("PAYBRIDGE_WEBHOOKS_GOCARDLESS_SECRETS");
-    assertRefused(variables, "paybridge.webhooks.gocardless.secrets is not set");
+    STARTUP.assertRefused(variables, "paybridge.webhooks.gocardless.secrets is not set");
   }
 
   @Test
   void liveRefusesASandboxLookingSecretAmongSeveral() {
     var variables = live();
-    variables.put("PAYBRIDGE_WEBHOOKS_GOCARDLESS_SECRETS", SECRET + ",sandbox_" + random());
-    assertRefused(
+    variables.put(
+        "PAYBRIDGE_WEBHOOKS_GOCARDLESS_SECRETS",
+        SECRET + ",sandbox_" + ServiceStartup.randomSecret());
+    STARTUP.assertRefused(
         variables,
         "paybridge.webhooks.gocardless.secrets looks like a GoCardless sandbox credential");
   }
@@ -56,14 +58,15 @@ class GoCardlessEnvironmentTest {
     var variables = live();
     // .env.example's value
     variables.put("PAYBRIDGE_WEBHOOKS_GOCARDLESS_SECRETS", "change-me");
-    assertRefused(variables, "paybridge.webhooks.gocardless.secrets still holds a placeholder");
+    STARTUP.assertRefused(
+        variables, "paybridge.webhooks.gocardless.secrets still holds a placeholder");
   }
 
   @Test
   void liveWithRecoveryDemandsItsClientSecretAndTheIssuer() {
     var variables = live();
     variables.put("PAYBRIDGE_RECOVERY_ENABLED", "true");
-    assertRefused(
+    STARTUP.assertRefused(
         variables,
         "spring.security.oauth2.client.registration.oauth-service.client-secret is not set",
         "paybridge.security.jwt.issuer-uri is not set");
@@ -72,7 +75,7 @@ class GoCardlessEnvironmentTest {
   @Test
   void liveWithRecoveryStartsWithItsSettingsAndReadsLiveGoCardless() {
     var variables = liveWithRecovery();
-    var environment = start(variables);
+    var environment = STARTUP.start(variables);
     // docs/gocardless/API.md §1.1: the live REST API.
     assertThat(environment.getProperty("paybridge.gocardless.base-url"))
         .isEqualTo("https://api.gocardless.com");
@@ -92,7 +95,7 @@ class GoCardlessEnvironmentTest {
     var variables = liveWithRecovery();
     variables.put("PAYBRIDGE_GOCARDLESS_BASE_URL", "https://api-sandbox.gocardless.com");
     variables.put("PAYBRIDGE_TOKEN_URI", "http://idp.example.com/paybridge/token");
-    assertRefused(
+    STARTUP.assertRefused(
         variables,
         "paybridge.gocardless.base-url is a GoCardless sandbox URL",
         "spring.security.oauth2.client.provider.paybridge-idp.token-uri is not https");
@@ -102,7 +105,7 @@ class GoCardlessEnvironmentTest {
   void liveWithoutRecoveryAsksForNoIdp() {
     var variables = live();
     variables.put("PAYBRIDGE_RECOVERY_ENABLED", "false");
-    var environment = start(variables);
+    var environment = STARTUP.start(variables);
     assertThat(environment.containsProperty("paybridge.security.jwt.issuer-uri")).isFalse();
     assertThat(environment.containsProperty("paybridge.gocardless.base-url")).isFalse();
   }
@@ -112,7 +115,7 @@ class GoCardlessEnvironmentTest {
     var variables = live();
     variables.put("PAYBRIDGE_GOCARDLESS_ENVIRONMENT", "simulator");
     variables.put("PAYBRIDGE_WEBHOOKS_GOCARDLESS_SECRETS", "change-me");
-    assertThat(start(variables).getProperty("paybridge.webhooks.gocardless.secrets"))
+    assertThat(STARTUP.start(variables).getProperty("paybridge.webhooks.gocardless.secrets"))
         .isEqualTo("change-me");
   }
 
@@ -130,23 +133,5 @@ class GoCardlessEnvironmentTest {
     variables.put("PAYBRIDGE_TOKEN_URI", "https://idp.example.com/paybridge/token");
     variables.put("PAYBRIDGE_WEBHOOK_INGEST_CLIENT_SECRET", SECRET);
     return variables;
-  }
-
-  private static ConfigurableEnvironment start(Map<String, String> variables) {
-    return StartupEnvironment.prepare(WebhookIngestApplication.class, variables);
-  }
-
-  private static void assertRefused(Map<String, String> variables, String... reasons) {
-    assertThatThrownBy(() -> start(variables))
-        .isInstanceOf(LiveConfigurationRefusedException.class)
-        .hasMessageContainingAll(reasons)
-        .message()
-        .doesNotContain(SECRET);
-  }
-
-  private static String random() {
-    byte[] bytes = new byte[32];
-    new SecureRandom().nextBytes(bytes);
-    return Base64.getEncoder().encodeToString(bytes);
   }
 }
