@@ -1,10 +1,14 @@
 package io.paybridge.oauth.gocardless;
 
+import com.gocardless.GoCardlessException;
+import com.gocardless.errors.GoCardlessApiException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.springframework.http.MediaType;
@@ -17,9 +21,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * The GoCardless calls of onboarding: the OAuth connect endpoints (docs/gocardless/API.md §2) and
- * the creditors API. The OAuth dance has no official client; the creditor reads are two GETs, so a
- * plain HTTP client is enough here.
+ * The GoCardless calls of onboarding: the OAuth connect endpoints (docs/gocardless/API.md §2), over
+ * plain HTTP as the official client has none for them, and the creditor reads of the API, through
+ * the official client ({@code gocardless-pro}) with the merchant's token.
  *
  * <p>Nothing here retries: a code must be exchanged at most once (a second exchange revokes the
  * token GoCardless issued for it), and the callers decide what a failure means.
@@ -27,7 +31,6 @@ import tools.jackson.databind.ObjectMapper;
 @Component
 public class GoCardlessClient {
 
-  private static final String API_VERSION = "2015-07-06";
   private static final Pattern ERROR_CODE = Pattern.compile("[a-z_]{1,50}");
 
   private final GoCardlessProperties properties;
@@ -103,22 +106,57 @@ public class GoCardlessClient {
 
   /** The merchant's creditor: a connected account has one, partners take the first (§2.4). */
   public Creditor firstCreditor(String accessToken) {
-    JsonNode body = json("the creditor read", api(accessToken, "/creditors?limit=1"));
-    JsonNode creditors = body.get("creditors");
-    if (creditors == null || !creditors.isArray() || creditors.isEmpty()) {
+    var creditors = api(accessToken, c -> c.creditors().list().withLimit(1).execute().getItems());
+    if (creditors.isEmpty()) {
       throw new GoCardlessRejectedException(404, "no_creditor");
     }
-    return creditor(creditors.get(0));
+    return creditor(creditors.getFirst());
   }
 
   /** One creditor of the merchant. */
   public Creditor creditor(String accessToken, String creditorId) {
-    JsonNode body = json("the creditor read", api(accessToken, "/creditors/" + encode(creditorId)));
-    JsonNode creditor = body.get("creditors");
-    if (creditor == null || !creditor.isObject()) {
-      throw new GoCardlessUnavailableException("The creditor response has no creditor");
+    return creditor(api(accessToken, c -> c.creditors().get(creditorId).execute()));
+  }
+
+  /**
+   * A read of GoCardless's API with the merchant's token, by the official client, made once (as
+   * every call here): its failures as this package's exceptions, whose messages name the status and
+   * GoCardless's error code only.
+   */
+  private <T> T api(String accessToken, Function<com.gocardless.GoCardlessClient, T> read) {
+    var client =
+        com.gocardless.GoCardlessClient.newBuilder(accessToken)
+            .withBaseUrl(properties.apiUrl())
+            .withConnectTimeout(properties.connectTimeout())
+            .withReadTimeout(properties.readTimeout())
+            .withMaxNoOfRetries(1) // attempts, in fact: one, no retry
+            .build();
+    try {
+      return read.apply(client);
+    } catch (GoCardlessApiException e) {
+      int status = e.getCode();
+      if (status >= 500 || status == 429) {
+        throw new GoCardlessUnavailableException(
+            "GoCardless answered " + status + " to the creditor read");
+      }
+      String reason =
+          !e.getErrors().isEmpty()
+              ? e.getErrors().getFirst().getReason()
+              : e.getType() == null ? null : e.getType().name().toLowerCase(Locale.ROOT);
+      throw new GoCardlessRejectedException(status, errorCode(reason, status));
+    } catch (GoCardlessException e) {
+      // The network (GoCardlessNetworkException) or an answer that is not GoCardless's JSON.
+      throw new GoCardlessUnavailableException(
+          "GoCardless could not be reached for the creditor read");
     }
-    return creditor(creditor);
+  }
+
+  private static Creditor creditor(com.gocardless.resources.Creditor creditor) {
+    var status = creditor.getVerificationStatus();
+    return new Creditor(
+        creditor.getId(),
+        creditor.getName(),
+        status == null ? null : status.name().toLowerCase(Locale.ROOT));
   }
 
   /**
@@ -138,15 +176,6 @@ public class GoCardlessClient {
             .contentType(MediaType.APPLICATION_FORM_URLENCODED)
             .accept(MediaType.APPLICATION_JSON)
             .body(body));
-  }
-
-  private Answer api(String accessToken, String path) {
-    return send(
-        http.get()
-            .uri(properties.apiUrl() + path)
-            .header("Authorization", "Bearer " + accessToken)
-            .header("GoCardless-Version", API_VERSION)
-            .accept(MediaType.APPLICATION_JSON));
   }
 
   /**
@@ -191,10 +220,6 @@ public class GoCardlessClient {
     }
   }
 
-  private static Creditor creditor(JsonNode node) {
-    return new Creditor(text(node, "id"), text(node, "name"), text(node, "verification_status"));
-  }
-
   /**
    * The error code of an OAuth ({@code error}) or API ({@code error.errors[0].reason}) error. Only
    * a code-shaped value is kept, as it ends up in exception messages and logs.
@@ -216,7 +241,12 @@ public class GoCardlessClient {
     } catch (JacksonException ignored) {
       // Not JSON: the status is all we know.
     }
-    return code != null && ERROR_CODE.matcher(code).matches() ? code : "http_" + answer.status();
+    return errorCode(code, answer.status());
+  }
+
+  /** Only a code-shaped value is kept, as it ends up in exception messages and logs. */
+  private static String errorCode(String code, int status) {
+    return code != null && ERROR_CODE.matcher(code).matches() ? code : "http_" + status;
   }
 
   private static String text(JsonNode node, String field) {
