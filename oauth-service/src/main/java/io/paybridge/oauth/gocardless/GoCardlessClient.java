@@ -124,6 +124,9 @@ public class GoCardlessClient {
    * GoCardless's error code only.
    */
   private <T> T api(String accessToken, Function<com.gocardless.GoCardlessClient, T> read) {
+    // A client per read (the official client is bound to one token): creditor reads are rare (a
+    // connection, a review, a creditor event), so its idle connection, closed by OkHttp after five
+    // minutes, is not worth a cache of clients keyed by merchants' tokens.
     var client =
         com.gocardless.GoCardlessClient.newBuilder(accessToken)
             .withBaseUrl(properties.apiUrl())
