@@ -12,6 +12,7 @@ import io.paybridge.platform.gocardless.GoCardless;
 import io.paybridge.platform.testsupport.KafkaTestConsumer;
 import io.paybridge.platform.testsupport.http.Http;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -25,6 +26,29 @@ import tools.jackson.databind.JsonNode;
 class PaymentLifecycleIT extends BillingIntegrationTest {
 
   @Autowired GoCardless gocardless;
+
+  @Test
+  void aListWithParametersOutOfRangeIsRefusedWithAProblem() {
+    // docs/problems.md, billing-service: invalid-request for a list's limit, cursor or instants.
+    for (String query :
+        List.of(
+            "limit=0",
+            "limit=201",
+            "limit=many",
+            "after=not-a-cursor",
+            "createdFrom=yesterday",
+            "createdBefore=2026-13-01T00:00:00Z")) {
+      for (String list : List.of("/payments", "/mandates", "/billing-requests")) {
+        var refused = Http.get(url(list + "?" + query), writer("team-lists"));
+        assertThat(refused.status()).as(list + "?" + query + ": " + refused.body()).isEqualTo(400);
+        assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(refused.json().get("type").asString())
+            .isEqualTo("https://paybridge.io/problems/invalid-request");
+      }
+    }
+    var page = Http.get(url("/payments?limit=200"), writer("team-lists"));
+    assertThat(page.status()).as(page.body()).isEqualTo(200);
+  }
 
   @Test
   void aFailedPaymentIsReportedAndRetried() {
