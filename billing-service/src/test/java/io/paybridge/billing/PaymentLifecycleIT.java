@@ -38,7 +38,14 @@ class PaymentLifecycleIT extends BillingIntegrationTest {
             "after=not-a-cursor",
             "createdFrom=yesterday",
             "createdBefore=2026-13-01T00:00:00Z")) {
-      for (String list : List.of("/payments", "/mandates", "/billing-requests")) {
+      for (String list :
+          List.of(
+              "/billing-requests",
+              "/mandates",
+              "/payments",
+              "/refunds",
+              "/subscriptions",
+              "/instalment-schedules")) {
         var refused = Http.get(url(list + "?" + query), writer("team-lists"));
         assertThat(refused.status()).as(list + "?" + query + ": " + refused.body()).isEqualTo(400);
         assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
