@@ -132,7 +132,7 @@ public class GoCardlessClient {
             .withBaseUrl(properties.apiUrl())
             .withConnectTimeout(properties.connectTimeout())
             .withReadTimeout(properties.readTimeout())
-            .withMaxNoOfRetries(1) // attempts, in fact: one, no retry
+            .withMaxNoOfRetries(1) // counted in attempts (stopAfterAttempt): one, no retry
             .build();
     try {
       return read.apply(client);

@@ -47,6 +47,7 @@ class ConnectionConflictsIT extends IntegrationHarness {
     String merchantId = started.get("merchantId").asString();
     String callback = consent(started.get("authorisationUrl").asString(), null, true);
 
+    long refusedBefore = world.gocardless.refusedRequests("/creditors");
     world.gocardless.downFor("/creditors");
     Http.Response back;
     try {
@@ -54,6 +55,10 @@ class ConnectionConflictsIT extends IntegrationHarness {
     } finally {
       world.gocardless.downFor();
     }
+    // GoCardlessClient reads once: the official client's own retries are off.
+    assertThat(world.gocardless.refusedRequests("/creditors") - refusedBefore)
+        .as("creditor reads sent")
+        .isEqualTo(1);
 
     assertThat(Http.query(back.location()))
         .containsEntry("outcome", "failed")

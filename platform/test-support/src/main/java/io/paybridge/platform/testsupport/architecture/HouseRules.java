@@ -6,6 +6,11 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
@@ -75,8 +80,9 @@ public final class HouseRules {
           .haveFullyQualifiedName("org.springframework.beans.factory.annotation.Value");
 
   /**
-   * Time comes from the application's one {@link Clock} bean (tests replace it), not from a clock
-   * each class makes.
+   * Time comes from the application's one {@link Clock} bean (tests replace it): no class but the
+   * application class makes a system clock, and none reads the system's time by itself ({@code
+   * Instant.now()} and its kin, {@code System.currentTimeMillis()}).
    */
   @ArchTest
   public static final ArchRule timeComesFromTheClockBean =
@@ -86,7 +92,19 @@ public final class HouseRules {
           .should()
           .callMethod(Clock.class, "systemUTC")
           .orShould()
-          .callMethod(Clock.class, "systemDefaultZone");
+          .callMethod(Clock.class, "systemDefaultZone")
+          .orShould()
+          .callMethod(Instant.class, "now")
+          .orShould()
+          .callMethod(LocalDate.class, "now")
+          .orShould()
+          .callMethod(LocalDateTime.class, "now")
+          .orShould()
+          .callMethod(OffsetDateTime.class, "now")
+          .orShould()
+          .callMethod(ZonedDateTime.class, "now")
+          .orShould()
+          .callMethod(System.class, "currentTimeMillis");
 
   /**
    * JSON is read and written with the application's one {@code ObjectMapper} (Spring Boot's, with

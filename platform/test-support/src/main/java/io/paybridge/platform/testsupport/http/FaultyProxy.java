@@ -53,6 +53,7 @@ public final class FaultyProxy implements AutoCloseable {
 
   private volatile RateLimit rateLimit;
   private final AtomicInteger rateLimited = new AtomicInteger();
+  private final List<String> refused = new CopyOnWriteArrayList<>();
 
   /** GoCardless's answer to a token over its limit: 429 until {@code reset}. */
   private record RateLimit(String authorization, Instant reset) {}
@@ -100,6 +101,14 @@ public final class FaultyProxy implements AutoCloseable {
   /** How many requests got the 429 of {@link #rateLimit}. */
   public int rateLimitedRequests() {
     return rateLimited.get();
+  }
+
+  /**
+   * How many requests to paths starting with {@code pathPrefix} got the 503 of {@link #down} or
+   * {@link #downFor}.
+   */
+  public long refusedRequests(String pathPrefix) {
+    return refused.stream().filter(path -> path.startsWith(pathPrefix)).count();
   }
 
   /** Everything relayed so far, oldest first. */
@@ -208,6 +217,7 @@ public final class FaultyProxy implements AutoCloseable {
         }
       }
       if (failing.stream().anyMatch(path::startsWith)) {
+        refused.add(path);
         byte[] body =
             "{\"error\":{\"type\":\"gocardless\",\"code\":503,\"message\":\"Service unavailable\"}}"
                 .getBytes(StandardCharsets.UTF_8);

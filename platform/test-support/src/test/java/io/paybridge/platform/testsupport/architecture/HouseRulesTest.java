@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.lang.ArchRule;
+import io.paybridge.fixture.alpha.Alpha;
+import io.paybridge.fixture.beta.Beta;
 import io.paybridge.platform.testsupport.architecture.fixture.Fixtures;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +34,32 @@ class HouseRulesTest {
   @Test
   void aClockOfItsOwnIsFound() {
     assertBrokenOnlyBy(HouseRules.timeComesFromTheClockBean, Fixtures.ExpiryService.class);
+  }
+
+  @Test
+  void theSystemsTimeReadByItselfIsFound() {
+    assertBrokenOnlyBy(HouseRules.timeComesFromTheClockBean, Fixtures.ReminderService.class);
+  }
+
+  @Test
+  void anHttpExceptionOutsideTheWebLayerIsFound() {
+    assertBrokenOnlyBy(HouseRules.featuresDoNotThrowHttpExceptions, Fixtures.RefundRules.class);
+  }
+
+  @Test
+  void anHttpClientOfItsOwnForGoCardlessIsFound() {
+    assertBrokenOnlyBy(
+        HouseRules.GoCardlessApi.onlyThroughThePlatformClient, Fixtures.CreditorReader.class);
+  }
+
+  @Test
+  void featuresDependingOnEachOtherAreFound() {
+    assertThat(HouseRules.featuresHaveNoCycles.evaluate(KEEPING).hasViolation()).isFalse();
+    var broken =
+        HouseRules.featuresHaveNoCycles.evaluate(
+            new ClassFileImporter().importClasses(Alpha.class, Beta.class));
+    assertThat(broken.hasViolation()).isTrue();
+    assertThat(broken.getFailureReport().toString()).contains("alpha").contains("beta");
   }
 
   @Test
